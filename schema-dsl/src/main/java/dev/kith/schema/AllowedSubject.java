@@ -13,12 +13,11 @@ import java.util.Objects;
  * @param caveat the required caveat's name, or {@code null}
  * @param expiration true when relationships of this entry carry an expiration
  */
-public record AllowedSubject(
-    String type, String relation, boolean wildcard, String caveat, boolean expiration) {
-  public AllowedSubject {
-    Objects.requireNonNull(type, "type");
-    if (wildcard && relation != null) {
-      throw new IllegalArgumentException("a wildcard subject has no relation");
+public record AllowedSubject(String type, String relation, boolean wildcard, String caveat, boolean expiration) {
+    public AllowedSubject {
+        Objects.requireNonNull(type, "type");
+        if (wildcard && relation != null) {
+            throw new IllegalArgumentException("a wildcard subject has no relation");
+        }
     }
-  }
 }

@@ -15,14 +15,14 @@ import java.util.Objects;
  * @param position where it is declared
  */
 public record CaveatDef(
-    String name,
-    Map<String, CaveatType> parameters,
-    String expression,
-    String docComment,
-    SourcePosition position) {
-  public CaveatDef {
-    Objects.requireNonNull(name, "name");
-    parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
-    Objects.requireNonNull(expression, "expression");
-  }
+        String name,
+        Map<String, CaveatType> parameters,
+        String expression,
+        String docComment,
+        SourcePosition position) {
+    public CaveatDef {
+        Objects.requireNonNull(name, "name");
+        parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
+        Objects.requireNonNull(expression, "expression");
+    }
 }

@@ -8,27 +8,27 @@ import java.util.List;
  */
 public record CaveatType(Kind kind, List<CaveatType> arguments) {
 
-  /** The parameter types of SpiceDB's caveat language. */
-  public enum Kind {
-    ANY,
-    INT,
-    UINT,
-    DOUBLE,
-    BOOL,
-    STRING,
-    BYTES,
-    DURATION,
-    TIMESTAMP,
-    LIST,
-    MAP,
-    IPADDRESS
-  }
+    /** The parameter types of SpiceDB's caveat language. */
+    public enum Kind {
+        ANY,
+        INT,
+        UINT,
+        DOUBLE,
+        BOOL,
+        STRING,
+        BYTES,
+        DURATION,
+        TIMESTAMP,
+        LIST,
+        MAP,
+        IPADDRESS
+    }
 
-  public CaveatType {
-    arguments = List.copyOf(arguments);
-  }
+    public CaveatType {
+        arguments = List.copyOf(arguments);
+    }
 
-  public static CaveatType of(Kind kind) {
-    return new CaveatType(kind, List.of());
-  }
+    public static CaveatType of(Kind kind) {
+        return new CaveatType(kind, List.of());
+    }
 }

@@ -12,15 +12,14 @@ import java.util.Objects;
  * @param docComment the doc comment above the definition, or {@code null}
  * @param position where it is declared
  */
-public record Definition(
-    String name, Map<String, RelationDef> relations, String docComment, SourcePosition position) {
-  public Definition {
-    Objects.requireNonNull(name, "name");
-    relations = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(relations));
-  }
+public record Definition(String name, Map<String, RelationDef> relations, String docComment, SourcePosition position) {
+    public Definition {
+        Objects.requireNonNull(name, "name");
+        relations = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(relations));
+    }
 
-  /** The relation or permission of that name, or {@code null}. */
-  public RelationDef relation(String relationName) {
-    return relations.get(relationName);
-  }
+    /** The relation or permission of that name, or {@code null}. */
+    public RelationDef relation(String relationName) {
+        return relations.get(relationName);
+    }
 }

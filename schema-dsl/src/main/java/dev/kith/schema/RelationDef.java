@@ -14,27 +14,27 @@ import java.util.Objects;
  * @param position where it is declared
  */
 public record RelationDef(
-    String name,
-    Kind kind,
-    List<AllowedSubject> allowedSubjects,
-    Rewrite rewrite,
-    String docComment,
-    SourcePosition position) {
+        String name,
+        Kind kind,
+        List<AllowedSubject> allowedSubjects,
+        Rewrite rewrite,
+        String docComment,
+        SourcePosition position) {
 
-  /** Relation or permission. */
-  public enum Kind {
-    RELATION,
-    PERMISSION
-  }
+    /** Relation or permission. */
+    public enum Kind {
+        RELATION,
+        PERMISSION
+    }
 
-  public RelationDef {
-    Objects.requireNonNull(name, "name");
-    Objects.requireNonNull(kind, "kind");
-    allowedSubjects = List.copyOf(allowedSubjects);
-    Objects.requireNonNull(rewrite, "rewrite");
-  }
+    public RelationDef {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(kind, "kind");
+        allowedSubjects = List.copyOf(allowedSubjects);
+        Objects.requireNonNull(rewrite, "rewrite");
+    }
 
-  public boolean isPermission() {
-    return kind == Kind.PERMISSION;
-  }
+    public boolean isPermission() {
+        return kind == Kind.PERMISSION;
+    }
 }
