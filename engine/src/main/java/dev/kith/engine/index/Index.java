@@ -3,12 +3,14 @@ package dev.kith.engine.index;
 import dev.kith.engine.Caveat;
 import dev.kith.engine.ObjectRef;
 import dev.kith.engine.Relationship;
+import dev.kith.engine.RelationshipFilter;
 import dev.kith.engine.SubjectRef;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Predicate;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
@@ -44,9 +46,11 @@ public final class Index {
     private volatile int[] pairRelations = new int[0];
     private volatile Table[] tables = new Table[0];
     private volatile int[][] pairsOfType = new int[0][];
+    private volatile int[][] pairTable = new int[0][];
     private final ArrayDeque<Touched> touched = new ArrayDeque<>();
     private volatile long applied;
     private volatile long oldest;
+    private final Scanner scanner = new Scanner(this);
 
     /** Forward and reverse slots of one resource pair. */
     static final class Table {
@@ -121,8 +125,10 @@ public final class Index {
 
     /** The pair of (type, relation), or -1 when it was never interned. */
     public int findPair(int type, int relation) {
-        if (type < 0 || relation < 0) return -1;
-        return pairs.find(pairName(type, relation));
+        int[][] table = pairTable;
+        if (type < 0 || relation < 0 || type >= table.length) return -1;
+        int[] row = table[type];
+        return row == null || relation >= row.length ? -1 : row[relation];
     }
 
     public int pairType(int pair) {
@@ -198,6 +204,18 @@ public final class Index {
         pairRelations = pr;
         tables = t;
         pairsOfType = byType;
+        int[][] pt2 = pairTable.length > type ? pairTable.clone() : Arrays.copyOf(pairTable, type + 1);
+        int[] row = pt2[type] == null ? new int[0] : pt2[type];
+        if (relation >= row.length) {
+            int oldLength = row.length;
+            row = Arrays.copyOf(row, relation + 1);
+            Arrays.fill(row, oldLength, row.length, -1);
+        } else {
+            row = row.clone();
+        }
+        row[relation] = p;
+        pt2[type] = row;
+        pairTable = pt2;
         if (pairs.intern(name) != p) throw new IllegalStateException("pair ids out of step");
         return p;
     }
@@ -265,6 +283,21 @@ public final class Index {
         int[] out = new int[r.length];
         for (int i = 0; i < r.length; i++) if (r[i] != null) out[n++] = i;
         return Arrays.copyOf(out, n);
+    }
+
+    /**
+     * Visits the relationships matching {@code filter} live at {@code rev} (not expired at {@code now}) in the
+     * store order (resource type, resource id, relation, subject type, subject id, subject relation), strictly
+     * after {@code after} when given, until {@code visitor} returns false.
+     */
+    public void scan(
+            RelationshipFilter filter, long rev, Instant now, Relationship after, Predicate<Relationship> visitor) {
+        scanner.scan(filter, rev, now, after, visitor);
+    }
+
+    /** The store order of relationships, as {@link #scan} visits them. */
+    public static Comparator<Relationship> order() {
+        return Scanner.ORDER;
     }
 
     // ---- conversions at the edge
@@ -341,7 +374,8 @@ public final class Index {
             Slots slots = t[first.pair].reverseForWrite(spair);
             Version head = slots.head(sid);
             ReverseVersion current = Version.at(head, Long.MAX_VALUE);
-            RoaringBitmap all = current == null ? new RoaringBitmap() : current.objects().clone();
+            RoaringBitmap all =
+                    current == null ? new RoaringBitmap() : current.objects().clone();
             RoaringBitmap cond = current == null || current.conditional() == null
                     ? new RoaringBitmap()
                     : current.conditional().clone();
@@ -364,13 +398,11 @@ public final class Index {
         applied = revision;
     }
 
-    private static final Comparator<Op> FORWARD_ORDER = Comparator.comparingInt(Op::pair)
-            .thenComparingInt(Op::object)
-            .thenComparingLong(Op::subject);
+    private static final Comparator<Op> FORWARD_ORDER =
+            Comparator.comparingInt(Op::pair).thenComparingInt(Op::object).thenComparingLong(Op::subject);
 
-    private static final Comparator<Op> REVERSE_ORDER = Comparator.comparingInt(Op::pair)
-            .thenComparingLong(Op::subject)
-            .thenComparingInt(Op::object);
+    private static final Comparator<Op> REVERSE_ORDER =
+            Comparator.comparingInt(Op::pair).thenComparingLong(Op::subject).thenComparingInt(Op::object);
 
     /** The postings after applying sorted[from, to) (sorted by subject) to {@code current}. */
     private static Postings merge(long revision, Postings current, Version head, Op[] sorted, int from, int to) {

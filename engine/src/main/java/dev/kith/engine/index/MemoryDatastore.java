@@ -32,7 +32,6 @@ import java.util.function.Consumer;
  */
 public final class MemoryDatastore implements Datastore {
     private final Index index = new Index();
-    private final Scanner scanner = new Scanner(index);
     private final Clock clock;
     private final Object writeLock = new Object();
     private final ConcurrentSkipListMap<Long, String> schemas = new ConcurrentSkipListMap<>();
@@ -60,7 +59,7 @@ public final class MemoryDatastore implements Datastore {
     public Revision load(Consumer<String> schemaSink, Consumer<Relationship> relationshipSink) {
         long rev = index.appliedRevision();
         schemaSink.accept(schemaAt(rev));
-        scanner.scan(new RelationshipFilter(null, null, null, null, null), rev, clock.instant(), null, r -> {
+        index.scan(new RelationshipFilter(null, null, null, null, null), rev, clock.instant(), null, r -> {
             relationshipSink.accept(r);
             return true;
         });
@@ -123,7 +122,7 @@ public final class MemoryDatastore implements Datastore {
             checkPreconditions(delete.preconditions(), head);
             List<Relationship> matches = new ArrayList<>();
             int limit = delete.limit();
-            scanner.scan(delete.filter(), head, clock.instant(), null, r -> {
+            index.scan(delete.filter(), head, clock.instant(), null, r -> {
                 matches.add(r);
                 return limit == 0 || matches.size() <= limit;
             });
@@ -181,7 +180,7 @@ public final class MemoryDatastore implements Datastore {
     public List<Relationship> read(RelationshipFilter filter, Revision revision, Relationship after, int limit) {
         long rev = readable(revision);
         List<Relationship> out = new ArrayList<>();
-        scanner.scan(filter, rev, clock.instant(), after, r -> {
+        index.scan(filter, rev, clock.instant(), after, r -> {
             out.add(r);
             return limit == 0 || out.size() < limit;
         });
@@ -304,15 +303,14 @@ public final class MemoryDatastore implements Datastore {
         Instant now = clock.instant();
         for (Precondition p : preconditions) {
             boolean[] found = {false};
-            scanner.scan(p.filter(), head, now, null, r -> {
+            index.scan(p.filter(), head, now, null, r -> {
                 found[0] = true;
                 return false;
             });
-            boolean ok =
-                    switch (p.kind()) {
-                        case MUST_MATCH -> found[0];
-                        case MUST_NOT_MATCH -> !found[0];
-                    };
+            boolean ok = switch (p.kind()) {
+                case MUST_MATCH -> found[0];
+                case MUST_NOT_MATCH -> !found[0];
+            };
             if (!ok) {
                 throw new KithException.PreconditionFailed(
                         p,
@@ -340,7 +338,9 @@ public final class MemoryDatastore implements Datastore {
         int pair = index.findPair(type, index.findRelation(r.relation()));
         int object = index.findObject(type, r.resource().id());
         int stype = index.findType(r.subject().type());
-        int srel = r.subject().relation() == null ? Index.NO_RELATION : index.findRelation(r.subject().relation());
+        int srel = r.subject().relation() == null
+                ? Index.NO_RELATION
+                : index.findRelation(r.subject().relation());
         int spair = index.findPair(stype, srel);
         int sid = index.findObject(stype, r.subject().id());
         if (pair < 0 || object < 0 || spair < 0 || sid < 0) return null;

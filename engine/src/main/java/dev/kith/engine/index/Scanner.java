@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * Reads stored relationships matching a filter in the store's order: (resource type, resource id, relation,
@@ -17,12 +18,14 @@ import java.util.List;
  */
 final class Scanner {
     /** The store order of relationships. */
-    static final Comparator<Relationship> ORDER = Comparator.comparing((Relationship r) -> r.resource().type())
+    static final Comparator<Relationship> ORDER = Comparator.comparing(
+                    (Relationship r) -> r.resource().type())
             .thenComparing(r -> r.resource().id())
             .thenComparing(Relationship::relation)
             .thenComparing(r -> r.subject().type())
             .thenComparing(r -> r.subject().id())
-            .thenComparing(r -> r.subject().relation() == null ? "" : r.subject().relation());
+            .thenComparing(
+                    r -> r.subject().relation() == null ? "" : r.subject().relation());
 
     private final Index index;
     private volatile SortedIds[] sorted = new SortedIds[0];
@@ -33,13 +36,8 @@ final class Scanner {
         this.index = index;
     }
 
-    /** Visits matching relationships in order, strictly after {@code after}; stops when the visitor says so. */
-    interface Visitor {
-        /** Returns false to stop. */
-        boolean visit(Relationship r);
-    }
-
-    void scan(RelationshipFilter f, long rev, Instant now, Relationship after, Visitor visitor) {
+    /** Visits matching relationships in order, strictly after {@code after}, until the visitor returns false. */
+    void scan(RelationshipFilter f, long rev, Instant now, Relationship after, Predicate<Relationship> visitor) {
         List<Integer> typeIds = new ArrayList<>();
         if (f.resourceType() != null) {
             int t = index.findType(f.resourceType());
@@ -68,7 +66,8 @@ final class Scanner {
             int[] ids = sortedIds(type);
             int start = 0;
             String from = null;
-            if (after != null && typeName.equals(after.resource().type())) from = after.resource().id();
+            if (after != null && typeName.equals(after.resource().type()))
+                from = after.resource().id();
             String prefix = f.optionalResourceIdPrefix();
             if (prefix != null && (from == null || prefix.compareTo(from) > 0)) from = prefix;
             if (from != null) start = lowerBound(type, ids, from);
@@ -96,7 +95,7 @@ final class Scanner {
             Instant now,
             Relationship after,
             List<Relationship> perObject,
-            Visitor visitor) {
+            Predicate<Relationship> visitor) {
         perObject.clear();
         SubjectFilter sf = f.optionalSubjectFilter();
         int sfType = sf == null ? -1 : index.findType(sf.subjectType());
@@ -116,7 +115,7 @@ final class Scanner {
         perObject.sort(ORDER);
         for (Relationship r : perObject) {
             if (after != null && ORDER.compare(r, after) <= 0) continue;
-            if (!visitor.visit(r)) return false;
+            if (!visitor.test(r)) return false;
         }
         return true;
     }
@@ -150,9 +149,7 @@ final class Scanner {
         while (a < old.length || b < added.length) {
             if (b >= added.length
                     || (a < old.length
-                            && index.objectName(type, old[a])
-                                            .compareTo(index.objectName(type, added[b]))
-                                    < 0)) {
+                            && index.objectName(type, old[a]).compareTo(index.objectName(type, added[b])) < 0)) {
                 merged[n++] = old[a++];
             } else {
                 merged[n++] = added[b++];
