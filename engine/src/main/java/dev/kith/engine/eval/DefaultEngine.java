@@ -321,7 +321,11 @@ public final class DefaultEngine implements Engine {
         Subject s = subject(schema, lookup.subject(), null, -1);
         LookupResourcesEvaluator lr =
                 new LookupResourcesEvaluator(index, schema, rev, now(), options.depthLimit(), checkers.get());
-        Results.Page<Results.LookupResource> page = lr.lookup(t.pair(), s, lookup.context(), after, lookup.limit());
+        String unstoredSelf = s.id() < 0 && lookup.subject().type().equals(lookup.resourceType())
+                ? lookup.subject().id()
+                : null;
+        Results.Page<Results.LookupResource> page =
+                lr.lookup(t.pair(), s, unstoredSelf, lookup.context(), after, lookup.limit());
         checkReadable(rev);
         return page;
     }

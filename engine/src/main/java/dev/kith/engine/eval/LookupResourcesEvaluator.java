@@ -42,6 +42,9 @@ import org.roaringbitmap.RoaringBitmap;
  * monotone) the algebra is abandoned and every object of the type becomes a candidate. Finally each object of
  * {@code m} is decided by check (which also yields its missing context); objects of {@code d} are HAS. Results
  * come in interned-id order, which is stable at one revision, so a cursor is the revision plus the last id.
+ * One object the index cannot enumerate is added last, decided by check: the subject's own object when it is
+ * of the resource type and was never stored (it may still match itself: {@code self}, or a subject set
+ * trivially having itself).
  */
 final class LookupResourcesEvaluator {
     private static final Sets EMPTY = new Sets(new RoaringBitmap(), new RoaringBitmap());
@@ -77,7 +80,12 @@ final class LookupResourcesEvaluator {
     }
 
     Results.Page<Results.LookupResource> lookup(
-            int pair, DefaultEngine.Subject subject, Map<String, Object> context, int after, int limit) {
+            int pair,
+            DefaultEngine.Subject subject,
+            String unstoredSelf,
+            Map<String, Object> context,
+            int after,
+            int limit) {
         Sets sets = candidates(pair, subject);
         RoaringBitmap all = RoaringBitmap.or(sets.d(), sets.m());
         List<Results.LookupResource> out = new ArrayList<>();
@@ -116,6 +124,19 @@ final class LookupResourcesEvaluator {
                     Tri.toPermissionship(answer),
                     missing,
                     Cursors.encode("resources", rev, Integer.toString(object))));
+        }
+        if (!more && unstoredSelf != null && after < Integer.MAX_VALUE) {
+            checker.reset(index, schema, rev, now, context, depthLimit, subject.pair(), -2, subject.isObject(), false);
+            int answer = checker.check(pair, -2);
+            if (answer != Tri.NO && limit > 0 && out.size() == limit) {
+                more = true;
+            } else if (answer != Tri.NO) {
+                out.add(new Results.LookupResource(
+                        unstoredSelf,
+                        Tri.toPermissionship(answer),
+                        answer == Tri.CONDITIONAL ? checker.missing() : List.of(),
+                        Cursors.encode("resources", rev, Integer.toString(Integer.MAX_VALUE))));
+            }
         }
         return new Results.Page<>(out, new Revision(rev), more ? out.getLast().afterCursor() : null);
     }
