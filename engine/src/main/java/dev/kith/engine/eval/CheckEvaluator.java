@@ -6,6 +6,7 @@ import dev.kith.engine.caveat.CaveatOutcome;
 import dev.kith.engine.index.Condition;
 import dev.kith.engine.index.Index;
 import dev.kith.engine.index.Postings;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -41,6 +42,7 @@ import java.util.TreeSet;
  * CONDITIONAL leaves the set of parameter names it depends on in {@link #missing}.
  */
 final class CheckEvaluator {
+    private final Clock clock;
     private Index index;
     private CompiledSchema schema;
     private long rev;
@@ -58,6 +60,12 @@ final class CheckEvaluator {
 
     private Tracer tracer;
 
+    /** An evaluator that reads {@code clock} when a check meets its first expiration or caveat. */
+    CheckEvaluator(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** Prepares one check; {@code now} null means "read the clock when a condition needs it". */
     void reset(
             Index index,
             CompiledSchema schema,
@@ -337,6 +345,7 @@ final class CheckEvaluator {
     /** A stored relationship's condition at this check: expired is NO, a caveat is evaluated. */
     private int condition(Condition c) {
         if (c == null) return Tri.HAS;
+        if (now == null) now = clock.instant();
         if (c.expiredAt(now)) return Tri.NO;
         if (c.caveat() == null) return Tri.HAS;
         CaveatOutcome o = schema.caveats.evaluate(c.caveat().name(), c.caveat().context(), context);
