@@ -246,8 +246,9 @@ final class CheckEvaluator {
     }
 
     /**
-     * {@code tupleset.all(p)}: the intersection, over every object linked under the tupleset (links that
-     * expired or whose caveat is false do not count), of link AND p on it; NO when nothing is linked.
+     * {@code tupleset.all(p)}: the intersection, over every object linked under the tupleset (expired links do
+     * not exist; a link whose caveat is false is a NO term, as in SpiceDB), of link AND p on it; NO when
+     * nothing is linked.
      */
     private int arrowAll(Node.Arrow a, int object, int depth) {
         Postings p = index.forward(a.tupleset(), object, rev);
@@ -258,10 +259,12 @@ final class CheckEvaluator {
         KithException error = null;
         long[] subjects = p.subjects();
         for (int k = 0; k < subjects.length; k++) {
-            int l = condition(p.condition(k));
-            if (l == Tri.NO) continue;
-            Set<String> linkMissing = l == Tri.CONDITIONAL ? missing : null;
+            Condition c = p.condition(k);
+            if (c != null && expired(c)) continue;
             linked = true;
+            int l = condition(c);
+            if (l == Tri.NO) return Tri.NO;
+            Set<String> linkMissing = l == Tri.CONDITIONAL ? missing : null;
             int target = target(a, subjects[k]);
             if (target < 0) return Tri.NO;
             try {
@@ -340,6 +343,11 @@ final class CheckEvaluator {
         if (a == Tri.HAS && b == Tri.NO) return Tri.HAS;
         missing = b == Tri.CONDITIONAL ? merge(baseMissing, missing) : baseMissing;
         return Tri.CONDITIONAL;
+    }
+
+    private boolean expired(Condition c) {
+        if (now == null) now = clock.instant();
+        return c.expiredAt(now);
     }
 
     /** A stored relationship's condition at this check: expired is NO, a caveat is evaluated. */
