@@ -37,8 +37,16 @@ final class SchemaCompiler {
             Map<String, Definition> definitions,
             Map<String, CaveatDef> caveats,
             List<String> declarationOrder,
-            boolean usesExpiration,
-            boolean usesSelf) {}
+            List<String> useFlags) {
+
+        boolean usesExpiration() {
+            return useFlags.contains("expiration");
+        }
+
+        boolean usesSelf() {
+            return useFlags.contains("self");
+        }
+    }
 
     private final SourceText source;
     private final List<Diagnostic> diagnostics;
@@ -86,9 +94,9 @@ final class SchemaCompiler {
                 }
             }
         }
-        boolean expiration = file.uses().stream().anyMatch(u -> u.name().equals("expiration"));
-        boolean self = file.uses().stream().anyMatch(u -> u.name().equals("self"));
-        return new Compiled(definitions, caveats, List.copyOf(order), expiration, self);
+        List<String> flags =
+                file.uses().stream().map(Syntax.UseFlag::name).distinct().toList();
+        return new Compiled(definitions, caveats, List.copyOf(order), flags);
     }
 
     private Definition definition(DefinitionNode node) {
