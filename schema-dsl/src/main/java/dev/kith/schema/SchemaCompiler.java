@@ -64,34 +64,20 @@ final class SchemaCompiler {
         Map<String, Definition> definitions = new LinkedHashMap<>();
         Map<String, CaveatDef> caveats = new LinkedHashMap<>();
         List<String> order = new ArrayList<>();
+        Map<String, SourcePosition> declared = new HashMap<>();
         for (Declaration declaration : file.declarations()) {
+            String what = declaration instanceof DefinitionNode ? "definition" : "caveat";
+            Syntax.Name name = declaration.name();
+            SourcePosition previous = declared.putIfAbsent(what + " " + name.text(), name.position());
+            if (previous != null) {
+                report(name.position(), what + " `" + name.text() + "` is already declared on line " + previous.line());
+                continue;
+            }
+            checkTypeName(name, what);
+            order.add(what + " " + name.text());
             switch (declaration) {
-                case DefinitionNode node -> {
-                    Definition previous = definitions.get(node.name().text());
-                    if (previous != null) {
-                        report(
-                                node.name().position(),
-                                "definition `" + node.name().text() + "` is already declared on line "
-                                        + previous.position().line());
-                        continue;
-                    }
-                    checkTypeName(node.name(), "definition");
-                    definitions.put(node.name().text(), definition(node));
-                    order.add("definition " + node.name().text());
-                }
-                case CaveatNode node -> {
-                    CaveatDef previous = caveats.get(node.name().text());
-                    if (previous != null) {
-                        report(
-                                node.name().position(),
-                                "caveat `" + node.name().text() + "` is already declared on line "
-                                        + previous.position().line());
-                        continue;
-                    }
-                    checkTypeName(node.name(), "caveat");
-                    caveats.put(node.name().text(), caveat(node));
-                    order.add("caveat " + node.name().text());
-                }
+                case DefinitionNode node -> definitions.put(name.text(), definition(node));
+                case CaveatNode node -> caveats.put(name.text(), caveat(node));
             }
         }
         List<String> flags =
