@@ -39,17 +39,7 @@ public final class DatasetReader {
     /** Like {@link #forEachRelationship(Path, RelationshipSink)}, reading from {@code reader} named {@code source}. */
     public static long forEachRelationship(BufferedReader reader, String source, RelationshipSink sink)
             throws IOException {
-        long count = 0;
-        int lineNumber = 0;
-        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-            lineNumber++;
-            if (LineParser.isSkipped(line)) {
-                continue;
-            }
-            sink.accept(new LineParser(source, lineNumber, line.strip()).parseRelationship(), lineNumber);
-            count++;
-        }
-        return count;
+        return forEachLine(reader, source, parser -> sink.accept(parser.parseRelationship(), parser.lineNumber()));
     }
 
     /** Hands every query of {@code file} to {@code sink}; returns the count. */
@@ -61,17 +51,7 @@ public final class DatasetReader {
 
     /** Like {@link #forEachQuery(Path, Consumer)}, reading from {@code reader} named {@code source}. */
     public static long forEachQuery(BufferedReader reader, String source, Consumer<Query> sink) throws IOException {
-        long count = 0;
-        int lineNumber = 0;
-        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-            lineNumber++;
-            if (LineParser.isSkipped(line)) {
-                continue;
-            }
-            sink.accept(new LineParser(source, lineNumber, line.strip()).parseQuery());
-            count++;
-        }
-        return count;
+        return forEachLine(reader, source, parser -> sink.accept(parser.parseQuery()));
     }
 
     /** All queries of {@code file}, in order. */
@@ -90,17 +70,7 @@ public final class DatasetReader {
 
     /** Like {@link #forEachLookup(Path, Consumer)}, reading from {@code reader} named {@code source}. */
     public static long forEachLookup(BufferedReader reader, String source, Consumer<Lookup> sink) throws IOException {
-        long count = 0;
-        int lineNumber = 0;
-        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-            lineNumber++;
-            if (LineParser.isSkipped(line)) {
-                continue;
-            }
-            sink.accept(new LineParser(source, lineNumber, line.strip()).parseLookup());
-            count++;
-        }
-        return count;
+        return forEachLine(reader, source, parser -> sink.accept(parser.parseLookup()));
     }
 
     /** All lookups of {@code file}, in order. */
@@ -108,5 +78,20 @@ public final class DatasetReader {
         List<Lookup> lookups = new ArrayList<>();
         forEachLookup(file, lookups::add);
         return lookups;
+    }
+
+    /** Feeds a parser for every line that carries data (not blank, not a comment); returns how many. */
+    private static long forEachLine(BufferedReader reader, String source, Consumer<LineParser> handler)
+            throws IOException {
+        long count = 0;
+        int lineNumber = 0;
+        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+            lineNumber++;
+            if (!LineParser.isSkipped(line)) {
+                handler.accept(new LineParser(source, lineNumber, line.strip()));
+                count++;
+            }
+        }
+        return count;
     }
 }

@@ -25,6 +25,10 @@ final class LineParser {
         this.text = text;
     }
 
+    int lineNumber() {
+        return lineNumber;
+    }
+
     /** Whether a line carries no data: blank, or a {@code //} comment. */
     static boolean isSkipped(String line) {
         String trimmed = line.strip();

@@ -38,13 +38,8 @@ public record Lookup(
                 .append(resourceType)
                 .append('#')
                 .append(permission)
-                .append('@')
-                .append(subjectType)
-                .append(':')
-                .append(subjectId);
-        if (!subjectRelation.isEmpty()) {
-            line.append('#').append(subjectRelation);
-        }
+                .append('@');
+        Query.appendSubject(line, subjectType, subjectId, subjectRelation);
         if (expectedCount.isPresent()) {
             line.append(' ').append(expectedCount.getAsLong());
         }

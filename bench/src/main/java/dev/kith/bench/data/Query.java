@@ -43,13 +43,8 @@ public record Query(
                 .append(resourceId)
                 .append('#')
                 .append(permission)
-                .append('@')
-                .append(subjectType)
-                .append(':')
-                .append(subjectId);
-        if (!subjectRelation.isEmpty()) {
-            line.append('#').append(subjectRelation);
-        }
+                .append('@');
+        appendSubject(line, subjectType, subjectId, subjectRelation);
         if (context != null) {
             line.append(" with ").append(context);
         }
@@ -57,5 +52,13 @@ public record Query(
             line.append(' ').append(expected.word());
         }
         return line.toString();
+    }
+
+    /** Appends {@code type:id} or {@code type:id#relation}. */
+    static void appendSubject(StringBuilder line, String type, String id, String relation) {
+        line.append(type).append(':').append(id);
+        if (!relation.isEmpty()) {
+            line.append('#').append(relation);
+        }
     }
 }

@@ -167,25 +167,7 @@ final class DriveGenerator implements Generator {
 
     private static void writeRelationships(DriveWorld world, DatasetWriter out) {
         StringBuilder line = new StringBuilder(96);
-        for (int group = 0; group < world.groups; group++) {
-            IntList users = world.groupUsers[group];
-            for (int i = 0; i < users.size(); i++) {
-                line.setLength(0);
-                out.relationship(line.append("group:")
-                        .append(group)
-                        .append("#member@user:")
-                        .append(users.get(i)));
-            }
-            IntList parents = world.groupParents[group];
-            for (int i = 0; i < parents.size(); i++) {
-                line.setLength(0);
-                out.relationship(line.append("group:")
-                        .append(parents.get(i))
-                        .append("#member@group:")
-                        .append(group)
-                        .append("#member"));
-            }
-        }
+        NestedGroups.write("group", world.groupUsers, world.groupParents, line, out);
         for (int folder = 0; folder < world.folders; folder++) {
             if (world.folderParent[folder] >= 0) {
                 line.setLength(0);

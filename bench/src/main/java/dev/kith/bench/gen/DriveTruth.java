@@ -1,6 +1,5 @@
 package dev.kith.bench.gen;
 
-import java.util.ArrayDeque;
 import java.util.BitSet;
 
 /**
@@ -46,23 +45,7 @@ final class DriveTruth {
 
     /** The groups a user is in, directly or through nesting. */
     BitSet groupsOf(int user) {
-        BitSet groups = new BitSet(world.groups);
-        ArrayDeque<Integer> queue = new ArrayDeque<>();
-        IntList direct = world.userGroups[user];
-        for (int i = 0; i < direct.size(); i++) {
-            queue.add(direct.get(i));
-        }
-        while (!queue.isEmpty()) {
-            int group = queue.poll();
-            if (!groups.get(group)) {
-                groups.set(group);
-                IntList parents = world.groupParents[group];
-                for (int i = 0; i < parents.size(); i++) {
-                    queue.add(parents.get(i));
-                }
-            }
-        }
-        return groups;
+        return NestedGroups.closure(world.userGroups[user], world.groupParents);
     }
 
     /** Whether {@code user} has {@code permission} on {@code document}. */

@@ -144,25 +144,7 @@ final class GithubGenerator implements Generator {
 
     private static void writeRelationships(GithubWorld world, DatasetWriter out) {
         StringBuilder line = new StringBuilder(96);
-        for (int team = 0; team < world.teams; team++) {
-            IntList users = world.teamUsers[team];
-            for (int i = 0; i < users.size(); i++) {
-                line.setLength(0);
-                out.relationship(line.append("team:")
-                        .append(team)
-                        .append("#member@user:")
-                        .append(users.get(i)));
-            }
-            IntList parents = world.teamParents[team];
-            for (int i = 0; i < parents.size(); i++) {
-                line.setLength(0);
-                out.relationship(line.append("team:")
-                        .append(parents.get(i))
-                        .append("#member@team:")
-                        .append(team)
-                        .append("#member"));
-            }
-        }
+        NestedGroups.write("team", world.teamUsers, world.teamParents, line, out);
         for (int org = 0; org < world.orgs; org++) {
             for (int i = 0; i < world.orgUsers[org].size(); i++) {
                 line.setLength(0);

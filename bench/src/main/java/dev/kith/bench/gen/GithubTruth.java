@@ -1,6 +1,5 @@
 package dev.kith.bench.gen;
 
-import java.util.ArrayDeque;
 import java.util.BitSet;
 
 /**
@@ -58,27 +57,12 @@ final class GithubTruth {
 
     /** The teams a subject is in: for a user, its teams and their ancestors; for {@code team:t#member}, t's. */
     BitSet teamsOf(boolean teamSet, int id) {
-        BitSet teams = new BitSet(world.teams);
-        ArrayDeque<Integer> queue = new ArrayDeque<>();
-        if (teamSet) {
-            queue.add(id);
-        } else {
-            IntList direct = world.userTeams[id];
-            for (int i = 0; i < direct.size(); i++) {
-                queue.add(direct.get(i));
-            }
+        if (!teamSet) {
+            return NestedGroups.closure(world.userTeams[id], world.teamParents);
         }
-        while (!queue.isEmpty()) {
-            int team = queue.poll();
-            if (!teams.get(team)) {
-                teams.set(team);
-                IntList parents = world.teamParents[team];
-                for (int i = 0; i < parents.size(); i++) {
-                    queue.add(parents.get(i));
-                }
-            }
-        }
-        return teams;
+        IntList self = new IntList(1);
+        self.add(id);
+        return NestedGroups.closure(self, world.teamParents);
     }
 
     /**

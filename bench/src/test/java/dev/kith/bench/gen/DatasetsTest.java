@@ -77,14 +77,7 @@ class DatasetsTest {
         DatasetFiles files = generate(Dataset.GITHUB, "github", 0.01, 3);
         NaiveOracle oracle = NaiveOracle.load(files.relationships());
         assertQueriesAgree(files, (q, context) -> githubCheck(oracle, q.resourceId(), q.permission(), q, context));
-        for (Lookup lookup : DatasetReader.readLookups(files.lookups())) {
-            Query asQuery =
-                    new Query("repo", "", lookup.permission(), "user", lookup.subjectId(), "", null, Expectation.NONE);
-            long count = oracle.objects("repo").stream()
-                    .filter(repo -> githubCheck(oracle, repo, lookup.permission(), asQuery, null))
-                    .count();
-            assertThat(lookup.expectedCount()).as(lookup.toLine()).hasValue(count);
-        }
+        assertGithubLookupsAgree(files, oracle);
     }
 
     @Test
@@ -99,14 +92,7 @@ class DatasetsTest {
                 .count();
         assertThat(caveated).isGreaterThan(500);
         assertQueriesAgree(files, (q, context) -> githubCheck(oracle, q.resourceId(), q.permission(), q, context));
-        for (Lookup lookup : DatasetReader.readLookups(files.lookups())) {
-            Query asQuery =
-                    new Query("repo", "", lookup.permission(), "user", lookup.subjectId(), "", null, Expectation.NONE);
-            long count = oracle.objects("repo").stream()
-                    .filter(repo -> githubCheck(oracle, repo, lookup.permission(), asQuery, null))
-                    .count();
-            assertThat(lookup.expectedCount()).as(lookup.toLine()).hasValue(count);
-        }
+        assertGithubLookupsAgree(files, oracle);
     }
 
     @Test
@@ -160,6 +146,17 @@ class DatasetsTest {
                 .toList();
         assertThat(lookups)
                 .contains("group#member@user:u45_44_0 45", "group#member@user:r3_0_0 5", "resource#view@user:r3_0_0 1");
+    }
+
+    private static void assertGithubLookupsAgree(DatasetFiles files, NaiveOracle oracle) throws IOException {
+        for (Lookup lookup : DatasetReader.readLookups(files.lookups())) {
+            Query asQuery =
+                    new Query("repo", "", lookup.permission(), "user", lookup.subjectId(), "", null, Expectation.NONE);
+            long count = oracle.objects("repo").stream()
+                    .filter(repo -> githubCheck(oracle, repo, lookup.permission(), asQuery, null))
+                    .count();
+            assertThat(lookup.expectedCount()).as(lookup.toLine()).hasValue(count);
+        }
     }
 
     private interface Check {
