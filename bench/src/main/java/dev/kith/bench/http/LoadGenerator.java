@@ -38,6 +38,9 @@ public final class LoadGenerator {
     static final String CHECK_PATH = "/v1/permissions/check";
     static final String NOOP_PATH = "/v1/bench/noop";
 
+    /** A request that receives nothing for this long fails (and counts as an error) instead of hanging the run. */
+    private static final long REQUEST_IDLE_TIMEOUT_MS = 10_000;
+
     private LoadGenerator() {}
 
     /**
@@ -67,11 +70,13 @@ public final class LoadGenerator {
             Context context = vertx.getOrCreateContext();
             LoadRun.Target check = new LoadRun.Target(
                     client.post(basePath + CHECK_PATH)
+                            .idleTimeout(REQUEST_IDLE_TIMEOUT_MS)
                             .putHeader("content-type", "application/json")
                             .putHeader("accept", "application/json"),
                     bodies,
                     options.queries().stream().map(Query::expected).toList());
-            LoadRun.Target noop = new LoadRun.Target(client.get(basePath + NOOP_PATH), null, null);
+            LoadRun.Target noop = new LoadRun.Target(
+                    client.get(basePath + NOOP_PATH).idleTimeout(REQUEST_IDLE_TIMEOUT_MS), null, null);
             if (options.bearerKey() != null) {
                 check.request().bearerTokenAuthentication(options.bearerKey());
                 noop.request().bearerTokenAuthentication(options.bearerKey());
