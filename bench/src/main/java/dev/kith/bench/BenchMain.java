@@ -1,6 +1,11 @@
 package dev.kith.bench;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -30,10 +35,22 @@ public final class BenchMain implements Runnable {
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setExecutionExceptionHandler((exception, cmd, parseResult) -> {
-            cmd.getErr().println("kith-bench: " + exception.getMessage());
+            cmd.getErr().println("kith-bench: " + describe(exception));
             return exception instanceof UsageException ? 2 : 1;
         });
         return commandLine.execute(args);
+    }
+
+    /** A one-line account of a failure; file-system failures name the path and what went wrong with it. */
+    private static String describe(Exception exception) {
+        return switch (exception) {
+            case NoSuchFileException e -> "no such file or directory: " + e.getFile();
+            case FileAlreadyExistsException e -> "already exists and is not a directory: " + e.getFile();
+            case AccessDeniedException e -> "permission denied: " + e.getFile();
+            case FileSystemException e -> e.getFile() + ": " + e.getReason();
+            case IOException e -> "input/output error: " + e.getMessage();
+            default -> exception.getMessage();
+        };
     }
 
     @Override

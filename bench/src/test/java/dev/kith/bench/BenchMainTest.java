@@ -44,7 +44,8 @@ class BenchMainTest {
     }
 
     @Test
-    void badArgumentsGetAMessageAndStatusTwo(@TempDir Path dir) {
+    void badArgumentsGetAMessageAndStatusTwo(@TempDir Path dir) throws IOException {
+        java.nio.file.Files.writeString(dir.resolve("file"), "not a directory");
         Result unknown = run("generate", "--dataset", "gitlab", "--out", dir.toString());
         assertThat(unknown.status()).isEqualTo(2);
         assertThat(unknown.err()).contains("unknown dataset 'gitlab'; expected one of github, drive, deep, caveats");
@@ -54,6 +55,18 @@ class BenchMainTest {
         Result missing = run("generate", "--dataset", "github");
         assertThat(missing.status()).isEqualTo(2);
         assertThat(missing.err()).contains("Missing required option: '--out=<out>'");
+        Result notADirectory = run(
+                "generate", "--dataset", "deep", "--out", dir.resolve("file").toString() + "/x");
+        assertThat(notADirectory.status()).isEqualTo(1);
+        assertThat(notADirectory.err()).startsWith("kith-bench: ").doesNotContain("\tat ");
+        Result noQueries = run(
+                "http",
+                "--endpoint",
+                "http://127.0.0.1:1",
+                "--queries",
+                dir.resolve("none.txt").toString());
+        assertThat(noQueries.status()).isEqualTo(2);
+        assertThat(noQueries.err()).contains("no such queries file: " + dir.resolve("none.txt"));
         Result none = run();
         assertThat(none.status()).isEqualTo(2);
         assertThat(none.err()).contains("name a command: generate or http");
