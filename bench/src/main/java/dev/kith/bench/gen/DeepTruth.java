@@ -35,7 +35,7 @@ final class DeepTruth {
 
     /** {@code group:group#member@user:user}. */
     Expectation checkUser(String group, String user) {
-        return shift(hops(group, g -> world.memberUsers.get(g).contains(user)), 0);
+        return expectation(hops(group, g -> world.memberUsers.get(g).contains(user)), 0);
     }
 
     /** {@code group:group#member@group:subjectGroup#member}: reachable, or the group itself. */
@@ -43,12 +43,12 @@ final class DeepTruth {
         if (group.equals(subjectGroup)) {
             return Expectation.TRUE;
         }
-        return shift(hops(group, g -> world.memberSets.get(g).contains(subjectGroup)), 0);
+        return expectation(hops(group, g -> world.memberSets.get(g).contains(subjectGroup)), 0);
     }
 
     /** {@code resource:resource#view@user:user}: two more steps than the viewer group's check. */
     Expectation checkResource(String resource, String user) {
-        return shift(
+        return expectation(
                 hops(
                         world.resourceViewer.get(resource),
                         g -> world.memberUsers.get(g).contains(user)),
@@ -102,7 +102,7 @@ final class DeepTruth {
     }
 
     /** Turns hops (negative: not found, {@code -1 - hops to exhaust}) plus {@code extra} into the expectation. */
-    private static Expectation shift(int encoded, int extra) {
+    private static Expectation expectation(int encoded, int extra) {
         boolean found = encoded >= 0;
         int hops = (found ? encoded : -1 - encoded) + extra;
         if (hops <= SAFE_HOPS) {
