@@ -1,0 +1,232 @@
+package dev.kith.engine.validation;
+
+import dev.kith.engine.Consistency;
+import dev.kith.engine.Engine;
+import dev.kith.engine.KithException;
+import dev.kith.engine.ObjectRef;
+import dev.kith.engine.Permissionship;
+import dev.kith.engine.Relationship;
+import dev.kith.engine.Requests;
+import dev.kith.engine.Results;
+import dev.kith.engine.validation.FileReport.Failure;
+import dev.kith.engine.validation.ValidationFile.Assertion;
+import dev.kith.engine.validation.ValidationFile.ExpectedRelations;
+import dev.kith.engine.validation.ValidationFile.ExpectedSubject;
+import dev.kith.engine.validation.ValidationFile.MarkedSubject;
+import dev.kith.engine.validation.ValidationFile.RelationshipLine;
+import dev.kith.schema.SchemaException;
+import dev.kith.schema.Schemas;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+
+/**
+ * Runs validation files: for each file a fresh engine gets the schema and the relationships, then every
+ * assertion is checked ({@code assertTrue} expects HAS, {@code assertFalse} NO, {@code assertCaveated}
+ * CONDITIONAL) and every expected-relations key is compared with a {@link RecursiveExpansion}: a subject found
+ * but not listed, a listed subject not found, different leaves, a caveat mark or exclusions that differ are
+ * each a failure of that key. An error while checking (such as an exceeded depth) fails that test with the
+ * error's message.
+ */
+public final class ValidationRunner {
+    private final Supplier<Engine> engines;
+    private final int depthLimit;
+
+    /**
+     * @param engines makes a new, empty engine for each file (closed after the file)
+     * @param depthLimit the depth limit of the recursive expansion of expected relations
+     */
+    public ValidationRunner(Supplier<Engine> engines, int depthLimit) {
+        this.engines = Objects.requireNonNull(engines, "engines");
+        this.depthLimit = depthLimit;
+    }
+
+    /** Loads and runs {@code path}. */
+    public FileReport run(Path path) {
+        ValidationFile file;
+        try {
+            file = ValidationFiles.load(path);
+        } catch (ValidationFileException e) {
+            String test = e.key() == null ? "load" : "load " + e.key();
+            return new FileReport(path, 0, 1, List.of(new Failure(path, e.line(), test, e.reason())));
+        }
+        return run(file);
+    }
+
+    /** Runs a loaded file on a fresh engine. */
+    public FileReport run(ValidationFile file) {
+        try (Engine engine = engines.get()) {
+            Failure setupFailure = setUp(file, engine);
+            if (setupFailure != null) return new FileReport(file.path(), 0, 1, List.of(setupFailure));
+            Consistency at = new Consistency.AtLeastAsFresh(engine.appliedRevision());
+            List<Failure> failures = new ArrayList<>();
+            int passed = 0;
+            int failed = 0;
+            for (Assertion a : file.assertions()) {
+                Failure f = check(file.path(), engine, at, a);
+                if (f == null) {
+                    passed++;
+                } else {
+                    failed++;
+                    failures.add(f);
+                }
+            }
+            for (ExpectedRelations expected : file.expectedRelations()) {
+                List<Failure> mismatches = compare(file.path(), engine, at, expected);
+                if (mismatches.isEmpty()) {
+                    passed++;
+                } else {
+                    failed++;
+                    failures.addAll(mismatches);
+                }
+            }
+            return new FileReport(file.path(), passed, failed, failures);
+        }
+    }
+
+    /** Writes the schema and imports the relationships; a failure if either is refused. */
+    private static Failure setUp(ValidationFile file, Engine engine) {
+        Path path = file.path();
+        if (file.schema() != null) {
+            try {
+                Schemas.compile(file.schemaName(), file.schema());
+            } catch (SchemaException e) {
+                return new Failure(path, file.schemaLine(), "load schema", e.getMessage());
+            }
+            try {
+                engine.writeSchema(file.schema());
+            } catch (KithException e) {
+                return new Failure(path, file.schemaLine(), "load schema", e.getMessage());
+            }
+        }
+        if (!file.relationships().isEmpty()) {
+            List<Relationship> relationships =
+                    new ArrayList<>(file.relationships().size());
+            for (RelationshipLine r : file.relationships()) relationships.add(r.relationship());
+            try {
+                engine.importBulk(relationships.iterator());
+            } catch (KithException e) {
+                return new Failure(path, lineNamedIn(e.getMessage(), file), "load relationships", e.getMessage());
+            }
+        }
+        return null;
+    }
+
+    /** The line of the relationship an import error names, or 0. */
+    private static int lineNamedIn(String message, ValidationFile file) {
+        if (message == null) return 0;
+        for (RelationshipLine r : file.relationships()) {
+            if (message.contains(r.relationship().toString())
+                    || message.contains(r.relationship().key().toString())) {
+                return r.line();
+            }
+        }
+        return 0;
+    }
+
+    private static Failure check(Path path, Engine engine, Consistency at, Assertion a) {
+        String test = a.kind().key() + " " + a.text();
+        Results.Check result;
+        try {
+            result =
+                    engine.check(new Requests.Check(a.resource(), a.permission(), a.subject(), a.context(), at, false));
+        } catch (KithException e) {
+            return new Failure(
+                    path,
+                    a.line(),
+                    test,
+                    "expected " + name(a.kind().expected()) + ", the check failed: " + e.getMessage());
+        }
+        if (result.permissionship() == a.kind().expected()) return null;
+        String found = name(result.permissionship());
+        if (!result.missingContext().isEmpty()) {
+            found += " (missing context: " + String.join(", ", result.missingContext()) + ")";
+        }
+        return new Failure(path, a.line(), test, "expected " + name(a.kind().expected()) + ", found " + found);
+    }
+
+    private static String name(Permissionship p) {
+        return switch (p) {
+            case HAS_PERMISSION -> "HAS";
+            case NO_PERMISSION -> "NO";
+            case CONDITIONAL_PERMISSION -> "CONDITIONAL";
+        };
+    }
+
+    private List<Failure> compare(Path path, Engine engine, Consistency at, ExpectedRelations expected) {
+        String test = "validation " + expected.key();
+        FoundSubjects found;
+        try {
+            found = new RecursiveExpansion(
+                            (ObjectRef resource, String relation) -> engine.expand(
+                                            new Requests.Expand(resource, relation, at))
+                                    .root(),
+                            depthLimit)
+                    .of(expected.resource(), expected.relation());
+        } catch (KithException e) {
+            return List.of(new Failure(path, expected.line(), test, "the expansion failed: " + e.getMessage()));
+        }
+        List<Failure> failures = new ArrayList<>();
+        Set<String> listed = new HashSet<>();
+        for (ExpectedSubject want : expected.subjects()) {
+            listed.add(want.subject().toString());
+            FoundSubjects.Found got = found.get(want.subject());
+            if (got == null) {
+                failures.add(new Failure(
+                        path,
+                        want.line(),
+                        test,
+                        "expected `" + want.text() + "`, but " + want.subject() + " is not reached"));
+                continue;
+            }
+            String foundLine = "[" + got.display() + "] is " + got.displayLeaves();
+            if (!new ArrayList<>(got.leaves).equals(want.leaves())) {
+                failures.add(new Failure(
+                        path,
+                        want.line(),
+                        test,
+                        "expected `" + want.text() + "`, found `" + foundLine + "`: " + want.subject()
+                                + " is stored directly in different relations"));
+            }
+            if (got.caveated != want.caveated()) {
+                failures.add(new Failure(
+                        path,
+                        want.line(),
+                        test,
+                        "expected `" + want.text() + "`, found `" + foundLine
+                                + "`: " + want.subject() + (got.caveated ? " is" : " is not") + " reached only under a"
+                                + " caveat"));
+            }
+            Set<String> wantExcluded = new TreeSet<>();
+            for (MarkedSubject m : want.exclusions()) wantExcluded.add(m.toString());
+            Set<String> gotExcluded = new TreeSet<>();
+            for (FoundSubjects.Found x : got.excluded.values()) {
+                gotExcluded.add(x.subject + (x.caveated ? "[...]" : ""));
+            }
+            if (!wantExcluded.equals(gotExcluded)) {
+                failures.add(new Failure(
+                        path,
+                        want.line(),
+                        test,
+                        "expected `" + want.text() + "`, found `" + foundLine
+                                + "`: the excluded subjects differ (expected {" + String.join(", ", wantExcluded)
+                                + "}, found {" + String.join(", ", gotExcluded) + "})"));
+            }
+        }
+        for (FoundSubjects.Found got : found.all()) {
+            if (!listed.contains(got.subject.toString())) {
+                failures.add(new Failure(
+                        path,
+                        expected.line(),
+                        test,
+                        "found `[" + got.display() + "] is " + got.displayLeaves() + "`, which is not listed"));
+            }
+        }
+        return failures;
+    }
+}
