@@ -137,7 +137,10 @@ final class Parser {
         List<MemberNode> members = new ArrayList<>();
         while (!current.is(TokenType.RIGHT_BRACE)) {
             if (current.is(TokenType.EOF) || startsTopLevel(current)) {
-                error(current, "definition `" + name.text() + "` is never closed: expected '}'");
+                error(
+                        keyword,
+                        "definition `" + name.text() + "` is never closed: its '}' is missing (found "
+                                + current.describe() + " on line " + current.line() + ")");
                 return new DefinitionNode(name, List.copyOf(members), keyword.docComment(), position(keyword));
             }
             try {
@@ -456,9 +459,12 @@ final class Parser {
 
     /** After an error inside a definition: skip to the next member, the closing '}' or the next declaration. */
     private void skipToMember() {
+        if (startsMember(current)) {
+            return;
+        }
         while (!current.is(TokenType.EOF) && !current.is(TokenType.RIGHT_BRACE) && !startsTopLevel(current)) {
             advance();
-            if (current.newlineBefore() && (current.isWord("relation") || current.isWord("permission"))) {
+            if (startsMember(current)) {
                 return;
             }
         }
@@ -466,12 +472,19 @@ final class Parser {
 
     /** After an error at the top level: skip to the next declaration. */
     private void skipToTopLevel() {
+        if (startsTopLevel(current) && !current.isWord("import") && !current.isWord("partial")) {
+            return;
+        }
         while (!current.is(TokenType.EOF)) {
             advance();
             if (startsTopLevel(current)) {
                 return;
             }
         }
+    }
+
+    private static boolean startsMember(Token token) {
+        return token.newlineBefore() && (token.isWord("relation") || token.isWord("permission"));
     }
 
     private static boolean startsTopLevel(Token token) {
