@@ -229,45 +229,42 @@ final class CheckEvaluator {
     }
 
     /**
-     * {@code tupleset.all(p)}: at least one target, and every target that is linked grants; a link that is only
-     * conditionally present makes its target's verdict "link implies grant" (Kleene).
+     * {@code tupleset.all(p)}: NO when nothing (unexpired) is stored under the tupleset; otherwise the
+     * intersection, over every stored link, of "the link holds and its target grants" (SpiceDB's intersection
+     * arrow). So a link whose caveat is false makes the whole arrow NO, and a conditional link makes its term at
+     * most CONDITIONAL; the reduction stops at the first NO.
      */
     private int arrowAll(Node.Arrow a, int object, int depth) {
         Postings p = index.forward(a.tupleset(), object, rev);
         if (p == null) return Tri.NO;
         Set<String> acc = null;
-        int exists = Tri.NO;
         int result = Tri.HAS;
+        boolean linked = false;
         KithException error = null;
         long[] subjects = p.subjects();
         for (int k = 0; k < subjects.length; k++) {
-            int l = condition(p.condition(k));
-            if (l == Tri.NO) continue;
-            Set<String> linkMissing = l == Tri.CONDITIONAL ? missing : null;
-            exists = Math.max(exists, l);
-            if (l == Tri.CONDITIONAL) acc = merge(acc, linkMissing);
+            Condition link = p.condition(k);
+            if (link != null && link.expiredAt(now)) continue;
+            linked = true;
             int target = target(a, subjects[k]);
+            if (target < 0) return Tri.NO;
             int r;
-            if (target < 0) {
-                r = Tri.NO;
-            } else {
-                try {
-                    r = hop(null, target, Index.keyId(subjects[k]), depth, a.tupleset(), object);
-                } catch (KithException.MaxDepthExceeded e) {
-                    error = e;
-                    continue;
-                }
+            try {
+                r = hop(link, target, Index.keyId(subjects[k]), depth, a.tupleset(), object);
+            } catch (KithException.MaxDepthExceeded e) {
+                error = e;
+                continue;
             }
-            int term = l == Tri.HAS ? r : (r == Tri.HAS ? Tri.HAS : Tri.CONDITIONAL);
-            if (term == Tri.NO) return Tri.NO;
-            if (term == Tri.CONDITIONAL && r == Tri.CONDITIONAL) acc = merge(acc, missing);
-            result = Math.min(result, term);
+            if (r == Tri.NO) return Tri.NO;
+            if (r == Tri.CONDITIONAL) {
+                result = Tri.CONDITIONAL;
+                acc = merge(acc, missing);
+            }
         }
         if (error != null) throw error;
-        if (exists == Tri.NO) return Tri.NO;
-        int out = Math.min(result, exists);
-        missing = out == Tri.CONDITIONAL ? acc : null;
-        return out;
+        if (!linked) return Tri.NO;
+        missing = result == Tri.CONDITIONAL ? acc : null;
+        return result;
     }
 
     /** The pair {@code computed} on the arrow target's type, or -1 when that type has no such relation. */
