@@ -16,7 +16,7 @@ import java.util.function.BiFunction;
  * FoundSubjects} and, for every subject set found in a leaf ({@code team:x#member}), adds the subject set itself
  * and then the expansion of that subject set, whose subjects are caveated when the relationship naming the
  * subject set is. A subject set already being expanded on the current path adds nothing more (kith's cycle
- * rule); a path longer than the depth limit is a {@link KithException.MaxDepthExceeded}.
+ * rule); a path through more subject sets than the depth limit is a {@link KithException.MaxDepthExceeded}.
  */
 final class RecursiveExpansion {
     private final BiFunction<ObjectRef, String, Results.ExpandNode> expand;
@@ -36,7 +36,7 @@ final class RecursiveExpansion {
     FoundSubjects of(ObjectRef resource, String relation) {
         String key = resource + "#" + relation;
         if (path.contains(key)) return new FoundSubjects();
-        if (path.size() >= depthLimit) {
+        if (path.size() > depthLimit) {
             throw new KithException.MaxDepthExceeded(depthLimit, "the recursive expansion of " + path.getLast());
         }
         path.push(key);
