@@ -14,18 +14,14 @@ import java.util.Objects;
  * with the line of the YAML file it comes from. {@link ValidationFiles#load} reads one.
  *
  * @param path the YAML file
- * @param schema the schema text, or {@code null} when the file has none
- * @param schemaName how diagnostics name the schema: the {@code schemaFile} path, or {@code "schema"}
- * @param schemaLine the line of the {@code schema}/{@code schemaFile} key (0 when there is none)
+ * @param schema the schema, or {@code null} when the file has none
  * @param relationships the relationships, in file order
  * @param assertions the assertions, in file order ({@code assertTrue}, then {@code assertFalse}, … as written)
  * @param expectedRelations the {@code validation:} keys, in file order
  */
 public record ValidationFile(
         Path path,
-        String schema,
-        String schemaName,
-        int schemaLine,
+        Schema schema,
         List<RelationshipLine> relationships,
         List<Assertion> assertions,
         List<ExpectedRelations> expectedRelations) {
@@ -34,6 +30,24 @@ public record ValidationFile(
         relationships = List.copyOf(relationships);
         assertions = List.copyOf(assertions);
         expectedRelations = List.copyOf(expectedRelations);
+    }
+
+    /**
+     * The schema of the file.
+     *
+     * @param text the schema text
+     * @param name how diagnostics name it: the {@code schemaFile} path (as resolved next to the YAML file), or
+     *     {@code "schema"} for inline text
+     * @param line the line of the {@code schema} or {@code schemaFile} key
+     * @param textLine for inline text in a literal block ({@code |}), the YAML line of the text's first line;
+     *     0 when the text's lines do not map onto the file's (a schema file, or a folded block)
+     * @param indent the indentation of a literal block's lines
+     */
+    public record Schema(String text, String name, int line, int textLine, int indent) {
+        public Schema {
+            Objects.requireNonNull(text, "text");
+            Objects.requireNonNull(name, "name");
+        }
     }
 
     /** One relationship and its line. */

@@ -91,7 +91,7 @@ public final class ValidationFiles {
                 throw error(e.line(), null, "not valid YAML: " + e.getMessage());
             }
             if (root instanceof Scalar s && s.text() == null) {
-                return new ValidationFile(path, null, null, 0, List.of(), List.of(), List.of());
+                return new ValidationFile(path, null, List.of(), List.of(), List.of());
             }
             if (!(root instanceof Mapping top)) {
                 throw error(
@@ -135,25 +135,41 @@ public final class ValidationFiles {
                         "give either `schema` or `schemaFile`, not both" + " (`schema` is on line " + schema.line()
                                 + ")");
             }
-            String schemaText = null;
-            String schemaName = null;
-            int schemaLine = 0;
+            ValidationFile.Schema parsedSchema = null;
             if (schema != null) {
-                schemaText = string(schema, true);
-                schemaName = "schema";
-                schemaLine = schema.line();
+                parsedSchema = inlineSchema(schema);
             } else if (schemaFile != null) {
                 String name = string(schemaFile, false);
-                Path resolved = path.toAbsolutePath().getParent().resolve(name).normalize();
+                Path parent = path.getParent();
+                Path resolved = (parent == null ? Path.of(name) : parent.resolve(name)).normalize();
                 try {
-                    schemaText = Files.readString(resolved, StandardCharsets.UTF_8);
+                    String text = Files.readString(resolved, StandardCharsets.UTF_8);
+                    parsedSchema = new ValidationFile.Schema(text, resolved.toString(), schemaFile.line(), 0, 0);
                 } catch (IOException ex) {
                     throw error(schemaFile.line(), "schemaFile", "cannot read " + resolved + ": " + describe(ex));
                 }
-                schemaName = name;
-                schemaLine = schemaFile.line();
             }
-            return new ValidationFile(path, schemaText, schemaName, schemaLine, relationships, assertions, expected);
+            return new ValidationFile(path, parsedSchema, relationships, assertions, expected);
+        }
+
+        /** Inline schema text; in a literal block ({@code |}) its lines map onto the file's. */
+        private ValidationFile.Schema inlineSchema(Entry schema) throws ValidationFileException {
+            String text = string(schema, true);
+            if (text == null) text = "";
+            String keyLine = lines[schema.line() - 1];
+            String afterKey = keyLine.substring(keyLine.indexOf(':') + 1).strip();
+            int textLine = 0;
+            int indent = 0;
+            if (afterKey.startsWith("|")) {
+                textLine = schema.line() + 1;
+                for (int i = schema.line(); i < lines.length; i++) {
+                    if (!lines[i].isBlank()) {
+                        indent = lines[i].length() - lines[i].stripLeading().length();
+                        break;
+                    }
+                }
+            }
+            return new ValidationFile.Schema(text, "schema", schema.line(), textLine, indent);
         }
 
         private String string(Entry e, boolean nullable) throws ValidationFileException {

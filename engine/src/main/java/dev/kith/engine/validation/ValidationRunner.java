@@ -14,8 +14,10 @@ import dev.kith.engine.validation.ValidationFile.ExpectedRelations;
 import dev.kith.engine.validation.ValidationFile.ExpectedSubject;
 import dev.kith.engine.validation.ValidationFile.MarkedSubject;
 import dev.kith.engine.validation.ValidationFile.RelationshipLine;
+import dev.kith.schema.Diagnostic;
 import dev.kith.schema.SchemaException;
 import dev.kith.schema.Schemas;
+import dev.kith.schema.SourcePosition;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -92,16 +94,17 @@ public final class ValidationRunner {
     /** Writes the schema and imports the relationships; a failure if either is refused. */
     private static Failure setUp(ValidationFile file, Engine engine) {
         Path path = file.path();
-        if (file.schema() != null) {
+        ValidationFile.Schema schema = file.schema();
+        if (schema != null) {
             try {
-                Schemas.compile(file.schemaName(), file.schema());
+                Schemas.compile(schema.name(), schema.text());
             } catch (SchemaException e) {
-                return new Failure(path, file.schemaLine(), "load schema", e.getMessage());
+                return new Failure(path, schema.line(), "load schema", diagnostics(path, schema, e));
             }
             try {
-                engine.writeSchema(file.schema());
+                engine.writeSchema(schema.text());
             } catch (KithException e) {
-                return new Failure(path, file.schemaLine(), "load schema", e.getMessage());
+                return new Failure(path, schema.line(), "load schema", e.getMessage());
             }
         }
         if (!file.relationships().isEmpty()) {
@@ -115,6 +118,22 @@ public final class ValidationRunner {
             }
         }
         return null;
+    }
+
+    /** The schema's diagnostics, at the YAML file's lines and columns when the text is a literal block. */
+    private static String diagnostics(Path path, ValidationFile.Schema schema, SchemaException e) {
+        if (schema.textLine() == 0) return e.getMessage();
+        StringBuilder b = new StringBuilder();
+        String indent = " ".repeat(schema.indent());
+        for (Diagnostic d : e.diagnostics()) {
+            SourcePosition at = new SourcePosition(
+                    path.toString(),
+                    schema.textLine() + d.position().line() - 1,
+                    schema.indent() + d.position().column());
+            if (!b.isEmpty()) b.append('\n');
+            b.append(new Diagnostic(at, d.message(), indent + d.sourceLine()).render());
+        }
+        return b.toString();
     }
 
     /** The line of the relationship an import error names, or 0. */

@@ -65,9 +65,11 @@ class ValidationFilesTest {
                     - "[member:ann] is <folder:a#reader>"
                     - "[member:bob] is <folder:a#reader>"
                 """);
-        assertThat(f.schema()).startsWith("definition member {}\n");
-        assertThat(f.schemaName()).isEqualTo("schema");
-        assertThat(f.schemaLine()).isEqualTo(1);
+        assertThat(f.schema().text()).startsWith("definition member {}\n");
+        assertThat(f.schema().name()).isEqualTo("schema");
+        assertThat(f.schema().line()).isEqualTo(1);
+        assertThat(f.schema().textLine()).isEqualTo(2);
+        assertThat(f.schema().indent()).isEqualTo(2);
         assertThat(f.relationships())
                 .extracting(r -> r.relationship().toString(), r -> r.line())
                 .containsExactly(
@@ -119,8 +121,9 @@ class ValidationFilesTest {
         write("schemas/s.zed", "definition member {}\n");
         Path yaml = write("sub/v.yaml", "schemaFile: \"../schemas/s.zed\"\nvalidation: null\n");
         ValidationFile f = ValidationFiles.load(yaml);
-        assertThat(f.schema()).isEqualTo("definition member {}\n");
-        assertThat(f.schemaName()).isEqualTo("../schemas/s.zed");
+        assertThat(f.schema().text()).isEqualTo("definition member {}\n");
+        assertThat(f.schema().name()).isEqualTo(dir.resolve("schemas/s.zed").toString());
+        assertThat(f.schema().textLine()).isZero();
     }
 
     @Test

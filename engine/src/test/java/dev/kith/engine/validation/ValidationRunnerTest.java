@@ -204,14 +204,24 @@ class ValidationRunnerTest {
     }
 
     @Test
-    void aBrokenSchemaIsOneFailureWithItsDiagnostics() throws IOException {
-        FileReport report = run("schema: |-\n  definition doc { relation viewer: nobody }\n"
+    void aBrokenSchemaIsOneFailureWithItsDiagnosticsAtTheFilesLines() throws IOException {
+        FileReport report = run("schema: |-\n  definition doc {\n    relation viewer: nobody\n  }\n"
                 + "assertions:\n  assertTrue:\n    - doc:one#viewer@member:ann\n");
         assertThat(report.failed()).isEqualTo(1);
         Failure f = report.failures().getFirst();
         assertThat(f.line()).isEqualTo(1);
         assertThat(f.test()).isEqualTo("load schema");
-        assertThat(f.message()).contains("schema:1:").contains("nobody");
+        assertThat(f.message())
+                .startsWith(dir.resolve("case.yaml") + ":3:22: ")
+                .contains("nobody")
+                .endsWith("    relation viewer: nobody\n                     ^");
+    }
+
+    @Test
+    void aSchemaFilesDiagnosticsNameThatFile() throws IOException {
+        Files.writeString(dir.resolve("s.zed"), "definition doc {\n  relation viewer: nobody\n}\n");
+        FileReport report = run("schemaFile: ./s.zed\n");
+        assertThat(report.failures().getFirst().message()).startsWith(dir.resolve("s.zed") + ":2:20: ");
     }
 
     @Test
