@@ -8,6 +8,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.function.BiFunction;
+import java.util.function.BinaryOperator;
 
 /**
  * The recursive expansion that a validation file's expected relations are compared with (SEMANTICS.md "Expand
@@ -55,21 +56,17 @@ final class RecursiveExpansion {
                 for (Results.ExpandNode child : node.children()) all.addAll(fold(child));
                 yield all;
             }
-            case INTERSECTION -> {
-                List<Results.ExpandNode> children = node.children();
-                if (children.isEmpty()) yield new FoundSubjects();
-                FoundSubjects acc = fold(children.getFirst());
-                for (int i = 1; i < children.size(); i++) acc = acc.intersect(fold(children.get(i)));
-                yield acc;
-            }
-            case EXCLUSION -> {
-                List<Results.ExpandNode> children = node.children();
-                if (children.isEmpty()) yield new FoundSubjects();
-                FoundSubjects acc = fold(children.getFirst());
-                for (int i = 1; i < children.size(); i++) acc = acc.exclude(fold(children.get(i)));
-                yield acc;
-            }
+            case INTERSECTION -> reduce(node.children(), FoundSubjects::intersect);
+            case EXCLUSION -> reduce(node.children(), FoundSubjects::exclude);
         };
+    }
+
+    /** The first child's subjects combined, in order, with each further child's; none for no children. */
+    private FoundSubjects reduce(List<Results.ExpandNode> children, BinaryOperator<FoundSubjects> op) {
+        if (children.isEmpty()) return new FoundSubjects();
+        FoundSubjects acc = fold(children.getFirst());
+        for (int i = 1; i < children.size(); i++) acc = op.apply(acc, fold(children.get(i)));
+        return acc;
     }
 
     private FoundSubjects leaf(Results.ExpandNode node) {
@@ -85,8 +82,6 @@ final class RecursiveExpansion {
                 found.addAll(members);
             }
         }
-        // Children of a leaf (if the engine nests expansions under it) are part of the same union.
-        for (Results.ExpandNode child : node.children()) found.addAll(fold(child));
         return found;
     }
 }
