@@ -191,11 +191,20 @@ final class CheckEvaluator {
         int l = condition(link);
         if (l == Tri.NO) return Tri.NO;
         Set<String> linkMissing = l == Tri.CONDITIONAL ? missing : null;
+        return chain(l, linkMissing, follow(pair, object, depth, fromPair, fromObject));
+    }
+
+    /** One hop to (pair, object), spending a unit of depth. */
+    private int follow(int pair, int object, int depth, int fromPair, int fromObject) {
         if (depth <= 0) {
             throw new KithException.MaxDepthExceeded(
                     depthLimit, describe(fromPair, fromObject) + " -> " + describe(pair, object));
         }
-        int r = relation(pair, object, depth - 1);
+        return relation(pair, object, depth - 1);
+    }
+
+    /** Kleene AND of a link's answer {@code l} (with its missing set) and what it leads to ({@code r}). */
+    private int chain(int l, Set<String> linkMissing, int r) {
         if (r == Tri.NO) return Tri.NO;
         if (l == Tri.HAS) return r;
         missing = r == Tri.CONDITIONAL ? merge(linkMissing, missing) : linkMissing;
@@ -229,42 +238,42 @@ final class CheckEvaluator {
     }
 
     /**
-     * {@code tupleset.all(p)}: NO when nothing (unexpired) is stored under the tupleset; otherwise the
-     * intersection, over every stored link, of "the link holds and its target grants" (SpiceDB's intersection
-     * arrow). So a link whose caveat is false makes the whole arrow NO, and a conditional link makes its term at
-     * most CONDITIONAL; the reduction stops at the first NO.
+     * {@code tupleset.all(p)}: the intersection, over every object linked under the tupleset (expired links do
+     * not count), of link AND p on it; NO when nothing is linked. A link whose caveat is false makes its term,
+     * and so the intersection, NO (SpiceDB's intersection arrow; caveatedintersectionarrow.yaml).
      */
     private int arrowAll(Node.Arrow a, int object, int depth) {
         Postings p = index.forward(a.tupleset(), object, rev);
         if (p == null) return Tri.NO;
         Set<String> acc = null;
-        int result = Tri.HAS;
         boolean linked = false;
+        int worst = Tri.HAS;
         KithException error = null;
         long[] subjects = p.subjects();
         for (int k = 0; k < subjects.length; k++) {
             Condition link = p.condition(k);
             if (link != null && link.expiredAt(now)) continue;
+            int l = condition(link);
+            if (l == Tri.NO) return Tri.NO;
+            Set<String> linkMissing = l == Tri.CONDITIONAL ? missing : null;
             linked = true;
             int target = target(a, subjects[k]);
             if (target < 0) return Tri.NO;
-            int r;
             try {
-                r = hop(link, target, Index.keyId(subjects[k]), depth, a.tupleset(), object);
+                int r = chain(l, linkMissing, follow(target, Index.keyId(subjects[k]), depth, a.tupleset(), object));
+                if (r == Tri.NO) return Tri.NO;
+                if (r == Tri.CONDITIONAL) {
+                    worst = Tri.CONDITIONAL;
+                    acc = merge(acc, missing);
+                }
             } catch (KithException.MaxDepthExceeded e) {
                 error = e;
-                continue;
-            }
-            if (r == Tri.NO) return Tri.NO;
-            if (r == Tri.CONDITIONAL) {
-                result = Tri.CONDITIONAL;
-                acc = merge(acc, missing);
             }
         }
         if (error != null) throw error;
         if (!linked) return Tri.NO;
-        missing = result == Tri.CONDITIONAL ? acc : null;
-        return result;
+        missing = acc;
+        return worst;
     }
 
     /** The pair {@code computed} on the arrow target's type, or -1 when that type has no such relation. */
