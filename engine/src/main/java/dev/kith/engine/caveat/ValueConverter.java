@@ -7,9 +7,6 @@ import dev.kith.schema.CaveatType;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.DateTimeException;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -180,13 +177,7 @@ interface ValueConverter {
 
     private static Object toTimestamp(String s, String caveat, String path) {
         try {
-            Instant t = OffsetDateTime.parse(s, DateTimeFormatter.ISO_OFFSET_DATE_TIME)
-                    .toInstant();
-            if (t.isBefore(Instant.parse("0001-01-01T00:00:00Z"))
-                    || t.isAfter(Instant.parse("9999-12-31T23:59:59.999999999Z"))) {
-                throw invalid(caveat, path, "'" + s + "' is outside the years 1 to 9999");
-            }
-            return t;
+            return Rfc3339.parse(s);
         } catch (DateTimeException e) {
             throw invalid(caveat, path, "'" + s + "' is not an RFC 3339 timestamp such as \"2030-01-01T00:00:00Z\"");
         }
