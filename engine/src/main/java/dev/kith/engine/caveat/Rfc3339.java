@@ -9,7 +9,8 @@ import java.time.LocalDate;
  * general {@link java.time.format.DateTimeFormatter} machinery: caveat contexts carry timestamps as strings and
  * every evaluation converts them, so this runs on the check path. In an ad-hoc loop (not JMH; a shared 2-core
  * machine), evaluating {@code current_time < expiration} with both values as strings took about 4 µs with
- * {@code OffsetDateTime.parse} and about 0.45 µs with this scan. Years 0001 to 9999; fractions of a second beyond nanoseconds are truncated.
+ * {@code OffsetDateTime.parse} and about 0.45 µs with this scan. Years 0001 to 9999; fractions of a second
+ * beyond nanoseconds are truncated.
  */
 final class Rfc3339 {
     private Rfc3339() {}
