@@ -59,7 +59,12 @@ final class Rfc3339 {
         } else {
             throw malformed(s);
         }
-        long epochDay = LocalDate.of(year, month, day).toEpochDay();
+        long epochDay;
+        try {
+            epochDay = LocalDate.of(year, month, day).toEpochDay();
+        } catch (DateTimeException e) {
+            throw new DateTimeException("'" + s + "' is not a valid date: " + e.getMessage());
+        }
         return Instant.ofEpochSecond(epochDay * 86_400 + hour * 3600L + minute * 60L + second - offsetSeconds, nanos);
     }
 
@@ -74,6 +79,6 @@ final class Rfc3339 {
     }
 
     private static DateTimeException malformed(String s) {
-        return new DateTimeException("not an RFC 3339 date-time: " + s);
+        return new DateTimeException("'" + s + "' is not an RFC 3339 timestamp such as \"2030-01-01T00:00:00Z\"");
     }
 }

@@ -12,6 +12,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Converts a JSON-shaped context value (String, Boolean, Number, List, Map with String keys) into the CEL
@@ -48,39 +49,11 @@ interface ValueConverter {
                     if (v instanceof Boolean) return v;
                     throw wrongType(caveat, path, expected, v);
                 };
-            case STRING ->
-                (v, caveat, path) -> {
-                    if (v instanceof String) return v;
-                    throw wrongType(caveat, path, expected, v);
-                };
-            case BYTES ->
-                (v, caveat, path) -> {
-                    if (v instanceof String s) return CelByteString.copyFromUtf8(s);
-                    throw wrongType(caveat, path, expected, v);
-                };
-            case DURATION ->
-                (v, caveat, path) -> {
-                    if (!(v instanceof String s)) throw wrongType(caveat, path, expected, v);
-                    try {
-                        return GoDuration.parse(s);
-                    } catch (IllegalArgumentException e) {
-                        throw invalid(caveat, path, e.getMessage());
-                    }
-                };
-            case TIMESTAMP ->
-                (v, caveat, path) -> {
-                    if (!(v instanceof String s)) throw wrongType(caveat, path, expected, v);
-                    return toTimestamp(s, caveat, path);
-                };
-            case IPADDRESS ->
-                (v, caveat, path) -> {
-                    if (!(v instanceof String s)) throw wrongType(caveat, path, expected, v);
-                    try {
-                        return IpAddress.parse(s);
-                    } catch (IllegalArgumentException e) {
-                        throw invalid(caveat, path, e.getMessage());
-                    }
-                };
+            case STRING -> fromString(expected, s -> s);
+            case BYTES -> fromString(expected, CelByteString::copyFromUtf8);
+            case DURATION -> fromString(expected, GoDuration::parse);
+            case TIMESTAMP -> fromString(expected, Rfc3339::parse);
+            case IPADDRESS -> fromString(expected, IpAddress::parse);
             case LIST -> {
                 ValueConverter element = forType(type.arguments().getFirst());
                 yield (v, caveat, path) -> {
@@ -175,12 +148,19 @@ interface ValueConverter {
         }
     }
 
-    private static Object toTimestamp(String s, String caveat, String path) {
-        try {
-            return Rfc3339.parse(s);
-        } catch (DateTimeException e) {
-            throw invalid(caveat, path, "'" + s + "' is not an RFC 3339 timestamp such as \"2030-01-01T00:00:00Z\"");
-        }
+    /**
+     * Values given as JSON strings: {@code parse} converts the text and throws {@link IllegalArgumentException}
+     * (or {@link DateTimeException}) with the reason when it is malformed.
+     */
+    private static ValueConverter fromString(String expected, Function<String, Object> parse) {
+        return (v, caveat, path) -> {
+            if (!(v instanceof String s)) throw wrongType(caveat, path, expected, v);
+            try {
+                return parse.apply(s);
+            } catch (IllegalArgumentException | DateTimeException e) {
+                throw invalid(caveat, path, e.getMessage());
+            }
+        };
     }
 
     /** JSON-shaped values as CEL's {@code dyn}: whole numbers as int (long), other numbers as double. */
