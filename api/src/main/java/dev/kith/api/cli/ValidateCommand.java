@@ -45,7 +45,7 @@ final class ValidateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        ValidationRunner runner = new ValidationRunner(engines, EngineOptions.DEFAULT_DEPTH_LIMIT);
+        ValidationRunner runner = ValidationRunner.onEngines(engines, EngineOptions.DEFAULT_DEPTH_LIMIT);
         int passed = 0;
         int failed = 0;
         for (Path file : files) {

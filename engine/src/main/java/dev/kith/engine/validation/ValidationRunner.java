@@ -1,12 +1,9 @@
 package dev.kith.engine.validation;
 
-import dev.kith.engine.Consistency;
 import dev.kith.engine.Engine;
 import dev.kith.engine.KithException;
-import dev.kith.engine.ObjectRef;
 import dev.kith.engine.Permissionship;
 import dev.kith.engine.Relationship;
-import dev.kith.engine.Requests;
 import dev.kith.engine.Results;
 import dev.kith.engine.validation.FileReport.Failure;
 import dev.kith.engine.validation.ValidationFile.Assertion;
@@ -28,24 +25,32 @@ import java.util.TreeSet;
 import java.util.function.Supplier;
 
 /**
- * Runs validation files: for each file a fresh engine gets the schema and the relationships, then every
+ * Runs validation files: for each file a fresh {@link ValidationTarget} (an engine, or the HTTP API in front of
+ * one) gets the schema and the relationships, then every
  * assertion is checked ({@code assertTrue} expects HAS, {@code assertFalse} NO, {@code assertCaveated}
  * CONDITIONAL) and every expected-relations key is compared with a {@link RecursiveExpansion}: a subject found
  * but not listed, a listed subject not found, different leaves, a caveat mark or exclusions that differ are
  * each a failure of that key. An error while checking (such as an exceeded depth) fails that test with the
- * error's message.
+ * error's message; an error that is not a {@link KithException} is reported as an internal error, still as a
+ * failure of that one test.
  */
 public final class ValidationRunner {
-    private final Supplier<Engine> engines;
+    private final Supplier<? extends ValidationTarget> targets;
     private final int depthLimit;
 
     /**
-     * @param engines makes a new, empty engine for each file (closed after the file)
+     * @param targets makes a new, empty target for each file (closed after the file)
      * @param depthLimit the depth limit of the recursive expansion of expected relations
      */
-    public ValidationRunner(Supplier<Engine> engines, int depthLimit) {
-        this.engines = Objects.requireNonNull(engines, "engines");
+    public ValidationRunner(Supplier<? extends ValidationTarget> targets, int depthLimit) {
+        this.targets = Objects.requireNonNull(targets, "targets");
         this.depthLimit = depthLimit;
+    }
+
+    /** A runner on engines in the process: {@code engines} makes a new, empty engine for each file. */
+    public static ValidationRunner onEngines(Supplier<Engine> engines, int depthLimit) {
+        Objects.requireNonNull(engines, "engines");
+        return new ValidationRunner(() -> ValidationTarget.of(engines.get()), depthLimit);
     }
 
     /** Loads and runs {@code path}. */
@@ -60,17 +65,16 @@ public final class ValidationRunner {
         return run(file);
     }
 
-    /** Runs a loaded file on a fresh engine. */
+    /** Runs a loaded file on a fresh target. */
     public FileReport run(ValidationFile file) {
-        try (Engine engine = engines.get()) {
-            Failure setupFailure = setUp(file, engine);
+        try (ValidationTarget target = targets.get()) {
+            Failure setupFailure = setUp(file, target);
             if (setupFailure != null) return new FileReport(file.path(), 0, 1, List.of(setupFailure));
-            Consistency at = new Consistency.AtLeastAsFresh(engine.appliedRevision());
             List<Failure> failures = new ArrayList<>();
             int passed = 0;
             int failed = 0;
             for (Assertion a : file.assertions()) {
-                Failure f = check(file.path(), engine, at, a);
+                Failure f = check(file.path(), target, a);
                 if (f == null) {
                     passed++;
                 } else {
@@ -79,7 +83,7 @@ public final class ValidationRunner {
                 }
             }
             for (ExpectedRelations expected : file.expectedRelations()) {
-                List<Failure> mismatches = compare(file.path(), engine, at, expected);
+                List<Failure> mismatches = compare(file.path(), target, expected);
                 if (mismatches.isEmpty()) {
                     passed++;
                 } else {
@@ -92,7 +96,7 @@ public final class ValidationRunner {
     }
 
     /** Writes the schema and imports the relationships; a failure if either is refused. */
-    private static Failure setUp(ValidationFile file, Engine engine) {
+    private static Failure setUp(ValidationFile file, ValidationTarget target) {
         Path path = file.path();
         ValidationFile.Schema schema = file.schema();
         if (schema != null) {
@@ -102,9 +106,9 @@ public final class ValidationRunner {
                 return new Failure(path, schema.line(), "load schema", diagnostics(path, schema, e));
             }
             try {
-                engine.writeSchema(schema.text());
-            } catch (KithException e) {
-                return new Failure(path, schema.line(), "load schema", e.getMessage());
+                target.writeSchema(schema.text());
+            } catch (RuntimeException e) {
+                return new Failure(path, schema.line(), "load schema", describe(e));
             }
         }
         if (!file.relationships().isEmpty()) {
@@ -112,9 +116,9 @@ public final class ValidationRunner {
                     new ArrayList<>(file.relationships().size());
             for (RelationshipLine r : file.relationships()) relationships.add(r.relationship());
             try {
-                engine.importBulk(relationships.iterator());
-            } catch (KithException e) {
-                return new Failure(path, lineNamedIn(e.getMessage(), file), "load relationships", e.getMessage());
+                target.importRelationships(relationships);
+            } catch (RuntimeException e) {
+                return new Failure(path, lineNamedIn(e.getMessage(), file), "load relationships", describe(e));
             }
         }
         return null;
@@ -148,18 +152,14 @@ public final class ValidationRunner {
         return 0;
     }
 
-    private static Failure check(Path path, Engine engine, Consistency at, Assertion a) {
+    private static Failure check(Path path, ValidationTarget target, Assertion a) {
         String test = a.kind().key() + " " + a.text();
         Results.Check result;
         try {
-            result =
-                    engine.check(new Requests.Check(a.resource(), a.permission(), a.subject(), a.context(), at, false));
-        } catch (KithException e) {
-            return new Failure(
-                    path,
-                    a.line(),
-                    test,
-                    "expected " + name(a.kind().expected()) + ", the check failed: " + e.getMessage());
+            result = target.check(a.resource(), a.permission(), a.subject(), a.context());
+        } catch (RuntimeException e) {
+            String expected = name(a.kind().expected());
+            return new Failure(path, a.line(), test, "expected " + expected + ", the check failed: " + describe(e));
         }
         if (result.permissionship() == a.kind().expected()) return null;
         String found = name(result.permissionship());
@@ -167,6 +167,12 @@ public final class ValidationRunner {
             found += " (missing context: " + String.join(", ", result.missingContext()) + ")";
         }
         return new Failure(path, a.line(), test, "expected " + name(a.kind().expected()) + ", found " + found);
+    }
+
+    /** An expected failure's message; anything else is a bug, named as one. */
+    private static String describe(RuntimeException e) {
+        if (e instanceof KithException) return e.getMessage();
+        return "internal error: " + e;
     }
 
     private static String name(Permissionship p) {
@@ -177,18 +183,13 @@ public final class ValidationRunner {
         };
     }
 
-    private List<Failure> compare(Path path, Engine engine, Consistency at, ExpectedRelations expected) {
+    private List<Failure> compare(Path path, ValidationTarget target, ExpectedRelations expected) {
         String test = "validation " + expected.key();
         FoundSubjects found;
         try {
-            found = new RecursiveExpansion(
-                            (ObjectRef resource, String relation) -> engine.expand(
-                                            new Requests.Expand(resource, relation, at))
-                                    .root(),
-                            depthLimit)
-                    .of(expected.resource(), expected.relation());
-        } catch (KithException e) {
-            return List.of(new Failure(path, expected.line(), test, "the expansion failed: " + e.getMessage()));
+            found = new RecursiveExpansion(target::expand, depthLimit).of(expected.resource(), expected.relation());
+        } catch (RuntimeException e) {
+            return List.of(new Failure(path, expected.line(), test, "the expansion failed: " + describe(e)));
         }
         List<Failure> failures = new ArrayList<>();
         Set<String> listed = new HashSet<>();

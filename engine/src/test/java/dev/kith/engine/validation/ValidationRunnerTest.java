@@ -4,10 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kith.engine.EngineOptions;
 import dev.kith.engine.Engines;
+import dev.kith.engine.ObjectRef;
+import dev.kith.engine.Relationship;
+import dev.kith.engine.Results;
+import dev.kith.engine.SubjectRef;
 import dev.kith.engine.validation.FileReport.Failure;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,7 +47,8 @@ class ValidationRunnerTest {
     private FileReport run(String yaml, EngineOptions options) throws IOException {
         Path file = dir.resolve("case.yaml");
         Files.writeString(file, yaml);
-        return new ValidationRunner(() -> Engines.inMemory(options), options.depthLimit()).run(file);
+        return ValidationRunner.onEngines(() -> Engines.inMemory(options), options.depthLimit())
+                .run(file);
     }
 
     @Test
@@ -191,6 +198,56 @@ class ValidationRunnerTest {
                 .startsWith("expected HAS, the check failed:")
                 .contains("nosuch");
         assertThat(report.failures().get(2).message()).startsWith("the expansion failed: max depth 1");
+    }
+
+    @Test
+    void anErrorThatIsNoKithExceptionIsAnInternalErrorOfThatTestOnly() throws IOException {
+        Path file = dir.resolve("case.yaml");
+        Files.writeString(file, SCHEMA + """
+                relationships: |-
+                  doc:one#viewer@member:ann
+                assertions:
+                  assertTrue:
+                    - doc:one#view@member:ann
+                    - doc:one#edit@member:ann
+                """);
+        FileReport report = new ValidationRunner(
+                        () -> new FailingEdit(ValidationTarget.of(Engines.inMemory(EngineOptions.defaults()))), 50)
+                .run(file);
+        assertThat(report.passed()).isEqualTo(1);
+        assertThat(report.failed()).isEqualTo(1);
+        assertThat(report.failures().getFirst().message())
+                .isEqualTo("expected HAS, the check failed: internal error: java.lang.IllegalStateException: broken");
+    }
+
+    /** A target whose checks of {@code edit} break the way a bug would. */
+    private record FailingEdit(ValidationTarget inner) implements ValidationTarget {
+        @Override
+        public void writeSchema(String schemaText) {
+            inner.writeSchema(schemaText);
+        }
+
+        @Override
+        public void importRelationships(List<Relationship> relationships) {
+            inner.importRelationships(relationships);
+        }
+
+        @Override
+        public Results.Check check(
+                ObjectRef resource, String permission, SubjectRef subject, Map<String, Object> context) {
+            if (permission.equals("edit")) throw new IllegalStateException("broken");
+            return inner.check(resource, permission, subject, context);
+        }
+
+        @Override
+        public Results.ExpandNode expand(ObjectRef resource, String relation) {
+            return inner.expand(resource, relation);
+        }
+
+        @Override
+        public void close() {
+            inner.close();
+        }
     }
 
     @Test
