@@ -276,6 +276,15 @@ class CaveatEvaluatorTest {
         }
 
         @Test
+        void aResultThatIsNoBoolIsAnError() {
+            CaveatEvaluator e = caveat("a any", "a");
+            assertThat(eval(e, ctx("a", true))).isEqualTo(Permissionship.HAS_PERMISSION);
+            assertThatThrownBy(() -> eval(e, ctx("a", 5L)))
+                    .isInstanceOf(KithException.CaveatEvaluation.class)
+                    .hasMessage("caveat cav: returned 5 instead of a bool");
+        }
+
+        @Test
         void anUnknownCaveatIsAnError() {
             CaveatEvaluator e = caveat("x int", "x == 1");
             assertThatThrownBy(() -> e.evaluate("other", Map.of(), Map.of()))
