@@ -53,14 +53,23 @@ final class FoundSubjects {
             return f;
         }
 
+        /** The subject with its caveat mark: {@code user:ann[...]}. */
+        String marked() {
+            return caveated ? subject + "[...]" : subject.toString();
+        }
+
+        /** The excluded subjects with their caveat marks, sorted. */
+        List<String> markedExclusions() {
+            List<String> ex = new ArrayList<>(excluded.size());
+            for (Found e : excluded.values()) ex.add(e.marked());
+            ex.sort(null);
+            return ex;
+        }
+
         /** The subject as a validation file writes it: {@code user:*[...] - {user:a, user:b[...]}}. */
         String display() {
-            String s = subject + (caveated ? "[...]" : "");
-            if (excluded.isEmpty()) return s;
-            List<String> ex = new ArrayList<>();
-            for (Found e : excluded.values()) ex.add(e.subject + (e.caveated ? "[...]" : ""));
-            ex.sort(null);
-            return s + " - {" + String.join(", ", ex) + "}";
+            if (excluded.isEmpty()) return marked();
+            return marked() + " - {" + String.join(", ", markedExclusions()) + "}";
         }
 
         /** The leaves as a validation file writes them: {@code <a#r>/<b#s>}. */

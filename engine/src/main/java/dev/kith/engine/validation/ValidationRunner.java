@@ -21,7 +21,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.Supplier;
 
 /**
@@ -204,37 +203,33 @@ public final class ValidationRunner {
                         "expected `" + want.text() + "`, but " + want.subject() + " is not reached"));
                 continue;
             }
-            String foundLine = "[" + got.display() + "] is " + got.displayLeaves();
+            String mismatch =
+                    "expected `" + want.text() + "`, found `[" + got.display() + "] is " + got.displayLeaves() + "`: ";
             if (!new ArrayList<>(got.leaves).equals(want.leaves())) {
                 failures.add(new Failure(
                         path,
                         want.line(),
                         test,
-                        "expected `" + want.text() + "`, found `" + foundLine + "`: " + want.subject()
-                                + " is stored directly in different relations"));
+                        mismatch + want.subject() + " is stored directly in different relations"));
             }
             if (got.caveated != want.caveated()) {
                 failures.add(new Failure(
                         path,
                         want.line(),
                         test,
-                        "expected `" + want.text() + "`, found `" + foundLine
-                                + "`: " + want.subject() + (got.caveated ? " is" : " is not") + " reached only under a"
+                        mismatch + want.subject() + (got.caveated ? " is" : " is not") + " reached only under a"
                                 + " caveat"));
             }
-            Set<String> wantExcluded = new TreeSet<>();
+            List<String> wantExcluded = new ArrayList<>();
             for (MarkedSubject m : want.exclusions()) wantExcluded.add(m.toString());
-            Set<String> gotExcluded = new TreeSet<>();
-            for (FoundSubjects.Found x : got.excluded.values()) {
-                gotExcluded.add(x.subject + (x.caveated ? "[...]" : ""));
-            }
+            wantExcluded.sort(null);
+            List<String> gotExcluded = got.markedExclusions();
             if (!wantExcluded.equals(gotExcluded)) {
                 failures.add(new Failure(
                         path,
                         want.line(),
                         test,
-                        "expected `" + want.text() + "`, found `" + foundLine
-                                + "`: the excluded subjects differ (expected {" + String.join(", ", wantExcluded)
+                        mismatch + "the excluded subjects differ (expected {" + String.join(", ", wantExcluded)
                                 + "}, found {" + String.join(", ", gotExcluded) + "})"));
             }
         }
