@@ -142,10 +142,7 @@ final class NaiveEvaluator {
             return or(terms);
         }
 
-        /**
-         * Every linked target grants (link AND grant for each); NO when nothing is linked. An expired link does
-         * not count; a link whose caveat is false is a NO term (SpiceDB's caveatedintersectionarrow.yaml).
-         */
+        /** Every linked target grants (link AND grant for each; expired links do not exist); NO when none. */
         Answer arrowAll(Rewrite.TupleToUserset t, ObjectRef object) {
             List<Answer> terms = new ArrayList<>();
             for (Relationship r : stored(object, t.tupleset())) {
