@@ -24,6 +24,7 @@ import dev.kith.schema.ValidatedSchema;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -304,7 +305,10 @@ public final class DefaultEngine implements Engine {
 
     @Override
     public Results.Check check(Requests.Check check) {
-        long rev = resolve(check.consistency());
+        return checkAt(check, resolve(check.consistency()));
+    }
+
+    private Results.Check checkAt(Requests.Check check, long rev) {
         CompiledSchema schema = requireSchema(rev);
         Target t = target(schema, check.resource(), check.permission(), "resource");
         Subject s = subject(schema, check.subject(), check.resource(), t.object());
@@ -326,12 +330,19 @@ public final class DefaultEngine implements Engine {
         return new Results.Check(Tri.toPermissionship(r), missing, new Revision(rev), c.trace());
     }
 
+    /** Items with the same consistency are answered at one revision, resolved once. */
     @Override
     public List<Results.CheckBulkItem> checkBulk(List<Requests.Check> checks) {
         List<Results.CheckBulkItem> out = new ArrayList<>(checks.size());
+        Map<Consistency, Long> revisions = new HashMap<>();
         for (Requests.Check c : checks) {
             try {
-                out.add(new Results.CheckBulkItem(check(c), null));
+                Long rev = revisions.get(c.consistency());
+                if (rev == null) {
+                    rev = resolve(c.consistency());
+                    revisions.put(c.consistency(), rev);
+                }
+                out.add(new Results.CheckBulkItem(checkAt(c, rev), null));
             } catch (KithException e) {
                 out.add(new Results.CheckBulkItem(null, e));
             }
