@@ -93,7 +93,7 @@ public final class DefaultEngine implements Engine {
                 e.revisionTimes.put(
                         store.headRevision().value(), options.clock().instant());
                 String text = store.schemaAt(store.headRevision());
-                if (text != null) e.schemas.put(store.headRevision().value(), e.compile(text));
+                if (text != null) e.installSchema(store.headRevision().value(), e.compile(text));
             }
             store.onNewRevisions(e::revisionsAvailable);
             return e;
@@ -121,15 +121,19 @@ public final class DefaultEngine implements Engine {
                 throw new KithException.Conflict("the new schema would orphan stored relationships, e.g. '" + orphan[0]
                         + "': delete them first or keep what they need in the schema");
             }
-            if (embedded) schemas.put(head + 1, compiled);
+            if (embedded) installSchema(head + 1, compiled);
             Revision rev;
             try {
                 rev = store.writeSchema(schemaText);
             } catch (RuntimeException e) {
-                if (embedded) schemas.remove(head + 1);
+                if (embedded) {
+                    schemas.remove(head + 1);
+                    Map.Entry<Long, CompiledSchema> last = schemas.lastEntry();
+                    latest = last == null ? null : new Latest(last.getKey(), last.getValue());
+                }
                 throw e;
             }
-            schemas.put(rev.value(), compiled);
+            installSchema(rev.value(), compiled);
             if (!embedded) awaitApplied(rev.value());
             afterWrite(rev);
             return rev;
@@ -489,11 +493,16 @@ public final class DefaultEngine implements Engine {
 
     private CompiledSchema schemaOrNull(long rev) {
         Latest l = latest;
-        if (l != null && rev >= l.revision() && l.revision() == schemas.lastKey()) return l.schema();
+        if (l != null && rev >= l.revision()) return l.schema();
         Map.Entry<Long, CompiledSchema> e = schemas.floorEntry(rev);
-        if (e == null) return null;
-        if (e.getKey().equals(schemas.lastKey())) latest = new Latest(e.getKey(), e.getValue());
-        return e.getValue();
+        return e == null ? null : e.getValue();
+    }
+
+    /** Adds the schema in force from {@code rev} on. Under the write lock. */
+    private void installSchema(long rev, CompiledSchema compiled) {
+        schemas.put(rev, compiled);
+        Latest l = latest;
+        if (l == null || rev >= l.revision()) latest = new Latest(rev, compiled);
     }
 
     /** The newest schema and its revision, so a check at a recent revision needs no map search. */
@@ -616,7 +625,7 @@ public final class DefaultEngine implements Engine {
             List<Index.Op> ops = new ArrayList<>();
             String[] schemaText = {null};
             Revision rev = store.load(t -> schemaText[0] = t, r -> ops.add(index.toOp(r, false)));
-            if (schemaText[0] != null) schemas.put(rev.value(), compile(schemaText[0]));
+            if (schemaText[0] != null) installSchema(rev.value(), compile(schemaText[0]));
             if (rev.value() > 0) index.apply(rev.value(), ops);
             revisionTimes.put(rev.value(), now());
         }
@@ -637,7 +646,7 @@ public final class DefaultEngine implements Engine {
                         if (text != null
                                 && !schemas.containsKey(rev)
                                 && (current == null || !current.schema.source().equals(text))) {
-                            schemas.put(rev, compile(text));
+                            installSchema(rev, compile(text));
                         }
                         index.publish(rev);
                     } else {
