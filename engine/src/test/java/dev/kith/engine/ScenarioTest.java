@@ -287,6 +287,33 @@ class ScenarioTest {
     }
 
     @Test
+    void aCaveatThatFailsOnlyCountsWhenNothingElseGrants() {
+        Engine e = engine("""
+                caveat ratio(x int) {
+                    10 / x > 1
+                }
+                definition user {}
+                definition group {
+                    relation member: user
+                }
+                definition doc {
+                    relation viewer: user with ratio | group#member
+                    permission view = viewer
+                }
+                """);
+        touch(
+                e,
+                "doc:d#viewer@user:ann[ratio:{\"x\":0}]",
+                "doc:d#viewer@user:bob[ratio:{\"x\":0}]",
+                "doc:d#viewer@group:g#member",
+                "group:g#member@user:ann");
+        assertThat(can(e, "doc:d#view", "user:ann")).isEqualTo(HAS_PERMISSION);
+        assertThatThrownBy(() -> can(e, "doc:d#view", "user:bob"))
+                .isInstanceOf(KithException.CaveatEvaluation.class)
+                .hasMessageContaining("ratio");
+    }
+
+    @Test
     void storedContextWinsOverTheRequest() {
         Engine e = engine(CAVEATS);
         touch(e, "group:g#member@user:ann[on_day:{\"allowed\":\"monday\",\"day\":\"monday\"}]");
