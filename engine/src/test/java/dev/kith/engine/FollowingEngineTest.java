@@ -21,7 +21,13 @@ import org.junit.jupiter.api.Test;
  */
 class FollowingEngineTest {
     /** Hides the concrete class so the engine treats it as an external store. */
-    record External(Datastore inner) implements Datastore {
+    static class External implements Datastore {
+        private final Datastore inner;
+
+        External(Datastore inner) {
+            this.inner = inner;
+        }
+
         @Override
         public Revision headRevision() {
             return inner.headRevision();
@@ -163,5 +169,36 @@ class FollowingEngineTest {
                             .items())
                     .hasSize(400);
         }
+    }
+
+    @Test
+    void anEngineThatFellBehindTheChangeLogReloads() {
+        MemoryDatastore store = new MemoryDatastore(Clock.systemUTC());
+        store.writeSchema(SCHEMA);
+        store.write(
+                List.of(
+                        RelationshipUpdate.create(Relationship.parse("doc:a#viewer@user:ann")),
+                        RelationshipUpdate.create(Relationship.parse("doc:b#viewer@user:bob"))),
+                List.of());
+        Datastore silent = new External(store) {
+            @Override
+            public void onNewRevisions(Runnable callback) {}
+        };
+        Engine e = Engines.create(silent, EngineOptions.defaults());
+        assertThat(can(e, "doc:a#view", "user:ann")).isEqualTo(HAS_PERMISSION);
+        store.write(
+                List.of(
+                        RelationshipUpdate.delete(Relationship.parse("doc:a#viewer@user:ann")),
+                        RelationshipUpdate.create(Relationship.parse("doc:c#viewer@user:cid"))),
+                List.of());
+        store.write(List.of(RelationshipUpdate.create(Relationship.parse("doc:d#viewer@user:dan"))), List.of());
+        store.collectGarbage(Instant.now().plusSeconds(3600));
+        assertThat(Fixture.check(e, "doc:a#view", "user:ann", Map.of(), Consistency.FULLY_CONSISTENT)
+                        .permissionship())
+                .isEqualTo(NO_PERMISSION);
+        assertThat(can(e, "doc:b#view", "user:bob")).isEqualTo(HAS_PERMISSION);
+        assertThat(can(e, "doc:c#view", "user:cid")).isEqualTo(HAS_PERMISSION);
+        assertThat(can(e, "doc:d#view", "user:dan")).isEqualTo(HAS_PERMISSION);
+        assertThat(Fixture.lookupResources(e, "doc", "view", "user:ann")).isEmpty();
     }
 }

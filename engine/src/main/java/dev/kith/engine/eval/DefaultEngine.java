@@ -25,11 +25,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -620,22 +622,52 @@ public final class DefaultEngine implements Engine {
         if (!watches.isEmpty()) background.execute(this::deliverWatches);
     }
 
+    /**
+     * Loads the store's head state into the index at the store's revision: at start, and again when this
+     * engine fell so far behind that the store no longer has the change sets in between (then relationships
+     * the index has and the store no longer has are deleted in the same batch).
+     */
     private void loadFromStore() {
         synchronized (writeLock) {
             List<Index.Op> ops = new ArrayList<>();
+            Set<OpKey> present = new HashSet<>();
             String[] schemaText = {null};
-            Revision rev = store.load(t -> schemaText[0] = t, r -> ops.add(index.toOp(r, false)));
-            if (schemaText[0] != null) installSchema(rev.value(), compile(schemaText[0]));
-            if (rev.value() > 0) index.apply(rev.value(), ops);
+            Revision rev = store.load(t -> schemaText[0] = t, r -> {
+                Index.Op op = index.toOp(r, false);
+                ops.add(op);
+                present.add(new OpKey(op.pair(), op.object(), op.subject()));
+            });
+            long applied = index.appliedRevision();
+            if (rev.value() <= applied) return;
+            index.scan(new RelationshipFilter(null, null, null, null, null), applied, Instant.MIN, null, r -> {
+                Index.Op op = index.toOp(r, true);
+                if (!present.contains(new OpKey(op.pair(), op.object(), op.subject()))) ops.add(op);
+                return true;
+            });
+            CompiledSchema current = schemaOrNull(applied);
+            if (schemaText[0] != null
+                    && (current == null || !current.schema.source().equals(schemaText[0]))) {
+                installSchema(rev.value(), compile(schemaText[0]));
+            }
+            index.apply(rev.value(), ops);
             revisionTimes.put(rev.value(), now());
         }
     }
+
+    /** The identity of an index change. */
+    private record OpKey(int pair, int object, long subject) {}
 
     /** Applies every change set the store has after the index's revision, in order. */
     private void follow() {
         synchronized (writeLock) {
             while (true) {
-                List<Results.ChangeSet> sets = store.changesSince(new Revision(index.appliedRevision()), 1000);
+                List<Results.ChangeSet> sets;
+                try {
+                    sets = store.changesSince(new Revision(index.appliedRevision()), 1000);
+                } catch (KithException.RevisionExpired behind) {
+                    loadFromStore();
+                    continue;
+                }
                 if (sets.isEmpty()) return;
                 for (Results.ChangeSet set : sets) {
                     long rev = set.revision().value();
