@@ -17,7 +17,6 @@ import dev.kith.engine.SubjectRef;
 import dev.kith.engine.index.Index;
 import dev.kith.engine.index.MemoryDatastore;
 import dev.kith.schema.Definition;
-import dev.kith.schema.RelationDef;
 import dev.kith.schema.SchemaException;
 import dev.kith.schema.Schemas;
 import dev.kith.schema.ValidatedSchema;
@@ -441,21 +440,20 @@ public final class DefaultEngine implements Engine {
     record Subject(int pair, int id, boolean isObject) {}
 
     private Target target(CompiledSchema schema, ObjectRef resource, String permission, String part) {
-        Definition d = schema.schema.definition(resource.type());
-        if (d == null) {
+        CompiledSchema.TypeIds t = schema.type(resource.type());
+        if (t == null) {
             throw new KithException.NotFound(part + " type '" + resource.type() + "' is not defined in the schema");
         }
-        RelationDef rel = d.relation(permission);
-        if (rel == null) {
+        Integer pair = t.pairs().get(permission);
+        if (pair == null) {
             throw new KithException.NotFound(
-                    "'" + permission + "' is not a relation or permission of type '" + d.name() + "'");
+                    "'" + permission + "' is not a relation or permission of type '" + resource.type() + "'");
         }
         if (!Ids.valid(resource.id())) {
             throw new KithException.InvalidArgument(part + ".id", "'" + resource.id() + "' is not a valid object id");
         }
-        int type = index.findType(d.name());
-        int object = index.findObject(type, resource.id());
-        return new Target(index.findPair(type, index.findRelation(permission)), object < 0 ? -2 : object);
+        int object = index.findObject(t.type(), resource.id());
+        return new Target(pair, object < 0 ? -2 : object);
     }
 
     /**
@@ -463,20 +461,20 @@ public final class DefaultEngine implements Engine {
      * resource itself (so {@code self} and trivial membership still hold for ids never written).
      */
     private Subject subject(CompiledSchema schema, SubjectRef s, ObjectRef resource, int resourceObject) {
-        Definition d = schema.schema.definition(s.type());
-        if (d == null) {
+        CompiledSchema.TypeIds t = schema.type(s.type());
+        if (t == null) {
             throw new KithException.NotFound("subject type '" + s.type() + "' is not defined in the schema");
         }
-        if (s.relation() != null && d.relation(s.relation()) == null) {
+        Integer pair =
+                s.relation() == null ? Integer.valueOf(t.selfPair()) : t.pairs().get(s.relation());
+        if (pair == null) {
             throw new KithException.NotFound(
-                    "subject relation '" + s.relation() + "' is not a relation or permission of '" + d.name() + "'");
+                    "subject relation '" + s.relation() + "' is not a relation or permission of '" + s.type() + "'");
         }
         if (!s.isWildcard() && !Ids.valid(s.id())) {
             throw new KithException.InvalidArgument("subject.id", "'" + s.id() + "' is not a valid object id");
         }
-        int type = index.findType(d.name());
-        int pair = index.findPair(type, s.relation() == null ? Index.NO_RELATION : index.findRelation(s.relation()));
-        int id = index.findObject(type, s.id());
+        int id = index.findObject(t.type(), s.id());
         if (id < 0) {
             id = resource != null
                             && resource.type().equals(s.type())
