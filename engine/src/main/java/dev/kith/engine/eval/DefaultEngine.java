@@ -465,9 +465,12 @@ public final class DefaultEngine implements Engine {
         if (t == null) {
             throw new KithException.NotFound("subject type '" + s.type() + "' is not defined in the schema");
         }
-        Integer pair =
-                s.relation() == null ? Integer.valueOf(t.selfPair()) : t.pairs().get(s.relation());
-        if (pair == null) {
+        int pair = t.selfPair();
+        if (s.relation() != null) {
+            Integer p = t.pairs().get(s.relation());
+            pair = p == null ? -1 : p;
+        }
+        if (pair < 0) {
             throw new KithException.NotFound(
                     "subject relation '" + s.relation() + "' is not a relation or permission of '" + s.type() + "'");
         }
