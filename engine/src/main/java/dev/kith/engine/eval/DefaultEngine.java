@@ -111,6 +111,7 @@ public final class DefaultEngine implements Engine {
     public Revision writeSchema(String schemaText) {
         synchronized (writeLock) {
             CompiledSchema compiled = compile(schemaText);
+            if (!embedded) follow();
             long head = index.appliedRevision();
             Relationship[] orphan = {null};
             index.scan(new RelationshipFilter(null, null, null, null, null), head, now(), null, r -> {
