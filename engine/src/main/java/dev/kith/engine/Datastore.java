@@ -1,0 +1,72 @@
+package dev.kith.engine;
+
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The storage SPI: where relationships, schemas and revisions are kept durably (or, for the in-memory store,
+ * in the process). The {@link Engine} writes through it and follows its change feed into the index.
+ *
+ * <p>Contract (checked by {@code DatastoreContract} in engine's test jar for every implementation):
+ *
+ * <ul>
+ *   <li>Every successful write (relationships or schema) gets the next revision, and revision order equals
+ *       commit order: {@link #changesSince} never skips a revision that commits late.
+ *   <li>{@link #write} is atomic: preconditions are evaluated at the write's own revision inside the same
+ *       transaction as the updates; CREATE of an existing relationship fails with {@link KithException.Conflict};
+ *       TOUCH replaces caveat and expiration; DELETE of an absent relationship is fine; the same relationship
+ *       twice in one batch is an {@link KithException.InvalidArgument}. On failure nothing is written.
+ *   <li>Schema validation of relationships is the engine's job, done before calling the store.
+ * </ul>
+ */
+public interface Datastore extends AutoCloseable {
+
+    /** The newest committed revision; {@link KithException.StoreUnavailable} if the store cannot be reached. */
+    Revision headRevision();
+
+    /**
+     * Streams the state at the head revision: the schema text (null when none was written) and then every live
+     * relationship, with bounded memory. Returns that revision.
+     */
+    Revision load(Consumer<String> schemaSink, Consumer<Relationship> relationshipSink);
+
+    Revision writeSchema(String schemaText);
+
+    Revision write(List<RelationshipUpdate> updates, List<Precondition> preconditions);
+
+    /** Deletes by filter (see {@link Requests.Delete}); returns the revision and the deleted relationships. */
+    DeleteOutcome deleteByFilter(Requests.Delete delete);
+
+    /** The outcome of a delete-by-filter, with the relationships it removed. */
+    record DeleteOutcome(Revision revision, List<Relationship> deleted, boolean partial) {}
+
+    /** Creates all, atomically (CREATE semantics), as fast as the store allows (e.g. COPY). */
+    Revision importBulk(Iterator<Relationship> relationships);
+
+    /**
+     * Relationships matching {@code filter} live at {@code revision}, ordered by (resource type, resource id,
+     * relation, subject type, subject id, subject relation), strictly after {@code after} when given; at most
+     * {@code limit} (0 = all).
+     */
+    List<Relationship> read(RelationshipFilter filter, Revision revision, Relationship after, int limit);
+
+    /** The committed change sets after {@code after}, in revision order, at most {@code max} of them. */
+    List<Results.ChangeSet> changesSince(Revision after, int max);
+
+    /** Schema writes also appear in the feed: the schema text current at {@code revision}. */
+    String schemaAt(Revision revision);
+
+    /** Registers a callback run (on any thread) whenever new revisions may be available. */
+    void onNewRevisions(Runnable callback);
+
+    /** Removes history (deleted relationships, old revisions) committed before {@code horizon}. */
+    void collectGarbage(Instant horizon);
+
+    /** The oldest revision still readable exactly. */
+    Revision oldestRevision();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,60 @@
+package dev.kith.engine;
+
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * kith's authorization engine: the schema, the relationships at every recent revision, and the answers to
+ * check, expand and the lookups, computed from the in-memory bitmap index. Writes go to the {@link
+ * Datastore} and reach the index through its change feed; reads never wait on the store except for
+ * {@code fullyConsistent} (which asks it for its head revision) and {@code atLeastAsFresh} (which waits,
+ * bounded, until this node has applied the revision).
+ *
+ * <p>Every method is thread-safe; reads never block writes and never see half of one. Expected failures are
+ * {@link KithException}s.
+ */
+public interface Engine extends AutoCloseable {
+
+    /** Replaces the schema (refused, with the reason, if stored relationships would be orphaned). */
+    Revision writeSchema(String schemaText);
+
+    Results.SchemaText readSchema();
+
+    /** An atomic batch write; returns the revision it was written at. */
+    Revision write(Requests.Write write);
+
+    Results.Delete delete(Requests.Delete delete);
+
+    /** Loads many relationships in one atomic batch (CREATE semantics); returns its revision. */
+    Revision importBulk(Iterator<Relationship> relationships);
+
+    Results.Page<Results.ReadRelationship> readRelationships(Requests.ReadRelationships read);
+
+    Results.Check check(Requests.Check check);
+
+    /** Each item answered on its own: one item's error does not fail the others. */
+    List<Results.CheckBulkItem> checkBulk(List<Requests.Check> checks);
+
+    Results.Expand expand(Requests.Expand expand);
+
+    Results.Page<Results.LookupResource> lookupResources(Requests.LookupResources lookup);
+
+    Results.Page<Results.LookupSubject> lookupSubjects(Requests.LookupSubjects lookup);
+
+    /** The newest revision this node has applied. */
+    Revision appliedRevision();
+
+    /** Calls {@code listener} with every change set after {@code after}, in order, until the handle closes. */
+    AutoCloseable watch(Revision after, WatchListener listener);
+
+    /** Receives change sets from {@link #watch}. */
+    interface WatchListener {
+        void onChanges(Results.ChangeSet changes);
+
+        /** The watch ended with an error (e.g. the revision is no longer in the log). */
+        default void onError(KithException error) {}
+    }
+
+    @Override
+    void close();
+}

@@ -1,0 +1,52 @@
+package dev.kith.engine;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Engine settings.
+ *
+ * @param depthLimit the depth budget of every traversal (default 50)
+ * @param gcWindow how long old revisions stay readable (default 1 h in memory)
+ * @param clock the clock for expiration and the GC window (injectable for tests)
+ * @param maxUpdatesPerWrite updates and preconditions per write batch (default 1,000)
+ * @param freshnessTimeout how long {@code atLeastAsFresh} waits for a revision (default 5 s)
+ */
+public record EngineOptions(
+        int depthLimit, Duration gcWindow, Clock clock, int maxUpdatesPerWrite, Duration freshnessTimeout) {
+    public static final int DEFAULT_DEPTH_LIMIT = 50;
+
+    public EngineOptions {
+        if (depthLimit < 1) throw new IllegalArgumentException("depthLimit must be at least 1");
+        Objects.requireNonNull(gcWindow, "gcWindow");
+        Objects.requireNonNull(clock, "clock");
+        if (maxUpdatesPerWrite < 1) throw new IllegalArgumentException("maxUpdatesPerWrite must be at least 1");
+        Objects.requireNonNull(freshnessTimeout, "freshnessTimeout");
+    }
+
+    public static EngineOptions defaults() {
+        return new EngineOptions(
+                DEFAULT_DEPTH_LIMIT, Duration.ofHours(1), Clock.systemUTC(), 1000, Duration.ofSeconds(5));
+    }
+
+    public EngineOptions withDepthLimit(int v) {
+        return new EngineOptions(v, gcWindow, clock, maxUpdatesPerWrite, freshnessTimeout);
+    }
+
+    public EngineOptions withGcWindow(Duration v) {
+        return new EngineOptions(depthLimit, v, clock, maxUpdatesPerWrite, freshnessTimeout);
+    }
+
+    public EngineOptions withClock(Clock v) {
+        return new EngineOptions(depthLimit, gcWindow, v, maxUpdatesPerWrite, freshnessTimeout);
+    }
+
+    public EngineOptions withMaxUpdatesPerWrite(int v) {
+        return new EngineOptions(depthLimit, gcWindow, clock, v, freshnessTimeout);
+    }
+
+    public EngineOptions withFreshnessTimeout(Duration v) {
+        return new EngineOptions(depthLimit, gcWindow, clock, maxUpdatesPerWrite, v);
+    }
+}

@@ -1,0 +1,204 @@
+package dev.kith.engine;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The compact string form of a relationship, with SpiceDB's name and id rules:
+ * {@code resource_type:id#relation@subject_type:id[#subject_relation][[caveat_name:{json}]][[expiration:RFC3339]]}.
+ * A caveat bracket comes before an expiration bracket; a caveat may be given without context
+ * ({@code [caveat_name]}); a subject relation {@code ...} means none. Malformed text gets an {@link
+ * KithException.InvalidArgument} that names the part that is wrong.
+ */
+public final class RelationshipParser {
+    /** SpiceDB's rule for type names (with optional {@code prefix/}s), relation and caveat names. */
+    public static final Pattern TYPE_NAME =
+            Pattern.compile("([a-z][a-z0-9_]{1,61}[a-z0-9]/)*[a-z][a-z0-9_]{1,62}[a-z0-9]");
+
+    public static final Pattern RELATION_NAME = Pattern.compile("[a-z][a-z0-9_]{1,62}[a-z0-9]");
+
+    /** SpiceDB's rule for object ids. */
+    public static final Pattern OBJECT_ID = Pattern.compile("[a-zA-Z0-9/_|\\-=+]{1,1024}");
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_LONG_FOR_INTS);
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
+
+    private RelationshipParser() {}
+
+    /** Parses one relationship; throws {@link KithException.InvalidArgument} naming the bad part. */
+    public static Relationship parse(String text) {
+        if (text == null || text.isBlank()) {
+            throw invalid("relationship", "is empty", text);
+        }
+        String s = text.strip();
+        Caveat caveat = null;
+        Instant expiresAt = null;
+        int bracket = s.indexOf('[');
+        String core = bracket < 0 ? s : s.substring(0, bracket);
+        if (bracket >= 0) {
+            String rest = s.substring(bracket);
+            int pos = 0;
+            while (pos < rest.length()) {
+                if (rest.charAt(pos) != '[') {
+                    throw invalid(
+                            "relationship", "unexpected text after the subject: '" + rest.substring(pos) + "'", text);
+                }
+                int end = closingBracket(rest, pos, text);
+                String inner = rest.substring(pos + 1, end);
+                if (inner.startsWith("expiration:")) {
+                    if (expiresAt != null) throw invalid("expiration", "is given twice", text);
+                    expiresAt = parseExpiration(inner.substring("expiration:".length()), text);
+                } else {
+                    if (caveat != null) throw invalid("caveat", "is given twice", text);
+                    if (expiresAt != null) throw invalid("caveat", "must come before the expiration", text);
+                    caveat = parseCaveat(inner, text);
+                }
+                pos = end + 1;
+            }
+        }
+        int at = core.indexOf('@');
+        if (at < 0) throw invalid("relationship", "has no '@' between resource and subject", text);
+        String left = core.substring(0, at);
+        String right = core.substring(at + 1);
+        int hash = left.indexOf('#');
+        if (hash < 0) throw invalid("relation", "is missing: expected resource_type:id#relation before '@'", text);
+        ObjectRef resource = parseObject(left.substring(0, hash), "resource", false, text);
+        String relation = left.substring(hash + 1);
+        if (!RELATION_NAME.matcher(relation).matches()) {
+            throw invalid("relation", "'" + relation + "' is not a valid relation name", text);
+        }
+        String subjectRelation = null;
+        int shash = right.indexOf('#');
+        String subjectObject = right;
+        if (shash >= 0) {
+            subjectObject = right.substring(0, shash);
+            subjectRelation = right.substring(shash + 1);
+            if (subjectRelation.equals("...")) {
+                subjectRelation = null;
+            } else if (!RELATION_NAME.matcher(subjectRelation).matches()) {
+                throw invalid("subject relation", "'" + subjectRelation + "' is not a valid relation name", text);
+            }
+        }
+        ObjectRef subject = parseObject(subjectObject, "subject", true, text);
+        if (subjectRelation != null && SubjectRef.WILDCARD.equals(subject.id())) {
+            throw invalid("subject", "a wildcard subject cannot have a relation", text);
+        }
+        return new Relationship(
+                resource, relation, new SubjectRef(subject.type(), subject.id(), subjectRelation), caveat, expiresAt);
+    }
+
+    /** Parses {@code type:id}; {@code part} names it in errors; {@code allowWildcard} admits {@code type:*}. */
+    public static ObjectRef parseObject(String s, String part, boolean allowWildcard, String whole) {
+        int colon = s.indexOf(':');
+        if (colon < 0) throw invalid(part, "'" + s + "' is not of the form type:id", whole);
+        String type = s.substring(0, colon);
+        String id = s.substring(colon + 1);
+        if (!TYPE_NAME.matcher(type).matches()) {
+            throw invalid(part + " type", "'" + type + "' is not a valid type name", whole);
+        }
+        if (!(allowWildcard && SubjectRef.WILDCARD.equals(id))
+                && !OBJECT_ID.matcher(id).matches()) {
+            throw invalid(part + " id", "'" + id + "' is not a valid object id", whole);
+        }
+        return new ObjectRef(type, id);
+    }
+
+    /** The compact string form of {@code r}, which {@link #parse} reads back to an equal relationship. */
+    public static String format(Relationship r) {
+        StringBuilder b = new StringBuilder(64)
+                .append(r.resource().type())
+                .append(':')
+                .append(r.resource().id())
+                .append('#')
+                .append(r.relation())
+                .append('@')
+                .append(r.subject());
+        if (r.caveat() != null) {
+            b.append('[').append(r.caveat().name());
+            if (!r.caveat().context().isEmpty()) {
+                b.append(':').append(toJson(r.caveat().context()));
+            }
+            b.append(']');
+        }
+        if (r.expiresAt() != null) {
+            b.append("[expiration:").append(r.expiresAt()).append(']');
+        }
+        return b.toString();
+    }
+
+    /** Parses a JSON object into a context map; {@code part} names it in errors. */
+    public static Map<String, Object> parseContext(String json, String part) {
+        try {
+            Map<String, Object> m = JSON.readValue(json, MAP);
+            if (m == null) throw new KithException.InvalidArgument(part, "must be a JSON object, not null");
+            return m;
+        } catch (JsonProcessingException e) {
+            throw new KithException.InvalidArgument(part, "is not a JSON object: " + e.getOriginalMessage());
+        }
+    }
+
+    /** JSON text of a context map. */
+    public static String toJson(Map<String, Object> context) {
+        try {
+            return JSON.writeValueAsString(context);
+        } catch (JsonProcessingException e) {
+            throw new BugException("context not serializable as JSON", e);
+        }
+    }
+
+    private static int closingBracket(String rest, int open, String whole) {
+        int depth = 0;
+        boolean inString = false;
+        for (int i = open; i < rest.length(); i++) {
+            char c = rest.charAt(i);
+            if (inString) {
+                if (c == '\\') i++;
+                else if (c == '"') inString = false;
+            } else if (c == '"') {
+                inString = true;
+            } else if (c == '[' || c == '{') {
+                depth++;
+            } else if (c == ']' || c == '}') {
+                depth--;
+                if (depth == 0) {
+                    if (c != ']') throw invalid("relationship", "unbalanced brackets after the subject", whole);
+                    return i;
+                }
+            }
+        }
+        throw invalid("relationship", "a '[' after the subject is never closed", whole);
+    }
+
+    private static Caveat parseCaveat(String inner, String whole) {
+        int colon = inner.indexOf(':');
+        String name = colon < 0 ? inner : inner.substring(0, colon);
+        if (!TYPE_NAME.matcher(name).matches()) {
+            throw invalid("caveat", "'" + name + "' is not a valid caveat name", whole);
+        }
+        if (colon < 0) return new Caveat(name, Map.of());
+        String json = inner.substring(colon + 1);
+        try {
+            return new Caveat(name, parseContext(json, "caveat context"));
+        } catch (KithException.InvalidArgument e) {
+            throw invalid("caveat context", e.getMessage(), whole);
+        }
+    }
+
+    private static Instant parseExpiration(String value, String whole) {
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            throw invalid("expiration", "'" + value + "' is not an RFC 3339 time such as 2030-01-01T00:00:00Z", whole);
+        }
+    }
+
+    private static KithException.InvalidArgument invalid(String part, String message, String whole) {
+        return new KithException.InvalidArgument(part, message + (whole == null ? "" : " (in '" + whole + "')"));
+    }
+}

@@ -1,0 +1,114 @@
+package dev.kith.engine;
+
+import java.time.Instant;
+import java.util.List;
+
+/** The answers the {@link Engine} gives. Every answer names the revision it was computed at. */
+public final class Results {
+    private Results() {}
+
+    /**
+     * A check's answer; {@code missingContext} lists (sorted) the caveat parameters whose absence made it
+     * CONDITIONAL; {@code trace} is present when tracing was asked for.
+     */
+    public record Check(
+            Permissionship permissionship, List<String> missingContext, Revision checkedAt, CheckTrace trace) {
+        public Check {
+            missingContext = List.copyOf(missingContext);
+        }
+    }
+
+    /**
+     * Why a check answered as it did: one node per evaluated step (a rewrite node, a relation on an object, a
+     * caveat), with its own answer, children in evaluation order.
+     */
+    public record CheckTrace(
+            String description, Permissionship result, List<String> missingContext, List<CheckTrace> children) {
+        public CheckTrace {
+            missingContext = List.copyOf(missingContext);
+            children = List.copyOf(children);
+        }
+    }
+
+    /** One item of a bulk check: a result or an error, never both. */
+    public record CheckBulkItem(Check result, KithException error) {}
+
+    /** A node of an expand tree. Leaves carry subjects; other nodes carry children. */
+    public record ExpandNode(
+            ObjectRef object, String relation, Kind kind, List<ExpandNode> children, List<ExpandedSubject> subjects) {
+        /** The operation of an intermediate node, or LEAF. */
+        public enum Kind {
+            LEAF,
+            UNION,
+            INTERSECTION,
+            EXCLUSION
+        }
+
+        public ExpandNode {
+            children = List.copyOf(children);
+            subjects = List.copyOf(subjects);
+        }
+    }
+
+    /** A directly stored subject in an expand leaf; caveated subjects carry their caveat. */
+    public record ExpandedSubject(SubjectRef subject, Caveat caveat, Instant expiresAt) {}
+
+    /** The expand tree with the revision it was computed at. */
+    public record Expand(ExpandNode root, Revision expandedAt) {}
+
+    /** A page of results; {@code nextCursor} is null when there are no more. */
+    public record Page<T>(List<T> items, Revision revision, String nextCursor) {
+        public Page {
+            items = List.copyOf(items);
+        }
+    }
+
+    /** A resource found by lookup-resources; {@code afterCursor} resumes right after it. */
+    public record LookupResource(
+            String resourceId, Permissionship permissionship, List<String> missingContext, String afterCursor) {
+        public LookupResource {
+            missingContext = List.copyOf(missingContext);
+        }
+    }
+
+    /**
+     * A subject found by lookup-subjects. For a wildcard ({@code subjectId} "*"), {@code excludedSubjects}
+     * lists the subjects an exclusion removes from it (each possibly conditional).
+     */
+    public record LookupSubject(
+            String subjectId,
+            Permissionship permissionship,
+            List<String> missingContext,
+            List<LookupSubject> excludedSubjects,
+            String afterCursor) {
+        public LookupSubject {
+            missingContext = List.copyOf(missingContext);
+            excludedSubjects = List.copyOf(excludedSubjects);
+        }
+    }
+
+    /** A stored relationship read back; {@code afterCursor} resumes right after it. */
+    public record ReadRelationship(Relationship relationship, String afterCursor) {}
+
+    /** A delete-by-filter's outcome. */
+    public record Delete(Revision deletedAt, long deletedCount, boolean partial) {}
+
+    /** The current schema text and the revision it was read at. */
+    public record SchemaText(String text, Revision readAt) {}
+
+    /** One committed write batch, as the change feed and watch deliver it. */
+    public record ChangeSet(Revision revision, List<RelationshipChange> changes) {
+        public ChangeSet {
+            changes = List.copyOf(changes);
+        }
+    }
+
+    /** One change of a change set: the relationship as written (TOUCH) or as it was (DELETE). */
+    public record RelationshipChange(Operation operation, Relationship relationship) {
+        /** A relationship was created or replaced, or deleted. */
+        public enum Operation {
+            TOUCH,
+            DELETE
+        }
+    }
+}
