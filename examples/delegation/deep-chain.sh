@@ -1,6 +1,6 @@
 #!/bin/sh
 # Prints a validation file with a delegation chain of N links (default 60), for showing kith's
-# depth limit: each link is one more hop, and kith's default depth budget is 50 hops.
+# depth limit: each link costs at least one hop, and kith's default depth budget is 50 hops.
 #   examples/delegation/deep-chain.sh 60 > /tmp/deep-chain.yaml
 #   java -jar api/target/kith.jar validate /tmp/deep-chain.yaml
 set -eu
