@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Relationship-based authorization: schemas, checks and the kith service.",
-        subcommands = {SchemaCommand.class})
+        subcommands = {SchemaCommand.class, ValidateCommand.class})
 public final class Main implements Runnable {
 
     /** Exit status for a bug in kith (sysexits' EX_SOFTWARE). */
