@@ -1,6 +1,7 @@
 #!/bin/sh
 # Prints a validation file with a delegation chain of N links (default 60), for showing kith's
-# depth limit: each link costs at least one hop, and kith's default depth budget is 50 hops.
+# depth limit: each link is one hop, and kith's default depth budget is 50 hops, so 50 links
+# pass and 51 fail with a depth-exceeded error.
 #   examples/delegation/deep-chain.sh 60 > /tmp/deep-chain.yaml
 #   java -jar api/target/kith.jar validate /tmp/deep-chain.yaml
 set -eu
