@@ -46,7 +46,7 @@ final class ErrorMapper {
             case KithException.InvalidArgument e -> error(400, "INVALID_ARGUMENT", e.getMessage(), e.field());
             case KithException.InvalidSchema e -> {
                 ApiError err = error(400, "INVALID_SCHEMA", e.getMessage(), "schema");
-                err.body().with("details").set("diagnostics", diagnostics(e.diagnostics()));
+                ((ObjectNode) err.body().get("details")).set("diagnostics", diagnostics(e.diagnostics()));
                 yield err;
             }
             case KithException.NotFound e -> error(400, "NOT_FOUND", e.getMessage(), null);
@@ -56,7 +56,7 @@ final class ErrorMapper {
             case KithException.RevisionUnavailable e -> error(503, "UNAVAILABLE", e.getMessage(), "consistency");
             case KithException.MaxDepthExceeded e -> {
                 ApiError err = error(400, "MAX_DEPTH_EXCEEDED", e.getMessage(), null);
-                err.body().with("details").put("depthLimit", e.depthLimit());
+                ((ObjectNode) err.body().get("details")).put("depthLimit", e.depthLimit());
                 yield err;
             }
             case KithException.CaveatEvaluation e -> error(400, "CAVEAT_EVALUATION", e.getMessage(), "context");

@@ -3,6 +3,7 @@ package dev.kith.api.server;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kith.api.client.Wire;
 import dev.kith.engine.ObjectRef;
 import dev.kith.engine.Permissionship;
 import dev.kith.engine.Relationship;
@@ -37,33 +38,15 @@ final class JsonOut {
     }
 
     ObjectNode objectRef(ObjectRef o) {
-        ObjectNode n = object();
-        n.put("objectType", o.type());
-        n.put("objectId", o.id());
-        return n;
+        return Wire.objectRef(mapper, o);
     }
 
     ObjectNode subjectRef(SubjectRef s) {
-        ObjectNode n = object();
-        ObjectNode o = n.putObject("object");
-        o.put("objectType", s.type());
-        o.put("objectId", s.id());
-        if (s.relation() != null) n.put("optionalRelation", s.relation());
-        return n;
+        return Wire.subjectRef(mapper, s);
     }
 
     ObjectNode relationship(Relationship r) {
-        ObjectNode n = object();
-        n.set("resource", objectRef(r.resource()));
-        n.put("relation", r.relation());
-        n.set("subject", subjectRef(r.subject()));
-        if (r.caveat() != null) {
-            ObjectNode c = n.putObject("optionalCaveat");
-            c.put("caveatName", r.caveat().name());
-            c.set("context", mapper.valueToTree(r.caveat().context()));
-        }
-        if (r.expiresAt() != null) n.put("optionalExpiresAt", r.expiresAt().toString());
-        return n;
+        return Wire.relationship(mapper, r);
     }
 
     static String permissionship(Permissionship p) {

@@ -131,7 +131,7 @@ public final class KithServer implements AutoCloseable {
                             .setKeyPath(config.tlsKey().toString()));
         }
         HttpServer server = vertx.createHttpServer(options);
-        KithServer kith = new KithServer(vertx, server, router, audit, tokens, metrics);
+        KithServer kith = new KithServer(vertx, server, router, audit, tokens, metrics, host);
         kith.routes(router, auth, limits, exchange, unary, streams, config.benchEndpoints(), registry);
         String scheme = config.tlsCert() == null ? "http" : "https";
         String boundHost = host;
@@ -322,6 +322,11 @@ public final class KithServer implements AutoCloseable {
         } catch (UnknownHostException e) {
             return false;
         }
+    }
+
+    /** The address the server is bound to (loopback when it was started without keys). */
+    public String host() {
+        return host;
     }
 
     /** The port the server listens on (useful when started on port 0). */

@@ -17,13 +17,13 @@ import javax.crypto.spec.SecretKeySpec;
  * Consistency tokens (Zanzibar's zookies): opaque, URL-safe strings naming a revision of one kith deployment.
  *
  * <p>Layout before base64url (no padding): a version byte, the 8-byte deployment id, the 8-byte revision, and
- * the first 12 bytes of an HMAC-SHA256 over those 17 bytes. The deployment id and the HMAC key are both derived
+ * the first 13 bytes of an HMAC-SHA256 over those 17 bytes (30 bytes in all, so every base64 character carries data). The deployment id and the HMAC key are both derived
  * from the deployment's token secret, so a token from another deployment is recognised as foreign and an altered
  * or forged one fails its MAC. Decoding failures are {@link KithException.InvalidArgument}s that say which.
  */
 final class Tokens {
     private static final byte VERSION = 1;
-    private static final int MAC_BYTES = 12;
+    private static final int MAC_BYTES = 13;
     private static final int BODY_BYTES = 1 + 8 + 8;
     private static final int TOKEN_BYTES = BODY_BYTES + MAC_BYTES;
 
