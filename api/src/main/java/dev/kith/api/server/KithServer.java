@@ -7,6 +7,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
@@ -57,9 +58,18 @@ public final class KithServer implements AutoCloseable {
     private final AuditLog audit;
     private final Tokens tokens;
     private final Metrics metrics;
+    private final String host;
     private volatile boolean draining;
 
-    private KithServer(Vertx vertx, HttpServer server, Router router, AuditLog audit, Tokens tokens, Metrics metrics) {
+    private KithServer(
+            Vertx vertx,
+            HttpServer server,
+            Router router,
+            AuditLog audit,
+            Tokens tokens,
+            Metrics metrics,
+            String host) {
+        this.host = host;
         this.vertx = vertx;
         this.server = server;
         this.router = router;
@@ -354,10 +364,20 @@ public final class KithServer implements AutoCloseable {
      */
     public Future<Void> shutdown(Duration grace) {
         draining = true;
-        return server.shutdown(grace.toMillis(), TimeUnit.MILLISECONDS).eventually(() -> {
-            if (audit != null) audit.close();
-            return vertx.close();
+        Promise<Void> done = Promise.promise();
+        server.shutdown(grace.toMillis(), TimeUnit.MILLISECONDS).onComplete(ar -> {
+            // Closing Vert.x from one of its own threads would wait on itself: hand it to a plain thread.
+            Thread.ofPlatform().name("kith-shutdown").start(() -> {
+                if (audit != null) audit.close();
+                try {
+                    vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+                    done.complete();
+                } catch (Exception e) {
+                    done.fail(e);
+                }
+            });
         });
+        return done.future();
     }
 
     /** Shuts down with a 10 s grace period and waits for it. */

@@ -3,6 +3,7 @@ package dev.kith.api.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kith.engine.BugException;
 import dev.kith.engine.Consistency;
 import dev.kith.engine.Engine;
 import dev.kith.engine.KithException;
@@ -12,6 +13,8 @@ import dev.kith.engine.Requests;
 import dev.kith.engine.Results;
 import dev.kith.engine.Revision;
 import dev.kith.engine.SubjectRef;
+import dev.kith.schema.SchemaException;
+import dev.kith.schema.Schemas;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
@@ -52,7 +55,6 @@ final class StreamHandlers {
     private static final Set<String> WATCH =
             Set.of("optionalObjectTypes", "optionalStartCursor", "optionalRelationshipFilters");
     private static final Set<String> IMPORT_LINE = Set.of("relationships");
-    private static final RelationshipFilter EVERYTHING = new RelationshipFilter(null, null, null, null, null);
 
     /** Fetches one page of at most {@code limit} results after {@code cursor}, read at {@code consistency}. */
     private interface Fetch<T> {
@@ -162,16 +164,19 @@ final class StreamHandlers {
             JsonIn in = JsonIn.object(x.json(ctx), "", EXPORT);
             Consistency consistency = x.in.consistency(in);
             RelationshipFilter filter =
-                    in.has("optionalRelationshipFilter") ? x.in.filter(in, "optionalRelationshipFilter") : EVERYTHING;
+                    in.has("optionalRelationshipFilter") ? x.in.filter(in, "optionalRelationshipFilter") : null;
             int pageSize = in.optUint("optionalLimit", 100_000);
+            Fetch<Results.ReadRelationship> fetch = filter != null
+                    ? (c, cursor, limit) ->
+                            x.engine.readRelationships(new Requests.ReadRelationships(filter, c, cursor, limit))
+                    : new EveryType();
             stream(
                     ctx,
                     consistency,
                     x.in.cursor(in, "optionalCursor"),
                     0,
                     pageSize == 0 ? PAGE : pageSize,
-                    (c, cursor, limit) ->
-                            x.engine.readRelationships(new Requests.ReadRelationships(filter, c, cursor, limit)),
+                    fetch,
                     page -> {
                         if (page.items().isEmpty()) return List.of();
                         ObjectNode n = x.out.object();
@@ -183,6 +188,56 @@ final class StreamHandlers {
                     });
         } catch (RuntimeException e) {
             Exchange.fail(ctx, e);
+        }
+    }
+
+    /**
+     * Reads every relationship of every type in the schema, type after type (the engine reads one filter at a
+     * time). Cursors are {@code "<type> <engine cursor>"}, so an export resumes in the right type.
+     */
+    private final class EveryType implements Fetch<Results.ReadRelationship> {
+        private List<String> types;
+
+        @Override
+        public Results.Page<Results.ReadRelationship> page(Consistency consistency, String cursor, int limit) {
+            if (types == null) types = schemaTypes();
+            int index = 0;
+            String engineCursor = null;
+            if (cursor != null) {
+                int space = cursor.indexOf(' ');
+                String type = space < 0 ? cursor : cursor.substring(0, space);
+                index = types.indexOf(type);
+                if (index < 0) throw JsonIn.invalid("optionalCursor", "the cursor does not belong to this schema");
+                engineCursor = space < 0 || space == cursor.length() - 1 ? null : cursor.substring(space + 1);
+            }
+            if (index >= types.size()) return new Results.Page<>(List.of(), x.engine.appliedRevision(), null);
+            String type = types.get(index);
+            Results.Page<Results.ReadRelationship> page = x.engine.readRelationships(
+                    new Requests.ReadRelationships(RelationshipFilter.ofType(type), consistency, engineCursor, limit));
+            List<Results.ReadRelationship> items = page.items().stream()
+                    .map(r -> new Results.ReadRelationship(r.relationship(), type + " " + r.afterCursor()))
+                    .toList();
+            String next = page.nextCursor() != null
+                    ? type + " " + page.nextCursor()
+                    : index + 1 < types.size() ? types.get(index + 1) + " " : null;
+            return new Results.Page<>(items, page.revision(), next);
+        }
+
+        private List<String> schemaTypes() {
+            String text;
+            try {
+                text = x.engine.readSchema().text();
+            } catch (KithException.NotFound noSchema) {
+                return List.of();
+            }
+            if (text == null || text.isBlank()) return List.of();
+            try {
+                return Schemas.compile("schema", text).definitions().keySet().stream()
+                        .sorted()
+                        .toList();
+            } catch (SchemaException e) {
+                throw new BugException("the stored schema does not compile: " + e.getMessage(), e);
+            }
         }
     }
 

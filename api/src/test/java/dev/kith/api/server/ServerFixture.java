@@ -130,7 +130,11 @@ final class ServerFixture implements AutoCloseable {
     @Override
     public void close() {
         client.close();
-        vertx.close();
+        try {
+            vertx.close().await(10, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("the client did not close", e);
+        }
         server.close();
         engine.close();
     }

@@ -178,8 +178,9 @@ class StreamingTest {
         var excluded = f.post(
                 "/v1/permissions/subjects",
                 body.replace("\"ls\"", "\"lsw\"")
-                        .replace("}", ",\"wildcardOption\":\"WILDCARD_OPTION_EXCLUDE_WILDCARDS\"}"));
+                        .replace("\"user\"}", "\"user\",\"wildcardOption\":\"WILDCARD_OPTION_EXCLUDE_WILDCARDS\"}"));
         assertThat(excluded.status).as(excluded.text).isEqualTo(200);
+        assertThat(excluded.results()).isEmpty();
     }
 
     @Test
