@@ -255,7 +255,7 @@ final class ServeCommand implements Callable<Integer> {
                 "--datastore", "'" + Datastores.redact(datastore) + "' is neither 'memory' nor a postgres:// URL");
     }
 
-    private ServerConfig config() throws IOException {
+    ServerConfig config() throws IOException {
         List<String> keys = new ArrayList<>();
         if (presharedKeys != null)
             presharedKeys.stream().filter(k -> !k.isBlank()).forEach(keys::add);
