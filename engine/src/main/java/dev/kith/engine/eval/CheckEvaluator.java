@@ -191,11 +191,20 @@ final class CheckEvaluator {
         int l = condition(link);
         if (l == Tri.NO) return Tri.NO;
         Set<String> linkMissing = l == Tri.CONDITIONAL ? missing : null;
+        return chain(l, linkMissing, follow(pair, object, depth, fromPair, fromObject));
+    }
+
+    /** One hop to (pair, object), spending a unit of depth. */
+    private int follow(int pair, int object, int depth, int fromPair, int fromObject) {
         if (depth <= 0) {
             throw new KithException.MaxDepthExceeded(
                     depthLimit, describe(fromPair, fromObject) + " -> " + describe(pair, object));
         }
-        int r = relation(pair, object, depth - 1);
+        return relation(pair, object, depth - 1);
+    }
+
+    /** Kleene AND of a link's answer {@code l} (with its missing set) and what it leads to ({@code r}). */
+    private int chain(int l, Set<String> linkMissing, int r) {
         if (r == Tri.NO) return Tri.NO;
         if (l == Tri.HAS) return r;
         missing = r == Tri.CONDITIONAL ? merge(linkMissing, missing) : linkMissing;
@@ -229,45 +238,39 @@ final class CheckEvaluator {
     }
 
     /**
-     * {@code tupleset.all(p)}: at least one target, and every target that is linked grants; a link that is only
-     * conditionally present makes its target's verdict "link implies grant" (Kleene).
+     * {@code tupleset.all(p)}: the intersection, over every object linked under the tupleset (links that
+     * expired or whose caveat is false do not count), of link AND p on it; NO when nothing is linked.
      */
     private int arrowAll(Node.Arrow a, int object, int depth) {
         Postings p = index.forward(a.tupleset(), object, rev);
         if (p == null) return Tri.NO;
         Set<String> acc = null;
-        int exists = Tri.NO;
-        int result = Tri.HAS;
+        boolean linked = false;
+        int worst = Tri.HAS;
         KithException error = null;
         long[] subjects = p.subjects();
         for (int k = 0; k < subjects.length; k++) {
             int l = condition(p.condition(k));
             if (l == Tri.NO) continue;
             Set<String> linkMissing = l == Tri.CONDITIONAL ? missing : null;
-            exists = Math.max(exists, l);
-            if (l == Tri.CONDITIONAL) acc = merge(acc, linkMissing);
+            linked = true;
             int target = target(a, subjects[k]);
-            int r;
-            if (target < 0) {
-                r = Tri.NO;
-            } else {
-                try {
-                    r = hop(null, target, Index.keyId(subjects[k]), depth, a.tupleset(), object);
-                } catch (KithException.MaxDepthExceeded e) {
-                    error = e;
-                    continue;
+            if (target < 0) return Tri.NO;
+            try {
+                int r = chain(l, linkMissing, follow(target, Index.keyId(subjects[k]), depth, a.tupleset(), object));
+                if (r == Tri.NO) return Tri.NO;
+                if (r == Tri.CONDITIONAL) {
+                    worst = Tri.CONDITIONAL;
+                    acc = merge(acc, missing);
                 }
+            } catch (KithException.MaxDepthExceeded e) {
+                error = e;
             }
-            int term = l == Tri.HAS ? r : (r == Tri.HAS ? Tri.HAS : Tri.CONDITIONAL);
-            if (term == Tri.NO) return Tri.NO;
-            if (term == Tri.CONDITIONAL && r == Tri.CONDITIONAL) acc = merge(acc, missing);
-            result = Math.min(result, term);
         }
         if (error != null) throw error;
-        if (exists == Tri.NO) return Tri.NO;
-        int out = Math.min(result, exists);
-        missing = out == Tri.CONDITIONAL ? acc : null;
-        return out;
+        if (!linked) return Tri.NO;
+        missing = acc;
+        return worst;
     }
 
     /** The pair {@code computed} on the arrow target's type, or -1 when that type has no such relation. */

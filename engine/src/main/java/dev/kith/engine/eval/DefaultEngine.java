@@ -31,7 +31,9 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The engine: validates requests, writes through the {@link Datastore}, keeps the {@link Index} in step with
@@ -55,7 +57,8 @@ public final class DefaultEngine implements Engine {
     private final ConcurrentSkipListMap<Long, CompiledSchema> schemas = new ConcurrentSkipListMap<>();
     private final ConcurrentSkipListMap<Instant, Long> appliedAt = new ConcurrentSkipListMap<>();
     private final List<Watch> watches = new CopyOnWriteArrayList<>();
-    private final ExecutorService watchExecutor;
+    private final ExecutorService background;
+    private final AtomicBoolean followPending = new AtomicBoolean();
     private final ThreadLocal<CheckEvaluator> checkers = ThreadLocal.withInitial(CheckEvaluator::new);
     private Instant lastStoreGc = Instant.MIN;
     private volatile boolean closed;
@@ -65,8 +68,8 @@ public final class DefaultEngine implements Engine {
         this.index = index;
         this.embedded = embedded;
         this.options = options;
-        this.watchExecutor = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "kith-watch");
+        this.background = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "kith-engine-feed");
             t.setDaemon(true);
             return t;
         });
@@ -321,7 +324,11 @@ public final class DefaultEngine implements Engine {
         Subject s = subject(schema, lookup.subject(), null, -1);
         LookupResourcesEvaluator lr =
                 new LookupResourcesEvaluator(index, schema, rev, now(), options.depthLimit(), checkers.get());
-        Results.Page<Results.LookupResource> page = lr.lookup(t.pair(), s, lookup.context(), after, lookup.limit());
+        String unstoredSelf = s.id() < 0 && lookup.subject().type().equals(lookup.resourceType())
+                ? lookup.subject().id()
+                : null;
+        Results.Page<Results.LookupResource> page =
+                lr.lookup(t.pair(), s, unstoredSelf, lookup.context(), after, lookup.limit());
         checkReadable(rev);
         return page;
     }
@@ -494,13 +501,35 @@ public final class DefaultEngine implements Engine {
 
     // ---- following the store
 
+    /**
+     * The store's announcement of new revisions. It may come on a thread that holds the store's own locks, so
+     * the work (applying change sets, delivering watches) is handed to the engine's background thread.
+     */
     private void revisionsAvailable() {
-        if (closed) return;
-        if (!embedded) follow();
-        synchronized (appliedMonitor) {
-            appliedMonitor.notifyAll();
+        try {
+            announce();
+        } catch (RejectedExecutionException closing) {
+            // the engine closed while the store announced: nothing is left to update
         }
-        if (!watches.isEmpty()) watchExecutor.execute(this::deliverWatches);
+    }
+
+    private void announce() {
+        if (closed) return;
+        if (embedded) {
+            synchronized (appliedMonitor) {
+                appliedMonitor.notifyAll();
+            }
+        } else if (followPending.compareAndSet(false, true)) {
+            background.execute(() -> {
+                followPending.set(false);
+                if (closed) return;
+                follow();
+                synchronized (appliedMonitor) {
+                    appliedMonitor.notifyAll();
+                }
+            });
+        }
+        if (!watches.isEmpty()) background.execute(this::deliverWatches);
     }
 
     private void loadFromStore() {
@@ -593,7 +622,7 @@ public final class DefaultEngine implements Engine {
     public AutoCloseable watch(Revision after, WatchListener listener) {
         Watch w = new Watch(after.value(), listener);
         watches.add(w);
-        watchExecutor.execute(this::deliverWatches);
+        background.execute(this::deliverWatches);
         return w;
     }
 
@@ -620,7 +649,7 @@ public final class DefaultEngine implements Engine {
     public void close() {
         closed = true;
         watches.clear();
-        watchExecutor.shutdownNow();
+        background.shutdownNow();
         store.close();
     }
 }
