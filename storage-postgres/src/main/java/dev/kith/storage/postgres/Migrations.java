@@ -37,6 +37,8 @@ final class Migrations {
     static PostgresDatastore.MigrationResult migrate(PgClient client) {
         return client.inTransaction(c -> {
             client.await(c.preparedQuery("SELECT pg_advisory_xact_lock($1)").execute(Tuple.of(LOCK_KEY)));
+            // No "already exists, skipping" notice in the logs of every start after the first.
+            client.await(c.query("SET LOCAL client_min_messages = warning").execute());
             client.await(c.query("CREATE TABLE IF NOT EXISTS kith_migration (version integer PRIMARY KEY,"
                             + " description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())")
                     .execute());
