@@ -7,6 +7,7 @@ import dev.kith.engine.Relationship;
 import dev.kith.engine.RelationshipUpdate;
 import dev.kith.engine.Requests;
 import dev.kith.engine.Revision;
+import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
@@ -174,26 +175,34 @@ final class Writes {
                     .iterator()
                     .next()
                     .getBoolean(0);
+            // Pipelined: chunk k+1 is encoded and sent while the server still inserts chunk k.
+            Future<?> inFlight = null;
             List<Relationship> chunk = new ArrayList<>(IMPORT_CHUNK);
-            while (relationships.hasNext()) {
-                chunk.add(Objects.requireNonNull(relationships.next(), "relationship"));
-                if (chunk.size() == IMPORT_CHUNK) {
-                    importChunk(c, chunk, revision, expiredLive);
-                    chunk.clear();
+            while (relationships.hasNext() || !chunk.isEmpty()) {
+                if (relationships.hasNext()) {
+                    chunk.add(Objects.requireNonNull(relationships.next(), "relationship"));
+                    if (chunk.size() < IMPORT_CHUNK && relationships.hasNext()) continue;
                 }
+                Future<?> sent = sendChunk(c, chunk, revision, expiredLive);
+                chunk = new ArrayList<>(IMPORT_CHUNK);
+                if (inFlight != null) client.await(inFlight);
+                inFlight = sent;
             }
-            if (!chunk.isEmpty()) importChunk(c, chunk, revision, expiredLive);
+            if (inFlight != null) client.await(inFlight);
             return new Revision(revision);
         });
     }
 
-    private void importChunk(SqlConnection c, List<Relationship> chunk, long revision, boolean expiredLive) {
-        if (expiredLive) {
-            Tuple params = Tuple.tuple();
-            Sql.addKeyArrays(params, chunk);
-            client.await(c.preparedQuery(MARK_EXPIRED_DELETED).execute(params.addLong(revision)));
-        }
-        insert(c, chunk, revision);
+    private Future<?> sendChunk(SqlConnection c, List<Relationship> chunk, long revision, boolean expiredLive) {
+        Tuple rows = Tuple.tuple();
+        Sql.addRowArrays(rows, chunk);
+        rows.addLong(revision);
+        if (!expiredLive) return c.preparedQuery(INSERT).execute(rows);
+        Tuple keys = Tuple.tuple();
+        Sql.addKeyArrays(keys, chunk);
+        return c.preparedQuery(MARK_EXPIRED_DELETED)
+                .execute(keys.addLong(revision))
+                .compose(replaced -> c.preparedQuery(INSERT).execute(rows));
     }
 
     private void insert(SqlConnection c, List<Relationship> rows, long revision) {
