@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs the public SpiceDB conformance data through the kith jar: the schema parser cases, the
+# validation files (engine, in-process) and the same validation files through the HTTP API.
+# Usage: conformance.sh KITH_JAR CONFORMANCE_DIR. Fails if any case fails.
+set -euo pipefail
+jar=$1
+conf=$2
+status=0
+
+echo "== SpiceDB parser cases"
+bash "$(dirname "$0")/conformance-parser.sh" "$jar" "$conf/spicedb/parser" || status=1
+
+mapfile -t files < <(ls "$conf"/spicedb/testconfigs/*.yaml; find "$conf/spicedb/examples" -name '*.yaml' | sort)
+
+echo "== SpiceDB validation files (${#files[@]} files), in-process engine"
+java -jar "$jar" validate "${files[@]}" || status=1
+
+echo "== SpiceDB validation files (${#files[@]} files), through the HTTP API"
+java -jar "$jar" validate --via-http "${files[@]}" || status=1
+
+exit $status

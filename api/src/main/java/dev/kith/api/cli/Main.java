@@ -1,0 +1,48 @@
+package dev.kith.api.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code kith} command line. Each subcommand is its own class listed in {@code subcommands}; add
+ * a new one there. {@link #main} exits with the subcommand's exit code: 0 for success, 1 when the
+ * input was wrong (a schema with errors, a file that cannot be read), 2 for a usage error.
+ */
+@Command(
+        name = "kith",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "Relationship-based authorization: schemas, checks and the kith service.",
+        subcommands = {SchemaCommand.class})
+public final class Main implements Runnable {
+
+    @Spec
+    private CommandSpec spec;
+
+    /** {@code kith} alone is a usage error: a subcommand is required. */
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "missing a command: try `kith --help`");
+    }
+
+    /** The command line, ready to {@code execute}; tests set its output and error writers. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new Main());
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The version from the jar's manifest, or a development marker when run from classes. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"kith " + (version == null ? "(development build)" : version)};
+        }
+    }
+}

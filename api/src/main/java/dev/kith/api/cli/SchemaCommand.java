@@ -1,0 +1,24 @@
+package dev.kith.api.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code kith schema}: the schema language tools, each a subcommand. */
+@Command(
+        name = "schema",
+        mixinStandardHelpOptions = true,
+        description = "Check and format schema files.",
+        subcommands = {SchemaCheckCommand.class, SchemaFormatCommand.class})
+final class SchemaCommand implements Runnable {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new ParameterException(
+                spec.commandLine(), "missing a command: `kith schema check` or `kith schema format`");
+    }
+}

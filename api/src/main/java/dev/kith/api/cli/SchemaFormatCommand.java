@@ -1,0 +1,68 @@
+package dev.kith.api.cli;
+
+import dev.kith.schema.SchemaException;
+import dev.kith.schema.Schemas;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code kith schema format FILE}: prints the schema in canonical form, or with {@code --write}
+ * rewrites the file. Only a valid schema is formatted; an invalid one gets its diagnostics on stderr
+ * and exit status 1. Plain comments are not kept; doc comments are.
+ */
+@Command(
+        name = "format",
+        mixinStandardHelpOptions = true,
+        description = "Print a schema in canonical form (doc comments kept, other comments dropped).")
+final class SchemaFormatCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(paramLabel = "FILE", description = "The schema file (.zed).")
+    private Path file;
+
+    @Option(names = "--write", description = "Rewrite FILE in place instead of printing it.")
+    private boolean write;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try {
+            String text = SchemaFiles.read(file);
+            String formatted = Schemas.format(file.toString(), text);
+            if (!write) {
+                out.print(formatted);
+            } else if (formatted.equals(text)) {
+                out.println(file + ": already in canonical form");
+            } else {
+                Files.writeString(file, formatted);
+                out.println(file + ": rewritten");
+            }
+            return 0;
+        } catch (SchemaException e) {
+            err.println(e.getMessage());
+            err.println(file + ": not formatted, " + e.diagnostics().size() + " error"
+                    + (e.diagnostics().size() == 1 ? "" : "s"));
+            return 1;
+        } catch (SchemaFiles.Unreadable e) {
+            err.println(e.getMessage());
+            return 1;
+        } catch (IOException e) {
+            err.println("kith: cannot write " + file + ": " + e.getMessage());
+            return 1;
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+}

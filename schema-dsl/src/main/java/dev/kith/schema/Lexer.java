@@ -1,0 +1,227 @@
+package dev.kith.schema;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns schema text into tokens on demand. Whitespace and comments are skipped; {@code /** … *}{@code
+ * /} doc comments are attached to the next token, and each token records whether a line break came
+ * before it (statements end at line breaks). A caveat's CEL body is not tokenised: the parser asks for
+ * it raw with {@link #readCaveatBody()}.
+ */
+final class Lexer {
+
+    /** The raw text between a caveat's braces, with where it starts. */
+    record RawBody(String text, int offset, int line, int column, boolean closed) {}
+
+    private final SourceText source;
+    private final String text;
+    private final List<Diagnostic> diagnostics;
+    private int pos;
+    private int line = 1;
+    private int column = 1;
+
+    Lexer(SourceText source, List<Diagnostic> diagnostics) {
+        this.source = source;
+        this.text = source.text();
+        this.diagnostics = diagnostics;
+    }
+
+    /** The next token; {@link TokenType#EOF} forever at the end. */
+    Token next() {
+        boolean newline = pos == 0;
+        List<String> docs = new ArrayList<>();
+        while (pos < text.length()) {
+            char c = text.charAt(pos);
+            if (c == '\n') {
+                newline = true;
+                advance();
+            } else if (Character.isWhitespace(c)) {
+                advance();
+            } else if (c == '/' && peekChar(1) == '/') {
+                while (pos < text.length() && text.charAt(pos) != '\n') {
+                    advance();
+                }
+            } else if (c == '/' && peekChar(1) == '*') {
+                int startLine = line;
+                int startColumn = column;
+                int start = pos;
+                advance();
+                advance();
+                while (pos < text.length() && !(text.charAt(pos) == '*' && peekChar(1) == '/')) {
+                    advance();
+                }
+                if (pos >= text.length()) {
+                    diagnostics.add(source.diagnostic(startLine, startColumn, "this comment is never closed with */"));
+                    break;
+                }
+                advance();
+                advance();
+                String comment = text.substring(start, pos);
+                if (comment.startsWith("/**") && comment.length() > 4) {
+                    docs.add(comment);
+                } else {
+                    docs.clear();
+                }
+            } else {
+                break;
+            }
+        }
+        String doc = docs.isEmpty() ? null : String.join("\n", docs);
+        int startLine = line;
+        int startColumn = column;
+        int start = pos;
+        if (pos >= text.length()) {
+            return new Token(TokenType.EOF, "", pos, startLine, startColumn, true, doc);
+        }
+        char c = text.charAt(pos);
+        TokenType type;
+        if (isIdentifierStart(c)) {
+            while (pos < text.length() && isIdentifierPart(text.charAt(pos))) {
+                advance();
+            }
+            type = TokenType.IDENTIFIER;
+        } else if (c == '"' || c == '\'') {
+            type = readString(c);
+        } else {
+            type = punctuation(c);
+        }
+        return new Token(type, text.substring(start, pos), start, startLine, startColumn, newline, doc);
+    }
+
+    private TokenType punctuation(char c) {
+        if (c == '-' && peekChar(1) == '>') {
+            advance();
+            advance();
+            return TokenType.ARROW;
+        }
+        if (c == '.' && peekChar(1) == '.' && peekChar(2) == '.') {
+            advance();
+            advance();
+            advance();
+            return TokenType.ELLIPSIS;
+        }
+        advance();
+        return switch (c) {
+            case '{' -> TokenType.LEFT_BRACE;
+            case '}' -> TokenType.RIGHT_BRACE;
+            case '(' -> TokenType.LEFT_PAREN;
+            case ')' -> TokenType.RIGHT_PAREN;
+            case '<' -> TokenType.LESS_THAN;
+            case '>' -> TokenType.GREATER_THAN;
+            case ':' -> TokenType.COLON;
+            case ';' -> TokenType.SEMICOLON;
+            case ',' -> TokenType.COMMA;
+            case '=' -> TokenType.EQUALS;
+            case '|' -> TokenType.PIPE;
+            case '#' -> TokenType.HASH;
+            case '*' -> TokenType.STAR;
+            case '+' -> TokenType.PLUS;
+            case '-' -> TokenType.MINUS;
+            case '&' -> TokenType.AMPERSAND;
+            case '.' -> TokenType.DOT;
+            case '/' -> TokenType.SLASH;
+            default -> TokenType.ERROR;
+        };
+    }
+
+    /** A string on one line, in the quote it opened with; an unclosed one is an {@link TokenType#ERROR}. */
+    private TokenType readString(char quote) {
+        advance();
+        while (pos < text.length() && text.charAt(pos) != quote && text.charAt(pos) != '\n') {
+            advance();
+        }
+        if (pos < text.length() && text.charAt(pos) == quote) {
+            advance();
+            return TokenType.STRING;
+        }
+        return TokenType.ERROR;
+    }
+
+    /**
+     * Reads the text after a caveat's {@code {} up to its matching {@code }}, which it consumes. Braces
+     * inside CEL string literals and comments do not count.
+     */
+    RawBody readCaveatBody() {
+        int start = pos;
+        int startLine = line;
+        int startColumn = column;
+        int depth = 0;
+        while (pos < text.length()) {
+            char c = text.charAt(pos);
+            if (c == '"' || c == '\'') {
+                skipCelString(c);
+                continue;
+            }
+            if (c == '/' && peekChar(1) == '/') {
+                while (pos < text.length() && text.charAt(pos) != '\n') {
+                    advance();
+                }
+                continue;
+            }
+            if (c == '{') {
+                depth++;
+            } else if (c == '}') {
+                if (depth == 0) {
+                    String body = text.substring(start, pos);
+                    advance();
+                    return new RawBody(body, start, startLine, startColumn, true);
+                }
+                depth--;
+            }
+            advance();
+        }
+        return new RawBody(text.substring(start), start, startLine, startColumn, false);
+    }
+
+    private void skipCelString(char quote) {
+        boolean triple = peekChar(1) == quote && peekChar(2) == quote;
+        int quotes = triple ? 3 : 1;
+        for (int i = 0; i < quotes; i++) {
+            advance();
+        }
+        while (pos < text.length()) {
+            char c = text.charAt(pos);
+            if (c == '\\') {
+                advance();
+                if (pos < text.length()) {
+                    advance();
+                }
+                continue;
+            }
+            if (c == quote && (!triple || (peekChar(1) == quote && peekChar(2) == quote))) {
+                for (int i = 0; i < quotes; i++) {
+                    advance();
+                }
+                return;
+            }
+            if (c == '\n' && !triple) {
+                return;
+            }
+            advance();
+        }
+    }
+
+    private char peekChar(int ahead) {
+        int at = pos + ahead;
+        return at < text.length() ? text.charAt(at) : '\0';
+    }
+
+    private void advance() {
+        if (text.charAt(pos) == '\n') {
+            line++;
+            column = 1;
+        } else {
+            column++;
+        }
+        pos++;
+    }
+
+    private static boolean isIdentifierStart(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+    }
+
+    private static boolean isIdentifierPart(char c) {
+        return isIdentifierStart(c) || (c >= '0' && c <= '9');
+    }
+}

@@ -1,0 +1,525 @@
+package dev.kith.schema;
+
+import dev.kith.schema.Syntax.Arrow;
+import dev.kith.schema.Syntax.Binary;
+import dev.kith.schema.Syntax.CaveatNode;
+import dev.kith.schema.Syntax.Declaration;
+import dev.kith.schema.Syntax.DefinitionNode;
+import dev.kith.schema.Syntax.Expr;
+import dev.kith.schema.Syntax.MemberNode;
+import dev.kith.schema.Syntax.Name;
+import dev.kith.schema.Syntax.NilExpr;
+import dev.kith.schema.Syntax.Operator;
+import dev.kith.schema.Syntax.ParameterNode;
+import dev.kith.schema.Syntax.PermissionNode;
+import dev.kith.schema.Syntax.Ref;
+import dev.kith.schema.Syntax.RelationNode;
+import dev.kith.schema.Syntax.SchemaFile;
+import dev.kith.schema.Syntax.SelfExpr;
+import dev.kith.schema.Syntax.TypeExpr;
+import dev.kith.schema.Syntax.TypeRefNode;
+import dev.kith.schema.Syntax.UseFlag;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Recursive-descent parser of the schema language. Each {@code parseXxx} method documents the grammar
+ * fragment it consumes; binary operator precedence is the one table {@link #PRECEDENCE}. On an error
+ * the parser records a diagnostic, skips to a place where parsing can resume (the next member of a
+ * definition, or the next top-level declaration) and goes on, so that one run reports every error.
+ */
+final class Parser {
+
+    /**
+     * Binary operators by precedence, higher binds tighter; all are left-associative. Arrows bind
+     * tighter than any of them. So {@code a - b + c} is {@code a - (b + c)}, as in SpiceDB.
+     */
+    private static final Map<TokenType, Integer> PRECEDENCE =
+            Map.of(TokenType.MINUS, 1, TokenType.AMPERSAND, 2, TokenType.PLUS, 3);
+
+    private static final Map<TokenType, Operator> OPERATORS = Map.of(
+            TokenType.MINUS, Operator.EXCLUSION,
+            TokenType.AMPERSAND, Operator.INTERSECTION,
+            TokenType.PLUS, Operator.UNION);
+
+    /** Use flags that kith implements. */
+    static final List<String> SUPPORTED_FLAGS = List.of("expiration", "self", "typechecking");
+
+    private static final Set<String> TOP_LEVEL_WORDS = Set.of("definition", "caveat", "use", "import", "partial");
+
+    private static final Set<String> RESERVED =
+            Set.of("definition", "caveat", "relation", "permission", "nil", "use", "import", "partial", "with");
+
+    /** Thrown to abandon the current statement after its diagnostic is recorded; never escapes. */
+    private static final class Abandon extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Abandon() {
+            super(null, null, false, false);
+        }
+    }
+
+    private final SourceText source;
+    private final Lexer lexer;
+    private final List<Diagnostic> diagnostics;
+    private final Set<String> flags = new LinkedHashSet<>();
+    private Token current;
+
+    private Parser(SourceText source, List<Diagnostic> diagnostics) {
+        this.source = source;
+        this.diagnostics = diagnostics;
+        this.lexer = new Lexer(source, diagnostics);
+        this.current = lexer.next();
+    }
+
+    /** Parses a whole file; problems go to {@code diagnostics}, the tree holds what could be read. */
+    static SchemaFile parse(SourceText source, List<Diagnostic> diagnostics) {
+        return new Parser(source, diagnostics).parseFile();
+    }
+
+    /** {@code file := (use | definition | caveat)* EOF} */
+    private SchemaFile parseFile() {
+        List<UseFlag> uses = new ArrayList<>();
+        List<Declaration> declarations = new ArrayList<>();
+        while (!current.is(TokenType.EOF)) {
+            try {
+                if (current.isWord("use")) {
+                    UseFlag flag = parseUse(!declarations.isEmpty());
+                    uses.add(flag);
+                } else if (current.isWord("definition")) {
+                    declarations.add(parseDefinition());
+                } else if (current.isWord("caveat")) {
+                    declarations.add(parseCaveat());
+                } else if (current.isWord("import")) {
+                    throw error(current, "composable schemas (`import`) are not supported yet");
+                } else if (current.isWord("partial")) {
+                    throw error(current, "composable schemas (`partial`) are not supported yet");
+                } else {
+                    throw error(
+                            current,
+                            "expected `definition`, `caveat` or `use` at the top level of the schema, found "
+                                    + current.describe());
+                }
+            } catch (Abandon abandoned) {
+                skipToTopLevel();
+            }
+        }
+        return new SchemaFile(List.copyOf(uses), List.copyOf(declarations));
+    }
+
+    /** {@code use := 'use' flagName} where flagName is one of {@link #SUPPORTED_FLAGS} */
+    private UseFlag parseUse(boolean afterDeclarations) {
+        Token use = advance();
+        if (afterDeclarations) {
+            throw error(use, "`use` must come before every definition and caveat");
+        }
+        Token flag = expect(TokenType.IDENTIFIER, "a flag name after `use`");
+        if (flag.text().equals("import") || flag.text().equals("partial")) {
+            throw error(flag, "composable schemas (`use " + flag.text() + "`) are not supported yet");
+        }
+        if (!SUPPORTED_FLAGS.contains(flag.text())) {
+            throw error(
+                    flag,
+                    "unknown `use` flag `" + flag.text() + "`: the flags are " + String.join(", ", SUPPORTED_FLAGS));
+        }
+        flags.add(flag.text());
+        return new UseFlag(flag.text(), position(flag));
+    }
+
+    /** {@code definition := 'definition' typeName '{' (member (';' | newline))* '}'} */
+    private DefinitionNode parseDefinition() {
+        Token keyword = advance();
+        Name name = parseQualifiedName("a definition name after `definition`");
+        expect(TokenType.LEFT_BRACE, "'{' to open definition `" + name.text() + "`");
+        List<MemberNode> members = new ArrayList<>();
+        while (!current.is(TokenType.RIGHT_BRACE)) {
+            if (current.is(TokenType.EOF) || startsTopLevel(current)) {
+                error(
+                        keyword,
+                        "definition `" + name.text() + "` is never closed: its '}' is missing (found "
+                                + current.describe() + " on line " + current.line() + ")");
+                return new DefinitionNode(name, List.copyOf(members), keyword.docComment(), position(keyword));
+            }
+            try {
+                members.add(parseMember(name.text()));
+                endStatement();
+            } catch (Abandon abandoned) {
+                skipToMember();
+            }
+        }
+        advance();
+        return new DefinitionNode(name, List.copyOf(members), keyword.docComment(), position(keyword));
+    }
+
+    /** {@code member := relation | permission} */
+    private MemberNode parseMember(String definition) {
+        if (current.isWord("relation")) {
+            return parseRelation();
+        }
+        if (current.isWord("permission")) {
+            return parsePermission();
+        }
+        if (current.is(TokenType.ELLIPSIS)) {
+            throw error(current, "partial references (`...name`) of composable schemas are not supported yet");
+        }
+        throw error(
+                current,
+                "expected `relation` or `permission` in definition `" + definition + "`, found " + current.describe());
+    }
+
+    /** {@code relation := 'relation' name ':' typeRef ('|' typeRef)*} */
+    private RelationNode parseRelation() {
+        Token keyword = advance();
+        Name name = parseName("a relation name after `relation`");
+        expect(TokenType.COLON, "':' and the allowed subject types after relation `" + name.text() + "`");
+        List<TypeRefNode> types = parseTypeRefs("a subject type after ':'");
+        return new RelationNode(name, types, keyword.docComment(), position(keyword));
+    }
+
+    /** {@code permission := 'permission' name (':' typeRef ('|' typeRef)*)? '=' expression} */
+    private PermissionNode parsePermission() {
+        Token keyword = advance();
+        Name name = parseName("a permission name after `permission`");
+        List<TypeRefNode> annotation = List.of();
+        if (current.is(TokenType.COLON)) {
+            advance();
+            annotation = parseTypeRefs("a type name after ':' in the type annotation");
+        }
+        expect(TokenType.EQUALS, "'=' and an expression after permission `" + name.text() + "`");
+        Expr expression = parseExpression(0);
+        return new PermissionNode(name, annotation, expression, keyword.docComment(), position(keyword));
+    }
+
+    /** {@code typeRefs := typeRef ('|' typeRef)*} */
+    private List<TypeRefNode> parseTypeRefs(String firstExpected) {
+        List<TypeRefNode> types = new ArrayList<>();
+        types.add(parseTypeRef(firstExpected));
+        while (current.is(TokenType.PIPE)) {
+            advance();
+            types.add(parseTypeRef("a type name after '|'"));
+        }
+        return List.copyOf(types);
+    }
+
+    /**
+     * {@code typeRef := typeName (':' '*' | '#' (name | '...'))? ('with' (caveatName ('and'
+     * 'expiration')? | 'expiration'))?}
+     */
+    private TypeRefNode parseTypeRef(String expected) {
+        SourcePosition at = position(current);
+        Name type = parseQualifiedName(expected);
+        Name relation = null;
+        boolean wildcard = false;
+        if (current.is(TokenType.COLON)) {
+            advance();
+            expect(TokenType.STAR, "'*' after '" + type.text() + ":' (a wildcard is written `type:*`)");
+            wildcard = true;
+        } else if (current.is(TokenType.HASH)) {
+            advance();
+            if (current.is(TokenType.ELLIPSIS)) {
+                advance();
+            } else {
+                relation = parseName("a relation name or '...' after '#'");
+            }
+        }
+        Name caveat = null;
+        SourcePosition expiration = null;
+        if (current.isWord("with")) {
+            advance();
+            if (current.isWord("expiration")) {
+                expiration = position(advance());
+            } else {
+                caveat = parseQualifiedName("a caveat name or `expiration` after `with`");
+                if (current.isWord("and")) {
+                    advance();
+                    if (!current.isWord("expiration")) {
+                        throw error(current, "expected `expiration` after `and`, found " + current.describe());
+                    }
+                    expiration = position(advance());
+                }
+            }
+        }
+        return new TypeRefNode(type, relation, wildcard, caveat, expiration, at);
+    }
+
+    /**
+     * {@code expression := arrowChain (binaryOp arrowChain)*}, by precedence climbing over {@link
+     * #PRECEDENCE}: operators of precedence below {@code minPrecedence} are left to the caller.
+     */
+    private Expr parseExpression(int minPrecedence) {
+        Expr left = parseArrowChain();
+        while (true) {
+            Integer precedence = PRECEDENCE.get(current.type());
+            if (precedence == null || precedence < minPrecedence) {
+                return left;
+            }
+            Token operator = advance();
+            Expr right = parseExpression(precedence + 1);
+            left = new Binary(OPERATORS.get(operator.type()), left, right, position(operator));
+        }
+    }
+
+    /** {@code arrowChain := primary ('->' name | '.' ('any' | 'all') '(' name ')')*} */
+    private Expr parseArrowChain() {
+        Expr left = parsePrimary();
+        while (true) {
+            if (current.is(TokenType.ARROW)) {
+                Token arrow = advance();
+                Ref right = parseRef("a relation or permission name after '->'");
+                left = new Arrow(left, right, false, position(arrow));
+            } else if (current.is(TokenType.DOT)) {
+                Token dot = advance();
+                Token function = current;
+                if (!function.isWord("any") && !function.isWord("all")) {
+                    throw error(
+                            function, "expected `any` or `all` after '.' in an arrow, found " + function.describe());
+                }
+                advance();
+                expect(TokenType.LEFT_PAREN, "'(' after `." + function.text() + "`");
+                Ref right = parseRef("a relation or permission name inside `." + function.text() + "(…)`");
+                expect(TokenType.RIGHT_PAREN, "')' to close `." + function.text() + "(`");
+                left = new Arrow(left, right, function.text().equals("all"), position(dot));
+            } else {
+                return left;
+            }
+        }
+    }
+
+    /** {@code primary := '(' expression ')' | 'nil' | 'self' | name} */
+    private Expr parsePrimary() {
+        if (current.is(TokenType.LEFT_PAREN)) {
+            advance();
+            Expr inner = parseExpression(0);
+            expect(TokenType.RIGHT_PAREN, "')' to close '('");
+            return inner;
+        }
+        if (current.isWord("nil")) {
+            return new NilExpr(position(advance()));
+        }
+        if (current.isWord("self") && flags.contains("self")) {
+            return new SelfExpr(position(advance()));
+        }
+        if (current.is(TokenType.IDENTIFIER) && !RESERVED.contains(current.text())) {
+            return parseRef("a relation or permission name");
+        }
+        throw error(
+                current,
+                "expected a relation or permission name, `nil` or '(' in the expression, found " + current.describe());
+    }
+
+    private Ref parseRef(String expected) {
+        Name name = parseName(expected);
+        return new Ref(name.text(), name.position());
+    }
+
+    /**
+     * {@code caveat := 'caveat' caveatName '(' parameter (',' parameter)* ')' '{' CEL '}'} where
+     * {@code parameter := identifier typeExpr}
+     */
+    private CaveatNode parseCaveat() {
+        Token keyword = advance();
+        Name name = parseQualifiedName("a caveat name after `caveat`");
+        expect(TokenType.LEFT_PAREN, "'(' and the parameters of caveat `" + name.text() + "`");
+        List<ParameterNode> parameters = new ArrayList<>();
+        do {
+            Token parameter = expect(TokenType.IDENTIFIER, "a parameter name");
+            parameters.add(new ParameterNode(new Name(parameter.text(), position(parameter)), parseTypeExpr()));
+        } while (accept(TokenType.COMMA));
+        expect(TokenType.RIGHT_PAREN, "')' or ',' in the parameters of caveat `" + name.text() + "`");
+        Token open = current;
+        if (!open.is(TokenType.LEFT_BRACE)) {
+            throw error(
+                    open,
+                    "expected '{' and the CEL expression of caveat `" + name.text() + "`, found " + open.describe());
+        }
+        // The lexer stands just after this '{' (it reads one token ahead): read the body raw from here.
+        Lexer.RawBody body = lexer.readCaveatBody();
+        current = lexer.next();
+        if (!body.closed()) {
+            throw error(open, "the expression of caveat `" + name.text() + "` is never closed with '}'");
+        }
+        return caveatNode(name, parameters, body, keyword, open);
+    }
+
+    /** {@code typeExpr := identifier ('<' typeExpr (',' typeExpr)* '>')?} */
+    private TypeExpr parseTypeExpr() {
+        Token type = expect(TokenType.IDENTIFIER, "a parameter type (int, string, list<…>, …)");
+        List<TypeExpr> arguments = new ArrayList<>();
+        if (accept(TokenType.LESS_THAN)) {
+            do {
+                arguments.add(parseTypeExpr());
+            } while (accept(TokenType.COMMA));
+            expect(TokenType.GREATER_THAN, "'>' to close the type arguments of `" + type.text() + "`");
+        }
+        return new TypeExpr(new Name(type.text(), position(type)), List.copyOf(arguments));
+    }
+
+    /** Cuts the caveat body down to its expression and remembers where each of its lines sits. */
+    private CaveatNode caveatNode(
+            Name name, List<ParameterNode> parameters, Lexer.RawBody body, Token keyword, Token open) {
+        String[] raw = body.text().split("\n", -1);
+        int first = 0;
+        while (first < raw.length && raw[first].isBlank()) {
+            first++;
+        }
+        int last = raw.length - 1;
+        while (last >= first && raw[last].isBlank()) {
+            last--;
+        }
+        if (first > last) {
+            throw error(
+                    open,
+                    "caveat `" + name.text() + "` has an empty expression: write a CEL expression that returns bool");
+        }
+        int indent = Integer.MAX_VALUE;
+        for (int i = Math.max(first, 1); i <= last; i++) {
+            if (!raw[i].isBlank()) {
+                indent = Math.min(indent, leadingWhitespace(raw[i]));
+            }
+        }
+        int count = last - first + 1;
+        int[] lines = new int[count];
+        int[] shifts = new int[count];
+        StringBuilder expression = new StringBuilder();
+        for (int i = first; i <= last; i++) {
+            String line = stripTrailing(raw[i]);
+            int removed = i == 0 ? leadingWhitespace(line) : Math.min(indent, leadingWhitespace(line));
+            int startColumn = i == 0 ? body.column() : 1;
+            lines[i - first] = body.line() + i;
+            shifts[i - first] = startColumn + removed - 1;
+            if (i > first) {
+                expression.append('\n');
+            }
+            expression.append(line.substring(Math.min(removed, line.length())));
+        }
+        return new CaveatNode(
+                name,
+                List.copyOf(parameters),
+                expression.toString(),
+                lines,
+                shifts,
+                keyword.docComment(),
+                position(keyword));
+    }
+
+    private static int leadingWhitespace(String line) {
+        int n = 0;
+        while (n < line.length() && (line.charAt(n) == ' ' || line.charAt(n) == '\t')) {
+            n++;
+        }
+        return n;
+    }
+
+    private static String stripTrailing(String line) {
+        return line.endsWith("\r") ? line.substring(0, line.length() - 1).stripTrailing() : line.stripTrailing();
+    }
+
+    /** {@code typeName := name ('/' name)*} — an object type or caveat name with its prefixes. */
+    private Name parseQualifiedName(String expected) {
+        Name first = parseName(expected);
+        StringBuilder text = new StringBuilder(first.text());
+        while (current.is(TokenType.SLASH)) {
+            advance();
+            text.append('/').append(parseName("a name after '/'").text());
+        }
+        return new Name(text.toString(), first.position());
+    }
+
+    /** {@code name := identifier} that is not a keyword. */
+    private Name parseName(String expected) {
+        Token token = current;
+        if (!token.is(TokenType.IDENTIFIER)) {
+            throw error(token, "expected " + expected + ", found " + token.describe());
+        }
+        if (RESERVED.contains(token.text())
+                || (token.text().equals("expiration") && flags.contains("expiration"))
+                || (token.text().equals("self") && flags.contains("self"))) {
+            throw error(token, "`" + token.text() + "` is a keyword and cannot be used as a name here");
+        }
+        advance();
+        return new Name(token.text(), position(token));
+    }
+
+    /** A statement ends at ';', a line break, or the '}' of its definition. */
+    private void endStatement() {
+        if (current.is(TokenType.SEMICOLON)) {
+            do {
+                advance();
+            } while (current.is(TokenType.SEMICOLON));
+            return;
+        }
+        if (current.is(TokenType.RIGHT_BRACE) || current.is(TokenType.EOF) || current.newlineBefore()) {
+            return;
+        }
+        throw error(current, "expected the end of the statement (a line break or ';'), found " + current.describe());
+    }
+
+    /** After an error inside a definition: skip to the next member, the closing '}' or the next declaration. */
+    private void skipToMember() {
+        if (startsMember(current)) {
+            return;
+        }
+        while (!current.is(TokenType.EOF) && !current.is(TokenType.RIGHT_BRACE) && !startsTopLevel(current)) {
+            advance();
+            if (startsMember(current)) {
+                return;
+            }
+        }
+    }
+
+    /** After an error at the top level: skip to the next declaration. */
+    private void skipToTopLevel() {
+        if (startsTopLevel(current) && !current.isWord("import") && !current.isWord("partial")) {
+            return;
+        }
+        while (!current.is(TokenType.EOF)) {
+            advance();
+            if (startsTopLevel(current)) {
+                return;
+            }
+        }
+    }
+
+    private static boolean startsMember(Token token) {
+        return token.newlineBefore() && (token.isWord("relation") || token.isWord("permission"));
+    }
+
+    private static boolean startsTopLevel(Token token) {
+        return token.newlineBefore() && token.is(TokenType.IDENTIFIER) && TOP_LEVEL_WORDS.contains(token.text());
+    }
+
+    private Token advance() {
+        Token consumed = current;
+        if (!current.is(TokenType.EOF)) {
+            current = lexer.next();
+        }
+        return consumed;
+    }
+
+    private boolean accept(TokenType type) {
+        if (current.is(type)) {
+            advance();
+            return true;
+        }
+        return false;
+    }
+
+    private Token expect(TokenType type, String expected) {
+        if (!current.is(type)) {
+            throw error(current, "expected " + expected + ", found " + current.describe());
+        }
+        return advance();
+    }
+
+    private Abandon error(Token at, String message) {
+        diagnostics.add(source.diagnostic(at.line(), at.column(), message));
+        return new Abandon();
+    }
+
+    private SourcePosition position(Token token) {
+        return source.position(token.line(), token.column());
+    }
+}

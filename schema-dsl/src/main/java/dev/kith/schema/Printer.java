@@ -1,0 +1,189 @@
+package dev.kith.schema;
+
+import java.util.List;
+
+/**
+ * Prints a schema in canonical form: declarations in source order, one blank line between them,
+ * 4-space indentation, doc comments kept (other comments are not part of the model), and the fewest
+ * parentheses that keep each permission's tree. Printing, parsing and printing again gives the same
+ * text.
+ */
+final class Printer {
+    private static final String INDENT = "    ";
+
+    /** Binding strength of each rewrite when printed; higher binds tighter. */
+    private static int strength(Rewrite rewrite) {
+        return switch (rewrite) {
+            case Rewrite.Exclusion exclusion -> 1;
+            case Rewrite.Intersection intersection -> 2;
+            case Rewrite.Union union -> 3;
+            case Rewrite.ComputedUserset computed -> 4;
+            case Rewrite.TupleToUserset arrow -> 4;
+            case Rewrite.Nil nil -> 4;
+            case Rewrite.Self self -> 4;
+            case Rewrite.Direct direct -> 4;
+        };
+    }
+
+    private final StringBuilder out = new StringBuilder();
+
+    private Printer() {}
+
+    static String print(ValidatedSchema schema) {
+        Printer printer = new Printer();
+        printer.schema(schema);
+        return printer.out.toString();
+    }
+
+    private void schema(ValidatedSchema schema) {
+        boolean first = true;
+        if (schema.usesExpiration()) {
+            out.append("use expiration\n");
+            first = false;
+        }
+        if (schema.usesSelf()) {
+            out.append("use self\n");
+            first = false;
+        }
+        for (String declaration : schema.declarationOrder()) {
+            if (!first) {
+                out.append('\n');
+            }
+            first = false;
+            int space = declaration.indexOf(' ');
+            String name = declaration.substring(space + 1);
+            if (declaration.startsWith("definition ")) {
+                definition(schema.definition(name));
+            } else {
+                caveat(schema.caveat(name));
+            }
+        }
+    }
+
+    private void definition(Definition definition) {
+        docComment(definition.docComment(), "");
+        out.append("definition ").append(definition.name()).append(" {");
+        if (definition.relations().isEmpty()) {
+            out.append("}\n");
+            return;
+        }
+        out.append('\n');
+        boolean first = true;
+        for (RelationDef relation : definition.relations().values()) {
+            if (relation.docComment() != null && !first) {
+                out.append('\n');
+            }
+            first = false;
+            docComment(relation.docComment(), INDENT);
+            out.append(INDENT);
+            if (relation.isPermission()) {
+                out.append("permission ").append(relation.name()).append(" = ").append(expression(relation.rewrite()));
+            } else {
+                out.append("relation ").append(relation.name()).append(": ");
+                List<AllowedSubject> subjects = relation.allowedSubjects();
+                for (int i = 0; i < subjects.size(); i++) {
+                    if (i > 0) {
+                        out.append(" | ");
+                    }
+                    out.append(subject(subjects.get(i)));
+                }
+            }
+            out.append('\n');
+        }
+        out.append("}\n");
+    }
+
+    private void caveat(CaveatDef caveat) {
+        docComment(caveat.docComment(), "");
+        out.append("caveat ").append(caveat.name()).append('(');
+        boolean first = true;
+        for (var parameter : caveat.parameters().entrySet()) {
+            if (!first) {
+                out.append(", ");
+            }
+            first = false;
+            out.append(parameter.getKey()).append(' ').append(CaveatTypes.write(parameter.getValue()));
+        }
+        out.append(") {\n");
+        for (String line : caveat.expression().split("\n", -1)) {
+            out.append(line.isEmpty() ? "" : INDENT + line).append('\n');
+        }
+        out.append("}\n");
+    }
+
+    /** Each line of the comment on its own, continuation lines aligned under the opening {@code /**}. */
+    private void docComment(String comment, String indent) {
+        if (comment == null) {
+            return;
+        }
+        for (String line : comment.split("\n", -1)) {
+            String trimmed = line.strip();
+            out.append(indent);
+            if (trimmed.startsWith("*")) {
+                out.append(' ');
+            }
+            out.append(trimmed).append('\n');
+        }
+    }
+
+    /** How an allowed subject is written: {@code user}, {@code group#member}, {@code user:* with c}. */
+    static String subject(AllowedSubject subject) {
+        StringBuilder text = new StringBuilder(subject.type());
+        if (subject.wildcard()) {
+            text.append(":*");
+        } else if (subject.relation() != null) {
+            text.append('#').append(subject.relation());
+        }
+        if (subject.caveat() != null) {
+            text.append(" with ").append(subject.caveat());
+            if (subject.expiration()) {
+                text.append(" and expiration");
+            }
+        } else if (subject.expiration()) {
+            text.append(" with expiration");
+        }
+        return text.toString();
+    }
+
+    /** A permission expression with the fewest parentheses that keep its tree. */
+    static String expression(Rewrite rewrite) {
+        StringBuilder text = new StringBuilder();
+        expression(rewrite, 0, text);
+        return text.toString();
+    }
+
+    private static void expression(Rewrite rewrite, int minimum, StringBuilder text) {
+        boolean parenthesise = strength(rewrite) < minimum;
+        if (parenthesise) {
+            text.append('(');
+        }
+        switch (rewrite) {
+            case Rewrite.ComputedUserset computed -> text.append(computed.relation());
+            case Rewrite.TupleToUserset arrow ->
+                text.append(arrow.tupleset())
+                        .append(arrow.all() ? ".all(" + arrow.computed() + ")" : "->" + arrow.computed());
+            case Rewrite.Nil nil -> text.append("nil");
+            case Rewrite.Self self -> text.append("self");
+            case Rewrite.Direct direct -> throw new IllegalStateException("a permission expression has no Direct");
+            case Rewrite.Union union -> join(union.children(), " + ", 4, text);
+            case Rewrite.Intersection intersection -> join(intersection.children(), " & ", 3, text);
+            case Rewrite.Exclusion exclusion -> {
+                expression(exclusion.base(), 1, text);
+                text.append(" - ");
+                expression(exclusion.subtracted(), 2, text);
+            }
+        }
+        if (parenthesise) {
+            text.append(')');
+        }
+    }
+
+    private static void join(List<Rewrite> children, String operator, int minimum, StringBuilder text) {
+        for (int i = 0; i < children.size(); i++) {
+            if (i > 0) {
+                text.append(operator);
+            }
+            expression(children.get(i), minimum, text);
+        }
+    }
+}

@@ -1,0 +1,288 @@
+package dev.kith.schema;
+
+import dev.cel.common.CelAbstractSyntaxTree;
+import dev.cel.common.CelIssue;
+import dev.cel.common.CelValidationException;
+import dev.cel.common.CelValidationResult;
+import dev.cel.common.types.CelKind;
+import dev.cel.common.types.SimpleType;
+import dev.kith.schema.Syntax.Arrow;
+import dev.kith.schema.Syntax.Binary;
+import dev.kith.schema.Syntax.CaveatNode;
+import dev.kith.schema.Syntax.Declaration;
+import dev.kith.schema.Syntax.DefinitionNode;
+import dev.kith.schema.Syntax.Expr;
+import dev.kith.schema.Syntax.MemberNode;
+import dev.kith.schema.Syntax.NilExpr;
+import dev.kith.schema.Syntax.PermissionNode;
+import dev.kith.schema.Syntax.Ref;
+import dev.kith.schema.Syntax.RelationNode;
+import dev.kith.schema.Syntax.SchemaFile;
+import dev.kith.schema.Syntax.SelfExpr;
+import dev.kith.schema.Syntax.TypeRefNode;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Checks what the compiler cannot see one declaration at a time: that every type, relation, subject
+ * relation and caveat named exists; that arrows walk relations without wildcards; that no permission
+ * is defined in terms of itself through other permissions (recursion through an arrow walks data, so
+ * it is allowed); that {@code with expiration} has {@code use expiration}; and that every caveat
+ * expression type-checks under CEL and returns bool.
+ */
+final class SchemaValidator {
+
+    private final SourceText source;
+    private final SchemaCompiler.Compiled compiled;
+    private final List<Diagnostic> diagnostics;
+    private final Map<String, CelAbstractSyntaxTree> caveatAsts = new LinkedHashMap<>();
+
+    private SchemaValidator(SourceText source, SchemaCompiler.Compiled compiled, List<Diagnostic> diagnostics) {
+        this.source = source;
+        this.compiled = compiled;
+        this.diagnostics = diagnostics;
+    }
+
+    /** Validates and returns the checked CEL tree of each caveat that type-checked. */
+    static Map<String, CelAbstractSyntaxTree> validate(
+            SourceText source, SchemaFile file, SchemaCompiler.Compiled compiled, List<Diagnostic> diagnostics) {
+        SchemaValidator validator = new SchemaValidator(source, compiled, diagnostics);
+        validator.run(file);
+        return validator.caveatAsts;
+    }
+
+    /**
+     * Checks that each caveat expression at least parses as CEL (no type check): what a syntax-only
+     * check needs.
+     */
+    static void parseCaveats(SourceText source, SchemaFile file, List<Diagnostic> diagnostics) {
+        for (Declaration declaration : file.declarations()) {
+            if (declaration instanceof CaveatNode caveat) {
+                CelValidationResult parsed =
+                        CaveatEnvironment.compiler(Map.of()).parse(caveat.expression());
+                reportCel(source, caveat, parsed.getErrors(), diagnostics);
+            }
+        }
+    }
+
+    private void run(SchemaFile file) {
+        for (Declaration declaration : file.declarations()) {
+            switch (declaration) {
+                case DefinitionNode definition -> checkDefinition(definition);
+                case CaveatNode caveat -> checkCaveat(caveat);
+            }
+        }
+        checkCycles();
+    }
+
+    private void checkDefinition(DefinitionNode node) {
+        Definition definition = compiled.definitions().get(node.name().text());
+        if (definition == null || definition.position() != node.position()) {
+            return;
+        }
+        for (MemberNode member : node.members()) {
+            switch (member) {
+                case RelationNode relation -> relation.types().forEach(this::checkSubject);
+                case PermissionNode permission -> checkExpression(definition, permission, permission.expression());
+            }
+        }
+    }
+
+    private void checkSubject(TypeRefNode ref) {
+        Definition target = compiled.definitions().get(ref.type().text());
+        if (target == null) {
+            report(ref.type().position(), "unknown type `" + ref.type().text() + "`: no definition has that name");
+        } else if (ref.relation() != null && target.relation(ref.relation().text()) == null) {
+            report(
+                    ref.relation().position(),
+                    "unknown relation `" + ref.relation().text() + "` on type `" + target.name() + "` in subject `"
+                            + target.name() + "#" + ref.relation().text() + "`");
+        }
+        if (ref.caveat() != null && !compiled.caveats().containsKey(ref.caveat().text())) {
+            report(ref.caveat().position(), "unknown caveat `" + ref.caveat().text() + "`: no caveat has that name");
+        }
+        if (ref.expiration() != null && !compiled.usesExpiration()) {
+            report(ref.expiration(), "`with expiration` needs `use expiration` at the top of the schema");
+        }
+    }
+
+    private void checkExpression(Definition definition, PermissionNode permission, Expr expr) {
+        switch (expr) {
+            case Ref ref -> {
+                if (definition.relation(ref.name()) == null) {
+                    report(
+                            ref.position(),
+                            "unknown relation or permission `" + ref.name() + "` in definition `" + definition.name()
+                                    + "`");
+                }
+            }
+            case Arrow arrow -> checkArrow(definition, arrow);
+            case Binary binary -> {
+                checkExpression(definition, permission, binary.left());
+                checkExpression(definition, permission, binary.right());
+            }
+            case NilExpr nil -> {}
+            case SelfExpr self -> {}
+        }
+    }
+
+    private void checkArrow(Definition definition, Arrow arrow) {
+        if (!(arrow.left() instanceof Ref left)) {
+            return;
+        }
+        RelationDef tupleset = definition.relation(left.name());
+        if (tupleset == null) {
+            report(
+                    left.position(),
+                    "unknown relation `" + left.name() + "` on the left of an arrow in definition `" + definition.name()
+                            + "`");
+            return;
+        }
+        if (tupleset.isPermission()) {
+            report(
+                    left.position(),
+                    "the left side of an arrow must be a relation, but `" + left.name()
+                            + "` is a permission: arrows walk stored relationships");
+            return;
+        }
+        for (AllowedSubject subject : tupleset.allowedSubjects()) {
+            if (subject.wildcard()) {
+                report(
+                        left.position(),
+                        "arrow over relation `" + left.name() + "`, which allows the wildcard `" + subject.type()
+                                + ":*`: an arrow cannot walk a wildcard");
+                return;
+            }
+        }
+        String computed = arrow.right().name();
+        boolean found = false;
+        for (AllowedSubject subject : tupleset.allowedSubjects()) {
+            Definition target = compiled.definitions().get(subject.type());
+            if (target == null || target.relation(computed) != null) {
+                found = true;
+            }
+        }
+        if (!found) {
+            report(
+                    arrow.right().position(),
+                    "no type that relation `" + left.name() + "` allows has a relation or" + " permission `" + computed
+                            + "`");
+        }
+    }
+
+    /** Reports each permission that reaches itself through computed usersets on the same object. */
+    private void checkCycles() {
+        for (Definition definition : compiled.definitions().values()) {
+            Set<String> reported = new HashSet<>();
+            for (RelationDef start : definition.relations().values()) {
+                if (!start.isPermission() || reported.contains(start.name())) {
+                    continue;
+                }
+                List<String> path = new ArrayList<>();
+                path.add(start.name());
+                if (reaches(definition, start.rewrite(), start.name(), path, new HashSet<>())) {
+                    reported.addAll(path);
+                    report(
+                            start.position(),
+                            "permission `" + start.name() + "` of definition `" + definition.name()
+                                    + "` is defined in terms of itself: " + String.join(" -> ", path));
+                }
+            }
+        }
+    }
+
+    /** Whether {@code rewrite} refers to {@code target} through permissions of the same object. */
+    private static boolean reaches(
+            Definition definition, Rewrite rewrite, String target, List<String> path, Set<String> visited) {
+        return switch (rewrite) {
+            case Rewrite.ComputedUserset computed -> {
+                if (computed.relation().equals(target)) {
+                    path.add(target);
+                    yield true;
+                }
+                RelationDef next = definition.relation(computed.relation());
+                if (next == null || !next.isPermission() || !visited.add(next.name())) {
+                    yield false;
+                }
+                path.add(next.name());
+                if (reaches(definition, next.rewrite(), target, path, visited)) {
+                    yield true;
+                }
+                path.removeLast();
+                yield false;
+            }
+            case Rewrite.Union union -> anyReaches(definition, union.children(), target, path, visited);
+            case Rewrite.Intersection intersection ->
+                anyReaches(definition, intersection.children(), target, path, visited);
+            case Rewrite.Exclusion exclusion ->
+                anyReaches(definition, List.of(exclusion.base(), exclusion.subtracted()), target, path, visited);
+            case Rewrite.Direct direct -> false;
+            case Rewrite.TupleToUserset arrow -> false;
+            case Rewrite.Nil nil -> false;
+            case Rewrite.Self self -> false;
+        };
+    }
+
+    private static boolean anyReaches(
+            Definition definition, List<Rewrite> children, String target, List<String> path, Set<String> visited) {
+        for (Rewrite child : children) {
+            if (reaches(definition, child, target, path, visited)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void checkCaveat(CaveatNode node) {
+        CaveatDef caveat = compiled.caveats().get(node.name().text());
+        if (caveat == null
+                || caveat.position() != node.position()
+                || caveat.parameters().size() != node.parameters().size()) {
+            return;
+        }
+        CelValidationResult result = CaveatEnvironment.compiler(caveat).compile(caveat.expression());
+        if (result.hasError()) {
+            reportCel(source, node, result.getErrors(), diagnostics);
+            return;
+        }
+        CelAbstractSyntaxTree ast;
+        try {
+            ast = result.getAst();
+        } catch (CelValidationException e) {
+            reportCel(source, node, e.getErrors(), diagnostics);
+            return;
+        }
+        if (!ast.getResultType().equals(SimpleType.BOOL) && ast.getResultType().kind() != CelKind.DYN) {
+            report(
+                    node.expressionPosition(1, 0),
+                    "caveat `" + caveat.name() + "` must return bool, but its" + " expression returns "
+                            + ast.getResultType().name());
+            return;
+        }
+        caveatAsts.put(caveat.name(), ast);
+    }
+
+    private static void reportCel(
+            SourceText source, CaveatNode caveat, List<CelIssue> issues, List<Diagnostic> diagnostics) {
+        for (CelIssue issue : issues) {
+            SourcePosition at = caveat.expressionPosition(
+                    issue.getSourceLocation().getLine(),
+                    issue.getSourceLocation().getColumn() + 1);
+            String message = issue.getMessage().replaceFirst("^ERROR: [^:]*:\\d+:\\d+: ", "");
+            diagnostics.add(source.diagnostic(at, "in caveat `" + caveat.name().text() + "`: " + firstLine(message)));
+        }
+    }
+
+    private static String firstLine(String message) {
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+
+    private void report(SourcePosition at, String message) {
+        diagnostics.add(source.diagnostic(at, message));
+    }
+}

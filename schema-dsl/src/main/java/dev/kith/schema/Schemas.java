@@ -1,0 +1,100 @@
+package dev.kith.schema;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Entry points of the schema language: compile text into a {@link ValidatedSchema}, print one in
+ * canonical form, or check syntax alone.
+ *
+ * <p>The pipeline is lexer → parser (syntax tree) → compiler (the {@link Rewrite} model) → validator
+ * → {@link ValidatedSchema} → printer. Every stage reports into one list of diagnostics; a stage runs
+ * only when the ones before it found nothing, so that one mistake is not reported again as the many
+ * things it breaks further on.
+ */
+public final class Schemas {
+    private static final Comparator<Diagnostic> SOURCE_ORDER = Comparator.comparingInt(
+                    (Diagnostic d) -> d.position().line())
+            .thenComparingInt(d -> d.position().column());
+
+    private Schemas() {}
+
+    /**
+     * Compiles and validates a schema.
+     *
+     * @param fileName the name diagnostics show (may be empty)
+     * @param text the schema text
+     * @throws SchemaException with every problem found, in source order
+     */
+    public static ValidatedSchema compile(String fileName, String text) throws SchemaException {
+        Objects.requireNonNull(text, "text");
+        SourceText source = new SourceText(fileName, text);
+        List<Diagnostic> diagnostics = new ArrayList<>();
+        Syntax.SchemaFile file = Parser.parse(source, diagnostics);
+        failIfAny(diagnostics);
+        SchemaCompiler.Compiled compiled = SchemaCompiler.compile(source, file, diagnostics);
+        failIfAny(diagnostics);
+        var caveatAsts = SchemaValidator.validate(source, file, compiled, diagnostics);
+        failIfAny(diagnostics);
+        return new ValidatedSchema(text, compiled, caveatAsts);
+    }
+
+    /**
+     * Checks syntax only, as SpiceDB's parser does: the text must parse, {@code use} flags must be
+     * known, and caveat bodies must parse as CEL. Names are not resolved and caveats not type-checked,
+     * so a fragment that refers to types defined elsewhere passes.
+     *
+     * @throws SchemaException with every syntax problem found, in source order
+     */
+    public static void checkSyntax(String fileName, String text) throws SchemaException {
+        Objects.requireNonNull(text, "text");
+        SourceText source = new SourceText(fileName, text);
+        List<Diagnostic> diagnostics = new ArrayList<>();
+        Syntax.SchemaFile file = Parser.parse(source, diagnostics);
+        SchemaValidator.parseCaveats(source, file, diagnostics);
+        failIfAny(diagnostics);
+    }
+
+    /** Compiles {@code text} and prints it in canonical form. */
+    public static String format(String fileName, String text) throws SchemaException {
+        return format(compile(fileName, text));
+    }
+
+    /** A schema in canonical form: compiling it gives the same model, formatting it the same text. */
+    public static String format(ValidatedSchema schema) {
+        return Printer.print(schema);
+    }
+
+    /** Counts of what a schema declares, for summaries. */
+    public record Summary(int definitions, int relations, int permissions, int caveats) {}
+
+    /** How many definitions, relations, permissions and caveats {@code schema} declares. */
+    public static Summary summarize(ValidatedSchema schema) {
+        int relations = 0;
+        int permissions = 0;
+        for (Definition definition : schema.definitions().values()) {
+            for (RelationDef relation : definition.relations().values()) {
+                if (relation.isPermission()) {
+                    permissions++;
+                } else {
+                    relations++;
+                }
+            }
+        }
+        return new Summary(
+                schema.definitions().size(),
+                relations,
+                permissions,
+                schema.caveats().size());
+    }
+
+    private static void failIfAny(List<Diagnostic> diagnostics) throws SchemaException {
+        if (!diagnostics.isEmpty()) {
+            List<Diagnostic> sorted = new ArrayList<>(diagnostics);
+            sorted.sort(SOURCE_ORDER);
+            throw new SchemaException(sorted);
+        }
+    }
+}
