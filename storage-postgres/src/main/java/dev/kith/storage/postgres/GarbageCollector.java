@@ -25,7 +25,7 @@ final class GarbageCollector {
 
     void collect(Instant horizon) {
         Tuple at = Tuple.of(horizon.atOffset(ZoneOffset.UTC));
-        Row row = client.query("SELECT max(revision) FROM kith_revision WHERE committed_at < $1", at)
+        Row row = client.query("SELECT max(revision) FROM kith_revision WHERE committed_at <= $1", at)
                 .iterator()
                 .next();
         Long kept = row.getLong(0);

@@ -2,6 +2,9 @@ package dev.kith.storage.postgres;
 
 import dev.kith.engine.BugException;
 import dev.kith.engine.KithException;
+import dev.kith.engine.ObjectRef;
+import dev.kith.engine.Relationship;
+import dev.kith.engine.SubjectRef;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -168,7 +171,7 @@ final class PgClient implements AutoCloseable {
         if (failure instanceof PgException pg) {
             String state = pg.getSqlState() == null ? "" : pg.getSqlState();
             String message = pg.getErrorMessage();
-            if (state.equals("23505")) return new KithException.Conflict(conflictMessage(pg));
+            if (state.equals("23505")) return new UniqueViolation(duplicateKey(pg), pg.getErrorMessage());
             if (state.equals("57014")) {
                 return unavailable("a statement ran longer than statement_timeout ("
                         + options.statementTimeout().toMillis() + " ms) and was cancelled");
@@ -197,21 +200,31 @@ final class PgClient implements AutoCloseable {
                 + "/" + options.database() + " is unavailable: " + why);
     }
 
-    /** "relationship … already exists", from a unique violation's detail {@code Key (cols)=(values) …}. */
-    private static String conflictMessage(PgException pg) {
-        String detail = pg.getDetail();
-        if (detail != null) {
-            int open = detail.indexOf(")=(");
-            int close = detail.lastIndexOf(") already exists");
-            if (open >= 0 && close > open) {
-                String[] v = detail.substring(open + 3, close).split(", ", -1);
-                if (v.length == 6) {
-                    return "relationship " + v[0] + ":" + v[1] + "#" + v[2] + "@" + v[3] + ":" + v[4]
-                            + (v[5].isEmpty() ? "" : "#" + v[5]) + " already exists";
-                }
-            }
+    /**
+     * A unique-index violation on the live relationships: a second live copy of {@code key} (null when the
+     * server's detail could not be read). Whether that is a conflict with stored data or a duplicate in the
+     * caller's own batch is for the caller to say; it never leaves this package.
+     */
+    static final class UniqueViolation extends RuntimeException {
+        final transient Relationship key;
+
+        UniqueViolation(Relationship key, String message) {
+            super(message, null, false, false);
+            this.key = key;
         }
-        return "a relationship already exists: " + pg.getErrorMessage();
+    }
+
+    /** The relationship in a unique violation's detail, {@code Key (columns)=(values) already exists.}. */
+    private static Relationship duplicateKey(PgException pg) {
+        String detail = pg.getDetail();
+        if (detail == null) return null;
+        int open = detail.indexOf(")=(");
+        int close = detail.lastIndexOf(") already exists");
+        if (open < 0 || close <= open) return null;
+        String[] v = detail.substring(open + 3, close).split(", ", -1);
+        if (v.length != 6) return null;
+        return Relationship.of(
+                new ObjectRef(v[0], v[1]), v[2], new SubjectRef(v[3], v[4], v[5].isEmpty() ? null : v[5]));
     }
 
     private static int millis(java.time.Duration d) {

@@ -121,22 +121,24 @@ public final class PostgresDatastore implements Datastore {
 
     @Override
     public Revision writeSchema(String schemaText) {
-        return writes.writeSchema(schemaText);
+        return committed(writes.writeSchema(schemaText));
     }
 
     @Override
     public Revision write(List<RelationshipUpdate> updates, List<Precondition> preconditions) {
-        return writes.write(updates, preconditions == null ? List.of() : preconditions);
+        return committed(writes.write(updates, preconditions == null ? List.of() : preconditions));
     }
 
     @Override
     public DeleteOutcome deleteByFilter(Requests.Delete delete) {
-        return writes.deleteByFilter(delete);
+        DeleteOutcome outcome = writes.deleteByFilter(delete);
+        listener.runNow();
+        return outcome;
     }
 
     @Override
     public Revision importBulk(Iterator<Relationship> relationships) {
-        return writes.importBulk(relationships);
+        return committed(writes.importBulk(relationships));
     }
 
     @Override
@@ -167,6 +169,12 @@ public final class PostgresDatastore implements Datastore {
     @Override
     public Revision oldestRevision() {
         return reads.oldestRevision();
+    }
+
+    /** Runs the callbacks right away after this node's own write, not only when its NOTIFY comes back. */
+    private Revision committed(Revision revision) {
+        listener.runNow();
+        return revision;
     }
 
     private void collectInBackground(PostgresOptions options) {

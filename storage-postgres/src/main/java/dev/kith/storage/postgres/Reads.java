@@ -53,7 +53,10 @@ final class Reads {
                 .getLong(0));
     }
 
-    /** The schema and then every live relationship at the head, through a cursor: memory stays bounded. */
+    /**
+     * The schema and then every live relationship at the head (leaving out those expired by the database's
+     * clock), through a cursor: memory stays bounded.
+     */
     Revision load(Consumer<String> schemaSink, Consumer<Relationship> relationshipSink) {
         return client.inSnapshot(c -> {
             Row head = client.await(c.query("SELECT (SELECT head FROM kith_revision_counter),"
@@ -79,7 +82,8 @@ final class Reads {
     }
 
     /**
-     * Relationships live at {@code revision} that match {@code filter}, in key order, after {@code after}. The
+     * Relationships live at {@code revision} and not expired by the database's clock that match {@code filter},
+     * in key order, after {@code after}. The
      * live part and the part deleted since {@code revision} are two index scans (the partial index of live rows
      * serves the first).
      */
@@ -99,6 +103,7 @@ final class Reads {
             for (int i = 0; i < 6; i++) conditions.append(i > 0 ? ", $" : "$").append(first + i);
             conditions.append(')');
         }
+        conditions.append(" AND (expires_at IS NULL OR expires_at > now())");
         String select = "SELECT " + Sql.COLUMNS + " FROM kith_relationship WHERE created_revision <= $1 AND ";
         String sql = "SELECT * FROM (" + select + Sql.LIVE + conditions + " UNION ALL " + select
                 + "deleted_revision > $1" + conditions + ") v"
@@ -114,7 +119,7 @@ final class Reads {
     }
 
     /**
-     * The change sets of the revisions after {@code after}, at most {@code max} (0: all). Revisions have no
+     * The change sets of the revisions after {@code after}, at most {@code max}. Revisions have no
      * gaps, so every revision in the range gets a change set, empty for a schema write. A TOUCH that replaced a
      * relationship shows as the TOUCH alone.
      */
@@ -126,8 +131,8 @@ final class Reads {
             if (after.value() < oldest) {
                 throw new KithException.RevisionExpired(after, new Revision(oldest));
             }
-            if (after.value() >= head) return List.of();
-            long last = max > 0 ? Math.min(head, after.value() + max) : head;
+            if (after.value() >= head || max <= 0) return List.of();
+            long last = Math.min(head, after.value() + max);
             RowSet<Row> rows = client.await(c.preparedQuery(CHANGES).execute(Tuple.of(after.value(), last)));
             List<Results.ChangeSet> sets = new ArrayList<>((int) (last - after.value()));
             List<Results.RelationshipChange> changes = new ArrayList<>();

@@ -14,8 +14,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * NOTIFYs (delivered when it commits). The subscriber reconnects by itself after the connection drops, and
  * wakes the callbacks once it listens again, since notifications sent meanwhile are lost.
  *
- * <p>Callbacks run on one thread of their own, never on a Vert.x event loop (they block on the store), one
- * run at a time; wake-ups that arrive while a run is pending are merged into it.
+ * <p>Notifications run the callbacks on one thread of their own, never on a Vert.x event loop (they block on
+ * the store), one run at a time; wake-ups that arrive while a run is pending are merged into it. A write on
+ * this node also runs them on the writer's thread right after it commits, so a callback may run on two
+ * threads at once.
  */
 final class RevisionListener implements AutoCloseable {
     static final String CHANNEL = "kith_revisions";
@@ -60,6 +62,11 @@ final class RevisionListener implements AutoCloseable {
 
     private void runCallbacks() {
         pending.set(false);
+        runNow();
+    }
+
+    /** Runs the callbacks on this thread (after this node's own commit, before the write returns). */
+    void runNow() {
         for (Runnable callback : callbacks) {
             try {
                 callback.run();

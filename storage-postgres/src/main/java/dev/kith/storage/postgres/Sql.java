@@ -85,21 +85,29 @@ final class Sql {
     }
 
     /**
-     * An INSERT of the rows of {@link #addRowArrays} starting at parameter {@code $first}, created at the
-     * revision in parameter {@code $revisionParam}.
+     * {@code unnest} of the nine arrays of {@link #addRowArrays} starting at parameter {@code $first}, as {@code
+     * k(rt, ri, rel, st, si, sr, cn, cc, ea)}.
      */
-    static String insertRows(int first, String revisionParam) {
-        StringBuilder b = new StringBuilder("INSERT INTO kith_relationship (")
-                .append(KEY)
-                .append(", caveat_name, caveat_context, expires_at, created_revision)")
-                .append(" SELECT rt, ri, rel, st, si, sr, cn, cc::jsonb, ea, ")
-                .append(revisionParam)
-                .append(" FROM unnest(");
+    static String unnestRows(int first) {
+        StringBuilder b = new StringBuilder("unnest(");
         for (int i = 0; i < 8; i++) b.append('$').append(first + i).append("::text[], ");
         return b.append('$')
                 .append(first + 8)
                 .append("::timestamptz[]) AS k(rt, ri, rel, st, si, sr, cn, cc, ea)")
                 .toString();
+    }
+
+    /**
+     * An INSERT of the rows of {@link #addRowArrays} (parameters 1 to 9), created at the revision in parameter
+     * 10. With {@code unlessLive}, rows whose relationship is still live are left out.
+     */
+    static String insertRows(boolean unlessLive) {
+        return "INSERT INTO kith_relationship (" + KEY + ", caveat_name, caveat_context, expires_at, created_revision)"
+                + " SELECT rt, ri, rel, st, si, sr, cn, cc::jsonb, ea, $10 FROM " + unnestRows(1)
+                + (unlessLive
+                        ? " WHERE NOT EXISTS (SELECT 1 FROM kith_relationship r WHERE r.deleted_revision IS NULL AND "
+                                + KEY_MATCH + ")"
+                        : "");
     }
 
     static String subjectRelation(SubjectRef s) {

@@ -4,9 +4,12 @@ import dev.kith.engine.Datastore;
 import dev.kith.engine.KithException;
 import dev.kith.engine.Precondition;
 import dev.kith.engine.Relationship;
+import dev.kith.engine.RelationshipFilter;
 import dev.kith.engine.RelationshipUpdate;
 import dev.kith.engine.Requests;
 import dev.kith.engine.Revision;
+import dev.kith.engine.SubjectFilter;
+import dev.kith.engine.SubjectRef;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -55,7 +58,17 @@ final class Writes {
 
     private static final String MARK_EXPIRED_DELETED = MARK_DELETED + " AND r.expires_at <= now()";
 
-    private static final String INSERT = Sql.insertRows(1, "$10");
+    /** A TOUCH replaces the live copy only if caveat, context or expiration differ; an identical one stays. */
+    private static final String MARK_REPLACED = "UPDATE kith_relationship r SET deleted_revision = $10 FROM "
+            + Sql.unnestRows(1) + " WHERE r.deleted_revision IS NULL AND " + Sql.KEY_MATCH
+            + " AND (r.caveat_name IS DISTINCT FROM k.cn OR r.caveat_context IS DISTINCT FROM k.cc::jsonb"
+            + " OR r.expires_at IS DISTINCT FROM k.ea)";
+
+    /** Inserts what a write creates or replaces; a TOUCH identical to the live copy inserts nothing. */
+    private static final String INSERT_UNLESS_LIVE = Sql.insertRows(true);
+
+    /** Inserts an import chunk; a live copy of any row fails it on the unique index. */
+    private static final String INSERT = Sql.insertRows(false);
 
     private final PgClient client;
 
@@ -75,8 +88,9 @@ final class Writes {
 
     Revision write(List<RelationshipUpdate> updates, List<Precondition> preconditions) {
         List<Relationship> creates = new ArrayList<>();
+        List<Relationship> removes = new ArrayList<>();
+        List<Relationship> touches = new ArrayList<>();
         List<Relationship> inserts = new ArrayList<>();
-        List<Relationship> keys = new ArrayList<>(updates.size());
         Set<Relationship> seen = new HashSet<>();
         for (RelationshipUpdate u : updates) {
             Relationship key = u.relationship().key();
@@ -84,37 +98,56 @@ final class Writes {
                 throw new KithException.InvalidArgument(
                         "updates", "relationship " + key + " appears more than once in one write");
             }
-            keys.add(key);
             switch (u.operation()) {
                 case CREATE -> {
                     creates.add(key);
+                    removes.add(key);
                     inserts.add(u.relationship());
                 }
-                case TOUCH -> inserts.add(u.relationship());
-                case DELETE -> {}
+                case TOUCH -> {
+                    touches.add(u.relationship());
+                    inserts.add(u.relationship());
+                }
+                case DELETE -> removes.add(key);
             }
         }
-        return client.inTransaction(c -> {
-            long revision = nextRevision(c);
-            checkPreconditions(c, preconditions);
-            if (!creates.isEmpty()) {
-                Tuple params = Tuple.tuple();
-                Sql.addKeyArrays(params, creates);
-                RowSet<Row> existing = client.await(c.preparedQuery(FIND_LIVE).execute(params));
-                if (existing.size() > 0) {
-                    Relationship found = Sql.relationship(existing.iterator().next(), 0);
-                    throw new KithException.Conflict("relationship " + found.key() + " already exists");
+        try {
+            return client.inTransaction(c -> {
+                long revision = nextRevision(c);
+                checkPreconditions(c, preconditions);
+                if (!creates.isEmpty()) {
+                    Tuple params = Tuple.tuple();
+                    Sql.addKeyArrays(params, creates);
+                    RowSet<Row> existing =
+                            client.await(c.preparedQuery(FIND_LIVE).execute(params));
+                    if (existing.size() > 0) {
+                        Relationship found =
+                                Sql.relationship(existing.iterator().next(), 0);
+                        throw new KithException.Conflict("relationship " + found.key() + " already exists");
+                    }
                 }
-            }
-            // Replaced (TOUCH), deleted (DELETE) and expired (CREATE) copies stop being live at this revision.
-            if (!keys.isEmpty()) {
-                Tuple params = Tuple.tuple();
-                Sql.addKeyArrays(params, keys);
-                client.await(c.preparedQuery(MARK_DELETED).execute(params.addLong(revision)));
-            }
-            if (!inserts.isEmpty()) insert(c, inserts, revision);
-            return new Revision(revision);
-        });
+                // Deleted copies, and expired ones a CREATE replaces, stop being live at this revision.
+                if (!removes.isEmpty()) {
+                    Tuple params = Tuple.tuple();
+                    Sql.addKeyArrays(params, removes);
+                    client.await(c.preparedQuery(MARK_DELETED).execute(params.addLong(revision)));
+                }
+                if (!touches.isEmpty()) {
+                    Tuple params = Tuple.tuple();
+                    Sql.addRowArrays(params, touches);
+                    client.await(c.preparedQuery(MARK_REPLACED).execute(params.addLong(revision)));
+                }
+                if (!inserts.isEmpty()) {
+                    Tuple params = Tuple.tuple();
+                    Sql.addRowArrays(params, inserts);
+                    client.await(c.preparedQuery(INSERT_UNLESS_LIVE).execute(params.addLong(revision)));
+                }
+                return new Revision(revision);
+            });
+        } catch (PgClient.UniqueViolation e) {
+            throw new KithException.Conflict(
+                    e.key == null ? "a relationship already exists" : "relationship " + e.key + " already exists");
+        }
     }
 
     Datastore.DeleteOutcome deleteByFilter(Requests.Delete delete) {
@@ -167,30 +200,54 @@ final class Writes {
      * {@link KithException.Conflict} from the unique index; one that is live but expired is replaced.
      */
     Revision importBulk(Iterator<Relationship> relationships) {
-        return client.inTransaction(c -> {
-            long revision = nextRevision(c);
-            boolean expiredLive = client.await(c.query("SELECT EXISTS (SELECT 1 FROM kith_relationship WHERE "
-                                    + Sql.LIVE + " AND expires_at <= now())")
-                            .execute())
+        try {
+            return client.inTransaction(c -> importInTransaction(c, relationships));
+        } catch (PgClient.UniqueViolation e) {
+            if (e.key == null) throw new KithException.Conflict("a relationship of the import already exists");
+            SubjectRef s = e.key.subject();
+            RelationshipFilter exactly = new RelationshipFilter(
+                    e.key.resource().type(),
+                    e.key.resource().id(),
+                    null,
+                    e.key.relation(),
+                    new SubjectFilter(s.type(), s.id(), Sql.subjectRelation(s)));
+            StringBuilder sql =
+                    new StringBuilder("SELECT EXISTS (SELECT 1 FROM kith_relationship WHERE ").append(Sql.LIVE_NOW);
+            Tuple params = Tuple.tuple();
+            Sql.appendFilter(sql, params, exactly, "");
+            boolean stored = client.query(sql.append(')').toString(), params)
                     .iterator()
                     .next()
                     .getBoolean(0);
-            // Pipelined: chunk k+1 is encoded and sent while the server still inserts chunk k.
-            Future<?> inFlight = null;
-            List<Relationship> chunk = new ArrayList<>(IMPORT_CHUNK);
-            while (relationships.hasNext() || !chunk.isEmpty()) {
-                if (relationships.hasNext()) {
-                    chunk.add(Objects.requireNonNull(relationships.next(), "relationship"));
-                    if (chunk.size() < IMPORT_CHUNK && relationships.hasNext()) continue;
-                }
-                Future<?> sent = sendChunk(c, chunk, revision, expiredLive);
-                chunk = new ArrayList<>(IMPORT_CHUNK);
-                if (inFlight != null) client.await(inFlight);
-                inFlight = sent;
+            if (stored) throw new KithException.Conflict("relationship " + e.key + " already exists");
+            throw new KithException.InvalidArgument(
+                    "relationships", "relationship " + e.key + " appears more than once in the import");
+        }
+    }
+
+    private Revision importInTransaction(SqlConnection c, Iterator<Relationship> relationships) {
+        long revision = nextRevision(c);
+        boolean expiredLive = client.await(c.query("SELECT EXISTS (SELECT 1 FROM kith_relationship WHERE " + Sql.LIVE
+                                + " AND expires_at <= now())")
+                        .execute())
+                .iterator()
+                .next()
+                .getBoolean(0);
+        // Pipelined: chunk k+1 is encoded and sent while the server still inserts chunk k.
+        Future<?> inFlight = null;
+        List<Relationship> chunk = new ArrayList<>(IMPORT_CHUNK);
+        while (relationships.hasNext() || !chunk.isEmpty()) {
+            if (relationships.hasNext()) {
+                chunk.add(Objects.requireNonNull(relationships.next(), "relationship"));
+                if (chunk.size() < IMPORT_CHUNK && relationships.hasNext()) continue;
             }
+            Future<?> sent = sendChunk(c, chunk, revision, expiredLive);
+            chunk = new ArrayList<>(IMPORT_CHUNK);
             if (inFlight != null) client.await(inFlight);
-            return new Revision(revision);
-        });
+            inFlight = sent;
+        }
+        if (inFlight != null) client.await(inFlight);
+        return new Revision(revision);
     }
 
     private Future<?> sendChunk(SqlConnection c, List<Relationship> chunk, long revision, boolean expiredLive) {
@@ -203,12 +260,6 @@ final class Writes {
         return c.preparedQuery(MARK_EXPIRED_DELETED)
                 .execute(keys.addLong(revision))
                 .compose(replaced -> c.preparedQuery(INSERT).execute(rows));
-    }
-
-    private void insert(SqlConnection c, List<Relationship> rows, long revision) {
-        Tuple params = Tuple.tuple();
-        Sql.addRowArrays(params, rows);
-        client.await(c.preparedQuery(INSERT).execute(params.addLong(revision)));
     }
 
     private long nextRevision(SqlConnection c) {

@@ -215,7 +215,7 @@ final class PostgresDatastoreTest {
                         RelationshipUpdate.delete(rel("document:a#viewer@user:bob"))),
                 List.of());
         Revision s2 = store.writeSchema("definition user {}\ndefinition document {}");
-        assertThat(store.changesSince(Revision.ZERO, 0))
+        assertThat(store.changesSince(Revision.ZERO, 100))
                 .containsExactly(
                         new Results.ChangeSet(s, List.of()),
                         new Results.ChangeSet(
@@ -291,7 +291,7 @@ final class PostgresDatastoreTest {
         assertThat(rest.deleted()).hasSize(2);
         assertThat(rest.revision()).isEqualTo(new Revision(3));
         assertThat(all(store)).containsExactly(rel("folder:f#viewer@user:ann"));
-        assertThat(store.changesSince(new Revision(2), 0).getFirst().changes())
+        assertThat(store.changesSince(new Revision(2), 10).getFirst().changes())
                 .extracting(Results.RelationshipChange::operation)
                 .containsOnly(Operation.DELETE)
                 .hasSize(2);
@@ -316,7 +316,7 @@ final class PostgresDatastoreTest {
         assertThat(store.read(RelationshipFilter.ofType("document"), new Revision(4), null, 0))
                 .containsExactly(rel("document:b#viewer@user:ann"));
         assertThat(store.schemaAt(new Revision(4))).isEqualTo("definition user {}");
-        assertThat(store.changesSince(new Revision(4), 0))
+        assertThat(store.changesSince(new Revision(4), 10))
                 .extracting(Results.ChangeSet::revision)
                 .containsExactly(after);
         try (PgClient sql = new PgClient(options)) {
@@ -328,6 +328,33 @@ final class PostgresDatastoreTest {
                     .as("a deleted at 3 and c expired are gone; b (deleted at 5) stays")
                     .isEqualTo(1);
         }
+    }
+
+    @Test
+    void aTouchIdenticalToTheLiveCopyChangesNothing() {
+        Relationship r = rel("document:a#viewer@user:ann[cav:{\"k\":[1,2]}][expiration:2031-01-01T00:00:00Z]");
+        store.write(List.of(RelationshipUpdate.touch(r)), List.of());
+        Revision again = store.write(List.of(RelationshipUpdate.touch(r)), List.of());
+        assertThat(store.changesSince(new Revision(1), 10)).containsExactly(new Results.ChangeSet(again, List.of()));
+        Relationship changed = rel("document:a#viewer@user:ann[cav:{\"k\":[1,3]}][expiration:2031-01-01T00:00:00Z]");
+        Revision replaced = store.write(List.of(RelationshipUpdate.touch(changed)), List.of());
+        assertThat(store.changesSince(again, 10))
+                .containsExactly(new Results.ChangeSet(
+                        replaced, List.of(new Results.RelationshipChange(Operation.TOUCH, changed))));
+        assertThat(all(store)).containsExactly(changed);
+    }
+
+    @Test
+    void expiredRelationshipsAreNotReadButCanBeReplaced() {
+        store.write(
+                List.of(
+                        RelationshipUpdate.create(rel("document:a#viewer@user:ann[expiration:2001-01-01T00:00:00Z]")),
+                        RelationshipUpdate.create(rel("document:a#viewer@user:bob"))),
+                List.of());
+        assertThat(all(store)).containsExactly(rel("document:a#viewer@user:bob"));
+        assertThat(store.importBulk(List.of(rel("document:a#viewer@user:ann")).iterator()))
+                .isEqualTo(new Revision(2));
+        assertThat(all(store)).containsExactly(rel("document:a#viewer@user:ann"), rel("document:a#viewer@user:bob"));
     }
 
     @Test
