@@ -272,7 +272,9 @@ final class SchemaValidator {
             SourcePosition at = caveat.expressionPosition(
                     issue.getSourceLocation().getLine(),
                     issue.getSourceLocation().getColumn() + 1);
-            String message = issue.getMessage().replaceFirst("^ERROR: [^:]*:\\d+:\\d+: ", "");
+            String message = issue.getMessage()
+                    .replaceFirst("^ERROR: [^:]*:\\d+:\\d+: ", "")
+                    .replace(" (in container '')", "");
             diagnostics.add(source.diagnostic(at, "in caveat `" + caveat.name().text() + "`: " + firstLine(message)));
         }
     }
