@@ -190,6 +190,43 @@ class ScenarioTest {
         assertThat(can(e, "doc:d#view", "user:ann")).isEqualTo(HAS_PERMISSION);
     }
 
+    @Test
+    void anAllArrowLinkWithAFalseCaveatDeniesButAnExpiredLinkDoesNotCount() {
+        MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
+        Engine e = engine("""
+                use expiration
+                caveat open(level int) {
+                    level > 1
+                }
+                definition user {}
+                definition box {
+                    relation keeper: user
+                }
+                definition vault {
+                    relation box: box with open | box with expiration
+                    permission unlock = box.all(keeper)
+                }
+                """, EngineOptions.defaults().withClock(clock));
+        touch(
+                e,
+                "box:a#keeper@user:kim",
+                "box:b#keeper@user:kim",
+                "vault:v#box@box:a[open:{\"level\":5}]",
+                "vault:v#box@box:b[expiration:2030-01-01T00:30:00Z]",
+                "vault:w#box@box:a[open:{\"level\":5}]",
+                "vault:w#box@box:b[open:{\"level\":0}]");
+        assertThat(can(e, "vault:v#unlock", "user:kim")).isEqualTo(HAS_PERMISSION);
+        assertThat(can(e, "vault:w#unlock", "user:kim")).isEqualTo(NO_PERMISSION);
+        touch(e, "box:c#keeper@user:lee", "vault:v#box@box:c[open:{\"level\":5}]");
+        assertThat(can(e, "vault:v#unlock", "user:kim")).isEqualTo(NO_PERMISSION);
+        Fixture.delete(e, "vault:v#box@box:c");
+        touch(e, "vault:v#box@box:c[expiration:2030-01-01T00:10:00Z]");
+        assertThat(can(e, "vault:v#unlock", "user:kim")).isEqualTo(NO_PERMISSION);
+        clock.advance(Duration.ofMinutes(20));
+        assertThat(can(e, "vault:v#unlock", "user:kim")).isEqualTo(HAS_PERMISSION);
+        assertThat(lookupResources(e, "vault", "unlock", "user:kim")).containsExactly("v");
+    }
+
     static final String CAVEATS = """
             caveat on_day(day string, allowed string) {
                 day == allowed

@@ -6,6 +6,7 @@ import dev.kith.engine.caveat.CaveatOutcome;
 import dev.kith.engine.index.Condition;
 import dev.kith.engine.index.Index;
 import dev.kith.engine.index.Postings;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -41,6 +42,7 @@ import java.util.TreeSet;
  * CONDITIONAL leaves the set of parameter names it depends on in {@link #missing}.
  */
 final class CheckEvaluator {
+    private final Clock clock;
     private Index index;
     private CompiledSchema schema;
     private long rev;
@@ -58,6 +60,12 @@ final class CheckEvaluator {
 
     private Tracer tracer;
 
+    /** An evaluator that reads {@code clock} when a check meets its first expiration or caveat. */
+    CheckEvaluator(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** Prepares one check; {@code now} null means "read the clock when a condition needs it". */
     void reset(
             Index index,
             CompiledSchema schema,
@@ -238,8 +246,9 @@ final class CheckEvaluator {
     }
 
     /**
-     * {@code tupleset.all(p)}: the intersection, over every object linked under the tupleset (links that
-     * expired or whose caveat is false do not count), of link AND p on it; NO when nothing is linked.
+     * {@code tupleset.all(p)}: the intersection, over every object linked under the tupleset (expired links do
+     * not exist; a link whose caveat is false is a NO term, as in SpiceDB), of link AND p on it; NO when
+     * nothing is linked.
      */
     private int arrowAll(Node.Arrow a, int object, int depth) {
         Postings p = index.forward(a.tupleset(), object, rev);
@@ -250,10 +259,12 @@ final class CheckEvaluator {
         KithException error = null;
         long[] subjects = p.subjects();
         for (int k = 0; k < subjects.length; k++) {
-            int l = condition(p.condition(k));
-            if (l == Tri.NO) continue;
-            Set<String> linkMissing = l == Tri.CONDITIONAL ? missing : null;
+            Condition c = p.condition(k);
+            if (c != null && expired(c)) continue;
             linked = true;
+            int l = condition(c);
+            if (l == Tri.NO) return Tri.NO;
+            Set<String> linkMissing = l == Tri.CONDITIONAL ? missing : null;
             int target = target(a, subjects[k]);
             if (target < 0) return Tri.NO;
             try {
@@ -334,9 +345,15 @@ final class CheckEvaluator {
         return Tri.CONDITIONAL;
     }
 
+    private boolean expired(Condition c) {
+        if (now == null) now = clock.instant();
+        return c.expiredAt(now);
+    }
+
     /** A stored relationship's condition at this check: expired is NO, a caveat is evaluated. */
     private int condition(Condition c) {
         if (c == null) return Tri.HAS;
+        if (now == null) now = clock.instant();
         if (c.expiredAt(now)) return Tri.NO;
         if (c.caveat() == null) return Tri.HAS;
         CaveatOutcome o = schema.caveats.evaluate(c.caveat().name(), c.caveat().context(), context);

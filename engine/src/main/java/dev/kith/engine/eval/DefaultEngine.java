@@ -59,7 +59,7 @@ public final class DefaultEngine implements Engine {
     private final List<Watch> watches = new CopyOnWriteArrayList<>();
     private final ExecutorService background;
     private final AtomicBoolean followPending = new AtomicBoolean();
-    private final ThreadLocal<CheckEvaluator> checkers = ThreadLocal.withInitial(CheckEvaluator::new);
+    private final ThreadLocal<CheckEvaluator> checkers;
     private Instant lastStoreGc = Instant.MIN;
     private volatile boolean closed;
 
@@ -68,6 +68,7 @@ public final class DefaultEngine implements Engine {
         this.index = index;
         this.embedded = embedded;
         this.options = options;
+        this.checkers = ThreadLocal.withInitial(() -> new CheckEvaluator(options.clock()));
         this.background = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "kith-engine-feed");
             t.setDaemon(true);
@@ -271,7 +272,7 @@ public final class DefaultEngine implements Engine {
                 index,
                 schema,
                 rev,
-                now(),
+                null,
                 check.context(),
                 options.depthLimit(),
                 s.pair(),
@@ -391,7 +392,7 @@ public final class DefaultEngine implements Engine {
             throw new KithException.NotFound(
                     "'" + permission + "' is not a relation or permission of type '" + d.name() + "'");
         }
-        if (!RelationshipParser.OBJECT_ID.matcher(resource.id()).matches()) {
+        if (!Ids.valid(resource.id())) {
             throw new KithException.InvalidArgument(part + ".id", "'" + resource.id() + "' is not a valid object id");
         }
         int type = index.findType(d.name());
@@ -412,7 +413,7 @@ public final class DefaultEngine implements Engine {
             throw new KithException.NotFound(
                     "subject relation '" + s.relation() + "' is not a relation or permission of '" + d.name() + "'");
         }
-        if (!s.isWildcard() && !RelationshipParser.OBJECT_ID.matcher(s.id()).matches()) {
+        if (!s.isWildcard() && !Ids.valid(s.id())) {
             throw new KithException.InvalidArgument("subject.id", "'" + s.id() + "' is not a valid object id");
         }
         int type = index.findType(d.name());
@@ -435,9 +436,18 @@ public final class DefaultEngine implements Engine {
     }
 
     private CompiledSchema schemaOrNull(long rev) {
+        Latest l = latest;
+        if (l != null && rev >= l.revision() && l.revision() == schemas.lastKey()) return l.schema();
         Map.Entry<Long, CompiledSchema> e = schemas.floorEntry(rev);
-        return e == null ? null : e.getValue();
+        if (e == null) return null;
+        if (e.getKey().equals(schemas.lastKey())) latest = new Latest(e.getKey(), e.getValue());
+        return e.getValue();
     }
+
+    /** The newest schema and its revision, so a check at a recent revision needs no map search. */
+    private record Latest(long revision, CompiledSchema schema) {}
+
+    private volatile Latest latest;
 
     private CompiledSchema requireSchema(long rev) {
         CompiledSchema s = schemaOrNull(rev);
