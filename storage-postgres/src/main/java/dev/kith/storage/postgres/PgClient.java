@@ -189,6 +189,11 @@ final class PgClient implements AutoCloseable {
             }
             return new BugException("PostgreSQL error " + state + ": " + message, pg);
         }
+        if (failure instanceof TimeoutException
+                || failure.getClass().getSimpleName().contains("Timeout")) {
+            return unavailable("no connection within connect_timeout ("
+                    + options.connectTimeout().toMillis() + " ms)");
+        }
         String why = failure.getMessage() == null
                 ? failure.getClass().getSimpleName()
                 : PostgresOptions.redactUrl(failure.getMessage());
