@@ -87,24 +87,13 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
             url = DEFAULT_URL;
             source = "the default, as " + URL_VARIABLE + " is not set and no Docker engine is available";
         }
-        PostgresOptions candidate = PostgresOptions.parse(url)
-                .withTimeouts(Duration.ofSeconds(30), Duration.ofSeconds(3))
-                .withGc(Duration.ofHours(24), Duration.ZERO);
-        candidate = new PostgresOptions(
-                candidate.host(),
-                candidate.port(),
-                candidate.database(),
-                candidate.user(),
-                candidate.password(),
-                candidate.sslMode(),
-                candidate.sslRootCert(),
-                4,
-                candidate.statementTimeout(),
-                candidate.connectTimeout(),
-                "kith-tests",
-                true,
-                candidate.gcWindow(),
-                candidate.gcInterval());
+        PostgresOptions candidate = PostgresOptions.parse(url).toBuilder()
+                .timeouts(Duration.ofSeconds(30), Duration.ofSeconds(3))
+                .gc(Duration.ofHours(24), Duration.ZERO)
+                .poolSize(4)
+                .applicationName("kith-tests")
+                .autoMigrate(true)
+                .build();
         try (PgClient probe = new PgClient(candidate)) {
             probe.query("SELECT 1", Tuple.tuple());
         } catch (RuntimeException e) {
