@@ -12,6 +12,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.net.ClientSSLOptions;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.PemTrustOptions;
+import io.vertx.core.net.TrustOptions;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgException;
@@ -22,9 +23,12 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Transaction;
 import io.vertx.sqlclient.Tuple;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The blocking face of the Vert.x PostgreSQL pool: every call waits for its future on the caller's thread
@@ -93,9 +97,25 @@ final class PgClient implements AutoCloseable {
                 ssl.setHostnameVerificationAlgorithm("HTTPS");
             }
         }
-        if (o.sslRootCert() != null) ssl.setTrustOptions(new PemTrustOptions().addCertPath(o.sslRootCert()));
+        if (o.sslRootCert() != null) {
+            ssl.setTrustOptions(new PemTrustOptions().addCertPath(o.sslRootCert()));
+        } else if (o.sslMode() == PostgresOptions.SslMode.VERIFY_CA
+                || o.sslMode() == PostgresOptions.SslMode.VERIFY_FULL) {
+            ssl.setTrustOptions(TrustOptions.wrap(jdkTrustManagers()));
+        }
         c.setSslOptions(ssl);
         return c;
+    }
+
+    /** The JDK's default trust managers (its {@code cacerts}), for verify modes without {@code sslrootcert}. */
+    private static TrustManagerFactory jdkTrustManagers() {
+        try {
+            TrustManagerFactory f = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            f.init((KeyStore) null);
+            return f;
+        } catch (GeneralSecurityException e) {
+            throw new KithException.StoreUnavailable("the JDK's trust store cannot be read: " + e.getMessage());
+        }
     }
 
     /** Runs one statement on its own (autocommit). */
@@ -188,6 +208,11 @@ final class PgClient implements AutoCloseable {
                 return unavailable(message + " (SQLSTATE " + state + ")");
             }
             return new BugException("PostgreSQL error " + state + ": " + message, pg);
+        }
+        if (failure instanceof TimeoutException
+                || failure.getClass().getSimpleName().contains("Timeout")) {
+            return unavailable("no connection within connect_timeout ("
+                    + options.connectTimeout().toMillis() + " ms)");
         }
         String why = failure.getMessage() == null
                 ? failure.getClass().getSimpleName()

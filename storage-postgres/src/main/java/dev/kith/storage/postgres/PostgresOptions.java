@@ -120,21 +120,120 @@ public record PostgresOptions(
 
     /** Options for {@code database} on {@code host} with every other setting at its default. */
     public static PostgresOptions of(String host, int port, String database, String user, String password) {
-        return new PostgresOptions(
-                host,
-                port,
-                database,
-                user,
-                password,
-                SslMode.PREFER,
-                null,
-                10,
-                Duration.ofSeconds(30),
-                Duration.ofSeconds(5),
-                "kith",
-                true,
-                Duration.ofHours(24),
-                Duration.ofMinutes(5));
+        return new Builder(host, port, database, user, password).build();
+    }
+
+    /** A builder starting from these options. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** Builds {@link PostgresOptions}; starts from the defaults of {@link #of} or from existing options. */
+    public static final class Builder {
+        private String host;
+        private int port;
+        private String database;
+        private String user;
+        private String password;
+        private SslMode sslMode = SslMode.PREFER;
+        private String sslRootCert;
+        private int poolSize = 10;
+        private Duration statementTimeout = Duration.ofSeconds(30);
+        private Duration connectTimeout = Duration.ofSeconds(5);
+        private String applicationName = "kith";
+        private boolean autoMigrate = true;
+        private Duration gcWindow = Duration.ofHours(24);
+        private Duration gcInterval = Duration.ofMinutes(5);
+
+        Builder(String host, int port, String database, String user, String password) {
+            this.host = host;
+            this.port = port;
+            this.database = database;
+            this.user = user;
+            this.password = password;
+        }
+
+        Builder(PostgresOptions o) {
+            this(o.host, o.port, o.database, o.user, o.password);
+            sslMode = o.sslMode;
+            sslRootCert = o.sslRootCert;
+            poolSize = o.poolSize;
+            statementTimeout = o.statementTimeout;
+            connectTimeout = o.connectTimeout;
+            applicationName = o.applicationName;
+            autoMigrate = o.autoMigrate;
+            gcWindow = o.gcWindow;
+            gcInterval = o.gcInterval;
+        }
+
+        public Builder address(String newHost, int newPort) {
+            host = newHost;
+            port = newPort;
+            return this;
+        }
+
+        public Builder database(String v) {
+            database = v;
+            return this;
+        }
+
+        public Builder credentials(String newUser, String newPassword) {
+            user = newUser;
+            password = newPassword;
+            return this;
+        }
+
+        public Builder ssl(SslMode mode, String rootCert) {
+            sslMode = mode;
+            sslRootCert = rootCert;
+            return this;
+        }
+
+        public Builder poolSize(int v) {
+            poolSize = v;
+            return this;
+        }
+
+        public Builder timeouts(Duration statement, Duration connect) {
+            statementTimeout = statement;
+            connectTimeout = connect;
+            return this;
+        }
+
+        public Builder applicationName(String v) {
+            applicationName = v;
+            return this;
+        }
+
+        public Builder autoMigrate(boolean v) {
+            autoMigrate = v;
+            return this;
+        }
+
+        public Builder gc(Duration window, Duration interval) {
+            gcWindow = window;
+            gcInterval = interval;
+            return this;
+        }
+
+        /** The options; {@link KithException.InvalidArgument} if a setting is out of range. */
+        public PostgresOptions build() {
+            return new PostgresOptions(
+                    host,
+                    port,
+                    database,
+                    user,
+                    password,
+                    sslMode,
+                    sslRootCert,
+                    poolSize,
+                    statementTimeout,
+                    connectTimeout,
+                    applicationName,
+                    autoMigrate,
+                    gcWindow,
+                    gcInterval);
+        }
     }
 
     /**
@@ -181,142 +280,53 @@ public record PostgresOptions(
                 : percentDecode(path.substring(1), "database name");
         if (database.contains("/")) throw invalid("the database name '" + database + "' contains '/'");
 
-        PostgresOptions o = of(host, port, database, user, password);
+        Builder b = new Builder(host, port, database, user, password);
         Map<String, String> params = queryParameters(uri.getRawQuery());
-        SslMode sslMode = params.containsKey("sslmode") ? SslMode.fromUrlName(params.remove("sslmode")) : o.sslMode;
-        String rootCert = params.remove("sslrootcert");
-        int poolSize = params.containsKey("pool_size") ? integer("pool_size", params.remove("pool_size")) : o.poolSize;
-        Duration statementTimeout = params.containsKey("statement_timeout")
-                ? duration("statement_timeout", params.remove("statement_timeout"), "ms")
-                : o.statementTimeout;
-        Duration connectTimeout = params.containsKey("connect_timeout")
-                ? duration("connect_timeout", params.remove("connect_timeout"), "s")
-                : o.connectTimeout;
-        String applicationName = params.getOrDefault("application_name", o.applicationName);
-        params.remove("application_name");
-        boolean autoMigrate = params.containsKey("auto_migrate")
-                ? bool("auto_migrate", params.remove("auto_migrate"))
-                : o.autoMigrate;
-        Duration gcWindow =
-                params.containsKey("gc_window") ? duration("gc_window", params.remove("gc_window"), null) : o.gcWindow;
-        Duration gcInterval = params.containsKey("gc_interval")
-                ? duration("gc_interval", params.remove("gc_interval"), null)
-                : o.gcInterval;
+        SslMode sslMode = params.containsKey("sslmode") ? SslMode.fromUrlName(params.remove("sslmode")) : b.sslMode;
+        b.ssl(sslMode, params.remove("sslrootcert"));
+        String value;
+        if ((value = params.remove("pool_size")) != null) b.poolSize(integer("pool_size", value));
+        if ((value = params.remove("statement_timeout")) != null) {
+            b.timeouts(duration("statement_timeout", value, "ms"), b.connectTimeout);
+        }
+        if ((value = params.remove("connect_timeout")) != null) {
+            b.timeouts(b.statementTimeout, duration("connect_timeout", value, "s"));
+        }
+        if ((value = params.remove("application_name")) != null) b.applicationName(value);
+        if ((value = params.remove("auto_migrate")) != null) b.autoMigrate(bool("auto_migrate", value));
+        if ((value = params.remove("gc_window")) != null) b.gc(duration("gc_window", value, null), b.gcInterval);
+        if ((value = params.remove("gc_interval")) != null) b.gc(b.gcWindow, duration("gc_interval", value, null));
         if (!params.isEmpty()) {
             throw invalid("unknown parameter '" + params.keySet().iterator().next()
                     + "' (known: sslmode, sslrootcert, pool_size, statement_timeout, connect_timeout,"
                     + " application_name, auto_migrate, gc_window, gc_interval)");
         }
-        return new PostgresOptions(
-                host,
-                port,
-                database,
-                user,
-                password,
-                sslMode,
-                rootCert,
-                poolSize,
-                statementTimeout,
-                connectTimeout,
-                applicationName,
-                autoMigrate,
-                gcWindow,
-                gcInterval);
+        return b.build();
     }
 
     /** A copy with another database name (the same server and settings). */
     public PostgresOptions withDatabase(String newDatabase) {
-        return new PostgresOptions(
-                host,
-                port,
-                newDatabase,
-                user,
-                password,
-                sslMode,
-                sslRootCert,
-                poolSize,
-                statementTimeout,
-                connectTimeout,
-                applicationName,
-                autoMigrate,
-                gcWindow,
-                gcInterval);
+        return toBuilder().database(newDatabase).build();
     }
 
     /** A copy with another server address. */
     public PostgresOptions withAddress(String newHost, int newPort) {
-        return new PostgresOptions(
-                newHost,
-                newPort,
-                database,
-                user,
-                password,
-                sslMode,
-                sslRootCert,
-                poolSize,
-                statementTimeout,
-                connectTimeout,
-                applicationName,
-                autoMigrate,
-                gcWindow,
-                gcInterval);
+        return toBuilder().address(newHost, newPort).build();
     }
 
     /** A copy with other timeouts. */
     public PostgresOptions withTimeouts(Duration newStatementTimeout, Duration newConnectTimeout) {
-        return new PostgresOptions(
-                host,
-                port,
-                database,
-                user,
-                password,
-                sslMode,
-                sslRootCert,
-                poolSize,
-                newStatementTimeout,
-                newConnectTimeout,
-                applicationName,
-                autoMigrate,
-                gcWindow,
-                gcInterval);
+        return toBuilder().timeouts(newStatementTimeout, newConnectTimeout).build();
     }
 
     /** A copy with other garbage-collection settings. */
     public PostgresOptions withGc(Duration newGcWindow, Duration newGcInterval) {
-        return new PostgresOptions(
-                host,
-                port,
-                database,
-                user,
-                password,
-                sslMode,
-                sslRootCert,
-                poolSize,
-                statementTimeout,
-                connectTimeout,
-                applicationName,
-                autoMigrate,
-                newGcWindow,
-                newGcInterval);
+        return toBuilder().gc(newGcWindow, newGcInterval).build();
     }
 
     /** A copy that does (or does not) migrate the database when the store opens. */
     public PostgresOptions withAutoMigrate(boolean newAutoMigrate) {
-        return new PostgresOptions(
-                host,
-                port,
-                database,
-                user,
-                password,
-                sslMode,
-                sslRootCert,
-                poolSize,
-                statementTimeout,
-                connectTimeout,
-                applicationName,
-                newAutoMigrate,
-                gcWindow,
-                gcInterval);
+        return toBuilder().autoMigrate(newAutoMigrate).build();
     }
 
     /** The options as a URL that {@link #parse} reads back, with the password shown as {@code ***}. */

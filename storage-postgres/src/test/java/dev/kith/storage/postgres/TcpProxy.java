@@ -14,14 +14,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * ones refused) and restored ({@link #start}) on the same port: the database "goes away" without stopping a
  * server that other tests share.
  */
-final class TcpProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
     private final String targetHost;
     private final int targetPort;
     private final int port;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private volatile ServerSocket server;
 
-    TcpProxy(String targetHost, int targetPort) throws IOException {
+    public TcpProxy(String targetHost, int targetPort) throws IOException {
         this.targetHost = targetHost;
         this.targetPort = targetPort;
         try (ServerSocket probe = new ServerSocket(0)) {
@@ -29,11 +29,11 @@ final class TcpProxy implements AutoCloseable {
         }
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    synchronized void start() throws IOException {
+    public synchronized void start() throws IOException {
         ServerSocket s = new ServerSocket();
         s.setReuseAddress(true);
         s.bind(new InetSocketAddress("127.0.0.1", port));
@@ -43,7 +43,7 @@ final class TcpProxy implements AutoCloseable {
         acceptor.start();
     }
 
-    synchronized void stop() throws IOException {
+    public synchronized void stop() throws IOException {
         ServerSocket s = server;
         server = null;
         if (s != null) s.close();

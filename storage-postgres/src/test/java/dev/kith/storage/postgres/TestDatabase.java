@@ -16,11 +16,11 @@ import org.testcontainers.postgresql.PostgreSQLContainer;
  * A fresh PostgreSQL database for one test class, dropped after it. The server is, in order: the URL in
  * {@code KITH_TEST_PG_URL}; a Testcontainers PostgreSQL when a Docker engine is available; {@code
  * postgres://postgres@127.0.0.1:5432/postgres}. If none can be reached the tests fail (never skip) with a
- * message that says how to provide one.
+ * message that says how to provide one. Public in the test jar for the process tests of {@code api}.
  */
-final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
-    static final String URL_VARIABLE = "KITH_TEST_PG_URL";
-    static final String DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/postgres";
+public final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
+    public static final String URL_VARIABLE = "KITH_TEST_PG_URL";
+    public static final String DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/postgres";
 
     private static PostgresOptions server;
     private static PostgreSQLContainer container;
@@ -29,17 +29,17 @@ final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
     private PostgresOptions options;
 
     /** Options for this class's database: small pool, short connect timeout, no background GC. */
-    PostgresOptions options() {
+    public PostgresOptions options() {
         return options;
     }
 
     /** A store on this class's database. */
-    PostgresDatastore open() {
+    public PostgresDatastore open() {
         return PostgresDatastore.open(options);
     }
 
     /** Another fresh database (dropped with this class's), for tests that need an empty one. */
-    PostgresOptions newDatabase(String purpose) {
+    public PostgresOptions newDatabase(String purpose) {
         String name = ("kith_test_" + purpose + "_"
                         + Integer.toHexString(ThreadLocalRandom.current().nextInt()))
                 .toLowerCase(Locale.ROOT);
@@ -48,6 +48,13 @@ final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
         }
         created.add(name);
         return server().withDatabase(name).withGc(Duration.ofHours(24), Duration.ZERO);
+    }
+
+    /** A URL for {@code options} with the password in clear (unlike its {@code toString}), for child processes. */
+    public static String url(PostgresOptions options) {
+        return "postgres://" + options.user() + (options.password() == null ? "" : ":" + options.password()) + "@"
+                + options.host() + ":" + options.port() + "/" + options.database() + "?sslmode="
+                + options.sslMode().urlName() + "&pool_size=" + options.poolSize() + "&gc_interval=0";
     }
 
     @Override
@@ -64,7 +71,7 @@ final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
     }
 
     /** The server's options (its maintenance database), found once per JVM. */
-    static synchronized PostgresOptions server() {
+    public static synchronized PostgresOptions server() {
         if (server != null) return server;
         String url = System.getenv(URL_VARIABLE);
         String source;
@@ -80,24 +87,13 @@ final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
             url = DEFAULT_URL;
             source = "the default, as " + URL_VARIABLE + " is not set and no Docker engine is available";
         }
-        PostgresOptions candidate = PostgresOptions.parse(url)
-                .withTimeouts(Duration.ofSeconds(30), Duration.ofSeconds(3))
-                .withGc(Duration.ofHours(24), Duration.ZERO);
-        candidate = new PostgresOptions(
-                candidate.host(),
-                candidate.port(),
-                candidate.database(),
-                candidate.user(),
-                candidate.password(),
-                candidate.sslMode(),
-                candidate.sslRootCert(),
-                4,
-                candidate.statementTimeout(),
-                candidate.connectTimeout(),
-                "kith-tests",
-                true,
-                candidate.gcWindow(),
-                candidate.gcInterval());
+        PostgresOptions candidate = PostgresOptions.parse(url).toBuilder()
+                .timeouts(Duration.ofSeconds(30), Duration.ofSeconds(3))
+                .gc(Duration.ofHours(24), Duration.ZERO)
+                .poolSize(4)
+                .applicationName("kith-tests")
+                .autoMigrate(true)
+                .build();
         try (PgClient probe = new PgClient(candidate)) {
             probe.query("SELECT 1", Tuple.tuple());
         } catch (RuntimeException e) {
