@@ -232,6 +232,8 @@ final class ServeCommand implements Callable<Integer> {
         try {
             if (bootstrap != null) Bootstrap.load(engine, bootstrap, maxUpdates, err);
             KithServer server = KithServer.start(engine, config).await(60, TimeUnit.SECONDS);
+            // sun.misc.Signal (module jdk.unsupported) rather than a shutdown hook: after a hook the JVM exits
+            // with 143, and a graceful stop must exit 0.
             CountDownLatch stop = new CountDownLatch(1);
             Signal.handle(new Signal("TERM"), s -> stop.countDown());
             Signal.handle(new Signal("INT"), s -> stop.countDown());
