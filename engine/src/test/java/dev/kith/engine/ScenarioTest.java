@@ -329,6 +329,24 @@ class ScenarioTest {
     }
 
     @Test
+    void anOldSnapshotExpiresOnTimeEvenWithoutLaterWrites() {
+        MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
+        Engine e = engine(GROUPS, EngineOptions.defaults().withClock(clock).withGcWindow(Duration.ofMinutes(10)));
+        Revision r1 = touch(e, "doc:d#viewer@user:ann");
+        Revision r2 = touch(e, "doc:d#viewer@user:bob");
+        clock.advance(Duration.ofMinutes(9));
+        assertThat(check(e, "doc:d#view", "user:bob", Map.of(), new Consistency.AtExactSnapshot(r1))
+                        .permissionship())
+                .isEqualTo(NO_PERMISSION);
+        clock.advance(Duration.ofMinutes(2));
+        assertThatThrownBy(() -> check(e, "doc:d#view", "user:ann", Map.of(), new Consistency.AtExactSnapshot(r1)))
+                .isInstanceOf(KithException.RevisionExpired.class);
+        assertThat(check(e, "doc:d#view", "user:bob", Map.of(), new Consistency.AtExactSnapshot(r2))
+                        .permissionship())
+                .isEqualTo(HAS_PERMISSION);
+    }
+
+    @Test
     void aRevisionNotYetWrittenIsUnavailableAfterTheTimeout() {
         Engine e = engine(GROUPS, EngineOptions.defaults().withFreshnessTimeout(Duration.ofMillis(50)));
         Revision r = touch(e, "doc:d#viewer@user:ann");

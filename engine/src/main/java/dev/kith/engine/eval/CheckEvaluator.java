@@ -137,8 +137,8 @@ final class CheckEvaluator {
             case Node.Direct d -> direct(d, object, depth);
             case Node.Computed c -> relation(c.pair(), object, depth);
             case Node.Arrow a -> a.all() ? arrowAll(a, object, depth) : arrowAny(a, object, depth);
-            case Node.Union u -> union(u.children(), type, object, depth);
-            case Node.Intersection i -> intersection(i.children(), type, object, depth);
+            case Node.Union u -> reduce(u.children(), type, object, depth, Tri.HAS);
+            case Node.Intersection i -> reduce(i.children(), type, object, depth, Tri.NO);
             case Node.Exclusion e -> exclusion(e, type, object, depth);
             case Node.Nil n -> Tri.NO;
             case Node.Self s ->
@@ -150,25 +150,15 @@ final class CheckEvaluator {
         Postings p = index.forward(d.pair(), object, rev);
         if (p == null) return Tri.NO;
         Set<String> acc = null;
-        int best = Tri.NO;
-        int i = p.find(Index.key(subjectPair, subjectId));
-        if (i >= 0) {
-            int r = condition(p.condition(i));
+        int best = storedSubject(p, Index.key(subjectPair, subjectId));
+        if (best == Tri.HAS) return Tri.HAS;
+        if (best == Tri.CONDITIONAL) acc = missing;
+        if (subjectIsObject && subjectId != Index.WILDCARD_ID) {
+            int r = storedSubject(p, Index.key(subjectPair, Index.WILDCARD_ID));
             if (r == Tri.HAS) return Tri.HAS;
             if (r == Tri.CONDITIONAL) {
                 best = Tri.CONDITIONAL;
                 acc = merge(acc, missing);
-            }
-        }
-        if (subjectIsObject && subjectId != Index.WILDCARD_ID) {
-            i = p.find(Index.key(subjectPair, Index.WILDCARD_ID));
-            if (i >= 0) {
-                int r = condition(p.condition(i));
-                if (r == Tri.HAS) return Tri.HAS;
-                if (r == Tri.CONDITIONAL) {
-                    best = Tri.CONDITIONAL;
-                    acc = merge(acc, missing);
-                }
             }
         }
         KithException error = null;
@@ -192,6 +182,12 @@ final class CheckEvaluator {
         if (error != null) throw error;
         missing = acc;
         return best;
+    }
+
+    /** The answer of one stored subject key: NO when absent, else its condition's answer. */
+    private int storedSubject(Postings p, long key) {
+        int i = p.find(key);
+        return i < 0 ? Tri.NO : condition(p.condition(i));
     }
 
     /** A conditional link (its condition) followed by (pair, object) one hop away: the Kleene AND of both. */
@@ -292,16 +288,21 @@ final class CheckEvaluator {
         return schema.rule(pair) == null ? -1 : pair;
     }
 
-    private int union(Node[] children, int type, int object, int depth) {
+    /**
+     * Union ({@code stop} HAS: stops at the first HAS, NO when no child is HAS or CONDITIONAL) or intersection
+     * ({@code stop} NO: stops at the first NO, HAS when every child is HAS). A depth error in one child only
+     * counts when no child decides the answer by itself.
+     */
+    private int reduce(Node[] children, int type, int object, int depth, int stop) {
         Set<String> acc = null;
-        int best = Tri.NO;
+        int result = stop == Tri.HAS ? Tri.NO : Tri.HAS;
         KithException error = null;
         for (Node child : children) {
             try {
                 int r = eval(child, type, object, depth);
-                if (r == Tri.HAS) return Tri.HAS;
+                if (r == stop) return stop;
                 if (r == Tri.CONDITIONAL) {
-                    best = Tri.CONDITIONAL;
+                    result = Tri.CONDITIONAL;
                     acc = merge(acc, missing);
                 }
             } catch (KithException.MaxDepthExceeded e) {
@@ -310,28 +311,7 @@ final class CheckEvaluator {
         }
         if (error != null) throw error;
         missing = acc;
-        return best;
-    }
-
-    private int intersection(Node[] children, int type, int object, int depth) {
-        Set<String> acc = null;
-        int worst = Tri.HAS;
-        KithException error = null;
-        for (Node child : children) {
-            try {
-                int r = eval(child, type, object, depth);
-                if (r == Tri.NO) return Tri.NO;
-                if (r == Tri.CONDITIONAL) {
-                    worst = Tri.CONDITIONAL;
-                    acc = merge(acc, missing);
-                }
-            } catch (KithException.MaxDepthExceeded e) {
-                error = e;
-            }
-        }
-        if (error != null) throw error;
-        missing = acc;
-        return worst;
+        return result;
     }
 
     private int exclusion(Node.Exclusion e, int type, int object, int depth) {
