@@ -45,6 +45,14 @@ final class Parser {
             TokenType.AMPERSAND, Operator.INTERSECTION,
             TokenType.PLUS, Operator.UNION);
 
+    /**
+     * Bounds on one permission expression, so that later stages, which recurse over its tree, never
+     * run out of stack: no real schema comes near them.
+     */
+    private static final int MAX_OPERATORS = 1000;
+
+    private static final int MAX_NESTING = 100;
+
     /** Use flags that kith implements. */
     static final List<String> SUPPORTED_FLAGS = List.of("expiration", "self", "typechecking");
 
@@ -67,6 +75,8 @@ final class Parser {
     private final List<Diagnostic> diagnostics;
     private final Set<String> flags = new LinkedHashSet<>();
     private Token current;
+    private int operators;
+    private int nesting;
 
     private Parser(SourceText source, List<Diagnostic> diagnostics) {
         this.source = source;
@@ -189,6 +199,8 @@ final class Parser {
             annotation = parseTypeRefs("a type name after ':' in the type annotation");
         }
         expect(TokenType.EQUALS, "'=' and an expression after permission `" + name.text() + "`");
+        operators = 0;
+        nesting = 0;
         Expr expression = parseExpression(0);
         return new PermissionNode(name, annotation, expression, keyword.docComment(), position(keyword));
     }
@@ -257,6 +269,9 @@ final class Parser {
                 return left;
             }
             Token operator = advance();
+            if (++operators > MAX_OPERATORS) {
+                throw error(operator, "this permission has more than " + MAX_OPERATORS + " operators: split it up");
+            }
             Expr right = parseExpression(precedence + 1);
             left = new Binary(OPERATORS.get(operator.type()), left, right, position(operator));
         }
@@ -291,9 +306,13 @@ final class Parser {
     /** {@code primary := '(' expression ')' | 'nil' | 'self' | name} */
     private Expr parsePrimary() {
         if (current.is(TokenType.LEFT_PAREN)) {
-            advance();
+            Token open = advance();
+            if (++nesting > MAX_NESTING) {
+                throw error(open, "parentheses nested more than " + MAX_NESTING + " deep");
+            }
             Expr inner = parseExpression(0);
             expect(TokenType.RIGHT_PAREN, "')' to close '('");
+            nesting--;
             return inner;
         }
         if (current.isWord("nil")) {
@@ -346,11 +365,18 @@ final class Parser {
 
     /** {@code typeExpr := identifier ('<' typeExpr (',' typeExpr)* '>')?} */
     private TypeExpr parseTypeExpr() {
+        return parseTypeExpr(0);
+    }
+
+    private TypeExpr parseTypeExpr(int depth) {
         Token type = expect(TokenType.IDENTIFIER, "a parameter type (int, string, list<…>, …)");
         List<TypeExpr> arguments = new ArrayList<>();
         if (accept(TokenType.LESS_THAN)) {
+            if (depth >= MAX_NESTING) {
+                throw error(type, "type arguments nested more than " + MAX_NESTING + " deep");
+            }
             do {
-                arguments.add(parseTypeExpr());
+                arguments.add(parseTypeExpr(depth + 1));
             } while (accept(TokenType.COMMA));
             expect(TokenType.GREATER_THAN, "'>' to close the type arguments of `" + type.text() + "`");
         }

@@ -36,15 +36,10 @@ final class Printer {
     }
 
     private void schema(ValidatedSchema schema) {
-        boolean first = true;
-        if (schema.usesExpiration()) {
-            out.append("use expiration\n");
-            first = false;
+        for (String flag : schema.useFlags()) {
+            out.append("use ").append(flag).append('\n');
         }
-        if (schema.usesSelf()) {
-            out.append("use self\n");
-            first = false;
-        }
+        boolean first = schema.useFlags().isEmpty();
         for (String declaration : schema.declarationOrder()) {
             if (!first) {
                 out.append('\n');

@@ -37,8 +37,16 @@ final class SchemaCompiler {
             Map<String, Definition> definitions,
             Map<String, CaveatDef> caveats,
             List<String> declarationOrder,
-            boolean usesExpiration,
-            boolean usesSelf) {}
+            List<String> useFlags) {
+
+        boolean usesExpiration() {
+            return useFlags.contains("expiration");
+        }
+
+        boolean usesSelf() {
+            return useFlags.contains("self");
+        }
+    }
 
     private final SourceText source;
     private final List<Diagnostic> diagnostics;
@@ -56,39 +64,25 @@ final class SchemaCompiler {
         Map<String, Definition> definitions = new LinkedHashMap<>();
         Map<String, CaveatDef> caveats = new LinkedHashMap<>();
         List<String> order = new ArrayList<>();
+        Map<String, SourcePosition> declared = new HashMap<>();
         for (Declaration declaration : file.declarations()) {
+            String what = declaration instanceof DefinitionNode ? "definition" : "caveat";
+            Syntax.Name name = declaration.name();
+            SourcePosition previous = declared.putIfAbsent(what + " " + name.text(), name.position());
+            if (previous != null) {
+                report(name.position(), what + " `" + name.text() + "` is already declared on line " + previous.line());
+                continue;
+            }
+            checkTypeName(name, what);
+            order.add(what + " " + name.text());
             switch (declaration) {
-                case DefinitionNode node -> {
-                    Definition previous = definitions.get(node.name().text());
-                    if (previous != null) {
-                        report(
-                                node.name().position(),
-                                "definition `" + node.name().text() + "` is already declared on line "
-                                        + previous.position().line());
-                        continue;
-                    }
-                    checkTypeName(node.name(), "definition");
-                    definitions.put(node.name().text(), definition(node));
-                    order.add("definition " + node.name().text());
-                }
-                case CaveatNode node -> {
-                    CaveatDef previous = caveats.get(node.name().text());
-                    if (previous != null) {
-                        report(
-                                node.name().position(),
-                                "caveat `" + node.name().text() + "` is already declared on line "
-                                        + previous.position().line());
-                        continue;
-                    }
-                    checkTypeName(node.name(), "caveat");
-                    caveats.put(node.name().text(), caveat(node));
-                    order.add("caveat " + node.name().text());
-                }
+                case DefinitionNode node -> definitions.put(name.text(), definition(node));
+                case CaveatNode node -> caveats.put(name.text(), caveat(node));
             }
         }
-        boolean expiration = file.uses().stream().anyMatch(u -> u.name().equals("expiration"));
-        boolean self = file.uses().stream().anyMatch(u -> u.name().equals("self"));
-        return new Compiled(definitions, caveats, List.copyOf(order), expiration, self);
+        List<String> flags =
+                file.uses().stream().map(Syntax.UseFlag::name).distinct().toList();
+        return new Compiled(definitions, caveats, List.copyOf(order), flags);
     }
 
     private Definition definition(DefinitionNode node) {

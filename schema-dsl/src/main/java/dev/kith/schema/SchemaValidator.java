@@ -20,8 +20,11 @@ import dev.kith.schema.Syntax.RelationNode;
 import dev.kith.schema.Syntax.SchemaFile;
 import dev.kith.schema.Syntax.SelfExpr;
 import dev.kith.schema.Syntax.TypeRefNode;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -174,67 +177,112 @@ final class SchemaValidator {
         }
     }
 
-    /** Reports each permission that reaches itself through computed usersets on the same object. */
+    /**
+     * Reports each permission that reaches itself through computed usersets on the same object: a
+     * depth-first search over "permission uses permission" edges (arrows are not edges: they move to
+     * other objects). Iterative, so a long chain of permissions cannot exhaust the stack.
+     */
     private void checkCycles() {
         for (Definition definition : compiled.definitions().values()) {
+            Map<String, List<String>> edges = new LinkedHashMap<>();
+            for (RelationDef relation : definition.relations().values()) {
+                if (relation.isPermission()) {
+                    List<String> targets = new ArrayList<>();
+                    collectPermissionRefs(definition, relation.rewrite(), targets);
+                    edges.put(relation.name(), targets);
+                }
+            }
+            Set<String> done = new HashSet<>();
             Set<String> reported = new HashSet<>();
-            for (RelationDef start : definition.relations().values()) {
-                if (!start.isPermission() || reported.contains(start.name())) {
+            for (String start : edges.keySet()) {
+                if (!done.contains(start)) {
+                    searchCycles(definition, start, edges, done, reported);
+                }
+            }
+        }
+    }
+
+    /** Reports each cycle through a permission not yet reported (once per permission). */
+    private void searchCycles(
+            Definition definition,
+            String start,
+            Map<String, List<String>> edges,
+            Set<String> done,
+            Set<String> reported) {
+        Deque<String> path = new ArrayDeque<>();
+        Deque<Iterator<String>> pending = new ArrayDeque<>();
+        Set<String> onPath = new HashSet<>();
+        path.addLast(start);
+        onPath.add(start);
+        pending.addLast(edges.get(start).iterator());
+        while (!pending.isEmpty()) {
+            Iterator<String> next = pending.peekLast();
+            if (!next.hasNext()) {
+                pending.removeLast();
+                String finished = path.removeLast();
+                onPath.remove(finished);
+                done.add(finished);
+                continue;
+            }
+            String target = next.next();
+            if (onPath.contains(target)) {
+                if (reported.contains(target)) {
                     continue;
                 }
-                List<String> path = new ArrayList<>();
-                path.add(start.name());
-                if (reaches(definition, start.rewrite(), start.name(), path, new HashSet<>())) {
-                    reported.addAll(path);
-                    report(
-                            start.position(),
-                            "permission `" + start.name() + "` of definition `" + definition.name()
-                                    + "` is defined in terms of itself: " + String.join(" -> ", path));
+                List<String> cycle = new ArrayList<>();
+                boolean inCycle = false;
+                for (String step : path) {
+                    inCycle |= step.equals(target);
+                    if (inCycle) {
+                        cycle.add(step);
+                    }
                 }
+                cycle.add(target);
+                reported.addAll(cycle);
+                RelationDef first = definition.relation(target);
+                report(
+                        first.position(),
+                        "permission `" + target + "` of definition `" + definition.name()
+                                + "` is defined in terms of itself: " + describeCycle(cycle));
+            } else if (!done.contains(target)) {
+                path.addLast(target);
+                onPath.add(target);
+                pending.addLast(edges.get(target).iterator());
             }
         }
     }
 
-    /** Whether {@code rewrite} refers to {@code target} through permissions of the same object. */
-    private static boolean reaches(
-            Definition definition, Rewrite rewrite, String target, List<String> path, Set<String> visited) {
-        return switch (rewrite) {
+    /** {@code a -> b -> a}; a long cycle shows its ends and how many permissions it goes through. */
+    private static String describeCycle(List<String> cycle) {
+        if (cycle.size() <= 12) {
+            return String.join(" -> ", cycle);
+        }
+        return String.join(" -> ", cycle.subList(0, 5)) + " -> … -> "
+                + String.join(" -> ", cycle.subList(cycle.size() - 5, cycle.size()))
+                + " (" + (cycle.size() - 1) + " permissions)";
+    }
+
+    /** The permissions of the same object that {@code rewrite} uses directly. */
+    private static void collectPermissionRefs(Definition definition, Rewrite rewrite, List<String> into) {
+        switch (rewrite) {
             case Rewrite.ComputedUserset computed -> {
-                if (computed.relation().equals(target)) {
-                    path.add(target);
-                    yield true;
+                RelationDef target = definition.relation(computed.relation());
+                if (target != null && target.isPermission()) {
+                    into.add(target.name());
                 }
-                RelationDef next = definition.relation(computed.relation());
-                if (next == null || !next.isPermission() || !visited.add(next.name())) {
-                    yield false;
-                }
-                path.add(next.name());
-                if (reaches(definition, next.rewrite(), target, path, visited)) {
-                    yield true;
-                }
-                path.removeLast();
-                yield false;
             }
-            case Rewrite.Union union -> anyReaches(definition, union.children(), target, path, visited);
+            case Rewrite.Union union -> union.children().forEach(c -> collectPermissionRefs(definition, c, into));
             case Rewrite.Intersection intersection ->
-                anyReaches(definition, intersection.children(), target, path, visited);
-            case Rewrite.Exclusion exclusion ->
-                anyReaches(definition, List.of(exclusion.base(), exclusion.subtracted()), target, path, visited);
-            case Rewrite.Direct direct -> false;
-            case Rewrite.TupleToUserset arrow -> false;
-            case Rewrite.Nil nil -> false;
-            case Rewrite.Self self -> false;
-        };
-    }
-
-    private static boolean anyReaches(
-            Definition definition, List<Rewrite> children, String target, List<String> path, Set<String> visited) {
-        for (Rewrite child : children) {
-            if (reaches(definition, child, target, path, visited)) {
-                return true;
+                intersection.children().forEach(c -> collectPermissionRefs(definition, c, into));
+            case Rewrite.Exclusion exclusion -> {
+                collectPermissionRefs(definition, exclusion.base(), into);
+                collectPermissionRefs(definition, exclusion.subtracted(), into);
             }
+            case Rewrite.Direct direct -> {}
+            case Rewrite.TupleToUserset arrow -> {}
+            case Rewrite.Nil nil -> {}
+            case Rewrite.Self self -> {}
         }
-        return false;
     }
 
     private void checkCaveat(CaveatNode node) {

@@ -17,8 +17,7 @@ public final class ValidatedSchema {
     private final Map<String, CaveatDef> caveats;
     private final Map<String, CelAbstractSyntaxTree> caveatAsts;
     private final List<String> declarationOrder;
-    private final boolean usesExpiration;
-    private final boolean usesSelf;
+    private final List<String> useFlags;
 
     ValidatedSchema(String source, SchemaCompiler.Compiled compiled, Map<String, CelAbstractSyntaxTree> caveatAsts) {
         this.source = source;
@@ -26,8 +25,7 @@ public final class ValidatedSchema {
         this.caveats = Collections.unmodifiableMap(new LinkedHashMap<>(compiled.caveats()));
         this.caveatAsts = Map.copyOf(caveatAsts);
         this.declarationOrder = compiled.declarationOrder();
-        this.usesExpiration = compiled.usesExpiration();
-        this.usesSelf = compiled.usesSelf();
+        this.useFlags = compiled.useFlags();
     }
 
     /** The object types by name, in declaration order. */
@@ -68,12 +66,17 @@ public final class ValidatedSchema {
 
     /** Whether the schema declares {@code use expiration}. */
     public boolean usesExpiration() {
-        return usesExpiration;
+        return useFlags.contains("expiration");
     }
 
     /** Whether the schema declares {@code use self}. */
     public boolean usesSelf() {
-        return usesSelf;
+        return useFlags.contains("self");
+    }
+
+    /** The {@code use} flags, once each, in declaration order. */
+    List<String> useFlags() {
+        return useFlags;
     }
 
     /** Definitions and caveats as {@code "definition name"} / {@code "caveat name"}, in source order. */

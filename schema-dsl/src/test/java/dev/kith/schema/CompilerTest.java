@@ -177,4 +177,17 @@ class CompilerTest {
         assertThatThrownBy(() -> Schemas.compile("t.zed", "use expiration\ncaveat expiration(a int) { a > 1 }"))
                 .hasMessageContaining("`expiration` is a keyword");
     }
+
+    @Test
+    void windowsLineEndingsReadLikeUnixOnes() throws Exception {
+        String unix =
+                "/** people */\ndefinition user {}\ncaveat weekday(day string) {\n  day != 'sunday' &&\n  day != 'saturday'\n}\n"
+                        + "definition doc {\n  relation reader: user with weekday\n  permission view = reader\n}\n";
+        String windows = unix.replace("\n", "\r\n");
+        assertThat(Schemas.format("w.zed", windows)).isEqualTo(Schemas.format("u.zed", unix));
+        assertThatThrownBy(() -> Schemas.compile("w.zed", windows.replace("reader\r\n}", "missing\r\n}")))
+                .hasMessage("w.zed:9:21: unknown relation or permission `missing` in definition `doc`\n"
+                        + "  permission view = missing\n"
+                        + "                    ^");
+    }
 }

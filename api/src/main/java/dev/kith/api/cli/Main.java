@@ -9,7 +9,8 @@ import picocli.CommandLine.Spec;
 /**
  * The {@code kith} command line. Each subcommand is its own class listed in {@code subcommands}; add
  * a new one there. {@link #main} exits with the subcommand's exit code: 0 for success, 1 when the
- * input was wrong (a schema with errors, a file that cannot be read), 2 for a usage error.
+ * input was wrong (a schema with errors, a file that cannot be read), 2 for a usage error, 70 for a
+ * bug in kith (reported in one line, without a stack trace).
  */
 @Command(
         name = "kith",
@@ -29,6 +30,9 @@ import picocli.CommandLine.Spec;
         })
 public final class Main implements Runnable {
 
+    /** Exit status for a bug in kith (sysexits' EX_SOFTWARE). */
+    static final int INTERNAL_ERROR = 70;
+
     @Spec
     private CommandSpec spec;
 
@@ -40,7 +44,18 @@ public final class Main implements Runnable {
 
     /** The command line, ready to {@code execute}; tests set its output and error writers. */
     public static CommandLine commandLine() {
-        return new CommandLine(new Main());
+        return new CommandLine(new Main()).setExecutionExceptionHandler(Main::internalError);
+    }
+
+    /**
+     * A failure no command expected is a bug in kith: say so in one line instead of a stack trace.
+     */
+    private static int internalError(Exception e, CommandLine command, CommandLine.ParseResult parsed) {
+        command.getErr()
+                .println("kith: internal error in `" + command.getCommandName() + "`: " + e
+                        + " (please report this as a kith bug)");
+        command.getErr().flush();
+        return INTERNAL_ERROR;
     }
 
     public static void main(String[] args) {

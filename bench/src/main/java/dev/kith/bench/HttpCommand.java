@@ -1,0 +1,108 @@
+package dev.kith.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kith.bench.data.DataFormatException;
+import dev.kith.bench.data.DatasetReader;
+import dev.kith.bench.data.Query;
+import dev.kith.bench.http.LoadGenerator;
+import dev.kith.bench.http.LoadOptions;
+import dev.kith.bench.http.LoadReport;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code http}: replays a queries file against a local server's check endpoint and reports throughput. */
+@Command(name = "http", description = "Load a local kith server's POST /v1/permissions/check with a queries file")
+final class HttpCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--endpoint", required = true, description = "the server's base URL, e.g. http://127.0.0.1:8443")
+    private String endpoint;
+
+    @Option(names = "--key", description = "API key, sent as Authorization: Bearer KEY")
+    private String key;
+
+    @Option(names = "--queries", required = true, description = "queries file (queries.txt format)")
+    private Path queries;
+
+    @Option(names = "--connections", defaultValue = "16", description = "concurrent connections (default 16)")
+    private int connections;
+
+    @Option(names = "--seconds", defaultValue = "10", description = "measured seconds (default 10)")
+    private double seconds;
+
+    @Option(names = "--warmup", defaultValue = "2", description = "unmeasured warm-up seconds (default 2)")
+    private double warmup;
+
+    @Option(names = "--baseline", description = "also load GET /v1/bench/noop and report the ratio")
+    private boolean baseline;
+
+    @Override
+    public Integer call() throws IOException {
+        LoadOptions options;
+        try {
+            options = new LoadOptions(
+                    new URI(endpoint),
+                    key,
+                    readQueries(),
+                    connections,
+                    Duration.ofMillis(Math.round(seconds * 1000)),
+                    Duration.ofMillis(Math.round(warmup * 1000)),
+                    baseline);
+        } catch (URISyntaxException e) {
+            throw new BenchMain.UsageException("--endpoint is not a URL: " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new BenchMain.UsageException(e.getMessage());
+        }
+        LoadReport report;
+        try {
+            report = LoadGenerator.run(options);
+        } catch (IllegalArgumentException e) {
+            throw new BenchMain.UsageException(e.getMessage());
+        }
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("requests", report.requests());
+        json.put("seconds", report.seconds());
+        json.put("requests_per_second", report.requestsPerSecond());
+        json.put("p50_ms", report.p50Ms());
+        json.put("p90_ms", report.p90Ms());
+        json.put("p99_ms", report.p99Ms());
+        json.put("p999_ms", report.p999Ms());
+        json.put("max_ms", report.maxMs());
+        json.put("p99_uncorrected_ms", report.p99UncorrectedMs());
+        json.put("errors", report.errors());
+        json.put("mismatches", report.mismatches());
+        json.put("connections", connections);
+        if (report.baseline() != null) {
+            json.put("baseline_requests_per_second", report.baseline().requestsPerSecond());
+            json.put("baseline_p99_ms", report.baseline().p99Ms());
+            json.put("baseline_errors", report.baseline().errors());
+            double ratio = report.ratio();
+            json.put("ratio", Double.isNaN(ratio) ? null : Math.round(ratio * 1000) / 1000.0);
+        }
+        spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(json));
+        return 0;
+    }
+
+    private List<Query> readQueries() throws IOException {
+        try {
+            return DatasetReader.readQueries(queries);
+        } catch (NoSuchFileException e) {
+            throw new BenchMain.UsageException("no such queries file: " + queries);
+        } catch (DataFormatException e) {
+            throw new BenchMain.UsageException(e.getMessage());
+        }
+    }
+}

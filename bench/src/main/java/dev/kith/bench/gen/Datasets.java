@@ -1,0 +1,36 @@
+package dev.kith.bench.gen;
+
+import dev.kith.bench.data.DatasetFiles;
+import dev.kith.bench.data.DatasetWriter;
+import java.io.IOException;
+import java.util.Random;
+
+/** Generates a dataset's four files; the same dataset, scale and seed always produce the same bytes. */
+public final class Datasets {
+    /** The seed used when none is given. */
+    public static final long DEFAULT_SEED = 20_261_126L;
+
+    private Datasets() {}
+
+    /**
+     * Writes {@code dataset} at {@code scale} (1.0 is the nominal size; it multiplies every population) from
+     * {@code seed} into {@code files}, replacing files of the same names.
+     */
+    public static GenerationSummary generate(Dataset dataset, DatasetFiles files, double scale, long seed)
+            throws IOException {
+        if (!(scale > 0) || Double.isInfinite(scale) || scale > 100) {
+            throw new IllegalArgumentException("scale must be greater than 0 and at most 100, got " + scale);
+        }
+        Random random = new Random(seed);
+        Generator generator = switch (dataset) {
+            case GITHUB -> new GithubGenerator(scale, random, false);
+            case CAVEATS -> new GithubGenerator(scale, random, true);
+            case DRIVE -> new DriveGenerator(scale, random);
+            case DEEP -> new DeepGenerator(scale);
+        };
+        try (DatasetWriter out = DatasetWriter.create(files, generator.schema())) {
+            generator.write(out);
+            return new GenerationSummary(dataset, out.relationshipCount(), out.queryCount(), out.lookupCount());
+        }
+    }
+}
