@@ -1,5 +1,6 @@
 package dev.kith.engine.eval;
 
+import dev.kith.engine.BugException;
 import dev.kith.engine.KithException;
 import dev.kith.engine.Results;
 import dev.kith.engine.Revision;
@@ -36,8 +37,8 @@ import org.roaringbitmap.RoaringBitmap;
  * </ul>
  *
  * <p>Recursion through data (nested groups, {@code parent->view} on the same type) is iterated to a fixpoint:
- * a pair met again while it is being computed contributes its value from the previous round, and rounds repeat
- * until no pair's bitmaps change. This least fixpoint is exactly what check's cycle rule computes, as long as
+ * a pair met again while it is being computed contributes its value from the previous iteration, and the
+ * outermost pair of the cycle iterates until no pair's bitmaps change (see {@link #pairSets}). This least fixpoint is exactly what check's cycle rule computes, as long as
  * the recursion is monotone; when a recursive pair is met under the subtracted side of an exclusion (not
  * monotone) the algebra is abandoned and every object of the type becomes a candidate. Finally each object of
  * {@code m} is decided by check (which also yields its missing context); objects of {@code d} are HAS. Results
@@ -56,13 +57,13 @@ final class LookupResourcesEvaluator {
     private final int depthLimit;
     private final CheckEvaluator checker;
     private final Int2ObjectHashMap<Sets> memo = new Int2ObjectHashMap<>();
-    private final Set<Integer> computedThisRound = new HashSet<>();
+    private final Set<Integer> settled = new HashSet<>();
     private final Set<Integer> inProgress = new HashSet<>();
+    private Set<Integer> hits;
+    private long changes;
     private int subjectPair;
     private int subjectId;
     private boolean subjectIsObject;
-    private boolean cycleHit;
-    private boolean changed;
     private int negation;
     private boolean nonMonotone;
 
@@ -146,56 +147,78 @@ final class LookupResourcesEvaluator {
         subjectPair = subject.pair();
         subjectId = subject.id();
         subjectIsObject = subject.isObject();
-        for (int round = 0; ; round++) {
-            computedThisRound.clear();
-            cycleHit = false;
-            changed = false;
-            Sets r = pairSets(pair);
-            if (nonMonotone) {
-                RoaringBitmap every = new RoaringBitmap();
-                every.add(1L, index.objectCount(index.pairType(pair)));
-                return new Sets(new RoaringBitmap(), every);
-            }
-            if (!cycleHit || !changed) return r;
-            if (round > depthLimit) {
-                throw new KithException.MaxDepthExceeded(
-                        depthLimit, "lookup-resources: recursion through the data did not settle");
-            }
+        hits = new HashSet<>();
+        Sets r = pairSets(pair);
+        if (nonMonotone) {
+            RoaringBitmap every = new RoaringBitmap();
+            every.add(1L, index.objectCount(index.pairType(pair)));
+            return new Sets(new RoaringBitmap(), every);
         }
+        if (!settled.contains(pair)) throw new BugException("lookup-resources did not settle on its own pair");
+        return r;
     }
 
+    /**
+     * The bitmaps of one pair. A pair whose evaluation met no pair still in progress is settled at once. A
+     * pair that met only itself (self-recursion through data) is iterated right here until an iteration
+     * changes no pair's bitmaps. A pair that met an enclosing pair in progress is left unsettled: its value is
+     * provisional, the enclosing pair iterates, and this one is recomputed on each visit until all settle.
+     */
     private Sets pairSets(int pair) {
-        if (computedThisRound.contains(pair)) return memo.get(pair);
+        if (settled.contains(pair)) return memo.get(pair);
         if (inProgress.contains(pair)) {
-            cycleHit = true;
+            hits.add(pair);
             if (negation > 0) nonMonotone = true;
             Sets previous = memo.get(pair);
             return previous == null ? EMPTY : previous;
         }
         CompiledSchema.Rule rule = schema.rule(pair);
         if (rule == null) return EMPTY;
+        Set<Integer> outerHits = hits;
         inProgress.add(pair);
         Sets r;
+        Set<Integer> own;
         try {
-            r = eval(rule.node());
+            for (int iteration = 0; ; iteration++) {
+                hits = new HashSet<>();
+                long before = changes;
+                r = withSelf(pair, eval(rule.node()));
+                Sets old = memo.put(pair, r);
+                if (!same(old, r)) changes++;
+                own = hits;
+                if (nonMonotone) break;
+                boolean onlyItself = own.isEmpty() || (own.size() == 1 && own.contains(pair));
+                if (!onlyItself) break;
+                if (own.isEmpty() || changes == before) {
+                    settled.add(pair);
+                    break;
+                }
+                if (iteration >= depthLimit) {
+                    throw new KithException.MaxDepthExceeded(
+                            depthLimit, "lookup-resources: recursion through the data did not settle");
+                }
+            }
         } finally {
             inProgress.remove(pair);
+            hits = outerHits;
         }
-        if (pair == subjectPair && subjectId > 0) {
-            RoaringBitmap d = r.d().clone();
-            d.add(subjectId);
-            RoaringBitmap m = r.m().clone();
-            m.remove(subjectId);
-            r = new Sets(d, m);
-        }
-        Sets old = memo.put(pair, r);
-        if (old == null
-                ? !(r.d().isEmpty() && r.m().isEmpty())
-                : !(old.d().equals(r.d()) && old.m().equals(r.m()))) {
-            changed = true;
-        }
-        computedThisRound.add(pair);
+        for (int h : own) if (h != pair) hits.add(h);
         return r;
+    }
+
+    /** S as a subject set trivially has itself. */
+    private Sets withSelf(int pair, Sets r) {
+        if (pair != subjectPair || subjectId <= 0) return r;
+        RoaringBitmap d = r.d().clone();
+        d.add(subjectId);
+        RoaringBitmap m = r.m().clone();
+        m.remove(subjectId);
+        return new Sets(d, m);
+    }
+
+    private static boolean same(Sets a, Sets b) {
+        if (a == null) return b.d().isEmpty() && b.m().isEmpty();
+        return a.d().equals(b.d()) && a.m().equals(b.m());
     }
 
     private Sets eval(Node node) {

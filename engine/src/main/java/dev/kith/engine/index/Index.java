@@ -360,7 +360,8 @@ public final class Index {
             Version head = slots.head(first.object);
             Postings current = Version.at(head, Long.MAX_VALUE);
             slots.set(first.object, merge(revision, current, head, sorted, i, j));
-            touched.add(new Touched(slots, first.object, revision));
+            // a slot written for the first time has no history to cut: bulk loads leave no GC work behind
+            if (head != null) touched.add(new Touched(slots, first.object, revision));
             i = j;
         }
         Arrays.sort(sorted, REVERSE_ORDER);
@@ -392,7 +393,7 @@ public final class Index {
             }
             all.runOptimize();
             slots.set(sid, new ReverseVersion(revision, all, cond.isEmpty() ? null : cond, head));
-            touched.add(new Touched(slots, sid, revision));
+            if (head != null) touched.add(new Touched(slots, sid, revision));
             i = j;
         }
         applied = revision;
