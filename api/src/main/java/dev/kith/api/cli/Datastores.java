@@ -1,14 +1,10 @@
 package dev.kith.api.cli;
 
 import dev.kith.engine.Datastore;
-import dev.kith.engine.KithException;
-import java.lang.reflect.InvocationTargetException;
+import dev.kith.storage.postgres.PostgresDatastore;
+import dev.kith.storage.postgres.PostgresOptions;
 
-/**
- * Opens the datastore a {@code --datastore} URL names. {@code postgres://} and {@code postgresql://} URLs open
- * {@code dev.kith.storage.postgres.PostgresDatastore}, looked up at run time so that the command line builds
- * whether or not that module's store is in this build.
- */
+/** Opens the datastore a {@code --datastore} URL names. */
 final class Datastores {
     private Datastores() {}
 
@@ -16,19 +12,9 @@ final class Datastores {
         return url.startsWith("postgres://") || url.startsWith("postgresql://");
     }
 
+    /** Connects, migrates (unless {@code auto_migrate=false}) and follows the change feed; see {@link PostgresOptions#parse}. */
     static Datastore openPostgres(String url) {
-        try {
-            Class<?> options = Class.forName("dev.kith.storage.postgres.PostgresOptions");
-            Class<?> store = Class.forName("dev.kith.storage.postgres.PostgresDatastore");
-            Object parsed = options.getMethod("parse", String.class).invoke(null, url);
-            return (Datastore) store.getMethod("open", options).invoke(null, parsed);
-        } catch (ClassNotFoundException | NoSuchMethodException | IllegalAccessException e) {
-            throw new KithException.InvalidArgument(
-                    "--datastore", "the PostgreSQL datastore is not part of this build of kith");
-        } catch (InvocationTargetException e) {
-            if (e.getCause() instanceof RuntimeException r) throw r;
-            throw new KithException.StoreUnavailable("cannot open " + redact(url) + ": " + e.getCause());
-        }
+        return PostgresDatastore.open(PostgresOptions.parse(url));
     }
 
     /** The URL without its password, for messages. */

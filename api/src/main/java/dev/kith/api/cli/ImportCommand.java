@@ -4,16 +4,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kith.api.client.KithClient;
 import dev.kith.api.client.Wire;
-import dev.kith.engine.KithException;
 import dev.kith.engine.Relationship;
-import dev.kith.engine.RelationshipParser;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -45,19 +42,7 @@ final class ImportCommand extends ClientCommand {
             String name = file.getFileName().toString();
             if (name.endsWith(".yaml") || name.endsWith(".yml"))
                 return ValidationFile.load(file).relationships();
-            List<Relationship> out = new ArrayList<>();
-            int lineNo = 0;
-            for (String line : Files.readAllLines(file)) {
-                lineNo++;
-                String l = line.strip();
-                if (l.isEmpty() || l.startsWith("//")) continue;
-                try {
-                    out.add(RelationshipParser.parse(l));
-                } catch (KithException.InvalidArgument e) {
-                    throw new KithException.InvalidArgument(file + ":" + lineNo, e.getMessage());
-                }
-            }
-            return out;
+            return ValidationFile.relationshipLines(Files.readString(file), file + ":");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         }

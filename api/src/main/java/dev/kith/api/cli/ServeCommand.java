@@ -79,7 +79,8 @@ final class ServeCommand implements Callable<Integer> {
     @Option(
             names = "--datastore",
             defaultValue = "${env:KITH_DATASTORE:-memory}",
-            description = "memory (default) or a postgres://user:pass@host:port/db URL (KITH_DATASTORE).")
+            description =
+                    "memory (default) or postgres://user:pass@host:port/db?params (KITH_DATASTORE; see storage-postgres/README.md).")
     String datastore;
 
     @Option(
@@ -229,7 +230,7 @@ final class ServeCommand implements Callable<Integer> {
             return 1;
         }
         try {
-            if (bootstrap != null) Bootstrap.load(engine, bootstrap, err);
+            if (bootstrap != null) Bootstrap.load(engine, bootstrap, maxUpdates, err);
             KithServer server = KithServer.start(engine, config).await(60, TimeUnit.SECONDS);
             CountDownLatch stop = new CountDownLatch(1);
             Signal.handle(new Signal("TERM"), s -> stop.countDown());
@@ -250,12 +251,21 @@ final class ServeCommand implements Callable<Integer> {
 
     private Engine openEngine(EngineOptions options) {
         if (datastore.equals("memory")) return Engines.inMemory(options);
-        if (Datastores.isPostgres(datastore)) return Engines.create(Datastores.openPostgres(datastore), options);
+        if (Datastores.isPostgres(datastore)) {
+            if (tokenSecret == null) {
+                System.getLogger(ServeCommand.class.getName())
+                        .log(
+                                System.Logger.Level.WARNING,
+                                "no --token-secret: consistency tokens are signed with a random secret and will not be"
+                                        + " accepted after a restart or by other nodes; give every node the same secret");
+            }
+            return Engines.create(Datastores.openPostgres(datastore), options);
+        }
         throw new KithException.InvalidArgument(
                 "--datastore", "'" + Datastores.redact(datastore) + "' is neither 'memory' nor a postgres:// URL");
     }
 
-    private ServerConfig config() throws IOException {
+    ServerConfig config() throws IOException {
         List<String> keys = new ArrayList<>();
         if (presharedKeys != null)
             presharedKeys.stream().filter(k -> !k.isBlank()).forEach(keys::add);

@@ -46,25 +46,34 @@ record ValidationFile(Path file, String schema, List<Relationship> relationships
         } else {
             throw new KithException.InvalidArgument(file.toString(), "has neither 'schema' nor 'schemaFile'");
         }
-        List<Relationship> relationships = new ArrayList<>();
-        String text = root.path("relationships").asText("");
-        int lineNo = 0;
-        for (String line : text.split("\n", -1)) {
-            lineNo++;
-            String l = line.strip();
-            if (l.isEmpty() || l.startsWith("//")) continue;
-            try {
-                relationships.add(RelationshipParser.parse(l));
-            } catch (KithException.InvalidArgument e) {
-                throw new KithException.InvalidArgument(file + ": relationships line " + lineNo, e.getMessage());
-            }
-        }
+        List<Relationship> relationships =
+                relationshipLines(root.path("relationships").asText(""), file + ": relationships line ");
         List<Assertion> assertions = new ArrayList<>();
         JsonNode a = root.path("assertions");
         assertions(file, a.path("assertTrue"), Expect.TRUE, assertions);
         assertions(file, a.path("assertFalse"), Expect.FALSE, assertions);
         assertions(file, a.path("assertCaveated"), Expect.CAVEATED, assertions);
         return new ValidationFile(file, schema, relationships, assertions);
+    }
+
+    /**
+     * Parses one compact relationship per line, skipping blank lines and {@code //} comments; an error names
+     * {@code where} followed by the line number.
+     */
+    static List<Relationship> relationshipLines(String text, String where) {
+        List<Relationship> out = new ArrayList<>();
+        int lineNo = 0;
+        for (String line : text.split("\n", -1)) {
+            lineNo++;
+            String l = line.strip();
+            if (l.isEmpty() || l.startsWith("//")) continue;
+            try {
+                out.add(RelationshipParser.parse(l));
+            } catch (KithException.InvalidArgument e) {
+                throw new KithException.InvalidArgument(where + lineNo, e.getMessage());
+            }
+        }
+        return out;
     }
 
     private static void assertions(Path file, JsonNode list, Expect expect, List<Assertion> out) {

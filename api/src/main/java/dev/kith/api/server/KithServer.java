@@ -233,10 +233,19 @@ public final class KithServer implements AutoCloseable {
         router.post(path).handler(timeout).handler(h);
     }
 
+    /**
+     * Times every request for the metrics, and refuses API calls with 429 while {@code max} are in flight
+     * (health, readiness and metrics are never refused).
+     */
     private void admit(RoutingContext ctx, AtomicInteger inFlight, int max) {
         long start = System.nanoTime();
-        if (inFlight.incrementAndGet() > max) {
-            inFlight.decrementAndGet();
+        String path = ctx.request().path();
+        boolean limited = path.startsWith("/v1/");
+        ctx.addEndHandler(ar -> {
+            if (limited) inFlight.decrementAndGet();
+            metrics.request(endpointTag(path), ctx.response().getStatusCode(), System.nanoTime() - start);
+        });
+        if (limited && inFlight.incrementAndGet() > max) {
             ctx.fail(new HttpFailure(
                     429,
                     "RESOURCE_EXHAUSTED",
@@ -244,11 +253,6 @@ public final class KithServer implements AutoCloseable {
                     "the server is overloaded (" + max + " requests in flight); retry"));
             return;
         }
-        String path = ctx.request().path();
-        ctx.addEndHandler(ar -> {
-            inFlight.decrementAndGet();
-            metrics.request(endpointTag(path), ctx.response().getStatusCode(), System.nanoTime() - start);
-        });
         ctx.next();
     }
 

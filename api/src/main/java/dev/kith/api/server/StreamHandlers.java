@@ -72,17 +72,14 @@ final class StreamHandlers {
             JsonIn in = JsonIn.object(x.json(ctx), "", READ);
             Consistency consistency = x.in.consistency(in);
             RelationshipFilter filter = x.in.filter(in, "relationshipFilter");
-            stream(
+            streamItems(
                     ctx,
+                    in,
                     consistency,
-                    x.in.cursor(in, "optionalCursor"),
                     in.optUint("optionalLimit", Integer.MAX_VALUE),
-                    PAGE,
                     (c, cursor, limit) ->
                             x.engine.readRelationships(new Requests.ReadRelationships(filter, c, cursor, limit)),
-                    page -> page.items().stream()
-                            .map(r -> x.out.readRelationship(r, page.revision()))
-                            .toList());
+                    x.out::readRelationship);
         } catch (RuntimeException e) {
             Exchange.fail(ctx, e);
         }
@@ -96,17 +93,14 @@ final class StreamHandlers {
             String permission = x.in.relationName(in.str("permission"), "permission");
             SubjectRef subject = x.in.subjectRef(in, "subject");
             var context = x.in.context(in, "context");
-            stream(
+            streamItems(
                     ctx,
+                    in,
                     consistency,
-                    x.in.cursor(in, "optionalCursor"),
                     in.optUint("optionalLimit", Integer.MAX_VALUE),
-                    PAGE,
                     (c, cursor, limit) -> x.engine.lookupResources(
                             new Requests.LookupResources(type, permission, subject, context, c, cursor, limit)),
-                    page -> page.items().stream()
-                            .map(r -> x.out.lookupResource(r, page.revision()))
-                            .toList());
+                    x.out::lookupResource);
         } catch (RuntimeException e) {
             Exchange.fail(ctx, e);
         }
@@ -129,18 +123,21 @@ final class StreamHandlers {
             int limit = Math.max(
                     in.optUint("optionalLimit", Integer.MAX_VALUE),
                     in.optUint("optionalConcreteLimit", Integer.MAX_VALUE));
-            stream(
+            streamItems(
                     ctx,
+                    in,
                     consistency,
-                    x.in.cursor(in, "optionalCursor"),
                     limit,
-                    PAGE,
-                    (c, cursor, pageLimit) -> x.engine.lookupSubjects(new Requests.LookupSubjects(
-                            resource, permission, subjectType, subjectRelation, context, c, cursor, pageLimit)),
-                    page -> page.items().stream()
-                            .filter(s -> !(excludeWildcards && SubjectRef.WILDCARD.equals(s.subjectId())))
-                            .map(s -> x.out.lookupSubject(s, page.revision()))
-                            .toList());
+                    (c, cursor, pageLimit) -> {
+                        var page = x.engine.lookupSubjects(new Requests.LookupSubjects(
+                                resource, permission, subjectType, subjectRelation, context, c, cursor, pageLimit));
+                        if (!excludeWildcards) return page;
+                        var concrete = page.items().stream()
+                                .filter(s -> !SubjectRef.WILDCARD.equals(s.subjectId()))
+                                .toList();
+                        return new Results.Page<>(concrete, page.revision(), page.nextCursor());
+                    },
+                    x.out::lookupSubject);
         } catch (RuntimeException e) {
             Exchange.fail(ctx, e);
         }
@@ -239,6 +236,26 @@ final class StreamHandlers {
                 throw new BugException("the stored schema does not compile: " + e.getMessage(), e);
             }
         }
+    }
+
+    /** Streams one line per item, up to the request's {@code optionalLimit}, from its {@code optionalCursor}. */
+    private <T> void streamItems(
+            RoutingContext ctx,
+            JsonIn in,
+            Consistency consistency,
+            int limit,
+            Fetch<T> fetch,
+            java.util.function.BiFunction<T, Revision, ObjectNode> render) {
+        stream(
+                ctx,
+                consistency,
+                x.in.cursor(in, "optionalCursor"),
+                limit,
+                PAGE,
+                fetch,
+                page -> page.items().stream()
+                        .map(item -> render.apply(item, page.revision()))
+                        .toList());
     }
 
     /**

@@ -17,11 +17,12 @@ class ErrorsTest {
 
     @BeforeAll
     static void start() {
-        Limits small = new Limits(64 << 10, 1 << 20, 3, 2, 4, 1024, 128, 8, 256, 10_000, Duration.ofMillis(300));
+        Limits small = new Limits(64 << 10, 1 << 20, 3, 2, 4, 1024, 128, 8, 256, 10_000, Duration.ofSeconds(1));
         f = new ServerFixture(
                 ServerConfig.loopback(List.of(ServerFixture.KEY)).withLimits(small),
-                EngineOptions.defaults().withFreshnessTimeout(Duration.ofSeconds(3)));
-        f.writeSchema();
+                EngineOptions.defaults().withFreshnessTimeout(Duration.ofSeconds(5)));
+        // Directly, not over HTTP: the first schema compile may take longer than this server's 1 s deadline.
+        f.engine.writeSchema(ServerFixture.SCHEMA);
     }
 
     @AfterAll
@@ -187,9 +188,52 @@ class ErrorsTest {
         return withToken("atLeastAsFresh", token);
     }
 
+    /** A clock the test moves forward. */
+    private static final class MovableClock extends java.time.Clock {
+        private volatile java.time.Instant now = java.time.Instant.parse("2030-01-01T00:00:00Z");
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return now;
+        }
+    }
+
+    @Test
+    void anExpiredSnapshotIsAClear400() {
+        MovableClock clock = new MovableClock();
+        try (ServerFixture g = new ServerFixture(
+                ServerConfig.loopback(List.of(ServerFixture.KEY)),
+                EngineOptions.defaults().withClock(clock).withGcWindow(Duration.ofMinutes(1)))) {
+            g.writeSchema();
+            String old = g.touch("document:gc#viewer@user:ann");
+            clock.advance(Duration.ofHours(2));
+            g.touch("document:gc#viewer@user:bob");
+            clock.advance(Duration.ofHours(2));
+            g.touch("document:gc#viewer@user:cid");
+            JsonObject e = g.post("/v1/permissions/check", withToken("atExactSnapshot", old))
+                    .error(400);
+            assertThat(e.getString("code")).isEqualTo("REVISION_EXPIRED");
+            assertThat(e.getString("message")).contains("expired");
+        }
+    }
+
     @Test
     void aRequestOverItsDeadlineIs504() {
-        // The engine waits up to 3 s for a revision that never comes; the request deadline is 300 ms.
+        // The engine waits up to 5 s for a revision that never comes; the request deadline is 1 s.
         String future = f.server.token(new Revision(1_000_000));
         JsonObject e = f.post("/v1/permissions/check", withTokenFor(future)).error(504);
         assertThat(e.getString("code")).isEqualTo("DEADLINE_EXCEEDED");

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SelfSignedCertificate;
 import io.vertx.ext.web.Route;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -155,6 +158,62 @@ class OpsTest {
         var insecure = new ServerConfig("0.0.0.0", 0, List.of(), true, null, null, null, null, false, null);
         try (ServerFixture f = new ServerFixture(insecure)) {
             assertThat(f.server.host()).isEqualTo("0.0.0.0");
+        }
+    }
+
+    @Test
+    void tlsServesHttpsWithAPemCertificateAndKey() {
+        SelfSignedCertificate cert = SelfSignedCertificate.create("localhost");
+        try {
+            var config = new ServerConfig(
+                    "127.0.0.1",
+                    0,
+                    List.of(ServerFixture.KEY),
+                    false,
+                    Path.of(cert.certificatePath()),
+                    Path.of(cert.privateKeyPath()),
+                    null,
+                    null,
+                    false,
+                    null);
+            try (ServerFixture f = new ServerFixture(config)) {
+                WebClient https = WebClient.create(
+                        f.vertx,
+                        new WebClientOptions().setSsl(true).setTrustAll(true).setVerifyHost(false));
+                var r = https.get(f.server.port(), "127.0.0.1", "/healthz")
+                        .send()
+                        .await();
+                assertThat(r.statusCode()).isEqualTo(200);
+                assertThat(r.bodyAsJsonObject().getString("status")).isEqualTo("SERVING");
+                https.close();
+            }
+        } finally {
+            cert.delete();
+        }
+    }
+
+    @Test
+    void moreRequestsInFlightThanTheLimitAre429() throws Exception {
+        Limits one = new Limits(4 << 20, 1 << 20, 10, 10, 10, 1024, 128, 32, 4096, 1, Duration.ofSeconds(30));
+        try (ServerFixture f = new ServerFixture(
+                ServerConfig.loopback(List.of(ServerFixture.KEY)).withLimits(one))) {
+            HttpClient http = HttpClient.newHttpClient();
+            HttpRequest watch = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + f.server.port() + "/v1/watch"))
+                    .header("Authorization", "Bearer " + ServerFixture.KEY)
+                    .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                    .build();
+            HttpResponse<java.io.InputStream> open = http.sendAsync(watch, HttpResponse.BodyHandlers.ofInputStream())
+                    .get(10, TimeUnit.SECONDS);
+            assertThat(open.statusCode()).isEqualTo(200);
+            JsonObject e = f.post("/v1/schema/read", "{}").error(429);
+            assertThat(e.getString("code")).isEqualTo("RESOURCE_EXHAUSTED");
+            assertThat(f.client
+                            .get(f.server.port(), "127.0.0.1", "/healthz")
+                            .send()
+                            .await()
+                            .statusCode())
+                    .isEqualTo(200);
+            open.body().close();
         }
     }
 
