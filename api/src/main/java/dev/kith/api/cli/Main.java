@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
             RelationshipsCommand.class,
             ImportCommand.class,
             ExportCommand.class,
-            ValidateHttpCommand.class
+            ValidateHttpCommand.class,
+            MigrateCommand.class
         })
 public final class Main implements Runnable {
 
