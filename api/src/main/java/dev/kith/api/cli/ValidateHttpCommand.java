@@ -1,9 +1,7 @@
 package dev.kith.api.cli;
 
 import dev.kith.engine.EngineOptions;
-import dev.kith.engine.validation.FileReport;
 import dev.kith.engine.validation.ValidationRunner;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -32,18 +30,9 @@ final class ValidateHttpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        ValidationRunner runner = new ValidationRunner(HttpValidationTarget::new, EngineOptions.DEFAULT_DEPTH_LIMIT);
-        int passed = 0;
-        int failed = 0;
-        for (Path file : files) {
-            FileReport report = runner.run(file);
-            for (FileReport.Failure f : report.failures()) out.println(f.render());
-            passed += report.passed();
-            failed += report.failed();
-        }
-        out.println(passed + " passed, " + failed + " failed");
-        out.flush();
-        return failed == 0 ? 0 : 1;
+        return ValidateCommand.run(
+                new ValidationRunner(HttpValidationTarget::new, EngineOptions.DEFAULT_DEPTH_LIMIT),
+                files,
+                spec.commandLine().getOut());
     }
 }
