@@ -17,7 +17,18 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Relationship-based authorization: schemas, checks and the kith service.",
-        subcommands = {SchemaCommand.class, ValidateCommand.class})
+        subcommands = {
+            SchemaCommand.class,
+            ValidateCommand.class,
+            ServeCommand.class,
+            CheckCommand.class,
+            WriteCommand.class,
+            RelationshipsCommand.class,
+            ImportCommand.class,
+            ExportCommand.class,
+            ValidateHttpCommand.class,
+            MigrateCommand.class
+        })
 public final class Main implements Runnable {
 
     /** Exit status for a bug in kith (sysexits' EX_SOFTWARE). */

@@ -44,8 +44,17 @@ final class ValidateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        ValidationRunner runner = ValidationRunner.onEngines(engines, EngineOptions.DEFAULT_DEPTH_LIMIT);
+        return run(
+                ValidationRunner.onEngines(engines, EngineOptions.DEFAULT_DEPTH_LIMIT),
+                files,
+                spec.commandLine().getOut());
+    }
+
+    /**
+     * Runs {@code files} with {@code runner}, printing each failure and a last line {@code N passed, N failed};
+     * returns the exit status (0 only when nothing failed). Shared with {@code kith validate-http}.
+     */
+    static int run(ValidationRunner runner, List<Path> files, PrintWriter out) {
         int passed = 0;
         int failed = 0;
         for (Path file : files) {
