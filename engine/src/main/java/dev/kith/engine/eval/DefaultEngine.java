@@ -450,7 +450,7 @@ public final class DefaultEngine implements Engine {
             throw new KithException.NotFound(
                     "'" + permission + "' is not a relation or permission of type '" + resource.type() + "'");
         }
-        if (!Ids.valid(resource.id())) {
+        if (!RelationshipParser.isObjectId(resource.id())) {
             throw new KithException.InvalidArgument(part + ".id", "'" + resource.id() + "' is not a valid object id");
         }
         int object = index.findObject(t.type(), resource.id());
@@ -475,7 +475,7 @@ public final class DefaultEngine implements Engine {
             throw new KithException.NotFound(
                     "subject relation '" + s.relation() + "' is not a relation or permission of '" + s.type() + "'");
         }
-        if (!s.isWildcard() && !Ids.valid(s.id())) {
+        if (!s.isWildcard() && !RelationshipParser.isObjectId(s.id())) {
             throw new KithException.InvalidArgument("subject.id", "'" + s.id() + "' is not a valid object id");
         }
         int id = index.findObject(t.type(), s.id());
