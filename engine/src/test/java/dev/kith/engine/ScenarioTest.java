@@ -56,6 +56,28 @@ class ScenarioTest {
     }
 
     @Test
+    void aVeryLongChainIsADepthErrorForEveryOperationNeverAStackOverflow() {
+        Engine e = engine(GROUPS);
+        List<Relationship> chain = new ArrayList<>();
+        chain.add(Relationship.parse("doc:d#viewer@group:g0#member"));
+        for (int i = 0; i < 50_000; i++) {
+            chain.add(Relationship.parse("group:g" + i + "#member@group:g" + (i + 1) + "#member"));
+        }
+        chain.add(Relationship.parse("group:g50000#member@user:far"));
+        e.importBulk(chain.iterator());
+        assertThatThrownBy(() -> can(e, "doc:d#view", "user:far")).isInstanceOf(KithException.MaxDepthExceeded.class);
+        assertThatThrownBy(() -> lookupResources(e, "doc", "view", "user:far"))
+                .isInstanceOf(KithException.MaxDepthExceeded.class);
+        assertThatThrownBy(() -> lookupSubjects(e, "doc:d#view", "user"))
+                .isInstanceOf(KithException.MaxDepthExceeded.class);
+        assertThat(e.expand(new Requests.Expand(Fixture.object("doc:d"), "view", null))
+                        .root()
+                        .subjects())
+                .extracting(s -> s.subject().toString())
+                .containsExactly("group:g0#member");
+    }
+
+    @Test
     void aShortPathWinsOverADeepBranchThatRunsOutOfDepth() {
         Engine e = engine(GROUPS, EngineOptions.defaults().withDepthLimit(3));
         touch(e, "doc:d#viewer@group:g0#member", "doc:d#viewer@user:ann");
