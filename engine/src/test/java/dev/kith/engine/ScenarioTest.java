@@ -78,6 +78,21 @@ class ScenarioTest {
     }
 
     @Test
+    void aDepthLimitBeyondTheStackIsStillADepthError() {
+        Engine e = engine(GROUPS, EngineOptions.defaults().withDepthLimit(10_000_000));
+        List<Relationship> chain = new ArrayList<>();
+        chain.add(Relationship.parse("doc:d#viewer@group:g0#member"));
+        for (int i = 0; i < 200_000; i++) {
+            chain.add(Relationship.parse("group:g" + i + "#member@group:g" + (i + 1) + "#member"));
+        }
+        e.importBulk(chain.iterator());
+        assertThatThrownBy(() -> can(e, "doc:d#view", "user:far"))
+                .isInstanceOf(KithException.MaxDepthExceeded.class)
+                .hasMessageContaining("stack");
+        assertThat(can(e, "group:g199999#member", "group:g200000#member")).isEqualTo(HAS_PERMISSION);
+    }
+
+    @Test
     void aShortPathWinsOverADeepBranchThatRunsOutOfDepth() {
         Engine e = engine(GROUPS, EngineOptions.defaults().withDepthLimit(3));
         touch(e, "doc:d#viewer@group:g0#member", "doc:d#viewer@user:ann");

@@ -93,7 +93,14 @@ final class CheckEvaluator {
 
     /** The answer for (pair, object); the missing parameters of a CONDITIONAL answer are in {@link #missing()}. */
     int check(int pair, int object) {
-        return relation(pair, object, depthLimit);
+        try {
+            return relation(pair, object, depthLimit);
+        } catch (StackOverflowError tooDeep) {
+            // only reachable with a depth limit far above the default: the thread's stack ends before the budget
+            pathLength = 0;
+            throw new KithException.MaxDepthExceeded(
+                    depthLimit, describe(pair, object) + " (the thread's stack ran out first: lower the depth limit)");
+        }
     }
 
     List<String> missing() {
