@@ -196,6 +196,12 @@ final class PgClient implements AutoCloseable {
                 return unavailable("a statement ran longer than statement_timeout ("
                         + options.statementTimeout().toMillis() + " ms) and was cancelled");
             }
+            if (state.equals("54000")) {
+                return new KithException.InvalidArgument(
+                        "relationship",
+                        "is too large to store: its types, relation and ids together exceed what a PostgreSQL"
+                                + " index entry can hold (" + message + ")");
+            }
             if (state.equals("22008")) {
                 return new KithException.InvalidArgument("expiration", "is outside PostgreSQL's timestamp range");
             }
