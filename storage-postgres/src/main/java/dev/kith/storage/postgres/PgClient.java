@@ -205,6 +205,10 @@ final class PgClient implements AutoCloseable {
             if (state.equals("22008")) {
                 return new KithException.InvalidArgument("expiration", "is outside PostgreSQL's timestamp range");
             }
+            if (state.startsWith("22")) {
+                // Data exceptions come from stored values, e.g. a NUL character in a caveat context.
+                return new KithException.InvalidArgument(null, "a value cannot be stored in PostgreSQL: " + message);
+            }
             if (state.startsWith("08")
                     || state.startsWith("53")
                     || state.startsWith("57P")

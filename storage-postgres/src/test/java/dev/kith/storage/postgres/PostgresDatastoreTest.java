@@ -384,6 +384,20 @@ final class PostgresDatastoreTest {
     }
 
     @Test
+    void aValuePostgresCannotStoreIsInvalidAndWritesNothing() {
+        Relationship nul = new Relationship(
+                new ObjectRef("document", "a"),
+                "viewer",
+                SubjectRef.object("user", "ann"),
+                new Caveat("cav", Map.of("k", "a\u0000b")),
+                null);
+        assertThatThrownBy(() -> store.write(List.of(RelationshipUpdate.create(nul)), List.of()))
+                .isInstanceOf(KithException.InvalidArgument.class)
+                .hasMessageContaining("cannot be stored in PostgreSQL");
+        assertThat(store.headRevision()).isEqualTo(Revision.ZERO);
+    }
+
+    @Test
     void caveatContextAndExpirationSurviveTheRoundTrip() {
         Relationship r = new Relationship(
                 rel("document:a#viewer@user:ann").resource(),
