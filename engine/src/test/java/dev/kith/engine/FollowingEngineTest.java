@@ -125,4 +125,43 @@ class FollowingEngineTest {
                 .isEqualTo(HAS_PERMISSION);
         assertThat(first.readSchema().text()).contains("relation owner");
     }
+
+    @Test
+    void twoEnginesWritingAtOnceOverOneStoreNeitherDeadlockNorDiverge() throws Exception {
+        MemoryDatastore store = new MemoryDatastore(Clock.systemUTC());
+        store.writeSchema(SCHEMA);
+        Engine a = Engines.create(new External(store), EngineOptions.defaults());
+        Engine b = Engines.create(new External(store), EngineOptions.defaults());
+        List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Thread> writers = new java.util.ArrayList<>();
+        for (Engine e : List.of(a, b)) {
+            String who = e == a ? "a" : "b";
+            Thread t = new Thread(() -> {
+                try {
+                    for (int i = 0; i < 200; i++) touch(e, "doc:" + who + i + "#viewer@user:u" + i);
+                } catch (Throwable x) {
+                    failures.add(x);
+                }
+            });
+            writers.add(t);
+            t.start();
+        }
+        for (Thread t : writers) t.join(60_000);
+        assertThat(writers).noneMatch(Thread::isAlive);
+        assertThat(failures).isEmpty();
+        Revision head = store.headRevision();
+        for (Engine e : List.of(a, b)) {
+            Consistency fresh = new Consistency.AtLeastAsFresh(head);
+            assertThat(Fixture.check(e, "doc:a199#view", "user:u199", Map.of(), fresh)
+                            .permissionship())
+                    .isEqualTo(HAS_PERMISSION);
+            assertThat(Fixture.check(e, "doc:b0#view", "user:u0", Map.of(), fresh)
+                            .permissionship())
+                    .isEqualTo(HAS_PERMISSION);
+            assertThat(e.readRelationships(
+                                    new Requests.ReadRelationships(RelationshipFilter.ofType("doc"), fresh, null, 0))
+                            .items())
+                    .hasSize(400);
+        }
+    }
 }

@@ -227,6 +227,29 @@ class ScenarioTest {
         assertThat(lookupResources(e, "vault", "unlock", "user:kim")).containsExactly("v");
     }
 
+    @Test
+    void expiredRelationshipsAreRemovedLater() {
+        MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
+        dev.kith.engine.index.MemoryDatastore store = new dev.kith.engine.index.MemoryDatastore(clock);
+        Engine e = Engines.create(store, EngineOptions.defaults().withClock(clock));
+        e.writeSchema(FOLDERS);
+        touch(
+                e,
+                "doc:d#folder@folder:f[expiration:2030-01-01T01:00:00Z]",
+                "doc:e#folder@folder:f[expiration:2030-01-01T01:00:00Z]");
+        touch(e, "doc:e#folder@folder:f[expiration:2031-01-01T00:00:00Z]");
+        clock.advance(Duration.ofHours(2));
+        Revision r = touch(e, "folder:f#viewer@user:ann");
+        assertThat(store.stored(Relationship.parse("doc:d#folder@folder:f"))).isNull();
+        assertThat(store.stored(Relationship.parse("doc:e#folder@folder:f"))).isNotNull();
+        assertThat(store.changesSince(r, 10))
+                .singleElement()
+                .satisfies(c -> assertThat(c.changes())
+                        .extracting(x -> x.operation() + " " + x.relationship().key())
+                        .containsExactly("DELETE doc:d#folder@folder:f"));
+        assertThat(can(e, "doc:e#view", "user:ann")).isEqualTo(HAS_PERMISSION);
+    }
+
     static final String CAVEATS = """
             caveat on_day(day string, allowed string) {
                 day == allowed

@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
         description = "Relationship-based authorization: schemas, checks and the kith service.",
         subcommands = {
             SchemaCommand.class,
+            ValidateCommand.class,
             ServeCommand.class,
             CheckCommand.class,
             WriteCommand.class,

@@ -14,6 +14,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -60,6 +61,7 @@ public final class KithServer implements AutoCloseable {
     private final Metrics metrics;
     private final String host;
     private volatile boolean draining;
+    private volatile Set<String> knownPaths = Set.of();
 
     private KithServer(
             Vertx vertx,
@@ -145,13 +147,18 @@ public final class KithServer implements AutoCloseable {
         kith.routes(router, auth, limits, exchange, unary, streams, config.benchEndpoints(), registry);
         String scheme = config.tlsCert() == null ? "http" : "https";
         String boundHost = host;
-        return server.requestHandler(router).listen().map(s -> {
-            LOG.log(
-                    System.Logger.Level.INFO,
-                    "kith listening on " + scheme + "://" + boundHost + ":" + s.actualPort() + " (deployment "
-                            + tokens.deploymentId() + ")");
-            return kith;
-        });
+        return server.requestHandler(router)
+                .listen()
+                .onFailure(e -> {
+                    if (audit != null) audit.close();
+                })
+                .map(s -> {
+                    LOG.log(
+                            System.Logger.Level.INFO,
+                            "kith listening on " + scheme + "://" + boundHost + ":" + s.actualPort() + " (deployment "
+                                    + tokens.deploymentId() + ")");
+                    return kith;
+                });
     }
 
     private void routes(
@@ -226,6 +233,10 @@ public final class KithServer implements AutoCloseable {
                         "no endpoint " + ctx.request().method() + " "
                                 + ctx.request().path() + "; see GET /openapi.json")));
         router.route().failureHandler(ctx -> renderFailure(ctx, x, limits));
+        knownPaths = router.getRoutes().stream()
+                .map(Route::getPath)
+                .filter(java.util.Objects::nonNull)
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
 
     private static void unaryRoute(
@@ -258,10 +269,7 @@ public final class KithServer implements AutoCloseable {
 
     /** The endpoint label: the path of a known route, otherwise "other" (so labels stay bounded). */
     private String endpointTag(String path) {
-        for (var route : router.getRoutes()) {
-            if (path.equals(route.getPath())) return path;
-        }
-        return "other";
+        return knownPaths.contains(path) ? path : "other";
     }
 
     private static ObjectNode status(Exchange x, String status) {

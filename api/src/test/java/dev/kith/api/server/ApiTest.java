@@ -146,6 +146,22 @@ class ApiTest {
     }
 
     @Test
+    void deleteWithALimitBelowTheMatchesFailsUnlessPartialIsAllowed() {
+        f.touch("document:lim#viewer@user:a1", "document:lim#viewer@user:a2", "document:lim#viewer@user:a3");
+        String filter = "\"relationshipFilter\":{\"resourceType\":\"document\",\"optionalResourceId\":\"lim\"}";
+        var refused = f.post("/v1/relationships/delete", "{" + filter + ",\"optionalLimit\":2}");
+        assertThat(refused.status).as(refused.text).isBetween(400, 499);
+        var partial = f.post(
+                "/v1/relationships/delete",
+                "{" + filter + ",\"optionalLimit\":2,\"optionalAllowPartialDeletions\":true}");
+        assertThat(partial.status).as(partial.text).isEqualTo(200);
+        assertThat(partial.json().getString("deletionProgress")).isEqualTo("DELETION_PROGRESS_PARTIAL");
+        assertThat(partial.json().getString("relationshipsDeletedCount")).isEqualTo("2");
+        var rest = f.post("/v1/relationships/read", "{" + filter + "}");
+        assertThat(rest.results()).hasSize(1);
+    }
+
+    @Test
     void checkBulkAnswersEachItemOrGivesItItsOwnError() {
         f.touch("document:bulk#viewer@user:bea");
         String good = ServerFixture.checkJson("document", "bulk", "view", "user", "bea");

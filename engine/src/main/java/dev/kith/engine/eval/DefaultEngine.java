@@ -23,10 +23,12 @@ import dev.kith.schema.Schemas;
 import dev.kith.schema.ValidatedSchema;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -57,6 +59,10 @@ public final class DefaultEngine implements Engine {
     private final ConcurrentSkipListMap<Long, CompiledSchema> schemas = new ConcurrentSkipListMap<>();
     /** When each revision inside the GC window became visible here: a revision expires a window after the next. */
     private final ConcurrentSkipListMap<Long, Instant> revisionTimes = new ConcurrentSkipListMap<>();
+
+    /** Expiring relationships written to the embedded store, soonest first; guarded by the write lock. */
+    private final PriorityQueue<Relationship> expiring =
+            new PriorityQueue<>(Comparator.comparing(Relationship::expiresAt));
 
     private final List<Watch> watches = new CopyOnWriteArrayList<>();
     private final ExecutorService background;
@@ -165,6 +171,9 @@ public final class DefaultEngine implements Engine {
             }
             for (var p : write.preconditions()) validateFilter(schema, p.filter(), "precondition");
             rev = store.write(write.updates(), write.preconditions());
+            for (RelationshipUpdate u : write.updates()) {
+                if (u.operation() != RelationshipUpdate.Operation.DELETE) expires(u.relationship());
+            }
             afterWrite(rev);
         }
         if (!embedded) awaitApplied(rev.value());
@@ -194,6 +203,7 @@ public final class DefaultEngine implements Engine {
         Revision rev;
         synchronized (writeLock) {
             CompiledSchema schema = requireSchema(index.appliedRevision());
+            List<Relationship> imported = new ArrayList<>();
             rev = store.importBulk(new Iterator<>() {
                 @Override
                 public boolean hasNext() {
@@ -205,13 +215,40 @@ public final class DefaultEngine implements Engine {
                     if (!relationships.hasNext()) throw new NoSuchElementException();
                     Relationship r = relationships.next();
                     RelationshipValidator.validate(schema, r, false);
+                    if (r.expiresAt() != null) imported.add(r);
                     return r;
                 }
             });
+            imported.forEach(this::expires);
             afterWrite(rev);
         }
         if (!embedded) awaitApplied(rev.value());
         return rev;
+    }
+
+    /** Remembers an expiring relationship of the embedded store, to remove it once it has expired. */
+    private void expires(Relationship r) {
+        if (embedded && r.expiresAt() != null) expiring.add(r);
+    }
+
+    /**
+     * Deletes, in one batch at a new revision, expired relationships of the embedded store that still carry
+     * the expiration they were written with (an expired relationship already answers as absent everywhere;
+     * this only frees its memory). Under the write lock.
+     */
+    private void removeExpired(Instant now) {
+        MemoryDatastore memory = (MemoryDatastore) store;
+        List<RelationshipUpdate> deletes = new ArrayList<>();
+        while (!expiring.isEmpty()
+                && !expiring.peek().expiresAt().isAfter(now)
+                && deletes.size() < options.maxUpdatesPerWrite()) {
+            Relationship r = expiring.poll();
+            Relationship stored = memory.stored(r);
+            if (stored != null && r.expiresAt().equals(stored.expiresAt())) deletes.add(RelationshipUpdate.delete(r));
+        }
+        if (!deletes.isEmpty()) {
+            revisionTimes.put(store.write(deletes, List.of()).value(), now);
+        }
     }
 
     private void validateFilter(CompiledSchema schema, RelationshipFilter f, String part) {
@@ -620,6 +657,7 @@ public final class DefaultEngine implements Engine {
             keep = e.getKey();
         }
         if (embedded) {
+            removeExpired(now);
             store.collectGarbage(horizon);
         } else {
             if (keep >= 0) index.collectGarbage(keep);

@@ -184,9 +184,9 @@ public final class Index {
     }
 
     public int internPair(int type, int relation) {
-        String name = pairName(type, relation);
-        int p = pairs.find(name);
+        int p = findPair(type, relation);
         if (p >= 0) return p;
+        String name = pairName(type, relation);
         // publish the arrays for the new id first: a reader that finds the id must find its entries
         p = pairs.size();
         int[] pt = Arrays.copyOf(pairTypes, p + 1);
