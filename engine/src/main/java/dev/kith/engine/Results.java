@@ -33,9 +33,20 @@ public final class Results {
     /** One item of a bulk check: a result or an error, never both. */
     public record CheckBulkItem(Check result, KithException error) {}
 
-    /** A node of an expand tree. Leaves carry subjects; other nodes carry children. */
+    /**
+     * A node of an expand tree. Leaves carry subjects; other nodes carry children. A node reached through a
+     * stored relationship (a child of an arrow: the tree of the computed relation on one object linked under
+     * the tupleset) carries that link's {@code caveat} and {@code expiresAt}, null when the link has none;
+     * every subject of such a node is reached only under that caveat.
+     */
     public record ExpandNode(
-            ObjectRef object, String relation, Kind kind, List<ExpandNode> children, List<ExpandedSubject> subjects) {
+            ObjectRef object,
+            String relation,
+            Kind kind,
+            List<ExpandNode> children,
+            List<ExpandedSubject> subjects,
+            Caveat caveat,
+            Instant expiresAt) {
         /** The operation of an intermediate node, or LEAF. */
         public enum Kind {
             LEAF,

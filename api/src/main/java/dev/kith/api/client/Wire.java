@@ -59,14 +59,21 @@ public final class Wire {
             for (JsonNode s : n.get("leaf").path("subjects")) {
                 subjects.add(new Results.ExpandedSubject(subjectRef(s), caveat(mapper, s), expiresAt(s)));
             }
-            return new Results.ExpandNode(object, relation, Results.ExpandNode.Kind.LEAF, List.of(), subjects);
+            return new Results.ExpandNode(
+                    object,
+                    relation,
+                    Results.ExpandNode.Kind.LEAF,
+                    List.of(),
+                    subjects,
+                    caveat(mapper, n),
+                    expiresAt(n));
         }
         JsonNode i = n.path("intermediate");
         Results.ExpandNode.Kind kind =
                 Results.ExpandNode.Kind.valueOf(i.path("operation").asText().replace("OPERATION_", ""));
         List<Results.ExpandNode> children = new ArrayList<>();
         for (JsonNode c : i.path("children")) children.add(expandNode(mapper, c));
-        return new Results.ExpandNode(object, relation, kind, children, List.of());
+        return new Results.ExpandNode(object, relation, kind, children, List.of(), caveat(mapper, n), expiresAt(n));
     }
 
     /** Reads a relationship the server rendered. */

@@ -4,12 +4,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kith.api.client.Wire;
+import dev.kith.engine.Caveat;
 import dev.kith.engine.ObjectRef;
 import dev.kith.engine.Permissionship;
 import dev.kith.engine.Relationship;
 import dev.kith.engine.Results;
 import dev.kith.engine.Revision;
 import dev.kith.engine.SubjectRef;
+import java.time.Instant;
 import java.util.List;
 
 /** Renders engine answers in SpiceDB's v1 JSON shapes, with consistency tokens for revisions. */
@@ -110,15 +112,7 @@ final class JsonOut {
             case LEAF -> {
                 ArrayNode subjects = n.putObject("leaf").putArray("subjects");
                 for (Results.ExpandedSubject s : node.subjects()) {
-                    ObjectNode sn = subjectRef(s.subject());
-                    if (s.caveat() != null) {
-                        ObjectNode c = sn.putObject("optionalCaveat");
-                        c.put("caveatName", s.caveat().name());
-                        c.set("context", mapper.valueToTree(s.caveat().context()));
-                    }
-                    if (s.expiresAt() != null)
-                        sn.put("optionalExpiresAt", s.expiresAt().toString());
-                    subjects.add(sn);
+                    subjects.add(condition(subjectRef(s.subject()), s.caveat(), s.expiresAt()));
                 }
             }
             case UNION, INTERSECTION, EXCLUSION -> {
@@ -128,6 +122,17 @@ final class JsonOut {
                 node.children().forEach(c -> children.add(expandNode(c)));
             }
         }
+        return condition(n, node.caveat(), node.expiresAt());
+    }
+
+    /** Adds {@code optionalCaveat} and {@code optionalExpiresAt} to {@code n} when present. */
+    private ObjectNode condition(ObjectNode n, Caveat caveat, Instant expiresAt) {
+        if (caveat != null) {
+            ObjectNode c = n.putObject("optionalCaveat");
+            c.put("caveatName", caveat.name());
+            c.set("context", mapper.valueToTree(caveat.context()));
+        }
+        if (expiresAt != null) n.put("optionalExpiresAt", expiresAt.toString());
         return n;
     }
 

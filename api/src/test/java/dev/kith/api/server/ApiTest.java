@@ -195,4 +195,40 @@ class ApiTest {
         assertThat(a.json().getJsonObject("expandedAt").getString("token")).isNotBlank();
         assertThat(a.text).contains("xena").contains("olga").contains("OPERATION_");
     }
+
+    @Test
+    void expandMarksTheTreeReachedThroughACaveatedArrowLink() throws Exception {
+        f.touch(
+                "report:q1#source@group:sales[on_day]",
+                "report:q1#source@group:ops",
+                "group:sales#member@user:sam",
+                "group:ops#member@user:oda");
+        var a = f.post(
+                "/v1/permissions/expand",
+                "{\"resource\":{\"objectType\":\"report\",\"objectId\":\"q1\"},\"permission\":\"read\"}");
+        assertThat(a.status).as(a.text).isEqualTo(200);
+        JsonObject arrow = a.json().getJsonObject("treeRoot").getJsonObject("intermediate");
+        assertThat(arrow.getString("operation")).isEqualTo("OPERATION_UNION");
+        JsonArray linked = arrow.getJsonArray("children");
+        assertThat(linked).hasSize(2);
+        for (int i = 0; i < linked.size(); i++) {
+            JsonObject child = linked.getJsonObject(i);
+            String group = child.getJsonObject("expandedObject").getString("objectId");
+            assertThat(child.getString("expandedRelation")).isEqualTo("member");
+            if (group.equals("sales")) {
+                assertThat(child.getJsonObject("optionalCaveat").getString("caveatName"))
+                        .isEqualTo("on_day");
+            } else {
+                assertThat(group).isEqualTo("ops");
+                assertThat(child.containsKey("optionalCaveat")).isFalse();
+            }
+        }
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        var back = dev.kith.api.client.Wire.expandNode(
+                mapper, mapper.readTree(a.json().getJsonObject("treeRoot").encode()));
+        assertThat(back.children())
+                .extracting(c -> c.object().id() + ":"
+                        + (c.caveat() == null ? "-" : c.caveat().name()))
+                .containsExactlyInAnyOrder("sales:on_day", "ops:-");
+    }
 }

@@ -31,6 +31,10 @@ final class ServerFixture implements AutoCloseable {
                 permission edit = owner
                 permission view = viewer + edit - banned
             }
+            definition report {
+                relation source: group | group with on_day
+                permission read = source->member
+            }
             """;
 
     final Engine engine;

@@ -20,7 +20,9 @@ import java.util.Set;
  * become nodes of that kind (an exclusion's children are its base, then the subtracted side); a relation is a
  * leaf with its directly stored, unexpired subjects (subject sets as stored, wildcards, caveated subjects with
  * their caveat); a computed userset is the tree of that relation on the same object; an arrow is a union (an
- * all-arrow an intersection) of the computed relation's trees on each object stored under the tupleset.
+ * all-arrow an intersection) of the computed relation's trees on each object stored under the tupleset, each
+ * such tree carrying the caveat and expiration of the relationship that links it (SpiceDB marks what is reached
+ * through a caveated link as caveated).
  * Subject sets in leaves are not expanded further: a client expands them with another call. A (relation,
  * object) already on the path becomes an empty union (kith's cycle rule).
  */
@@ -70,25 +72,21 @@ final class ExpandEvaluator {
             case Node.Intersection i -> {
                 List<Results.ExpandNode> kids = new ArrayList<>();
                 for (Node child : i.children()) kids.add(node(child, object, resource, relationName));
-                yield new Results.ExpandNode(
-                        resource, relationName, Results.ExpandNode.Kind.INTERSECTION, kids, List.of());
+                yield node(resource, relationName, Results.ExpandNode.Kind.INTERSECTION, kids);
             }
             case Node.Exclusion e ->
-                new Results.ExpandNode(
+                node(
                         resource,
                         relationName,
                         Results.ExpandNode.Kind.EXCLUSION,
                         List.of(
                                 node(e.base(), object, resource, relationName),
-                                node(e.subtracted(), object, resource, relationName)),
-                        List.of());
+                                node(e.subtracted(), object, resource, relationName)));
             case Node.Nil n -> union(resource, relationName, List.of());
             case Node.Self s ->
-                new Results.ExpandNode(
+                leaf(
                         resource,
                         relationName,
-                        Results.ExpandNode.Kind.LEAF,
-                        List.of(),
                         List.of(new Results.ExpandedSubject(
                                 SubjectRef.object(resource.type(), resource.id()), null, null)));
         };
@@ -106,7 +104,7 @@ final class ExpandEvaluator {
                 subjects.add(new Results.ExpandedSubject(r.subject(), r.caveat(), r.expiresAt()));
             }
         }
-        return new Results.ExpandNode(resource, relationName, Results.ExpandNode.Kind.LEAF, List.of(), subjects);
+        return leaf(resource, relationName, subjects);
     }
 
     private Results.ExpandNode arrow(Node.Arrow a, int object, ObjectRef resource, String relationName) {
@@ -125,19 +123,36 @@ final class ExpandEvaluator {
                 if (path.size() > depthLimit) {
                     throw new KithException.MaxDepthExceeded(depthLimit, "expand of " + resource + "#" + relationName);
                 }
-                kids.add(relation(
-                        target, id, new ObjectRef(index.typeName(type), index.objectName(type, id)), a.computedName()));
+                Results.ExpandNode kid = relation(
+                        target, id, new ObjectRef(index.typeName(type), index.objectName(type, id)), a.computedName());
+                kids.add(c == null ? kid : linked(kid, c));
             }
         }
-        return new Results.ExpandNode(
+        return node(
                 resource,
                 relationName,
                 a.all() ? Results.ExpandNode.Kind.INTERSECTION : Results.ExpandNode.Kind.UNION,
-                kids,
-                List.of());
+                kids);
+    }
+
+    /** {@code kid} as reached through a stored link with condition {@code c}. */
+    private static Results.ExpandNode linked(Results.ExpandNode kid, Condition c) {
+        return new Results.ExpandNode(
+                kid.object(), kid.relation(), kid.kind(), kid.children(), kid.subjects(), c.caveat(), c.expiresAt());
     }
 
     private static Results.ExpandNode union(ObjectRef resource, String relation, List<Results.ExpandNode> kids) {
-        return new Results.ExpandNode(resource, relation, Results.ExpandNode.Kind.UNION, kids, List.of());
+        return node(resource, relation, Results.ExpandNode.Kind.UNION, kids);
+    }
+
+    private static Results.ExpandNode node(
+            ObjectRef resource, String relation, Results.ExpandNode.Kind kind, List<Results.ExpandNode> kids) {
+        return new Results.ExpandNode(resource, relation, kind, kids, List.of(), null, null);
+    }
+
+    private static Results.ExpandNode leaf(
+            ObjectRef resource, String relation, List<Results.ExpandedSubject> subjects) {
+        return new Results.ExpandNode(
+                resource, relation, Results.ExpandNode.Kind.LEAF, List.of(), subjects, null, null);
     }
 }

@@ -16,7 +16,7 @@ import java.util.function.BinaryOperator;
  * the subjects stored directly in its leaves; this class folds that tree with the set algebra of {@link
  * FoundSubjects} and, for every subject set found in a leaf ({@code team:x#member}), adds the subject set itself
  * and then the expansion of that subject set, whose subjects are caveated when the relationship naming the
- * subject set is. A subject set already being expanded on the current path adds nothing more (kith's cycle
+ * subject set is; likewise every subject of a subtree reached through a caveated arrow link is caveated. A subject set already being expanded on the current path adds nothing more (kith's cycle
  * rule); a path through more subject sets than the depth limit is a {@link KithException.MaxDepthExceeded}.
  */
 final class RecursiveExpansion {
@@ -48,7 +48,14 @@ final class RecursiveExpansion {
         }
     }
 
+    /** The subjects of {@code node}, all caveated when the node is reached through a caveated link. */
     private FoundSubjects fold(Results.ExpandNode node) {
+        FoundSubjects found = foldKind(node);
+        if (node.caveat() != null) found.markCaveated();
+        return found;
+    }
+
+    private FoundSubjects foldKind(Results.ExpandNode node) {
         return switch (node.kind()) {
             case LEAF -> leaf(node);
             case UNION -> {

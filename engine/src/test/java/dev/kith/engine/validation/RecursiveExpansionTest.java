@@ -33,11 +33,13 @@ class RecursiveExpansionTest {
                 relation,
                 ExpandNode.Kind.LEAF,
                 List.of(),
-                List.of(subjects));
+                List.of(subjects),
+                null,
+                null);
     }
 
     private static ExpandNode node(ExpandNode.Kind kind, ExpandNode... children) {
-        return new ExpandNode(children[0].object(), "view", kind, List.of(children), List.of());
+        return new ExpandNode(children[0].object(), "view", kind, List.of(children), List.of(), null, null);
     }
 
     private List<String> expand(String object, String relation, int depth) {
@@ -75,6 +77,36 @@ class RecursiveExpansionTest {
         trees.put("team:core#member", leaf("team:core", "member", plain(SubjectRef.object("user", "bob"))));
         assertThat(expand("doc:1", "viewer", 50))
                 .containsExactly("[team:core#member[...]] is <doc:1#viewer>", "[user:bob[...]] is <team:core#member>");
+    }
+
+    @Test
+    void aSubtreeReachedThroughACaveatedLinkIsCaveated() {
+        ExpandNode viaCaveat = leaf("team:a", "member", plain(SubjectRef.object("user", "ann")));
+        ExpandNode linked = new ExpandNode(
+                viaCaveat.object(),
+                viaCaveat.relation(),
+                viaCaveat.kind(),
+                viaCaveat.children(),
+                viaCaveat.subjects(),
+                new Caveat("cav", Map.of()),
+                null);
+        trees.put(
+                "doc:1#view",
+                node(
+                        ExpandNode.Kind.UNION,
+                        linked,
+                        leaf(
+                                "team:b",
+                                "member",
+                                plain(SubjectRef.object("user", "bob")),
+                                plain(SubjectRef.set("team", "c", "member")))));
+        trees.put("team:c#member", leaf("team:c", "member", plain(SubjectRef.object("user", "cy"))));
+        assertThat(expand("doc:1", "view", 50))
+                .containsExactly(
+                        "[team:c#member] is <team:b#member>",
+                        "[user:ann[...]] is <team:a#member>",
+                        "[user:bob] is <team:b#member>",
+                        "[user:cy] is <team:c#member>");
     }
 
     @Test

@@ -89,6 +89,47 @@ class ValidationRunnerTest {
         assertThat(report.failed()).isZero();
     }
 
+    private static final String ARROW_FILE = """
+            schema: |-
+              caveat small(n int) { n < 10 }
+              definition member {}
+              definition team { relation direct: member }
+              definition doc {
+                relation owner: team | team with small
+                permission view = owner->direct
+              }
+            relationships: |-
+              doc:one#owner@team:a[small]
+              doc:one#owner@team:b
+              team:a#direct@member:ann
+              team:a#direct@member:bob
+              team:b#direct@member:bob
+            assertions:
+              assertCaveated:
+                - doc:one#view@member:ann
+              assertTrue:
+                - doc:one#view@member:bob
+            validation:
+              doc:one#view:
+            """;
+
+    @Test
+    void subjectsReachedOnlyThroughACaveatedArrowLinkAreCaveated() throws IOException {
+        FileReport report = run(ARROW_FILE + """
+                    - "[member:ann[...]] is <team:a#direct>"
+                    - "[member:bob] is <team:a#direct>/<team:b#direct>"
+                """);
+        assertThat(report.failures()).isEmpty();
+        assertThat(report.passed()).isEqualTo(3);
+
+        FileReport unmarked = run(ARROW_FILE + """
+                    - "[member:ann] is <team:a#direct>"
+                    - "[member:bob] is <team:a#direct>/<team:b#direct>"
+                """);
+        assertThat(unmarked.failed()).isEqualTo(1);
+        assertThat(unmarked.failures().getFirst().message()).contains("member:ann");
+    }
+
     @Test
     void anAssertionFailureSaysWhatWasExpectedAndFound() throws IOException {
         FileReport report = run(SCHEMA + """
