@@ -70,6 +70,9 @@ public final class DefaultEngine implements Engine {
     private final ExecutorService background;
     private final AtomicBoolean followPending = new AtomicBoolean();
     private final ThreadLocal<CheckEvaluator> checkers;
+    /** The depth bounds of the last (schema, revision) a lookup-resources ran at; replaced, never changed. */
+    private volatile DepthBounds depthBounds;
+
     private Instant lastStoreGc = Instant.MIN;
     private volatile boolean closed;
 
@@ -381,8 +384,8 @@ public final class DefaultEngine implements Engine {
         CompiledSchema schema = requireSchema(rev);
         Target t = target(schema, new ObjectRef(lookup.resourceType(), "x"), lookup.permission(), "resource");
         Subject s = subject(schema, lookup.subject(), null, -1);
-        LookupResourcesEvaluator lr =
-                new LookupResourcesEvaluator(index, schema, rev, now(), options.depthLimit(), checkers.get());
+        LookupResourcesEvaluator lr = new LookupResourcesEvaluator(
+                index, schema, rev, now(), options.depthLimit(), checkers.get(), depthBounds(schema, rev));
         String unstoredSelf = s.id() < 0 && lookup.subject().type().equals(lookup.resourceType())
                 ? lookup.subject().id()
                 : null;
@@ -513,6 +516,12 @@ public final class DefaultEngine implements Engine {
     private record Latest(long revision, CompiledSchema schema) {}
 
     private volatile Latest latest;
+
+    private DepthBounds depthBounds(CompiledSchema schema, long rev) {
+        DepthBounds b = depthBounds;
+        if (b == null || !b.isFor(schema, rev)) depthBounds = b = new DepthBounds(index, schema, rev);
+        return b;
+    }
 
     private CompiledSchema requireSchema(long rev) {
         CompiledSchema s = schemaOrNull(rev);

@@ -1,7 +1,6 @@
 package dev.kith.engine.eval;
 
 import dev.kith.engine.BugException;
-import dev.kith.engine.KithException;
 import dev.kith.engine.Results;
 import dev.kith.engine.Revision;
 import dev.kith.engine.index.Index;
@@ -40,8 +39,14 @@ import org.roaringbitmap.RoaringBitmap;
  * a pair met again while it is being computed contributes its value from the previous iteration, and the
  * outermost pair of the cycle iterates until no pair's bitmaps change (see {@link #pairSets}). This least fixpoint is exactly what check's cycle rule computes, as long as
  * the recursion is monotone; when a recursive pair is met under the subtracted side of an exclusion (not
- * monotone) the algebra is abandoned and every object of the type becomes a candidate. Finally each object of
- * {@code m} is decided by check (which also yields its missing context); objects of {@code d} are HAS. Results
+ * monotone) the evaluation starts again computing only an upper bound: an exclusion is its base side, with
+ * everything in {@code m}, so the candidates are the objects the base sides reach. Finally each object of
+ * {@code m} is decided by check (which also yields its missing context); objects of {@code d} are HAS.
+ *
+ * <p>Depth: the algebra never runs out of depth, check does. So the algebra runs only when {@link DepthBounds}
+ * proves that no check on the pair, for any object and subject, can spend more hops than the depth limit;
+ * otherwise every object of the type is decided by check, and the lookup raises the depth error of the first
+ * object whose check raises it. Lookup-resources and check thus agree on depth errors too. Results
  * come in interned-id order, which is stable at one revision, so a cursor is the revision plus the last id.
  * One object the index cannot enumerate is added last, decided by check: the subject's own object when it is
  * of the resource type and was never stored (it may still match itself: {@code self}, or a subject set
@@ -50,12 +55,20 @@ import org.roaringbitmap.RoaringBitmap;
 final class LookupResourcesEvaluator {
     private static final Sets EMPTY = new Sets(new RoaringBitmap(), new RoaringBitmap());
 
+    /**
+     * The most hops a check may need for the algebra to stand in for it. Above, even under a larger depth
+     * limit, each object is decided by check, whose stack may run out first (a depth error the algebra could
+     * not reproduce).
+     */
+    private static final int ALGEBRA_HOPS = 1000;
+
     private final Index index;
     private final CompiledSchema schema;
     private final long rev;
     private final Instant now;
     private final int depthLimit;
     private final CheckEvaluator checker;
+    private final DepthBounds bounds;
     private final Int2ObjectHashMap<Sets> memo = new Int2ObjectHashMap<>();
     private final Set<Integer> settled = new HashSet<>();
     private final Set<Integer> inProgress = new HashSet<>();
@@ -66,18 +79,26 @@ final class LookupResourcesEvaluator {
     private boolean subjectIsObject;
     private int negation;
     private boolean nonMonotone;
+    private boolean upperBound;
 
     /** Certain and possible object ids; disjoint. */
     record Sets(RoaringBitmap d, RoaringBitmap m) {}
 
     LookupResourcesEvaluator(
-            Index index, CompiledSchema schema, long rev, Instant now, int depthLimit, CheckEvaluator checker) {
+            Index index,
+            CompiledSchema schema,
+            long rev,
+            Instant now,
+            int depthLimit,
+            CheckEvaluator checker,
+            DepthBounds bounds) {
         this.index = index;
         this.schema = schema;
         this.rev = rev;
         this.now = now;
         this.depthLimit = depthLimit;
         this.checker = checker;
+        this.bounds = bounds;
     }
 
     Results.Page<Results.LookupResource> lookup(
@@ -142,19 +163,39 @@ final class LookupResourcesEvaluator {
         return new Results.Page<>(out, new Revision(rev), more ? out.getLast().afterCursor() : null);
     }
 
-    /** The d/m bitmaps of (pair, subject); every object of the type as m when the algebra cannot decide. */
+    /**
+     * The d/m bitmaps of (pair, subject). Every object of the type as m when a check on the pair might run out
+     * of depth ({@link DepthBounds}): then each object is decided by check, which raises the depth error
+     * exactly where check does. Only an upper bound, all m, when recursion passes under the subtracted side of
+     * an exclusion.
+     */
     Sets candidates(int pair, DefaultEngine.Subject subject) {
         subjectPair = subject.pair();
         subjectId = subject.id();
         subjectIsObject = subject.isObject();
-        hits = new HashSet<>();
-        Sets r = pairSets(pair);
-        if (nonMonotone) {
+        if (bounds.bound(pair) > Math.min(depthLimit, ALGEBRA_HOPS)) {
             RoaringBitmap every = new RoaringBitmap();
             every.add(1L, index.objectCount(index.pairType(pair)));
             return new Sets(new RoaringBitmap(), every);
         }
-        if (!settled.contains(pair)) throw new BugException("lookup-resources did not settle on its own pair");
+        Sets r = settle(pair);
+        if (nonMonotone) {
+            memo.clear();
+            settled.clear();
+            nonMonotone = false;
+            upperBound = true;
+            r = settle(pair);
+            return new Sets(new RoaringBitmap(), RoaringBitmap.or(r.d(), r.m()));
+        }
+        return r;
+    }
+
+    private Sets settle(int pair) {
+        hits = new HashSet<>();
+        Sets r = pairSets(pair);
+        if (!nonMonotone && !settled.contains(pair)) {
+            throw new BugException("lookup-resources did not settle on its own pair");
+        }
         return r;
     }
 
@@ -179,7 +220,7 @@ final class LookupResourcesEvaluator {
         Sets r;
         Set<Integer> own;
         try {
-            for (int iteration = 0; ; iteration++) {
+            while (true) {
                 hits = new HashSet<>();
                 long before = changes;
                 r = withSelf(pair, eval(rule.node()));
@@ -192,10 +233,6 @@ final class LookupResourcesEvaluator {
                 if (own.isEmpty() || changes == before) {
                     settled.add(pair);
                     break;
-                }
-                if (iteration >= depthLimit) {
-                    throw new KithException.MaxDepthExceeded(
-                            depthLimit, "lookup-resources: recursion through the data did not settle");
                 }
             }
         } finally {
@@ -256,6 +293,7 @@ final class LookupResourcesEvaluator {
             }
             case Node.Exclusion e -> {
                 Sets a = eval(e.base());
+                if (upperBound) yield new Sets(new RoaringBitmap(), RoaringBitmap.or(a.d(), a.m()));
                 negation++;
                 Sets b;
                 try {

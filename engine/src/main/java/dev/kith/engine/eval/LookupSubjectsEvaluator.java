@@ -23,13 +23,18 @@ import org.roaringbitmap.RoaringBitmap;
  * <p>First a forward walk from the resource over every branch of the rewrite (both sides of intersections and
  * exclusions, every arrow target, every stored subject set, each (relation, object) once) collects the
  * candidates: every stored subject of the wanted kind it meets, every subject set of that kind it passes
- * through (a subject set trivially has itself), and whether a wildcard of the type was met. Each candidate is
- * then decided by check, so lookup-subjects and check cannot disagree. When a wildcard was met and check of the
- * wildcard subject itself grants, the answer has one {@code type:*} entry whose excluded subjects are the
+ * through (a subject set trivially has itself). Each candidate is then decided by check, so lookup-subjects
+ * and check cannot disagree. Every other subject is decided at once by one more check: of the wildcard subject
+ * for objects (a stored wildcard grants it as it grants any object), of a subject stored nowhere for subject
+ * sets; a depth error there is every such subject's depth error, so the lookup raises it. When the wildcard
+ * subject is granted, the answer has one {@code type:*} entry whose excluded subjects are the
  * candidates check denies (HAS: certainly excluded) or, when the wildcard is HAS, only grants conditionally
  * (CONDITIONAL: excluded unless their caveats hold). Results are ordered by subject id.
  */
 final class LookupSubjectsEvaluator {
+    /** A subject id no relationship holds (check's id for a subject never written). */
+    private static final int NEVER_STORED = -3;
+
     private final Index index;
     private final CompiledSchema schema;
     private final long rev;
@@ -40,7 +45,6 @@ final class LookupSubjectsEvaluator {
     private final ArrayDeque<Long> work = new ArrayDeque<>();
     private final RoaringBitmap candidates = new RoaringBitmap();
     private int subjectPair;
-    private boolean wildcardSeen;
 
     LookupSubjectsEvaluator(
             Index index, CompiledSchema schema, long rev, Instant now, int depthLimit, CheckEvaluator checker) {
@@ -66,12 +70,12 @@ final class LookupSubjectsEvaluator {
         int subjectType = index.pairType(subjectPair);
         String resourceSelf = resource.type().equals(index.typeName(subjectType)) ? resource.id() : null;
         List<Results.LookupSubject> found = new ArrayList<>();
-        int wildcard = Tri.NO;
-        List<String> wildcardMissing = List.of();
-        if (wildcardSeen && plainObjects) {
-            wildcard = check(pair, object, Index.WILDCARD_ID, true, context);
-            if (wildcard == Tri.CONDITIONAL) wildcardMissing = checker.missing();
-        }
+        // A subject the walk never met is stored nowhere the check goes: every such subject's check walks the
+        // same paths as this one, so it raises the same depth error (then so does the lookup) or answers alike.
+        // For objects that one check is the wildcard's (it matches stored wildcards just as any object does).
+        int unseen = check(pair, object, plainObjects ? Index.WILDCARD_ID : NEVER_STORED, plainObjects, context);
+        int wildcard = plainObjects ? unseen : Tri.NO;
+        List<String> wildcardMissing = wildcard == Tri.CONDITIONAL ? checker.missing() : List.of();
         List<Results.LookupSubject> excluded = new ArrayList<>();
         IntIterator it = candidates.getIntIterator();
         boolean selfDone = false;
@@ -169,10 +173,7 @@ final class LookupSubjectsEvaluator {
                     if (c != null && c.expiredAt(now)) continue;
                     int kind = Index.keyPair(keys[i]);
                     int id = Index.keyId(keys[i]);
-                    if (kind == subjectPair) {
-                        if (id == Index.WILDCARD_ID) wildcardSeen = true;
-                        else candidates.add(id);
-                    }
+                    if (kind == subjectPair && id != Index.WILDCARD_ID) candidates.add(id);
                     if (index.pairRelation(kind) != Index.NO_RELATION) enqueue(kind, id);
                 }
             }

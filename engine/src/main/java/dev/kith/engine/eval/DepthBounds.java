@@ -1,0 +1,367 @@
+package dev.kith.engine.eval;
+
+import dev.kith.engine.index.Index;
+import dev.kith.engine.index.Postings;
+import dev.kith.schema.AllowedSubject;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Upper bounds on the hops a check can spend, per pair, at one revision: {@link #bound(int)} is at least the
+ * number of hops (subject-set expansions and arrows, each a unit of check's depth budget) on any path that a
+ * check starting at that pair, on any object and for any subject, can try. When the bound is within the depth
+ * limit, no check on that pair can raise a depth error, so lookup-resources may answer with bitmap algebra
+ * alone; otherwise it decides each object by check, so that it raises exactly the depth errors check raises.
+ *
+ * <p>Why bounds and not exact lengths: the longest simple path of a graph is hard to compute, and check cuts
+ * a path where it meets a (relation, object) already on it. The bound comes in two parts:
+ *
+ * <ul>
+ *   <li>Schema: pairs are nodes, a computed userset an edge of weight 0, an allowed subject set or an arrow
+ *       target an edge of weight 1. A pair outside every cycle of that graph is bounded by its heaviest path.
+ *   <li>Data: a cycle of the schema graph (nested groups, folders in folders) recurses through data. Its
+ *       (pair, object) nodes and their stored links are taken from the index at the revision and split into
+ *       strongly connected components (Tarjan, iterative: chains can be longer than the stack). A simple path
+ *       spends at most as many hops inside a cyclic component as the component has nodes (the last one may
+ *       return to a node already on the path, which check still counts before cutting); components are
+ *       chained along the longest path of their condensation, and links leaving the cycle add the bound of
+ *       their target.
+ * </ul>
+ *
+ * <p>Links are counted whatever their caveat or expiration (a bound, not a check), so the bounds depend only
+ * on the revision and the schema. One instance serves any number of lookups at that revision.
+ */
+final class DepthBounds {
+    /** Bounds saturate here: far above any depth limit, far from overflow. */
+    private static final int SATURATED = Integer.MAX_VALUE / 4;
+
+    private final Index index;
+    private final CompiledSchema schema;
+    private final long rev;
+    private final int[] component;
+    private final boolean[] cyclic;
+    private final int[] bounds;
+
+    DepthBounds(Index index, CompiledSchema schema, long rev) {
+        this.index = index;
+        this.schema = schema;
+        this.rev = rev;
+        int pairs = index.pairCount();
+        this.component = new int[pairs];
+        this.bounds = new int[pairs];
+        Arrays.fill(bounds, -1);
+        this.cyclic = schemaComponents(pairs);
+    }
+
+    /** The schema and revision these bounds were computed for. */
+    boolean isFor(CompiledSchema s, long r) {
+        return s == schema && r == rev;
+    }
+
+    /** At least the hops any check from {@code pair} can try; pairs without a rule are 0. */
+    synchronized int bound(int pair) {
+        if (schema.rule(pair) == null) return 0;
+        if (bounds[pair] < 0) {
+            if (cyclic[component[pair]]) {
+                dataBounds(component[pair]);
+            } else {
+                int b = 0;
+                for (Edge e : schemaEdges(pair)) b = Math.max(b, add(e.weight(), bound(e.pair())));
+                bounds[pair] = b;
+            }
+        }
+        return bounds[pair];
+    }
+
+    private record Edge(int pair, int weight) {}
+
+    /** The schema graph's edges out of {@code pair}: computed usersets, allowed subject sets, arrow targets. */
+    private List<Edge> schemaEdges(int pair) {
+        List<Edge> out = new ArrayList<>();
+        CompiledSchema.Rule rule = schema.rule(pair);
+        if (rule != null) schemaEdges(rule.node(), out);
+        return out;
+    }
+
+    private void schemaEdges(Node node, List<Edge> out) {
+        switch (node) {
+            case Node.Direct d -> {
+                for (int set : d.setPairs()) if (schema.rule(set) != null) out.add(new Edge(set, 1));
+            }
+            case Node.Computed c -> out.add(new Edge(c.pair(), 0));
+            case Node.Arrow a -> {
+                CompiledSchema.Rule tupleset = schema.rule(a.tupleset());
+                if (tupleset == null) return;
+                for (AllowedSubject s : tupleset.def().allowedSubjects()) {
+                    int target = index.findPair(index.findType(s.type()), a.computed());
+                    if (schema.rule(target) != null) out.add(new Edge(target, 1));
+                }
+            }
+            case Node.Union u -> {
+                for (Node child : u.children()) schemaEdges(child, out);
+            }
+            case Node.Intersection i -> {
+                for (Node child : i.children()) schemaEdges(child, out);
+            }
+            case Node.Exclusion e -> {
+                schemaEdges(e.base(), out);
+                schemaEdges(e.subtracted(), out);
+            }
+            case Node.Nil n -> {}
+            case Node.Self s -> {}
+        }
+    }
+
+    /**
+     * Strongly connected components of the schema graph (recursive Tarjan: a schema has few pairs); fills
+     * {@link #component} and returns, per component, whether it holds a cycle.
+     */
+    private boolean[] schemaComponents(int pairs) {
+        int[] order = new int[pairs];
+        int[] low = new int[pairs];
+        boolean[] onStack = new boolean[pairs];
+        Arrays.fill(order, -1);
+        int[] stack = new int[pairs];
+        int[] counters = new int[3]; // next order, stack size, next component
+        List<Boolean> cycles = new ArrayList<>();
+        for (int p = 0; p < pairs; p++) {
+            if (order[p] < 0) strongConnect(p, order, low, onStack, stack, counters, cycles);
+        }
+        boolean[] out = new boolean[cycles.size()];
+        for (int i = 0; i < out.length; i++) out[i] = cycles.get(i);
+        return out;
+    }
+
+    private void strongConnect(
+            int p, int[] order, int[] low, boolean[] onStack, int[] stack, int[] counters, List<Boolean> cycles) {
+        order[p] = low[p] = counters[0]++;
+        stack[counters[1]++] = p;
+        onStack[p] = true;
+        boolean selfLoop = false;
+        for (Edge e : schemaEdges(p)) {
+            int q = e.pair();
+            if (q == p) selfLoop = true;
+            if (order[q] < 0) {
+                strongConnect(q, order, low, onStack, stack, counters, cycles);
+                low[p] = Math.min(low[p], low[q]);
+            } else if (onStack[q]) {
+                low[p] = Math.min(low[p], order[q]);
+            }
+        }
+        if (low[p] != order[p]) return;
+        int id = counters[2]++;
+        int size = 0;
+        int q;
+        do {
+            q = stack[--counters[1]];
+            onStack[q] = false;
+            component[q] = id;
+            size++;
+        } while (q != p);
+        cycles.add(size > 1 || selfLoop);
+    }
+
+    /**
+     * The bounds of every pair of one cyclic schema component, from its (pair, object) nodes in the data: every
+     * object id the types hold (id 0, the wildcard, stands for objects with no stored links).
+     */
+    private void dataBounds(int schemaComponent) {
+        List<Integer> members = new ArrayList<>();
+        for (int p = 0; p < component.length; p++) {
+            if (component[p] == schemaComponent && schema.rule(p) != null) members.add(p);
+        }
+        // ids stored at this revision were interned before it was published: below the counts read now
+        int[] offset = new int[component.length];
+        int[] count = new int[component.length];
+        int nodes = 0;
+        for (int p : members) {
+            offset[p] = nodes;
+            count[p] = Math.max(1, index.objectCount(index.pairType(p)));
+            nodes += count[p];
+        }
+        DataGraph g = new DataGraph(nodes);
+        for (int p : members) {
+            Node node = schema.rule(p).node();
+            for (int o = 0; o < count[p]; o++) {
+                int from = offset[p] + o;
+                g.begin(from);
+                links(node, o, from, schemaComponent, offset, g);
+            }
+        }
+        g.end();
+        int[] heights = g.heights();
+        for (int p : members) {
+            int b = 0;
+            for (int o = 0; o < count[p]; o++) b = Math.max(b, heights[offset[p] + o]);
+            bounds[p] = b;
+        }
+    }
+
+    /** Adds the links of {@code node} on {@code object}: inside the component as edges, else as exits. */
+    private void links(Node node, int object, int from, int inside, int[] offset, DataGraph g) {
+        switch (node) {
+            case Node.Direct d -> {
+                if (d.setPairs().length == 0) return;
+                Postings p = index.forward(d.pair(), object, rev);
+                if (p == null) return;
+                long[] keys = p.subjects();
+                for (int set : d.setPairs()) {
+                    for (int k = p.lowerBound(Index.key(set, 0)); k < keys.length; k++) {
+                        if (Index.keyPair(keys[k]) != set) break;
+                        link(set, Index.keyId(keys[k]), 1, from, inside, offset, g);
+                    }
+                }
+            }
+            case Node.Computed c -> link(c.pair(), object, 0, from, inside, offset, g);
+            case Node.Arrow a -> {
+                Postings p = index.forward(a.tupleset(), object, rev);
+                if (p == null) return;
+                for (long key : p.subjects()) {
+                    if (Index.keyId(key) == Index.WILDCARD_ID) continue;
+                    int target = index.findPair(index.pairType(Index.keyPair(key)), a.computed());
+                    if (schema.rule(target) != null) link(target, Index.keyId(key), 1, from, inside, offset, g);
+                }
+            }
+            case Node.Union u -> {
+                for (Node child : u.children()) links(child, object, from, inside, offset, g);
+            }
+            case Node.Intersection i -> {
+                for (Node child : i.children()) links(child, object, from, inside, offset, g);
+            }
+            case Node.Exclusion e -> {
+                links(e.base(), object, from, inside, offset, g);
+                links(e.subtracted(), object, from, inside, offset, g);
+            }
+            case Node.Nil n -> {}
+            case Node.Self s -> {}
+        }
+    }
+
+    private void link(int pair, int object, int weight, int from, int inside, int[] offset, DataGraph g) {
+        if (component[pair] == inside) {
+            g.edge(offset[pair] + object, weight);
+        } else {
+            g.exit(from, add(weight, bound(pair)));
+        }
+    }
+
+    private static int add(int a, int b) {
+        return Math.min(SATURATED, a + b);
+    }
+
+    /**
+     * The (pair, object) nodes of one cyclic schema component: edges in compressed rows (added node by node,
+     * in order), the heaviest exit per node, and the height of each node by Tarjan's components.
+     */
+    private static final class DataGraph {
+        private final int[] rowStart;
+        private final int[] exit;
+        private int[] targets = new int[16];
+        private int[] weights = new int[16];
+        private int edges;
+        private int current = -1;
+
+        DataGraph(int nodes) {
+            rowStart = new int[nodes + 1];
+            exit = new int[nodes];
+        }
+
+        void begin(int node) {
+            for (int n = current + 1; n <= node; n++) rowStart[n] = edges;
+            current = node;
+        }
+
+        void edge(int target, int weight) {
+            if (edges == targets.length) {
+                targets = Arrays.copyOf(targets, edges * 2);
+                weights = Arrays.copyOf(weights, edges * 2);
+            }
+            targets[edges] = target;
+            weights[edges++] = weight;
+        }
+
+        void exit(int node, int height) {
+            exit[node] = Math.max(exit[node], height);
+        }
+
+        void end() {
+            for (int n = current + 1; n < rowStart.length; n++) rowStart[n] = edges;
+        }
+
+        /**
+         * Per node, a bound on the hops of a simple path from it: iterative Tarjan, which completes components
+         * sinks first, so each component's height is known from the components it leads to.
+         */
+        int[] heights() {
+            int nodes = exit.length;
+            int[] order = new int[nodes];
+            int[] low = new int[nodes];
+            int[] next = new int[nodes];
+            int[] comp = new int[nodes];
+            boolean[] onStack = new boolean[nodes];
+            Arrays.fill(order, -1);
+            int[] stack = new int[nodes];
+            int[] call = new int[nodes];
+            int components = 0;
+            int[] height = new int[nodes];
+            int counter = 0;
+            int top = 0;
+            for (int root = 0; root < nodes; root++) {
+                if (order[root] >= 0) continue;
+                int depth = 0;
+                call[depth++] = root;
+                order[root] = low[root] = counter++;
+                next[root] = rowStart[root];
+                stack[top++] = root;
+                onStack[root] = true;
+                while (depth > 0) {
+                    int v = call[depth - 1];
+                    if (next[v] < rowStart[v + 1]) {
+                        int w = targets[next[v]++];
+                        if (order[w] < 0) {
+                            order[w] = low[w] = counter++;
+                            next[w] = rowStart[w];
+                            stack[top++] = w;
+                            onStack[w] = true;
+                            call[depth++] = w;
+                        } else if (onStack[w]) {
+                            low[v] = Math.min(low[v], order[w]);
+                        }
+                        continue;
+                    }
+                    depth--;
+                    if (depth > 0) {
+                        int parent = call[depth - 1];
+                        low[parent] = Math.min(low[parent], low[v]);
+                    }
+                    if (low[v] != order[v]) continue;
+                    int id = components++;
+                    int first = top;
+                    do first--;
+                    while (stack[first] != v);
+                    for (int i = first; i < top; i++) {
+                        comp[stack[i]] = id;
+                        onStack[stack[i]] = false;
+                    }
+                    boolean isCyclic = top - first > 1;
+                    int h = 0;
+                    for (int i = first; i < top; i++) {
+                        int u = stack[i];
+                        h = Math.max(h, exit[u]);
+                        for (int e = rowStart[u]; e < rowStart[u + 1]; e++) {
+                            int t = targets[e];
+                            if (t == u) isCyclic = true;
+                            // a target outside this component belongs to one completed before it
+                            if (comp[t] != id) h = Math.max(h, add(weights[e], height[t]));
+                        }
+                    }
+                    if (isCyclic) h = add(h, top - first);
+                    for (int i = first; i < top; i++) height[stack[i]] = h;
+                    top = first;
+                }
+            }
+            return height;
+        }
+    }
+}

@@ -1,0 +1,210 @@
+package dev.kith.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kith.schema.Schemas;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Check, lookup-resources and lookup-subjects agree on the depth budget: on chains of 49, 50 and 51 hops at the
+ * default limit of 50, with the far end reached through subject sets (with users on the chain or none), through
+ * arrows, or only under the subtracted side of an exclusion. For every (resource, subject) of a closed universe, check answers or raises
+ * a depth error; lookup-resources for a subject raises a depth error exactly when check does on some resource
+ * of the type, else returns exactly the resources check grants; lookup-subjects likewise per resource. Answers
+ * that are not errors also match {@link NaiveEvaluator}.
+ */
+class DepthAgreementTest {
+    static final Instant NOW = Instant.parse("2030-01-01T00:00:00Z");
+    static final String DEPTH_ERROR = "DEPTH";
+
+    static final String SCHEMA = """
+            definition user {}
+            definition group {
+                relation member: user | group#member
+            }
+            definition folder {
+                relation parent: folder
+                relation viewer: user
+                permission view = viewer + parent->view
+            }
+            definition doc {
+                relation viewer: user | group#member
+                relation banned: group#member
+                relation folder: folder
+                permission view = viewer - banned
+                permission read = folder->view
+                permission both = view & read
+            }
+            """;
+
+    static java.util.stream.Stream<Arguments> chains() {
+        List<Arguments> out = new ArrayList<>();
+        for (int hops : new int[] {49, 50, 51}) {
+            for (String shape : new String[] {"groups", "bare", "folders", "banned"}) {
+                out.add(Arguments.of(shape, hops));
+            }
+        }
+        return out.stream();
+    }
+
+    /** Relationships whose longest path from doc:d spends {@code hops} hops, ending at user:far. */
+    static List<Relationship> chain(String shape, int hops) {
+        List<String> rels = new ArrayList<>();
+        rels.add("doc:d#viewer@user:near");
+        rels.add("doc:e#viewer@user:far");
+        switch (shape) {
+            case "groups", "banned" -> {
+                // doc -> g1 -> ... -> g<hops>: the first hop enters g1
+                rels.add("doc:d#" + (shape.equals("groups") ? "viewer" : "banned") + "@group:g1#member");
+                for (int i = 1; i < hops; i++) rels.add("group:g" + i + "#member@group:g" + (i + 1) + "#member");
+                rels.add("group:g" + hops + "#member@user:far");
+                rels.add("group:g1#member@user:mid");
+            }
+            case "bare" -> {
+                // no user in any group: lookup-subjects meets only user:near, whose check stops before the chain
+                rels.add("doc:d#viewer@group:g1#member");
+                for (int i = 1; i < hops; i++) rels.add("group:g" + i + "#member@group:g" + (i + 1) + "#member");
+            }
+            case "folders" -> {
+                rels.add("doc:d#folder@folder:f1");
+                for (int i = 1; i < hops; i++) rels.add("folder:f" + i + "#parent@folder:f" + (i + 1));
+                rels.add("folder:f" + hops + "#viewer@user:far");
+                rels.add("folder:f1#viewer@user:mid");
+            }
+            default -> throw new IllegalArgumentException(shape);
+        }
+        return rels.stream().map(Relationship::parse).toList();
+    }
+
+    @ParameterizedTest(name = "{0}, {1} hops")
+    @MethodSource("chains")
+    void lookupsRaiseTheDepthErrorExactlyWhenCheckDoes(String shape, int hops) throws Exception {
+        List<Relationship> rels = chain(shape, hops);
+        Engine engine = Engines.inMemory(EngineOptions.defaults().withClock(Clock.fixed(NOW, ZoneOffset.UTC)));
+        engine.writeSchema(SCHEMA);
+        engine.write(
+                new Requests.Write(rels.stream().map(RelationshipUpdate::touch).toList(), List.of()));
+        NaiveEvaluator oracle = new NaiveEvaluator(Schemas.compile("depth", SCHEMA), rels, NOW);
+
+        Map<String, List<String>> resources = new LinkedHashMap<>();
+        resources.put("doc", List.of("d", "e", "never"));
+        resources.put("group", universe("g", hops));
+        resources.put("folder", universe("f", hops));
+        Map<String, List<String>> permissions =
+                Map.of("doc", List.of("view", "read", "both"), "group", List.of("member"), "folder", List.of("view"));
+        List<String> users = List.of("near", "mid", "far", "nobody");
+
+        boolean sawDepthError = false;
+        for (var type : resources.entrySet()) {
+            for (String perm : permissions.get(type.getKey())) {
+                // check on every (resource, subject)
+                Map<String, Map<String, String>> byUser = new TreeMap<>();
+                Map<String, Map<String, String>> byResource = new TreeMap<>();
+                for (String id : type.getValue()) {
+                    for (String u : users) {
+                        ObjectRef resource = new ObjectRef(type.getKey(), id);
+                        SubjectRef subject = SubjectRef.object("user", u);
+                        String outcome = check(engine, resource, perm, subject);
+                        if (!outcome.equals(DEPTH_ERROR)) {
+                            assertThat(outcome)
+                                    .as("check " + resource + "#" + perm + "@" + subject)
+                                    .isEqualTo(oracle.check(resource, perm, subject, Map.of())
+                                            .permissionship()
+                                            .name());
+                        } else {
+                            sawDepthError = true;
+                        }
+                        byUser.computeIfAbsent(u, k -> new TreeMap<>()).put(id, outcome);
+                        byResource.computeIfAbsent(id, k -> new TreeMap<>()).put(u, outcome);
+                    }
+                }
+                for (String u : users) {
+                    String what = "lookup-resources " + type.getKey() + "#" + perm + "@user:" + u + " checks "
+                            + byUser.get(u);
+                    assertThat(lookupResources(engine, type.getKey(), perm, u))
+                            .as(what)
+                            .isEqualTo(expected(byUser.get(u)));
+                }
+                for (String id : type.getValue()) {
+                    String what = "lookup-subjects " + type.getKey() + ":" + id + "#" + perm + " checks "
+                            + byResource.get(id);
+                    assertThat(lookupSubjects(engine, new ObjectRef(type.getKey(), id), perm))
+                            .as(what)
+                            .isEqualTo(expected(byResource.get(id)));
+                }
+            }
+        }
+        assertThat(sawDepthError).as("a depth error exactly past the limit").isEqualTo(hops > 50);
+    }
+
+    /** Every object of a chain's type (lookup-resources answers for all of them) and one never written. */
+    private static List<String> universe(String prefix, int hops) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 1; i <= hops; i++) ids.add(prefix + i);
+        ids.add("never");
+        return ids;
+    }
+
+    /** What a lookup over these check outcomes must give: the depth error if any, else the granted ones. */
+    private static String expected(Map<String, String> outcomes) {
+        if (outcomes.containsValue(DEPTH_ERROR)) return DEPTH_ERROR;
+        Map<String, String> granted = new TreeMap<>();
+        outcomes.forEach((k, v) -> {
+            if (!v.equals(Permissionship.NO_PERMISSION.name())) granted.put(k, v);
+        });
+        return granted.toString();
+    }
+
+    private static String check(Engine engine, ObjectRef resource, String perm, SubjectRef subject) {
+        try {
+            return engine.check(Requests.Check.of(resource, perm, subject))
+                    .permissionship()
+                    .name();
+        } catch (KithException.MaxDepthExceeded e) {
+            return DEPTH_ERROR;
+        }
+    }
+
+    /** The resources (of the universe) lookup-resources grants, or the depth error. */
+    private static String lookupResources(Engine engine, String type, String perm, String user) {
+        try {
+            Map<String, String> got = new TreeMap<>();
+            for (Results.LookupResource r : engine.lookupResources(new Requests.LookupResources(
+                            type, perm, SubjectRef.object("user", user), Map.of(), null, null, 0))
+                    .items()) {
+                got.put(r.resourceId(), r.permissionship().name());
+            }
+            return got.toString();
+        } catch (KithException.MaxDepthExceeded e) {
+            return DEPTH_ERROR;
+        }
+    }
+
+    /**
+     * What lookup-subjects says of each user of the universe (a wildcard never occurs here, so a user not
+     * returned is NO), or the depth error.
+     */
+    private static String lookupSubjects(Engine engine, ObjectRef resource, String perm) {
+        try {
+            Map<String, String> got = new TreeMap<>();
+            for (Results.LookupSubject s : engine.lookupSubjects(
+                            new Requests.LookupSubjects(resource, perm, "user", null, Map.of(), null, null, 0))
+                    .items()) {
+                got.put(s.subjectId(), s.permissionship().name());
+            }
+            return got.toString();
+        } catch (KithException.MaxDepthExceeded e) {
+            return DEPTH_ERROR;
+        }
+    }
+}
