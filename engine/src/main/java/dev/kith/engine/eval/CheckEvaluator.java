@@ -143,7 +143,7 @@ final class CheckEvaluator {
         return switch (node) {
             case Node.Direct d -> direct(d, object, depth);
             case Node.Computed c -> relation(c.pair(), object, depth);
-            case Node.Arrow a -> a.all() ? arrowAll(a, object, depth) : arrowAny(a, object, depth);
+            case Node.Arrow a -> arrow(a, object, depth);
             case Node.Union u -> reduce(u.children(), type, object, depth, Tri.HAS);
             case Node.Intersection i -> reduce(i.children(), type, object, depth, Tri.NO);
             case Node.Exclusion e -> exclusion(e, type, object, depth);
@@ -174,16 +174,63 @@ final class CheckEvaluator {
         } catch (KithException e) {
             error = e;
         }
+        return links(p, d.setPairs(), null, d.pair(), object, depth, best, acc, error);
+    }
+
+    /**
+     * The union (or, for an all-arrow, the intersection) over the stored links of {@code p} of each link AND
+     * what it leads to on the linked object, continuing a reduction that stands at {@code result} (with {@code
+     * acc} missing and {@code error} met). The links of subject-set kinds ({@code setPairs}, {@code arrow} null)
+     * lead to that subject set; an arrow's links (every entry) lead to its computed relation on the linked
+     * object, and a link to a type without that relation is a NO term.
+     *
+     * <p>The reducer: a union stops at the first HAS, an intersection at the first NO; an error (the last one
+     * met) only counts when no term decides by itself. An all-arrow ignores expired links, is NO when nothing is
+     * linked, and evaluates each link's caveat before the term's guard (an error there is not deferred): a false
+     * caveat is a NO term, as in SpiceDB.
+     */
+    private int links(
+            Postings p,
+            int[] setPairs,
+            Node.Arrow arrow,
+            int fromPair,
+            int object,
+            int depth,
+            int result,
+            Set<String> acc,
+            KithException error) {
+        boolean all = arrow != null && arrow.all();
+        int stop = all ? Tri.NO : Tri.HAS;
+        boolean linked = false;
         long[] subjects = p.subjects();
-        for (int setPair : d.setPairs()) {
-            for (int k = p.lowerBound(Index.key(setPair, 0)); k < subjects.length; k++) {
+        int kinds = arrow == null ? setPairs.length : 1;
+        for (int i = 0; i < kinds; i++) {
+            int setPair = arrow == null ? setPairs[i] : -1;
+            for (int k = arrow == null ? p.lowerBound(Index.key(setPair, 0)) : 0; k < subjects.length; k++) {
                 long s = subjects[k];
-                if (Index.keyPair(s) != setPair) break;
+                if (arrow == null && Index.keyPair(s) != setPair) break;
+                int target = arrow == null ? setPair : schema.arrowTarget(index, arrow, s);
+                Condition c = p.condition(k);
+                int l = Tri.HAS;
+                Set<String> linkMissing = null;
+                if (all) {
+                    if (c != null && expired(c)) continue;
+                    linked = true;
+                    l = condition(c);
+                    if (l == Tri.NO) return Tri.NO;
+                    if (l == Tri.CONDITIONAL) linkMissing = missing;
+                }
+                if (target < 0) {
+                    if (all) return Tri.NO;
+                    continue;
+                }
                 try {
-                    int r = hop(p.condition(k), setPair, Index.keyId(s), depth, d.pair(), object);
-                    if (r == Tri.HAS) return Tri.HAS;
+                    int r = all
+                            ? chain(l, linkMissing, follow(target, Index.keyId(s), depth, fromPair, object))
+                            : hop(c, target, Index.keyId(s), depth, fromPair, object);
+                    if (r == stop) return stop;
                     if (r == Tri.CONDITIONAL) {
-                        best = Tri.CONDITIONAL;
+                        result = Tri.CONDITIONAL;
                         acc = merge(acc, missing);
                     }
                 } catch (KithException e) {
@@ -192,8 +239,9 @@ final class CheckEvaluator {
             }
         }
         if (error != null) throw error;
+        if (all && !linked) return Tri.NO;
         missing = acc;
-        return best;
+        return result;
     }
 
     /** The answer of one stored subject key: NO when absent, else its condition's answer. */
@@ -227,77 +275,14 @@ final class CheckEvaluator {
         return Tri.CONDITIONAL;
     }
 
-    private int arrowAny(Node.Arrow a, int object, int depth) {
-        Postings p = index.forward(a.tupleset(), object, rev);
-        if (p == null) return Tri.NO;
-        Set<String> acc = null;
-        int best = Tri.NO;
-        KithException error = null;
-        long[] subjects = p.subjects();
-        for (int k = 0; k < subjects.length; k++) {
-            int target = target(a, subjects[k]);
-            if (target < 0) continue;
-            try {
-                int r = hop(p.condition(k), target, Index.keyId(subjects[k]), depth, a.tupleset(), object);
-                if (r == Tri.HAS) return Tri.HAS;
-                if (r == Tri.CONDITIONAL) {
-                    best = Tri.CONDITIONAL;
-                    acc = merge(acc, missing);
-                }
-            } catch (KithException e) {
-                error = e;
-            }
-        }
-        if (error != null) throw error;
-        missing = acc;
-        return best;
-    }
-
     /**
-     * {@code tupleset.all(p)}: the intersection, over every object linked under the tupleset (expired links do
-     * not exist; a link whose caveat is false is a NO term, as in SpiceDB), of link AND p on it; NO when
-     * nothing is linked.
+     * {@code tupleset->p}: the union over every object linked under the tupleset of link AND p on it; {@code
+     * tupleset.all(p)}: the intersection, NO when nothing is linked (see {@link #links}).
      */
-    private int arrowAll(Node.Arrow a, int object, int depth) {
+    private int arrow(Node.Arrow a, int object, int depth) {
         Postings p = index.forward(a.tupleset(), object, rev);
         if (p == null) return Tri.NO;
-        Set<String> acc = null;
-        boolean linked = false;
-        int worst = Tri.HAS;
-        KithException error = null;
-        long[] subjects = p.subjects();
-        for (int k = 0; k < subjects.length; k++) {
-            Condition c = p.condition(k);
-            if (c != null && expired(c)) continue;
-            linked = true;
-            int l = condition(c);
-            if (l == Tri.NO) return Tri.NO;
-            Set<String> linkMissing = l == Tri.CONDITIONAL ? missing : null;
-            int target = target(a, subjects[k]);
-            if (target < 0) return Tri.NO;
-            try {
-                int r = chain(l, linkMissing, follow(target, Index.keyId(subjects[k]), depth, a.tupleset(), object));
-                if (r == Tri.NO) return Tri.NO;
-                if (r == Tri.CONDITIONAL) {
-                    worst = Tri.CONDITIONAL;
-                    acc = merge(acc, missing);
-                }
-            } catch (KithException e) {
-                error = e;
-            }
-        }
-        if (error != null) throw error;
-        if (!linked) return Tri.NO;
-        missing = acc;
-        return worst;
-    }
-
-    /** The pair {@code computed} on the arrow target's type, or -1 when that type has no such relation. */
-    private int target(Node.Arrow a, long subject) {
-        if (Index.keyId(subject) == Index.WILDCARD_ID) return -1;
-        int t = index.pairType(Index.keyPair(subject));
-        int pair = index.findPair(t, a.computed());
-        return schema.rule(pair) == null ? -1 : pair;
+        return links(p, null, a, a.tupleset(), object, depth, a.all() ? Tri.HAS : Tri.NO, null, null);
     }
 
     /**

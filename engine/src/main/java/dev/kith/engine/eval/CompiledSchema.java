@@ -109,6 +109,16 @@ final class CompiledSchema {
         return types.get(name);
     }
 
+    /**
+     * The pair an arrow's link to {@code subject} (a subject key) leads to: the arrow's computed relation on the
+     * linked object's type; -1 for a wildcard link or a type without that relation.
+     */
+    int arrowTarget(Index index, Node.Arrow arrow, long subject) {
+        if (Index.keyId(subject) == Index.WILDCARD_ID) return -1;
+        int pair = index.findPair(index.pairType(Index.keyPair(subject)), arrow.computed());
+        return rule(pair) == null ? -1 : pair;
+    }
+
     /** The rule of {@code pair}, or null when the pair is no relation or permission of this schema. */
     Rule rule(int pair) {
         return pair >= 0 && pair < rules.length ? rules[pair] : null;

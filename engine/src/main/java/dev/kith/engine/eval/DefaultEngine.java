@@ -289,15 +289,9 @@ public final class DefaultEngine implements Engine {
 
     @Override
     public Results.Page<Results.ReadRelationship> readRelationships(Requests.ReadRelationships read) {
-        long rev;
-        Relationship after = null;
-        if (read.cursor() != null) {
-            Cursors.Cursor c = Cursors.decode("read", read.cursor());
-            rev = checkReadable(c.revision());
-            after = RelationshipParser.parse(c.position());
-        } else {
-            rev = resolve(read.consistency());
-        }
+        Cursors.Cursor start = pin("read", read.cursor(), read.consistency());
+        long rev = start.revision();
+        Relationship after = start.position() == null ? null : RelationshipParser.parse(start.position());
         CompiledSchema schema = requireSchema(rev);
         validateFilter(schema, read.filter(), "filter");
         List<Results.ReadRelationship> out = new ArrayList<>();
@@ -372,15 +366,9 @@ public final class DefaultEngine implements Engine {
 
     @Override
     public Results.Page<Results.LookupResource> lookupResources(Requests.LookupResources lookup) {
-        long rev;
-        int after = -1;
-        if (lookup.cursor() != null) {
-            Cursors.Cursor c = Cursors.decode("resources", lookup.cursor());
-            rev = checkReadable(c.revision());
-            after = Cursors.intPosition(c);
-        } else {
-            rev = resolve(lookup.consistency());
-        }
+        Cursors.Cursor at = pin("resources", lookup.cursor(), lookup.consistency());
+        long rev = at.revision();
+        int after = at.position() == null ? -1 : Cursors.intPosition(at);
         CompiledSchema schema = requireSchema(rev);
         Target t = target(schema, new ObjectRef(lookup.resourceType(), "x"), lookup.permission(), "resource");
         Subject s = subject(schema, lookup.subject(), null, -1);
@@ -397,15 +385,9 @@ public final class DefaultEngine implements Engine {
 
     @Override
     public Results.Page<Results.LookupSubject> lookupSubjects(Requests.LookupSubjects lookup) {
-        long rev;
-        String after = null;
-        if (lookup.cursor() != null) {
-            Cursors.Cursor c = Cursors.decode("subjects", lookup.cursor());
-            rev = checkReadable(c.revision());
-            after = c.position();
-        } else {
-            rev = resolve(lookup.consistency());
-        }
+        Cursors.Cursor at = pin("subjects", lookup.cursor(), lookup.consistency());
+        long rev = at.revision();
+        String after = at.position();
         CompiledSchema schema = requireSchema(rev);
         Target t = target(schema, lookup.resource(), lookup.permission(), "resource");
         Definition sd = schema.schema.definition(lookup.subjectType());
@@ -516,6 +498,16 @@ public final class DefaultEngine implements Engine {
     private record Latest(long revision, CompiledSchema schema) {}
 
     private volatile Latest latest;
+
+    /**
+     * Where a paged read starts: at its cursor's revision (which must still be readable) and position, or, for a
+     * first page, at the revision its consistency picks with no position.
+     */
+    private Cursors.Cursor pin(String kind, String cursor, Consistency consistency) {
+        if (cursor == null) return new Cursors.Cursor(resolve(consistency), null);
+        Cursors.Cursor c = Cursors.decode(kind, cursor);
+        return new Cursors.Cursor(checkReadable(c.revision()), c.position());
+    }
 
     private DepthBounds depthBounds(CompiledSchema schema, long rev) {
         DepthBounds b = depthBounds;

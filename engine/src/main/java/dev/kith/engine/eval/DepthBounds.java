@@ -218,9 +218,8 @@ final class DepthBounds {
                 Postings p = index.forward(a.tupleset(), object, rev);
                 if (p == null) return;
                 for (long key : p.subjects()) {
-                    if (Index.keyId(key) == Index.WILDCARD_ID) continue;
-                    int target = index.findPair(index.pairType(Index.keyPair(key)), a.computed());
-                    if (schema.rule(target) != null) link(target, Index.keyId(key), 1, from, inside, offset, g);
+                    int target = schema.arrowTarget(index, a, key);
+                    if (target >= 0) link(target, Index.keyId(key), 1, from, inside, offset, g);
                 }
             }
             case Node.Union u -> {

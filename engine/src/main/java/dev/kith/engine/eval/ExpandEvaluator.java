@@ -115,11 +115,10 @@ final class ExpandEvaluator {
             for (int i = 0; i < keys.length; i++) {
                 Condition c = p.condition(i);
                 if (c != null && c.expiredAt(now)) continue;
+                int target = schema.arrowTarget(index, a, keys[i]);
+                if (target < 0) continue;
                 int id = Index.keyId(keys[i]);
-                if (id == Index.WILDCARD_ID) continue;
-                int type = index.pairType(Index.keyPair(keys[i]));
-                int target = index.findPair(type, a.computed());
-                if (schema.rule(target) == null) continue;
+                int type = index.pairType(target);
                 if (path.size() > depthLimit) {
                     throw new KithException.MaxDepthExceeded(depthLimit, "expand of " + resource + "#" + relationName);
                 }

@@ -185,10 +185,8 @@ final class LookupSubjectsEvaluator {
                 for (int i = 0; i < keys.length; i++) {
                     Condition c = p.condition(i);
                     if (c != null && c.expiredAt(now)) continue;
-                    int id = Index.keyId(keys[i]);
-                    if (id == Index.WILDCARD_ID) continue;
-                    int target = index.findPair(index.pairType(Index.keyPair(keys[i])), a.computed());
-                    if (schema.rule(target) != null) enqueue(target, id);
+                    int target = schema.arrowTarget(index, a, keys[i]);
+                    if (target >= 0) enqueue(target, Index.keyId(keys[i]));
                 }
             }
             case Node.Union u -> {
