@@ -128,19 +128,19 @@ class DepthAgreementTest {
                         byResource.computeIfAbsent(id, k -> new TreeMap<>()).put(u, outcome);
                     }
                 }
-                for (String u : users) {
-                    String what = "lookup-resources " + type.getKey() + "#" + perm + "@user:" + u + " checks "
-                            + byUser.get(u);
-                    assertThat(lookupResources(engine, type.getKey(), perm, u))
-                            .as(what)
-                            .isEqualTo(expected(byUser.get(u)));
-                }
                 for (String id : type.getValue()) {
                     String what = "lookup-subjects " + type.getKey() + ":" + id + "#" + perm + " checks "
                             + byResource.get(id);
                     assertThat(lookupSubjects(engine, new ObjectRef(type.getKey(), id), perm))
                             .as(what)
                             .isEqualTo(expected(byResource.get(id)));
+                }
+                for (String u : users) {
+                    String what = "lookup-resources " + type.getKey() + "#" + perm + "@user:" + u + " checks "
+                            + byUser.get(u);
+                    assertThat(lookupResources(engine, type.getKey(), perm, u))
+                            .as(what)
+                            .isEqualTo(expected(byUser.get(u)));
                 }
             }
         }

@@ -92,6 +92,36 @@ class ScenarioTest {
         assertThat(can(e, "group:g199999#member", "group:g200000#member")).isEqualTo(HAS_PERMISSION);
     }
 
+    /**
+     * Lookup-resources trusts its bitmap algebra up to 200 hops under a larger limit: check must then answer,
+     * not run out of stack, even on a thread with a small stack (256 KiB; the JVM's default is 1 MiB or more).
+     */
+    @Test
+    void aTwoHundredHopChainIsWithinCheckOnASmallStack() throws Exception {
+        Engine e = engine(GROUPS, EngineOptions.defaults().withDepthLimit(5000));
+        List<Relationship> chain = new ArrayList<>();
+        chain.add(Relationship.parse("doc:d#viewer@group:g1#member"));
+        for (int i = 1; i < 200; i++) {
+            chain.add(Relationship.parse("group:g" + i + "#member@group:g" + (i + 1) + "#member"));
+        }
+        chain.add(Relationship.parse("group:g200#member@user:far"));
+        e.importBulk(chain.iterator());
+        Permissionship[] answer = new Permissionship[2];
+        Thread small = new Thread(
+                null,
+                () -> {
+                    answer[0] = can(e, "doc:d#view", "user:far");
+                    answer[1] = can(e, "doc:d#view", "user:nobody");
+                },
+                "small-stack",
+                256 * 1024);
+        small.start();
+        small.join();
+        assertThat(answer).containsExactly(HAS_PERMISSION, NO_PERMISSION);
+        assertThat(lookupResources(e, "doc", "view", "user:far")).containsExactly("d");
+        assertThat(lookupResources(e, "group", "member", "user:far")).hasSize(200);
+    }
+
     @Test
     void aShortPathWinsOverADeepBranchThatRunsOutOfDepth() {
         Engine e = engine(GROUPS, EngineOptions.defaults().withDepthLimit(3));
