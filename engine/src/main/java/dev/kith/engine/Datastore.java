@@ -1,5 +1,6 @@
 package dev.kith.engine;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.List;
@@ -66,6 +67,19 @@ public interface Datastore extends AutoCloseable {
 
     /** The oldest revision still readable exactly. */
     Revision oldestRevision();
+
+    /**
+     * This deployment's identity: the same for every handle on the same storage, across restarts and nodes
+     * (created once, when first asked for, race-free when several nodes start at once). A store that lives only
+     * in the process (the in-memory one) makes a random one per instance.
+     */
+    DeploymentIdentity deployment();
+
+    /**
+     * The GC window that suits this store when none is configured: how long old revisions stay readable (1 h
+     * for the in-memory store, whose history costs heap; 24 h for PostgreSQL unless its URL says otherwise).
+     */
+    Duration defaultGcWindow();
 
     @Override
     void close();

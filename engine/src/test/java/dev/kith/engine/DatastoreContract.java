@@ -46,6 +46,27 @@ public abstract class DatastoreContract {
     }
 
     @Test
+    void hasOneDeploymentIdentityOfItsOwn() {
+        DeploymentIdentity identity = store.deployment();
+        assertThat(identity.id()).isNotBlank();
+        assertThat(identity.tokenSecret()).hasSizeGreaterThanOrEqualTo(32);
+        assertThat(identity.toString()).doesNotContain(identity.tokenSecret());
+        store.write(creates("doc:a#viewer@user:ann"), List.of());
+        assertThat(store.deployment()).as("stable across calls and writes").isEqualTo(identity);
+        try (Datastore other = newDatastore()) {
+            assertThat(other.deployment().id())
+                    .as("another store is another deployment")
+                    .isNotEqualTo(identity.id());
+            assertThat(other.deployment().tokenSecret()).isNotEqualTo(identity.tokenSecret());
+        }
+    }
+
+    @Test
+    void suggestsAGcWindow() {
+        assertThat(store.defaultGcWindow()).isPositive();
+    }
+
+    @Test
     void startsEmptyAtRevisionZero() {
         assertThat(store.headRevision()).isEqualTo(Revision.ZERO);
         assertThat(store.read(RelationshipFilter.ofType("doc"), Revision.ZERO, null, 0))

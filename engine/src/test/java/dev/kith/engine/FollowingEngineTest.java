@@ -89,6 +89,16 @@ class FollowingEngineTest {
         }
 
         @Override
+        public DeploymentIdentity deployment() {
+            return inner.deployment();
+        }
+
+        @Override
+        public java.time.Duration defaultGcWindow() {
+            return inner.defaultGcWindow();
+        }
+
+        @Override
         public void close() {
             inner.close();
         }
@@ -130,6 +140,12 @@ class FollowingEngineTest {
                         .permissionship())
                 .isEqualTo(HAS_PERMISSION);
         assertThat(first.readSchema().text()).contains("relation owner");
+
+        // a following engine counts what it applied (ids of deleted relationships stay interned), and shares the
+        // store's deployment identity
+        assertThat(first.appliedRevision()).isEqualTo(second.appliedRevision());
+        assertThat(first.stats()).isEqualTo(new EngineStats(2, 6, first.appliedRevision()));
+        assertThat(first.deployment()).isEqualTo(store.deployment()).isEqualTo(second.deployment());
     }
 
     @Test

@@ -2,8 +2,10 @@ package dev.kith.engine.eval;
 
 import dev.kith.engine.Consistency;
 import dev.kith.engine.Datastore;
+import dev.kith.engine.DeploymentIdentity;
 import dev.kith.engine.Engine;
 import dev.kith.engine.EngineOptions;
+import dev.kith.engine.EngineStats;
 import dev.kith.engine.KithException;
 import dev.kith.engine.ObjectRef;
 import dev.kith.engine.Relationship;
@@ -430,6 +432,17 @@ public final class DefaultEngine implements Engine {
     @Override
     public Revision appliedRevision() {
         return new Revision(index.appliedRevision());
+    }
+
+    @Override
+    public EngineStats stats() {
+        long applied = index.appliedRevision();
+        return new EngineStats(index.relationshipCount(), index.internedObjects(), new Revision(applied));
+    }
+
+    @Override
+    public DeploymentIdentity deployment() {
+        return store.deployment();
     }
 
     // ---- request edges: names to ids

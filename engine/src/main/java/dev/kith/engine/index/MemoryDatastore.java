@@ -1,6 +1,7 @@
 package dev.kith.engine.index;
 
 import dev.kith.engine.Datastore;
+import dev.kith.engine.DeploymentIdentity;
 import dev.kith.engine.KithException;
 import dev.kith.engine.Precondition;
 import dev.kith.engine.Relationship;
@@ -10,6 +11,7 @@ import dev.kith.engine.Requests;
 import dev.kith.engine.Results;
 import dev.kith.engine.Revision;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,7 +33,11 @@ import java.util.function.Consumer;
  * <p>Writes are serialized by one lock; reads never take it.
  */
 public final class MemoryDatastore implements Datastore {
+    /** History kept readable when nothing else is configured: an hour of revisions costs heap, not disk. */
+    public static final Duration DEFAULT_GC_WINDOW = Duration.ofHours(1);
+
     private final Index index = new Index();
+    private final DeploymentIdentity deployment = DeploymentIdentity.random();
     private final Clock clock;
     private final Object writeLock = new Object();
     private final ConcurrentSkipListMap<Long, String> schemas = new ConcurrentSkipListMap<>();
@@ -48,6 +54,17 @@ public final class MemoryDatastore implements Datastore {
     /** The index holding this store's relationships; the engine evaluates on it directly. */
     public Index index() {
         return index;
+    }
+
+    /** A random identity per instance: nothing outlives the process, so neither do its tokens. */
+    @Override
+    public DeploymentIdentity deployment() {
+        return deployment;
+    }
+
+    @Override
+    public Duration defaultGcWindow() {
+        return DEFAULT_GC_WINDOW;
     }
 
     @Override
