@@ -317,7 +317,8 @@ final class ServeCommand implements Callable<Integer> {
                 maxContextBytes,
                 maxInFlight,
                 requestTimeout);
+        String secret = tokenSecret == null || tokenSecret.isBlank() ? null : tokenSecret;
         return new ServerConfig(
-                bind, port, keys, insecureNoAuth, tlsCert, tlsKey, limits, auditLog, benchEndpoints, tokenSecret);
+                bind, port, keys, insecureNoAuth, tlsCert, tlsKey, limits, auditLog, benchEndpoints, secret);
     }
 }
