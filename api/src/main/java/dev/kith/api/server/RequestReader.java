@@ -15,6 +15,7 @@ import dev.kith.engine.ObjectRef;
 import dev.kith.engine.Precondition;
 import dev.kith.engine.Relationship;
 import dev.kith.engine.RelationshipFilter;
+import dev.kith.engine.RelationshipParser;
 import dev.kith.engine.RelationshipUpdate;
 import dev.kith.engine.Requests;
 import dev.kith.engine.SubjectFilter;
@@ -356,7 +357,7 @@ final class RequestReader {
     private void checkId(String id, String path, boolean allowWildcard) {
         if (allowWildcard && SubjectRef.WILDCARD.equals(id)) return;
         if (id.length() > limits.maxIdLength()) throw tooLong(path, limits.maxIdLength());
-        if (!Names.isObjectId(id)) {
+        if (!RelationshipParser.isObjectId(id)) {
             throw JsonIn.invalid(
                     path, "'" + id + "' is not a valid object id (letters, digits and / _ | - = +, at most 1024)");
         }
