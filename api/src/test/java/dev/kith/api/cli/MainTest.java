@@ -25,13 +25,9 @@ class MainTest {
     @TempDir
     Path dir;
 
-    private Path file(String name, String text) throws IOException {
-        return KithCli.file(dir, name, text);
-    }
-
     @Test
     void checkSummarisesAValidFile() throws IOException {
-        Path schema = file("ok.zed", VALID);
+        Path schema = KithCli.file(dir, "ok.zed", VALID);
         KithCli.Run run = run("schema", "check", schema.toString());
         assertThat(run.status()).isZero();
         assertThat(run.out())
@@ -42,8 +38,9 @@ class MainTest {
 
     @Test
     void checkPrintsEveryDiagnosticOfAnInvalidFileOnStderr() throws IOException {
-        Path good = file("ok.zed", VALID);
-        Path bad = file("bad.zed", "definition user {\n  relation viewer: nobody\n  permission view = viewr\n}\n");
+        Path good = KithCli.file(dir, "ok.zed", VALID);
+        Path bad = KithCli.file(
+                dir, "bad.zed", "definition user {\n  relation viewer: nobody\n  permission view = viewr\n}\n");
         KithCli.Run run = run("schema", "check", good.toString(), bad.toString());
         assertThat(run.status()).isEqualTo(1);
         assertThat(run.out()).startsWith(good + ": ok");
@@ -65,7 +62,7 @@ class MainTest {
 
     @Test
     void syntaxOnlyAcceptsAFragmentWithUnknownNames() throws IOException {
-        Path fragment = file("fragment.zed", "definition doc { relation reader: elsewhere }");
+        Path fragment = KithCli.file(dir, "fragment.zed", "definition doc { relation reader: elsewhere }");
         assertThat(run("schema", "check", fragment.toString()).status()).isEqualTo(1);
         KithCli.Run run = run("schema", "check", "--syntax-only", fragment.toString());
         assertThat(run.status()).isZero();
@@ -74,7 +71,7 @@ class MainTest {
 
     @Test
     void formatPrintsCanonicalText() throws IOException {
-        Path schema = file("ok.zed", VALID);
+        Path schema = KithCli.file(dir, "ok.zed", VALID);
         KithCli.Run run = run("schema", "format", schema.toString());
         assertThat(run.status()).isZero();
         assertThat(run.out()).isEqualTo("""
@@ -95,7 +92,7 @@ class MainTest {
 
     @Test
     void formatWriteRewritesTheFileOnce() throws IOException {
-        Path schema = file("ok.zed", VALID);
+        Path schema = KithCli.file(dir, "ok.zed", VALID);
         KithCli.Run first = run("schema", "format", "--write", schema.toString());
         assertThat(first.status()).isZero();
         assertThat(first.out()).contains("rewritten");
@@ -106,7 +103,7 @@ class MainTest {
 
     @Test
     void formatRefusesAnInvalidFile() throws IOException {
-        Path bad = file("bad.zed", "definition {}");
+        Path bad = KithCli.file(dir, "bad.zed", "definition {}");
         KithCli.Run run = run("schema", "format", bad.toString());
         assertThat(run.status()).isEqualTo(1);
         assertThat(run.out()).isEmpty();

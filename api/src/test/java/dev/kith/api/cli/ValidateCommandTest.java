@@ -24,13 +24,9 @@ class ValidateCommandTest {
     @TempDir
     Path dir;
 
-    private Path file(String name, String text) throws IOException {
-        return KithCli.file(dir, name, text);
-    }
-
     @Test
     void passingFilesPrintOnlyTheCount() throws IOException {
-        Path a = file("a.yaml", SCHEMA + """
+        Path a = KithCli.file(dir, "a.yaml", SCHEMA + """
                 assertions:
                   assertTrue:
                     - doc:one#view@member:ann
@@ -40,7 +36,7 @@ class ValidateCommandTest {
                   doc:one#view:
                     - "[member:ann] is <doc:one#viewer>"
                 """);
-        Path b = file("b.yaml", SCHEMA);
+        Path b = KithCli.file(dir, "b.yaml", SCHEMA);
         KithCli.Run run = run("validate", a.toString(), b.toString());
         assertThat(run.status()).isZero();
         assertThat(run.out()).isEqualTo("3 passed, 0 failed" + System.lineSeparator());
@@ -49,13 +45,13 @@ class ValidateCommandTest {
 
     @Test
     void failuresArePrintedWithFileLineAndTestThenTheCount() throws IOException {
-        Path a = file("a.yaml", SCHEMA + """
+        Path a = KithCli.file(dir, "a.yaml", SCHEMA + """
                 assertions:
                   assertTrue:
                     - doc:one#view@member:ann
                     - doc:one#view@member:bob
                 """);
-        Path broken = file("broken.yaml", "schemaFile: missing.zed\n");
+        Path broken = KithCli.file(dir, "broken.yaml", "schemaFile: missing.zed\n");
         KithCli.Run run = run("validate", a.toString(), broken.toString());
         assertThat(run.status()).isEqualTo(1);
         assertThat(run.out().lines().toList())
