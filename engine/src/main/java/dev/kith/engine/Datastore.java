@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -35,9 +36,21 @@ public interface Datastore extends AutoCloseable {
 
     Revision writeSchema(String schemaText);
 
-    Revision write(List<RelationshipUpdate> updates, List<Precondition> preconditions);
+    /**
+     * An atomic batch (see the class comment); {@code metadata} (possibly empty) is kept with the revision and
+     * returned in its change set by {@link #changesSince}.
+     */
+    Revision write(List<RelationshipUpdate> updates, List<Precondition> preconditions, Map<String, Object> metadata);
 
-    /** Deletes by filter (see {@link Requests.Delete}); returns the revision and the deleted relationships. */
+    /** {@link #write(List, List, Map)} without transaction metadata. */
+    default Revision write(List<RelationshipUpdate> updates, List<Precondition> preconditions) {
+        return write(updates, preconditions, Map.of());
+    }
+
+    /**
+     * Deletes by filter (see {@link Requests.Delete}), keeping its transaction metadata like {@link #write};
+     * returns the revision and the deleted relationships.
+     */
     DeleteOutcome deleteByFilter(Requests.Delete delete);
 
     /** The outcome of a delete-by-filter, with the relationships it removed. */

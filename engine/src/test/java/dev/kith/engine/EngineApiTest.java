@@ -254,6 +254,27 @@ class EngineApiTest {
         assertThat(got).hasSize(2);
     }
 
+    @Test
+    void transactionMetadataOfWritesAndDeletesReachesWatchers() throws Exception {
+        Engine e = engine();
+        List<Results.ChangeSet> got = new CopyOnWriteArrayList<>();
+        try (AutoCloseable w = e.watch(e.appliedRevision(), got::add)) {
+            Requests.Write write = new Requests.Write(
+                    List.of(RelationshipUpdate.touch(Relationship.parse("doc:a#viewer@user:ann"))),
+                    List.of(),
+                    java.util.Map.of("requestId", "r-1"));
+            e.write(write);
+            e.delete(new Requests.Delete(
+                    RelationshipFilter.ofType("doc"), List.of(), 0, false, java.util.Map.of("requestId", "r-2")));
+            touch(e, "doc:b#viewer@user:bob");
+            awaitSize(got, 3);
+        }
+        assertThat(got)
+                .extracting(Results.ChangeSet::metadata)
+                .containsExactly(
+                        java.util.Map.of("requestId", "r-1"), java.util.Map.of("requestId", "r-2"), java.util.Map.of());
+    }
+
     private static void awaitSize(List<?> list, int size) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (list.size() < size && System.nanoTime() < deadline) Thread.sleep(5);

@@ -44,8 +44,9 @@ class FollowingEngineTest {
         }
 
         @Override
-        public Revision write(List<RelationshipUpdate> updates, List<Precondition> preconditions) {
-            return inner.write(updates, preconditions);
+        public Revision write(
+                List<RelationshipUpdate> updates, List<Precondition> preconditions, Map<String, Object> metadata) {
+            return inner.write(updates, preconditions, metadata);
         }
 
         @Override

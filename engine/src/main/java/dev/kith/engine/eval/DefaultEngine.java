@@ -179,7 +179,7 @@ public final class DefaultEngine implements Engine {
                         schema, u.relationship(), u.operation() == RelationshipUpdate.Operation.DELETE);
             }
             for (var p : write.preconditions()) validateFilter(schema, p.filter(), "precondition");
-            rev = store.write(write.updates(), write.preconditions());
+            rev = store.write(write.updates(), write.preconditions(), write.metadata());
             for (RelationshipUpdate u : write.updates()) {
                 if (u.operation() != RelationshipUpdate.Operation.DELETE) expires(u.relationship());
             }

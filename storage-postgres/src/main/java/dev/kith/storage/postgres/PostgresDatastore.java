@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -133,8 +134,10 @@ public final class PostgresDatastore implements Datastore {
     }
 
     @Override
-    public Revision write(List<RelationshipUpdate> updates, List<Precondition> preconditions) {
-        return committed(writes.write(updates, preconditions == null ? List.of() : preconditions));
+    public Revision write(
+            List<RelationshipUpdate> updates, List<Precondition> preconditions, Map<String, Object> metadata) {
+        return committed(writes.write(
+                updates, preconditions == null ? List.of() : preconditions, metadata == null ? Map.of() : metadata));
     }
 
     @Override
