@@ -306,13 +306,22 @@ final class RequestReader {
 
     /** A caveat or request context: a JSON object within the size limit, as JSON-shaped Java values. */
     Map<String, Object> context(JsonIn in, String field) {
+        return jsonObject(in, field, "context");
+    }
+
+    /** A write's or delete's {@code optionalTransactionMetadata}: any JSON object within the context size limit. */
+    Map<String, Object> transactionMetadata(JsonIn in, String field) {
+        return jsonObject(in, field, "transaction metadata");
+    }
+
+    private Map<String, Object> jsonObject(JsonIn in, String field, String what) {
         JsonNode n = in.raw(field);
         if (n == null) return Map.of();
         if (!n.isObject()) throw JsonIn.invalid(in.path(field), "must be a JSON object, not " + JsonIn.describe(n));
         int size = n.toString().length();
         if (size > limits.maxContextBytes()) {
             throw HttpFailure.tooLarge(
-                    in.path(field), "context is " + size + " bytes of JSON; at most " + limits.maxContextBytes());
+                    in.path(field), what + " is " + size + " bytes of JSON; at most " + limits.maxContextBytes());
         }
         return mapper.convertValue(n, MAP);
     }
