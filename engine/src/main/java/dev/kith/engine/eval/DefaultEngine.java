@@ -35,9 +35,9 @@ import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -69,7 +69,10 @@ public final class DefaultEngine implements Engine {
             new PriorityQueue<>(Comparator.comparing(Relationship::expiresAt));
 
     private final List<Watch> watches = new CopyOnWriteArrayList<>();
-    private final ExecutorService background;
+    /** Retry delay of the change-feed follower while the store is unavailable. */
+    private static final long FEED_RETRY_MILLIS = 500;
+
+    private final ScheduledExecutorService background;
     private final AtomicBoolean followPending = new AtomicBoolean();
     private final ThreadLocal<CheckEvaluator> checkers;
     private Instant lastStoreGc = Instant.MIN;
@@ -81,7 +84,7 @@ public final class DefaultEngine implements Engine {
         this.embedded = embedded;
         this.options = options;
         this.checkers = ThreadLocal.withInitial(() -> new CheckEvaluator(options.clock()));
-        this.background = Executors.newSingleThreadExecutor(r -> {
+        this.background = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "kith-engine-feed");
             t.setDaemon(true);
             return t;
@@ -628,7 +631,15 @@ public final class DefaultEngine implements Engine {
             background.execute(() -> {
                 followPending.set(false);
                 if (closed) return;
-                follow();
+                try {
+                    follow();
+                } catch (KithException.StoreUnavailable unavailable) {
+                    // keep answering at the last applied revision; try again until the store is back
+                    if (!closed) {
+                        background.schedule(this::revisionsAvailable, FEED_RETRY_MILLIS, TimeUnit.MILLISECONDS);
+                    }
+                    return;
+                }
                 synchronized (appliedMonitor) {
                     appliedMonitor.notifyAll();
                 }
