@@ -1,8 +1,10 @@
 package dev.kith.engine;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -34,9 +36,21 @@ public interface Datastore extends AutoCloseable {
 
     Revision writeSchema(String schemaText);
 
-    Revision write(List<RelationshipUpdate> updates, List<Precondition> preconditions);
+    /**
+     * An atomic batch (see the class comment); {@code metadata} (possibly empty) is kept with the revision and
+     * returned in its change set by {@link #changesSince}.
+     */
+    Revision write(List<RelationshipUpdate> updates, List<Precondition> preconditions, Map<String, Object> metadata);
 
-    /** Deletes by filter (see {@link Requests.Delete}); returns the revision and the deleted relationships. */
+    /** {@link #write(List, List, Map)} without transaction metadata. */
+    default Revision write(List<RelationshipUpdate> updates, List<Precondition> preconditions) {
+        return write(updates, preconditions, Map.of());
+    }
+
+    /**
+     * Deletes by filter (see {@link Requests.Delete}), keeping its transaction metadata like {@link #write};
+     * returns the revision and the deleted relationships.
+     */
     DeleteOutcome deleteByFilter(Requests.Delete delete);
 
     /** The outcome of a delete-by-filter, with the relationships it removed. */
@@ -66,6 +80,19 @@ public interface Datastore extends AutoCloseable {
 
     /** The oldest revision still readable exactly. */
     Revision oldestRevision();
+
+    /**
+     * This deployment's identity: the same for every handle on the same storage, across restarts and nodes
+     * (created once, when first asked for, race-free when several nodes start at once). A store that lives only
+     * in the process (the in-memory one) makes a random one per instance.
+     */
+    DeploymentIdentity deployment();
+
+    /**
+     * The GC window that suits this store when none is configured: how long old revisions stay readable (1 h
+     * for the in-memory store, whose history costs heap; 24 h for PostgreSQL unless its URL says otherwise).
+     */
+    Duration defaultGcWindow();
 
     @Override
     void close();

@@ -44,6 +44,12 @@ public interface Engine extends AutoCloseable {
     /** The newest revision this node has applied. */
     Revision appliedRevision();
 
+    /** The index's size and applied revision, from counters: O(1), safe to call on every metrics scrape. */
+    EngineStats stats();
+
+    /** The identity of the deployment this engine's store belongs to (see {@link Datastore#deployment}). */
+    DeploymentIdentity deployment();
+
     /** Calls {@code listener} with every change set after {@code after}, in order, until the handle closes. */
     AutoCloseable watch(Revision after, WatchListener listener);
 

@@ -94,23 +94,47 @@ public final class Requests {
         }
     }
 
-    /** An atomic write: all updates and preconditions succeed together, or nothing changes. */
-    public record Write(List<RelationshipUpdate> updates, List<Precondition> preconditions) {
+    /**
+     * An atomic write: all updates and preconditions succeed together, or nothing changes.
+     *
+     * @param metadata the caller's transaction metadata (SpiceDB's {@code optionalTransactionMetadata}): a
+     *     JSON-shaped object stored with the write's revision and delivered with its change set; empty for none
+     */
+    public record Write(
+            List<RelationshipUpdate> updates, List<Precondition> preconditions, Map<String, Object> metadata) {
         public Write {
             updates = List.copyOf(updates);
             preconditions = preconditions == null ? List.of() : List.copyOf(preconditions);
+            metadata = Results.jsonObject(metadata);
+        }
+
+        /** A write without transaction metadata. */
+        public Write(List<RelationshipUpdate> updates, List<Precondition> preconditions) {
+            this(updates, preconditions, Map.of());
         }
     }
 
     /**
      * Delete every relationship matching {@code filter}. With a {@code limit} and more matches than it, the
-     * delete fails unless {@code allowPartial}, in which case it deletes {@code limit} of them.
+     * delete fails unless {@code allowPartial}, in which case it deletes {@code limit} of them. {@code metadata}
+     * is the caller's transaction metadata, as for {@link Write#metadata}.
      */
-    public record Delete(RelationshipFilter filter, List<Precondition> preconditions, int limit, boolean allowPartial) {
+    public record Delete(
+            RelationshipFilter filter,
+            List<Precondition> preconditions,
+            int limit,
+            boolean allowPartial,
+            Map<String, Object> metadata) {
         public Delete {
             Objects.requireNonNull(filter, "filter");
             preconditions = preconditions == null ? List.of() : List.copyOf(preconditions);
             if (limit < 0) throw new IllegalArgumentException("limit must not be negative");
+            metadata = Results.jsonObject(metadata);
+        }
+
+        /** A delete without transaction metadata (see {@link Write#metadata}). */
+        public Delete(RelationshipFilter filter, List<Precondition> preconditions, int limit, boolean allowPartial) {
+            this(filter, preconditions, limit, allowPartial, Map.of());
         }
     }
 }

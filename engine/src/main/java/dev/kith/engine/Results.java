@@ -2,6 +2,7 @@ package dev.kith.engine;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /** The answers the {@link Engine} gives. Every answer names the revision it was computed at. */
 public final class Results {
@@ -107,11 +108,27 @@ public final class Results {
     /** The current schema text and the revision it was read at. */
     public record SchemaText(String text, Revision readAt) {}
 
-    /** One committed write batch, as the change feed and watch deliver it. */
-    public record ChangeSet(Revision revision, List<RelationshipChange> changes) {
+    /**
+     * One committed write batch, as the change feed and watch deliver it, with the transaction metadata the
+     * writer gave (empty for none).
+     */
+    public record ChangeSet(Revision revision, List<RelationshipChange> changes, Map<String, Object> metadata) {
         public ChangeSet {
             changes = List.copyOf(changes);
+            metadata = jsonObject(metadata);
         }
+
+        /** A change set without transaction metadata. */
+        public ChangeSet(Revision revision, List<RelationshipChange> changes) {
+            this(revision, changes, Map.of());
+        }
+    }
+
+    /** An unmodifiable copy of a JSON-shaped object (null values allowed), empty for null. */
+    static Map<String, Object> jsonObject(Map<String, Object> m) {
+        return m == null || m.isEmpty()
+                ? Map.of()
+                : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(m));
     }
 
     /** One change of a change set: the relationship as written (TOUCH) or as it was (DELETE). */

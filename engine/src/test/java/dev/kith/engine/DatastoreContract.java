@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -43,6 +44,53 @@ public abstract class DatastoreContract {
         return store.read(filter, store.headRevision(), null, 0).stream()
                 .map(Relationship::toString)
                 .toList();
+    }
+
+    @Test
+    void hasOneDeploymentIdentityOfItsOwn() {
+        DeploymentIdentity identity = store.deployment();
+        assertThat(identity.id()).isNotBlank();
+        assertThat(identity.tokenSecret()).hasSizeGreaterThanOrEqualTo(32);
+        assertThat(identity.toString()).doesNotContain(identity.tokenSecret());
+        store.write(creates("doc:a#viewer@user:ann"), List.of());
+        assertThat(store.deployment()).as("stable across calls and writes").isEqualTo(identity);
+        try (Datastore other = newDatastore()) {
+            assertThat(other.deployment().id())
+                    .as("another store is another deployment")
+                    .isNotEqualTo(identity.id());
+            assertThat(other.deployment().tokenSecret()).isNotEqualTo(identity.tokenSecret());
+        }
+    }
+
+    @Test
+    void transactionMetadataComesBackWithItsChangeSet() {
+        Map<String, Object> meta = new java.util.LinkedHashMap<>();
+        meta.put("ticket", "OPS-17");
+        meta.put("attempt", 2);
+        meta.put("tags", List.of("a", "b"));
+        meta.put("nothing", null);
+        Revision plain = store.write(creates("doc:a#viewer@user:ann"), List.of());
+        Revision tagged = store.write(creates("doc:b#viewer@user:bob"), List.of(), meta);
+        Requests.Delete delete =
+                new Requests.Delete(RelationshipFilter.ofType("doc"), List.of(), 0, false, Map.of("reason", "cleanup"));
+        Revision deleted = store.deleteByFilter(delete).revision();
+        List<Results.ChangeSet> sets = store.changesSince(Revision.ZERO, 10);
+        assertThat(sets).extracting(Results.ChangeSet::revision).containsExactly(plain, tagged, deleted);
+        assertThat(sets.get(0).metadata()).isEmpty();
+        assertThat(sets.get(1).metadata()).containsOnlyKeys("ticket", "attempt", "tags", "nothing");
+        assertThat(sets.get(1).metadata().get("ticket")).isEqualTo("OPS-17");
+        assertThat(((Number) sets.get(1).metadata().get("attempt")).intValue()).isEqualTo(2);
+        assertThat(sets.get(1).metadata().get("tags")).isEqualTo(List.of("a", "b"));
+        assertThat(sets.get(1).metadata().get("nothing")).isNull();
+        assertThat(sets.get(2).metadata()).isEqualTo(Map.of("reason", "cleanup"));
+        assertThat(store.changesSince(plain, 1).getFirst().metadata().get("ticket"))
+                .as("also when read from the middle")
+                .isEqualTo("OPS-17");
+    }
+
+    @Test
+    void suggestsAGcWindow() {
+        assertThat(store.defaultGcWindow()).isPositive();
     }
 
     @Test

@@ -49,6 +49,28 @@ class EngineApiTest {
     }
 
     @Test
+    void statsCountRelationshipsAndObjectsAsTheIndexChanges() {
+        Engine e = engine();
+        assertThat(e.stats()).isEqualTo(new EngineStats(0, 0, e.appliedRevision()));
+        e.write(creates(
+                "doc:a#viewer@user:ann", "doc:a#viewer@user:bob", "doc:b#owner@user:ann", "doc:b#viewer@user:*"));
+        // objects: doc a, doc b, user ann, user bob (the wildcard is not an object)
+        assertThat(e.stats()).isEqualTo(new EngineStats(4, 4, e.appliedRevision()));
+        e.write(new Requests.Write(
+                List.of(
+                        RelationshipUpdate.touch(Relationship.parse("doc:a#viewer@user:ann")),
+                        RelationshipUpdate.delete(Relationship.parse("doc:a#viewer@user:bob")),
+                        RelationshipUpdate.delete(Relationship.parse("doc:c#viewer@user:carl"))),
+                List.of()));
+        // the touch changes nothing, the delete of an absent relationship neither; ids stay interned
+        assertThat(e.stats().relationships()).isEqualTo(3);
+        assertThat(e.stats().objects()).isGreaterThanOrEqualTo(4);
+        e.delete(new Requests.Delete(RelationshipFilter.ofType("doc"), List.of(), 0, false));
+        assertThat(e.stats().relationships()).isZero();
+        assertThat(e.stats().appliedRevision()).isEqualTo(e.appliedRevision());
+    }
+
+    @Test
     void everyPartOfABadRelationshipIsNamed() {
         Engine e = engine();
         record Case(String rel, String part) {}
@@ -230,6 +252,27 @@ class EngineApiTest {
         }
         assertThat(later).extracting(Results.ChangeSet::revision).containsExactly(r3);
         assertThat(got).hasSize(2);
+    }
+
+    @Test
+    void transactionMetadataOfWritesAndDeletesReachesWatchers() throws Exception {
+        Engine e = engine();
+        List<Results.ChangeSet> got = new CopyOnWriteArrayList<>();
+        try (AutoCloseable w = e.watch(e.appliedRevision(), got::add)) {
+            Requests.Write write = new Requests.Write(
+                    List.of(RelationshipUpdate.touch(Relationship.parse("doc:a#viewer@user:ann"))),
+                    List.of(),
+                    java.util.Map.of("requestId", "r-1"));
+            e.write(write);
+            e.delete(new Requests.Delete(
+                    RelationshipFilter.ofType("doc"), List.of(), 0, false, java.util.Map.of("requestId", "r-2")));
+            touch(e, "doc:b#viewer@user:bob");
+            awaitSize(got, 3);
+        }
+        assertThat(got)
+                .extracting(Results.ChangeSet::metadata)
+                .containsExactly(
+                        java.util.Map.of("requestId", "r-1"), java.util.Map.of("requestId", "r-2"), java.util.Map.of());
     }
 
     private static void awaitSize(List<?> list, int size) throws InterruptedException {

@@ -44,8 +44,9 @@ class FollowingEngineTest {
         }
 
         @Override
-        public Revision write(List<RelationshipUpdate> updates, List<Precondition> preconditions) {
-            return inner.write(updates, preconditions);
+        public Revision write(
+                List<RelationshipUpdate> updates, List<Precondition> preconditions, Map<String, Object> metadata) {
+            return inner.write(updates, preconditions, metadata);
         }
 
         @Override
@@ -86,6 +87,16 @@ class FollowingEngineTest {
         @Override
         public Revision oldestRevision() {
             return inner.oldestRevision();
+        }
+
+        @Override
+        public DeploymentIdentity deployment() {
+            return inner.deployment();
+        }
+
+        @Override
+        public java.time.Duration defaultGcWindow() {
+            return inner.defaultGcWindow();
         }
 
         @Override
@@ -130,6 +141,12 @@ class FollowingEngineTest {
                         .permissionship())
                 .isEqualTo(HAS_PERMISSION);
         assertThat(first.readSchema().text()).contains("relation owner");
+
+        // a following engine counts what it applied (ids of deleted relationships stay interned), and shares the
+        // store's deployment identity
+        assertThat(first.appliedRevision()).isEqualTo(second.appliedRevision());
+        assertThat(first.stats()).isEqualTo(new EngineStats(2, 6, first.appliedRevision()));
+        assertThat(first.deployment()).isEqualTo(store.deployment()).isEqualTo(second.deployment());
     }
 
     @Test
@@ -200,5 +217,48 @@ class FollowingEngineTest {
         assertThat(can(e, "doc:c#view", "user:cid")).isEqualTo(HAS_PERMISSION);
         assertThat(can(e, "doc:d#view", "user:dan")).isEqualTo(HAS_PERMISSION);
         assertThat(Fixture.lookupResources(e, "doc", "view", "user:ann")).isEmpty();
+    }
+
+    @Test
+    void theFollowerRetriesWhileTheStoreIsUnavailableAndCatchesUpAlone() throws Exception {
+        MemoryDatastore store = new MemoryDatastore(Clock.systemUTC());
+        store.writeSchema(SCHEMA);
+        java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicReference<Runnable> announce =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        Datastore flaky = new External(store) {
+            @Override
+            public List<Results.ChangeSet> changesSince(Revision after, int max) {
+                if (down.get()) {
+                    refused.incrementAndGet();
+                    throw new KithException.StoreUnavailable("the test store is down");
+                }
+                return super.changesSince(after, max);
+            }
+
+            @Override
+            public void onNewRevisions(Runnable callback) {
+                announce.set(callback);
+            }
+        };
+        Engine e = Engines.create(flaky, EngineOptions.defaults());
+        down.set(true);
+        store.write(List.of(RelationshipUpdate.create(Relationship.parse("doc:a#viewer@user:ann"))), List.of());
+        announce.get().run();
+        long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (refused.get() < 2 && System.nanoTime() < until) Thread.sleep(20);
+        assertThat(refused.get())
+                .as("the follower retried while the store was down")
+                .isGreaterThanOrEqualTo(2);
+        assertThat(can(e, "doc:a#view", "user:ann")).isEqualTo(NO_PERMISSION);
+
+        down.set(false);
+        while (e.appliedRevision().compareTo(store.headRevision()) < 0 && System.nanoTime() < until) {
+            Thread.sleep(20);
+        }
+        assertThat(e.appliedRevision()).isEqualTo(store.headRevision());
+        assertThat(can(e, "doc:a#view", "user:ann")).isEqualTo(HAS_PERMISSION);
+        e.close();
     }
 }

@@ -3,10 +3,12 @@ package dev.kith.api.cli;
 import dev.kith.api.server.KithServer;
 import dev.kith.api.server.Limits;
 import dev.kith.api.server.ServerConfig;
+import dev.kith.engine.Datastore;
 import dev.kith.engine.Engine;
 import dev.kith.engine.EngineOptions;
 import dev.kith.engine.Engines;
 import dev.kith.engine.KithException;
+import dev.kith.engine.index.MemoryDatastore;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -97,9 +99,10 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(
             names = "--gc-window",
-            defaultValue = "${env:KITH_GC_WINDOW:-1h}",
+            defaultValue = "${env:KITH_GC_WINDOW}",
             converter = DurationConverter.class,
-            description = "How long old revisions stay readable (KITH_GC_WINDOW; ${DEFAULT-VALUE}).")
+            description = "How long old revisions stay readable (KITH_GC_WINDOW; default: the datastore's, 1h in"
+                    + " memory, 24h or the URL's gc_window on PostgreSQL).")
     Duration gcWindow;
 
     @Option(
@@ -186,8 +189,9 @@ final class ServeCommand implements Callable<Integer> {
     @Option(
             names = "--token-secret",
             defaultValue = "${env:KITH_TOKEN_SECRET}",
-            description = "Secret that signs consistency tokens; share it across the nodes of one deployment"
-                    + " (KITH_TOKEN_SECRET; default: random per process).")
+            description = "Secret that signs consistency tokens, overriding the deployment's own (KITH_TOKEN_SECRET;"
+                    + " default: the secret the datastore keeps, shared by every node over one PostgreSQL database,"
+                    + " random per process in memory).")
     String tokenSecret;
 
     @Option(
@@ -213,9 +217,9 @@ final class ServeCommand implements Callable<Integer> {
             config = config();
             engineOptions = EngineOptions.defaults()
                     .withDepthLimit(depthLimit)
-                    .withGcWindow(gcWindow)
                     .withMaxUpdatesPerWrite(maxUpdates)
                     .withFreshnessTimeout(freshnessTimeout);
+            if (gcWindow != null) engineOptions = engineOptions.withGcWindow(gcWindow);
         } catch (IllegalArgumentException | IOException e) {
             err.println("kith serve: " + e.getMessage());
             err.flush();
@@ -260,20 +264,36 @@ final class ServeCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Opens the datastore and an engine over it; without {@code --gc-window} the engine keeps the history the
+     * datastore suggests ({@link Datastore#defaultGcWindow}).
+     */
     private Engine openEngine(EngineOptions options) {
-        if (datastore.equals("memory")) return Engines.inMemory(options);
-        if (Datastores.isPostgres(datastore)) {
-            if (tokenSecret == null) {
-                System.getLogger(ServeCommand.class.getName())
-                        .log(
-                                System.Logger.Level.WARNING,
-                                "no --token-secret: consistency tokens are signed with a random secret and will not be"
-                                        + " accepted after a restart or by other nodes; give every node the same secret");
-            }
-            return Engines.create(Datastores.openPostgres(datastore), options);
+        Datastore store;
+        if (datastore.equals("memory")) {
+            store = new MemoryDatastore(options.clock());
+        } else if (Datastores.isPostgres(datastore)) {
+            store = Datastores.openPostgres(datastore);
+        } else {
+            throw new KithException.InvalidArgument(
+                    "--datastore", "'" + Datastores.redact(datastore) + "' is neither 'memory' nor a postgres:// URL");
         }
-        throw new KithException.InvalidArgument(
-                "--datastore", "'" + Datastores.redact(datastore) + "' is neither 'memory' nor a postgres:// URL");
+        EngineOptions effective = forStore(options, store);
+        System.getLogger(ServeCommand.class.getName())
+                .log(
+                        System.Logger.Level.INFO,
+                        "GC window " + effective.gcWindow() + (gcWindow == null ? " (the datastore's default)" : ""));
+        try {
+            return Engines.create(store, effective);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    /** {@code options} with the GC window of {@code --gc-window}, or else the one {@code store} suggests. */
+    EngineOptions forStore(EngineOptions options, Datastore store) {
+        return options.withGcWindow(gcWindow != null ? gcWindow : store.defaultGcWindow());
     }
 
     ServerConfig config() throws IOException {
@@ -297,7 +317,8 @@ final class ServeCommand implements Callable<Integer> {
                 maxContextBytes,
                 maxInFlight,
                 requestTimeout);
+        String secret = tokenSecret == null || tokenSecret.isBlank() ? null : tokenSecret;
         return new ServerConfig(
-                bind, port, keys, insecureNoAuth, tlsCert, tlsKey, limits, auditLog, benchEndpoints, tokenSecret);
+                bind, port, keys, insecureNoAuth, tlsCert, tlsKey, limits, auditLog, benchEndpoints, secret);
     }
 }

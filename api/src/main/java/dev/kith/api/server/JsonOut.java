@@ -178,6 +178,7 @@ final class JsonOut {
             u.set("relationship", relationship(c.relationship()));
         }
         n.set("changesThrough", token(changes.revision()));
+        if (!changes.metadata().isEmpty()) n.set("optionalTransactionMetadata", mapper.valueToTree(changes.metadata()));
         return n;
     }
 

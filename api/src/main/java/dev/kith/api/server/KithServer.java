@@ -124,7 +124,10 @@ public final class KithServer implements AutoCloseable {
             }
         }
         Limits limits = config.limits();
-        Tokens tokens = Tokens.create(config.tokenSecret());
+        Tokens tokens = Tokens.create(
+                config.tokenSecret() != null
+                        ? config.tokenSecret()
+                        : engine.deployment().tokenSecret());
         RequestReader reader = new RequestReader(limits, tokens);
         ObjectMapper mapper = reader.mapper();
         JsonOut out = new JsonOut(mapper, tokens);

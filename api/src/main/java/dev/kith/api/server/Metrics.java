@@ -12,7 +12,7 @@ import java.util.Map;
 
 /**
  * kith's own meters, next to the Vert.x ones in the same Prometheus registry: request count and latency per
- * endpoint and status, check outcomes, authentication failures, and the applied revision.
+ * endpoint and status, check outcomes, authentication failures, the applied revision and the index size.
  */
 final class Metrics {
     /** Latency buckets from 50 µs (an in-memory check) to 10 s (a large export page). */
@@ -44,6 +44,13 @@ final class Metrics {
                 .register(registry);
         Gauge.builder("kith.applied.revision", engine, e -> e.appliedRevision().value())
                 .description("the newest revision this node has applied")
+                .register(registry);
+        // index size (issue 4): counters the index keeps, so a scrape costs no scan
+        Gauge.builder("kith.index.relationships", engine, e -> e.stats().relationships())
+                .description("relationships held in this node's in-memory index")
+                .register(registry);
+        Gauge.builder("kith.index.objects", engine, e -> e.stats().objects())
+                .description("object ids interned in this node's in-memory index")
                 .register(registry);
     }
 

@@ -1,14 +1,14 @@
 package dev.kith.api.server;
 
 /**
- * SpiceDB's name and id rules, checked by scanning characters rather than with the regular expressions of
- * {@link dev.kith.engine.RelationshipParser} (same language; this runs on every request's hot path).
+ * SpiceDB's name rules, checked by scanning characters rather than with the regular expressions of {@link
+ * dev.kith.engine.RelationshipParser} (same language; this runs on every request's hot path). Object ids are
+ * checked by {@link dev.kith.engine.RelationshipParser#isObjectId}, the one check the engine uses too.
  *
  * <ul>
  *   <li>a name segment: a lowercase letter, then lowercase letters, digits or {@code _}, ending in a letter or
  *       digit, 3 to 64 characters (63 for a type prefix);
- *   <li>a type name: {@code prefix/}es followed by a segment;
- *   <li>an object id: 1 or more of {@code a-z A-Z 0-9 / _ | - = +}.
+ *   <li>a type name: {@code prefix/}es followed by a segment.
  * </ul>
  */
 final class Names {
@@ -44,23 +44,5 @@ final class Names {
 
     private static boolean lowerOrDigit(char c) {
         return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-    }
-
-    static boolean isObjectId(String s) {
-        if (s.isEmpty()) return false;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z')
-                    || (c >= 'A' && c <= 'Z')
-                    || (c >= '0' && c <= '9')
-                    || c == '/'
-                    || c == '_'
-                    || c == '|'
-                    || c == '-'
-                    || c == '='
-                    || c == '+';
-            if (!ok) return false;
-        }
-        return true;
     }
 }

@@ -15,6 +15,7 @@ import dev.kith.engine.ObjectRef;
 import dev.kith.engine.Precondition;
 import dev.kith.engine.Relationship;
 import dev.kith.engine.RelationshipFilter;
+import dev.kith.engine.RelationshipParser;
 import dev.kith.engine.RelationshipUpdate;
 import dev.kith.engine.Requests;
 import dev.kith.engine.SubjectFilter;
@@ -305,13 +306,22 @@ final class RequestReader {
 
     /** A caveat or request context: a JSON object within the size limit, as JSON-shaped Java values. */
     Map<String, Object> context(JsonIn in, String field) {
+        return jsonObject(in, field, "context");
+    }
+
+    /** A write's or delete's {@code optionalTransactionMetadata}: any JSON object within the context size limit. */
+    Map<String, Object> transactionMetadata(JsonIn in, String field) {
+        return jsonObject(in, field, "transaction metadata");
+    }
+
+    private Map<String, Object> jsonObject(JsonIn in, String field, String what) {
         JsonNode n = in.raw(field);
         if (n == null) return Map.of();
         if (!n.isObject()) throw JsonIn.invalid(in.path(field), "must be a JSON object, not " + JsonIn.describe(n));
         int size = n.toString().length();
         if (size > limits.maxContextBytes()) {
             throw HttpFailure.tooLarge(
-                    in.path(field), "context is " + size + " bytes of JSON; at most " + limits.maxContextBytes());
+                    in.path(field), what + " is " + size + " bytes of JSON; at most " + limits.maxContextBytes());
         }
         return mapper.convertValue(n, MAP);
     }
@@ -356,7 +366,7 @@ final class RequestReader {
     private void checkId(String id, String path, boolean allowWildcard) {
         if (allowWildcard && SubjectRef.WILDCARD.equals(id)) return;
         if (id.length() > limits.maxIdLength()) throw tooLong(path, limits.maxIdLength());
-        if (!Names.isObjectId(id)) {
+        if (!RelationshipParser.isObjectId(id)) {
             throw JsonIn.invalid(
                     path, "'" + id + "' is not a valid object id (letters, digits and / _ | - = +, at most 1024)");
         }

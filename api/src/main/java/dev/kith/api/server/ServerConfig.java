@@ -19,7 +19,8 @@ import java.util.Objects;
  *     or null for none
  * @param benchEndpoints serve {@code GET /v1/bench/noop}, the benchmark's HTTP baseline
  * @param tokenSecret the secret that signs consistency tokens and identifies this deployment (every node of one
- *     deployment must share it); null chooses a random one for this process
+ *     deployment must share it); null takes the deployment's own from the engine's datastore ({@code
+ *     Engine.deployment()}: kept in the database by PostgreSQL, random per process in memory)
  */
 public record ServerConfig(
         String host,

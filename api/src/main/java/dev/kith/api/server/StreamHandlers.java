@@ -387,7 +387,8 @@ final class StreamHandlers {
                         .filter(c -> matches(c.relationship(), types, filters))
                         .toList();
                 if (kept.isEmpty()) return;
-                byte[] line = x.out.line("result", x.out.changeSet(new Results.ChangeSet(changes.revision(), kept)));
+                byte[] line = x.out.line(
+                        "result", x.out.changeSet(new Results.ChangeSet(changes.revision(), kept, changes.metadata())));
                 context.runOnContext(v -> {
                     if (response.closed() || response.ended()) return;
                     if (response.writeQueueFull()) {

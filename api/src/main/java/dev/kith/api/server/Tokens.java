@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.util.Base64;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -35,12 +34,10 @@ final class Tokens {
         this.key = new SecretKeySpec(sha256("kith-token-key:" + secret), "HmacSHA256");
     }
 
-    /** Tokens signed with {@code secret}, or with a random secret for this process when it is null. */
+    /** Tokens signed with {@code secret}: the deployment's (see {@code Datastore.deployment()}) or an operator's. */
     static Tokens create(String secret) {
-        if (secret != null) return new Tokens(secret);
-        byte[] random = new byte[32];
-        new SecureRandom().nextBytes(random);
-        return new Tokens(Base64.getEncoder().encodeToString(random));
+        if (secret == null || secret.isEmpty()) throw new IllegalArgumentException("a token secret is required");
+        return new Tokens(secret);
     }
 
     /** The deployment id as hex, for logs. */

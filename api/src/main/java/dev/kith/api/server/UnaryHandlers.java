@@ -74,8 +74,10 @@ final class UnaryHandlers {
     void writeRelationships(RoutingContext ctx) {
         x.unary(ctx, body -> {
             JsonIn in = JsonIn.object(body, "", WRITE);
-            var write =
-                    new Requests.Write(x.in.updates(in, "updates"), x.in.preconditions(in, "optionalPreconditions"));
+            var write = new Requests.Write(
+                    x.in.updates(in, "updates"),
+                    x.in.preconditions(in, "optionalPreconditions"),
+                    x.in.transactionMetadata(in, "optionalTransactionMetadata"));
             return new Exchange.Plan(true, () -> {
                 ObjectNode n = x.out.object();
                 n.set("writtenAt", x.out.token(x.engine.write(write)));
@@ -91,7 +93,8 @@ final class UnaryHandlers {
                     x.in.filter(in, "relationshipFilter"),
                     x.in.preconditions(in, "optionalPreconditions"),
                     in.optUint("optionalLimit", Integer.MAX_VALUE),
-                    in.bool("optionalAllowPartialDeletions"));
+                    in.bool("optionalAllowPartialDeletions"),
+                    x.in.transactionMetadata(in, "optionalTransactionMetadata"));
             return new Exchange.Plan(true, () -> {
                 Results.Delete d = x.engine.delete(delete);
                 ObjectNode n = x.out.object();

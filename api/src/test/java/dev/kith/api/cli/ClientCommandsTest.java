@@ -7,8 +7,6 @@ import dev.kith.api.server.ServerConfig;
 import dev.kith.engine.Engine;
 import dev.kith.engine.EngineOptions;
 import dev.kith.engine.Engines;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,58 +45,52 @@ class ClientCommandsTest {
         engine.close();
     }
 
-    /** Runs {@code kith args…} against the test server; returns {exit code, stdout, stderr}. */
-    private static Object[] kith(String... args) {
+    /** Runs {@code kith args…} against the test server; returns its exit status and output. */
+    private static KithCli.Run kith(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         if (!args[0].equals("validate-http")) {
             int insertAt = args[0].equals("relationships") ? 2 : 1;
             all.addAll(insertAt, List.of("--endpoint", "http://127.0.0.1:" + server.port(), "--key", KEY));
         }
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        var cl = Main.commandLine();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(all.toArray(String[]::new));
-        return new Object[] {code, out.toString(), err.toString()};
+        return KithCli.run(all.toArray(String[]::new));
     }
 
     @Test
     void writeCheckReadExportAndImport() throws Exception {
-        Object[] w = kith("write", "document:c1#viewer@user:ann", "document:c2#viewer@user:ann");
-        assertThat(w[0]).as((String) w[2]).isEqualTo(0);
-        assertThat((String) w[1]).isNotBlank();
+        KithCli.Run w = kith("write", "document:c1#viewer@user:ann", "document:c2#viewer@user:ann");
+        assertThat(w.status()).as(w.err()).isEqualTo(0);
+        assertThat(w.out()).isNotBlank();
 
-        Object[] yes = kith("check", "document:c1#view@user:ann");
-        assertThat(yes[0]).isEqualTo(0);
-        assertThat((String) yes[1]).startsWith("HAS_PERMISSION");
-        Object[] no = kith("check", "document:c1#view@user:bob");
-        assertThat(no[0]).isEqualTo(2);
-        assertThat((String) no[1]).startsWith("NO_PERMISSION");
+        KithCli.Run yes = kith("check", "document:c1#view@user:ann");
+        assertThat(yes.status()).isEqualTo(0);
+        assertThat(yes.out()).startsWith("HAS_PERMISSION");
+        KithCli.Run no = kith("check", "document:c1#view@user:bob");
+        assertThat(no.status()).isEqualTo(2);
+        assertThat(no.out()).startsWith("NO_PERMISSION");
 
-        Object[] read = kith("relationships", "read", "document#viewer@user:ann");
-        assertThat(read[0]).as((String) read[2]).isEqualTo(0);
-        assertThat(((String) read[1]).lines()).contains("document:c1#viewer@user:ann", "document:c2#viewer@user:ann");
+        KithCli.Run read = kith("relationships", "read", "document#viewer@user:ann");
+        assertThat(read.status()).as(read.err()).isEqualTo(0);
+        assertThat(read.out().lines()).contains("document:c1#viewer@user:ann", "document:c2#viewer@user:ann");
 
         Path file = tmp.resolve("rels.txt");
         Files.writeString(file, "// comment\ndocument:i1#viewer@user:ivy\n\ndocument:i2#viewer@user:ivy\n");
-        Object[] imp = kith("import", file.toString());
-        assertThat(imp[0]).as((String) imp[2]).isEqualTo(0);
-        assertThat((String) imp[1]).contains("imported 2 relationships");
+        KithCli.Run imp = kith("import", file.toString());
+        assertThat(imp.status()).as(imp.err()).isEqualTo(0);
+        assertThat(imp.out()).contains("imported 2 relationships");
 
-        Object[] export = kith("export");
-        assertThat(export[0]).as((String) export[2]).isEqualTo(0);
-        assertThat(((String) export[1]).lines()).contains("document:i1#viewer@user:ivy", "document:c2#viewer@user:ann");
+        KithCli.Run export = kith("export");
+        assertThat(export.status()).as(export.err()).isEqualTo(0);
+        assertThat(export.out().lines()).contains("document:i1#viewer@user:ivy", "document:c2#viewer@user:ann");
     }
 
     @Test
     void errorsAreOneLineAndExitOne() {
-        Object[] bad = kith("check", "document:c1#view@user:ann", "--context", "{not json");
-        assertThat(bad[0]).isEqualTo(1);
-        assertThat((String) bad[2]).startsWith("kith: ").doesNotContain("\tat ");
-        Object[] unknown = kith("check", "nosuchtype:c1#view@user:ann");
-        assertThat(unknown[0]).isEqualTo(1);
-        assertThat((String) unknown[2]).contains("HTTP 400");
+        KithCli.Run bad = kith("check", "document:c1#view@user:ann", "--context", "{not json");
+        assertThat(bad.status()).isEqualTo(1);
+        assertThat(bad.err()).startsWith("kith: ").doesNotContain("\tat ");
+        KithCli.Run unknown = kith("check", "nosuchtype:c1#view@user:ann");
+        assertThat(unknown.status()).isEqualTo(1);
+        assertThat(unknown.err()).contains("HTTP 400");
     }
 
     @Test
@@ -129,15 +121,15 @@ class ClientCommandsTest {
                     - "[user:ann] is <document:a#viewer>"
                     - "[user:ben] is <document:a#viewer>"
                 """);
-        Object[] ok = kith("validate-http", file.toString());
-        assertThat(ok[0]).as((String) ok[1]).isEqualTo(0);
-        assertThat(((String) ok[1]).strip()).endsWith("4 passed, 0 failed");
+        KithCli.Run ok = kith("validate-http", file.toString());
+        assertThat(ok.status()).as(ok.out()).isEqualTo(0);
+        assertThat(ok.out().strip()).endsWith("4 passed, 0 failed");
 
         Path wrong = tmp.resolve("w.yaml");
         Files.writeString(
                 wrong, Files.readString(file).replace("- document:a#view@user:cid", "- document:a#view@user:ann"));
-        Object[] failed = kith("validate-http", wrong.toString());
-        assertThat(failed[0]).isEqualTo(1);
-        assertThat((String) failed[1]).contains("document:a#view@user:ann").endsWith("3 passed, 1 failed\n");
+        KithCli.Run failed = kith("validate-http", wrong.toString());
+        assertThat(failed.status()).isEqualTo(1);
+        assertThat(failed.out()).contains("document:a#view@user:ann").endsWith("3 passed, 1 failed\n");
     }
 }

@@ -3,14 +3,11 @@ package dev.kith.api.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * Runs every example under {@code examples/} through {@code kith validate}, so that the examples the README
@@ -54,16 +51,12 @@ class ExamplesTest {
         List<Path> files = exampleFiles();
         assertThat(files).hasSizeGreaterThanOrEqualTo(9);
 
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine kith = Main.commandLine();
-        kith.setOut(new PrintWriter(out, true));
-        kith.setErr(new PrintWriter(err, true));
         String[] args = Stream.concat(Stream.of("validate"), files.stream().map(Path::toString))
                 .toArray(String[]::new);
-        int status = kith.execute(args);
+        KithCli.Run run = KithCli.run(args);
+        int status = run.status();
 
-        String output = out.toString() + err;
+        String output = run.out() + run.err();
         assertThat(output).containsPattern("(?m)^\\d+ passed, 0 failed$");
         assertThat(output).doesNotContainPattern("(?m)^0 passed");
         assertThat(status).as(output).isZero();

@@ -1,15 +1,13 @@
 package dev.kith.api.cli;
 
+import static dev.kith.api.cli.KithCli.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** Runs {@code kith} in-process and checks its output and exit status. */
 class MainTest {
@@ -27,28 +25,10 @@ class MainTest {
     @TempDir
     Path dir;
 
-    private record Run(int status, String out, String err) {}
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine kith = Main.commandLine();
-        kith.setOut(new PrintWriter(out, true));
-        kith.setErr(new PrintWriter(err, true));
-        int status = kith.execute(args);
-        return new Run(status, out.toString(), err.toString());
-    }
-
-    private Path file(String name, String text) throws IOException {
-        Path file = dir.resolve(name);
-        Files.writeString(file, text);
-        return file;
-    }
-
     @Test
     void checkSummarisesAValidFile() throws IOException {
-        Path schema = file("ok.zed", VALID);
-        Run run = run("schema", "check", schema.toString());
+        Path schema = KithCli.file(dir, "ok.zed", VALID);
+        KithCli.Run run = run("schema", "check", schema.toString());
         assertThat(run.status()).isZero();
         assertThat(run.out())
                 .isEqualTo(
@@ -58,9 +38,10 @@ class MainTest {
 
     @Test
     void checkPrintsEveryDiagnosticOfAnInvalidFileOnStderr() throws IOException {
-        Path good = file("ok.zed", VALID);
-        Path bad = file("bad.zed", "definition user {\n  relation viewer: nobody\n  permission view = viewr\n}\n");
-        Run run = run("schema", "check", good.toString(), bad.toString());
+        Path good = KithCli.file(dir, "ok.zed", VALID);
+        Path bad = KithCli.file(
+                dir, "bad.zed", "definition user {\n  relation viewer: nobody\n  permission view = viewr\n}\n");
+        KithCli.Run run = run("schema", "check", good.toString(), bad.toString());
         assertThat(run.status()).isEqualTo(1);
         assertThat(run.out()).startsWith(good + ": ok");
         assertThat(run.err())
@@ -74,24 +55,24 @@ class MainTest {
 
     @Test
     void checkReportsAMissingFileInOneLine() {
-        Run run = run("schema", "check", dir.resolve("missing.zed").toString());
+        KithCli.Run run = run("schema", "check", dir.resolve("missing.zed").toString());
         assertThat(run.status()).isEqualTo(1);
         assertThat(run.err().strip()).isEqualTo("kith: cannot read " + dir.resolve("missing.zed") + ": no such file");
     }
 
     @Test
     void syntaxOnlyAcceptsAFragmentWithUnknownNames() throws IOException {
-        Path fragment = file("fragment.zed", "definition doc { relation reader: elsewhere }");
+        Path fragment = KithCli.file(dir, "fragment.zed", "definition doc { relation reader: elsewhere }");
         assertThat(run("schema", "check", fragment.toString()).status()).isEqualTo(1);
-        Run run = run("schema", "check", "--syntax-only", fragment.toString());
+        KithCli.Run run = run("schema", "check", "--syntax-only", fragment.toString());
         assertThat(run.status()).isZero();
         assertThat(run.out()).contains(fragment + ": syntax ok");
     }
 
     @Test
     void formatPrintsCanonicalText() throws IOException {
-        Path schema = file("ok.zed", VALID);
-        Run run = run("schema", "format", schema.toString());
+        Path schema = KithCli.file(dir, "ok.zed", VALID);
+        KithCli.Run run = run("schema", "format", schema.toString());
         assertThat(run.status()).isZero();
         assertThat(run.out()).isEqualTo("""
                 caveat on_weekday(day string) {
@@ -111,19 +92,19 @@ class MainTest {
 
     @Test
     void formatWriteRewritesTheFileOnce() throws IOException {
-        Path schema = file("ok.zed", VALID);
-        Run first = run("schema", "format", "--write", schema.toString());
+        Path schema = KithCli.file(dir, "ok.zed", VALID);
+        KithCli.Run first = run("schema", "format", "--write", schema.toString());
         assertThat(first.status()).isZero();
         assertThat(first.out()).contains("rewritten");
         assertThat(Files.readString(schema)).startsWith("caveat on_weekday(day string) {\n    day != 'sunday'\n}\n");
-        Run second = run("schema", "format", "--write", schema.toString());
+        KithCli.Run second = run("schema", "format", "--write", schema.toString());
         assertThat(second.out()).contains("already in canonical form");
     }
 
     @Test
     void formatRefusesAnInvalidFile() throws IOException {
-        Path bad = file("bad.zed", "definition {}");
-        Run run = run("schema", "format", bad.toString());
+        Path bad = KithCli.file(dir, "bad.zed", "definition {}");
+        KithCli.Run run = run("schema", "format", bad.toString());
         assertThat(run.status()).isEqualTo(1);
         assertThat(run.out()).isEmpty();
         assertThat(run.err()).contains(bad + ":1:12: expected a definition name after `definition`, found '{'");
@@ -139,10 +120,10 @@ class MainTest {
 
     @Test
     void helpAndVersion() {
-        Run help = run("--help");
+        KithCli.Run help = run("--help");
         assertThat(help.status()).isZero();
         assertThat(help.out()).contains("Usage: kith").contains("schema");
-        Run version = run("--version");
+        KithCli.Run version = run("--version");
         assertThat(version.status()).isZero();
         assertThat(version.out()).startsWith("kith ");
     }

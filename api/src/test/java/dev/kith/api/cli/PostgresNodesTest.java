@@ -27,6 +27,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
@@ -40,7 +41,6 @@ final class PostgresNodesTest {
     static final TestDatabase DB = new TestDatabase();
 
     private static final String KEY = "nodes-test-key-0123456789";
-    private static final String SECRET = "nodes-test-token-secret-0123456789";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -75,8 +75,6 @@ final class PostgresNodesTest {
                             Integer.toString(port),
                             "--preshared-key",
                             KEY,
-                            "--token-secret",
-                            SECRET,
                             "--freshness-timeout",
                             "10s")
                     .redirectErrorStream(true)
@@ -180,10 +178,12 @@ final class PostgresNodesTest {
     @Test
     void twoProcessesOverOneDatabaseServeTheSameAnswers() throws Exception {
         String url = TestDatabase.url(DB.newDatabase("two_nodes"));
+        String tokenOfOneNode;
         try (Node a = new Node(url);
                 Node b = new Node(url)) {
             a.ok("/v1/schema/write", "{\"schema\":\"" + SCHEMA + "\"}");
             JsonNode granted = a.ok("/v1/relationships/write", write(update("CREATE", "d1", "viewer", "ann")));
+            tokenOfOneNode = granted.path("writtenAt").path("token").asText();
             assertThat(b.ok("/v1/permissions/check", check("d1", "ann", fresh(granted)))
                             .path("permissionship")
                             .asText())
@@ -201,6 +201,16 @@ final class PostgresNodesTest {
                     .as("a CREATE the other node already made conflicts")
                     .isEqualTo(409);
         }
+        // no --token-secret anywhere: the nodes above signed with the database's deployment secret, which a node
+        // over another database does not share
+        try (Node other = new Node(TestDatabase.url(DB.newDatabase("two_nodes_other")))) {
+            other.ok("/v1/schema/write", "{\"schema\":\"" + SCHEMA + "\"}");
+            HttpResponse<String> foreign = other.post(
+                    "/v1/permissions/check",
+                    check("d1", "ann", "{\"atLeastAsFresh\":{\"token\":\"" + tokenOfOneNode + "\"}}"));
+            assertThat(foreign.statusCode()).as(foreign.body()).isEqualTo(400);
+            assertThat(foreign.body()).contains("another kith deployment");
+        }
     }
 
     /**
@@ -211,6 +221,7 @@ final class PostgresNodesTest {
     void acknowledgedWritesSurviveKillMinus9() throws Exception {
         String url = TestDatabase.url(DB.newDatabase("kill_nine"));
         List<Integer> acknowledged = new CopyOnWriteArrayList<>();
+        AtomicReference<String> lastToken = new AtomicReference<>();
         try (Node a = new Node(url)) {
             a.ok("/v1/schema/write", "{\"schema\":\"" + SCHEMA + "\"}");
             AtomicBoolean stop = new AtomicBoolean();
@@ -222,7 +233,13 @@ final class PostgresNodesTest {
                                 write(
                                         update("CREATE", "d" + i, "viewer", "ann"),
                                         update("CREATE", "d" + i, "editor", "bob")));
-                        if (r.statusCode() == 200) acknowledged.add(i);
+                        if (r.statusCode() == 200) {
+                            lastToken.set(JSON.readTree(r.body())
+                                    .path("writtenAt")
+                                    .path("token")
+                                    .asText());
+                            acknowledged.add(i);
+                        }
                     } catch (IOException e) {
                         return;
                     } catch (InterruptedException e) {
@@ -254,6 +271,17 @@ final class PostgresNodesTest {
             }
             for (int i : acknowledged) assertThat(viewers).contains("d" + i);
             assertThat(viewers).as("each write is all or nothing").isEqualTo(editors);
+            int last = acknowledged.getLast();
+            assertThat(b.ok(
+                                    "/v1/permissions/check",
+                                    check(
+                                            "d" + last,
+                                            "ann",
+                                            "{\"atExactSnapshot\":{\"token\":\"" + lastToken.get() + "\"}}"))
+                            .path("permissionship")
+                            .asText())
+                    .as("a token the killed process signed is still this deployment's after the restart")
+                    .isEqualTo("PERMISSIONSHIP_HAS_PERMISSION");
         }
     }
 

@@ -3,16 +3,25 @@ package dev.kith.api.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kith.engine.EngineOptions;
+import dev.kith.engine.index.MemoryDatastore;
+import dev.kith.storage.postgres.PostgresDatastore;
+import dev.kith.storage.postgres.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** {@code kith serve}'s settings: flags, defaults and durations (the server itself is tested over HTTP). */
 class ServeCommandTest {
+    @RegisterExtension
+    static final TestDatabase DB = new TestDatabase();
+
     @TempDir
     Path tmp;
 
@@ -28,12 +37,32 @@ class ServeCommandTest {
         assertThat(c.port).isEqualTo(8443);
         assertThat(c.datastore).isEqualTo("memory");
         assertThat(c.depthLimit).isEqualTo(50);
-        assertThat(c.gcWindow).isEqualTo(Duration.ofHours(1));
+        assertThat(c.gcWindow).as("unset: the datastore decides").isNull();
         var config = c.config();
         assertThat(config.presharedKeys()).isEmpty();
         assertThat(config.limits().maxBodyBytes()).isEqualTo(4L << 20);
         assertThat(config.limits().maxUpdatesPerWrite()).isEqualTo(1000);
         assertThat(config.limits().maxCheckBulkItems()).isEqualTo(1000);
+    }
+
+    @Test
+    void theGcWindowFollowsTheDatastoreUnlessGiven() {
+        try (MemoryDatastore memory = new MemoryDatastore(Clock.systemUTC())) {
+            assertThat(parse().forStore(EngineOptions.defaults(), memory).gcWindow())
+                    .isEqualTo(Duration.ofHours(1));
+            assertThat(parse("--gc-window", "10m")
+                            .forStore(EngineOptions.defaults(), memory)
+                            .gcWindow())
+                    .isEqualTo(Duration.ofMinutes(10));
+        }
+        try (PostgresDatastore postgres = PostgresDatastore.open(DB.newDatabase("gc_window"))) {
+            assertThat(parse().forStore(EngineOptions.defaults(), postgres).gcWindow())
+                    .isEqualTo(Duration.ofHours(24));
+            assertThat(parse("--gc-window", "2h")
+                            .forStore(EngineOptions.defaults(), postgres)
+                            .gcWindow())
+                    .isEqualTo(Duration.ofHours(2));
+        }
     }
 
     @Test

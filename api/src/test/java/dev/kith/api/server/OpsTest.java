@@ -60,7 +60,7 @@ class OpsTest {
     }
 
     @Test
-    void metricsCountRequestsPerEndpointCheckOutcomesAndTheAppliedRevision() {
+    void metricsCountRequestsPerEndpointCheckOutcomesTheAppliedRevisionAndTheIndexSize() {
         try (ServerFixture f = ServerFixture.withKey()) {
             f.writeSchema();
             f.touch("document:m#viewer@user:ann");
@@ -73,6 +73,8 @@ class OpsTest {
                     .contains("kith_check_results_total{permissionship=\"HAS_PERMISSION\"} 1.0")
                     .contains("kith_check_results_total{permissionship=\"NO_PERMISSION\"} 1.0")
                     .contains("kith_applied_revision ")
+                    .contains("kith_index_relationships 1.0")
+                    .contains("kith_index_objects 2.0")
                     .contains("vertx_http_server_");
         }
     }

@@ -183,42 +183,111 @@ class StreamingTest {
         assertThat(excluded.results()).isEmpty();
     }
 
+    /** A watch of documents after {@code start}, open on the server, read line by line. */
+    private record Watch(HttpResponse<java.io.InputStream> response, BufferedReader lines) implements AutoCloseable {
+        static Watch open(String start) throws Exception {
+            HttpRequest request = HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + f.server.port() + "/v1/watch"))
+                    .header("Authorization", "Bearer " + ServerFixture.KEY)
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"optionalObjectTypes\":[\"document\"],"
+                            + "\"optionalStartCursor\":{\"token\":\"" + start + "\"}}"))
+                    .build();
+            HttpResponse<java.io.InputStream> response = HttpClient.newHttpClient()
+                    .sendAsync(request, HttpResponse.BodyHandlers.ofInputStream())
+                    .get(10, TimeUnit.SECONDS);
+            assertThat(response.statusCode()).isEqualTo(200);
+            return new Watch(
+                    response, new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8)));
+        }
+
+        /** The next {@code n} lines, waiting at most 10 s for them. */
+        List<JsonObject> next(int n) throws Exception {
+            return CompletableFuture.supplyAsync(() -> {
+                        try {
+                            List<JsonObject> got = new java.util.ArrayList<>();
+                            for (int i = 0; i < n; i++) got.add(new JsonObject(lines.readLine()));
+                            return got;
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    })
+                    .get(10, TimeUnit.SECONDS);
+        }
+
+        @Override
+        public void close() throws java.io.IOException {
+            response.body().close();
+        }
+    }
+
     @Test
     void watchStreamsEachChangeWithItsRevisionAndStaysOpen() throws Exception {
         String start = f.touch("document:w0#viewer@user:wat");
-        HttpClient http = HttpClient.newHttpClient();
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + f.server.port() + "/v1/watch"))
-                .header("Authorization", "Bearer " + ServerFixture.KEY)
-                .POST(HttpRequest.BodyPublishers.ofString("{\"optionalObjectTypes\":[\"document\"],"
-                        + "\"optionalStartCursor\":{\"token\":\"" + start + "\"}}"))
-                .build();
-        HttpResponse<java.io.InputStream> response = http.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream())
-                .get(10, TimeUnit.SECONDS);
-        assertThat(response.statusCode()).isEqualTo(200);
-        BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8));
-        String t1 = f.touch("document:w1#viewer@user:wat");
-        f.touch("group:g#member@user:wat");
-        String t3 = f.touch("document:w2#viewer@user:wat");
-        CompletableFuture<List<JsonObject>> two = CompletableFuture.supplyAsync(() -> {
-            try {
-                return List.of(new JsonObject(lines.readLine()), new JsonObject(lines.readLine()));
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
-        List<JsonObject> got = two.get(10, TimeUnit.SECONDS);
-        JsonObject first = got.get(0).getJsonObject("result");
-        assertThat(first.getJsonObject("changesThrough").getString("token")).isEqualTo(t1);
-        assertThat(first.getJsonArray("updates").getJsonObject(0).getString("operation"))
-                .isEqualTo("OPERATION_TOUCH");
-        assertThat(first.getJsonArray("updates")
-                        .getJsonObject(0)
-                        .getJsonObject("relationship")
-                        .getJsonObject("resource")
-                        .getString("objectId"))
-                .isEqualTo("w1");
-        JsonObject second = got.get(1).getJsonObject("result");
-        assertThat(second.getJsonObject("changesThrough").getString("token")).isEqualTo(t3);
-        response.body().close();
+        try (Watch watch = Watch.open(start)) {
+            String t1 = f.touch("document:w1#viewer@user:wat");
+            f.touch("group:g#member@user:wat");
+            String t3 = f.touch("document:w2#viewer@user:wat");
+            List<JsonObject> got = watch.next(2);
+            JsonObject first = got.get(0).getJsonObject("result");
+            assertThat(first.getJsonObject("changesThrough").getString("token")).isEqualTo(t1);
+            assertThat(first.getJsonArray("updates").getJsonObject(0).getString("operation"))
+                    .isEqualTo("OPERATION_TOUCH");
+            assertThat(first.getJsonArray("updates")
+                            .getJsonObject(0)
+                            .getJsonObject("relationship")
+                            .getJsonObject("resource")
+                            .getString("objectId"))
+                    .isEqualTo("w1");
+            assertThat(first.containsKey("optionalTransactionMetadata")).isFalse();
+            JsonObject second = got.get(1).getJsonObject("result");
+            assertThat(second.getJsonObject("changesThrough").getString("token"))
+                    .isEqualTo(t3);
+        }
+    }
+
+    @Test
+    void transactionMetadataOfWritesAndDeletesComesBackOnWatch() throws Exception {
+        String start = f.touch("document:tm0#viewer@user:meta");
+        try (Watch watch = Watch.open(start)) {
+            var write = f.post(
+                    "/v1/relationships/write",
+                    "{\"updates\":[{\"operation\":\"OPERATION_TOUCH\",\"relationship\":"
+                            + ServerFixture.relationshipJson("document:tm1#viewer@user:meta") + "}],"
+                            + "\"optionalTransactionMetadata\":{\"requestId\":\"r-1\",\"nested\":{\"n\":[1,2]}}}");
+            assertThat(write.status).as(write.text).isEqualTo(200);
+            var delete = f.post(
+                    "/v1/relationships/delete",
+                    "{\"relationshipFilter\":{\"resourceType\":\"document\",\"optionalResourceId\":\"tm1\"},"
+                            + "\"optionalTransactionMetadata\":{\"requestId\":\"r-2\"}}");
+            assertThat(delete.status).as(delete.text).isEqualTo(200);
+            List<JsonObject> got = watch.next(2);
+            assertThat(got.get(0).getJsonObject("result").getJsonObject("optionalTransactionMetadata"))
+                    .isEqualTo(new JsonObject()
+                            .put("requestId", "r-1")
+                            .put(
+                                    "nested",
+                                    new JsonObject()
+                                            .put(
+                                                    "n",
+                                                    new io.vertx.core.json.JsonArray()
+                                                            .add(1)
+                                                            .add(2))));
+            assertThat(got.get(1).getJsonObject("result").getJsonObject("optionalTransactionMetadata"))
+                    .isEqualTo(new JsonObject().put("requestId", "r-2"));
+        }
+        String update = "{\"operation\":\"OPERATION_TOUCH\",\"relationship\":"
+                + ServerFixture.relationshipJson("document:tm2#viewer@user:meta") + "}";
+        JsonObject notAnObject = f.post(
+                        "/v1/relationships/write", "{\"updates\":[" + update + "],\"optionalTransactionMetadata\":[1]}")
+                .error(400);
+        assertThat(notAnObject.getString("message"))
+                .contains("optionalTransactionMetadata")
+                .contains("JSON object");
+        String big = "x".repeat(70_000);
+        JsonObject tooLarge = f.post(
+                        "/v1/relationships/write",
+                        "{\"updates\":[" + update + "],\"optionalTransactionMetadata\":{\"big\":\"" + big + "\"}}")
+                .error(413);
+        assertThat(tooLarge.getString("message")).contains("transaction metadata is");
     }
 }

@@ -3,6 +3,7 @@ package dev.kith.api.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kith.engine.DeploymentIdentity;
 import dev.kith.engine.KithException;
 import dev.kith.engine.Revision;
 import org.junit.jupiter.api.Test;
@@ -42,8 +43,10 @@ class TokensTest {
     }
 
     @Test
-    void aRandomSecretMakesAProcessItsOwnDeployment() {
-        String t = Tokens.create(null).encode(new Revision(1));
-        assertThatThrownBy(() -> Tokens.create(null).decode(t, "t")).hasMessageContaining("another kith deployment");
+    void eachInMemoryDeploymentSignsWithItsOwnSecret() {
+        String t = Tokens.create(DeploymentIdentity.random().tokenSecret()).encode(new Revision(1));
+        assertThatThrownBy(() ->
+                        Tokens.create(DeploymentIdentity.random().tokenSecret()).decode(t, "t"))
+                .hasMessageContaining("another kith deployment");
     }
 }

@@ -2,8 +2,10 @@ package dev.kith.engine.eval;
 
 import dev.kith.engine.Consistency;
 import dev.kith.engine.Datastore;
+import dev.kith.engine.DeploymentIdentity;
 import dev.kith.engine.Engine;
 import dev.kith.engine.EngineOptions;
+import dev.kith.engine.EngineStats;
 import dev.kith.engine.KithException;
 import dev.kith.engine.ObjectRef;
 import dev.kith.engine.Relationship;
@@ -33,9 +35,9 @@ import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -67,7 +69,10 @@ public final class DefaultEngine implements Engine {
             new PriorityQueue<>(Comparator.comparing(Relationship::expiresAt));
 
     private final List<Watch> watches = new CopyOnWriteArrayList<>();
-    private final ExecutorService background;
+    /** Retry delay of the change-feed follower while the store is unavailable. */
+    private static final long FEED_RETRY_MILLIS = 500;
+
+    private final ScheduledExecutorService background;
     private final AtomicBoolean followPending = new AtomicBoolean();
     private final ThreadLocal<CheckEvaluator> checkers;
     /** The depth bounds of the last (schema, revision) a lookup-resources ran at; replaced, never changed. */
@@ -82,7 +87,7 @@ public final class DefaultEngine implements Engine {
         this.embedded = embedded;
         this.options = options;
         this.checkers = ThreadLocal.withInitial(() -> new CheckEvaluator(options.clock()));
-        this.background = Executors.newSingleThreadExecutor(r -> {
+        this.background = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "kith-engine-feed");
             t.setDaemon(true);
             return t;
@@ -180,7 +185,7 @@ public final class DefaultEngine implements Engine {
                         schema, u.relationship(), u.operation() == RelationshipUpdate.Operation.DELETE);
             }
             for (var p : write.preconditions()) validateFilter(schema, p.filter(), "precondition");
-            rev = store.write(write.updates(), write.preconditions());
+            rev = store.write(write.updates(), write.preconditions(), write.metadata());
             for (RelationshipUpdate u : write.updates()) {
                 if (u.operation() != RelationshipUpdate.Operation.DELETE) expires(u.relationship());
             }
@@ -417,6 +422,17 @@ public final class DefaultEngine implements Engine {
         return new Revision(index.appliedRevision());
     }
 
+    @Override
+    public EngineStats stats() {
+        long applied = index.appliedRevision();
+        return new EngineStats(index.relationshipCount(), index.internedObjects(), new Revision(applied));
+    }
+
+    @Override
+    public DeploymentIdentity deployment() {
+        return store.deployment();
+    }
+
     // ---- request edges: names to ids
 
     /** A resource (pair, object id); an id never stored gets -2, which matches nothing stored. */
@@ -616,7 +632,15 @@ public final class DefaultEngine implements Engine {
             background.execute(() -> {
                 followPending.set(false);
                 if (closed) return;
-                follow();
+                try {
+                    follow();
+                } catch (KithException.StoreUnavailable unavailable) {
+                    // keep answering at the last applied revision; try again until the store is back
+                    if (!closed) {
+                        background.schedule(this::revisionsAvailable, FEED_RETRY_MILLIS, TimeUnit.MILLISECONDS);
+                    }
+                    return;
+                }
                 synchronized (appliedMonitor) {
                     appliedMonitor.notifyAll();
                 }

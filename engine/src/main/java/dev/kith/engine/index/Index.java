@@ -50,6 +50,10 @@ public final class Index {
     private final ArrayDeque<Touched> touched = new ArrayDeque<>();
     private volatile long applied;
     private volatile long oldest;
+    /** Relationships at the applied revision and object ids interned (wildcards aside): kept, never counted. */
+    private volatile long relationshipCount;
+
+    private volatile long internedObjects;
     private final Scanner scanner = new Scanner(this);
 
     /** Forward and reverse slots of one resource pair. */
@@ -221,7 +225,22 @@ public final class Index {
     }
 
     public int internObject(int type, String id) {
-        return objects[type].intern(id);
+        Interner o = objects[type];
+        int found = o.find(id);
+        if (found >= 0) return found;
+        int assigned = o.intern(id);
+        internedObjects++; // single writer: no lost update
+        return assigned;
+    }
+
+    /** Object ids interned over all types, the wildcard of each type aside. O(1). */
+    public long internedObjects() {
+        return internedObjects;
+    }
+
+    /** Relationships held at the applied revision (expired ones until they are deleted). O(1). */
+    public long relationshipCount() {
+        return relationshipCount;
     }
 
     private static String pairName(int type, int relation) {
@@ -343,6 +362,7 @@ public final class Index {
         Op[] sorted = ops.toArray(new Op[0]);
         Arrays.sort(sorted, FORWARD_ORDER);
         Table[] t = tables;
+        long count = relationshipCount;
         int i = 0;
         while (i < sorted.length) {
             int j = i;
@@ -351,7 +371,9 @@ public final class Index {
             Slots slots = t[first.pair].forward;
             Version head = slots.head(first.object);
             Postings current = Version.at(head, Long.MAX_VALUE);
-            slots.set(first.object, merge(revision, current, head, sorted, i, j));
+            Postings merged = merge(revision, current, head, sorted, i, j);
+            count += merged.subjects().length - (current == null ? 0 : current.subjects().length);
+            slots.set(first.object, merged);
             // a slot written for the first time has no history to cut: bulk loads leave no GC work behind
             if (head != null) touched.add(new Touched(slots, first.object, revision));
             i = j;
@@ -388,6 +410,7 @@ public final class Index {
             if (head != null) touched.add(new Touched(slots, sid, revision));
             i = j;
         }
+        relationshipCount = count;
         applied = revision;
     }
 

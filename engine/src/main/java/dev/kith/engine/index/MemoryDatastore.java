@@ -1,6 +1,7 @@
 package dev.kith.engine.index;
 
 import dev.kith.engine.Datastore;
+import dev.kith.engine.DeploymentIdentity;
 import dev.kith.engine.KithException;
 import dev.kith.engine.Precondition;
 import dev.kith.engine.Relationship;
@@ -10,6 +11,7 @@ import dev.kith.engine.Requests;
 import dev.kith.engine.Results;
 import dev.kith.engine.Revision;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,12 +33,19 @@ import java.util.function.Consumer;
  * <p>Writes are serialized by one lock; reads never take it.
  */
 public final class MemoryDatastore implements Datastore {
+    /** History kept readable when nothing else is configured: an hour of revisions costs heap, not disk. */
+    public static final Duration DEFAULT_GC_WINDOW = Duration.ofHours(1);
+
     private final Index index = new Index();
+    private final DeploymentIdentity deployment = DeploymentIdentity.random();
     private final Clock clock;
     private final Object writeLock = new Object();
     private final ConcurrentSkipListMap<Long, String> schemas = new ConcurrentSkipListMap<>();
     private final ConcurrentSkipListMap<Long, Instant> commitTimes = new ConcurrentSkipListMap<>();
     private final ConcurrentSkipListMap<Long, long[]> log = new ConcurrentSkipListMap<>();
+    /** The transaction metadata of the revisions in the log that have any. */
+    private final ConcurrentSkipListMap<Long, Map<String, Object>> metadata = new ConcurrentSkipListMap<>();
+
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
 
     /** A store whose expiration and revision times come from {@code clock}. */
@@ -48,6 +57,17 @@ public final class MemoryDatastore implements Datastore {
     /** The index holding this store's relationships; the engine evaluates on it directly. */
     public Index index() {
         return index;
+    }
+
+    /** A random identity per instance: nothing outlives the process, so neither do its tokens. */
+    @Override
+    public DeploymentIdentity deployment() {
+        return deployment;
+    }
+
+    @Override
+    public Duration defaultGcWindow() {
+        return DEFAULT_GC_WINDOW;
     }
 
     @Override
@@ -78,7 +98,8 @@ public final class MemoryDatastore implements Datastore {
     }
 
     @Override
-    public Revision write(List<RelationshipUpdate> updates, List<Precondition> preconditions) {
+    public Revision write(
+            List<RelationshipUpdate> updates, List<Precondition> preconditions, Map<String, Object> metadata) {
         synchronized (writeLock) {
             long head = index.appliedRevision();
             Set<Relationship> seen = new HashSet<>();
@@ -111,7 +132,7 @@ public final class MemoryDatastore implements Datastore {
                     ops.add(index.toOp(r, false));
                 }
             }
-            return commit(ops);
+            return commit(ops, metadata);
         }
     }
 
@@ -138,7 +159,7 @@ public final class MemoryDatastore implements Datastore {
             }
             List<Index.Op> ops = new ArrayList<>(matches.size());
             for (Relationship r : matches) ops.add(index.toOp(r, true));
-            Revision rev = commit(ops);
+            Revision rev = commit(ops, delete.metadata());
             return new DeleteOutcome(rev, matches, partial);
         }
     }
@@ -172,7 +193,7 @@ public final class MemoryDatastore implements Datastore {
                                     + " appears more than once in the import");
                 }
             }
-            return commit(Arrays.asList(sorted));
+            return commit(Arrays.asList(sorted), Map.of());
         }
     }
 
@@ -211,7 +232,7 @@ public final class MemoryDatastore implements Datastore {
             Postings before = index.forward(pair, object, rev - 1);
             diff(pair, object, before, now, changes);
         }
-        return new Results.ChangeSet(new Revision(rev), changes);
+        return new Results.ChangeSet(new Revision(rev), changes, metadata.getOrDefault(rev, Map.of()));
     }
 
     private void diff(int pair, int object, Postings before, Postings now, List<Results.RelationshipChange> out) {
@@ -269,6 +290,7 @@ public final class MemoryDatastore implements Datastore {
             long oldest = keep.getKey();
             index.collectGarbage(oldest);
             log.headMap(oldest, true).clear();
+            metadata.headMap(oldest, true).clear();
             commitTimes.headMap(oldest, false).clear();
             Long schemaFloor = schemas.floorKey(oldest);
             if (schemaFloor != null) schemas.headMap(schemaFloor, false).clear();
@@ -363,8 +385,9 @@ public final class MemoryDatastore implements Datastore {
         return i < 0 ? null : new Condition[] {p.condition(i)};
     }
 
-    private Revision commit(List<Index.Op> ops) {
+    private Revision commit(List<Index.Op> ops, Map<String, Object> transactionMetadata) {
         long rev = index.appliedRevision() + 1;
+        if (transactionMetadata != null && !transactionMetadata.isEmpty()) metadata.put(rev, transactionMetadata);
         long[] slots = new long[ops.size()];
         int n = 0;
         for (Index.Op op : ops) slots[n++] = Index.key(op.pair(), op.object());

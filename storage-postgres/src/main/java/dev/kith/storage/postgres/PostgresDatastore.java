@@ -1,6 +1,7 @@
 package dev.kith.storage.postgres;
 
 import dev.kith.engine.Datastore;
+import dev.kith.engine.DeploymentIdentity;
 import dev.kith.engine.KithException;
 import dev.kith.engine.Precondition;
 import dev.kith.engine.Relationship;
@@ -10,9 +11,11 @@ import dev.kith.engine.Requests;
 import dev.kith.engine.Results;
 import dev.kith.engine.Revision;
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -47,10 +50,15 @@ public final class PostgresDatastore implements Datastore {
     private final Writes writes;
     private final GarbageCollector gc;
     private final ScheduledExecutorService gcTimer;
+    private final DeploymentIdentity deployment;
+    private final Duration gcWindow;
 
-    private PostgresDatastore(PostgresOptions options, PgClient client, RevisionListener listener) {
+    private PostgresDatastore(
+            PostgresOptions options, PgClient client, RevisionListener listener, DeploymentIdentity deployment) {
         this.client = client;
         this.listener = listener;
+        this.deployment = deployment;
+        this.gcWindow = options.gcWindow();
         this.reads = new Reads(client);
         this.writes = new Writes(client);
         this.gc = new GarbageCollector(client);
@@ -83,9 +91,10 @@ public final class PostgresDatastore implements Datastore {
             } else {
                 Migrations.requireCurrent(client);
             }
+            DeploymentIdentity deployment = Deployment.identify(client);
             listener = new RevisionListener(client, options);
             listener.start();
-            return new PostgresDatastore(options, client, listener);
+            return new PostgresDatastore(options, client, listener, deployment);
         } catch (RuntimeException e) {
             if (listener != null) listener.close();
             client.close();
@@ -125,8 +134,10 @@ public final class PostgresDatastore implements Datastore {
     }
 
     @Override
-    public Revision write(List<RelationshipUpdate> updates, List<Precondition> preconditions) {
-        return committed(writes.write(updates, preconditions == null ? List.of() : preconditions));
+    public Revision write(
+            List<RelationshipUpdate> updates, List<Precondition> preconditions, Map<String, Object> metadata) {
+        return committed(writes.write(
+                updates, preconditions == null ? List.of() : preconditions, metadata == null ? Map.of() : metadata));
     }
 
     @Override
@@ -169,6 +180,18 @@ public final class PostgresDatastore implements Datastore {
     @Override
     public Revision oldestRevision() {
         return reads.oldestRevision();
+    }
+
+    /** Read (or created) once when the store opened: {@code kith_deployment}'s row. */
+    @Override
+    public DeploymentIdentity deployment() {
+        return deployment;
+    }
+
+    /** The URL's {@code gc_window} (24 h unless it says otherwise). */
+    @Override
+    public Duration defaultGcWindow() {
+        return gcWindow;
     }
 
     /** Runs the callbacks right away after this node's own write, not only when its NOTIFY comes back. */

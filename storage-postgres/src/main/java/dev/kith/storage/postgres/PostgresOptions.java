@@ -7,6 +7,7 @@ import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -91,6 +92,29 @@ public record PostgresOptions(
     }
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)?");
+
+    /** How one URL parameter sets the builder; {@code name} is the parameter's, for error messages. */
+    @FunctionalInterface
+    private interface Parameter {
+        void apply(Builder b, String name, String value);
+    }
+
+    /** Every URL parameter, in the order {@link #parse} applies them and its error message lists them. */
+    private static final Map<String, Parameter> PARAMETERS = parameters();
+
+    private static Map<String, Parameter> parameters() {
+        Map<String, Parameter> m = new LinkedHashMap<>();
+        m.put("sslmode", (b, name, v) -> b.sslMode = SslMode.fromUrlName(v));
+        m.put("sslrootcert", (b, name, v) -> b.sslRootCert = v);
+        m.put("pool_size", (b, name, v) -> b.poolSize = integer(name, v));
+        m.put("statement_timeout", (b, name, v) -> b.statementTimeout = duration(name, v, "ms"));
+        m.put("connect_timeout", (b, name, v) -> b.connectTimeout = duration(name, v, "s"));
+        m.put("application_name", (b, name, v) -> b.applicationName = v);
+        m.put("auto_migrate", (b, name, v) -> b.autoMigrate = bool(name, v));
+        m.put("gc_window", (b, name, v) -> b.gcWindow = duration(name, v, null));
+        m.put("gc_interval", (b, name, v) -> b.gcInterval = duration(name, v, null));
+        return Collections.unmodifiableMap(m);
+    }
 
     public PostgresOptions {
         Objects.requireNonNull(host, "host");
@@ -282,24 +306,13 @@ public record PostgresOptions(
 
         Builder b = new Builder(host, port, database, user, password);
         Map<String, String> params = queryParameters(uri.getRawQuery());
-        SslMode sslMode = params.containsKey("sslmode") ? SslMode.fromUrlName(params.remove("sslmode")) : b.sslMode;
-        b.ssl(sslMode, params.remove("sslrootcert"));
-        String value;
-        if ((value = params.remove("pool_size")) != null) b.poolSize(integer("pool_size", value));
-        if ((value = params.remove("statement_timeout")) != null) {
-            b.timeouts(duration("statement_timeout", value, "ms"), b.connectTimeout);
+        for (Map.Entry<String, Parameter> p : PARAMETERS.entrySet()) {
+            String value = params.remove(p.getKey());
+            if (value != null) p.getValue().apply(b, p.getKey(), value);
         }
-        if ((value = params.remove("connect_timeout")) != null) {
-            b.timeouts(b.statementTimeout, duration("connect_timeout", value, "s"));
-        }
-        if ((value = params.remove("application_name")) != null) b.applicationName(value);
-        if ((value = params.remove("auto_migrate")) != null) b.autoMigrate(bool("auto_migrate", value));
-        if ((value = params.remove("gc_window")) != null) b.gc(duration("gc_window", value, null), b.gcInterval);
-        if ((value = params.remove("gc_interval")) != null) b.gc(b.gcWindow, duration("gc_interval", value, null));
         if (!params.isEmpty()) {
-            throw invalid("unknown parameter '" + params.keySet().iterator().next()
-                    + "' (known: sslmode, sslrootcert, pool_size, statement_timeout, connect_timeout,"
-                    + " application_name, auto_migrate, gc_window, gc_interval)");
+            throw invalid("unknown parameter '" + params.keySet().iterator().next() + "' (known: "
+                    + String.join(", ", PARAMETERS.keySet()) + ")");
         }
         return b.build();
     }

@@ -3,6 +3,7 @@ package dev.kith.storage.postgres;
 import dev.kith.engine.KithException;
 import dev.kith.engine.Relationship;
 import dev.kith.engine.RelationshipFilter;
+import dev.kith.engine.RelationshipParser;
 import dev.kith.engine.Results;
 import dev.kith.engine.Revision;
 import io.vertx.sqlclient.Cursor;
@@ -11,7 +12,9 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -32,6 +35,10 @@ final class Reads {
             + " UNION ALL SELECT deleted_revision AS rev, 1 AS op, " + Sql.COLUMNS
             + " FROM kith_relationship WHERE deleted_revision > $1 AND deleted_revision <= $2"
             + " ORDER BY rev, " + Sql.KEY + ", op";
+
+    /** The transaction metadata of the revisions in ($1, $2] that have any. */
+    private static final String METADATA = "SELECT revision, metadata::text FROM kith_revision"
+            + " WHERE revision > $1 AND revision <= $2 AND metadata IS NOT NULL";
 
     private final PgClient client;
 
@@ -134,6 +141,12 @@ final class Reads {
             if (after.value() >= head || max <= 0) return List.of();
             long last = Math.min(head, after.value() + max);
             RowSet<Row> rows = client.await(c.preparedQuery(CHANGES).execute(Tuple.of(after.value(), last)));
+            Map<Long, Map<String, Object>> metadata = new HashMap<>();
+            for (Row row : client.await(c.preparedQuery(METADATA).execute(Tuple.of(after.value(), last)))) {
+                metadata.put(
+                        row.getLong(0),
+                        RelationshipParser.parseContext(row.getString(1), "stored transaction metadata"));
+            }
             List<Results.ChangeSet> sets = new ArrayList<>((int) (last - after.value()));
             List<Results.RelationshipChange> changes = new ArrayList<>();
             long current = after.value() + 1;
@@ -141,7 +154,7 @@ final class Reads {
             for (Row row : rows) {
                 long revision = row.getLong(0);
                 while (current < revision) {
-                    sets.add(new Results.ChangeSet(new Revision(current++), changes));
+                    sets.add(changeSet(current++, changes, metadata));
                     changes.clear();
                     lastTouched = null;
                 }
@@ -154,11 +167,16 @@ final class Reads {
                 }
             }
             while (current <= last) {
-                sets.add(new Results.ChangeSet(new Revision(current++), changes));
+                sets.add(changeSet(current++, changes, metadata));
                 changes.clear();
             }
             return sets;
         });
+    }
+
+    private static Results.ChangeSet changeSet(
+            long revision, List<Results.RelationshipChange> changes, Map<Long, Map<String, Object>> metadata) {
+        return new Results.ChangeSet(new Revision(revision), changes, metadata.getOrDefault(revision, Map.of()));
     }
 
     /** The newest schema text at or before {@code revision}, or null if none was written by then. */

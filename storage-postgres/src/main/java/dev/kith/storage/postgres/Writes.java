@@ -5,6 +5,7 @@ import dev.kith.engine.KithException;
 import dev.kith.engine.Precondition;
 import dev.kith.engine.Relationship;
 import dev.kith.engine.RelationshipFilter;
+import dev.kith.engine.RelationshipParser;
 import dev.kith.engine.RelationshipUpdate;
 import dev.kith.engine.Requests;
 import dev.kith.engine.Revision;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -46,6 +48,13 @@ final class Writes {
             "WITH c AS (UPDATE kith_revision_counter SET head = head + 1 RETURNING head),"
                     + " r AS (INSERT INTO kith_revision (revision, committed_at)"
                     + " SELECT head, clock_timestamp() FROM c RETURNING revision)"
+                    + " SELECT revision, pg_notify('" + RevisionListener.CHANNEL + "', revision::text) FROM r";
+
+    /** {@link #NEXT_REVISION} for a write with transaction metadata ($1, JSON text), kept with the revision. */
+    private static final String NEXT_REVISION_WITH_METADATA =
+            "WITH c AS (UPDATE kith_revision_counter SET head = head + 1 RETURNING head),"
+                    + " r AS (INSERT INTO kith_revision (revision, committed_at, metadata)"
+                    + " SELECT head, clock_timestamp(), $1::text::jsonb FROM c RETURNING revision)"
                     + " SELECT revision, pg_notify('" + RevisionListener.CHANNEL + "', revision::text) FROM r";
 
     private static final String FIND_LIVE = "SELECT r.resource_type, r.resource_id, r.relation, r.subject_type,"
@@ -86,7 +95,7 @@ final class Writes {
         });
     }
 
-    Revision write(List<RelationshipUpdate> updates, List<Precondition> preconditions) {
+    Revision write(List<RelationshipUpdate> updates, List<Precondition> preconditions, Map<String, Object> metadata) {
         List<Relationship> creates = new ArrayList<>();
         List<Relationship> removes = new ArrayList<>();
         List<Relationship> touches = new ArrayList<>();
@@ -113,7 +122,7 @@ final class Writes {
         }
         try {
             return client.inTransaction(c -> {
-                long revision = nextRevision(c);
+                long revision = nextRevision(c, metadata);
                 checkPreconditions(c, preconditions);
                 if (!creates.isEmpty()) {
                     Tuple params = Tuple.tuple();
@@ -152,7 +161,7 @@ final class Writes {
 
     Datastore.DeleteOutcome deleteByFilter(Requests.Delete delete) {
         return client.inTransaction(c -> {
-            long revision = nextRevision(c);
+            long revision = nextRevision(c, delete.metadata());
             checkPreconditions(c, delete.preconditions());
             boolean partial = false;
             StringBuilder where = new StringBuilder(" WHERE ").append(Sql.LIVE_NOW);
@@ -264,6 +273,16 @@ final class Writes {
 
     private long nextRevision(SqlConnection c) {
         return client.await(c.query(NEXT_REVISION).execute()).iterator().next().getLong(0);
+    }
+
+    /** Takes the next revision and keeps {@code metadata} (when there is any) with it. */
+    private long nextRevision(SqlConnection c, Map<String, Object> metadata) {
+        if (metadata.isEmpty()) return nextRevision(c);
+        return client.await(c.preparedQuery(NEXT_REVISION_WITH_METADATA)
+                        .execute(Tuple.of(RelationshipParser.toJson(metadata))))
+                .iterator()
+                .next()
+                .getLong(0);
     }
 
     /** All preconditions in one statement, evaluated after the counter lock: at this write's revision. */

@@ -57,6 +57,33 @@ final class PostgresDatastoreTest {
     }
 
     @Test
+    void transactionMetadataIsAJsonObjectInTheRevisionTable() {
+        Revision r = store.write(
+                List.of(RelationshipUpdate.create(rel("doc:a#viewer@user:ann"))),
+                List.of(),
+                java.util.Map.of("ticket", "OPS-17", "attempt", 2));
+        Revision plain = store.write(List.of(RelationshipUpdate.create(rel("doc:b#viewer@user:ann"))), List.of());
+        try (PgClient client = new PgClient(options)) {
+            var row = client.query(
+                            "SELECT jsonb_typeof(metadata), metadata->>'ticket', (metadata->>'attempt')::int"
+                                    + " FROM kith_revision WHERE revision = $1",
+                            io.vertx.sqlclient.Tuple.of(r.value()))
+                    .iterator()
+                    .next();
+            assertThat(row.getString(0)).isEqualTo("object");
+            assertThat(row.getString(1)).isEqualTo("OPS-17");
+            assertThat(row.getInteger(2)).isEqualTo(2);
+            assertThat(client.query(
+                                    "SELECT metadata IS NULL FROM kith_revision WHERE revision = $1",
+                                    io.vertx.sqlclient.Tuple.of(plain.value()))
+                            .iterator()
+                            .next()
+                            .getBoolean(0))
+                    .isTrue();
+        }
+    }
+
+    @Test
     void aFreshStoreIsAtRevisionZeroWithNoSchema() {
         assertThat(store.headRevision()).isEqualTo(Revision.ZERO);
         assertThat(store.oldestRevision()).isEqualTo(Revision.ZERO);
