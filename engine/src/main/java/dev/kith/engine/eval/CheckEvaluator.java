@@ -1,0 +1,402 @@
+package dev.kith.engine.eval;
+
+import dev.kith.engine.KithException;
+import dev.kith.engine.Results;
+import dev.kith.engine.caveat.CaveatOutcome;
+import dev.kith.engine.index.Condition;
+import dev.kith.engine.index.Index;
+import dev.kith.engine.index.Postings;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Check: does subject S have relation or permission P on object O at one revision (SEMANTICS.md)?
+ *
+ * <p>A direct recursive walk of the compiled rewrite over the index, in Kleene's three-valued logic with
+ * CONDITIONAL as unknown. Everything is an int (pairs, object ids, subject keys, answers); the subjects of a
+ * (relation, object) are a sorted {@code long[]} searched by binary search; one instance is reused per thread
+ * and per check ({@link #reset}), so an uncaveated check allocates nothing.
+ *
+ * <p>The reducers:
+ *
+ * <ul>
+ *   <li>union (and the stored subjects of a relation, and an any-arrow) stops at the first HAS; an error in a
+ *       branch (depth exceeded) only counts when no branch is HAS;
+ *   <li>intersection (and an all-arrow) stops at the first NO; an error only counts when no branch is NO;
+ *   <li>exclusion evaluates its base first, and the subtracted side only when the base is not NO;
+ *   <li>a chain (a conditional relationship leading to a subject set or through an arrow) is the Kleene AND of
+ *       its links.
+ * </ul>
+ *
+ * <p>Depth: every hop to another object (subject-set expansion, arrow) spends one unit of the budget; a hop
+ * with no budget left throws {@link KithException.MaxDepthExceeded}. Cycles: a (relation, object) already on
+ * the current path answers NO for that path (kith's rule), so cyclic data terminates.
+ *
+ * <p>The missing caveat parameters of a CONDITIONAL answer travel beside it: every method returning
+ * CONDITIONAL leaves the set of parameter names it depends on in {@link #missing}.
+ */
+final class CheckEvaluator {
+    private Index index;
+    private CompiledSchema schema;
+    private long rev;
+    private Instant now;
+    private Map<String, Object> context;
+    private int depthLimit;
+    private int subjectPair;
+    private int subjectId;
+    private boolean subjectIsObject;
+    private long[] path = new long[64];
+    private int pathLength;
+
+    /** The parameters the last CONDITIONAL answer depends on (owned by the receiver of that answer). */
+    private Set<String> missing;
+
+    private Tracer tracer;
+
+    void reset(
+            Index index,
+            CompiledSchema schema,
+            long rev,
+            Instant now,
+            Map<String, Object> context,
+            int depthLimit,
+            int subjectPair,
+            int subjectId,
+            boolean subjectIsObject,
+            boolean tracing) {
+        this.index = index;
+        this.schema = schema;
+        this.rev = rev;
+        this.now = now;
+        this.context = context;
+        this.depthLimit = depthLimit;
+        this.subjectPair = subjectPair;
+        this.subjectId = subjectId;
+        this.subjectIsObject = subjectIsObject;
+        this.pathLength = 0;
+        this.missing = null;
+        this.tracer = tracing ? new Tracer() : null;
+    }
+
+    /** The answer for (pair, object); the missing parameters of a CONDITIONAL answer are in {@link #missing()}. */
+    int check(int pair, int object) {
+        return relation(pair, object, depthLimit);
+    }
+
+    List<String> missing() {
+        return missing == null ? List.of() : List.copyOf(missing);
+    }
+
+    Results.CheckTrace trace() {
+        return tracer == null ? null : tracer.root();
+    }
+
+    /** (pair, object) as a userset: trivially itself, else its rule, cut when already on the path. */
+    private int relation(int pair, int object, int depth) {
+        if (pair == subjectPair && object == subjectId) {
+            if (tracer != null) tracer.leaf(describe(pair, object) + " is the subject itself", Tri.HAS, null);
+            return Tri.HAS;
+        }
+        CompiledSchema.Rule rule = schema.rule(pair);
+        if (rule == null) return Tri.NO;
+        long here = Index.key(pair, object);
+        for (int i = 0; i < pathLength; i++) {
+            if (path[i] == here) {
+                if (tracer != null) tracer.leaf(describe(pair, object) + " is already on the path: cut", Tri.NO, null);
+                return Tri.NO;
+            }
+        }
+        if (pathLength == path.length) path = Arrays.copyOf(path, path.length * 2);
+        path[pathLength++] = here;
+        if (tracer != null) tracer.open(describe(pair, object));
+        int result = Tri.NO;
+        try {
+            result = eval(rule.node(), rule.type(), object, depth);
+            return result;
+        } finally {
+            pathLength--;
+            if (tracer != null) tracer.close(result, result == Tri.CONDITIONAL ? missing : null);
+        }
+    }
+
+    private int eval(Node node, int type, int object, int depth) {
+        return switch (node) {
+            case Node.Direct d -> direct(d, object, depth);
+            case Node.Computed c -> relation(c.pair(), object, depth);
+            case Node.Arrow a -> a.all() ? arrowAll(a, object, depth) : arrowAny(a, object, depth);
+            case Node.Union u -> union(u.children(), type, object, depth);
+            case Node.Intersection i -> intersection(i.children(), type, object, depth);
+            case Node.Exclusion e -> exclusion(e, type, object, depth);
+            case Node.Nil n -> Tri.NO;
+            case Node.Self s ->
+                subjectIsObject && subjectPair == s.selfPair() && subjectId == object ? Tri.HAS : Tri.NO;
+        };
+    }
+
+    private int direct(Node.Direct d, int object, int depth) {
+        Postings p = index.forward(d.pair(), object, rev);
+        if (p == null) return Tri.NO;
+        Set<String> acc = null;
+        int best = Tri.NO;
+        int i = p.find(Index.key(subjectPair, subjectId));
+        if (i >= 0) {
+            int r = condition(p.condition(i));
+            if (r == Tri.HAS) return Tri.HAS;
+            if (r == Tri.CONDITIONAL) {
+                best = Tri.CONDITIONAL;
+                acc = merge(acc, missing);
+            }
+        }
+        if (subjectIsObject && subjectId != Index.WILDCARD_ID) {
+            i = p.find(Index.key(subjectPair, Index.WILDCARD_ID));
+            if (i >= 0) {
+                int r = condition(p.condition(i));
+                if (r == Tri.HAS) return Tri.HAS;
+                if (r == Tri.CONDITIONAL) {
+                    best = Tri.CONDITIONAL;
+                    acc = merge(acc, missing);
+                }
+            }
+        }
+        KithException error = null;
+        long[] subjects = p.subjects();
+        for (int setPair : d.setPairs()) {
+            for (int k = p.lowerBound(Index.key(setPair, 0)); k < subjects.length; k++) {
+                long s = subjects[k];
+                if (Index.keyPair(s) != setPair) break;
+                try {
+                    int r = hop(p.condition(k), setPair, Index.keyId(s), depth, d.pair(), object);
+                    if (r == Tri.HAS) return Tri.HAS;
+                    if (r == Tri.CONDITIONAL) {
+                        best = Tri.CONDITIONAL;
+                        acc = merge(acc, missing);
+                    }
+                } catch (KithException.MaxDepthExceeded e) {
+                    error = e;
+                }
+            }
+        }
+        if (error != null) throw error;
+        missing = acc;
+        return best;
+    }
+
+    /** A conditional link (its condition) followed by (pair, object) one hop away: the Kleene AND of both. */
+    private int hop(Condition link, int pair, int object, int depth, int fromPair, int fromObject) {
+        int l = condition(link);
+        if (l == Tri.NO) return Tri.NO;
+        Set<String> linkMissing = l == Tri.CONDITIONAL ? missing : null;
+        return chain(l, linkMissing, follow(pair, object, depth, fromPair, fromObject));
+    }
+
+    /** One hop to (pair, object), spending a unit of depth. */
+    private int follow(int pair, int object, int depth, int fromPair, int fromObject) {
+        if (depth <= 0) {
+            throw new KithException.MaxDepthExceeded(
+                    depthLimit, describe(fromPair, fromObject) + " -> " + describe(pair, object));
+        }
+        return relation(pair, object, depth - 1);
+    }
+
+    /** Kleene AND of a link's answer {@code l} (with its missing set) and what it leads to ({@code r}). */
+    private int chain(int l, Set<String> linkMissing, int r) {
+        if (r == Tri.NO) return Tri.NO;
+        if (l == Tri.HAS) return r;
+        missing = r == Tri.CONDITIONAL ? merge(linkMissing, missing) : linkMissing;
+        return Tri.CONDITIONAL;
+    }
+
+    private int arrowAny(Node.Arrow a, int object, int depth) {
+        Postings p = index.forward(a.tupleset(), object, rev);
+        if (p == null) return Tri.NO;
+        Set<String> acc = null;
+        int best = Tri.NO;
+        KithException error = null;
+        long[] subjects = p.subjects();
+        for (int k = 0; k < subjects.length; k++) {
+            int target = target(a, subjects[k]);
+            if (target < 0) continue;
+            try {
+                int r = hop(p.condition(k), target, Index.keyId(subjects[k]), depth, a.tupleset(), object);
+                if (r == Tri.HAS) return Tri.HAS;
+                if (r == Tri.CONDITIONAL) {
+                    best = Tri.CONDITIONAL;
+                    acc = merge(acc, missing);
+                }
+            } catch (KithException.MaxDepthExceeded e) {
+                error = e;
+            }
+        }
+        if (error != null) throw error;
+        missing = acc;
+        return best;
+    }
+
+    /**
+     * {@code tupleset.all(p)}: the intersection, over every object linked under the tupleset (links that
+     * expired or whose caveat is false do not count), of link AND p on it; NO when nothing is linked.
+     */
+    private int arrowAll(Node.Arrow a, int object, int depth) {
+        Postings p = index.forward(a.tupleset(), object, rev);
+        if (p == null) return Tri.NO;
+        Set<String> acc = null;
+        boolean linked = false;
+        int worst = Tri.HAS;
+        KithException error = null;
+        long[] subjects = p.subjects();
+        for (int k = 0; k < subjects.length; k++) {
+            int l = condition(p.condition(k));
+            if (l == Tri.NO) continue;
+            Set<String> linkMissing = l == Tri.CONDITIONAL ? missing : null;
+            linked = true;
+            int target = target(a, subjects[k]);
+            if (target < 0) return Tri.NO;
+            try {
+                int r = chain(l, linkMissing, follow(target, Index.keyId(subjects[k]), depth, a.tupleset(), object));
+                if (r == Tri.NO) return Tri.NO;
+                if (r == Tri.CONDITIONAL) {
+                    worst = Tri.CONDITIONAL;
+                    acc = merge(acc, missing);
+                }
+            } catch (KithException.MaxDepthExceeded e) {
+                error = e;
+            }
+        }
+        if (error != null) throw error;
+        if (!linked) return Tri.NO;
+        missing = acc;
+        return worst;
+    }
+
+    /** The pair {@code computed} on the arrow target's type, or -1 when that type has no such relation. */
+    private int target(Node.Arrow a, long subject) {
+        if (Index.keyId(subject) == Index.WILDCARD_ID) return -1;
+        int t = index.pairType(Index.keyPair(subject));
+        int pair = index.findPair(t, a.computed());
+        return schema.rule(pair) == null ? -1 : pair;
+    }
+
+    private int union(Node[] children, int type, int object, int depth) {
+        Set<String> acc = null;
+        int best = Tri.NO;
+        KithException error = null;
+        for (Node child : children) {
+            try {
+                int r = eval(child, type, object, depth);
+                if (r == Tri.HAS) return Tri.HAS;
+                if (r == Tri.CONDITIONAL) {
+                    best = Tri.CONDITIONAL;
+                    acc = merge(acc, missing);
+                }
+            } catch (KithException.MaxDepthExceeded e) {
+                error = e;
+            }
+        }
+        if (error != null) throw error;
+        missing = acc;
+        return best;
+    }
+
+    private int intersection(Node[] children, int type, int object, int depth) {
+        Set<String> acc = null;
+        int worst = Tri.HAS;
+        KithException error = null;
+        for (Node child : children) {
+            try {
+                int r = eval(child, type, object, depth);
+                if (r == Tri.NO) return Tri.NO;
+                if (r == Tri.CONDITIONAL) {
+                    worst = Tri.CONDITIONAL;
+                    acc = merge(acc, missing);
+                }
+            } catch (KithException.MaxDepthExceeded e) {
+                error = e;
+            }
+        }
+        if (error != null) throw error;
+        missing = acc;
+        return worst;
+    }
+
+    private int exclusion(Node.Exclusion e, int type, int object, int depth) {
+        int a = eval(e.base(), type, object, depth);
+        if (a == Tri.NO) return Tri.NO;
+        Set<String> baseMissing = a == Tri.CONDITIONAL ? missing : null;
+        int b = eval(e.subtracted(), type, object, depth);
+        if (b == Tri.HAS) return Tri.NO;
+        if (a == Tri.HAS && b == Tri.NO) return Tri.HAS;
+        missing = b == Tri.CONDITIONAL ? merge(baseMissing, missing) : baseMissing;
+        return Tri.CONDITIONAL;
+    }
+
+    /** A stored relationship's condition at this check: expired is NO, a caveat is evaluated. */
+    private int condition(Condition c) {
+        if (c == null) return Tri.HAS;
+        if (c.expiredAt(now)) return Tri.NO;
+        if (c.caveat() == null) return Tri.HAS;
+        CaveatOutcome o = schema.caveats.evaluate(c.caveat().name(), c.caveat().context(), context);
+        int r = Tri.of(o.result());
+        if (r == Tri.CONDITIONAL) missing = new TreeSet<>(o.missing());
+        if (tracer != null) {
+            tracer.leaf("caveat " + c.caveat().name(), r, r == Tri.CONDITIONAL ? missing : null);
+        }
+        return r;
+    }
+
+    private static Set<String> merge(Set<String> acc, Set<String> more) {
+        if (acc == null) return more == null ? null : new TreeSet<>(more);
+        if (more != null) acc.addAll(more);
+        return acc;
+    }
+
+    private String describe(int pair, int object) {
+        int t = index.pairType(pair);
+        String id = object < 0 ? "(unknown)" : index.objectName(t, object);
+        return index.typeName(t) + ":" + id + "#" + index.relationName(index.pairRelation(pair));
+    }
+
+    /** Builds the {@link Results.CheckTrace} tree of a traced check. */
+    private static final class Tracer {
+        private final List<List<Results.CheckTrace>> children = new ArrayList<>();
+        private final List<String> names = new ArrayList<>();
+        private Results.CheckTrace root;
+
+        Tracer() {
+            children.add(new ArrayList<>());
+        }
+
+        void open(String description) {
+            names.add(description);
+            children.add(new ArrayList<>());
+        }
+
+        void close(int result, Set<String> missing) {
+            List<Results.CheckTrace> kids = children.removeLast();
+            String name = names.removeLast();
+            add(new Results.CheckTrace(
+                    name, Tri.toPermissionship(result), missing == null ? List.of() : List.copyOf(missing), kids));
+        }
+
+        void leaf(String description, int result, Set<String> missing) {
+            add(new Results.CheckTrace(
+                    description,
+                    Tri.toPermissionship(result),
+                    missing == null ? List.of() : List.copyOf(missing),
+                    List.of()));
+        }
+
+        private void add(Results.CheckTrace t) {
+            children.getLast().add(t);
+            if (children.size() == 1) root = t;
+        }
+
+        Results.CheckTrace root() {
+            return root;
+        }
+    }
+}

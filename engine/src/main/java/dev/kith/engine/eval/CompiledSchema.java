@@ -1,0 +1,95 @@
+package dev.kith.engine.eval;
+
+import dev.kith.engine.caveat.CaveatEvaluator;
+import dev.kith.engine.index.Index;
+import dev.kith.schema.AllowedSubject;
+import dev.kith.schema.Definition;
+import dev.kith.schema.RelationDef;
+import dev.kith.schema.Rewrite;
+import dev.kith.schema.ValidatedSchema;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A validated schema bound to an index's interned ids: per pair (type, relation or permission) its compiled
+ * {@link Node}, plus the caveat evaluator. Immutable once built; building interns the schema's names (the
+ * caller holds the index writer's role).
+ */
+final class CompiledSchema {
+    /** What a pair is in this schema. */
+    record Rule(int pair, int type, RelationDef def, Node node) {}
+
+    final ValidatedSchema schema;
+    final CaveatEvaluator caveats;
+    private final Rule[] rules;
+
+    private CompiledSchema(ValidatedSchema schema, CaveatEvaluator caveats, Rule[] rules) {
+        this.schema = schema;
+        this.caveats = caveats;
+        this.rules = rules;
+    }
+
+    static CompiledSchema compile(ValidatedSchema schema, Index index) {
+        List<Rule> list = new ArrayList<>();
+        for (Definition d : schema.definitions().values()) {
+            int type = index.internType(d.name());
+            index.internPair(type, Index.NO_RELATION);
+            for (RelationDef r : d.relations().values()) {
+                index.internPair(type, index.internRelation(r.name()));
+            }
+        }
+        for (Definition d : schema.definitions().values()) {
+            int type = index.internType(d.name());
+            for (RelationDef r : d.relations().values()) {
+                int pair = index.findPair(type, index.findRelation(r.name()));
+                list.add(new Rule(pair, type, r, compile(r.rewrite(), type, pair, r, index)));
+            }
+        }
+        Rule[] rules = new Rule[index.pairCount()];
+        for (Rule r : list) rules[r.pair()] = r;
+        return new CompiledSchema(schema, new CaveatEvaluator(schema), rules);
+    }
+
+    private static Node compile(Rewrite rw, int type, int pair, RelationDef def, Index index) {
+        return switch (rw) {
+            case Rewrite.Direct d -> {
+                List<Integer> sets = new ArrayList<>();
+                for (AllowedSubject a : def.allowedSubjects()) {
+                    if (a.relation() == null) continue;
+                    int st = index.internType(a.type());
+                    int sp = index.internPair(st, index.internRelation(a.relation()));
+                    if (!sets.contains(sp)) sets.add(sp);
+                }
+                int[] setPairs =
+                        sets.stream().mapToInt(Integer::intValue).sorted().toArray();
+                yield new Node.Direct(pair, setPairs);
+            }
+            case Rewrite.ComputedUserset c ->
+                new Node.Computed(index.findPair(type, index.findRelation(c.relation())), c.relation());
+            case Rewrite.TupleToUserset t ->
+                new Node.Arrow(
+                        index.findPair(type, index.findRelation(t.tupleset())),
+                        index.internRelation(t.computed()),
+                        t.computed(),
+                        t.all());
+            case Rewrite.Union u -> new Node.Union(compileAll(u.children(), type, pair, def, index));
+            case Rewrite.Intersection i -> new Node.Intersection(compileAll(i.children(), type, pair, def, index));
+            case Rewrite.Exclusion e ->
+                new Node.Exclusion(
+                        compile(e.base(), type, pair, def, index), compile(e.subtracted(), type, pair, def, index));
+            case Rewrite.Nil n -> new Node.Nil();
+            case Rewrite.Self s -> new Node.Self(index.findPair(type, Index.NO_RELATION));
+        };
+    }
+
+    private static Node[] compileAll(List<Rewrite> rws, int type, int pair, RelationDef def, Index index) {
+        Node[] out = new Node[rws.size()];
+        for (int i = 0; i < out.length; i++) out[i] = compile(rws.get(i), type, pair, def, index);
+        return out;
+    }
+
+    /** The rule of {@code pair}, or null when the pair is no relation or permission of this schema. */
+    Rule rule(int pair) {
+        return pair >= 0 && pair < rules.length ? rules[pair] : null;
+    }
+}

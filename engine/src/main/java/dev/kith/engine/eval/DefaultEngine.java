@@ -1,0 +1,655 @@
+package dev.kith.engine.eval;
+
+import dev.kith.engine.Consistency;
+import dev.kith.engine.Datastore;
+import dev.kith.engine.Engine;
+import dev.kith.engine.EngineOptions;
+import dev.kith.engine.KithException;
+import dev.kith.engine.ObjectRef;
+import dev.kith.engine.Relationship;
+import dev.kith.engine.RelationshipFilter;
+import dev.kith.engine.RelationshipParser;
+import dev.kith.engine.RelationshipUpdate;
+import dev.kith.engine.Requests;
+import dev.kith.engine.Results;
+import dev.kith.engine.Revision;
+import dev.kith.engine.SubjectRef;
+import dev.kith.engine.index.Index;
+import dev.kith.engine.index.MemoryDatastore;
+import dev.kith.schema.Definition;
+import dev.kith.schema.RelationDef;
+import dev.kith.schema.SchemaException;
+import dev.kith.schema.Schemas;
+import dev.kith.schema.ValidatedSchema;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The engine: validates requests, writes through the {@link Datastore}, keeps the {@link Index} in step with
+ * it and answers reads from the index at the revision the consistency mode picks.
+ *
+ * <p>Over a {@link MemoryDatastore} the engine reads the store's own index (one copy of the data). Over any
+ * other store it loads the store's head state into its own index, then applies every later change set in
+ * revision order as the store announces them ({@link Datastore#onNewRevisions}); a write returns only once
+ * the index has applied its revision, so a writer reads its own writes.
+ *
+ * <p>Everything that changes the index (store writes in the embedded case, applying change sets, interning a
+ * schema's names) runs under one lock; reads take no lock.
+ */
+public final class DefaultEngine implements Engine {
+    private final Datastore store;
+    private final Index index;
+    private final boolean embedded;
+    private final EngineOptions options;
+    private final Object writeLock = new Object();
+    private final Object appliedMonitor = new Object();
+    private final ConcurrentSkipListMap<Long, CompiledSchema> schemas = new ConcurrentSkipListMap<>();
+    private final ConcurrentSkipListMap<Instant, Long> appliedAt = new ConcurrentSkipListMap<>();
+    private final List<Watch> watches = new CopyOnWriteArrayList<>();
+    private final ExecutorService background;
+    private final AtomicBoolean followPending = new AtomicBoolean();
+    private final ThreadLocal<CheckEvaluator> checkers = ThreadLocal.withInitial(CheckEvaluator::new);
+    private Instant lastStoreGc = Instant.MIN;
+    private volatile boolean closed;
+
+    private DefaultEngine(Datastore store, Index index, boolean embedded, EngineOptions options) {
+        this.store = store;
+        this.index = index;
+        this.embedded = embedded;
+        this.options = options;
+        this.background = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "kith-engine-feed");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** An engine over {@code store}; see the class comment for how the index follows it. */
+    public static DefaultEngine over(Datastore store, EngineOptions options) {
+        if (store instanceof MemoryDatastore memory) {
+            DefaultEngine e = new DefaultEngine(store, memory.index(), true, options);
+            synchronized (e.writeLock) {
+                String text = store.schemaAt(store.headRevision());
+                if (text != null) e.schemas.put(store.headRevision().value(), e.compile(text));
+            }
+            store.onNewRevisions(e::revisionsAvailable);
+            return e;
+        }
+        DefaultEngine e = new DefaultEngine(store, new Index(), false, options);
+        e.loadFromStore();
+        store.onNewRevisions(e::revisionsAvailable);
+        return e;
+    }
+
+    // ---- schema
+
+    @Override
+    public Revision writeSchema(String schemaText) {
+        synchronized (writeLock) {
+            CompiledSchema compiled = compile(schemaText);
+            long head = index.appliedRevision();
+            Relationship[] orphan = {null};
+            index.scan(new RelationshipFilter(null, null, null, null, null), head, now(), null, r -> {
+                if (RelationshipValidator.allowedBy(compiled.schema, r)) return true;
+                orphan[0] = r;
+                return false;
+            });
+            if (orphan[0] != null) {
+                throw new KithException.Conflict("the new schema would orphan stored relationships, e.g. '" + orphan[0]
+                        + "': delete them first or keep what they need in the schema");
+            }
+            if (embedded) schemas.put(head + 1, compiled);
+            Revision rev;
+            try {
+                rev = store.writeSchema(schemaText);
+            } catch (RuntimeException e) {
+                if (embedded) schemas.remove(head + 1);
+                throw e;
+            }
+            schemas.put(rev.value(), compiled);
+            if (!embedded) awaitApplied(rev.value());
+            afterWrite();
+            return rev;
+        }
+    }
+
+    private CompiledSchema compile(String text) {
+        ValidatedSchema vs;
+        try {
+            vs = Schemas.compile("schema", text);
+        } catch (SchemaException e) {
+            throw new KithException.InvalidSchema(e.getMessage(), e.diagnostics());
+        }
+        return CompiledSchema.compile(vs, index);
+    }
+
+    @Override
+    public Results.SchemaText readSchema() {
+        long rev = index.appliedRevision();
+        CompiledSchema s = schemaOrNull(rev);
+        if (s == null) throw new KithException.NotFound("no schema has been written");
+        return new Results.SchemaText(s.schema.source(), new Revision(rev));
+    }
+
+    // ---- writes
+
+    @Override
+    public Revision write(Requests.Write write) {
+        int size = write.updates().size() + write.preconditions().size();
+        if (size > options.maxUpdatesPerWrite()) {
+            throw new KithException.LimitExceeded("a write takes at most " + options.maxUpdatesPerWrite()
+                    + " updates and preconditions; this one has " + size);
+        }
+        Revision rev;
+        synchronized (writeLock) {
+            CompiledSchema schema = requireSchema(index.appliedRevision());
+            for (RelationshipUpdate u : write.updates()) {
+                RelationshipValidator.validate(
+                        schema, u.relationship(), u.operation() == RelationshipUpdate.Operation.DELETE);
+            }
+            for (var p : write.preconditions()) validateFilter(schema, p.filter(), "precondition");
+            rev = store.write(write.updates(), write.preconditions());
+            afterWrite();
+        }
+        if (!embedded) awaitApplied(rev.value());
+        return rev;
+    }
+
+    @Override
+    public Results.Delete delete(Requests.Delete delete) {
+        if (delete.preconditions().size() > options.maxUpdatesPerWrite()) {
+            throw new KithException.LimitExceeded(
+                    "a delete takes at most " + options.maxUpdatesPerWrite() + " preconditions");
+        }
+        Datastore.DeleteOutcome outcome;
+        synchronized (writeLock) {
+            CompiledSchema schema = requireSchema(index.appliedRevision());
+            validateFilter(schema, delete.filter(), "filter");
+            for (var p : delete.preconditions()) validateFilter(schema, p.filter(), "precondition");
+            outcome = store.deleteByFilter(delete);
+            afterWrite();
+        }
+        if (!embedded) awaitApplied(outcome.revision().value());
+        return new Results.Delete(outcome.revision(), outcome.deleted().size(), outcome.partial());
+    }
+
+    @Override
+    public Revision importBulk(Iterator<Relationship> relationships) {
+        Revision rev;
+        synchronized (writeLock) {
+            CompiledSchema schema = requireSchema(index.appliedRevision());
+            rev = store.importBulk(new Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return relationships.hasNext();
+                }
+
+                @Override
+                public Relationship next() {
+                    if (!relationships.hasNext()) throw new NoSuchElementException();
+                    Relationship r = relationships.next();
+                    RelationshipValidator.validate(schema, r, false);
+                    return r;
+                }
+            });
+            afterWrite();
+        }
+        if (!embedded) awaitApplied(rev.value());
+        return rev;
+    }
+
+    private void validateFilter(CompiledSchema schema, RelationshipFilter f, String part) {
+        if (f.resourceType() == null && f.optionalSubjectFilter() == null) {
+            throw new KithException.InvalidArgument(part, "a filter needs a resource type or a subject filter");
+        }
+        if (f.resourceType() != null) {
+            Definition d = schema.schema.definition(f.resourceType());
+            if (d == null) {
+                throw new KithException.InvalidArgument(
+                        part + ".resourceType", "type '" + f.resourceType() + "' is not defined in the schema");
+            }
+            if (f.optionalRelation() != null && d.relation(f.optionalRelation()) == null) {
+                throw new KithException.InvalidArgument(
+                        part + ".relation",
+                        "'" + f.optionalRelation() + "' is not a relation of type '" + d.name() + "'");
+            }
+        }
+        if (f.optionalSubjectFilter() != null
+                && schema.schema.definition(f.optionalSubjectFilter().subjectType()) == null) {
+            throw new KithException.InvalidArgument(
+                    part + ".subjectFilter",
+                    "type '" + f.optionalSubjectFilter().subjectType() + "' is not defined in the schema");
+        }
+    }
+
+    // ---- reads
+
+    @Override
+    public Results.Page<Results.ReadRelationship> readRelationships(Requests.ReadRelationships read) {
+        long rev;
+        Relationship after = null;
+        if (read.cursor() != null) {
+            Cursors.Cursor c = Cursors.decode("read", read.cursor());
+            rev = checkReadable(c.revision());
+            after = RelationshipParser.parse(c.position());
+        } else {
+            rev = resolve(read.consistency());
+        }
+        CompiledSchema schema = requireSchema(rev);
+        validateFilter(schema, read.filter(), "filter");
+        List<Results.ReadRelationship> out = new ArrayList<>();
+        int limit = read.limit();
+        long at = rev;
+        index.scan(read.filter(), rev, now(), after, r -> {
+            out.add(new Results.ReadRelationship(r, Cursors.ofRelationship(at, r)));
+            return limit == 0 || out.size() < limit;
+        });
+        checkReadable(rev);
+        String next = limit > 0 && out.size() == limit ? out.getLast().afterCursor() : null;
+        return new Results.Page<>(out, new Revision(rev), next);
+    }
+
+    @Override
+    public Results.Check check(Requests.Check check) {
+        long rev = resolve(check.consistency());
+        CompiledSchema schema = requireSchema(rev);
+        Target t = target(schema, check.resource(), check.permission(), "resource");
+        Subject s = subject(schema, check.subject(), check.resource(), t.object());
+        CheckEvaluator c = checkers.get();
+        c.reset(
+                index,
+                schema,
+                rev,
+                now(),
+                check.context(),
+                options.depthLimit(),
+                s.pair(),
+                s.id(),
+                s.isObject(),
+                check.withTracing());
+        int r = c.check(t.pair(), t.object());
+        checkReadable(rev);
+        List<String> missing = r == Tri.CONDITIONAL ? c.missing() : List.of();
+        return new Results.Check(Tri.toPermissionship(r), missing, new Revision(rev), c.trace());
+    }
+
+    @Override
+    public List<Results.CheckBulkItem> checkBulk(List<Requests.Check> checks) {
+        List<Results.CheckBulkItem> out = new ArrayList<>(checks.size());
+        for (Requests.Check c : checks) {
+            try {
+                out.add(new Results.CheckBulkItem(check(c), null));
+            } catch (KithException e) {
+                out.add(new Results.CheckBulkItem(null, e));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public Results.Expand expand(Requests.Expand expand) {
+        long rev = resolve(expand.consistency());
+        CompiledSchema schema = requireSchema(rev);
+        Target t = target(schema, expand.resource(), expand.permission(), "resource");
+        Results.ExpandNode root = new ExpandEvaluator(index, schema, rev, now(), options.depthLimit())
+                .expand(t.pair(), t.object(), expand);
+        checkReadable(rev);
+        return new Results.Expand(root, new Revision(rev));
+    }
+
+    @Override
+    public Results.Page<Results.LookupResource> lookupResources(Requests.LookupResources lookup) {
+        long rev;
+        int after = -1;
+        if (lookup.cursor() != null) {
+            Cursors.Cursor c = Cursors.decode("resources", lookup.cursor());
+            rev = checkReadable(c.revision());
+            after = Cursors.intPosition(c);
+        } else {
+            rev = resolve(lookup.consistency());
+        }
+        CompiledSchema schema = requireSchema(rev);
+        Target t = target(schema, new ObjectRef(lookup.resourceType(), "x"), lookup.permission(), "resource");
+        Subject s = subject(schema, lookup.subject(), null, -1);
+        LookupResourcesEvaluator lr =
+                new LookupResourcesEvaluator(index, schema, rev, now(), options.depthLimit(), checkers.get());
+        String unstoredSelf = s.id() < 0 && lookup.subject().type().equals(lookup.resourceType())
+                ? lookup.subject().id()
+                : null;
+        Results.Page<Results.LookupResource> page =
+                lr.lookup(t.pair(), s, unstoredSelf, lookup.context(), after, lookup.limit());
+        checkReadable(rev);
+        return page;
+    }
+
+    @Override
+    public Results.Page<Results.LookupSubject> lookupSubjects(Requests.LookupSubjects lookup) {
+        long rev;
+        String after = null;
+        if (lookup.cursor() != null) {
+            Cursors.Cursor c = Cursors.decode("subjects", lookup.cursor());
+            rev = checkReadable(c.revision());
+            after = c.position();
+        } else {
+            rev = resolve(lookup.consistency());
+        }
+        CompiledSchema schema = requireSchema(rev);
+        Target t = target(schema, lookup.resource(), lookup.permission(), "resource");
+        Definition sd = schema.schema.definition(lookup.subjectType());
+        if (sd == null) {
+            throw new KithException.NotFound(
+                    "subject type '" + lookup.subjectType() + "' is not defined in the schema");
+        }
+        int subjectRelation = Index.NO_RELATION;
+        if (lookup.subjectRelation() != null) {
+            if (sd.relation(lookup.subjectRelation()) == null) {
+                throw new KithException.NotFound(
+                        "'" + lookup.subjectRelation() + "' is not a relation or permission of '" + sd.name() + "'");
+            }
+            subjectRelation = index.findRelation(lookup.subjectRelation());
+        }
+        int subjectPair = index.findPair(index.findType(sd.name()), subjectRelation);
+        LookupSubjectsEvaluator ls =
+                new LookupSubjectsEvaluator(index, schema, rev, now(), options.depthLimit(), checkers.get());
+        Results.Page<Results.LookupSubject> page = ls.lookup(
+                t.pair(), t.object(), lookup.resource(), subjectPair, lookup.context(), after, lookup.limit());
+        checkReadable(rev);
+        return page;
+    }
+
+    @Override
+    public Revision appliedRevision() {
+        return new Revision(index.appliedRevision());
+    }
+
+    // ---- request edges: names to ids
+
+    /** A resource (pair, object id); an id never stored gets -2, which matches nothing stored. */
+    record Target(int pair, int object) {}
+
+    /** A subject as (pair, id); see {@link #subject}. */
+    record Subject(int pair, int id, boolean isObject) {}
+
+    private Target target(CompiledSchema schema, ObjectRef resource, String permission, String part) {
+        Definition d = schema.schema.definition(resource.type());
+        if (d == null) {
+            throw new KithException.NotFound(part + " type '" + resource.type() + "' is not defined in the schema");
+        }
+        RelationDef rel = d.relation(permission);
+        if (rel == null) {
+            throw new KithException.NotFound(
+                    "'" + permission + "' is not a relation or permission of type '" + d.name() + "'");
+        }
+        if (!RelationshipParser.OBJECT_ID.matcher(resource.id()).matches()) {
+            throw new KithException.InvalidArgument(part + ".id", "'" + resource.id() + "' is not a valid object id");
+        }
+        int type = index.findType(d.name());
+        int object = index.findObject(type, resource.id());
+        return new Target(index.findPair(type, index.findRelation(permission)), object < 0 ? -2 : object);
+    }
+
+    /**
+     * The subject's (pair, id). An id never stored gets -3, or the resource's id when the subject is the
+     * resource itself (so {@code self} and trivial membership still hold for ids never written).
+     */
+    private Subject subject(CompiledSchema schema, SubjectRef s, ObjectRef resource, int resourceObject) {
+        Definition d = schema.schema.definition(s.type());
+        if (d == null) {
+            throw new KithException.NotFound("subject type '" + s.type() + "' is not defined in the schema");
+        }
+        if (s.relation() != null && d.relation(s.relation()) == null) {
+            throw new KithException.NotFound(
+                    "subject relation '" + s.relation() + "' is not a relation or permission of '" + d.name() + "'");
+        }
+        if (!s.isWildcard() && !RelationshipParser.OBJECT_ID.matcher(s.id()).matches()) {
+            throw new KithException.InvalidArgument("subject.id", "'" + s.id() + "' is not a valid object id");
+        }
+        int type = index.findType(d.name());
+        int pair = index.findPair(type, s.relation() == null ? Index.NO_RELATION : index.findRelation(s.relation()));
+        int id = index.findObject(type, s.id());
+        if (id < 0) {
+            id = resource != null
+                            && resource.type().equals(s.type())
+                            && resource.id().equals(s.id())
+                    ? resourceObject
+                    : -3;
+        }
+        return new Subject(pair, id, s.relation() == null);
+    }
+
+    // ---- revisions
+
+    private Instant now() {
+        return options.clock().instant();
+    }
+
+    private CompiledSchema schemaOrNull(long rev) {
+        Map.Entry<Long, CompiledSchema> e = schemas.floorEntry(rev);
+        return e == null ? null : e.getValue();
+    }
+
+    private CompiledSchema requireSchema(long rev) {
+        CompiledSchema s = schemaOrNull(rev);
+        if (s == null) {
+            throw new KithException.NotFound("no schema has been written (at revision " + rev + ")");
+        }
+        return s;
+    }
+
+    /** The revision {@code consistency} asks for, waiting (bounded) for it to be applied when needed. */
+    private long resolve(Consistency consistency) {
+        return switch (consistency) {
+            case Consistency.MinimizeLatency m -> index.appliedRevision();
+            case Consistency.AtLeastAsFresh f -> {
+                awaitApplied(f.revision().value());
+                yield index.appliedRevision();
+            }
+            case Consistency.AtExactSnapshot s -> {
+                awaitApplied(s.revision().value());
+                yield checkReadable(s.revision().value());
+            }
+            case Consistency.FullyConsistent f -> {
+                long head = store.headRevision().value();
+                awaitApplied(head);
+                yield index.appliedRevision();
+            }
+        };
+    }
+
+    private long checkReadable(long rev) {
+        long oldest = index.oldestRevision();
+        if (rev < oldest) throw new KithException.RevisionExpired(new Revision(rev), new Revision(oldest));
+        if (rev > index.appliedRevision()) {
+            throw new KithException.RevisionUnavailable(
+                    "revision " + rev + " has not been applied here; the newest is " + index.appliedRevision());
+        }
+        return rev;
+    }
+
+    private void awaitApplied(long rev) {
+        if (index.appliedRevision() >= rev) return;
+        long deadline = System.nanoTime() + options.freshnessTimeout().toNanos();
+        while (index.appliedRevision() < rev) {
+            if (!embedded) follow();
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new KithException.RevisionUnavailable("revision " + rev + " was not applied within "
+                        + options.freshnessTimeout() + "; the newest applied is " + index.appliedRevision());
+            }
+            synchronized (appliedMonitor) {
+                if (index.appliedRevision() >= rev) break;
+                try {
+                    appliedMonitor.wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 50)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new KithException.RevisionUnavailable("interrupted while waiting for revision " + rev);
+                }
+            }
+        }
+    }
+
+    // ---- following the store
+
+    /**
+     * The store's announcement of new revisions. It may come on a thread that holds the store's own locks, so
+     * the work (applying change sets, delivering watches) is handed to the engine's background thread.
+     */
+    private void revisionsAvailable() {
+        try {
+            announce();
+        } catch (RejectedExecutionException closing) {
+            // the engine closed while the store announced: nothing is left to update
+        }
+    }
+
+    private void announce() {
+        if (closed) return;
+        if (embedded) {
+            synchronized (appliedMonitor) {
+                appliedMonitor.notifyAll();
+            }
+        } else if (followPending.compareAndSet(false, true)) {
+            background.execute(() -> {
+                followPending.set(false);
+                if (closed) return;
+                follow();
+                synchronized (appliedMonitor) {
+                    appliedMonitor.notifyAll();
+                }
+            });
+        }
+        if (!watches.isEmpty()) background.execute(this::deliverWatches);
+    }
+
+    private void loadFromStore() {
+        synchronized (writeLock) {
+            List<Index.Op> ops = new ArrayList<>();
+            String[] schemaText = {null};
+            Revision rev = store.load(t -> schemaText[0] = t, r -> ops.add(index.toOp(r, false)));
+            if (schemaText[0] != null) schemas.put(rev.value(), compile(schemaText[0]));
+            if (rev.value() > 0) index.apply(rev.value(), ops);
+            appliedAt.put(now(), rev.value());
+        }
+    }
+
+    /** Applies every change set the store has after the index's revision, in order. */
+    private void follow() {
+        synchronized (writeLock) {
+            while (true) {
+                List<Results.ChangeSet> sets = store.changesSince(new Revision(index.appliedRevision()), 1000);
+                if (sets.isEmpty()) return;
+                for (Results.ChangeSet set : sets) {
+                    long rev = set.revision().value();
+                    if (rev <= index.appliedRevision()) continue;
+                    if (set.changes().isEmpty()) {
+                        String text = store.schemaAt(set.revision());
+                        CompiledSchema current = schemaOrNull(rev);
+                        if (text != null
+                                && !schemas.containsKey(rev)
+                                && (current == null || !current.schema.source().equals(text))) {
+                            schemas.put(rev, compile(text));
+                        }
+                        index.publish(rev);
+                    } else {
+                        List<Index.Op> ops = new ArrayList<>(set.changes().size());
+                        for (Results.RelationshipChange c : set.changes()) {
+                            ops.add(index.toOp(
+                                    c.relationship(), c.operation() == Results.RelationshipChange.Operation.DELETE));
+                        }
+                        index.apply(rev, ops);
+                    }
+                    appliedAt.put(now(), rev);
+                }
+            }
+        }
+    }
+
+    /** Cuts history older than the GC window, in the index and (throttled) in the store. Under the write lock. */
+    private void afterWrite() {
+        Instant now = now();
+        Instant horizon = now.minus(options.gcWindow());
+        if (embedded) {
+            store.collectGarbage(horizon);
+        } else {
+            Map.Entry<Instant, Long> keep = appliedAt.floorEntry(horizon);
+            if (keep != null) {
+                index.collectGarbage(keep.getValue());
+                appliedAt.headMap(keep.getKey(), false).clear();
+            }
+            if (lastStoreGc.plusSeconds(60).isBefore(now)) {
+                lastStoreGc = now;
+                store.collectGarbage(horizon);
+            }
+        }
+        Long floor = schemas.floorKey(index.oldestRevision());
+        if (floor != null) schemas.headMap(floor, false).clear();
+        synchronized (appliedMonitor) {
+            appliedMonitor.notifyAll();
+        }
+    }
+
+    // ---- watch
+
+    private final class Watch implements AutoCloseable {
+        final WatchListener listener;
+        long after;
+        volatile boolean open = true;
+
+        Watch(long after, WatchListener listener) {
+            this.after = after;
+            this.listener = listener;
+        }
+
+        @Override
+        public void close() {
+            open = false;
+            watches.remove(this);
+        }
+    }
+
+    @Override
+    public AutoCloseable watch(Revision after, WatchListener listener) {
+        Watch w = new Watch(after.value(), listener);
+        watches.add(w);
+        background.execute(this::deliverWatches);
+        return w;
+    }
+
+    private void deliverWatches() {
+        for (Watch w : watches) {
+            try {
+                while (w.open) {
+                    List<Results.ChangeSet> sets = store.changesSince(new Revision(w.after), 1000);
+                    if (sets.isEmpty()) break;
+                    for (Results.ChangeSet s : sets) {
+                        if (!w.open) break;
+                        if (!s.changes().isEmpty()) w.listener.onChanges(s);
+                        w.after = s.revision().value();
+                    }
+                }
+            } catch (KithException e) {
+                w.close();
+                w.listener.onError(e);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        watches.clear();
+        background.shutdownNow();
+        store.close();
+    }
+}

@@ -1,0 +1,332 @@
+package dev.kith.engine.eval;
+
+import dev.kith.engine.BugException;
+import dev.kith.engine.KithException;
+import dev.kith.engine.Results;
+import dev.kith.engine.Revision;
+import dev.kith.engine.index.Index;
+import dev.kith.engine.index.ReverseVersion;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.agrona.collections.Int2ObjectHashMap;
+import org.roaringbitmap.IntIterator;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * Lookup-resources with bitmap algebra on the reverse index, not a check per object.
+ *
+ * <p>For the subject S and each (type, relation or permission) pair P the evaluation needs, it computes two
+ * disjoint bitmaps of object ids: {@code d}, the objects where check(P, S) is certainly HAS, and {@code m},
+ * the objects where it may be HAS or CONDITIONAL (a caveat, an expiration, an all-arrow, or an exclusion whose
+ * subtracted side is undecided). Every object outside {@code d ∪ m} is certainly NO. The rules, per rewrite:
+ *
+ * <ul>
+ *   <li>stored subjects of a relation: the reverse bitmaps of S itself, of its type's wildcard, and, per
+ *       allowed subject-set kind (U, q), of every u in lookup(U#q, S) — unconditional entries reached from a
+ *       certain u go to {@code d}, everything else to {@code m}; S as a subject set is trivially in its own
+ *       pair;
+ *   <li>union: OR; intersection: d = AND of d, m = AND of (d ∪ m), minus d; exclusion a - b: d = d(a) - (d(b)
+ *       ∪ m(b)), m = (d(a) ∪ m(a)) - d(b) - d;
+ *   <li>arrow: the union, over each target type, of the tupleset's reverse bitmaps for the targets found by
+ *       lookup(target#computed, S); an all-arrow puts all of them in {@code m};
+ *   <li>{@code nil} is empty; {@code self} is S when S is an object of the type.
+ * </ul>
+ *
+ * <p>Recursion through data (nested groups, {@code parent->view} on the same type) is iterated to a fixpoint:
+ * a pair met again while it is being computed contributes its value from the previous iteration, and the
+ * outermost pair of the cycle iterates until no pair's bitmaps change (see {@link #pairSets}). This least fixpoint is exactly what check's cycle rule computes, as long as
+ * the recursion is monotone; when a recursive pair is met under the subtracted side of an exclusion (not
+ * monotone) the algebra is abandoned and every object of the type becomes a candidate. Finally each object of
+ * {@code m} is decided by check (which also yields its missing context); objects of {@code d} are HAS. Results
+ * come in interned-id order, which is stable at one revision, so a cursor is the revision plus the last id.
+ * One object the index cannot enumerate is added last, decided by check: the subject's own object when it is
+ * of the resource type and was never stored (it may still match itself: {@code self}, or a subject set
+ * trivially having itself).
+ */
+final class LookupResourcesEvaluator {
+    private static final Sets EMPTY = new Sets(new RoaringBitmap(), new RoaringBitmap());
+
+    private final Index index;
+    private final CompiledSchema schema;
+    private final long rev;
+    private final Instant now;
+    private final int depthLimit;
+    private final CheckEvaluator checker;
+    private final Int2ObjectHashMap<Sets> memo = new Int2ObjectHashMap<>();
+    private final Set<Integer> settled = new HashSet<>();
+    private final Set<Integer> inProgress = new HashSet<>();
+    private Set<Integer> hits;
+    private long changes;
+    private int subjectPair;
+    private int subjectId;
+    private boolean subjectIsObject;
+    private int negation;
+    private boolean nonMonotone;
+
+    /** Certain and possible object ids; disjoint. */
+    record Sets(RoaringBitmap d, RoaringBitmap m) {}
+
+    LookupResourcesEvaluator(
+            Index index, CompiledSchema schema, long rev, Instant now, int depthLimit, CheckEvaluator checker) {
+        this.index = index;
+        this.schema = schema;
+        this.rev = rev;
+        this.now = now;
+        this.depthLimit = depthLimit;
+        this.checker = checker;
+    }
+
+    Results.Page<Results.LookupResource> lookup(
+            int pair,
+            DefaultEngine.Subject subject,
+            String unstoredSelf,
+            Map<String, Object> context,
+            int after,
+            int limit) {
+        Sets sets = candidates(pair, subject);
+        RoaringBitmap all = RoaringBitmap.or(sets.d(), sets.m());
+        List<Results.LookupResource> out = new ArrayList<>();
+        int type = index.pairType(pair);
+        IntIterator it = all.getIntIterator();
+        boolean more = false;
+        while (it.hasNext()) {
+            int object = it.next();
+            if (object <= after || object == Index.WILDCARD_ID) continue;
+            int answer;
+            List<String> missing = List.of();
+            if (sets.d().contains(object)) {
+                answer = Tri.HAS;
+            } else {
+                checker.reset(
+                        index,
+                        schema,
+                        rev,
+                        now,
+                        context,
+                        depthLimit,
+                        subject.pair(),
+                        subject.id(),
+                        subject.isObject(),
+                        false);
+                answer = checker.check(pair, object);
+                if (answer == Tri.CONDITIONAL) missing = checker.missing();
+            }
+            if (answer == Tri.NO) continue;
+            if (limit > 0 && out.size() == limit) {
+                more = true;
+                break;
+            }
+            out.add(new Results.LookupResource(
+                    index.objectName(type, object),
+                    Tri.toPermissionship(answer),
+                    missing,
+                    Cursors.encode("resources", rev, Integer.toString(object))));
+        }
+        if (!more && unstoredSelf != null && after < Integer.MAX_VALUE) {
+            checker.reset(index, schema, rev, now, context, depthLimit, subject.pair(), -2, subject.isObject(), false);
+            int answer = checker.check(pair, -2);
+            if (answer != Tri.NO && limit > 0 && out.size() == limit) {
+                more = true;
+            } else if (answer != Tri.NO) {
+                out.add(new Results.LookupResource(
+                        unstoredSelf,
+                        Tri.toPermissionship(answer),
+                        answer == Tri.CONDITIONAL ? checker.missing() : List.of(),
+                        Cursors.encode("resources", rev, Integer.toString(Integer.MAX_VALUE))));
+            }
+        }
+        return new Results.Page<>(out, new Revision(rev), more ? out.getLast().afterCursor() : null);
+    }
+
+    /** The d/m bitmaps of (pair, subject); every object of the type as m when the algebra cannot decide. */
+    Sets candidates(int pair, DefaultEngine.Subject subject) {
+        subjectPair = subject.pair();
+        subjectId = subject.id();
+        subjectIsObject = subject.isObject();
+        hits = new HashSet<>();
+        Sets r = pairSets(pair);
+        if (nonMonotone) {
+            RoaringBitmap every = new RoaringBitmap();
+            every.add(1L, index.objectCount(index.pairType(pair)));
+            return new Sets(new RoaringBitmap(), every);
+        }
+        if (!settled.contains(pair)) throw new BugException("lookup-resources did not settle on its own pair");
+        return r;
+    }
+
+    /**
+     * The bitmaps of one pair. A pair whose evaluation met no pair still in progress is settled at once. A
+     * pair that met only itself (self-recursion through data) is iterated right here until an iteration
+     * changes no pair's bitmaps. A pair that met an enclosing pair in progress is left unsettled: its value is
+     * provisional, the enclosing pair iterates, and this one is recomputed on each visit until all settle.
+     */
+    private Sets pairSets(int pair) {
+        if (settled.contains(pair)) return memo.get(pair);
+        if (inProgress.contains(pair)) {
+            hits.add(pair);
+            if (negation > 0) nonMonotone = true;
+            Sets previous = memo.get(pair);
+            return previous == null ? EMPTY : previous;
+        }
+        CompiledSchema.Rule rule = schema.rule(pair);
+        if (rule == null) return EMPTY;
+        Set<Integer> outerHits = hits;
+        inProgress.add(pair);
+        Sets r;
+        Set<Integer> own;
+        try {
+            for (int iteration = 0; ; iteration++) {
+                hits = new HashSet<>();
+                long before = changes;
+                r = withSelf(pair, eval(rule.node()));
+                Sets old = memo.put(pair, r);
+                if (!same(old, r)) changes++;
+                own = hits;
+                if (nonMonotone) break;
+                boolean onlyItself = own.isEmpty() || (own.size() == 1 && own.contains(pair));
+                if (!onlyItself) break;
+                if (own.isEmpty() || changes == before) {
+                    settled.add(pair);
+                    break;
+                }
+                if (iteration >= depthLimit) {
+                    throw new KithException.MaxDepthExceeded(
+                            depthLimit, "lookup-resources: recursion through the data did not settle");
+                }
+            }
+        } finally {
+            inProgress.remove(pair);
+            hits = outerHits;
+        }
+        for (int h : own) if (h != pair) hits.add(h);
+        return r;
+    }
+
+    /** S as a subject set trivially has itself. */
+    private Sets withSelf(int pair, Sets r) {
+        if (pair != subjectPair || subjectId <= 0) return r;
+        RoaringBitmap d = r.d().clone();
+        d.add(subjectId);
+        RoaringBitmap m = r.m().clone();
+        m.remove(subjectId);
+        return new Sets(d, m);
+    }
+
+    private static boolean same(Sets a, Sets b) {
+        if (a == null) return b.d().isEmpty() && b.m().isEmpty();
+        return a.d().equals(b.d()) && a.m().equals(b.m());
+    }
+
+    private Sets eval(Node node) {
+        return switch (node) {
+            case Node.Direct d -> direct(d);
+            case Node.Computed c -> pairSets(c.pair());
+            case Node.Arrow a -> arrow(a);
+            case Node.Union u -> {
+                RoaringBitmap d = new RoaringBitmap();
+                RoaringBitmap m = new RoaringBitmap();
+                for (Node child : u.children()) {
+                    Sets s = eval(child);
+                    d.or(s.d());
+                    m.or(s.m());
+                }
+                m.andNot(d);
+                yield new Sets(d, m);
+            }
+            case Node.Intersection i -> {
+                RoaringBitmap d = null;
+                RoaringBitmap any = null;
+                for (Node child : i.children()) {
+                    Sets s = eval(child);
+                    RoaringBitmap childAny = RoaringBitmap.or(s.d(), s.m());
+                    if (d == null) {
+                        d = s.d().clone();
+                        any = childAny;
+                    } else {
+                        d.and(s.d());
+                        any.and(childAny);
+                    }
+                }
+                any.andNot(d);
+                yield new Sets(d, any);
+            }
+            case Node.Exclusion e -> {
+                Sets a = eval(e.base());
+                negation++;
+                Sets b;
+                try {
+                    b = eval(e.subtracted());
+                } finally {
+                    negation--;
+                }
+                RoaringBitmap d = RoaringBitmap.andNot(a.d(), RoaringBitmap.or(b.d(), b.m()));
+                RoaringBitmap m = RoaringBitmap.or(a.d(), a.m());
+                m.andNot(b.d());
+                m.andNot(d);
+                yield new Sets(d, m);
+            }
+            case Node.Nil n -> EMPTY;
+            case Node.Self s -> {
+                RoaringBitmap d = new RoaringBitmap();
+                if (subjectIsObject && subjectPair == s.selfPair() && subjectId > 0) d.add(subjectId);
+                yield new Sets(d, new RoaringBitmap());
+            }
+        };
+    }
+
+    private Sets direct(Node.Direct node) {
+        RoaringBitmap d = new RoaringBitmap();
+        RoaringBitmap m = new RoaringBitmap();
+        add(index.reverse(node.pair(), subjectPair, subjectId, rev), true, d, m);
+        if (subjectIsObject && subjectId != Index.WILDCARD_ID) {
+            add(index.reverse(node.pair(), subjectPair, Index.WILDCARD_ID, rev), true, d, m);
+        }
+        for (int setPair : node.setPairs()) {
+            Sets inner = pairSets(setPair);
+            collect(node.pair(), setPair, inner, d, m);
+        }
+        m.andNot(d);
+        return new Sets(d, m);
+    }
+
+    private Sets arrow(Node.Arrow a) {
+        RoaringBitmap d = new RoaringBitmap();
+        RoaringBitmap m = new RoaringBitmap();
+        for (int kind : index.reverseSubjectPairs(a.tupleset())) {
+            int target = index.findPair(index.pairType(kind), a.computed());
+            if (schema.rule(target) == null) continue;
+            Sets inner = pairSets(target);
+            collect(a.tupleset(), kind, inner, d, m);
+        }
+        if (a.all()) {
+            m.or(d);
+            d.clear();
+        }
+        m.andNot(d);
+        return new Sets(d, m);
+    }
+
+    /** Adds the objects of {@code pair} storing (kind, u) for every u of {@code inner}. */
+    private void collect(int pair, int kind, Sets inner, RoaringBitmap d, RoaringBitmap m) {
+        IntIterator it = inner.d().getIntIterator();
+        while (it.hasNext()) add(index.reverse(pair, kind, it.next(), rev), true, d, m);
+        it = inner.m().getIntIterator();
+        while (it.hasNext()) add(index.reverse(pair, kind, it.next(), rev), false, d, m);
+    }
+
+    private static void add(ReverseVersion v, boolean certain, RoaringBitmap d, RoaringBitmap m) {
+        if (v == null) return;
+        if (!certain) {
+            m.or(v.objects());
+        } else if (v.conditional() == null) {
+            d.or(v.objects());
+        } else {
+            d.or(RoaringBitmap.andNot(v.objects(), v.conditional()));
+            m.or(v.conditional());
+        }
+    }
+}

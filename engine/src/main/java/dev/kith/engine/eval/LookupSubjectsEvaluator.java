@@ -1,0 +1,194 @@
+package dev.kith.engine.eval;
+
+import dev.kith.engine.ObjectRef;
+import dev.kith.engine.Results;
+import dev.kith.engine.Revision;
+import dev.kith.engine.index.Condition;
+import dev.kith.engine.index.Index;
+import dev.kith.engine.index.Postings;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.roaringbitmap.IntIterator;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * Lookup-subjects: the subjects of one kind (type, optionally subject relation) with a permission on one
+ * resource.
+ *
+ * <p>First a forward walk from the resource over every branch of the rewrite (both sides of intersections and
+ * exclusions, every arrow target, every stored subject set, each (relation, object) once) collects the
+ * candidates: every stored subject of the wanted kind it meets, every subject set of that kind it passes
+ * through (a subject set trivially has itself), and whether a wildcard of the type was met. Each candidate is
+ * then decided by check, so lookup-subjects and check cannot disagree. When a wildcard was met and check of the
+ * wildcard subject itself grants, the answer has one {@code type:*} entry whose excluded subjects are the
+ * candidates check denies (HAS: certainly excluded) or, when the wildcard is HAS, only grants conditionally
+ * (CONDITIONAL: excluded unless their caveats hold). Results are ordered by subject id.
+ */
+final class LookupSubjectsEvaluator {
+    private final Index index;
+    private final CompiledSchema schema;
+    private final long rev;
+    private final Instant now;
+    private final int depthLimit;
+    private final CheckEvaluator checker;
+    private final Set<Long> visited = new HashSet<>();
+    private final RoaringBitmap candidates = new RoaringBitmap();
+    private int subjectPair;
+    private boolean wildcardSeen;
+
+    LookupSubjectsEvaluator(
+            Index index, CompiledSchema schema, long rev, Instant now, int depthLimit, CheckEvaluator checker) {
+        this.index = index;
+        this.schema = schema;
+        this.rev = rev;
+        this.now = now;
+        this.depthLimit = depthLimit;
+        this.checker = checker;
+    }
+
+    Results.Page<Results.LookupSubject> lookup(
+            int pair,
+            int object,
+            ObjectRef resource,
+            int subjectPair,
+            Map<String, Object> context,
+            String after,
+            int limit) {
+        this.subjectPair = subjectPair;
+        boolean plainObjects = index.pairRelation(subjectPair) == Index.NO_RELATION;
+        if (object >= 0) walk(pair, object);
+        int subjectType = index.pairType(subjectPair);
+        String resourceSelf = resource.type().equals(index.typeName(subjectType)) ? resource.id() : null;
+        List<Results.LookupSubject> found = new ArrayList<>();
+        int wildcard = Tri.NO;
+        List<String> wildcardMissing = List.of();
+        if (wildcardSeen && plainObjects) {
+            wildcard = check(pair, object, Index.WILDCARD_ID, true, context);
+            if (wildcard == Tri.CONDITIONAL) wildcardMissing = checker.missing();
+        }
+        List<Results.LookupSubject> excluded = new ArrayList<>();
+        IntIterator it = candidates.getIntIterator();
+        boolean selfDone = false;
+        while (it.hasNext()) {
+            int id = it.next();
+            if (id == Index.WILDCARD_ID) continue;
+            String name = index.objectName(subjectType, id);
+            if (name.equals(resourceSelf)) selfDone = true;
+            decide(pair, object, id, name, plainObjects, context, wildcard, found, excluded);
+        }
+        if (!selfDone && resourceSelf != null && object < 0) {
+            decide(pair, object, object, resourceSelf, plainObjects, context, wildcard, found, excluded);
+        }
+        if (wildcard != Tri.NO) {
+            excluded.sort(java.util.Comparator.comparing(Results.LookupSubject::subjectId));
+            found.add(new Results.LookupSubject("*", Tri.toPermissionship(wildcard), wildcardMissing, excluded, null));
+        }
+        found.sort(java.util.Comparator.comparing(Results.LookupSubject::subjectId));
+        List<Results.LookupSubject> page = new ArrayList<>();
+        boolean more = false;
+        for (Results.LookupSubject s : found) {
+            if (after != null && s.subjectId().compareTo(after) <= 0) continue;
+            if (limit > 0 && page.size() == limit) {
+                more = true;
+                break;
+            }
+            page.add(new Results.LookupSubject(
+                    s.subjectId(),
+                    s.permissionship(),
+                    s.missingContext(),
+                    s.excludedSubjects(),
+                    Cursors.encode("subjects", rev, s.subjectId())));
+        }
+        return new Results.Page<>(page, new Revision(rev), more ? page.getLast().afterCursor() : null);
+    }
+
+    private void decide(
+            int pair,
+            int object,
+            int id,
+            String name,
+            boolean plainObjects,
+            Map<String, Object> context,
+            int wildcard,
+            List<Results.LookupSubject> found,
+            List<Results.LookupSubject> excluded) {
+        int r = check(pair, object, id, plainObjects, context);
+        List<String> missing = r == Tri.CONDITIONAL ? checker.missing() : List.of();
+        if (wildcard != Tri.NO && r == Tri.NO) {
+            excluded.add(new Results.LookupSubject(name, Tri.toPermissionship(Tri.HAS), List.of(), List.of(), null));
+        } else if (wildcard == Tri.HAS && r == Tri.CONDITIONAL) {
+            excluded.add(
+                    new Results.LookupSubject(name, Tri.toPermissionship(Tri.CONDITIONAL), missing, List.of(), null));
+        }
+        if (r != Tri.NO) {
+            found.add(new Results.LookupSubject(name, Tri.toPermissionship(r), missing, List.of(), null));
+        }
+    }
+
+    private int check(int pair, int object, int id, boolean plainObjects, Map<String, Object> context) {
+        checker.reset(index, schema, rev, now, context, depthLimit, subjectPair, id, plainObjects, false);
+        return checker.check(pair, object);
+    }
+
+    /** Collects candidates reachable from (pair, object); each (pair, object) once. */
+    private void walk(int pair, int object) {
+        if (!visited.add(Index.key(pair, object))) return;
+        if (pair == subjectPair) candidates.add(object);
+        CompiledSchema.Rule rule = schema.rule(pair);
+        if (rule == null) return;
+        walk(rule.node(), object);
+    }
+
+    private void walk(Node node, int object) {
+        switch (node) {
+            case Node.Direct d -> {
+                Postings p = index.forward(d.pair(), object, rev);
+                if (p == null) return;
+                long[] keys = p.subjects();
+                for (int i = 0; i < keys.length; i++) {
+                    Condition c = p.condition(i);
+                    if (c != null && c.expiredAt(now)) continue;
+                    int kind = Index.keyPair(keys[i]);
+                    int id = Index.keyId(keys[i]);
+                    if (kind == subjectPair) {
+                        if (id == Index.WILDCARD_ID) wildcardSeen = true;
+                        else candidates.add(id);
+                    }
+                    if (index.pairRelation(kind) != Index.NO_RELATION) walk(kind, id);
+                }
+            }
+            case Node.Computed c -> walk(c.pair(), object);
+            case Node.Arrow a -> {
+                Postings p = index.forward(a.tupleset(), object, rev);
+                if (p == null) return;
+                long[] keys = p.subjects();
+                for (int i = 0; i < keys.length; i++) {
+                    Condition c = p.condition(i);
+                    if (c != null && c.expiredAt(now)) continue;
+                    int id = Index.keyId(keys[i]);
+                    if (id == Index.WILDCARD_ID) continue;
+                    int target = index.findPair(index.pairType(Index.keyPair(keys[i])), a.computed());
+                    if (schema.rule(target) != null) walk(target, id);
+                }
+            }
+            case Node.Union u -> {
+                for (Node child : u.children()) walk(child, object);
+            }
+            case Node.Intersection i -> {
+                for (Node child : i.children()) walk(child, object);
+            }
+            case Node.Exclusion e -> {
+                walk(e.base(), object);
+                walk(e.subtracted(), object);
+            }
+            case Node.Nil n -> {}
+            case Node.Self s -> {
+                if (s.selfPair() == subjectPair) candidates.add(object);
+            }
+        }
+    }
+}

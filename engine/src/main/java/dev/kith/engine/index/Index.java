@@ -1,0 +1,458 @@
+package dev.kith.engine.index;
+
+import dev.kith.engine.Caveat;
+import dev.kith.engine.ObjectRef;
+import dev.kith.engine.Relationship;
+import dev.kith.engine.RelationshipFilter;
+import dev.kith.engine.SubjectRef;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Predicate;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * The in-memory relationship index, versioned by revision.
+ *
+ * <p>Names are interned to small ints: types, relations, and "pairs" (type, relation) which serve both as the
+ * key of a stored relation and as the kind of a subject ({@code user} is the pair (user, {@link
+ * #NO_RELATION}), {@code group#member} the pair (group, member)). Object ids are dense ints per type; id
+ * {@link #WILDCARD_ID} of every type is {@code *}, so a wildcard subject is an ordinary subject key.
+ *
+ * <p>Forward side: per resource pair, per object, a chain of {@link Postings} (sorted subject keys + optional
+ * conditions). Reverse side: per (resource pair, subject pair), per subject id, a chain of {@link
+ * ReverseVersion} bitmaps of objects. Each write batch builds new immutable versions for the keys it touches
+ * (one copy per key per batch), links the previous ones, and then publishes its revision with a volatile write:
+ * readers pinned to a revision never see half of a batch and never block the writer. {@link #collectGarbage}
+ * cuts chains older than the oldest readable revision.
+ *
+ * <p>Single writer: {@link #apply} and the {@code intern*} methods must be called by one thread at a time (the
+ * store serializes them); every other method is safe from any thread.
+ */
+public final class Index {
+    /** The relation id of "no relation" (SpiceDB's ellipsis {@code ...}): plain object subjects. */
+    public static final int NO_RELATION = 0;
+
+    /** The object id of {@code *} in every type. */
+    public static final int WILDCARD_ID = 0;
+
+    private final Interner types = new Interner();
+    private final Interner relations = new Interner();
+    private volatile Interner[] objects = new Interner[0];
+    private final Interner pairs = new Interner();
+    private volatile int[] pairTypes = new int[0];
+    private volatile int[] pairRelations = new int[0];
+    private volatile Table[] tables = new Table[0];
+    private volatile int[][] pairsOfType = new int[0][];
+    private volatile int[][] pairTable = new int[0][];
+    private final ArrayDeque<Touched> touched = new ArrayDeque<>();
+    private volatile long applied;
+    private volatile long oldest;
+    private final Scanner scanner = new Scanner(this);
+
+    /** Forward and reverse slots of one resource pair. */
+    static final class Table {
+        final Slots forward = new Slots();
+        volatile Slots[] reverse = new Slots[0];
+
+        Slots reverse(int subjectPair) {
+            Slots[] r = reverse;
+            return subjectPair < r.length ? r[subjectPair] : null;
+        }
+
+        Slots reverseForWrite(int subjectPair) {
+            Slots[] r = reverse;
+            if (subjectPair >= r.length) {
+                r = Arrays.copyOf(r, subjectPair + 1);
+                reverse = r;
+            }
+            Slots s = r[subjectPair];
+            if (s == null) {
+                s = new Slots();
+                r[subjectPair] = s;
+            }
+            return s;
+        }
+    }
+
+    private record Touched(Slots slots, int id, long revision) {}
+
+    /** One change to apply: put (with its condition) or delete of one subject key on one object. */
+    public record Op(int pair, int object, long subject, Condition condition, boolean delete) {}
+
+    public Index() {
+        relations.intern("...");
+    }
+
+    // ---- keys
+
+    /** The subject key of (pair, id): sorts by pair, then id. */
+    public static long key(int pair, int id) {
+        return ((long) pair << 32) | (id & 0xffffffffL);
+    }
+
+    public static int keyPair(long key) {
+        return (int) (key >>> 32);
+    }
+
+    public static int keyId(long key) {
+        return (int) key;
+    }
+
+    // ---- names
+
+    public int findType(String name) {
+        return types.find(name);
+    }
+
+    public String typeName(int type) {
+        return types.name(type);
+    }
+
+    public int typeCount() {
+        return types.size();
+    }
+
+    public int findRelation(String name) {
+        return relations.find(name);
+    }
+
+    public String relationName(int relation) {
+        return relations.name(relation);
+    }
+
+    /** The pair of (type, relation), or -1 when it was never interned. */
+    public int findPair(int type, int relation) {
+        int[][] table = pairTable;
+        if (type < 0 || relation < 0 || type >= table.length) return -1;
+        int[] row = table[type];
+        return row == null || relation >= row.length ? -1 : row[relation];
+    }
+
+    public int pairType(int pair) {
+        return pairTypes[pair];
+    }
+
+    public int pairRelation(int pair) {
+        return pairRelations[pair];
+    }
+
+    public int pairCount() {
+        return pairs.size();
+    }
+
+    /** The interned pairs whose type is {@code type}. Shared: do not change. */
+    public int[] pairsOfType(int type) {
+        int[][] p = pairsOfType;
+        return type >= 0 && type < p.length && p[type] != null ? p[type] : new int[0];
+    }
+
+    /** The id of object {@code id} of {@code type}, or -1 when it was never interned. */
+    public int findObject(int type, String id) {
+        Interner[] o = objects;
+        return type >= 0 && type < o.length ? o[type].find(id) : -1;
+    }
+
+    public String objectName(int type, int id) {
+        return objects[type].name(id);
+    }
+
+    /** How many ids {@code type} has handed out (including the wildcard id 0). */
+    public int objectCount(int type) {
+        Interner[] o = objects;
+        return type >= 0 && type < o.length ? o[type].size() : 0;
+    }
+
+    public int internType(String name) {
+        int t = types.intern(name);
+        Interner[] o = objects;
+        if (t >= o.length) {
+            Interner[] grown = Arrays.copyOf(o, t + 1);
+            for (int i = o.length; i <= t; i++) {
+                grown[i] = new Interner();
+                grown[i].intern(SubjectRef.WILDCARD);
+            }
+            objects = grown;
+        }
+        return t;
+    }
+
+    public int internRelation(String name) {
+        return relations.intern(name);
+    }
+
+    public int internPair(int type, int relation) {
+        String name = pairName(type, relation);
+        int p = pairs.find(name);
+        if (p >= 0) return p;
+        // publish the arrays for the new id first: a reader that finds the id must find its entries
+        p = pairs.size();
+        int[] pt = Arrays.copyOf(pairTypes, p + 1);
+        int[] pr = Arrays.copyOf(pairRelations, p + 1);
+        pt[p] = type;
+        pr[p] = relation;
+        Table[] t = Arrays.copyOf(tables, p + 1);
+        t[p] = new Table();
+        int[][] byType = pairsOfType.length > type ? pairsOfType.clone() : Arrays.copyOf(pairsOfType, type + 1);
+        int[] old = byType[type] == null ? new int[0] : byType[type];
+        int[] grown = Arrays.copyOf(old, old.length + 1);
+        grown[old.length] = p;
+        byType[type] = grown;
+        pairTypes = pt;
+        pairRelations = pr;
+        tables = t;
+        pairsOfType = byType;
+        int[][] pt2 = pairTable.length > type ? pairTable.clone() : Arrays.copyOf(pairTable, type + 1);
+        int[] row = pt2[type] == null ? new int[0] : pt2[type];
+        if (relation >= row.length) {
+            int oldLength = row.length;
+            row = Arrays.copyOf(row, relation + 1);
+            Arrays.fill(row, oldLength, row.length, -1);
+        } else {
+            row = row.clone();
+        }
+        row[relation] = p;
+        pt2[type] = row;
+        pairTable = pt2;
+        if (pairs.intern(name) != p) throw new IllegalStateException("pair ids out of step");
+        return p;
+    }
+
+    public int internObject(int type, String id) {
+        return objects[type].intern(id);
+    }
+
+    private static String pairName(int type, int relation) {
+        return type + "#" + relation;
+    }
+
+    // ---- revisions
+
+    /** The newest revision whose batch is fully visible. */
+    public long appliedRevision() {
+        return applied;
+    }
+
+    /** The oldest revision still readable exactly. */
+    public long oldestRevision() {
+        return oldest;
+    }
+
+    /** Publishes a revision that changed no relationship (e.g. a schema write). Writer only. */
+    public void publish(long revision) {
+        if (revision <= applied) throw new IllegalStateException("revision " + revision + " is not after " + applied);
+        applied = revision;
+    }
+
+    // ---- reads
+
+    /** The subjects of (pair, object) at {@code rev}, or null when there are none. */
+    public Postings forward(int pair, int object, long rev) {
+        Table[] t = tables;
+        if (pair < 0 || pair >= t.length || object < 0) return null;
+        Postings p = Version.at(t[pair].forward.head(object), rev);
+        return p == null || p.isEmpty() ? null : p;
+    }
+
+    /** The postings of (pair, object) written exactly at {@code rev}, or null when that batch left it alone. */
+    public Postings forwardExactly(int pair, int object, long rev) {
+        Table[] t = tables;
+        if (pair < 0 || pair >= t.length || object < 0) return null;
+        Postings p = Version.at(t[pair].forward.head(object), rev);
+        return p != null && p.revision == rev ? p : null;
+    }
+
+    /** The objects of {@code pair} that store subject (subjectPair, subjectId) at {@code rev}, or null. */
+    public ReverseVersion reverse(int pair, int subjectPair, int subjectId, long rev) {
+        Table[] t = tables;
+        if (pair < 0 || pair >= t.length || subjectPair < 0 || subjectId < 0) return null;
+        Slots s = t[pair].reverse(subjectPair);
+        if (s == null) return null;
+        ReverseVersion v = Version.at(s.head(subjectId), rev);
+        return v == null || v.isEmpty() ? null : v;
+    }
+
+    /** The subject pairs for which {@code pair} has any reverse entries (at any revision). */
+    public int[] reverseSubjectPairs(int pair) {
+        Table[] t = tables;
+        if (pair < 0 || pair >= t.length) return new int[0];
+        Slots[] r = t[pair].reverse;
+        int n = 0;
+        int[] out = new int[r.length];
+        for (int i = 0; i < r.length; i++) if (r[i] != null) out[n++] = i;
+        return Arrays.copyOf(out, n);
+    }
+
+    /**
+     * Visits the relationships matching {@code filter} live at {@code rev} (not expired at {@code now}) in the
+     * store order (resource type, resource id, relation, subject type, subject id, subject relation), strictly
+     * after {@code after} when given, until {@code visitor} returns false.
+     */
+    public void scan(
+            RelationshipFilter filter, long rev, Instant now, Relationship after, Predicate<Relationship> visitor) {
+        scanner.scan(filter, rev, now, after, visitor);
+    }
+
+    /** The store order of relationships, as {@link #scan} visits them. */
+    public static Comparator<Relationship> order() {
+        return Scanner.ORDER;
+    }
+
+    // ---- conversions at the edge
+
+    /** Interns the names of {@code r} and returns its change. Writer only. */
+    public Op toOp(Relationship r, boolean delete) {
+        int type = internType(r.resource().type());
+        int pair = internPair(type, internRelation(r.relation()));
+        int object = internObject(type, r.resource().id());
+        SubjectRef s = r.subject();
+        int stype = internType(s.type());
+        int spair = internPair(stype, s.relation() == null ? NO_RELATION : internRelation(s.relation()));
+        int sid = internObject(stype, s.id());
+        return new Op(pair, object, key(spair, sid), delete ? null : Condition.of(r.caveat(), r.expiresAt()), delete);
+    }
+
+    /** The relationship of an entry, as strings. */
+    public Relationship relationship(int pair, int object, long subject, Condition condition) {
+        int type = pairType(pair);
+        int spair = keyPair(subject);
+        int stype = pairType(spair);
+        int srel = pairRelation(spair);
+        SubjectRef s = new SubjectRef(
+                typeName(stype), objectName(stype, keyId(subject)), srel == NO_RELATION ? null : relationName(srel));
+        Caveat caveat = condition == null ? null : condition.caveat();
+        Instant expires = condition == null ? null : condition.expiresAt();
+        return new Relationship(
+                new ObjectRef(typeName(type), objectName(type, object)),
+                relationName(pairRelation(pair)),
+                s,
+                caveat,
+                expires);
+    }
+
+    /** The position of {@code subject} in the postings of (pair, object) at {@code rev}, or -1 when absent. */
+    public int indexOf(int pair, int object, long subject, long rev) {
+        Postings p = forward(pair, object, rev);
+        if (p == null) return -1;
+        int i = p.find(subject);
+        return i >= 0 ? i : -1;
+    }
+
+    // ---- writes
+
+    /**
+     * Applies one batch at {@code revision} (after the applied one) and publishes it. Ops must not name the same
+     * relationship twice. Writer only.
+     */
+    public void apply(long revision, List<Op> ops) {
+        if (revision <= applied) throw new IllegalStateException("revision " + revision + " is not after " + applied);
+        Op[] sorted = ops.toArray(new Op[0]);
+        Arrays.sort(sorted, FORWARD_ORDER);
+        Table[] t = tables;
+        int i = 0;
+        while (i < sorted.length) {
+            int j = i;
+            Op first = sorted[i];
+            while (j < sorted.length && sorted[j].pair == first.pair && sorted[j].object == first.object) j++;
+            Slots slots = t[first.pair].forward;
+            Version head = slots.head(first.object);
+            Postings current = Version.at(head, Long.MAX_VALUE);
+            slots.set(first.object, merge(revision, current, head, sorted, i, j));
+            touched.add(new Touched(slots, first.object, revision));
+            i = j;
+        }
+        Arrays.sort(sorted, REVERSE_ORDER);
+        i = 0;
+        while (i < sorted.length) {
+            Op first = sorted[i];
+            int spair = keyPair(first.subject);
+            int sid = keyId(first.subject);
+            int j = i;
+            while (j < sorted.length && sorted[j].pair == first.pair && sorted[j].subject == first.subject) j++;
+            Slots slots = t[first.pair].reverseForWrite(spair);
+            Version head = slots.head(sid);
+            ReverseVersion current = Version.at(head, Long.MAX_VALUE);
+            RoaringBitmap all =
+                    current == null ? new RoaringBitmap() : current.objects().clone();
+            RoaringBitmap cond = current == null || current.conditional() == null
+                    ? new RoaringBitmap()
+                    : current.conditional().clone();
+            for (int k = i; k < j; k++) {
+                Op op = sorted[k];
+                if (op.delete) {
+                    all.remove(op.object);
+                    cond.remove(op.object);
+                } else {
+                    all.add(op.object);
+                    if (op.condition != null) cond.add(op.object);
+                    else cond.remove(op.object);
+                }
+            }
+            all.runOptimize();
+            slots.set(sid, new ReverseVersion(revision, all, cond.isEmpty() ? null : cond, head));
+            touched.add(new Touched(slots, sid, revision));
+            i = j;
+        }
+        applied = revision;
+    }
+
+    private static final Comparator<Op> FORWARD_ORDER =
+            Comparator.comparingInt(Op::pair).thenComparingInt(Op::object).thenComparingLong(Op::subject);
+
+    private static final Comparator<Op> REVERSE_ORDER =
+            Comparator.comparingInt(Op::pair).thenComparingLong(Op::subject).thenComparingInt(Op::object);
+
+    /** The postings after applying sorted[from, to) (sorted by subject) to {@code current}. */
+    private static Postings merge(long revision, Postings current, Version head, Op[] sorted, int from, int to) {
+        long[] old = current == null ? Postings.NO_SUBJECTS : current.subjects();
+        Condition[] oldCond = current == null ? null : current.conditions();
+        long[] keys = new long[old.length + (to - from)];
+        Condition[] conds = new Condition[keys.length];
+        boolean anyCond = false;
+        int n = 0;
+        int a = 0;
+        int b = from;
+        while (a < old.length || b < to) {
+            if (b >= to || (a < old.length && old[a] < sorted[b].subject)) {
+                keys[n] = old[a];
+                conds[n] = oldCond == null ? null : oldCond[a];
+                anyCond |= conds[n] != null;
+                n++;
+                a++;
+            } else {
+                Op op = sorted[b];
+                if (a < old.length && old[a] == op.subject) a++;
+                if (!op.delete) {
+                    keys[n] = op.subject;
+                    conds[n] = op.condition;
+                    anyCond |= op.condition != null;
+                    n++;
+                }
+                b++;
+            }
+        }
+        long[] k = n == 0 ? Postings.NO_SUBJECTS : Arrays.copyOf(keys, n);
+        return new Postings(revision, k, anyCond ? Arrays.copyOf(conds, n) : null, head);
+    }
+
+    // ---- garbage collection
+
+    /**
+     * Makes {@code oldestReadable} the oldest revision readable exactly: cuts every version chain below the
+     * version visible at that revision, and drops slots that are empty from it on. Writer only.
+     */
+    public void collectGarbage(long oldestReadable) {
+        if (oldestReadable <= oldest) return;
+        oldest = oldestReadable;
+        while (!touched.isEmpty() && touched.peekFirst().revision <= oldestReadable) {
+            Touched t = touched.pollFirst();
+            Version head = t.slots.head(t.id);
+            Version keep = Version.at(head, oldestReadable);
+            if (keep == null) continue;
+            keep.previous = null;
+            if (keep == head && keep.isEmpty()) t.slots.set(t.id, null);
+        }
+    }
+}

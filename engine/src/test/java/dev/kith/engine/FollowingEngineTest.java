@@ -1,0 +1,128 @@
+package dev.kith.engine;
+
+import static dev.kith.engine.Fixture.can;
+import static dev.kith.engine.Fixture.touch;
+import static dev.kith.engine.Permissionship.HAS_PERMISSION;
+import static dev.kith.engine.Permissionship.NO_PERMISSION;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kith.engine.index.MemoryDatastore;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An engine over a store that is not the embedded one (as with PostgreSQL): it loads the head state into its
+ * own index and follows the change feed. The store here is a MemoryDatastore seen only through the SPI.
+ */
+class FollowingEngineTest {
+    /** Hides the concrete class so the engine treats it as an external store. */
+    record External(Datastore inner) implements Datastore {
+        @Override
+        public Revision headRevision() {
+            return inner.headRevision();
+        }
+
+        @Override
+        public Revision load(Consumer<String> schemaSink, Consumer<Relationship> relationshipSink) {
+            return inner.load(schemaSink, relationshipSink);
+        }
+
+        @Override
+        public Revision writeSchema(String schemaText) {
+            return inner.writeSchema(schemaText);
+        }
+
+        @Override
+        public Revision write(List<RelationshipUpdate> updates, List<Precondition> preconditions) {
+            return inner.write(updates, preconditions);
+        }
+
+        @Override
+        public DeleteOutcome deleteByFilter(Requests.Delete delete) {
+            return inner.deleteByFilter(delete);
+        }
+
+        @Override
+        public Revision importBulk(Iterator<Relationship> relationships) {
+            return inner.importBulk(relationships);
+        }
+
+        @Override
+        public List<Relationship> read(RelationshipFilter filter, Revision revision, Relationship after, int limit) {
+            return inner.read(filter, revision, after, limit);
+        }
+
+        @Override
+        public List<Results.ChangeSet> changesSince(Revision after, int max) {
+            return inner.changesSince(after, max);
+        }
+
+        @Override
+        public String schemaAt(Revision revision) {
+            return inner.schemaAt(revision);
+        }
+
+        @Override
+        public void onNewRevisions(Runnable callback) {
+            inner.onNewRevisions(callback);
+        }
+
+        @Override
+        public void collectGarbage(Instant horizon) {
+            inner.collectGarbage(horizon);
+        }
+
+        @Override
+        public Revision oldestRevision() {
+            return inner.oldestRevision();
+        }
+
+        @Override
+        public void close() {
+            inner.close();
+        }
+    }
+
+    static final String SCHEMA = """
+            definition user {}
+            definition doc {
+                relation viewer: user
+                permission view = viewer
+            }
+            """;
+
+    @Test
+    void loadsTheHeadStateThenFollowsTheFeed() {
+        MemoryDatastore store = new MemoryDatastore(Clock.systemUTC());
+        store.writeSchema(SCHEMA);
+        store.write(List.of(RelationshipUpdate.create(Relationship.parse("doc:a#viewer@user:ann"))), List.of());
+        Engine first = Engines.create(new External(store), EngineOptions.defaults());
+        Engine second = Engines.create(new External(store), EngineOptions.defaults());
+        assertThat(can(first, "doc:a#view", "user:ann")).isEqualTo(HAS_PERMISSION);
+
+        Revision written = touch(first, "doc:b#viewer@user:bob");
+        assertThat(can(first, "doc:b#view", "user:bob")).isEqualTo(HAS_PERMISSION);
+        Consistency fresh = new Consistency.AtLeastAsFresh(written);
+        assertThat(Fixture.check(second, "doc:b#view", "user:bob", Map.of(), fresh)
+                        .permissionship())
+                .isEqualTo(HAS_PERMISSION);
+
+        Fixture.delete(second, "doc:a#viewer@user:ann");
+        assertThat(Fixture.check(first, "doc:a#view", "user:ann", Map.of(), Consistency.FULLY_CONSISTENT)
+                        .permissionship())
+                .isEqualTo(NO_PERMISSION);
+
+        second.writeSchema(
+                SCHEMA.replace("permission view = viewer", "permission view = viewer\n    relation owner: user"));
+        touch(second, "doc:c#owner@user:cid");
+        assertThat(Fixture.check(first, "doc:c#owner", "user:cid", Map.of(), Consistency.FULLY_CONSISTENT)
+                        .permissionship())
+                .isEqualTo(HAS_PERMISSION);
+        assertThat(first.readSchema().text()).contains("relation owner");
+    }
+}
