@@ -20,6 +20,7 @@ public final class RelationshipLines implements Iterator<String>, AutoCloseable 
     private int lineNumber;
     private int returnedLine;
     private String next;
+    private boolean exhausted;
 
     private RelationshipLines(BufferedReader reader, String source) {
         this.reader = reader;
@@ -47,6 +48,7 @@ public final class RelationshipLines implements Iterator<String>, AutoCloseable 
                     return true;
                 }
             }
+            exhausted = true;
             return false;
         } catch (IOException e) {
             throw new UncheckedIOException(source + ": " + e.getMessage(), e);
@@ -63,9 +65,14 @@ public final class RelationshipLines implements Iterator<String>, AutoCloseable 
         return line;
     }
 
-    /** A failure of the line {@link #next} returned last, naming the file and its line number. */
+    /**
+     * A failure of the line {@link #next} returned last, naming the file and its line number; once the whole file
+     * has been read (a failure of the file as a whole, such as a duplicate), it says so instead.
+     */
     public DataFormatException failure(String problem) {
-        return new DataFormatException(source, returnedLine, problem);
+        return exhausted
+                ? new DataFormatException(source, lineNumber, "after the last line: " + problem)
+                : new DataFormatException(source, returnedLine, problem);
     }
 
     @Override

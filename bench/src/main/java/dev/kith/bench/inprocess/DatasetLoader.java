@@ -27,7 +27,14 @@ public final class DatasetLoader {
      * @throws KithException.InvalidSchema when the schema does not compile
      */
     public static LoadedDataset load(String schemaText, Path relationships, EngineOptions options) throws IOException {
-        Engine engine = Engines.inMemory(options);
+        return load(Engines.inMemory(options), schemaText, relationships);
+    }
+
+    /**
+     * Writes {@code schemaText} into {@code engine} (new and empty) and imports {@code relationships}; closes the
+     * engine when that fails.
+     */
+    public static LoadedDataset load(Engine engine, String schemaText, Path relationships) throws IOException {
         try {
             engine.writeSchema(schemaText);
             long start = System.nanoTime();
