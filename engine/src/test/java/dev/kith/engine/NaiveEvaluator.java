@@ -142,12 +142,12 @@ final class NaiveEvaluator {
             return or(terms);
         }
 
-        /** Every linked target grants (link AND grant for each); NO when nothing is linked. */
+        /** Every linked target grants (link AND grant for each; expired links do not exist); NO when none. */
         Answer arrowAll(Rewrite.TupleToUserset t, ObjectRef object) {
             List<Answer> terms = new ArrayList<>();
             for (Relationship r : stored(object, t.tupleset())) {
+                if (r.expiresAt() != null && !r.expiresAt().isAfter(now)) continue;
                 Answer link = condition(r);
-                if (link.value() == 0) continue;
                 Answer grant = r.subject().isWildcard()
                         ? Answer.NO
                         : relation(r.subject().object(), t.computed());

@@ -190,6 +190,43 @@ class ScenarioTest {
         assertThat(can(e, "doc:d#view", "user:ann")).isEqualTo(HAS_PERMISSION);
     }
 
+    @Test
+    void anAllArrowLinkWithAFalseCaveatDeniesButAnExpiredLinkDoesNotCount() {
+        MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
+        Engine e = engine("""
+                use expiration
+                caveat open(level int) {
+                    level > 1
+                }
+                definition user {}
+                definition box {
+                    relation keeper: user
+                }
+                definition vault {
+                    relation box: box with open | box with expiration
+                    permission unlock = box.all(keeper)
+                }
+                """, EngineOptions.defaults().withClock(clock));
+        touch(
+                e,
+                "box:a#keeper@user:kim",
+                "box:b#keeper@user:kim",
+                "vault:v#box@box:a[open:{\"level\":5}]",
+                "vault:v#box@box:b[expiration:2030-01-01T00:30:00Z]",
+                "vault:w#box@box:a[open:{\"level\":5}]",
+                "vault:w#box@box:b[open:{\"level\":0}]");
+        assertThat(can(e, "vault:v#unlock", "user:kim")).isEqualTo(HAS_PERMISSION);
+        assertThat(can(e, "vault:w#unlock", "user:kim")).isEqualTo(NO_PERMISSION);
+        touch(e, "box:c#keeper@user:lee", "vault:v#box@box:c[open:{\"level\":5}]");
+        assertThat(can(e, "vault:v#unlock", "user:kim")).isEqualTo(NO_PERMISSION);
+        Fixture.delete(e, "vault:v#box@box:c");
+        touch(e, "vault:v#box@box:c[expiration:2030-01-01T00:10:00Z]");
+        assertThat(can(e, "vault:v#unlock", "user:kim")).isEqualTo(NO_PERMISSION);
+        clock.advance(Duration.ofMinutes(20));
+        assertThat(can(e, "vault:v#unlock", "user:kim")).isEqualTo(HAS_PERMISSION);
+        assertThat(lookupResources(e, "vault", "unlock", "user:kim")).containsExactly("v");
+    }
+
     static final String CAVEATS = """
             caveat on_day(day string, allowed string) {
                 day == allowed
@@ -286,6 +323,24 @@ class ScenarioTest {
         assertThat(check(e, "doc:d#view", "user:cid", Map.of(), new Consistency.AtExactSnapshot(r2))
                         .permissionship())
                 .isEqualTo(NO_PERMISSION);
+        assertThat(check(e, "doc:d#view", "user:bob", Map.of(), new Consistency.AtExactSnapshot(r2))
+                        .permissionship())
+                .isEqualTo(HAS_PERMISSION);
+    }
+
+    @Test
+    void anOldSnapshotExpiresOnTimeEvenWithoutLaterWrites() {
+        MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
+        Engine e = engine(GROUPS, EngineOptions.defaults().withClock(clock).withGcWindow(Duration.ofMinutes(10)));
+        Revision r1 = touch(e, "doc:d#viewer@user:ann");
+        Revision r2 = touch(e, "doc:d#viewer@user:bob");
+        clock.advance(Duration.ofMinutes(9));
+        assertThat(check(e, "doc:d#view", "user:bob", Map.of(), new Consistency.AtExactSnapshot(r1))
+                        .permissionship())
+                .isEqualTo(NO_PERMISSION);
+        clock.advance(Duration.ofMinutes(2));
+        assertThatThrownBy(() -> check(e, "doc:d#view", "user:ann", Map.of(), new Consistency.AtExactSnapshot(r1)))
+                .isInstanceOf(KithException.RevisionExpired.class);
         assertThat(check(e, "doc:d#view", "user:bob", Map.of(), new Consistency.AtExactSnapshot(r2))
                         .permissionship())
                 .isEqualTo(HAS_PERMISSION);

@@ -6,6 +6,7 @@ import dev.kith.engine.caveat.CaveatOutcome;
 import dev.kith.engine.index.Condition;
 import dev.kith.engine.index.Index;
 import dev.kith.engine.index.Postings;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -41,6 +42,7 @@ import java.util.TreeSet;
  * CONDITIONAL leaves the set of parameter names it depends on in {@link #missing}.
  */
 final class CheckEvaluator {
+    private final Clock clock;
     private Index index;
     private CompiledSchema schema;
     private long rev;
@@ -58,6 +60,12 @@ final class CheckEvaluator {
 
     private Tracer tracer;
 
+    /** An evaluator that reads {@code clock} when a check meets its first expiration or caveat. */
+    CheckEvaluator(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** Prepares one check; {@code now} null means "read the clock when a condition needs it". */
     void reset(
             Index index,
             CompiledSchema schema,
@@ -129,8 +137,8 @@ final class CheckEvaluator {
             case Node.Direct d -> direct(d, object, depth);
             case Node.Computed c -> relation(c.pair(), object, depth);
             case Node.Arrow a -> a.all() ? arrowAll(a, object, depth) : arrowAny(a, object, depth);
-            case Node.Union u -> union(u.children(), type, object, depth);
-            case Node.Intersection i -> intersection(i.children(), type, object, depth);
+            case Node.Union u -> reduce(u.children(), type, object, depth, Tri.HAS);
+            case Node.Intersection i -> reduce(i.children(), type, object, depth, Tri.NO);
             case Node.Exclusion e -> exclusion(e, type, object, depth);
             case Node.Nil n -> Tri.NO;
             case Node.Self s ->
@@ -142,25 +150,15 @@ final class CheckEvaluator {
         Postings p = index.forward(d.pair(), object, rev);
         if (p == null) return Tri.NO;
         Set<String> acc = null;
-        int best = Tri.NO;
-        int i = p.find(Index.key(subjectPair, subjectId));
-        if (i >= 0) {
-            int r = condition(p.condition(i));
+        int best = storedSubject(p, Index.key(subjectPair, subjectId));
+        if (best == Tri.HAS) return Tri.HAS;
+        if (best == Tri.CONDITIONAL) acc = missing;
+        if (subjectIsObject && subjectId != Index.WILDCARD_ID) {
+            int r = storedSubject(p, Index.key(subjectPair, Index.WILDCARD_ID));
             if (r == Tri.HAS) return Tri.HAS;
             if (r == Tri.CONDITIONAL) {
                 best = Tri.CONDITIONAL;
                 acc = merge(acc, missing);
-            }
-        }
-        if (subjectIsObject && subjectId != Index.WILDCARD_ID) {
-            i = p.find(Index.key(subjectPair, Index.WILDCARD_ID));
-            if (i >= 0) {
-                int r = condition(p.condition(i));
-                if (r == Tri.HAS) return Tri.HAS;
-                if (r == Tri.CONDITIONAL) {
-                    best = Tri.CONDITIONAL;
-                    acc = merge(acc, missing);
-                }
             }
         }
         KithException error = null;
@@ -184,6 +182,12 @@ final class CheckEvaluator {
         if (error != null) throw error;
         missing = acc;
         return best;
+    }
+
+    /** The answer of one stored subject key: NO when absent, else its condition's answer. */
+    private int storedSubject(Postings p, long key) {
+        int i = p.find(key);
+        return i < 0 ? Tri.NO : condition(p.condition(i));
     }
 
     /** A conditional link (its condition) followed by (pair, object) one hop away: the Kleene AND of both. */
@@ -238,8 +242,9 @@ final class CheckEvaluator {
     }
 
     /**
-     * {@code tupleset.all(p)}: the intersection, over every object linked under the tupleset (links that
-     * expired or whose caveat is false do not count), of link AND p on it; NO when nothing is linked.
+     * {@code tupleset.all(p)}: the intersection, over every object linked under the tupleset (expired links do
+     * not exist; a link whose caveat is false is a NO term, as in SpiceDB), of link AND p on it; NO when
+     * nothing is linked.
      */
     private int arrowAll(Node.Arrow a, int object, int depth) {
         Postings p = index.forward(a.tupleset(), object, rev);
@@ -250,10 +255,12 @@ final class CheckEvaluator {
         KithException error = null;
         long[] subjects = p.subjects();
         for (int k = 0; k < subjects.length; k++) {
-            int l = condition(p.condition(k));
-            if (l == Tri.NO) continue;
-            Set<String> linkMissing = l == Tri.CONDITIONAL ? missing : null;
+            Condition c = p.condition(k);
+            if (c != null && expired(c)) continue;
             linked = true;
+            int l = condition(c);
+            if (l == Tri.NO) return Tri.NO;
+            Set<String> linkMissing = l == Tri.CONDITIONAL ? missing : null;
             int target = target(a, subjects[k]);
             if (target < 0) return Tri.NO;
             try {
@@ -281,16 +288,21 @@ final class CheckEvaluator {
         return schema.rule(pair) == null ? -1 : pair;
     }
 
-    private int union(Node[] children, int type, int object, int depth) {
+    /**
+     * Union ({@code stop} HAS: stops at the first HAS, NO when no child is HAS or CONDITIONAL) or intersection
+     * ({@code stop} NO: stops at the first NO, HAS when every child is HAS). A depth error in one child only
+     * counts when no child decides the answer by itself.
+     */
+    private int reduce(Node[] children, int type, int object, int depth, int stop) {
         Set<String> acc = null;
-        int best = Tri.NO;
+        int result = stop == Tri.HAS ? Tri.NO : Tri.HAS;
         KithException error = null;
         for (Node child : children) {
             try {
                 int r = eval(child, type, object, depth);
-                if (r == Tri.HAS) return Tri.HAS;
+                if (r == stop) return stop;
                 if (r == Tri.CONDITIONAL) {
-                    best = Tri.CONDITIONAL;
+                    result = Tri.CONDITIONAL;
                     acc = merge(acc, missing);
                 }
             } catch (KithException.MaxDepthExceeded e) {
@@ -299,28 +311,7 @@ final class CheckEvaluator {
         }
         if (error != null) throw error;
         missing = acc;
-        return best;
-    }
-
-    private int intersection(Node[] children, int type, int object, int depth) {
-        Set<String> acc = null;
-        int worst = Tri.HAS;
-        KithException error = null;
-        for (Node child : children) {
-            try {
-                int r = eval(child, type, object, depth);
-                if (r == Tri.NO) return Tri.NO;
-                if (r == Tri.CONDITIONAL) {
-                    worst = Tri.CONDITIONAL;
-                    acc = merge(acc, missing);
-                }
-            } catch (KithException.MaxDepthExceeded e) {
-                error = e;
-            }
-        }
-        if (error != null) throw error;
-        missing = acc;
-        return worst;
+        return result;
     }
 
     private int exclusion(Node.Exclusion e, int type, int object, int depth) {
@@ -334,9 +325,15 @@ final class CheckEvaluator {
         return Tri.CONDITIONAL;
     }
 
+    private boolean expired(Condition c) {
+        if (now == null) now = clock.instant();
+        return c.expiredAt(now);
+    }
+
     /** A stored relationship's condition at this check: expired is NO, a caveat is evaluated. */
     private int condition(Condition c) {
         if (c == null) return Tri.HAS;
+        if (now == null) now = clock.instant();
         if (c.expiredAt(now)) return Tri.NO;
         if (c.caveat() == null) return Tri.HAS;
         CaveatOutcome o = schema.caveats.evaluate(c.caveat().name(), c.caveat().context(), context);

@@ -55,11 +55,13 @@ public final class DefaultEngine implements Engine {
     private final Object writeLock = new Object();
     private final Object appliedMonitor = new Object();
     private final ConcurrentSkipListMap<Long, CompiledSchema> schemas = new ConcurrentSkipListMap<>();
-    private final ConcurrentSkipListMap<Instant, Long> appliedAt = new ConcurrentSkipListMap<>();
+    /** When each revision inside the GC window became visible here: a revision expires a window after the next. */
+    private final ConcurrentSkipListMap<Long, Instant> revisionTimes = new ConcurrentSkipListMap<>();
+
     private final List<Watch> watches = new CopyOnWriteArrayList<>();
     private final ExecutorService background;
     private final AtomicBoolean followPending = new AtomicBoolean();
-    private final ThreadLocal<CheckEvaluator> checkers = ThreadLocal.withInitial(CheckEvaluator::new);
+    private final ThreadLocal<CheckEvaluator> checkers;
     private Instant lastStoreGc = Instant.MIN;
     private volatile boolean closed;
 
@@ -68,6 +70,7 @@ public final class DefaultEngine implements Engine {
         this.index = index;
         this.embedded = embedded;
         this.options = options;
+        this.checkers = ThreadLocal.withInitial(() -> new CheckEvaluator(options.clock()));
         this.background = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "kith-engine-feed");
             t.setDaemon(true);
@@ -80,6 +83,8 @@ public final class DefaultEngine implements Engine {
         if (store instanceof MemoryDatastore memory) {
             DefaultEngine e = new DefaultEngine(store, memory.index(), true, options);
             synchronized (e.writeLock) {
+                e.revisionTimes.put(
+                        store.headRevision().value(), options.clock().instant());
                 String text = store.schemaAt(store.headRevision());
                 if (text != null) e.schemas.put(store.headRevision().value(), e.compile(text));
             }
@@ -119,7 +124,7 @@ public final class DefaultEngine implements Engine {
             }
             schemas.put(rev.value(), compiled);
             if (!embedded) awaitApplied(rev.value());
-            afterWrite();
+            afterWrite(rev);
             return rev;
         }
     }
@@ -160,7 +165,7 @@ public final class DefaultEngine implements Engine {
             }
             for (var p : write.preconditions()) validateFilter(schema, p.filter(), "precondition");
             rev = store.write(write.updates(), write.preconditions());
-            afterWrite();
+            afterWrite(rev);
         }
         if (!embedded) awaitApplied(rev.value());
         return rev;
@@ -178,7 +183,7 @@ public final class DefaultEngine implements Engine {
             validateFilter(schema, delete.filter(), "filter");
             for (var p : delete.preconditions()) validateFilter(schema, p.filter(), "precondition");
             outcome = store.deleteByFilter(delete);
-            afterWrite();
+            afterWrite(outcome.revision());
         }
         if (!embedded) awaitApplied(outcome.revision().value());
         return new Results.Delete(outcome.revision(), outcome.deleted().size(), outcome.partial());
@@ -203,7 +208,7 @@ public final class DefaultEngine implements Engine {
                     return r;
                 }
             });
-            afterWrite();
+            afterWrite(rev);
         }
         if (!embedded) awaitApplied(rev.value());
         return rev;
@@ -271,7 +276,7 @@ public final class DefaultEngine implements Engine {
                 index,
                 schema,
                 rev,
-                now(),
+                null,
                 check.context(),
                 options.depthLimit(),
                 s.pair(),
@@ -391,7 +396,7 @@ public final class DefaultEngine implements Engine {
             throw new KithException.NotFound(
                     "'" + permission + "' is not a relation or permission of type '" + d.name() + "'");
         }
-        if (!RelationshipParser.OBJECT_ID.matcher(resource.id()).matches()) {
+        if (!Ids.valid(resource.id())) {
             throw new KithException.InvalidArgument(part + ".id", "'" + resource.id() + "' is not a valid object id");
         }
         int type = index.findType(d.name());
@@ -412,7 +417,7 @@ public final class DefaultEngine implements Engine {
             throw new KithException.NotFound(
                     "subject relation '" + s.relation() + "' is not a relation or permission of '" + d.name() + "'");
         }
-        if (!s.isWildcard() && !RelationshipParser.OBJECT_ID.matcher(s.id()).matches()) {
+        if (!s.isWildcard() && !Ids.valid(s.id())) {
             throw new KithException.InvalidArgument("subject.id", "'" + s.id() + "' is not a valid object id");
         }
         int type = index.findType(d.name());
@@ -435,9 +440,18 @@ public final class DefaultEngine implements Engine {
     }
 
     private CompiledSchema schemaOrNull(long rev) {
+        Latest l = latest;
+        if (l != null && rev >= l.revision() && l.revision() == schemas.lastKey()) return l.schema();
         Map.Entry<Long, CompiledSchema> e = schemas.floorEntry(rev);
-        return e == null ? null : e.getValue();
+        if (e == null) return null;
+        if (e.getKey().equals(schemas.lastKey())) latest = new Latest(e.getKey(), e.getValue());
+        return e.getValue();
     }
+
+    /** The newest schema and its revision, so a check at a recent revision needs no map search. */
+    private record Latest(long revision, CompiledSchema schema) {}
+
+    private volatile Latest latest;
 
     private CompiledSchema requireSchema(long rev) {
         CompiledSchema s = schemaOrNull(rev);
@@ -467,12 +481,29 @@ public final class DefaultEngine implements Engine {
         };
     }
 
+    /**
+     * {@code rev} if it can be read exactly: applied here, and not superseded longer than the GC window ago
+     * (checked here too, so an old snapshot expires on time even when no write has run the collector since).
+     */
     private long checkReadable(long rev) {
         long oldest = index.oldestRevision();
         if (rev < oldest) throw new KithException.RevisionExpired(new Revision(rev), new Revision(oldest));
-        if (rev > index.appliedRevision()) {
+        long applied = index.appliedRevision();
+        if (rev > applied) {
             throw new KithException.RevisionUnavailable(
-                    "revision " + rev + " has not been applied here; the newest is " + index.appliedRevision());
+                    "revision " + rev + " has not been applied here; the newest is " + applied);
+        }
+        if (rev < applied) {
+            Map.Entry<Long, Instant> next = revisionTimes.higherEntry(rev);
+            Instant horizon = now().minus(options.gcWindow());
+            if (next != null && !next.getValue().isAfter(horizon)) {
+                long readable = applied;
+                for (Map.Entry<Long, Instant> e : revisionTimes.entrySet()) {
+                    if (e.getValue().isAfter(horizon)) break;
+                    readable = e.getKey();
+                }
+                throw new KithException.RevisionExpired(new Revision(rev), new Revision(readable));
+            }
         }
         return rev;
     }
@@ -539,7 +570,7 @@ public final class DefaultEngine implements Engine {
             Revision rev = store.load(t -> schemaText[0] = t, r -> ops.add(index.toOp(r, false)));
             if (schemaText[0] != null) schemas.put(rev.value(), compile(schemaText[0]));
             if (rev.value() > 0) index.apply(rev.value(), ops);
-            appliedAt.put(now(), rev.value());
+            revisionTimes.put(rev.value(), now());
         }
     }
 
@@ -569,29 +600,35 @@ public final class DefaultEngine implements Engine {
                         }
                         index.apply(rev, ops);
                     }
-                    appliedAt.put(now(), rev);
+                    revisionTimes.put(rev, now());
                 }
             }
         }
     }
 
-    /** Cuts history older than the GC window, in the index and (throttled) in the store. Under the write lock. */
-    private void afterWrite() {
+    /**
+     * Records when a write's revision became visible, then cuts history older than the GC window: in the index
+     * (through the store when embedded) and, throttled, in an external store. Under the write lock.
+     */
+    private void afterWrite(Revision written) {
         Instant now = now();
+        revisionTimes.put(written.value(), now);
         Instant horizon = now.minus(options.gcWindow());
+        long keep = -1;
+        for (Map.Entry<Long, Instant> e : revisionTimes.entrySet()) {
+            if (e.getValue().isAfter(horizon)) break;
+            keep = e.getKey();
+        }
         if (embedded) {
             store.collectGarbage(horizon);
         } else {
-            Map.Entry<Instant, Long> keep = appliedAt.floorEntry(horizon);
-            if (keep != null) {
-                index.collectGarbage(keep.getValue());
-                appliedAt.headMap(keep.getKey(), false).clear();
-            }
+            if (keep >= 0) index.collectGarbage(keep);
             if (lastStoreGc.plusSeconds(60).isBefore(now)) {
                 lastStoreGc = now;
                 store.collectGarbage(horizon);
             }
         }
+        if (keep >= 0) revisionTimes.headMap(keep, false).clear();
         Long floor = schemas.floorKey(index.oldestRevision());
         if (floor != null) schemas.headMap(floor, false).clear();
         synchronized (appliedMonitor) {

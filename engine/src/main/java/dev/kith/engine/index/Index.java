@@ -184,9 +184,9 @@ public final class Index {
     }
 
     public int internPair(int type, int relation) {
-        String name = pairName(type, relation);
-        int p = pairs.find(name);
+        int p = findPair(type, relation);
         if (p >= 0) return p;
+        String name = pairName(type, relation);
         // publish the arrays for the new id first: a reader that finds the id must find its entries
         p = pairs.size();
         int[] pt = Arrays.copyOf(pairTypes, p + 1);
@@ -360,7 +360,8 @@ public final class Index {
             Version head = slots.head(first.object);
             Postings current = Version.at(head, Long.MAX_VALUE);
             slots.set(first.object, merge(revision, current, head, sorted, i, j));
-            touched.add(new Touched(slots, first.object, revision));
+            // a slot written for the first time has no history to cut: bulk loads leave no GC work behind
+            if (head != null) touched.add(new Touched(slots, first.object, revision));
             i = j;
         }
         Arrays.sort(sorted, REVERSE_ORDER);
@@ -392,7 +393,7 @@ public final class Index {
             }
             all.runOptimize();
             slots.set(sid, new ReverseVersion(revision, all, cond.isEmpty() ? null : cond, head));
-            touched.add(new Touched(slots, sid, revision));
+            if (head != null) touched.add(new Touched(slots, sid, revision));
             i = j;
         }
         applied = revision;
