@@ -17,7 +17,16 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Relationship-based authorization: schemas, checks and the kith service.",
-        subcommands = {SchemaCommand.class})
+        subcommands = {
+            SchemaCommand.class,
+            ServeCommand.class,
+            CheckCommand.class,
+            WriteCommand.class,
+            RelationshipsCommand.class,
+            ImportCommand.class,
+            ExportCommand.class,
+            ValidateHttpCommand.class
+        })
 public final class Main implements Runnable {
 
     /** Exit status for a bug in kith (sysexits' EX_SOFTWARE). */

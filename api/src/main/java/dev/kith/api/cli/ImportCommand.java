@@ -1,0 +1,69 @@
+package dev.kith.api.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kith.api.client.KithClient;
+import dev.kith.api.client.Wire;
+import dev.kith.engine.Relationship;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code kith import FILE}: loads the relationships of FILE into a running server in one transaction. FILE is a
+ * validation file ({@code .yaml}/{@code .yml}, its {@code relationships}) or one compact relationship per line.
+ */
+@Command(
+        name = "import",
+        mixinStandardHelpOptions = true,
+        description = "Import relationships (a validation YAML file, or one relationship per line) in one batch.")
+final class ImportCommand extends ClientCommand {
+    @Parameters(paramLabel = "FILE", description = "A .yaml validation file or a text file of relationships.")
+    Path file;
+
+    @Override
+    int run(KithClient client, PrintWriter out) {
+        List<Relationship> relationships = read(file);
+        JsonNode answer =
+                client.post("/v1/relationships/importbulk", ndjson(client, relationships), "application/x-ndjson");
+        out.println("imported " + answer.path("numLoaded").asText() + " relationships at "
+                + answer.path("writtenAt").path("token").asText());
+        return 0;
+    }
+
+    static List<Relationship> read(Path file) {
+        try {
+            String name = file.getFileName().toString();
+            if (name.endsWith(".yaml") || name.endsWith(".yml"))
+                return ValidationFile.load(file).relationships();
+            return ValidationFile.relationshipLines(Files.readString(file), file + ":");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The import body: one {@code {"relationships": [...]}} line per 1,000 relationships. */
+    static byte[] ndjson(KithClient client, List<Relationship> relationships) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        try {
+            for (int i = 0; i < relationships.size(); i += 1000) {
+                var line = client.mapper().createObjectNode();
+                var array = line.putArray("relationships");
+                for (Relationship r : relationships.subList(i, Math.min(i + 1000, relationships.size()))) {
+                    array.add(Wire.relationship(client.mapper(), r));
+                }
+                body.writeBytes(client.mapper().writeValueAsBytes(line));
+                body.write('\n');
+            }
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+        return body.toByteArray();
+    }
+}

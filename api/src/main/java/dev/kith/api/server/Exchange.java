@@ -1,0 +1,106 @@
+package dev.kith.api.server;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kith.engine.BugException;
+import dev.kith.engine.Consistency;
+import dev.kith.engine.Engine;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.RoutingContext;
+import java.util.concurrent.Callable;
+
+/**
+ * What every handler shares: reading the body, running engine work inline or on a worker, sending JSON, and
+ * handing failures to the router's failure handler (which renders them through {@link ErrorMapper}).
+ */
+final class Exchange {
+    /** The routing-context key holding the caller's key id. */
+    static final String CALLER = "kith.caller";
+
+    static final String JSON = "application/json";
+    static final String NDJSON = "application/x-ndjson";
+
+    /** Parsed work for one request: run it on a worker when it may wait or take long. */
+    record Plan(boolean blocking, Callable<ObjectNode> work) {}
+
+    final Vertx vertx;
+    final Engine engine;
+    final RequestReader in;
+    final JsonOut out;
+    final Limits limits;
+    private final ObjectMapper mapper;
+
+    Exchange(Vertx vertx, Engine engine, RequestReader in, JsonOut out, Limits limits) {
+        this.vertx = vertx;
+        this.engine = engine;
+        this.in = in;
+        this.out = out;
+        this.limits = limits;
+        this.mapper = in.mapper();
+    }
+
+    static byte[] body(RoutingContext ctx) {
+        Buffer b = ctx.body() == null ? null : ctx.body().buffer();
+        return b == null ? new byte[0] : b.getBytes();
+    }
+
+    JsonNode json(RoutingContext ctx) {
+        return in.parse(body(ctx));
+    }
+
+    /** Whether reading at {@code c} may wait: on the store, or for this node to apply a revision. */
+    boolean mayWait(Consistency c) {
+        return switch (c) {
+            case Consistency.FullyConsistent f -> true;
+            case Consistency.AtLeastAsFresh a -> engine.appliedRevision().compareTo(a.revision()) < 0;
+            case Consistency.MinimizeLatency m -> false;
+            case Consistency.AtExactSnapshot s -> false;
+        };
+    }
+
+    /** Parses the body with {@code parse} and answers with the JSON its plan produces. */
+    void unary(RoutingContext ctx, java.util.function.Function<JsonNode, Plan> parse) {
+        Plan plan;
+        try {
+            plan = parse.apply(json(ctx));
+        } catch (RuntimeException e) {
+            fail(ctx, e);
+            return;
+        }
+        if (plan.blocking()) {
+            vertx.executeBlocking(plan.work(), false).onComplete(ar -> {
+                if (ar.succeeded()) send(ctx, 200, ar.result());
+                else fail(ctx, ar.cause());
+            });
+        } else {
+            ObjectNode result;
+            try {
+                result = plan.work().call();
+            } catch (Exception e) {
+                fail(ctx, e);
+                return;
+            }
+            send(ctx, 200, result);
+        }
+    }
+
+    void send(RoutingContext ctx, int status, ObjectNode body) {
+        if (ctx.response().ended() || ctx.response().closed()) return;
+        byte[] bytes;
+        try {
+            bytes = mapper.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            fail(ctx, new BugException("a JSON tree that does not serialise", e));
+            return;
+        }
+        ctx.response().setStatusCode(status).putHeader("Content-Type", JSON).end(Buffer.buffer(bytes));
+    }
+
+    static void fail(RoutingContext ctx, Throwable failure) {
+        if (ctx.response().ended() || ctx.response().closed()) return;
+        ctx.fail(failure);
+    }
+}

@@ -1,0 +1,192 @@
+package dev.kith.api.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kith.api.client.Wire;
+import dev.kith.engine.ObjectRef;
+import dev.kith.engine.Permissionship;
+import dev.kith.engine.Relationship;
+import dev.kith.engine.Results;
+import dev.kith.engine.Revision;
+import dev.kith.engine.SubjectRef;
+import java.util.List;
+
+/** Renders engine answers in SpiceDB's v1 JSON shapes, with consistency tokens for revisions. */
+final class JsonOut {
+    private final ObjectMapper mapper;
+    private final Tokens tokens;
+
+    JsonOut(ObjectMapper mapper, Tokens tokens) {
+        this.mapper = mapper;
+        this.tokens = tokens;
+    }
+
+    ObjectNode object() {
+        return mapper.createObjectNode();
+    }
+
+    ObjectNode token(Revision revision) {
+        ObjectNode n = object();
+        n.put("token", tokens.encode(revision));
+        return n;
+    }
+
+    static ObjectNode cursor(ObjectNode parent, String field, String cursor) {
+        if (cursor != null) parent.putObject(field).put("token", cursor);
+        return parent;
+    }
+
+    ObjectNode objectRef(ObjectRef o) {
+        return Wire.objectRef(mapper, o);
+    }
+
+    ObjectNode subjectRef(SubjectRef s) {
+        return Wire.subjectRef(mapper, s);
+    }
+
+    ObjectNode relationship(Relationship r) {
+        return Wire.relationship(mapper, r);
+    }
+
+    static String permissionship(Permissionship p) {
+        return switch (p) {
+            case HAS_PERMISSION -> "PERMISSIONSHIP_HAS_PERMISSION";
+            case NO_PERMISSION -> "PERMISSIONSHIP_NO_PERMISSION";
+            case CONDITIONAL_PERMISSION -> "PERMISSIONSHIP_CONDITIONAL_PERMISSION";
+        };
+    }
+
+    static String lookupPermissionship(Permissionship p) {
+        return switch (p) {
+            case HAS_PERMISSION -> "LOOKUP_PERMISSIONSHIP_HAS_PERMISSION";
+            case CONDITIONAL_PERMISSION -> "LOOKUP_PERMISSIONSHIP_CONDITIONAL_PERMISSION";
+            case NO_PERMISSION -> "LOOKUP_PERMISSIONSHIP_UNSPECIFIED";
+        };
+    }
+
+    void missingContext(ObjectNode n, List<String> missing) {
+        if (missing.isEmpty()) return;
+        ArrayNode a = n.putObject("partialCaveatInfo").putArray("missingRequiredContext");
+        missing.forEach(a::add);
+    }
+
+    /** The body of a check's answer (also one item of a bulk check, without the token). */
+    ObjectNode checkItem(Results.Check c) {
+        ObjectNode n = object();
+        n.put("permissionship", permissionship(c.permissionship()));
+        missingContext(n, c.missingContext());
+        if (c.trace() != null) n.set("debugTrace", trace(c.trace()));
+        return n;
+    }
+
+    ObjectNode check(Results.Check c) {
+        ObjectNode n = object();
+        n.set("checkedAt", token(c.checkedAt()));
+        n.setAll(checkItem(c));
+        return n;
+    }
+
+    ObjectNode trace(Results.CheckTrace t) {
+        ObjectNode n = object();
+        n.put("description", t.description());
+        n.put("result", permissionship(t.result()));
+        if (!t.missingContext().isEmpty()) {
+            ArrayNode a = n.putArray("missingContext");
+            t.missingContext().forEach(a::add);
+        }
+        if (!t.children().isEmpty()) {
+            ArrayNode a = n.putArray("children");
+            t.children().forEach(c -> a.add(trace(c)));
+        }
+        return n;
+    }
+
+    ObjectNode expandNode(Results.ExpandNode node) {
+        ObjectNode n = object();
+        if (node.object() != null) n.set("expandedObject", objectRef(node.object()));
+        if (node.relation() != null) n.put("expandedRelation", node.relation());
+        switch (node.kind()) {
+            case LEAF -> {
+                ArrayNode subjects = n.putObject("leaf").putArray("subjects");
+                for (Results.ExpandedSubject s : node.subjects()) {
+                    ObjectNode sn = subjectRef(s.subject());
+                    if (s.caveat() != null) {
+                        ObjectNode c = sn.putObject("optionalCaveat");
+                        c.put("caveatName", s.caveat().name());
+                        c.set("context", mapper.valueToTree(s.caveat().context()));
+                    }
+                    if (s.expiresAt() != null)
+                        sn.put("optionalExpiresAt", s.expiresAt().toString());
+                    subjects.add(sn);
+                }
+            }
+            case UNION, INTERSECTION, EXCLUSION -> {
+                ObjectNode i = n.putObject("intermediate");
+                i.put("operation", "OPERATION_" + node.kind().name());
+                ArrayNode children = i.putArray("children");
+                node.children().forEach(c -> children.add(expandNode(c)));
+            }
+        }
+        return n;
+    }
+
+    ObjectNode lookupResource(Results.LookupResource r, Revision at) {
+        ObjectNode n = object();
+        n.set("lookedUpAt", token(at));
+        n.put("resourceObjectId", r.resourceId());
+        n.put("permissionship", lookupPermissionship(r.permissionship()));
+        missingContext(n, r.missingContext());
+        return cursor(n, "afterResultCursor", r.afterCursor());
+    }
+
+    ObjectNode lookupSubject(Results.LookupSubject s, Revision at) {
+        ObjectNode n = object();
+        n.set("lookedUpAt", token(at));
+        n.set("subject", resolvedSubject(s));
+        ArrayNode excluded = n.putArray("excludedSubjects");
+        s.excludedSubjects().forEach(e -> excluded.add(resolvedSubject(e)));
+        return cursor(n, "afterResultCursor", s.afterCursor());
+    }
+
+    private ObjectNode resolvedSubject(Results.LookupSubject s) {
+        ObjectNode n = object();
+        n.put("subjectObjectId", s.subjectId());
+        n.put("permissionship", lookupPermissionship(s.permissionship()));
+        missingContext(n, s.missingContext());
+        return n;
+    }
+
+    ObjectNode readRelationship(Results.ReadRelationship r, Revision at) {
+        ObjectNode n = object();
+        n.set("readAt", token(at));
+        n.set("relationship", relationship(r.relationship()));
+        return cursor(n, "afterResultCursor", r.afterCursor());
+    }
+
+    ObjectNode changeSet(Results.ChangeSet changes) {
+        ObjectNode n = object();
+        ArrayNode updates = n.putArray("updates");
+        for (Results.RelationshipChange c : changes.changes()) {
+            ObjectNode u = updates.addObject();
+            u.put("operation", "OPERATION_" + c.operation().name());
+            u.set("relationship", relationship(c.relationship()));
+        }
+        n.set("changesThrough", token(changes.revision()));
+        return n;
+    }
+
+    /** One line of a stream: {@code {"result": ...}} or {@code {"error": ...}}, with its newline. */
+    byte[] line(String key, ObjectNode value) {
+        ObjectNode n = object();
+        n.set(key, value);
+        try {
+            byte[] json = mapper.writeValueAsBytes(n);
+            byte[] out = java.util.Arrays.copyOf(json, json.length + 1);
+            out[json.length] = '\n';
+            return out;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new dev.kith.engine.BugException("a JSON tree that does not serialise", e);
+        }
+    }
+}

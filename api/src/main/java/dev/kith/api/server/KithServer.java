@@ -1,0 +1,399 @@
+package dev.kith.api.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kith.engine.Engine;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.TimeoutHandler;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import io.vertx.micrometer.VertxPrometheusOptions;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * kith's HTTP service: the v1 JSON API (SpiceDB's shapes) over an {@link Engine}, with bearer-key
+ * authentication, consistency tokens, request limits, Prometheus metrics, health endpoints and an OpenAPI
+ * description. Start one with {@link #start}; {@link #shutdown} stops accepting and lets in-flight requests
+ * finish. The server owns its Vert.x instance; the engine stays the caller's to close.
+ */
+public final class KithServer implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(KithServer.class.getName());
+
+    /** The import endpoint, whose body limit is larger than the others'. */
+    static final String IMPORT_PATH = "/v1/relationships/importbulk";
+
+    private static final Set<String> STREAMING_PATHS = Set.of(
+            "/v1/relationships/read",
+            "/v1/permissions/resources",
+            "/v1/permissions/subjects",
+            "/v1/relationships/exportbulk",
+            "/v1/watch",
+            IMPORT_PATH);
+
+    private final Vertx vertx;
+    private final HttpServer server;
+    private final Router router;
+    private final AuditLog audit;
+    private final Tokens tokens;
+    private final Metrics metrics;
+    private final String host;
+    private volatile boolean draining;
+    private volatile Set<String> knownPaths = Set.of();
+
+    private KithServer(
+            Vertx vertx,
+            HttpServer server,
+            Router router,
+            AuditLog audit,
+            Tokens tokens,
+            Metrics metrics,
+            String host) {
+        this.host = host;
+        this.vertx = vertx;
+        this.server = server;
+        this.router = router;
+        this.audit = audit;
+        this.tokens = tokens;
+        this.metrics = metrics;
+    }
+
+    /**
+     * Starts serving {@code engine} as {@code config} says. Without preshared keys and without {@code
+     * insecureNoAuth}, the server binds to loopback only, whatever host was asked for, and logs that it did.
+     */
+    public static Future<KithServer> start(Engine engine, ServerConfig config) {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        Vertx vertx = Vertx.builder()
+                .with(new VertxOptions()
+                        .setMetricsOptions(new MicrometerMetricsOptions()
+                                .setEnabled(true)
+                                .setJvmMetricsEnabled(true)
+                                .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))))
+                .withMetrics(new MicrometerMetricsFactory(registry))
+                .build();
+        try {
+            return start(vertx, registry, engine, config).onFailure(e -> vertx.close());
+        } catch (RuntimeException e) {
+            vertx.close();
+            return Future.failedFuture(e);
+        }
+    }
+
+    private static Future<KithServer> start(
+            Vertx vertx, PrometheusMeterRegistry registry, Engine engine, ServerConfig config) {
+        Authenticator auth = new Authenticator(config.presharedKeys());
+        String host = config.host();
+        if (!auth.enabled()) {
+            if (config.insecureNoAuth()) {
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "no preshared key and --insecure-no-auth: serving WITHOUT authentication on " + host);
+            } else if (!isLoopback(host)) {
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "no preshared key: binding to 127.0.0.1 instead of " + host
+                                + " (give --preshared-key, or --insecure-no-auth to serve without one)");
+                host = "127.0.0.1";
+            } else {
+                LOG.log(
+                        System.Logger.Level.INFO,
+                        "no preshared key: serving without authentication on loopback " + host);
+            }
+        }
+        Limits limits = config.limits();
+        Tokens tokens = Tokens.create(config.tokenSecret());
+        RequestReader reader = new RequestReader(limits, tokens);
+        ObjectMapper mapper = reader.mapper();
+        JsonOut out = new JsonOut(mapper, tokens);
+        AuditLog audit = AuditLog.open(config.auditLog(), mapper);
+        Metrics metrics = new Metrics(registry, engine);
+        Exchange exchange = new Exchange(vertx, engine, reader, out, limits);
+        UnaryHandlers unary = new UnaryHandlers(exchange, audit, metrics);
+        StreamHandlers streams = new StreamHandlers(exchange);
+
+        Router router = Router.router(vertx);
+        HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(config.port());
+        if (config.tlsCert() != null) {
+            options.setSsl(true)
+                    .setKeyCertOptions(new PemKeyCertOptions()
+                            .setCertPath(config.tlsCert().toString())
+                            .setKeyPath(config.tlsKey().toString()));
+        }
+        HttpServer server = vertx.createHttpServer(options);
+        KithServer kith = new KithServer(vertx, server, router, audit, tokens, metrics, host);
+        kith.routes(router, auth, limits, exchange, unary, streams, config.benchEndpoints(), registry);
+        String scheme = config.tlsCert() == null ? "http" : "https";
+        String boundHost = host;
+        return server.requestHandler(router).listen().map(s -> {
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    "kith listening on " + scheme + "://" + boundHost + ":" + s.actualPort() + " (deployment "
+                            + tokens.deploymentId() + ")");
+            return kith;
+        });
+    }
+
+    private void routes(
+            Router router,
+            Authenticator auth,
+            Limits limits,
+            Exchange x,
+            UnaryHandlers unary,
+            StreamHandlers streams,
+            boolean bench,
+            PrometheusMeterRegistry registry) {
+        AtomicInteger inFlight = new AtomicInteger();
+        router.route().handler(ctx -> admit(ctx, inFlight, limits.maxInFlight()));
+
+        router.get("/healthz").handler(ctx -> x.send(ctx, 200, status(x, "SERVING")));
+        router.get("/readyz")
+                .handler(ctx -> x.send(ctx, draining ? 503 : 200, status(x, draining ? "DRAINING" : "SERVING")));
+        router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
+        byte[] openapi = openApiDocument();
+        router.get("/openapi.json")
+                .handler(ctx ->
+                        ctx.response().putHeader("Content-Type", Exchange.JSON).end(Buffer.buffer(openapi)));
+
+        router.route("/v1/*").handler(ctx -> {
+            if (auth.enabled()) {
+                try {
+                    ctx.put(Exchange.CALLER, auth.authenticate(ctx.request().getHeader("Authorization")));
+                } catch (HttpFailure e) {
+                    metrics.authFailure();
+                    ctx.fail(e);
+                    return;
+                }
+            } else {
+                ctx.put(Exchange.CALLER, "anonymous");
+            }
+            ctx.next();
+        });
+        BodyHandler body = BodyHandler.create(false).setBodyLimit(limits.maxBodyBytes());
+        BodyHandler importBody = BodyHandler.create(false).setBodyLimit(limits.maxImportBodyBytes());
+        router.post("/v1/*").handler(ctx -> {
+            if (ctx.request().path().equals(IMPORT_PATH)) importBody.handle(ctx);
+            else body.handle(ctx);
+        });
+        Handler<RoutingContext> timeout =
+                TimeoutHandler.create(limits.requestTimeout().toMillis(), 504);
+
+        unaryRoute(router, "/v1/schema/write", timeout, unary::writeSchema);
+        unaryRoute(router, "/v1/schema/read", timeout, unary::readSchema);
+        unaryRoute(router, "/v1/relationships/write", timeout, unary::writeRelationships);
+        unaryRoute(router, "/v1/relationships/delete", timeout, unary::deleteRelationships);
+        unaryRoute(router, "/v1/permissions/check", timeout, unary::check);
+        unaryRoute(router, "/v1/permissions/checkbulk", timeout, unary::checkBulk);
+        unaryRoute(router, "/v1/permissions/expand", timeout, unary::expand);
+        router.post("/v1/relationships/read").handler(streams::readRelationships);
+        router.post("/v1/permissions/resources").handler(streams::lookupResources);
+        router.post("/v1/permissions/subjects").handler(streams::lookupSubjects);
+        router.post("/v1/relationships/exportbulk").handler(streams::exportBulk);
+        router.post(IMPORT_PATH).handler(streams::importBulk);
+        router.post("/v1/watch").handler(streams::watch);
+        if (bench) {
+            router.get("/v1/bench/noop").handler(ctx -> {
+                ObjectNode n = x.out.object();
+                n.put("ok", true);
+                x.send(ctx, 200, n);
+            });
+        }
+        router.route()
+                .handler(ctx -> ctx.fail(new HttpFailure(
+                        404,
+                        "NOT_FOUND",
+                        null,
+                        "no endpoint " + ctx.request().method() + " "
+                                + ctx.request().path() + "; see GET /openapi.json")));
+        router.route().failureHandler(ctx -> renderFailure(ctx, x, limits));
+        knownPaths = router.getRoutes().stream()
+                .map(Route::getPath)
+                .filter(java.util.Objects::nonNull)
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
+    }
+
+    private static void unaryRoute(
+            Router router, String path, Handler<RoutingContext> timeout, Handler<RoutingContext> h) {
+        router.post(path).handler(timeout).handler(h);
+    }
+
+    /**
+     * Times every request for the metrics, and refuses API calls with 429 while {@code max} are in flight
+     * (health, readiness and metrics are never refused).
+     */
+    private void admit(RoutingContext ctx, AtomicInteger inFlight, int max) {
+        long start = System.nanoTime();
+        String path = ctx.request().path();
+        boolean limited = path.startsWith("/v1/");
+        ctx.addEndHandler(ar -> {
+            if (limited) inFlight.decrementAndGet();
+            metrics.request(endpointTag(path), ctx.response().getStatusCode(), System.nanoTime() - start);
+        });
+        if (limited && inFlight.incrementAndGet() > max) {
+            ctx.fail(new HttpFailure(
+                    429,
+                    "RESOURCE_EXHAUSTED",
+                    null,
+                    "the server is overloaded (" + max + " requests in flight); retry"));
+            return;
+        }
+        ctx.next();
+    }
+
+    /** The endpoint label: the path of a known route, otherwise "other" (so labels stay bounded). */
+    private String endpointTag(String path) {
+        return knownPaths.contains(path) ? path : "other";
+    }
+
+    private static ObjectNode status(Exchange x, String status) {
+        ObjectNode n = x.out.object();
+        n.put("status", status);
+        n.set("appliedRevision", x.out.token(x.engine.appliedRevision()));
+        return n;
+    }
+
+    private void renderFailure(RoutingContext ctx, Exchange x, Limits limits) {
+        Throwable failure = ctx.failure();
+        if (failure == null) {
+            int status = ctx.statusCode();
+            failure = switch (status) {
+                case 413 ->
+                    HttpFailure.tooLarge(
+                            "body",
+                            "the request body is larger than "
+                                    + (ctx.request().path().equals(IMPORT_PATH)
+                                            ? limits.maxImportBodyBytes()
+                                            : limits.maxBodyBytes())
+                                    + " bytes");
+                case 504 ->
+                    new HttpFailure(
+                            504,
+                            "DEADLINE_EXCEEDED",
+                            null,
+                            "the request took longer than its deadline of "
+                                    + limits.requestTimeout().toMillis() + " ms and was cancelled");
+                case 404 ->
+                    new HttpFailure(
+                            404,
+                            "NOT_FOUND",
+                            null,
+                            "no endpoint " + ctx.request().path());
+                case 405 -> new HttpFailure(405, "METHOD_NOT_ALLOWED", null, "method not allowed");
+                default ->
+                    new HttpFailure(
+                            status < 400 ? 500 : status,
+                            "HTTP_" + status,
+                            null,
+                            "the request failed with status " + status);
+            };
+        }
+        if (ctx.response().headWritten()) {
+            if (STREAMING_PATHS.contains(ctx.request().path())
+                    && !ctx.response().ended()) {
+                ctx.response()
+                        .end(Buffer.buffer(
+                                x.out.line("error", ErrorMapper.map(failure).body())));
+            } else if (!ctx.response().ended()) {
+                ctx.response().reset();
+            }
+            return;
+        }
+        ErrorMapper.ApiError error = ErrorMapper.map(failure);
+        x.send(ctx, error.status(), error.body());
+    }
+
+    private static byte[] openApiDocument() {
+        try (InputStream in = KithServer.class.getResourceAsStream("/dev/kith/api/server/openapi.json")) {
+            if (in == null) throw new UncheckedIOException(new IOException("openapi.json is missing from the jar"));
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static boolean isLoopback(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    /** The address the server is bound to (loopback when it was started without keys). */
+    public String host() {
+        return host;
+    }
+
+    /** The port the server listens on (useful when started on port 0). */
+    public int port() {
+        return server.actualPort();
+    }
+
+    /** The consistency token naming {@code revision} in this deployment. */
+    public String token(dev.kith.engine.Revision revision) {
+        return tokens.encode(revision);
+    }
+
+    /** The registry behind {@code GET /metrics}. */
+    public PrometheusMeterRegistry meterRegistry() {
+        return metrics.registry();
+    }
+
+    Router router() {
+        return router;
+    }
+
+    /**
+     * Graceful shutdown: {@code /readyz} answers 503, the server stops accepting connections, in-flight requests
+     * get up to {@code grace} to finish (open watch streams are then closed), and the Vert.x instance is closed.
+     */
+    public Future<Void> shutdown(Duration grace) {
+        draining = true;
+        Promise<Void> done = Promise.promise();
+        server.shutdown(grace.toMillis(), TimeUnit.MILLISECONDS).onComplete(ar -> {
+            // Closing Vert.x from one of its own threads would wait on itself: hand it to a plain thread.
+            Thread.ofPlatform().name("kith-shutdown").start(() -> {
+                if (audit != null) audit.close();
+                try {
+                    vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+                    done.complete();
+                } catch (Exception e) {
+                    done.fail(e);
+                }
+            });
+        });
+        return done.future();
+    }
+
+    /** Shuts down with a 10 s grace period and waits for it. */
+    @Override
+    public void close() {
+        try {
+            shutdown(Duration.ofSeconds(10)).await(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            LOG.log(System.Logger.Level.WARNING, "shutdown did not finish in 30 s");
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package dev.kith.api.server;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How a {@link KithServer} listens and whom it lets in.
+ *
+ * @param host the bind address; without keys and without {@code insecureNoAuth} only a loopback address is
+ *     accepted
+ * @param port the port, 0 for any free port
+ * @param presharedKeys the bearer keys callers must present (empty: no authentication)
+ * @param insecureNoAuth allow serving without keys on a non-loopback address
+ * @param tlsCert PEM certificate chain, or null for plain HTTP
+ * @param tlsKey PEM private key, or null for plain HTTP
+ * @param limits request limits
+ * @param auditLog where to write one JSON line per check decision: a file path, {@code -} for standard output,
+ *     or null for none
+ * @param benchEndpoints serve {@code GET /v1/bench/noop}, the benchmark's HTTP baseline
+ * @param tokenSecret the secret that signs consistency tokens and identifies this deployment (every node of one
+ *     deployment must share it); null chooses a random one for this process
+ */
+public record ServerConfig(
+        String host,
+        int port,
+        List<String> presharedKeys,
+        boolean insecureNoAuth,
+        Path tlsCert,
+        Path tlsKey,
+        Limits limits,
+        String auditLog,
+        boolean benchEndpoints,
+        String tokenSecret) {
+    public ServerConfig {
+        Objects.requireNonNull(host, "host");
+        if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be 0..65535: " + port);
+        presharedKeys = presharedKeys == null ? List.of() : List.copyOf(presharedKeys);
+        for (String k : presharedKeys) {
+            if (k.isBlank()) throw new IllegalArgumentException("a preshared key must not be blank");
+        }
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new IllegalArgumentException("TLS needs both a certificate and a key");
+        }
+        limits = limits == null ? Limits.defaults() : limits;
+    }
+
+    /** Loopback on a random port, with the given keys and default limits: for tests and embedded use. */
+    public static ServerConfig loopback(List<String> presharedKeys) {
+        return new ServerConfig("127.0.0.1", 0, presharedKeys, false, null, null, Limits.defaults(), null, false, null);
+    }
+
+    public ServerConfig withLimits(Limits v) {
+        return new ServerConfig(
+                host, port, presharedKeys, insecureNoAuth, tlsCert, tlsKey, v, auditLog, benchEndpoints, tokenSecret);
+    }
+
+    public ServerConfig withAuditLog(String v) {
+        return new ServerConfig(
+                host, port, presharedKeys, insecureNoAuth, tlsCert, tlsKey, limits, v, benchEndpoints, tokenSecret);
+    }
+
+    public ServerConfig withBenchEndpoints(boolean v) {
+        return new ServerConfig(
+                host, port, presharedKeys, insecureNoAuth, tlsCert, tlsKey, limits, auditLog, v, tokenSecret);
+    }
+
+    public ServerConfig withTokenSecret(String v) {
+        return new ServerConfig(
+                host, port, presharedKeys, insecureNoAuth, tlsCert, tlsKey, limits, auditLog, benchEndpoints, v);
+    }
+}

@@ -1,0 +1,520 @@
+package dev.kith.api.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kith.engine.BugException;
+import dev.kith.engine.Consistency;
+import dev.kith.engine.Engine;
+import dev.kith.engine.KithException;
+import dev.kith.engine.Relationship;
+import dev.kith.engine.RelationshipFilter;
+import dev.kith.engine.Requests;
+import dev.kith.engine.Results;
+import dev.kith.engine.Revision;
+import dev.kith.engine.SubjectRef;
+import dev.kith.schema.SchemaException;
+import dev.kith.schema.Schemas;
+import io.vertx.core.Context;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The streaming endpoints (read, lookups, export, watch) and import. Results are newline-delimited JSON, one
+ * {@code {"result": …}} per line. Pages are fetched from the engine on a worker and written on the event loop,
+ * the next page only once the client has drained the previous one; every page after the first is read at the
+ * first page's exact revision, and the stream goes on until the engine has no more, so answers are complete.
+ * A failure after the first line is written as a last {@code {"error": …}} line.
+ */
+final class StreamHandlers {
+    private static final int PAGE = 1000;
+    private static final Set<String> READ =
+            Set.of("consistency", "relationshipFilter", "optionalLimit", "optionalCursor");
+    private static final Set<String> LOOKUP_RESOURCES = Set.of(
+            "consistency", "resourceObjectType", "permission", "subject", "context", "optionalLimit", "optionalCursor");
+    private static final Set<String> LOOKUP_SUBJECTS = Set.of(
+            "consistency",
+            "resource",
+            "permission",
+            "subjectObjectType",
+            "optionalSubjectRelation",
+            "context",
+            "optionalLimit",
+            "optionalConcreteLimit",
+            "optionalCursor",
+            "wildcardOption");
+    private static final Set<String> EXPORT =
+            Set.of("consistency", "optionalLimit", "optionalCursor", "optionalRelationshipFilter");
+    private static final Set<String> WATCH =
+            Set.of("optionalObjectTypes", "optionalStartCursor", "optionalRelationshipFilters");
+    private static final Set<String> IMPORT_LINE = Set.of("relationships");
+
+    /** Fetches one page of at most {@code limit} results after {@code cursor}, read at {@code consistency}. */
+    private interface Fetch<T> {
+        Results.Page<T> page(Consistency consistency, String cursor, int limit);
+    }
+
+    private final Exchange x;
+
+    StreamHandlers(Exchange x) {
+        this.x = x;
+    }
+
+    void readRelationships(RoutingContext ctx) {
+        try {
+            JsonIn in = JsonIn.object(x.json(ctx), "", READ);
+            Consistency consistency = x.in.consistency(in);
+            RelationshipFilter filter = x.in.filter(in, "relationshipFilter");
+            streamItems(
+                    ctx,
+                    in,
+                    consistency,
+                    in.optUint("optionalLimit", Integer.MAX_VALUE),
+                    (c, cursor, limit) ->
+                            x.engine.readRelationships(new Requests.ReadRelationships(filter, c, cursor, limit)),
+                    x.out::readRelationship);
+        } catch (RuntimeException e) {
+            Exchange.fail(ctx, e);
+        }
+    }
+
+    void lookupResources(RoutingContext ctx) {
+        try {
+            JsonIn in = JsonIn.object(x.json(ctx), "", LOOKUP_RESOURCES);
+            Consistency consistency = x.in.consistency(in);
+            String type = x.in.typeName(in, "resourceObjectType");
+            String permission = x.in.relationName(in.str("permission"), "permission");
+            SubjectRef subject = x.in.subjectRef(in, "subject");
+            var context = x.in.context(in, "context");
+            streamItems(
+                    ctx,
+                    in,
+                    consistency,
+                    in.optUint("optionalLimit", Integer.MAX_VALUE),
+                    (c, cursor, limit) -> x.engine.lookupResources(
+                            new Requests.LookupResources(type, permission, subject, context, c, cursor, limit)),
+                    x.out::lookupResource);
+        } catch (RuntimeException e) {
+            Exchange.fail(ctx, e);
+        }
+    }
+
+    void lookupSubjects(RoutingContext ctx) {
+        try {
+            JsonIn in = JsonIn.object(x.json(ctx), "", LOOKUP_SUBJECTS);
+            Consistency consistency = x.in.consistency(in);
+            var resource = x.in.objectRef(in, "resource");
+            String permission = x.in.relationName(in.str("permission"), "permission");
+            String subjectType = x.in.typeName(in, "subjectObjectType");
+            String subjectRelation = in.optStr("optionalSubjectRelation");
+            if (subjectRelation != null && !subjectRelation.isEmpty()) {
+                x.in.relationName(subjectRelation, "optionalSubjectRelation");
+            }
+            String wildcardOption = in.optStr("wildcardOption");
+            boolean excludeWildcards = parseWildcardOption(wildcardOption);
+            var context = x.in.context(in, "context");
+            int limit = Math.max(
+                    in.optUint("optionalLimit", Integer.MAX_VALUE),
+                    in.optUint("optionalConcreteLimit", Integer.MAX_VALUE));
+            streamItems(
+                    ctx,
+                    in,
+                    consistency,
+                    limit,
+                    (c, cursor, pageLimit) -> {
+                        var page = x.engine.lookupSubjects(new Requests.LookupSubjects(
+                                resource, permission, subjectType, subjectRelation, context, c, cursor, pageLimit));
+                        if (!excludeWildcards) return page;
+                        var concrete = page.items().stream()
+                                .filter(s -> !SubjectRef.WILDCARD.equals(s.subjectId()))
+                                .toList();
+                        return new Results.Page<>(concrete, page.revision(), page.nextCursor());
+                    },
+                    x.out::lookupSubject);
+        } catch (RuntimeException e) {
+            Exchange.fail(ctx, e);
+        }
+    }
+
+    private static boolean parseWildcardOption(String option) {
+        if (option == null
+                || option.equals("WILDCARD_OPTION_UNSPECIFIED")
+                || option.equals("WILDCARD_OPTION_INCLUDE_WILDCARDS")) {
+            return false;
+        }
+        if (option.equals("WILDCARD_OPTION_EXCLUDE_WILDCARDS")) return true;
+        throw JsonIn.invalid(
+                "wildcardOption",
+                "'" + option + "' is not WILDCARD_OPTION_INCLUDE_WILDCARDS or WILDCARD_OPTION_EXCLUDE_WILDCARDS");
+    }
+
+    /** Streams every relationship (or those matching the filter), one line per page of up to optionalLimit. */
+    void exportBulk(RoutingContext ctx) {
+        try {
+            JsonIn in = JsonIn.object(x.json(ctx), "", EXPORT);
+            Consistency consistency = x.in.consistency(in);
+            RelationshipFilter filter =
+                    in.has("optionalRelationshipFilter") ? x.in.filter(in, "optionalRelationshipFilter") : null;
+            int pageSize = in.optUint("optionalLimit", 100_000);
+            Fetch<Results.ReadRelationship> fetch = filter != null
+                    ? (c, cursor, limit) ->
+                            x.engine.readRelationships(new Requests.ReadRelationships(filter, c, cursor, limit))
+                    : new EveryType();
+            stream(
+                    ctx,
+                    consistency,
+                    x.in.cursor(in, "optionalCursor"),
+                    0,
+                    pageSize == 0 ? PAGE : pageSize,
+                    fetch,
+                    page -> {
+                        if (page.items().isEmpty()) return List.of();
+                        ObjectNode n = x.out.object();
+                        ArrayNode rels = n.putArray("relationships");
+                        page.items().forEach(r -> rels.add(x.out.relationship(r.relationship())));
+                        JsonOut.cursor(
+                                n, "afterResultCursor", page.items().getLast().afterCursor());
+                        return List.of(n);
+                    });
+        } catch (RuntimeException e) {
+            Exchange.fail(ctx, e);
+        }
+    }
+
+    /**
+     * Reads every relationship of every type in the schema, type after type (the engine reads one filter at a
+     * time). Cursors are {@code "<type> <engine cursor>"}, so an export resumes in the right type.
+     */
+    private final class EveryType implements Fetch<Results.ReadRelationship> {
+        private List<String> types;
+
+        @Override
+        public Results.Page<Results.ReadRelationship> page(Consistency consistency, String cursor, int limit) {
+            if (types == null) types = schemaTypes();
+            int index = 0;
+            String engineCursor = null;
+            if (cursor != null) {
+                int space = cursor.indexOf(' ');
+                String type = space < 0 ? cursor : cursor.substring(0, space);
+                index = types.indexOf(type);
+                if (index < 0) throw JsonIn.invalid("optionalCursor", "the cursor does not belong to this schema");
+                engineCursor = space < 0 || space == cursor.length() - 1 ? null : cursor.substring(space + 1);
+            }
+            if (index >= types.size()) return new Results.Page<>(List.of(), x.engine.appliedRevision(), null);
+            String type = types.get(index);
+            Results.Page<Results.ReadRelationship> page = x.engine.readRelationships(
+                    new Requests.ReadRelationships(RelationshipFilter.ofType(type), consistency, engineCursor, limit));
+            List<Results.ReadRelationship> items = page.items().stream()
+                    .map(r -> new Results.ReadRelationship(r.relationship(), type + " " + r.afterCursor()))
+                    .toList();
+            String next = page.nextCursor() != null
+                    ? type + " " + page.nextCursor()
+                    : index + 1 < types.size() ? types.get(index + 1) + " " : null;
+            return new Results.Page<>(items, page.revision(), next);
+        }
+
+        private List<String> schemaTypes() {
+            String text;
+            try {
+                text = x.engine.readSchema().text();
+            } catch (KithException.NotFound noSchema) {
+                return List.of();
+            }
+            if (text == null || text.isBlank()) return List.of();
+            try {
+                return Schemas.compile("schema", text).definitions().keySet().stream()
+                        .sorted()
+                        .toList();
+            } catch (SchemaException e) {
+                throw new BugException("the stored schema does not compile: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Streams one line per item, up to the request's {@code optionalLimit}, from its {@code optionalCursor}. */
+    private <T> void streamItems(
+            RoutingContext ctx,
+            JsonIn in,
+            Consistency consistency,
+            int limit,
+            Fetch<T> fetch,
+            java.util.function.BiFunction<T, Revision, ObjectNode> render) {
+        stream(
+                ctx,
+                consistency,
+                x.in.cursor(in, "optionalCursor"),
+                limit,
+                PAGE,
+                fetch,
+                page -> page.items().stream()
+                        .map(item -> render.apply(item, page.revision()))
+                        .toList());
+    }
+
+    /**
+     * Pages through {@code fetch} until it has no more or {@code total} results (0: no limit) were sent.
+     * The first page is read at {@code consistency}, the rest at the first page's exact revision.
+     */
+    private <T> void stream(
+            RoutingContext ctx,
+            Consistency consistency,
+            String cursor,
+            int total,
+            int pageSize,
+            Fetch<T> fetch,
+            Function<Results.Page<T>, List<ObjectNode>> render) {
+        new Pager<>(ctx, fetch, render, total, pageSize).next(consistency, cursor, 0);
+    }
+
+    private final class Pager<T> {
+        private final RoutingContext ctx;
+        private final Fetch<T> fetch;
+        private final Function<Results.Page<T>, List<ObjectNode>> render;
+        private final int total;
+        private final int pageSize;
+
+        Pager(
+                RoutingContext ctx,
+                Fetch<T> fetch,
+                Function<Results.Page<T>, List<ObjectNode>> render,
+                int total,
+                int pageSize) {
+            this.ctx = ctx;
+            this.fetch = fetch;
+            this.render = render;
+            this.total = total;
+            this.pageSize = pageSize;
+        }
+
+        void next(Consistency consistency, String cursor, long sent) {
+            HttpServerResponse response = ctx.response();
+            if (response.closed() || response.ended()) return;
+            int limit = total == 0 ? pageSize : (int) Math.min(pageSize, total - sent);
+            x.vertx
+                    .executeBlocking(
+                            () -> {
+                                Results.Page<T> page = fetch.page(consistency, cursor, limit);
+                                return new Rendered<>(page, render.apply(page));
+                            },
+                            false)
+                    .onComplete(ar -> {
+                        if (ar.failed()) {
+                            failStream(ctx, ar.cause());
+                            return;
+                        }
+                        if (response.closed() || response.ended()) return;
+                        Rendered<T> r = ar.result();
+                        if (!response.headWritten()) {
+                            response.setStatusCode(200).setChunked(true).putHeader("Content-Type", Exchange.NDJSON);
+                        }
+                        Buffer buf = Buffer.buffer();
+                        for (ObjectNode line : r.lines()) buf.appendBytes(x.out.line("result", line));
+                        if (buf.length() > 0) response.write(buf);
+                        long now = sent + r.page().items().size();
+                        String nextCursor = r.page().nextCursor();
+                        if (nextCursor == null
+                                || (total != 0 && now >= total)
+                                || r.page().items().isEmpty()) {
+                            response.end();
+                            return;
+                        }
+                        Consistency pinned =
+                                new Consistency.AtExactSnapshot(r.page().revision());
+                        if (response.writeQueueFull()) {
+                            response.drainHandler(v -> next(pinned, nextCursor, now));
+                        } else {
+                            next(pinned, nextCursor, now);
+                        }
+                    });
+        }
+    }
+
+    private record Rendered<T>(Results.Page<T> page, List<ObjectNode> lines) {}
+
+    /** Before the first line: an ordinary error answer; after it: a last {@code {"error": …}} line. */
+    void failStream(RoutingContext ctx, Throwable failure) {
+        HttpServerResponse response = ctx.response();
+        if (response.closed() || response.ended()) return;
+        if (!response.headWritten()) {
+            Exchange.fail(ctx, failure);
+            return;
+        }
+        response.end(Buffer.buffer(x.out.line("error", ErrorMapper.map(failure).body())));
+    }
+
+    /**
+     * Streams change sets after {@code optionalStartCursor} (or after the newest revision now), each with the
+     * token of its revision, until the client goes away.
+     */
+    void watch(RoutingContext ctx) {
+        Revision after;
+        Set<String> types;
+        List<RelationshipFilter> filters;
+        try {
+            JsonIn in = JsonIn.object(x.json(ctx), "", WATCH);
+            types = new java.util.HashSet<>();
+            for (int i = 0; i < in.array("optionalObjectTypes").size(); i++) {
+                JsonNode t = in.array("optionalObjectTypes").get(i);
+                if (!t.isTextual()) throw JsonIn.invalid("optionalObjectTypes[" + i + "]", "must be a string");
+                types.add(t.textValue());
+            }
+            filters = new ArrayList<>();
+            List<JsonNode> fs = in.array("optionalRelationshipFilters");
+            for (int i = 0; i < fs.size(); i++) {
+                filters.add(x.in.filter(fs.get(i), "optionalRelationshipFilters[" + i + "]"));
+            }
+            after = in.has("optionalStartCursor") ? x.in.token(in, "optionalStartCursor") : x.engine.appliedRevision();
+        } catch (RuntimeException e) {
+            Exchange.fail(ctx, e);
+            return;
+        }
+        HttpServerResponse response = ctx.response();
+        response.setStatusCode(200).setChunked(true).putHeader("Content-Type", Exchange.NDJSON);
+        response.setWriteQueueMaxSize(8 << 20);
+        response.writeHead();
+        Context context = x.vertx.getOrCreateContext();
+        AutoCloseable handle = x.engine.watch(after, new Engine.WatchListener() {
+            @Override
+            public void onChanges(Results.ChangeSet changes) {
+                List<Results.RelationshipChange> kept = changes.changes().stream()
+                        .filter(c -> matches(c.relationship(), types, filters))
+                        .toList();
+                if (kept.isEmpty()) return;
+                byte[] line = x.out.line("result", x.out.changeSet(new Results.ChangeSet(changes.revision(), kept)));
+                context.runOnContext(v -> {
+                    if (response.closed() || response.ended()) return;
+                    if (response.writeQueueFull()) {
+                        response.end(Buffer.buffer(x.out.line(
+                                "error",
+                                ErrorMapper.error(
+                                                429,
+                                                "RESOURCE_EXHAUSTED",
+                                                "the watcher fell too far behind; resume from the last changesThrough token",
+                                                null)
+                                        .body())));
+                        return;
+                    }
+                    response.write(Buffer.buffer(line));
+                });
+            }
+
+            @Override
+            public void onError(KithException error) {
+                context.runOnContext(v -> failStream(ctx, error));
+            }
+        });
+        response.closeHandler(v -> closeQuietly(handle));
+        response.endHandler(v -> closeQuietly(handle));
+    }
+
+    private static boolean matches(Relationship r, Set<String> types, List<RelationshipFilter> filters) {
+        if (!types.isEmpty() && !types.contains(r.resource().type())) return false;
+        if (filters.isEmpty()) return true;
+        for (RelationshipFilter f : filters) {
+            if (f.matches(r)) return true;
+        }
+        return false;
+    }
+
+    private static void closeQuietly(AutoCloseable handle) {
+        try {
+            handle.close();
+        } catch (Exception e) {
+            System.getLogger(StreamHandlers.class.getName())
+                    .log(System.Logger.Level.WARNING, "closing a watch failed: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Loads an NDJSON body in one atomic batch: each line is {@code {"relationships": [...]}} (SpiceDB's import
+     * message) or a single relationship object. Lines are parsed as the engine consumes them, on a worker.
+     */
+    void importBulk(RoutingContext ctx) {
+        byte[] body = Exchange.body(ctx);
+        long[] loaded = {0};
+        x.vertx
+                .executeBlocking(
+                        () -> {
+                            Revision at = x.engine.importBulk(new NdjsonRelationships(body, loaded));
+                            ObjectNode n = x.out.object();
+                            n.put("numLoaded", Long.toString(loaded[0]));
+                            n.set("writtenAt", x.out.token(at));
+                            return n;
+                        },
+                        false)
+                .onComplete(ar -> {
+                    if (ar.succeeded()) x.send(ctx, 200, ar.result());
+                    else Exchange.fail(ctx, ar.cause());
+                });
+    }
+
+    /** Iterates the relationships of an NDJSON body lazily, naming the line of any error. */
+    private final class NdjsonRelationships implements Iterator<Relationship> {
+        private final byte[] body;
+        private final long[] count;
+        private int pos;
+        private int line;
+        private final List<Relationship> pending = new ArrayList<>();
+        private int pendingIndex;
+
+        NdjsonRelationships(byte[] body, long[] count) {
+            this.body = body;
+            this.count = count;
+        }
+
+        @Override
+        public boolean hasNext() {
+            while (pendingIndex >= pending.size()) {
+                if (!readLine()) return false;
+            }
+            return true;
+        }
+
+        @Override
+        public Relationship next() {
+            if (!hasNext()) throw new NoSuchElementException();
+            count[0]++;
+            return pending.get(pendingIndex++);
+        }
+
+        private boolean readLine() {
+            pending.clear();
+            pendingIndex = 0;
+            while (pos < body.length) {
+                int start = pos;
+                int end = start;
+                while (end < body.length && body[end] != '\n') end++;
+                pos = end + 1;
+                line++;
+                if (isBlank(start, end)) continue;
+                String where = "line " + line;
+                JsonNode n = x.in.parse(body, start, end - start, where);
+                if (n.isObject() && n.has("relationships")) {
+                    JsonIn in = JsonIn.object(n, where, IMPORT_LINE);
+                    List<JsonNode> rels = in.array("relationships");
+                    for (int i = 0; i < rels.size(); i++) {
+                        pending.add(x.in.relationship(rels.get(i), where + ".relationships[" + i + "]"));
+                    }
+                } else {
+                    pending.add(x.in.relationship(n, where));
+                }
+                if (!pending.isEmpty()) return true;
+            }
+            return false;
+        }
+
+        private boolean isBlank(int start, int end) {
+            for (int i = start; i < end; i++) {
+                if (!Character.isWhitespace(body[i])) return false;
+            }
+            return true;
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package dev.kith.api.server;
+
+import dev.kith.engine.BugException;
+import dev.kith.engine.KithException;
+import dev.kith.engine.Revision;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Consistency tokens (Zanzibar's zookies): opaque, URL-safe strings naming a revision of one kith deployment.
+ *
+ * <p>Layout before base64url (no padding): a version byte, the 8-byte deployment id, the 8-byte revision, and
+ * the first 13 bytes of an HMAC-SHA256 over those 17 bytes (30 bytes in all, so every base64 character carries data). The deployment id and the HMAC key are both derived
+ * from the deployment's token secret, so a token from another deployment is recognised as foreign and an altered
+ * or forged one fails its MAC. Decoding failures are {@link KithException.InvalidArgument}s that say which.
+ */
+final class Tokens {
+    private static final byte VERSION = 1;
+    private static final int MAC_BYTES = 13;
+    private static final int BODY_BYTES = 1 + 8 + 8;
+    private static final int TOKEN_BYTES = BODY_BYTES + MAC_BYTES;
+
+    private final byte[] deploymentId;
+    private final SecretKeySpec key;
+
+    private Tokens(String secret) {
+        this.deploymentId = java.util.Arrays.copyOf(sha256("kith-deployment:" + secret), 8);
+        this.key = new SecretKeySpec(sha256("kith-token-key:" + secret), "HmacSHA256");
+    }
+
+    /** Tokens signed with {@code secret}, or with a random secret for this process when it is null. */
+    static Tokens create(String secret) {
+        if (secret != null) return new Tokens(secret);
+        byte[] random = new byte[32];
+        new SecureRandom().nextBytes(random);
+        return new Tokens(Base64.getEncoder().encodeToString(random));
+    }
+
+    /** The deployment id as hex, for logs. */
+    String deploymentId() {
+        return java.util.HexFormat.of().formatHex(deploymentId);
+    }
+
+    String encode(Revision revision) {
+        ByteBuffer b = ByteBuffer.allocate(TOKEN_BYTES);
+        b.put(VERSION).put(deploymentId).putLong(revision.value());
+        b.put(mac(b.array()), 0, MAC_BYTES);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
+    }
+
+    /** The revision {@code token} names; {@code field} names where it came from in errors. */
+    Revision decode(String token, String field) {
+        if (token == null || token.isEmpty()) {
+            throw new KithException.InvalidArgument(field, "the consistency token is empty");
+        }
+        byte[] raw;
+        try {
+            raw = Base64.getUrlDecoder().decode(token);
+        } catch (IllegalArgumentException e) {
+            throw new KithException.InvalidArgument(field, "the consistency token is malformed (not base64url)");
+        }
+        if (raw.length != TOKEN_BYTES) {
+            throw new KithException.InvalidArgument(
+                    field, "the consistency token is malformed or truncated (" + raw.length + " bytes)");
+        }
+        if (raw[0] != VERSION) {
+            throw new KithException.InvalidArgument(field, "the consistency token has an unknown version " + raw[0]);
+        }
+        if (!MessageDigest.isEqual(java.util.Arrays.copyOfRange(raw, 1, 9), deploymentId)) {
+            throw new KithException.InvalidArgument(
+                    field, "the consistency token was issued by another kith deployment");
+        }
+        byte[] expected = mac(raw);
+        if (!MessageDigest.isEqual(
+                java.util.Arrays.copyOf(expected, MAC_BYTES),
+                java.util.Arrays.copyOfRange(raw, BODY_BYTES, TOKEN_BYTES))) {
+            throw new KithException.InvalidArgument(field, "the consistency token has been altered or forged");
+        }
+        long revision = ByteBuffer.wrap(raw, 9, 8).getLong();
+        if (revision < 0) {
+            throw new KithException.InvalidArgument(field, "the consistency token names a negative revision");
+        }
+        return new Revision(revision);
+    }
+
+    private byte[] mac(byte[] tokenBytes) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(key);
+            mac.update(tokenBytes, 0, BODY_BYTES);
+            return mac.doFinal();
+        } catch (GeneralSecurityException e) {
+            throw new BugException("HmacSHA256 is part of every JDK", e);
+        }
+    }
+
+    static byte[] sha256(String s) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new BugException("SHA-256 is part of every JDK", e);
+        }
+    }
+}

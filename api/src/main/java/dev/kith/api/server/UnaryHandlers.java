@@ -1,0 +1,196 @@
+package dev.kith.api.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kith.engine.Consistency;
+import dev.kith.engine.KithException;
+import dev.kith.engine.Requests;
+import dev.kith.engine.Results;
+import dev.kith.engine.Revision;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The request/response endpoints: schema, relationship writes and deletes, check, bulk check and expand. Each
+ * parses its body into engine records (a 400 naming the field before the engine is touched), calls the engine
+ * (inline for reads that cannot wait, on a worker for writes and for reads that may wait) and renders the
+ * answer with its consistency token.
+ */
+final class UnaryHandlers {
+    private static final Set<String> SCHEMA_WRITE = Set.of("schema");
+    private static final Set<String> EMPTY = Set.of();
+    private static final Set<String> WRITE = Set.of("updates", "optionalPreconditions", "optionalTransactionMetadata");
+    private static final Set<String> DELETE = Set.of(
+            "relationshipFilter",
+            "optionalPreconditions",
+            "optionalLimit",
+            "optionalAllowPartialDeletions",
+            "optionalTransactionMetadata");
+    private static final Set<String> CHECK =
+            Set.of("consistency", "resource", "permission", "subject", "context", "withTracing");
+    private static final Set<String> CHECK_BULK = Set.of("consistency", "items", "withTracing");
+    private static final Set<String> CHECK_BULK_ITEM = Set.of("resource", "permission", "subject", "context");
+    private static final Set<String> EXPAND = Set.of("consistency", "resource", "permission");
+
+    private final Exchange x;
+    private final AuditLog audit;
+    private final Metrics metrics;
+
+    UnaryHandlers(Exchange x, AuditLog audit, Metrics metrics) {
+        this.x = x;
+        this.audit = audit;
+        this.metrics = metrics;
+    }
+
+    void writeSchema(RoutingContext ctx) {
+        x.unary(ctx, body -> {
+            JsonIn in = JsonIn.object(body, "", SCHEMA_WRITE);
+            String schema = in.optStr("schema");
+            if (schema == null) throw JsonIn.invalid("schema", "is required");
+            return new Exchange.Plan(true, () -> {
+                ObjectNode n = x.out.object();
+                n.set("writtenAt", x.out.token(x.engine.writeSchema(schema)));
+                return n;
+            });
+        });
+    }
+
+    void readSchema(RoutingContext ctx) {
+        x.unary(ctx, body -> {
+            JsonIn.object(body, "", EMPTY);
+            return new Exchange.Plan(false, () -> {
+                Results.SchemaText s = x.engine.readSchema();
+                ObjectNode n = x.out.object();
+                n.put("schemaText", s.text());
+                n.set("readAt", x.out.token(s.readAt()));
+                return n;
+            });
+        });
+    }
+
+    void writeRelationships(RoutingContext ctx) {
+        x.unary(ctx, body -> {
+            JsonIn in = JsonIn.object(body, "", WRITE);
+            var write =
+                    new Requests.Write(x.in.updates(in, "updates"), x.in.preconditions(in, "optionalPreconditions"));
+            return new Exchange.Plan(true, () -> {
+                ObjectNode n = x.out.object();
+                n.set("writtenAt", x.out.token(x.engine.write(write)));
+                return n;
+            });
+        });
+    }
+
+    void deleteRelationships(RoutingContext ctx) {
+        x.unary(ctx, body -> {
+            JsonIn in = JsonIn.object(body, "", DELETE);
+            var delete = new Requests.Delete(
+                    x.in.filter(in, "relationshipFilter"),
+                    x.in.preconditions(in, "optionalPreconditions"),
+                    in.optUint("optionalLimit", Integer.MAX_VALUE),
+                    in.bool("optionalAllowPartialDeletions"));
+            return new Exchange.Plan(true, () -> {
+                Results.Delete d = x.engine.delete(delete);
+                ObjectNode n = x.out.object();
+                n.set("deletedAt", x.out.token(d.deletedAt()));
+                n.put("deletionProgress", d.partial() ? "DELETION_PROGRESS_PARTIAL" : "DELETION_PROGRESS_COMPLETE");
+                n.put("relationshipsDeletedCount", Long.toString(d.deletedCount()));
+                return n;
+            });
+        });
+    }
+
+    void check(RoutingContext ctx) {
+        x.unary(ctx, body -> {
+            JsonIn in = JsonIn.object(body, "", CHECK);
+            Consistency consistency = x.in.consistency(in);
+            Requests.Check check = x.in.check(in, consistency, in.bool("withTracing"));
+            String caller = ctx.get(Exchange.CALLER);
+            return new Exchange.Plan(x.mayWait(consistency), () -> {
+                Results.Check result = x.engine.check(check);
+                decided(caller, check, result);
+                return x.out.check(result);
+            });
+        });
+    }
+
+    void checkBulk(RoutingContext ctx) {
+        x.unary(ctx, body -> {
+            JsonIn in = JsonIn.object(body, "", CHECK_BULK);
+            Consistency consistency = x.in.consistency(in);
+            boolean tracing = in.bool("withTracing");
+            List<JsonNode> items = in.array("items");
+            if (items.size() > x.limits.maxCheckBulkItems()) {
+                throw HttpFailure.tooLarge(
+                        "items",
+                        items.size() + " items; at most " + x.limits.maxCheckBulkItems()
+                                + " are allowed per bulk check");
+            }
+            // Each item is parsed on its own: a malformed item gets its own error and the others are answered.
+            List<Requests.Check> checks = new ArrayList<>(items.size());
+            List<RuntimeException> parseErrors = new ArrayList<>(items.size());
+            List<Integer> engineIndex = new ArrayList<>(items.size());
+            for (int i = 0; i < items.size(); i++) {
+                try {
+                    JsonIn item = JsonIn.object(items.get(i), "items[" + i + "]", CHECK_BULK_ITEM);
+                    checks.add(x.in.check(item, consistency, tracing));
+                    parseErrors.add(null);
+                    engineIndex.add(checks.size() - 1);
+                } catch (KithException | HttpFailure e) {
+                    parseErrors.add(e);
+                    engineIndex.add(-1);
+                }
+            }
+            String caller = ctx.get(Exchange.CALLER);
+            return new Exchange.Plan(x.mayWait(consistency), () -> {
+                List<Results.CheckBulkItem> answers = checks.isEmpty() ? List.of() : x.engine.checkBulk(checks);
+                ObjectNode n = x.out.object();
+                Revision at = null;
+                ArrayNode pairs = n.putArray("pairs");
+                for (int i = 0; i < items.size(); i++) {
+                    ObjectNode pair = pairs.addObject();
+                    pair.set("request", items.get(i));
+                    int e = engineIndex.get(i);
+                    if (e < 0) {
+                        pair.set("error", ErrorMapper.map(parseErrors.get(i)).body());
+                        continue;
+                    }
+                    Results.CheckBulkItem answer = answers.get(e);
+                    if (answer.error() != null) {
+                        pair.set("error", ErrorMapper.map(answer.error()).body());
+                    } else {
+                        decided(caller, checks.get(e), answer.result());
+                        if (at == null) at = answer.result().checkedAt();
+                        pair.set("item", x.out.checkItem(answer.result()));
+                    }
+                }
+                n.set("checkedAt", x.out.token(at == null ? x.engine.appliedRevision() : at));
+                return n;
+            });
+        });
+    }
+
+    void expand(RoutingContext ctx) {
+        x.unary(ctx, body -> {
+            JsonIn in = JsonIn.object(body, "", EXPAND);
+            Consistency consistency = x.in.consistency(in);
+            var expand = new Requests.Expand(
+                    x.in.objectRef(in, "resource"), x.in.relationName(in.str("permission"), "permission"), consistency);
+            return new Exchange.Plan(x.mayWait(consistency), () -> {
+                Results.Expand e = x.engine.expand(expand);
+                ObjectNode n = x.out.object();
+                n.set("expandedAt", x.out.token(e.expandedAt()));
+                n.set("treeRoot", x.out.expandNode(e.root()));
+                return n;
+            });
+        });
+    }
+
+    private void decided(String caller, Requests.Check check, Results.Check result) {
+        metrics.check(result.permissionship());
+        if (audit != null) audit.check(caller, check, result);
+    }
+}

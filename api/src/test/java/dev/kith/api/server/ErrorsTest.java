@@ -1,0 +1,315 @@
+package dev.kith.api.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kith.engine.EngineOptions;
+import dev.kith.engine.Revision;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Every error path of the API: a 4xx/5xx with {code, message, details} naming the problem, never a 500. */
+class ErrorsTest {
+    static ServerFixture f;
+
+    @BeforeAll
+    static void start() {
+        Limits small = new Limits(64 << 10, 1 << 20, 3, 2, 4, 1024, 128, 8, 256, 10_000, Duration.ofSeconds(1));
+        f = new ServerFixture(
+                ServerConfig.loopback(List.of(ServerFixture.KEY)).withLimits(small),
+                EngineOptions.defaults().withFreshnessTimeout(Duration.ofSeconds(5)));
+        // Directly, not over HTTP: the first schema compile may take longer than this server's 1 s deadline.
+        f.engine.writeSchema(ServerFixture.SCHEMA);
+    }
+
+    @AfterAll
+    static void stop() {
+        f.close();
+    }
+
+    private static String check() {
+        return ServerFixture.checkJson("document", "d1", "view", "user", "ann");
+    }
+
+    @Test
+    void malformedJsonSaysWhere() {
+        JsonObject e = f.post("/v1/permissions/check", "{\"resource\": ").error(400);
+        assertThat(e.getString("message")).contains("malformed JSON").contains("line 1");
+    }
+
+    @Test
+    void aWrongTypeNamesTheField() {
+        JsonObject e = f.post("/v1/permissions/check", check().replace("\"view\"", "42"))
+                .error(400);
+        assertThat(e.getJsonObject("details").getString("field")).isEqualTo("permission");
+        assertThat(e.getString("message")).contains("must be a string");
+    }
+
+    @Test
+    void anUnknownFieldIsNamed() {
+        String body = new JsonObject(check()).put("colour", "red").encode();
+        JsonObject e = f.post("/v1/permissions/check", body).error(400);
+        assertThat(e.getJsonObject("details").getString("field")).isEqualTo("colour");
+        assertThat(e.getString("message")).contains("unknown field 'colour'");
+    }
+
+    @Test
+    void aNestedUnknownFieldIsNamedByItsPath() {
+        String body = check().replace("\"objectType\":\"document\"", "\"objectType\":\"document\",\"x\":1");
+        JsonObject e = f.post("/v1/permissions/check", body).error(400);
+        assertThat(e.getJsonObject("details").getString("field")).isEqualTo("resource.x");
+    }
+
+    @Test
+    void aBadIdIsNamed() {
+        JsonObject e = f.post(
+                        "/v1/permissions/check", ServerFixture.checkJson("document", "no spaces", "view", "user", "a"))
+                .error(400);
+        assertThat(e.getJsonObject("details").getString("field")).isEqualTo("resource.objectId");
+    }
+
+    @Test
+    void anIdOverTheLengthLimitIsRefused() {
+        String longId = "a".repeat(1025);
+        JsonObject e = f.post("/v1/permissions/check", ServerFixture.checkJson("document", longId, "view", "user", "a"))
+                .error(400);
+        assertThat(e.getString("message")).contains("longer than 1024");
+    }
+
+    @Test
+    void unknownTypesRelationsAndPermissionsAre400() {
+        f.post("/v1/permissions/check", ServerFixture.checkJson("nosuchtype", "d1", "view", "user", "a"))
+                .error(400);
+        f.post("/v1/permissions/check", ServerFixture.checkJson("document", "d1", "nosuch", "user", "a"))
+                .error(400);
+        String write = "{\"updates\":[{\"operation\":\"OPERATION_TOUCH\",\"relationship\":"
+                + ServerFixture.relationshipJson("document:d1#nosuchrel@user:ann") + "}]}";
+        f.post("/v1/relationships/write", write).error(400);
+    }
+
+    @Test
+    void anUnknownOperationIsNamed() {
+        String write = "{\"updates\":[{\"operation\":\"OPERATION_UPSERT\",\"relationship\":"
+                + ServerFixture.relationshipJson("document:d1#viewer@user:ann") + "}]}";
+        JsonObject e = f.post("/v1/relationships/write", write).error(400);
+        assertThat(e.getJsonObject("details").getString("field")).isEqualTo("updates[0].operation");
+    }
+
+    @Test
+    void tooDeepJsonIsRefused() {
+        String deep = "{\"context\":" + "{\"a\":".repeat(20) + "1" + "}".repeat(20) + "}";
+        f.post("/v1/permissions/check", deep).error(413);
+    }
+
+    @Test
+    void aBodyOverTheLimitIs413() {
+        String big = "{\"schema\":\"" + "x".repeat(70 << 10) + "\"}";
+        JsonObject e = f.post("/v1/schema/write", big).error(413);
+        assertThat(e.getString("message")).contains("larger than");
+    }
+
+    @Test
+    void tooManyUpdatesPreconditionsOrItemsAre413() {
+        StringBuilder updates = new StringBuilder();
+        for (int i = 0; i < 4; i++) {
+            if (i > 0) updates.append(',');
+            updates.append("{\"operation\":\"OPERATION_TOUCH\",\"relationship\":")
+                    .append(ServerFixture.relationshipJson("document:d" + i + "#viewer@user:ann"))
+                    .append('}');
+        }
+        f.post("/v1/relationships/write", "{\"updates\":[" + updates + "]}").error(413);
+
+        String filter = "{\"operation\":\"OPERATION_MUST_MATCH\",\"filter\":{\"resourceType\":\"document\"}}";
+        String pre = "{\"updates\":[{\"operation\":\"OPERATION_TOUCH\",\"relationship\":"
+                + ServerFixture.relationshipJson("document:d1#viewer@user:ann") + "}],\"optionalPreconditions\":["
+                + filter + "," + filter + "," + filter + "]}";
+        f.post("/v1/relationships/write", pre).error(413);
+
+        String items = String.join(",", check(), check(), check(), check(), check());
+        f.post("/v1/permissions/checkbulk", "{\"items\":[" + items + "]}").error(413);
+    }
+
+    @Test
+    void aContextOverTheLimitIs413() {
+        String body = new JsonObject(check())
+                .put("context", new JsonObject().put("day", "m".repeat(300)))
+                .encode();
+        JsonObject e = f.post("/v1/permissions/check", body).error(413);
+        assertThat(e.getJsonObject("details").getString("field")).isEqualTo("context");
+    }
+
+    private static String withToken(String mode, String token) {
+        return new JsonObject(check())
+                .put("consistency", new JsonObject().put(mode, new JsonObject().put("token", token)))
+                .encode();
+    }
+
+    @Test
+    void forgedTruncatedAndForeignTokensAre400ThatSaySo() {
+        String good = f.server.token(Revision.ZERO);
+        char last = good.charAt(good.length() - 1);
+        String forged = good.substring(0, good.length() - 1) + (last == 'A' ? 'B' : 'A');
+        assertThat(f.post("/v1/permissions/check", withToken("atLeastAsFresh", forged))
+                        .error(400)
+                        .getString("message"))
+                .contains("altered or forged");
+        assertThat(f.post("/v1/permissions/check", withToken("atLeastAsFresh", good.substring(0, 10)))
+                        .error(400)
+                        .getString("message"))
+                .contains("truncated");
+        String foreign = Tokens.create("another deployment").encode(Revision.ZERO);
+        assertThat(f.post("/v1/permissions/check", withToken("atExactSnapshot", foreign))
+                        .error(400)
+                        .getString("message"))
+                .contains("another kith deployment");
+        assertThat(f.post("/v1/permissions/check", withToken("atLeastAsFresh", "not a token!"))
+                        .error(400)
+                        .getString("message"))
+                .contains("malformed");
+    }
+
+    @Test
+    void aRevisionNotReachedInTimeIs503NeverAStaleAnswer() {
+        Limits patient = new Limits(4 << 20, 1 << 20, 10, 10, 10, 1024, 128, 32, 4096, 100, Duration.ofSeconds(30));
+        try (ServerFixture g = new ServerFixture(
+                ServerConfig.loopback(List.of(ServerFixture.KEY)).withLimits(patient),
+                EngineOptions.defaults().withFreshnessTimeout(Duration.ofMillis(200)))) {
+            g.writeSchema();
+            String future = g.server.token(new Revision(1_000_000));
+            JsonObject e = g.post("/v1/permissions/check", withTokenFor(future)).error(503);
+            assertThat(e.getString("code")).isEqualTo("UNAVAILABLE");
+        }
+    }
+
+    private static String withTokenFor(String token) {
+        return withToken("atLeastAsFresh", token);
+    }
+
+    /** A clock the test moves forward. */
+    private static final class MovableClock extends java.time.Clock {
+        private volatile java.time.Instant now = java.time.Instant.parse("2030-01-01T00:00:00Z");
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return now;
+        }
+    }
+
+    @Test
+    void anExpiredSnapshotIsAClear400() {
+        MovableClock clock = new MovableClock();
+        try (ServerFixture g = new ServerFixture(
+                ServerConfig.loopback(List.of(ServerFixture.KEY)),
+                EngineOptions.defaults().withClock(clock).withGcWindow(Duration.ofMinutes(1)))) {
+            g.writeSchema();
+            String old = g.touch("document:gc#viewer@user:ann");
+            clock.advance(Duration.ofHours(2));
+            g.touch("document:gc#viewer@user:bob");
+            clock.advance(Duration.ofHours(2));
+            g.touch("document:gc#viewer@user:cid");
+            JsonObject e = g.post("/v1/permissions/check", withToken("atExactSnapshot", old))
+                    .error(400);
+            assertThat(e.getString("code")).isEqualTo("REVISION_EXPIRED");
+            assertThat(e.getString("message")).contains("expired");
+        }
+    }
+
+    @Test
+    void aRequestOverItsDeadlineIs504() {
+        // The engine waits up to 5 s for a revision that never comes; the request deadline is 1 s.
+        String future = f.server.token(new Revision(1_000_000));
+        JsonObject e = f.post("/v1/permissions/check", withTokenFor(future)).error(504);
+        assertThat(e.getString("code")).isEqualTo("DEADLINE_EXCEEDED");
+    }
+
+    @Test
+    void twoConsistencyModesAtOnceAreRefused() {
+        String body = new JsonObject(check())
+                .put(
+                        "consistency",
+                        new JsonObject().put("minimizeLatency", true).put("fullyConsistent", true))
+                .encode();
+        f.post("/v1/permissions/check", body).error(400);
+    }
+
+    @Test
+    void anUnknownRouteIsAJson404() {
+        JsonObject e = f.post("/v1/nothing/here", "{}").error(404);
+        assertThat(e.getString("message")).contains("/v1/nothing/here");
+    }
+
+    @Test
+    void garbageNeverProducesA500() {
+        List<String> paths = List.of(
+                "/v1/schema/write",
+                "/v1/schema/read",
+                "/v1/relationships/write",
+                "/v1/relationships/read",
+                "/v1/relationships/delete",
+                "/v1/permissions/check",
+                "/v1/permissions/checkbulk",
+                "/v1/permissions/expand",
+                "/v1/permissions/resources",
+                "/v1/permissions/subjects",
+                "/v1/relationships/importbulk",
+                "/v1/relationships/exportbulk");
+        List<String> bodies = List.of(
+                "",
+                "null",
+                "[]",
+                "42",
+                "\"text\"",
+                "{",
+                "{}",
+                "{\"updates\":null}",
+                "{\"updates\":[null]}",
+                "{\"updates\":[{}]}",
+                "{\"items\":[1,2]}",
+                "{\"resource\":[],\"permission\":{},\"subject\":\"x\"}",
+                "{\"relationshipFilter\":{}}",
+                "{\"relationshipFilter\":{\"optionalResourceId\":\"x\"}}",
+                "{\"consistency\":{\"atExactSnapshot\":{}}}",
+                "{\"optionalLimit\":-1}",
+                "{\"optionalLimit\":\"lots\"}",
+                "{\"optionalCursor\":{\"token\":\"garbage\"},\"relationshipFilter\":{\"resourceType\":\"document\"}}",
+                "{\"schema\":42}",
+                "\u0000\u0001\u0002",
+                "{\"resource\":{\"objectType\":\"document\",\"objectId\":\"x\"},\"permission\":\"view\","
+                        + "\"subject\":{\"object\":{\"objectType\":\"user\",\"objectId\":\"*\"},"
+                        + "\"optionalRelation\":\"member\"}}");
+        for (String path : paths) {
+            for (String body : bodies) {
+                var a = f.post(path, body);
+                assertThat(a.status).as(path + " " + body + " -> " + a.text).isLessThan(500);
+                assertThat(a.text).as(path + " " + body).doesNotContain("\tat ").doesNotContain("Exception");
+            }
+        }
+        // Watch streams stay open on a valid body, so only invalid ones here.
+        for (String body : List.of(
+                "null",
+                "[]",
+                "{",
+                "{\"optionalStartCursor\":{\"token\":\"x\"}}",
+                "{\"optionalObjectTypes\":[1]}",
+                "{\"optionalRelationshipFilters\":[{}]}")) {
+            f.post("/v1/watch", body).error(400);
+        }
+    }
+}

@@ -1,0 +1,236 @@
+package dev.kith.api.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SelfSignedCertificate;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Authentication, health, metrics, the OpenAPI document, the bench endpoint, the audit log and shutdown. */
+class OpsTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aMissingOrWrongKeyIs401AndCounted() {
+        try (ServerFixture f = ServerFixture.withKey()) {
+            String check = ServerFixture.checkJson("document", "a", "view", "user", "b");
+            assertThat(f.post("/v1/permissions/check", check, null).error(401).getString("message"))
+                    .contains("Authorization");
+            assertThat(f.post("/v1/permissions/check", check, "wrong-key")
+                            .error(401)
+                            .getString("code"))
+                    .isEqualTo("UNAUTHENTICATED");
+            assertThat(f.post("/v1/permissions/check", check, ServerFixture.KEY + "x").status)
+                    .isEqualTo(401);
+            String metrics = f.get("/metrics").text;
+            assertThat(metrics).contains("kith_auth_failures_total 3.0");
+        }
+    }
+
+    @Test
+    void healthAndReadinessNeedNoKey() {
+        try (ServerFixture f = ServerFixture.withKey()) {
+            var health = f.post("/healthz", "", null);
+            assertThat(health.status).isEqualTo(404);
+            var h = f.client
+                    .get(f.server.port(), "127.0.0.1", "/healthz")
+                    .send()
+                    .await();
+            assertThat(h.statusCode()).isEqualTo(200);
+            assertThat(h.bodyAsJsonObject().getString("status")).isEqualTo("SERVING");
+            var r = f.client.get(f.server.port(), "127.0.0.1", "/readyz").send().await();
+            assertThat(r.statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void metricsCountRequestsPerEndpointCheckOutcomesAndTheAppliedRevision() {
+        try (ServerFixture f = ServerFixture.withKey()) {
+            f.writeSchema();
+            f.touch("document:m#viewer@user:ann");
+            f.post("/v1/permissions/check", ServerFixture.checkJson("document", "m", "view", "user", "ann"));
+            f.post("/v1/permissions/check", ServerFixture.checkJson("document", "m", "view", "user", "bob"));
+            String metrics = f.get("/metrics").text;
+            assertThat(metrics)
+                    .contains("kith_http_requests_seconds_count{endpoint=\"/v1/permissions/check\",status=\"200\"} 2")
+                    .contains("kith_http_requests_seconds_bucket{endpoint=\"/v1/permissions/check\"")
+                    .contains("kith_check_results_total{permissionship=\"HAS_PERMISSION\"} 1.0")
+                    .contains("kith_check_results_total{permissionship=\"NO_PERMISSION\"} 1.0")
+                    .contains("kith_applied_revision ")
+                    .contains("vertx_http_server_");
+        }
+    }
+
+    @Test
+    void everyRouteIsDescribedInTheOpenApiDocumentAndNothingElse() {
+        try (ServerFixture f = new ServerFixture(
+                ServerConfig.loopback(List.of(ServerFixture.KEY)).withBenchEndpoints(true))) {
+            var doc = f.client
+                    .get(f.server.port(), "127.0.0.1", "/openapi.json")
+                    .send()
+                    .await();
+            assertThat(doc.statusCode()).isEqualTo(200);
+            JsonObject paths = doc.bodyAsJsonObject().getJsonObject("paths");
+            assertThat(doc.bodyAsJsonObject().getString("openapi")).startsWith("3.");
+            int described = 0;
+            for (Route route : f.server.router().getRoutes()) {
+                if (route.getPath() == null
+                        || route.getPath().endsWith("/")
+                        || route.methods() == null
+                        || route.methods().size() != 1) {
+                    continue;
+                }
+                HttpMethod method = route.methods().iterator().next();
+                JsonObject path = paths.getJsonObject(route.getPath());
+                assertThat(path).as("OpenAPI describes " + route.getPath()).isNotNull();
+                assertThat(path.getJsonObject(method.name().toLowerCase(java.util.Locale.ROOT)))
+                        .as("OpenAPI describes " + method + " " + route.getPath())
+                        .isNotNull();
+                described++;
+            }
+            assertThat(described).isEqualTo(paths.size());
+        }
+    }
+
+    @Test
+    void theBenchEndpointExistsOnlyWhenAskedFor() {
+        try (ServerFixture f = ServerFixture.withKey()) {
+            assertThat(f.get("/v1/bench/noop").status).isEqualTo(404);
+        }
+        try (ServerFixture f = new ServerFixture(
+                ServerConfig.loopback(List.of(ServerFixture.KEY)).withBenchEndpoints(true))) {
+            var a = f.get("/v1/bench/noop");
+            assertThat(a.status).isEqualTo(200);
+            assertThat(a.json().getBoolean("ok")).isTrue();
+        }
+    }
+
+    @Test
+    void theAuditLogHasOneLinePerCheckWithTheKeyIdNeverTheKey() throws Exception {
+        Path log = tmp.resolve("audit.jsonl");
+        try (ServerFixture f = new ServerFixture(
+                ServerConfig.loopback(List.of(ServerFixture.KEY)).withAuditLog(log.toString()))) {
+            f.writeSchema();
+            f.touch("document:aud#viewer@user:ann");
+            f.post("/v1/permissions/check", ServerFixture.checkJson("document", "aud", "view", "user", "ann"));
+            f.post(
+                    "/v1/permissions/checkbulk",
+                    "{\"items\":[" + ServerFixture.checkJson("document", "aud", "view", "user", "bob") + "]}");
+        }
+        List<String> lines = Files.readAllLines(log);
+        assertThat(lines).hasSize(2);
+        JsonObject first = new JsonObject(lines.get(0));
+        assertThat(first.getString("caller")).startsWith("key-");
+        assertThat(first.getString("resource")).isEqualTo("document:aud");
+        assertThat(first.getString("permission")).isEqualTo("view");
+        assertThat(first.getString("subject")).isEqualTo("user:ann");
+        assertThat(first.getString("result")).isEqualTo("HAS_PERMISSION");
+        assertThat(first.getLong("revision")).isPositive();
+        assertThat(first.getString("time")).isNotBlank();
+        assertThat(new JsonObject(lines.get(1)).getString("result")).isEqualTo("NO_PERMISSION");
+        assertThat(String.join("\n", lines)).doesNotContain(ServerFixture.KEY);
+    }
+
+    @Test
+    void withoutAKeyTheServerBindsOnlyToLoopback() {
+        var config = new ServerConfig("0.0.0.0", 0, List.of(), false, null, null, null, null, false, null);
+        try (ServerFixture f = new ServerFixture(config)) {
+            assertThat(f.server.host()).isEqualTo("127.0.0.1");
+            var a = f.post("/v1/schema/read", "{}", null);
+            assertThat(a.status).isNotEqualTo(401);
+        }
+        var insecure = new ServerConfig("0.0.0.0", 0, List.of(), true, null, null, null, null, false, null);
+        try (ServerFixture f = new ServerFixture(insecure)) {
+            assertThat(f.server.host()).isEqualTo("0.0.0.0");
+        }
+    }
+
+    @Test
+    void tlsServesHttpsWithAPemCertificateAndKey() {
+        SelfSignedCertificate cert = SelfSignedCertificate.create("localhost");
+        try {
+            var config = new ServerConfig(
+                    "127.0.0.1",
+                    0,
+                    List.of(ServerFixture.KEY),
+                    false,
+                    Path.of(cert.certificatePath()),
+                    Path.of(cert.privateKeyPath()),
+                    null,
+                    null,
+                    false,
+                    null);
+            try (ServerFixture f = new ServerFixture(config)) {
+                WebClient https = WebClient.create(
+                        f.vertx,
+                        new WebClientOptions().setSsl(true).setTrustAll(true).setVerifyHost(false));
+                var r = https.get(f.server.port(), "127.0.0.1", "/healthz")
+                        .send()
+                        .await();
+                assertThat(r.statusCode()).isEqualTo(200);
+                assertThat(r.bodyAsJsonObject().getString("status")).isEqualTo("SERVING");
+                https.close();
+            }
+        } finally {
+            cert.delete();
+        }
+    }
+
+    @Test
+    void moreRequestsInFlightThanTheLimitAre429() throws Exception {
+        Limits one = new Limits(4 << 20, 1 << 20, 10, 10, 10, 1024, 128, 32, 4096, 1, Duration.ofSeconds(30));
+        try (ServerFixture f = new ServerFixture(
+                ServerConfig.loopback(List.of(ServerFixture.KEY)).withLimits(one))) {
+            HttpClient http = HttpClient.newHttpClient();
+            HttpRequest watch = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + f.server.port() + "/v1/watch"))
+                    .header("Authorization", "Bearer " + ServerFixture.KEY)
+                    .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                    .build();
+            HttpResponse<java.io.InputStream> open = http.sendAsync(watch, HttpResponse.BodyHandlers.ofInputStream())
+                    .get(10, TimeUnit.SECONDS);
+            assertThat(open.statusCode()).isEqualTo(200);
+            JsonObject e = f.post("/v1/schema/read", "{}").error(429);
+            assertThat(e.getString("code")).isEqualTo("RESOURCE_EXHAUSTED");
+            assertThat(f.client
+                            .get(f.server.port(), "127.0.0.1", "/healthz")
+                            .send()
+                            .await()
+                            .statusCode())
+                    .isEqualTo(200);
+            open.body().close();
+        }
+    }
+
+    @Test
+    void shutdownStopsAcceptingAndFinishes() throws Exception {
+        ServerFixture f = ServerFixture.withKey();
+        int port = f.server.port();
+        f.server.shutdown(Duration.ofSeconds(2)).await(10, TimeUnit.SECONDS);
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz"))
+                .build();
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> http.send(request, HttpResponse.BodyHandlers.ofString()))
+                .isInstanceOf(ConnectException.class);
+        f.client.close();
+        f.vertx.close();
+        f.engine.close();
+    }
+}

@@ -1,0 +1,123 @@
+package dev.kith.api.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kith.engine.Revision;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code kith serve} as a process: bootstrap from a validation file, answer, and on SIGTERM stop accepting,
+ * finish the request in flight and exit 0.
+ */
+class ServeProcessTest {
+    private static final String KEY = "process-test-key";
+    private static final String SECRET = "process-test-secret";
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void sigtermFinishesInFlightRequestsAndExitsZero() throws Exception {
+        Path bootstrap = tmp.resolve("boot.yaml");
+        Files.writeString(bootstrap, """
+                schema: |-
+                  definition user {}
+                  definition document {
+                      relation viewer: user
+                      permission view = viewer
+                  }
+                relationships: |-
+                  document:readme#viewer@user:ann
+                """);
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Path log = tmp.resolve("serve.log");
+        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process process = new ProcessBuilder(
+                        java,
+                        "-Xmx256m",
+                        "-cp",
+                        classpath,
+                        "dev.kith.api.cli.Main",
+                        "serve",
+                        "--port",
+                        Integer.toString(port),
+                        "--bind",
+                        "127.0.0.1",
+                        "--preshared-key",
+                        KEY,
+                        "--token-secret",
+                        SECRET,
+                        "--freshness-timeout",
+                        "2s",
+                        "--bootstrap",
+                        bootstrap.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        try {
+            HttpClient http = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(2))
+                    .build();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (true) {
+                try {
+                    var r = http.send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding());
+                    if (r.statusCode() == 200) break;
+                } catch (IOException e) {
+                    // Not listening yet.
+                }
+                assertThat(process.isAlive()).as(Files.readString(log)).isTrue();
+                assertThat(System.nanoTime()).as("started in 60 s").isLessThan(deadline);
+                Thread.sleep(100);
+            }
+            var check = http.send(
+                    post(port, ServerFixture.checkJson("document", "readme", "view", "user", "ann")),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(check.body()).contains("PERMISSIONSHIP_HAS_PERMISSION");
+
+            // A request that takes 2 s (it waits for a revision that never comes), then SIGTERM while it runs.
+            String future = Tokens.create(SECRET).encode(new Revision(1_000_000));
+            String waiting = ServerFixture.checkJson("document", "readme", "view", "user", "ann")
+                    .replaceFirst("\\{", "{\"consistency\":{\"atLeastAsFresh\":{\"token\":\"" + future + "\"}},");
+            CompletableFuture<HttpResponse<String>> inFlight =
+                    http.sendAsync(post(port, waiting), HttpResponse.BodyHandlers.ofString());
+            Thread.sleep(500);
+            process.destroy();
+            HttpResponse<String> answered = inFlight.get(30, TimeUnit.SECONDS);
+            assertThat(answered.statusCode()).as(answered.body()).isEqualTo(503);
+            assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(process.exitValue()).as(Files.readString(log)).isZero();
+            assertThat(Files.readString(log))
+                    .contains("bootstrapped 1 relationships")
+                    .contains("shutting down");
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    private static HttpRequest post(int port, String json) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/permissions/check"))
+                .header("Authorization", "Bearer " + KEY)
+                .POST(HttpRequest.BodyPublishers.ofString(json))
+                .build();
+    }
+}

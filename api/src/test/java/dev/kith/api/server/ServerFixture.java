@@ -1,0 +1,183 @@
+package dev.kith.api.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kith.engine.Engine;
+import dev.kith.engine.EngineOptions;
+import dev.kith.engine.Engines;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** A real kith server on a random loopback port with an in-memory engine, and a Vert.x WebClient to talk to it. */
+final class ServerFixture implements AutoCloseable {
+    static final String KEY = "test-key-0123456789";
+    static final String SCHEMA = """
+            definition user {}
+            definition group {
+                relation member: user | group#member
+            }
+            caveat on_day(day string) {
+                day == "monday"
+            }
+            definition document {
+                relation viewer: user | user:* | group#member | user with on_day
+                relation banned: user
+                relation owner: user
+                permission edit = owner
+                permission view = viewer + edit - banned
+            }
+            """;
+
+    final Engine engine;
+    final KithServer server;
+    final Vertx vertx;
+    final WebClient client;
+
+    ServerFixture(ServerConfig config) {
+        this(config, EngineOptions.defaults());
+    }
+
+    ServerFixture(ServerConfig config, EngineOptions options) {
+        try {
+            engine = Engines.inMemory(options);
+            server = KithServer.start(engine, config).await(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("the server did not start", e);
+        }
+        vertx = Vertx.vertx();
+        client = WebClient.create(vertx);
+    }
+
+    static ServerFixture withKey() {
+        return new ServerFixture(ServerConfig.loopback(List.of(KEY)));
+    }
+
+    /** The answer to a POST with the test key. */
+    Answer post(String path, String json) {
+        return post(path, json, KEY);
+    }
+
+    Answer post(String path, String json, String key) {
+        var req = client.post(server.port(), "127.0.0.1", path);
+        if (key != null) req.putHeader("Authorization", "Bearer " + key);
+        return new Answer(await(req.sendBuffer(Buffer.buffer(json))));
+    }
+
+    Answer get(String path) {
+        return new Answer(await(client.get(server.port(), "127.0.0.1", path)
+                .putHeader("Authorization", "Bearer " + KEY)
+                .send()));
+    }
+
+    private static HttpResponse<Buffer> await(io.vertx.core.Future<HttpResponse<Buffer>> f) {
+        try {
+            return f.await(60, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("no answer in 60 s", e);
+        }
+    }
+
+    /** Writes the test schema and returns the token. */
+    String writeSchema() {
+        Answer a =
+                post("/v1/schema/write", new JsonObject().put("schema", SCHEMA).encode());
+        assertThat(a.status).as(a.text).isEqualTo(200);
+        return a.json().getJsonObject("writtenAt").getString("token");
+    }
+
+    /** TOUCHes the relationships (compact form) and returns the token. */
+    String touch(String... relationships) {
+        StringBuilder updates = new StringBuilder();
+        for (String r : relationships) {
+            if (!updates.isEmpty()) updates.append(',');
+            updates.append("{\"operation\":\"OPERATION_TOUCH\",\"relationship\":")
+                    .append(relationshipJson(r))
+                    .append('}');
+        }
+        Answer a = post("/v1/relationships/write", "{\"updates\":[" + updates + "]}");
+        assertThat(a.status).as(a.text).isEqualTo(200);
+        return a.json().getJsonObject("writtenAt").getString("token");
+    }
+
+    static String relationshipJson(String compact) {
+        var r = dev.kith.engine.Relationship.parse(compact);
+        return dev.kith.api.client.Wire.relationship(new com.fasterxml.jackson.databind.ObjectMapper(), r)
+                .toString();
+    }
+
+    static String checkJson(String resourceType, String id, String permission, String subjectType, String subjectId) {
+        return new JsonObject()
+                .put(
+                        "resource",
+                        new JsonObject().put("objectType", resourceType).put("objectId", id))
+                .put("permission", permission)
+                .put(
+                        "subject",
+                        new JsonObject()
+                                .put(
+                                        "object",
+                                        new JsonObject()
+                                                .put("objectType", subjectType)
+                                                .put("objectId", subjectId)))
+                .encode();
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        try {
+            vertx.close().await(10, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("the client did not close", e);
+        }
+        server.close();
+        engine.close();
+    }
+
+    /** An HTTP answer: status, body text, and the body as JSON or as NDJSON lines. */
+    static final class Answer {
+        final int status;
+        final String text;
+        final String contentType;
+
+        Answer(HttpResponse<Buffer> r) {
+            this.status = r.statusCode();
+            this.text = r.bodyAsString() == null ? "" : r.bodyAsString();
+            this.contentType = r.getHeader("Content-Type");
+        }
+
+        JsonObject json() {
+            return new JsonObject(text);
+        }
+
+        List<JsonObject> lines() {
+            return text.lines().filter(l -> !l.isBlank()).map(JsonObject::new).toList();
+        }
+
+        /** The {@code result} of every line; fails if a line is an error. */
+        List<JsonObject> results() {
+            return lines().stream()
+                    .map(l -> {
+                        assertThat(l.containsKey("error")).as(l.encode()).isFalse();
+                        return l.getJsonObject("result");
+                    })
+                    .toList();
+        }
+
+        /** Asserts the status and that the body is a {@code {code, message, details}} error; returns it. */
+        JsonObject error(int expectedStatus) {
+            assertThat(status).as(text).isEqualTo(expectedStatus);
+            JsonObject e = json();
+            assertThat(e.getString("code")).isNotBlank();
+            assertThat(e.getString("message")).isNotBlank();
+            assertThat(e.getJsonObject("details")).isNotNull();
+            assertThat(text).doesNotContain("Exception").doesNotContain("\tat ");
+            return e;
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package dev.kith.api.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.kith.engine.KithException;
+import dev.kith.engine.Revision;
+import org.junit.jupiter.api.Test;
+
+class TokensTest {
+    private final Tokens tokens = Tokens.create("secret-one");
+
+    @Test
+    void aTokenNamesItsRevisionAndIsUrlSafe() {
+        String t = tokens.encode(new Revision(123_456_789L));
+        assertThat(t).matches("[A-Za-z0-9_-]+");
+        assertThat(tokens.decode(t, "token")).isEqualTo(new Revision(123_456_789L));
+        assertThat(Tokens.create("secret-one").decode(t, "token")).isEqualTo(new Revision(123_456_789L));
+    }
+
+    @Test
+    void everyAlteredCharacterIsDetected() {
+        String t = tokens.encode(new Revision(7));
+        for (int i = 0; i < t.length(); i++) {
+            char c = t.charAt(i);
+            String altered = t.substring(0, i) + (c == 'A' ? 'B' : 'A') + t.substring(i + 1);
+            assertThatThrownBy(() -> tokens.decode(altered, "token"))
+                    .as("position " + i)
+                    .isInstanceOf(KithException.InvalidArgument.class);
+        }
+    }
+
+    @Test
+    void foreignTruncatedAndEmptyTokensSaySo() {
+        String foreign = Tokens.create("secret-two").encode(new Revision(7));
+        assertThatThrownBy(() -> tokens.decode(foreign, "t")).hasMessageContaining("another kith deployment");
+        String t = tokens.encode(new Revision(7));
+        assertThatThrownBy(() -> tokens.decode(t.substring(0, t.length() - 4), "t"))
+                .hasMessageContaining("truncated");
+        assertThatThrownBy(() -> tokens.decode("", "t")).hasMessageContaining("empty");
+        assertThatThrownBy(() -> tokens.decode("%%%", "t")).hasMessageContaining("malformed");
+    }
+
+    @Test
+    void aRandomSecretMakesAProcessItsOwnDeployment() {
+        String t = Tokens.create(null).encode(new Revision(1));
+        assertThatThrownBy(() -> Tokens.create(null).decode(t, "t")).hasMessageContaining("another kith deployment");
+    }
+}

@@ -1,0 +1,271 @@
+package dev.kith.storage.postgres;
+
+import dev.kith.engine.BugException;
+import dev.kith.engine.KithException;
+import dev.kith.engine.ObjectRef;
+import dev.kith.engine.Relationship;
+import dev.kith.engine.SubjectRef;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.net.ClientSSLOptions;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.PemTrustOptions;
+import io.vertx.core.net.TrustOptions;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Transaction;
+import io.vertx.sqlclient.Tuple;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * The blocking face of the Vert.x PostgreSQL pool: every call waits for its future on the caller's thread
+ * (never an event-loop thread) and turns failures into kith's typed errors in one place.
+ */
+final class PgClient implements AutoCloseable {
+    /** Work inside a transaction, given its connection. */
+    interface Work<T> {
+        T run(SqlConnection connection);
+    }
+
+    private final PostgresOptions options;
+    private final Vertx vertx;
+    private final Pool pool;
+    private final long callTimeoutMillis;
+
+    PgClient(PostgresOptions options) {
+        this.options = options;
+        this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(1));
+        NetClientOptions net = new NetClientOptions().setConnectTimeout(millis(options.connectTimeout()));
+        this.pool = PgBuilder.pool()
+                .with(new PoolOptions()
+                        .setMaxSize(options.poolSize())
+                        .setConnectionTimeout(millis(options.connectTimeout()))
+                        .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS))
+                .with(net)
+                .connectingTo(connectOptions(options))
+                .using(vertx)
+                .build();
+        long statement = options.statementTimeout().isZero()
+                ? TimeUnit.MINUTES.toMillis(10)
+                : options.statementTimeout().toMillis();
+        this.callTimeoutMillis = statement + options.connectTimeout().toMillis() + 1000;
+    }
+
+    Vertx vertx() {
+        return vertx;
+    }
+
+    /** The Vert.x connect options for {@code o}: address, credentials, TLS, statement timeout. */
+    static PgConnectOptions connectOptions(PostgresOptions o) {
+        PgConnectOptions c = new PgConnectOptions()
+                .setHost(o.host())
+                .setPort(o.port())
+                .setDatabase(o.database())
+                .setUser(o.user())
+                .setCachePreparedStatements(true)
+                .setPreparedStatementCacheMaxSize(64);
+        if (o.password() != null) c.setPassword(o.password());
+        c.addProperty("application_name", o.applicationName());
+        c.addProperty("statement_timeout", Long.toString(o.statementTimeout().toMillis()));
+        ClientSSLOptions ssl = new ClientSSLOptions();
+        switch (o.sslMode()) {
+            case DISABLE -> c.setSslMode(io.vertx.pgclient.SslMode.DISABLE);
+            case PREFER -> {
+                c.setSslMode(io.vertx.pgclient.SslMode.PREFER);
+                ssl.setTrustAll(true);
+            }
+            case REQUIRE -> {
+                c.setSslMode(io.vertx.pgclient.SslMode.REQUIRE);
+                ssl.setTrustAll(true);
+            }
+            case VERIFY_CA -> c.setSslMode(io.vertx.pgclient.SslMode.VERIFY_CA);
+            case VERIFY_FULL -> {
+                c.setSslMode(io.vertx.pgclient.SslMode.VERIFY_FULL);
+                ssl.setHostnameVerificationAlgorithm("HTTPS");
+            }
+        }
+        if (o.sslRootCert() != null) {
+            ssl.setTrustOptions(new PemTrustOptions().addCertPath(o.sslRootCert()));
+        } else if (o.sslMode() == PostgresOptions.SslMode.VERIFY_CA
+                || o.sslMode() == PostgresOptions.SslMode.VERIFY_FULL) {
+            ssl.setTrustOptions(TrustOptions.wrap(jdkTrustManagers()));
+        }
+        c.setSslOptions(ssl);
+        return c;
+    }
+
+    /** The JDK's default trust managers (its {@code cacerts}), for verify modes without {@code sslrootcert}. */
+    private static TrustManagerFactory jdkTrustManagers() {
+        try {
+            TrustManagerFactory f = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            f.init((KeyStore) null);
+            return f;
+        } catch (GeneralSecurityException e) {
+            throw new KithException.StoreUnavailable("the JDK's trust store cannot be read: " + e.getMessage());
+        }
+    }
+
+    /** Runs one statement on its own (autocommit). */
+    RowSet<Row> query(String sql, Tuple params) {
+        return await(pool.preparedQuery(sql).execute(params));
+    }
+
+    /** Runs {@code work} in a READ COMMITTED transaction that commits if it returns and rolls back if it throws. */
+    <T> T inTransaction(Work<T> work) {
+        return transaction(null, work);
+    }
+
+    /** Runs read-only {@code work} on one snapshot (REPEATABLE READ): every statement sees the same state. */
+    <T> T inSnapshot(Work<T> work) {
+        return transaction("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", work);
+    }
+
+    private <T> T transaction(String setup, Work<T> work) {
+        SqlConnection connection = await(pool.getConnection());
+        try {
+            Transaction tx = await(connection.begin());
+            T result;
+            try {
+                if (setup != null) await(connection.query(setup).execute());
+                result = work.run(connection);
+            } catch (RuntimeException | Error e) {
+                rollbackQuietly(tx, e);
+                throw e;
+            }
+            try {
+                await(tx.commit());
+            } catch (KithException.StoreUnavailable e) {
+                throw new KithException.StoreUnavailable(
+                        e.getMessage() + " (while committing: the change may or may not have been written)");
+            }
+            return result;
+        } finally {
+            connection.close();
+        }
+    }
+
+    private void rollbackQuietly(Transaction tx, Throwable cause) {
+        try {
+            await(tx.rollback());
+        } catch (RuntimeException rollbackFailure) {
+            cause.addSuppressed(rollbackFailure);
+        }
+    }
+
+    /**
+     * Waits for {@code future} on this (non-event-loop) thread, at most the statement timeout plus the connect
+     * timeout, and translates its failure.
+     */
+    <T> T await(Future<T> future) {
+        if (Context.isOnEventLoopThread()) {
+            throw new BugException("a blocking PostgreSQL store call was made on a Vert.x event-loop thread");
+        }
+        try {
+            return future.toCompletionStage().toCompletableFuture().get(callTimeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw translate(e.getCause());
+        } catch (TimeoutException e) {
+            throw unavailable("no answer within " + callTimeoutMillis + " ms");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unavailable("interrupted while waiting for the database");
+        }
+    }
+
+    /** kith's error for a failure of the database or of the connection to it. */
+    RuntimeException translate(Throwable failure) {
+        if (failure instanceof KithException k) return k;
+        if (failure instanceof PgException pg) {
+            String state = pg.getSqlState() == null ? "" : pg.getSqlState();
+            String message = pg.getErrorMessage();
+            if (state.equals("23505")) return new UniqueViolation(duplicateKey(pg), pg.getErrorMessage());
+            if (state.equals("57014")) {
+                return unavailable("a statement ran longer than statement_timeout ("
+                        + options.statementTimeout().toMillis() + " ms) and was cancelled");
+            }
+            if (state.equals("22008")) {
+                return new KithException.InvalidArgument("expiration", "is outside PostgreSQL's timestamp range");
+            }
+            if (state.startsWith("08")
+                    || state.startsWith("53")
+                    || state.startsWith("57P")
+                    || state.startsWith("28")
+                    || state.startsWith("40")
+                    || state.equals("3D000")) {
+                return unavailable(message + " (SQLSTATE " + state + ")");
+            }
+            return new BugException("PostgreSQL error " + state + ": " + message, pg);
+        }
+        if (failure instanceof TimeoutException
+                || failure.getClass().getSimpleName().contains("Timeout")) {
+            return unavailable("no connection within connect_timeout ("
+                    + options.connectTimeout().toMillis() + " ms)");
+        }
+        String why = failure.getMessage() == null
+                ? failure.getClass().getSimpleName()
+                : PostgresOptions.redactUrl(failure.getMessage());
+        return unavailable(why);
+    }
+
+    KithException.StoreUnavailable unavailable(String why) {
+        return new KithException.StoreUnavailable("the PostgreSQL store at " + options.host() + ":" + options.port()
+                + "/" + options.database() + " is unavailable: " + why);
+    }
+
+    /**
+     * A unique-index violation on the live relationships: a second live copy of {@code key} (null when the
+     * server's detail could not be read). Whether that is a conflict with stored data or a duplicate in the
+     * caller's own batch is for the caller to say; it never leaves this package.
+     */
+    static final class UniqueViolation extends RuntimeException {
+        final transient Relationship key;
+
+        UniqueViolation(Relationship key, String message) {
+            super(message, null, false, false);
+            this.key = key;
+        }
+    }
+
+    /** The relationship in a unique violation's detail, {@code Key (columns)=(values) already exists.}. */
+    private static Relationship duplicateKey(PgException pg) {
+        String detail = pg.getDetail();
+        if (detail == null) return null;
+        int open = detail.indexOf(")=(");
+        int close = detail.lastIndexOf(") already exists");
+        if (open < 0 || close <= open) return null;
+        String[] v = detail.substring(open + 3, close).split(", ", -1);
+        if (v.length != 6) return null;
+        return Relationship.of(
+                new ObjectRef(v[0], v[1]), v[2], new SubjectRef(v[3], v[4], v[5].isEmpty() ? null : v[5]));
+    }
+
+    private static int millis(java.time.Duration d) {
+        return (int) Math.min(Integer.MAX_VALUE, d.toMillis());
+    }
+
+    @Override
+    public void close() {
+        try {
+            pool.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            // Closing is best effort: the process keeps going, and the server drops the sockets.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            vertx.close();
+        }
+    }
+}

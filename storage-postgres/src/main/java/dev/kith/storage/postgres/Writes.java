@@ -1,0 +1,302 @@
+package dev.kith.storage.postgres;
+
+import dev.kith.engine.Datastore;
+import dev.kith.engine.KithException;
+import dev.kith.engine.Precondition;
+import dev.kith.engine.Relationship;
+import dev.kith.engine.RelationshipFilter;
+import dev.kith.engine.RelationshipUpdate;
+import dev.kith.engine.Requests;
+import dev.kith.engine.Revision;
+import dev.kith.engine.SubjectFilter;
+import dev.kith.engine.SubjectRef;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Every write: one transaction that first takes the next revision by locking the counter row, then checks
+ * preconditions and conflicts against the database and applies its changes.
+ *
+ * <p>Why the counter row: a writer holds its lock from taking revision R until it commits, so the writer of
+ * R+1 cannot even start before R is committed (or rolled back, which frees R again). Revision order is
+ * therefore commit order, numbers have no gaps, and a reader that sees revision R committed sees every
+ * revision before it — the change feed cannot miss a transaction that commits late. The same lock
+ * serializes preconditions with the writes of every node, so two nodes cannot both pass a {@code
+ * MUST_NOT_MATCH} and then both write. The cost is that writes commit one at a time; each takes a few round
+ * trips (all changes of a batch go in set-based statements over arrays).
+ */
+final class Writes {
+    /** Rows per INSERT of a bulk import. */
+    static final int IMPORT_CHUNK = 10_000;
+
+    /**
+     * Takes the next revision (locking the counter row until commit), records it, and queues the NOTIFY that
+     * PostgreSQL delivers when the transaction commits.
+     */
+    private static final String NEXT_REVISION =
+            "WITH c AS (UPDATE kith_revision_counter SET head = head + 1 RETURNING head),"
+                    + " r AS (INSERT INTO kith_revision (revision, committed_at)"
+                    + " SELECT head, clock_timestamp() FROM c RETURNING revision)"
+                    + " SELECT revision, pg_notify('" + RevisionListener.CHANNEL + "', revision::text) FROM r";
+
+    private static final String FIND_LIVE = "SELECT r.resource_type, r.resource_id, r.relation, r.subject_type,"
+            + " r.subject_id, r.subject_relation, r.caveat_name, r.caveat_context::text, r.expires_at"
+            + " FROM kith_relationship r JOIN " + Sql.unnestKeys(1) + " ON " + Sql.KEY_MATCH
+            + " WHERE r.deleted_revision IS NULL AND (r.expires_at IS NULL OR r.expires_at > now()) LIMIT 1";
+
+    private static final String MARK_DELETED = "UPDATE kith_relationship r SET deleted_revision = $7 FROM "
+            + Sql.unnestKeys(1) + " WHERE r.deleted_revision IS NULL AND " + Sql.KEY_MATCH;
+
+    private static final String MARK_EXPIRED_DELETED = MARK_DELETED + " AND r.expires_at <= now()";
+
+    /** A TOUCH replaces the live copy only if caveat, context or expiration differ; an identical one stays. */
+    private static final String MARK_REPLACED = "UPDATE kith_relationship r SET deleted_revision = $10 FROM "
+            + Sql.unnestRows(1) + " WHERE r.deleted_revision IS NULL AND " + Sql.KEY_MATCH
+            + " AND (r.caveat_name IS DISTINCT FROM k.cn OR r.caveat_context IS DISTINCT FROM k.cc::jsonb"
+            + " OR r.expires_at IS DISTINCT FROM k.ea)";
+
+    /** Inserts what a write creates or replaces; a TOUCH identical to the live copy inserts nothing. */
+    private static final String INSERT_UNLESS_LIVE = Sql.insertRows(true);
+
+    /** Inserts an import chunk; a live copy of any row fails it on the unique index. */
+    private static final String INSERT = Sql.insertRows(false);
+
+    private final PgClient client;
+
+    Writes(PgClient client) {
+        this.client = client;
+    }
+
+    Revision writeSchema(String schemaText) {
+        Objects.requireNonNull(schemaText, "schemaText");
+        return client.inTransaction(c -> {
+            long revision = nextRevision(c);
+            client.await(c.preparedQuery("INSERT INTO kith_schema (revision, schema_text) VALUES ($1, $2)")
+                    .execute(Tuple.of(revision, schemaText)));
+            return new Revision(revision);
+        });
+    }
+
+    Revision write(List<RelationshipUpdate> updates, List<Precondition> preconditions) {
+        List<Relationship> creates = new ArrayList<>();
+        List<Relationship> removes = new ArrayList<>();
+        List<Relationship> touches = new ArrayList<>();
+        List<Relationship> inserts = new ArrayList<>();
+        Set<Relationship> seen = new HashSet<>();
+        for (RelationshipUpdate u : updates) {
+            Relationship key = u.relationship().key();
+            if (!seen.add(key)) {
+                throw new KithException.InvalidArgument(
+                        "updates", "relationship " + key + " appears more than once in one write");
+            }
+            switch (u.operation()) {
+                case CREATE -> {
+                    creates.add(key);
+                    removes.add(key);
+                    inserts.add(u.relationship());
+                }
+                case TOUCH -> {
+                    touches.add(u.relationship());
+                    inserts.add(u.relationship());
+                }
+                case DELETE -> removes.add(key);
+            }
+        }
+        try {
+            return client.inTransaction(c -> {
+                long revision = nextRevision(c);
+                checkPreconditions(c, preconditions);
+                if (!creates.isEmpty()) {
+                    Tuple params = Tuple.tuple();
+                    Sql.addKeyArrays(params, creates);
+                    RowSet<Row> existing =
+                            client.await(c.preparedQuery(FIND_LIVE).execute(params));
+                    if (existing.size() > 0) {
+                        Relationship found =
+                                Sql.relationship(existing.iterator().next(), 0);
+                        throw new KithException.Conflict("relationship " + found.key() + " already exists");
+                    }
+                }
+                // Deleted copies, and expired ones a CREATE replaces, stop being live at this revision.
+                if (!removes.isEmpty()) {
+                    Tuple params = Tuple.tuple();
+                    Sql.addKeyArrays(params, removes);
+                    client.await(c.preparedQuery(MARK_DELETED).execute(params.addLong(revision)));
+                }
+                if (!touches.isEmpty()) {
+                    Tuple params = Tuple.tuple();
+                    Sql.addRowArrays(params, touches);
+                    client.await(c.preparedQuery(MARK_REPLACED).execute(params.addLong(revision)));
+                }
+                if (!inserts.isEmpty()) {
+                    Tuple params = Tuple.tuple();
+                    Sql.addRowArrays(params, inserts);
+                    client.await(c.preparedQuery(INSERT_UNLESS_LIVE).execute(params.addLong(revision)));
+                }
+                return new Revision(revision);
+            });
+        } catch (PgClient.UniqueViolation e) {
+            throw new KithException.Conflict(
+                    e.key == null ? "a relationship already exists" : "relationship " + e.key + " already exists");
+        }
+    }
+
+    Datastore.DeleteOutcome deleteByFilter(Requests.Delete delete) {
+        return client.inTransaction(c -> {
+            long revision = nextRevision(c);
+            checkPreconditions(c, delete.preconditions());
+            boolean partial = false;
+            StringBuilder where = new StringBuilder(" WHERE ").append(Sql.LIVE_NOW);
+            Tuple params = Tuple.tuple();
+            Sql.appendFilter(where, params, delete.filter(), "");
+            String sql;
+            if (delete.limit() > 0) {
+                Tuple countParams = Tuple.tuple();
+                for (int i = 0; i < params.size(); i++) countParams.addValue(params.getValue(i));
+                countParams.addLong((long) delete.limit() + 1);
+                long matching = client.await(c.preparedQuery("SELECT count(*) FROM (SELECT 1 FROM kith_relationship"
+                                        + where + " LIMIT $" + countParams.size() + ") m")
+                                .execute(countParams))
+                        .iterator()
+                        .next()
+                        .getLong(0);
+                if (matching > delete.limit()) {
+                    if (!delete.allowPartial()) {
+                        throw new KithException.LimitExceeded("the delete matches more than its limit of "
+                                + delete.limit() + " relationships (" + Sql.describe(delete.filter())
+                                + "); nothing was deleted: raise the limit or allow partial deletion");
+                    }
+                    partial = true;
+                }
+                params.addLong((long) delete.limit());
+                sql = "UPDATE kith_relationship SET deleted_revision = $" + (params.size() + 1)
+                        + " WHERE ctid = ANY(ARRAY(SELECT ctid FROM kith_relationship" + where + " ORDER BY "
+                        + Sql.KEY + " LIMIT $" + params.size() + ")) RETURNING " + Sql.COLUMNS;
+            } else {
+                sql = "UPDATE kith_relationship SET deleted_revision = $" + (params.size() + 1) + where + " RETURNING "
+                        + Sql.COLUMNS;
+            }
+            params.addLong(revision);
+            List<Relationship> deleted = new ArrayList<>();
+            for (Row row : client.await(c.preparedQuery(sql).execute(params))) {
+                deleted.add(Sql.relationship(row, 0));
+            }
+            return new Datastore.DeleteOutcome(new Revision(revision), deleted, partial);
+        });
+    }
+
+    /**
+     * One transaction, one revision: inserts in chunks of {@link #IMPORT_CHUNK} rows (multi-row INSERTs from
+     * arrays; the Vert.x client has no COPY). A relationship that is already live fails the import with a
+     * {@link KithException.Conflict} from the unique index; one that is live but expired is replaced.
+     */
+    Revision importBulk(Iterator<Relationship> relationships) {
+        try {
+            return client.inTransaction(c -> importInTransaction(c, relationships));
+        } catch (PgClient.UniqueViolation e) {
+            if (e.key == null) throw new KithException.Conflict("a relationship of the import already exists");
+            SubjectRef s = e.key.subject();
+            RelationshipFilter exactly = new RelationshipFilter(
+                    e.key.resource().type(),
+                    e.key.resource().id(),
+                    null,
+                    e.key.relation(),
+                    new SubjectFilter(s.type(), s.id(), Sql.subjectRelation(s)));
+            StringBuilder sql =
+                    new StringBuilder("SELECT EXISTS (SELECT 1 FROM kith_relationship WHERE ").append(Sql.LIVE_NOW);
+            Tuple params = Tuple.tuple();
+            Sql.appendFilter(sql, params, exactly, "");
+            boolean stored = client.query(sql.append(')').toString(), params)
+                    .iterator()
+                    .next()
+                    .getBoolean(0);
+            if (stored) throw new KithException.Conflict("relationship " + e.key + " already exists");
+            throw new KithException.InvalidArgument(
+                    "relationships", "relationship " + e.key + " appears more than once in the import");
+        }
+    }
+
+    private Revision importInTransaction(SqlConnection c, Iterator<Relationship> relationships) {
+        long revision = nextRevision(c);
+        boolean expiredLive = client.await(c.query("SELECT EXISTS (SELECT 1 FROM kith_relationship WHERE " + Sql.LIVE
+                                + " AND expires_at <= now())")
+                        .execute())
+                .iterator()
+                .next()
+                .getBoolean(0);
+        // Pipelined: chunk k+1 is encoded and sent while the server still inserts chunk k.
+        Future<?> inFlight = null;
+        List<Relationship> chunk = new ArrayList<>(IMPORT_CHUNK);
+        while (relationships.hasNext() || !chunk.isEmpty()) {
+            if (relationships.hasNext()) {
+                chunk.add(Objects.requireNonNull(relationships.next(), "relationship"));
+                if (chunk.size() < IMPORT_CHUNK && relationships.hasNext()) continue;
+            }
+            Future<?> sent = sendChunk(c, chunk, revision, expiredLive);
+            chunk = new ArrayList<>(IMPORT_CHUNK);
+            if (inFlight != null) client.await(inFlight);
+            inFlight = sent;
+        }
+        if (inFlight != null) client.await(inFlight);
+        return new Revision(revision);
+    }
+
+    private Future<?> sendChunk(SqlConnection c, List<Relationship> chunk, long revision, boolean expiredLive) {
+        Tuple rows = Tuple.tuple();
+        Sql.addRowArrays(rows, chunk);
+        rows.addLong(revision);
+        if (!expiredLive) return c.preparedQuery(INSERT).execute(rows);
+        Tuple keys = Tuple.tuple();
+        Sql.addKeyArrays(keys, chunk);
+        return c.preparedQuery(MARK_EXPIRED_DELETED)
+                .execute(keys.addLong(revision))
+                .compose(replaced -> c.preparedQuery(INSERT).execute(rows));
+    }
+
+    private long nextRevision(SqlConnection c) {
+        return client.await(c.query(NEXT_REVISION).execute()).iterator().next().getLong(0);
+    }
+
+    /** All preconditions in one statement, evaluated after the counter lock: at this write's revision. */
+    private void checkPreconditions(SqlConnection c, List<Precondition> preconditions) {
+        if (preconditions.isEmpty()) return;
+        StringBuilder sql = new StringBuilder("SELECT ");
+        Tuple params = Tuple.tuple();
+        for (int i = 0; i < preconditions.size(); i++) {
+            if (i > 0) sql.append(", ");
+            sql.append("EXISTS (SELECT 1 FROM kith_relationship WHERE ").append(Sql.LIVE_NOW);
+            Sql.appendFilter(sql, params, preconditions.get(i).filter(), "");
+            sql.append(')');
+        }
+        Row row = client.await(c.preparedQuery(sql.toString()).execute(params))
+                .iterator()
+                .next();
+        for (int i = 0; i < preconditions.size(); i++) {
+            Precondition p = preconditions.get(i);
+            boolean matches = row.getBoolean(i);
+            switch (p.kind()) {
+                case MUST_MATCH -> {
+                    if (!matches) {
+                        throw new KithException.PreconditionFailed(
+                                p, "precondition failed: no relationship matches " + Sql.describe(p.filter()));
+                    }
+                }
+                case MUST_NOT_MATCH -> {
+                    if (matches) {
+                        throw new KithException.PreconditionFailed(
+                                p, "precondition failed: a relationship matches " + Sql.describe(p.filter()));
+                    }
+                }
+            }
+        }
+    }
+}

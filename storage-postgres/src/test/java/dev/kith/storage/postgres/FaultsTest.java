@@ -1,0 +1,137 @@
+package dev.kith.storage.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.kith.engine.KithException;
+import dev.kith.engine.Relationship;
+import dev.kith.engine.RelationshipUpdate;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The database going away and coming back, reached through a proxy that the test cuts and restores. */
+final class FaultsTest {
+    @RegisterExtension
+    static final TestDatabase DB = new TestDatabase();
+
+    private static RelationshipUpdate create(String text) {
+        return RelationshipUpdate.create(Relationship.parse(text));
+    }
+
+    private static boolean eventually(Duration limit, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (condition.getAsBoolean()) return true;
+            } catch (KithException.StoreUnavailable e) {
+                // Still reconnecting.
+            }
+            Thread.sleep(100);
+        }
+        return false;
+    }
+
+    @Test
+    void callsFailFastWhileTheDatabaseIsUnreachableAndRecoverWithoutARestart() throws Exception {
+        PostgresOptions direct = DB.newDatabase("faults");
+        try (TcpProxy proxy = new TcpProxy(direct.host(), direct.port())) {
+            proxy.start();
+            PostgresOptions viaProxy = direct.withAddress("127.0.0.1", proxy.port())
+                    .withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(1));
+            try (PostgresDatastore node = PostgresDatastore.open(viaProxy);
+                    PostgresDatastore other = PostgresDatastore.open(direct)) {
+                AtomicInteger wakeups = new AtomicInteger();
+                node.onNewRevisions(wakeups::incrementAndGet);
+                node.write(List.of(create("document:a#viewer@user:ann")), List.of());
+
+                proxy.stop();
+                long start = System.nanoTime();
+                assertThatThrownBy(node::headRevision)
+                        .isInstanceOf(KithException.StoreUnavailable.class)
+                        .hasMessageContaining("PostgreSQL store")
+                        .hasMessageContaining("is unavailable");
+                assertThatThrownBy(() -> node.write(List.of(create("document:b#viewer@user:ann")), List.of()))
+                        .isInstanceOf(KithException.StoreUnavailable.class);
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+                other.write(List.of(create("document:c#viewer@user:ann")), List.of());
+
+                proxy.start();
+                assertThat(eventually(
+                                Duration.ofSeconds(20),
+                                () -> node.headRevision().equals(other.headRevision())))
+                        .as("the pool reconnected by itself")
+                        .isTrue();
+                assertThat(node.write(List.of(create("document:d#viewer@user:ann")), List.of())
+                                .value())
+                        .isEqualTo(3);
+                int[] seen = {wakeups.get()};
+                assertThat(eventually(Duration.ofSeconds(20), () -> {
+                            if (wakeups.get() > seen[0]) return true;
+                            other.write(
+                                    List.of(RelationshipUpdate.touch(Relationship.parse("document:e#viewer@user:ann"))),
+                                    List.of());
+                            return false;
+                        }))
+                        .as("LISTEN was re-established: a write on the other node wakes this one")
+                        .isTrue();
+            }
+        }
+    }
+
+    @Test
+    void openingAStoreWithNoServerFailsFastWithStoreUnavailable() throws Exception {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        PostgresOptions nowhere = TestDatabase.server().withAddress("127.0.0.1", closedPort);
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> PostgresDatastore.open(nowhere))
+                .isInstanceOf(KithException.StoreUnavailable.class)
+                .hasMessageContaining("the PostgreSQL store at 127.0.0.1:" + closedPort)
+                .hasMessageContaining("is unavailable");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void aStatementStuckBehindALockEndsAtTheStatementTimeout() throws Exception {
+        PostgresOptions options = DB.newDatabase("stuck").withTimeouts(Duration.ofMillis(300), Duration.ofSeconds(2));
+        try (PostgresDatastore node = PostgresDatastore.open(options);
+                PgClient blocker = new PgClient(options.withTimeouts(Duration.ofSeconds(20), Duration.ofSeconds(2)))) {
+            ExecutorService pool = Executors.newSingleThreadExecutor();
+            CountDownLatch locked = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            Future<?> holder = pool.submit(() -> blocker.inTransaction(c -> {
+                blocker.await(c.query("SELECT head FROM kith_revision_counter FOR UPDATE")
+                        .execute());
+                locked.countDown();
+                try {
+                    release.await(20, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return null;
+            }));
+            assertThat(locked.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThatThrownBy(() -> node.write(List.of(create("document:a#viewer@user:ann")), List.of()))
+                    .isInstanceOf(KithException.StoreUnavailable.class)
+                    .hasMessageContaining("statement_timeout (300 ms)");
+            release.countDown();
+            holder.get(10, TimeUnit.SECONDS);
+            pool.shutdown();
+            assertThat(node.write(List.of(create("document:a#viewer@user:ann")), List.of())
+                            .value())
+                    .isEqualTo(1);
+        }
+    }
+}
