@@ -16,6 +16,6 @@ echo "== SpiceDB validation files (${#files[@]} files), in-process engine"
 java -jar "$jar" validate "${files[@]}" || status=1
 
 echo "== SpiceDB validation files (${#files[@]} files), through the HTTP API"
-java -jar "$jar" validate --via-http "${files[@]}" || status=1
+java -jar "$jar" validate-http "${files[@]}" || status=1
 
 exit $status

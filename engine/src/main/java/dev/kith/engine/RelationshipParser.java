@@ -31,6 +31,29 @@ public final class RelationshipParser {
 
     private RelationshipParser() {}
 
+    /**
+     * Whether {@code id} is a valid object id ({@link #OBJECT_ID}), checked with a loop rather than a regex
+     * matcher: checks call it on every request, where a matcher costs an allocation and most of a microsecond.
+     */
+    public static boolean isObjectId(String id) {
+        int n = id.length();
+        if (n == 0 || n > 1024) return false;
+        for (int i = 0; i < n; i++) {
+            char c = id.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || c == '/'
+                    || c == '_'
+                    || c == '|'
+                    || c == '-'
+                    || c == '='
+                    || c == '+';
+            if (!ok) return false;
+        }
+        return true;
+    }
+
     /** Parses one relationship; throws {@link KithException.InvalidArgument} naming the bad part. */
     public static Relationship parse(String text) {
         if (text == null || text.isBlank()) {
@@ -102,8 +125,7 @@ public final class RelationshipParser {
         if (!TYPE_NAME.matcher(type).matches()) {
             throw invalid(part + " type", "'" + type + "' is not a valid type name", whole);
         }
-        if (!(allowWildcard && SubjectRef.WILDCARD.equals(id))
-                && !OBJECT_ID.matcher(id).matches()) {
+        if (!(allowWildcard && SubjectRef.WILDCARD.equals(id)) && !isObjectId(id)) {
             throw invalid(part + " id", "'" + id + "' is not a valid object id", whole);
         }
         return new ObjectRef(type, id);

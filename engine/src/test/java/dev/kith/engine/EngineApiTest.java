@@ -211,24 +211,30 @@ class EngineApiTest {
     }
 
     @Test
-    void watchDeliversChangeSetsInOrder() throws Exception {
+    void watchDeliversChangeSetsInOrderUntilClosed() throws Exception {
         Engine e = engine();
         Revision start = e.appliedRevision();
         List<Results.ChangeSet> got = new CopyOnWriteArrayList<>();
-        try (AutoCloseable w = e.watch(start, new Engine.WatchListener() {
-            @Override
-            public void onChanges(Results.ChangeSet changes) {
-                got.add(changes);
-            }
-        })) {
-            Revision r1 = touch(e, "doc:a#viewer@user:ann");
-            Revision r2 = Fixture.delete(e, "doc:a#viewer@user:ann");
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (got.size() < 2 && System.nanoTime() < deadline) Thread.sleep(5);
-            assertThat(got).extracting(Results.ChangeSet::revision).containsExactly(r1, r2);
-            assertThat(got.get(1).changes().getFirst().operation())
-                    .isEqualTo(Results.RelationshipChange.Operation.DELETE);
+        AutoCloseable w = e.watch(start, got::add);
+        Revision r1 = touch(e, "doc:a#viewer@user:ann");
+        Revision r2 = Fixture.delete(e, "doc:a#viewer@user:ann");
+        awaitSize(got, 2);
+        assertThat(got).extracting(Results.ChangeSet::revision).containsExactly(r1, r2);
+        assertThat(got.get(1).changes().getFirst().operation()).isEqualTo(Results.RelationshipChange.Operation.DELETE);
+        w.close();
+        Revision r3 = touch(e, "doc:b#viewer@user:bob");
+        List<Results.ChangeSet> later = new CopyOnWriteArrayList<>();
+        try (AutoCloseable second = e.watch(r2, later::add)) {
+            awaitSize(later, 1);
+            assertThat(second).isNotSameAs(w);
         }
+        assertThat(later).extracting(Results.ChangeSet::revision).containsExactly(r3);
+        assertThat(got).hasSize(2);
+    }
+
+    private static void awaitSize(List<?> list, int size) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (list.size() < size && System.nanoTime() < deadline) Thread.sleep(5);
     }
 
     @Test

@@ -21,7 +21,13 @@ import org.junit.jupiter.api.Test;
  */
 class FollowingEngineTest {
     /** Hides the concrete class so the engine treats it as an external store. */
-    record External(Datastore inner) implements Datastore {
+    static class External implements Datastore {
+        private final Datastore inner;
+
+        External(Datastore inner) {
+            this.inner = inner;
+        }
+
         @Override
         public Revision headRevision() {
             return inner.headRevision();
@@ -124,5 +130,75 @@ class FollowingEngineTest {
                         .permissionship())
                 .isEqualTo(HAS_PERMISSION);
         assertThat(first.readSchema().text()).contains("relation owner");
+    }
+
+    @Test
+    void twoEnginesWritingAtOnceOverOneStoreNeitherDeadlockNorDiverge() throws Exception {
+        MemoryDatastore store = new MemoryDatastore(Clock.systemUTC());
+        store.writeSchema(SCHEMA);
+        Engine a = Engines.create(new External(store), EngineOptions.defaults());
+        Engine b = Engines.create(new External(store), EngineOptions.defaults());
+        List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Thread> writers = new java.util.ArrayList<>();
+        for (Engine e : List.of(a, b)) {
+            String who = e == a ? "a" : "b";
+            Thread t = new Thread(() -> {
+                try {
+                    for (int i = 0; i < 200; i++) touch(e, "doc:" + who + i + "#viewer@user:u" + i);
+                } catch (Throwable x) {
+                    failures.add(x);
+                }
+            });
+            writers.add(t);
+            t.start();
+        }
+        for (Thread t : writers) t.join(60_000);
+        assertThat(writers).noneMatch(Thread::isAlive);
+        assertThat(failures).isEmpty();
+        Revision head = store.headRevision();
+        for (Engine e : List.of(a, b)) {
+            Consistency fresh = new Consistency.AtLeastAsFresh(head);
+            assertThat(Fixture.check(e, "doc:a199#view", "user:u199", Map.of(), fresh)
+                            .permissionship())
+                    .isEqualTo(HAS_PERMISSION);
+            assertThat(Fixture.check(e, "doc:b0#view", "user:u0", Map.of(), fresh)
+                            .permissionship())
+                    .isEqualTo(HAS_PERMISSION);
+            assertThat(e.readRelationships(
+                                    new Requests.ReadRelationships(RelationshipFilter.ofType("doc"), fresh, null, 0))
+                            .items())
+                    .hasSize(400);
+        }
+    }
+
+    @Test
+    void anEngineThatFellBehindTheChangeLogReloads() {
+        MemoryDatastore store = new MemoryDatastore(Clock.systemUTC());
+        store.writeSchema(SCHEMA);
+        store.write(
+                List.of(
+                        RelationshipUpdate.create(Relationship.parse("doc:a#viewer@user:ann")),
+                        RelationshipUpdate.create(Relationship.parse("doc:b#viewer@user:bob"))),
+                List.of());
+        Datastore silent = new External(store) {
+            @Override
+            public void onNewRevisions(Runnable callback) {}
+        };
+        Engine e = Engines.create(silent, EngineOptions.defaults());
+        assertThat(can(e, "doc:a#view", "user:ann")).isEqualTo(HAS_PERMISSION);
+        store.write(
+                List.of(
+                        RelationshipUpdate.delete(Relationship.parse("doc:a#viewer@user:ann")),
+                        RelationshipUpdate.create(Relationship.parse("doc:c#viewer@user:cid"))),
+                List.of());
+        store.write(List.of(RelationshipUpdate.create(Relationship.parse("doc:d#viewer@user:dan"))), List.of());
+        store.collectGarbage(Instant.now().plusSeconds(3600));
+        assertThat(Fixture.check(e, "doc:a#view", "user:ann", Map.of(), Consistency.FULLY_CONSISTENT)
+                        .permissionship())
+                .isEqualTo(NO_PERMISSION);
+        assertThat(can(e, "doc:b#view", "user:bob")).isEqualTo(HAS_PERMISSION);
+        assertThat(can(e, "doc:c#view", "user:cid")).isEqualTo(HAS_PERMISSION);
+        assertThat(can(e, "doc:d#view", "user:dan")).isEqualTo(HAS_PERMISSION);
+        assertThat(Fixture.lookupResources(e, "doc", "view", "user:ann")).isEmpty();
     }
 }

@@ -56,6 +56,43 @@ class ScenarioTest {
     }
 
     @Test
+    void aVeryLongChainIsADepthErrorForEveryOperationNeverAStackOverflow() {
+        Engine e = engine(GROUPS);
+        List<Relationship> chain = new ArrayList<>();
+        chain.add(Relationship.parse("doc:d#viewer@group:g0#member"));
+        for (int i = 0; i < 50_000; i++) {
+            chain.add(Relationship.parse("group:g" + i + "#member@group:g" + (i + 1) + "#member"));
+        }
+        chain.add(Relationship.parse("group:g50000#member@user:far"));
+        e.importBulk(chain.iterator());
+        assertThatThrownBy(() -> can(e, "doc:d#view", "user:far")).isInstanceOf(KithException.MaxDepthExceeded.class);
+        assertThatThrownBy(() -> lookupResources(e, "doc", "view", "user:far"))
+                .isInstanceOf(KithException.MaxDepthExceeded.class);
+        assertThatThrownBy(() -> lookupSubjects(e, "doc:d#view", "user"))
+                .isInstanceOf(KithException.MaxDepthExceeded.class);
+        assertThat(e.expand(new Requests.Expand(Fixture.object("doc:d"), "view", null))
+                        .root()
+                        .subjects())
+                .extracting(s -> s.subject().toString())
+                .containsExactly("group:g0#member");
+    }
+
+    @Test
+    void aDepthLimitBeyondTheStackIsStillADepthError() {
+        Engine e = engine(GROUPS, EngineOptions.defaults().withDepthLimit(10_000_000));
+        List<Relationship> chain = new ArrayList<>();
+        chain.add(Relationship.parse("doc:d#viewer@group:g0#member"));
+        for (int i = 0; i < 200_000; i++) {
+            chain.add(Relationship.parse("group:g" + i + "#member@group:g" + (i + 1) + "#member"));
+        }
+        e.importBulk(chain.iterator());
+        assertThatThrownBy(() -> can(e, "doc:d#view", "user:far"))
+                .isInstanceOf(KithException.MaxDepthExceeded.class)
+                .hasMessageContaining("stack");
+        assertThat(can(e, "group:g199999#member", "group:g200000#member")).isEqualTo(HAS_PERMISSION);
+    }
+
+    @Test
     void aShortPathWinsOverADeepBranchThatRunsOutOfDepth() {
         Engine e = engine(GROUPS, EngineOptions.defaults().withDepthLimit(3));
         touch(e, "doc:d#viewer@group:g0#member", "doc:d#viewer@user:ann");
@@ -227,6 +264,29 @@ class ScenarioTest {
         assertThat(lookupResources(e, "vault", "unlock", "user:kim")).containsExactly("v");
     }
 
+    @Test
+    void expiredRelationshipsAreRemovedLater() {
+        MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
+        dev.kith.engine.index.MemoryDatastore store = new dev.kith.engine.index.MemoryDatastore(clock);
+        Engine e = Engines.create(store, EngineOptions.defaults().withClock(clock));
+        e.writeSchema(FOLDERS);
+        touch(
+                e,
+                "doc:d#folder@folder:f[expiration:2030-01-01T01:00:00Z]",
+                "doc:e#folder@folder:f[expiration:2030-01-01T01:00:00Z]");
+        touch(e, "doc:e#folder@folder:f[expiration:2031-01-01T00:00:00Z]");
+        clock.advance(Duration.ofHours(2));
+        Revision r = touch(e, "folder:f#viewer@user:ann");
+        assertThat(store.stored(Relationship.parse("doc:d#folder@folder:f"))).isNull();
+        assertThat(store.stored(Relationship.parse("doc:e#folder@folder:f"))).isNotNull();
+        assertThat(store.changesSince(r, 10))
+                .singleElement()
+                .satisfies(c -> assertThat(c.changes())
+                        .extracting(x -> x.operation() + " " + x.relationship().key())
+                        .containsExactly("DELETE doc:d#folder@folder:f"));
+        assertThat(can(e, "doc:e#view", "user:ann")).isEqualTo(HAS_PERMISSION);
+    }
+
     static final String CAVEATS = """
             caveat on_day(day string, allowed string) {
                 day == allowed
@@ -261,6 +321,33 @@ class ScenarioTest {
             assertThat(s.permissionship()).isEqualTo(CONDITIONAL_PERMISSION);
             assertThat(s.missingContext()).containsExactly("day");
         });
+    }
+
+    @Test
+    void aCaveatThatFailsOnlyCountsWhenNothingElseGrants() {
+        Engine e = engine("""
+                caveat ratio(x int) {
+                    10 / x > 1
+                }
+                definition user {}
+                definition group {
+                    relation member: user
+                }
+                definition doc {
+                    relation viewer: user with ratio | group#member
+                    permission view = viewer
+                }
+                """);
+        touch(
+                e,
+                "doc:d#viewer@user:ann[ratio:{\"x\":0}]",
+                "doc:d#viewer@user:bob[ratio:{\"x\":0}]",
+                "doc:d#viewer@group:g#member",
+                "group:g#member@user:ann");
+        assertThat(can(e, "doc:d#view", "user:ann")).isEqualTo(HAS_PERMISSION);
+        assertThatThrownBy(() -> can(e, "doc:d#view", "user:bob"))
+                .isInstanceOf(KithException.CaveatEvaluation.class)
+                .hasMessageContaining("ratio");
     }
 
     @Test

@@ -6,7 +6,9 @@ import dev.kith.engine.Relationship;
 import dev.kith.engine.RelationshipUpdate;
 import dev.kith.engine.Requests;
 import dev.kith.engine.Revision;
-import java.io.IOException;
+import dev.kith.engine.validation.ValidationFile;
+import dev.kith.engine.validation.ValidationFileException;
+import dev.kith.engine.validation.ValidationFiles;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,18 +23,22 @@ final class Bootstrap {
     static void load(Engine engine, Path file, int batch, PrintWriter log) {
         ValidationFile v;
         try {
-            v = ValidationFile.load(file);
-        } catch (IOException e) {
-            throw new KithException.InvalidArgument("--bootstrap", "cannot read " + file + ": " + e.getMessage());
+            v = ValidationFiles.load(file);
+        } catch (ValidationFileException e) {
+            throw new KithException.InvalidArgument("--bootstrap", e.getMessage());
         }
+        if (v.schema() == null) {
+            throw new KithException.InvalidArgument("--bootstrap", file + " has neither 'schema' nor 'schemaFile'");
+        }
+        List<Relationship> all = v.relationships().stream()
+                .map(ValidationFile.RelationshipLine::relationship)
+                .toList();
         boolean empty = engine.appliedRevision().equals(Revision.ZERO);
-        engine.writeSchema(v.schema());
+        engine.writeSchema(v.schema().text());
         if (empty) {
-            if (!v.relationships().isEmpty())
-                engine.importBulk(v.relationships().iterator());
+            if (!all.isEmpty()) engine.importBulk(all.iterator());
         } else {
             // A durable store that already holds data (a restart): TOUCH, so that bootstrapping is idempotent.
-            List<Relationship> all = v.relationships();
             for (int i = 0; i < all.size(); i += batch) {
                 List<RelationshipUpdate> updates = all.subList(i, Math.min(i + batch, all.size())).stream()
                         .map(RelationshipUpdate::touch)
@@ -40,7 +46,7 @@ final class Bootstrap {
                 engine.write(new Requests.Write(updates, List.of()));
             }
         }
-        log.println("kith serve: bootstrapped " + v.relationships().size() + " relationships from " + file);
+        log.println("kith serve: bootstrapped " + all.size() + " relationships from " + file);
         log.flush();
     }
 }

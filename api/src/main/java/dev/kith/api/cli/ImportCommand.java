@@ -4,13 +4,19 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kith.api.client.KithClient;
 import dev.kith.api.client.Wire;
+import dev.kith.engine.KithException;
 import dev.kith.engine.Relationship;
+import dev.kith.engine.RelationshipParser;
+import dev.kith.engine.validation.ValidationFile;
+import dev.kith.engine.validation.ValidationFileException;
+import dev.kith.engine.validation.ValidationFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -41,11 +47,32 @@ final class ImportCommand extends ClientCommand {
         try {
             String name = file.getFileName().toString();
             if (name.endsWith(".yaml") || name.endsWith(".yml"))
-                return ValidationFile.load(file).relationships();
-            return ValidationFile.relationshipLines(Files.readString(file), file + ":");
+                return ValidationFiles.load(file).relationships().stream()
+                        .map(ValidationFile.RelationshipLine::relationship)
+                        .toList();
+            return lines(Files.readString(file), file.toString());
+        } catch (ValidationFileException e) {
+            throw new KithException.InvalidArgument("FILE", e.getMessage());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** One compact relationship per line; blank lines and {@code //} comments skipped; errors name file:line. */
+    private static List<Relationship> lines(String text, String file) {
+        List<Relationship> out = new ArrayList<>();
+        int lineNo = 0;
+        for (String line : text.split("\n", -1)) {
+            lineNo++;
+            String l = line.strip();
+            if (l.isEmpty() || l.startsWith("//")) continue;
+            try {
+                out.add(RelationshipParser.parse(l));
+            } catch (KithException.InvalidArgument e) {
+                throw new KithException.InvalidArgument(file + ":" + lineNo, e.getMessage());
+            }
+        }
+        return out;
     }
 
     /** The import body: one {@code {"relationships": [...]}} line per 1,000 relationships. */

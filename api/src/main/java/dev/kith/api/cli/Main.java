@@ -19,13 +19,15 @@ import picocli.CommandLine.Spec;
         description = "Relationship-based authorization: schemas, checks and the kith service.",
         subcommands = {
             SchemaCommand.class,
+            ValidateCommand.class,
             ServeCommand.class,
             CheckCommand.class,
             WriteCommand.class,
             RelationshipsCommand.class,
             ImportCommand.class,
             ExportCommand.class,
-            ValidateHttpCommand.class
+            ValidateHttpCommand.class,
+            MigrateCommand.class
         })
 public final class Main implements Runnable {
 

@@ -231,7 +231,16 @@ final class ServeCommand implements Callable<Integer> {
         }
         try {
             if (bootstrap != null) Bootstrap.load(engine, bootstrap, maxUpdates, err);
-            KithServer server = KithServer.start(engine, config).await(60, TimeUnit.SECONDS);
+            KithServer server;
+            try {
+                server = KithServer.start(engine, config).await(60, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                // A port in use, an unreadable TLS file or audit log: one line, no stack trace.
+                err.println("kith serve: cannot start: "
+                        + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+                err.flush();
+                return 1;
+            }
             // sun.misc.Signal (module jdk.unsupported) rather than a shutdown hook: after a hook the JVM exits
             // with 143, and a graceful stop must exit 0.
             CountDownLatch stop = new CountDownLatch(1);

@@ -6,8 +6,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kith.engine.Caveat;
 import dev.kith.engine.ObjectRef;
 import dev.kith.engine.Relationship;
+import dev.kith.engine.Results;
 import dev.kith.engine.SubjectRef;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -47,29 +50,57 @@ public final class Wire {
         return n;
     }
 
+    /** Reads an expand tree node the server rendered ({@code treeRoot} of {@code /v1/permissions/expand}). */
+    public static Results.ExpandNode expandNode(ObjectMapper mapper, JsonNode n) {
+        ObjectRef object = n.hasNonNull("expandedObject") ? objectRef(n.get("expandedObject")) : null;
+        String relation = n.path("expandedRelation").asText(null);
+        if (n.has("leaf")) {
+            List<Results.ExpandedSubject> subjects = new ArrayList<>();
+            for (JsonNode s : n.get("leaf").path("subjects")) {
+                subjects.add(new Results.ExpandedSubject(subjectRef(s), caveat(mapper, s), expiresAt(s)));
+            }
+            return new Results.ExpandNode(object, relation, Results.ExpandNode.Kind.LEAF, List.of(), subjects);
+        }
+        JsonNode i = n.path("intermediate");
+        Results.ExpandNode.Kind kind =
+                Results.ExpandNode.Kind.valueOf(i.path("operation").asText().replace("OPERATION_", ""));
+        List<Results.ExpandNode> children = new ArrayList<>();
+        for (JsonNode c : i.path("children")) children.add(expandNode(mapper, c));
+        return new Results.ExpandNode(object, relation, kind, children, List.of());
+    }
+
     /** Reads a relationship the server rendered. */
     public static Relationship relationship(ObjectMapper mapper, JsonNode n) {
-        JsonNode s = n.path("subject");
-        Caveat caveat = null;
-        if (n.hasNonNull("optionalCaveat")) {
-            JsonNode c = n.get("optionalCaveat");
-            @SuppressWarnings("unchecked")
-            Map<String, Object> context = mapper.convertValue(c.path("context"), Map.class);
-            caveat = new Caveat(c.path("caveatName").asText(), context);
-        }
-        Instant expiresAt = n.hasNonNull("optionalExpiresAt")
+        return new Relationship(
+                objectRef(n.path("resource")),
+                n.path("relation").asText(),
+                subjectRef(n.path("subject")),
+                caveat(mapper, n),
+                expiresAt(n));
+    }
+
+    private static ObjectRef objectRef(JsonNode o) {
+        return new ObjectRef(o.path("objectType").asText(), o.path("objectId").asText());
+    }
+
+    private static SubjectRef subjectRef(JsonNode s) {
+        return new SubjectRef(
+                s.path("object").path("objectType").asText(),
+                s.path("object").path("objectId").asText(),
+                s.path("optionalRelation").asText(null));
+    }
+
+    private static Caveat caveat(ObjectMapper mapper, JsonNode n) {
+        if (!n.hasNonNull("optionalCaveat")) return null;
+        JsonNode c = n.get("optionalCaveat");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> context = mapper.convertValue(c.path("context"), Map.class);
+        return new Caveat(c.path("caveatName").asText(), context);
+    }
+
+    private static Instant expiresAt(JsonNode n) {
+        return n.hasNonNull("optionalExpiresAt")
                 ? Instant.parse(n.get("optionalExpiresAt").asText())
                 : null;
-        return new Relationship(
-                new ObjectRef(
-                        n.path("resource").path("objectType").asText(),
-                        n.path("resource").path("objectId").asText()),
-                n.path("relation").asText(),
-                new SubjectRef(
-                        s.path("object").path("objectType").asText(),
-                        s.path("object").path("objectId").asText(),
-                        s.path("optionalRelation").asText(null)),
-                caveat,
-                expiresAt);
     }
 }

@@ -147,13 +147,18 @@ public final class KithServer implements AutoCloseable {
         kith.routes(router, auth, limits, exchange, unary, streams, config.benchEndpoints(), registry);
         String scheme = config.tlsCert() == null ? "http" : "https";
         String boundHost = host;
-        return server.requestHandler(router).listen().map(s -> {
-            LOG.log(
-                    System.Logger.Level.INFO,
-                    "kith listening on " + scheme + "://" + boundHost + ":" + s.actualPort() + " (deployment "
-                            + tokens.deploymentId() + ")");
-            return kith;
-        });
+        return server.requestHandler(router)
+                .listen()
+                .onFailure(e -> {
+                    if (audit != null) audit.close();
+                })
+                .map(s -> {
+                    LOG.log(
+                            System.Logger.Level.INFO,
+                            "kith listening on " + scheme + "://" + boundHost + ":" + s.actualPort() + " (deployment "
+                                    + tokens.deploymentId() + ")");
+                    return kith;
+                });
     }
 
     private void routes(

@@ -26,6 +26,8 @@ final class Metrics {
     private final PrometheusMeterRegistry registry;
     private final Map<Permissionship, Counter> checks = new EnumMap<>(Permissionship.class);
     private final Counter authFailures;
+    /** One timer per (endpoint, status), both bounded sets: built once, not per request. */
+    private final Map<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
 
     Metrics(PrometheusMeterRegistry registry, Engine engine) {
         this.registry = registry;
@@ -50,12 +52,14 @@ final class Metrics {
     }
 
     void request(String endpoint, int status, long nanos) {
-        Timer.builder("kith.http.requests")
-                .description("HTTP requests by endpoint and status")
-                .tags("endpoint", endpoint, "status", Integer.toString(status))
-                .serviceLevelObjectives(BUCKETS)
-                .register(registry)
-                .record(Duration.ofNanos(nanos));
+        timers.computeIfAbsent(
+                        endpoint + ' ' + status,
+                        k -> Timer.builder("kith.http.requests")
+                                .description("HTTP requests by endpoint and status")
+                                .tags("endpoint", endpoint, "status", Integer.toString(status))
+                                .serviceLevelObjectives(BUCKETS)
+                                .register(registry))
+                .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     void check(Permissionship p) {

@@ -15,7 +15,6 @@ import dev.kith.engine.ObjectRef;
 import dev.kith.engine.Precondition;
 import dev.kith.engine.Relationship;
 import dev.kith.engine.RelationshipFilter;
-import dev.kith.engine.RelationshipParser;
 import dev.kith.engine.RelationshipUpdate;
 import dev.kith.engine.Requests;
 import dev.kith.engine.SubjectFilter;
@@ -141,7 +140,7 @@ final class RequestReader {
         Caveat caveat = null;
         JsonIn c = r.optObj("optionalCaveat", CAVEAT);
         if (c != null) {
-            String name = name(c.str("caveatName"), c.path("caveatName"), RelationshipParser.TYPE_NAME, "caveat name");
+            String name = name(c.str("caveatName"), c.path("caveatName"), true, "caveat name");
             caveat = new Caveat(name, context(c, "context"));
         }
         Instant expiresAt = null;
@@ -170,7 +169,7 @@ final class RequestReader {
     private RelationshipFilter filter(JsonIn f) {
         String type = f.optStr("resourceType");
         if (type != null && !type.isEmpty()) {
-            name(type, f.path("resourceType"), RelationshipParser.TYPE_NAME, "type name");
+            name(type, f.path("resourceType"), true, "type name");
         } else {
             type = null;
         }
@@ -330,16 +329,16 @@ final class RequestReader {
     // ---- names and ids
 
     String typeName(JsonIn in, String field) {
-        return name(in.str(field), in.path(field), RelationshipParser.TYPE_NAME, "type name");
+        return name(in.str(field), in.path(field), true, "type name");
     }
 
     String relationName(String value, String path) {
-        return name(value, path, RelationshipParser.RELATION_NAME, "relation or permission name");
+        return name(value, path, false, "relation or permission name");
     }
 
-    private String name(String value, String path, java.util.regex.Pattern pattern, String what) {
+    private String name(String value, String path, boolean typeName, String what) {
         if (value.length() > limits.maxNameLength()) throw tooLong(path, limits.maxNameLength());
-        if (!pattern.matcher(value).matches()) {
+        if (!(typeName ? Names.isTypeName(value) : Names.isRelationName(value))) {
             throw JsonIn.invalid(
                     path,
                     "'" + value + "' is not a valid " + what
@@ -357,7 +356,7 @@ final class RequestReader {
     private void checkId(String id, String path, boolean allowWildcard) {
         if (allowWildcard && SubjectRef.WILDCARD.equals(id)) return;
         if (id.length() > limits.maxIdLength()) throw tooLong(path, limits.maxIdLength());
-        if (!RelationshipParser.OBJECT_ID.matcher(id).matches()) {
+        if (!Names.isObjectId(id)) {
             throw JsonIn.invalid(
                     path, "'" + id + "' is not a valid object id (letters, digits and / _ | - = +, at most 1024)");
         }

@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kith.storage.postgres.PostgresDatastore;
 import dev.kith.storage.postgres.PostgresOptions;
 import dev.kith.storage.postgres.TcpProxy;
 import dev.kith.storage.postgres.TestDatabase;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,10 +24,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import picocli.CommandLine;
 
 /**
  * Several {@code kith serve} processes over one PostgreSQL database: they answer alike, acknowledged writes
@@ -124,7 +129,7 @@ final class PostgresNodesTest {
         @Override
         public void close() throws Exception {
             process.destroy();
-            if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) kill();
+            if (!process.waitFor(20, TimeUnit.SECONDS)) kill();
             Files.deleteIfExists(log);
         }
     }
@@ -149,6 +154,27 @@ final class PostgresNodesTest {
     private static String fresh(JsonNode written) {
         return "{\"atLeastAsFresh\":{\"token\":\""
                 + written.path("writtenAt").path("token").asText() + "\"}}";
+    }
+
+    @Test
+    void migrateBringsTheDatabaseUpToDateOnceAndServeThenUsesIt() throws Exception {
+        PostgresOptions options = DB.newDatabase("migrate_cli");
+        String url = TestDatabase.url(options);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = Main.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err));
+        assertThat(cli.execute("migrate", "--datastore", url)).isZero();
+        assertThat(cli.execute("migrate", "--datastore", url)).isZero();
+        int latest = PostgresDatastore.latestSchemaVersion();
+        assertThat(out.toString())
+                .contains(options.database() + ": migrated from schema version 0 to " + latest)
+                .contains(options.database() + ": schema version " + latest + ", already up to date");
+        try (Node a = new Node(url + "&auto_migrate=false")) {
+            a.ok("/v1/schema/write", "{\"schema\":\"" + SCHEMA + "\"}");
+        }
+        assertThat(cli.execute("migrate", "--datastore", "postgres://h?sslmode=sometimes"))
+                .isEqualTo(1);
+        assertThat(err.toString()).contains("kith migrate: datastore URL: sslmode 'sometimes' is not one of");
     }
 
     @Test

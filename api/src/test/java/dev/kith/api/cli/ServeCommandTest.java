@@ -68,4 +68,29 @@ class ServeCommandTest {
                 .contains("neither 'memory' nor a postgres:// URL")
                 .doesNotContain("secret");
     }
+
+    @Test
+    void aPortInUseOrAMissingTlsFileIsOneLineAndExitsOne() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            var err = new java.io.StringWriter();
+            var cl = Main.commandLine();
+            cl.setErr(new java.io.PrintWriter(err));
+            int code = cl.execute("serve", "--bind", "127.0.0.1", "--port", Integer.toString(taken.getLocalPort()));
+            assertThat(code).isEqualTo(1);
+            assertThat(err.toString()).startsWith("kith serve: cannot start: ").doesNotContain("\tat ");
+        }
+        var err = new java.io.StringWriter();
+        var cl = Main.commandLine();
+        cl.setErr(new java.io.PrintWriter(err));
+        int code = cl.execute(
+                "serve",
+                "--port",
+                "0",
+                "--tls-cert",
+                tmp.resolve("missing.pem").toString(),
+                "--tls-key",
+                tmp.resolve("missing.key").toString());
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString()).startsWith("kith serve: cannot start: ").doesNotContain("\tat ");
+    }
 }

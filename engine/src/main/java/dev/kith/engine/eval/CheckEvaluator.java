@@ -27,7 +27,7 @@ import java.util.TreeSet;
  *
  * <ul>
  *   <li>union (and the stored subjects of a relation, and an any-arrow) stops at the first HAS; an error in a
- *       branch (depth exceeded) only counts when no branch is HAS;
+ *       branch (depth exceeded, a caveat that fails to evaluate) only counts when no branch is HAS;
  *   <li>intersection (and an all-arrow) stops at the first NO; an error only counts when no branch is NO;
  *   <li>exclusion evaluates its base first, and the subtracted side only when the base is not NO;
  *   <li>a chain (a conditional relationship leading to a subject set or through an arrow) is the Kleene AND of
@@ -93,7 +93,14 @@ final class CheckEvaluator {
 
     /** The answer for (pair, object); the missing parameters of a CONDITIONAL answer are in {@link #missing()}. */
     int check(int pair, int object) {
-        return relation(pair, object, depthLimit);
+        try {
+            return relation(pair, object, depthLimit);
+        } catch (StackOverflowError tooDeep) {
+            // only reachable with a depth limit far above the default: the thread's stack ends before the budget
+            pathLength = 0;
+            throw new KithException.MaxDepthExceeded(
+                    depthLimit, describe(pair, object) + " (the thread's stack ran out first: lower the depth limit)");
+        }
     }
 
     List<String> missing() {
@@ -150,18 +157,23 @@ final class CheckEvaluator {
         Postings p = index.forward(d.pair(), object, rev);
         if (p == null) return Tri.NO;
         Set<String> acc = null;
-        int best = storedSubject(p, Index.key(subjectPair, subjectId));
-        if (best == Tri.HAS) return Tri.HAS;
-        if (best == Tri.CONDITIONAL) acc = missing;
-        if (subjectIsObject && subjectId != Index.WILDCARD_ID) {
-            int r = storedSubject(p, Index.key(subjectPair, Index.WILDCARD_ID));
-            if (r == Tri.HAS) return Tri.HAS;
-            if (r == Tri.CONDITIONAL) {
-                best = Tri.CONDITIONAL;
-                acc = merge(acc, missing);
-            }
-        }
+        int best = Tri.NO;
         KithException error = null;
+        try {
+            best = storedSubject(p, Index.key(subjectPair, subjectId));
+            if (best == Tri.HAS) return Tri.HAS;
+            if (best == Tri.CONDITIONAL) acc = missing;
+            if (subjectIsObject && subjectId != Index.WILDCARD_ID) {
+                int r = storedSubject(p, Index.key(subjectPair, Index.WILDCARD_ID));
+                if (r == Tri.HAS) return Tri.HAS;
+                if (r == Tri.CONDITIONAL) {
+                    best = Tri.CONDITIONAL;
+                    acc = merge(acc, missing);
+                }
+            }
+        } catch (KithException e) {
+            error = e;
+        }
         long[] subjects = p.subjects();
         for (int setPair : d.setPairs()) {
             for (int k = p.lowerBound(Index.key(setPair, 0)); k < subjects.length; k++) {
@@ -174,7 +186,7 @@ final class CheckEvaluator {
                         best = Tri.CONDITIONAL;
                         acc = merge(acc, missing);
                     }
-                } catch (KithException.MaxDepthExceeded e) {
+                } catch (KithException e) {
                     error = e;
                 }
             }
@@ -232,7 +244,7 @@ final class CheckEvaluator {
                     best = Tri.CONDITIONAL;
                     acc = merge(acc, missing);
                 }
-            } catch (KithException.MaxDepthExceeded e) {
+            } catch (KithException e) {
                 error = e;
             }
         }
@@ -270,7 +282,7 @@ final class CheckEvaluator {
                     worst = Tri.CONDITIONAL;
                     acc = merge(acc, missing);
                 }
-            } catch (KithException.MaxDepthExceeded e) {
+            } catch (KithException e) {
                 error = e;
             }
         }
@@ -305,7 +317,7 @@ final class CheckEvaluator {
                     result = Tri.CONDITIONAL;
                     acc = merge(acc, missing);
                 }
-            } catch (KithException.MaxDepthExceeded e) {
+            } catch (KithException e) {
                 error = e;
             }
         }

@@ -8,7 +8,9 @@ import dev.kith.schema.RelationDef;
 import dev.kith.schema.Rewrite;
 import dev.kith.schema.ValidatedSchema;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A validated schema bound to an index's interned ids: per pair (type, relation or permission) its compiled
@@ -19,14 +21,19 @@ final class CompiledSchema {
     /** What a pair is in this schema. */
     record Rule(int pair, int type, RelationDef def, Node node) {}
 
+    /** A type's interned id, its plain-object pair, and the pair of each relation or permission by name. */
+    record TypeIds(int type, int selfPair, Map<String, Integer> pairs) {}
+
     final ValidatedSchema schema;
     final CaveatEvaluator caveats;
     private final Rule[] rules;
+    private final Map<String, TypeIds> types;
 
-    private CompiledSchema(ValidatedSchema schema, CaveatEvaluator caveats, Rule[] rules) {
+    private CompiledSchema(ValidatedSchema schema, CaveatEvaluator caveats, Rule[] rules, Map<String, TypeIds> types) {
         this.schema = schema;
         this.caveats = caveats;
         this.rules = rules;
+        this.types = types;
     }
 
     static CompiledSchema compile(ValidatedSchema schema, Index index) {
@@ -47,7 +54,16 @@ final class CompiledSchema {
         }
         Rule[] rules = new Rule[index.pairCount()];
         for (Rule r : list) rules[r.pair()] = r;
-        return new CompiledSchema(schema, new CaveatEvaluator(schema), rules);
+        Map<String, TypeIds> types = new HashMap<>();
+        for (Definition d : schema.definitions().values()) {
+            int type = index.findType(d.name());
+            Map<String, Integer> pairs = new HashMap<>();
+            for (String name : d.relations().keySet()) {
+                pairs.put(name, index.findPair(type, index.findRelation(name)));
+            }
+            types.put(d.name(), new TypeIds(type, index.findPair(type, Index.NO_RELATION), Map.copyOf(pairs)));
+        }
+        return new CompiledSchema(schema, new CaveatEvaluator(schema), rules, Map.copyOf(types));
     }
 
     private static Node compile(Rewrite rw, int type, int pair, RelationDef def, Index index) {
@@ -86,6 +102,11 @@ final class CompiledSchema {
         Node[] out = new Node[rws.size()];
         for (int i = 0; i < out.length; i++) out[i] = compile(rws.get(i), type, pair, def, index);
         return out;
+    }
+
+    /** The ids of a type of this schema, or null when it defines no such type. */
+    TypeIds type(String name) {
+        return types.get(name);
     }
 
     /** The rule of {@code pair}, or null when the pair is no relation or permission of this schema. */

@@ -17,16 +17,20 @@ import dev.kith.engine.SubjectRef;
 import dev.kith.engine.index.Index;
 import dev.kith.engine.index.MemoryDatastore;
 import dev.kith.schema.Definition;
-import dev.kith.schema.RelationDef;
 import dev.kith.schema.SchemaException;
 import dev.kith.schema.Schemas;
 import dev.kith.schema.ValidatedSchema;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -58,6 +62,10 @@ public final class DefaultEngine implements Engine {
     /** When each revision inside the GC window became visible here: a revision expires a window after the next. */
     private final ConcurrentSkipListMap<Long, Instant> revisionTimes = new ConcurrentSkipListMap<>();
 
+    /** Expiring relationships written to the embedded store, soonest first; guarded by the write lock. */
+    private final PriorityQueue<Relationship> expiring =
+            new PriorityQueue<>(Comparator.comparing(Relationship::expiresAt));
+
     private final List<Watch> watches = new CopyOnWriteArrayList<>();
     private final ExecutorService background;
     private final AtomicBoolean followPending = new AtomicBoolean();
@@ -86,7 +94,7 @@ public final class DefaultEngine implements Engine {
                 e.revisionTimes.put(
                         store.headRevision().value(), options.clock().instant());
                 String text = store.schemaAt(store.headRevision());
-                if (text != null) e.schemas.put(store.headRevision().value(), e.compile(text));
+                if (text != null) e.installSchema(store.headRevision().value(), e.compile(text));
             }
             store.onNewRevisions(e::revisionsAvailable);
             return e;
@@ -103,6 +111,7 @@ public final class DefaultEngine implements Engine {
     public Revision writeSchema(String schemaText) {
         synchronized (writeLock) {
             CompiledSchema compiled = compile(schemaText);
+            if (!embedded) follow();
             long head = index.appliedRevision();
             Relationship[] orphan = {null};
             index.scan(new RelationshipFilter(null, null, null, null, null), head, now(), null, r -> {
@@ -114,15 +123,19 @@ public final class DefaultEngine implements Engine {
                 throw new KithException.Conflict("the new schema would orphan stored relationships, e.g. '" + orphan[0]
                         + "': delete them first or keep what they need in the schema");
             }
-            if (embedded) schemas.put(head + 1, compiled);
+            if (embedded) installSchema(head + 1, compiled);
             Revision rev;
             try {
                 rev = store.writeSchema(schemaText);
             } catch (RuntimeException e) {
-                if (embedded) schemas.remove(head + 1);
+                if (embedded) {
+                    schemas.remove(head + 1);
+                    Map.Entry<Long, CompiledSchema> last = schemas.lastEntry();
+                    latest = last == null ? null : new Latest(last.getKey(), last.getValue());
+                }
                 throw e;
             }
-            schemas.put(rev.value(), compiled);
+            installSchema(rev.value(), compiled);
             if (!embedded) awaitApplied(rev.value());
             afterWrite(rev);
             return rev;
@@ -165,6 +178,9 @@ public final class DefaultEngine implements Engine {
             }
             for (var p : write.preconditions()) validateFilter(schema, p.filter(), "precondition");
             rev = store.write(write.updates(), write.preconditions());
+            for (RelationshipUpdate u : write.updates()) {
+                if (u.operation() != RelationshipUpdate.Operation.DELETE) expires(u.relationship());
+            }
             afterWrite(rev);
         }
         if (!embedded) awaitApplied(rev.value());
@@ -194,6 +210,7 @@ public final class DefaultEngine implements Engine {
         Revision rev;
         synchronized (writeLock) {
             CompiledSchema schema = requireSchema(index.appliedRevision());
+            List<Relationship> imported = new ArrayList<>();
             rev = store.importBulk(new Iterator<>() {
                 @Override
                 public boolean hasNext() {
@@ -205,13 +222,40 @@ public final class DefaultEngine implements Engine {
                     if (!relationships.hasNext()) throw new NoSuchElementException();
                     Relationship r = relationships.next();
                     RelationshipValidator.validate(schema, r, false);
+                    if (r.expiresAt() != null) imported.add(r);
                     return r;
                 }
             });
+            imported.forEach(this::expires);
             afterWrite(rev);
         }
         if (!embedded) awaitApplied(rev.value());
         return rev;
+    }
+
+    /** Remembers an expiring relationship of the embedded store, to remove it once it has expired. */
+    private void expires(Relationship r) {
+        if (embedded && r.expiresAt() != null) expiring.add(r);
+    }
+
+    /**
+     * Deletes, in one batch at a new revision, expired relationships of the embedded store that still carry
+     * the expiration they were written with (an expired relationship already answers as absent everywhere;
+     * this only frees its memory). Under the write lock.
+     */
+    private void removeExpired(Instant now) {
+        MemoryDatastore memory = (MemoryDatastore) store;
+        List<RelationshipUpdate> deletes = new ArrayList<>();
+        while (!expiring.isEmpty()
+                && !expiring.peek().expiresAt().isAfter(now)
+                && deletes.size() < options.maxUpdatesPerWrite()) {
+            Relationship r = expiring.poll();
+            Relationship stored = memory.stored(r);
+            if (stored != null && r.expiresAt().equals(stored.expiresAt())) deletes.add(RelationshipUpdate.delete(r));
+        }
+        if (!deletes.isEmpty()) {
+            revisionTimes.put(store.write(deletes, List.of()).value(), now);
+        }
     }
 
     private void validateFilter(CompiledSchema schema, RelationshipFilter f, String part) {
@@ -267,7 +311,10 @@ public final class DefaultEngine implements Engine {
 
     @Override
     public Results.Check check(Requests.Check check) {
-        long rev = resolve(check.consistency());
+        return checkAt(check, resolve(check.consistency()));
+    }
+
+    private Results.Check checkAt(Requests.Check check, long rev) {
         CompiledSchema schema = requireSchema(rev);
         Target t = target(schema, check.resource(), check.permission(), "resource");
         Subject s = subject(schema, check.subject(), check.resource(), t.object());
@@ -289,12 +336,19 @@ public final class DefaultEngine implements Engine {
         return new Results.Check(Tri.toPermissionship(r), missing, new Revision(rev), c.trace());
     }
 
+    /** Items with the same consistency are answered at one revision, resolved once. */
     @Override
     public List<Results.CheckBulkItem> checkBulk(List<Requests.Check> checks) {
         List<Results.CheckBulkItem> out = new ArrayList<>(checks.size());
+        Map<Consistency, Long> revisions = new HashMap<>();
         for (Requests.Check c : checks) {
             try {
-                out.add(new Results.CheckBulkItem(check(c), null));
+                Long rev = revisions.get(c.consistency());
+                if (rev == null) {
+                    rev = resolve(c.consistency());
+                    revisions.put(c.consistency(), rev);
+                }
+                out.add(new Results.CheckBulkItem(checkAt(c, rev), null));
             } catch (KithException e) {
                 out.add(new Results.CheckBulkItem(null, e));
             }
@@ -387,21 +441,20 @@ public final class DefaultEngine implements Engine {
     record Subject(int pair, int id, boolean isObject) {}
 
     private Target target(CompiledSchema schema, ObjectRef resource, String permission, String part) {
-        Definition d = schema.schema.definition(resource.type());
-        if (d == null) {
+        CompiledSchema.TypeIds t = schema.type(resource.type());
+        if (t == null) {
             throw new KithException.NotFound(part + " type '" + resource.type() + "' is not defined in the schema");
         }
-        RelationDef rel = d.relation(permission);
-        if (rel == null) {
+        Integer pair = t.pairs().get(permission);
+        if (pair == null) {
             throw new KithException.NotFound(
-                    "'" + permission + "' is not a relation or permission of type '" + d.name() + "'");
+                    "'" + permission + "' is not a relation or permission of type '" + resource.type() + "'");
         }
-        if (!Ids.valid(resource.id())) {
+        if (!RelationshipParser.isObjectId(resource.id())) {
             throw new KithException.InvalidArgument(part + ".id", "'" + resource.id() + "' is not a valid object id");
         }
-        int type = index.findType(d.name());
-        int object = index.findObject(type, resource.id());
-        return new Target(index.findPair(type, index.findRelation(permission)), object < 0 ? -2 : object);
+        int object = index.findObject(t.type(), resource.id());
+        return new Target(pair, object < 0 ? -2 : object);
     }
 
     /**
@@ -409,20 +462,23 @@ public final class DefaultEngine implements Engine {
      * resource itself (so {@code self} and trivial membership still hold for ids never written).
      */
     private Subject subject(CompiledSchema schema, SubjectRef s, ObjectRef resource, int resourceObject) {
-        Definition d = schema.schema.definition(s.type());
-        if (d == null) {
+        CompiledSchema.TypeIds t = schema.type(s.type());
+        if (t == null) {
             throw new KithException.NotFound("subject type '" + s.type() + "' is not defined in the schema");
         }
-        if (s.relation() != null && d.relation(s.relation()) == null) {
-            throw new KithException.NotFound(
-                    "subject relation '" + s.relation() + "' is not a relation or permission of '" + d.name() + "'");
+        int pair = t.selfPair();
+        if (s.relation() != null) {
+            Integer p = t.pairs().get(s.relation());
+            pair = p == null ? -1 : p;
         }
-        if (!s.isWildcard() && !Ids.valid(s.id())) {
+        if (pair < 0) {
+            throw new KithException.NotFound(
+                    "subject relation '" + s.relation() + "' is not a relation or permission of '" + s.type() + "'");
+        }
+        if (!s.isWildcard() && !RelationshipParser.isObjectId(s.id())) {
             throw new KithException.InvalidArgument("subject.id", "'" + s.id() + "' is not a valid object id");
         }
-        int type = index.findType(d.name());
-        int pair = index.findPair(type, s.relation() == null ? Index.NO_RELATION : index.findRelation(s.relation()));
-        int id = index.findObject(type, s.id());
+        int id = index.findObject(t.type(), s.id());
         if (id < 0) {
             id = resource != null
                             && resource.type().equals(s.type())
@@ -441,11 +497,16 @@ public final class DefaultEngine implements Engine {
 
     private CompiledSchema schemaOrNull(long rev) {
         Latest l = latest;
-        if (l != null && rev >= l.revision() && l.revision() == schemas.lastKey()) return l.schema();
+        if (l != null && rev >= l.revision()) return l.schema();
         Map.Entry<Long, CompiledSchema> e = schemas.floorEntry(rev);
-        if (e == null) return null;
-        if (e.getKey().equals(schemas.lastKey())) latest = new Latest(e.getKey(), e.getValue());
-        return e.getValue();
+        return e == null ? null : e.getValue();
+    }
+
+    /** Adds the schema in force from {@code rev} on. Under the write lock. */
+    private void installSchema(long rev, CompiledSchema compiled) {
+        schemas.put(rev, compiled);
+        Latest l = latest;
+        if (l == null || rev >= l.revision()) latest = new Latest(rev, compiled);
     }
 
     /** The newest schema and its revision, so a check at a recent revision needs no map search. */
@@ -563,22 +624,52 @@ public final class DefaultEngine implements Engine {
         if (!watches.isEmpty()) background.execute(this::deliverWatches);
     }
 
+    /**
+     * Loads the store's head state into the index at the store's revision: at start, and again when this
+     * engine fell so far behind that the store no longer has the change sets in between (then relationships
+     * the index has and the store no longer has are deleted in the same batch).
+     */
     private void loadFromStore() {
         synchronized (writeLock) {
             List<Index.Op> ops = new ArrayList<>();
+            Set<OpKey> present = new HashSet<>();
             String[] schemaText = {null};
-            Revision rev = store.load(t -> schemaText[0] = t, r -> ops.add(index.toOp(r, false)));
-            if (schemaText[0] != null) schemas.put(rev.value(), compile(schemaText[0]));
-            if (rev.value() > 0) index.apply(rev.value(), ops);
+            Revision rev = store.load(t -> schemaText[0] = t, r -> {
+                Index.Op op = index.toOp(r, false);
+                ops.add(op);
+                present.add(new OpKey(op.pair(), op.object(), op.subject()));
+            });
+            long applied = index.appliedRevision();
+            if (rev.value() <= applied) return;
+            index.scan(new RelationshipFilter(null, null, null, null, null), applied, Instant.MIN, null, r -> {
+                Index.Op op = index.toOp(r, true);
+                if (!present.contains(new OpKey(op.pair(), op.object(), op.subject()))) ops.add(op);
+                return true;
+            });
+            CompiledSchema current = schemaOrNull(applied);
+            if (schemaText[0] != null
+                    && (current == null || !current.schema.source().equals(schemaText[0]))) {
+                installSchema(rev.value(), compile(schemaText[0]));
+            }
+            index.apply(rev.value(), ops);
             revisionTimes.put(rev.value(), now());
         }
     }
+
+    /** The identity of an index change. */
+    private record OpKey(int pair, int object, long subject) {}
 
     /** Applies every change set the store has after the index's revision, in order. */
     private void follow() {
         synchronized (writeLock) {
             while (true) {
-                List<Results.ChangeSet> sets = store.changesSince(new Revision(index.appliedRevision()), 1000);
+                List<Results.ChangeSet> sets;
+                try {
+                    sets = store.changesSince(new Revision(index.appliedRevision()), 1000);
+                } catch (KithException.RevisionExpired behind) {
+                    loadFromStore();
+                    continue;
+                }
                 if (sets.isEmpty()) return;
                 for (Results.ChangeSet set : sets) {
                     long rev = set.revision().value();
@@ -589,7 +680,7 @@ public final class DefaultEngine implements Engine {
                         if (text != null
                                 && !schemas.containsKey(rev)
                                 && (current == null || !current.schema.source().equals(text))) {
-                            schemas.put(rev, compile(text));
+                            installSchema(rev, compile(text));
                         }
                         index.publish(rev);
                     } else {
@@ -620,6 +711,7 @@ public final class DefaultEngine implements Engine {
             keep = e.getKey();
         }
         if (embedded) {
+            removeExpired(now);
             store.collectGarbage(horizon);
         } else {
             if (keep >= 0) index.collectGarbage(keep);

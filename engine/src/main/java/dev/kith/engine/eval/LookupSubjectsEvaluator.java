@@ -7,6 +7,7 @@ import dev.kith.engine.index.Condition;
 import dev.kith.engine.index.Index;
 import dev.kith.engine.index.Postings;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -36,6 +37,7 @@ final class LookupSubjectsEvaluator {
     private final int depthLimit;
     private final CheckEvaluator checker;
     private final Set<Long> visited = new HashSet<>();
+    private final ArrayDeque<Long> work = new ArrayDeque<>();
     private final RoaringBitmap candidates = new RoaringBitmap();
     private int subjectPair;
     private boolean wildcardSeen;
@@ -134,15 +136,28 @@ final class LookupSubjectsEvaluator {
         return checker.check(pair, object);
     }
 
-    /** Collects candidates reachable from (pair, object); each (pair, object) once. */
+    /**
+     * Collects candidates reachable from (pair, object), each (pair, object) once. Iterative, with a work list:
+     * chains in the data can be longer than the thread's stack.
+     */
     private void walk(int pair, int object) {
-        if (!visited.add(Index.key(pair, object))) return;
-        if (pair == subjectPair) candidates.add(object);
-        CompiledSchema.Rule rule = schema.rule(pair);
-        if (rule == null) return;
-        walk(rule.node(), object);
+        enqueue(pair, object);
+        while (!work.isEmpty()) {
+            long next = work.pop();
+            int p = Index.keyPair(next);
+            int o = Index.keyId(next);
+            if (p == subjectPair) candidates.add(o);
+            CompiledSchema.Rule rule = schema.rule(p);
+            if (rule != null) walk(rule.node(), o);
+        }
     }
 
+    private void enqueue(int pair, int object) {
+        long key = Index.key(pair, object);
+        if (visited.add(key)) work.push(key);
+    }
+
+    /** Visits one rewrite on one object, queueing the (relation, object) pairs it leads to. */
     private void walk(Node node, int object) {
         switch (node) {
             case Node.Direct d -> {
@@ -158,10 +173,10 @@ final class LookupSubjectsEvaluator {
                         if (id == Index.WILDCARD_ID) wildcardSeen = true;
                         else candidates.add(id);
                     }
-                    if (index.pairRelation(kind) != Index.NO_RELATION) walk(kind, id);
+                    if (index.pairRelation(kind) != Index.NO_RELATION) enqueue(kind, id);
                 }
             }
-            case Node.Computed c -> walk(c.pair(), object);
+            case Node.Computed c -> enqueue(c.pair(), object);
             case Node.Arrow a -> {
                 Postings p = index.forward(a.tupleset(), object, rev);
                 if (p == null) return;
@@ -172,7 +187,7 @@ final class LookupSubjectsEvaluator {
                     int id = Index.keyId(keys[i]);
                     if (id == Index.WILDCARD_ID) continue;
                     int target = index.findPair(index.pairType(Index.keyPair(keys[i])), a.computed());
-                    if (schema.rule(target) != null) walk(target, id);
+                    if (schema.rule(target) != null) enqueue(target, id);
                 }
             }
             case Node.Union u -> {

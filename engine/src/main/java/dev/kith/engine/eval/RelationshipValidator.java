@@ -2,6 +2,7 @@ package dev.kith.engine.eval;
 
 import dev.kith.engine.KithException;
 import dev.kith.engine.Relationship;
+import dev.kith.engine.RelationshipParser;
 import dev.kith.engine.SubjectRef;
 import dev.kith.schema.AllowedSubject;
 import dev.kith.schema.Definition;
@@ -105,7 +106,7 @@ final class RelationshipValidator {
 
     private static void checkId(String id, String part, Relationship r, boolean allowWildcard) {
         if (allowWildcard && SubjectRef.WILDCARD.equals(id)) return;
-        if (!Ids.valid(id)) {
+        if (!RelationshipParser.isObjectId(id)) {
             throw invalid(part, "'" + id + "' is not a valid object id", r);
         }
     }

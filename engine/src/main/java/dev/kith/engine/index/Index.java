@@ -332,14 +332,6 @@ public final class Index {
                 expires);
     }
 
-    /** The position of {@code subject} in the postings of (pair, object) at {@code rev}, or -1 when absent. */
-    public int indexOf(int pair, int object, long subject, long rev) {
-        Postings p = forward(pair, object, rev);
-        if (p == null) return -1;
-        int i = p.find(subject);
-        return i >= 0 ? i : -1;
-    }
-
     // ---- writes
 
     /**

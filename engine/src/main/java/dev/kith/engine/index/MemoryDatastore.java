@@ -285,6 +285,19 @@ public final class MemoryDatastore implements Datastore {
         listeners.clear();
     }
 
+    /** The relationship stored at the head under {@code key}'s identity, expired or not; null when none. */
+    public Relationship stored(Relationship key) {
+        long head = index.appliedRevision();
+        Condition[] c = locate(key, head);
+        if (c == null) return null;
+        return new Relationship(
+                key.resource(),
+                key.relation(),
+                key.subject(),
+                c[0] == null ? null : c[0].caveat(),
+                c[0] == null ? null : c[0].expiresAt());
+    }
+
     // ---- helpers
 
     private long readable(Revision revision) {

@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.Predicate;
+import org.roaringbitmap.RoaringBitmap;
 
 /**
  * Reads stored relationships matching a filter in the store's order: (resource type, resource id, relation,
@@ -63,7 +64,10 @@ final class Scanner {
                 if (obj > 0 && !visitObject(type, obj, pairs, f, rev, now, after, perObject, visitor)) return;
                 continue;
             }
-            int[] ids = sortedIds(type);
+            int[] ids = f.optionalSubjectFilter() != null
+                            && f.optionalSubjectFilter().optionalSubjectId() != null
+                    ? objectsNaming(type, pairs, f.optionalSubjectFilter(), rev)
+                    : sortedIds(type);
             int start = 0;
             String from = null;
             if (after != null && typeName.equals(after.resource().type()))
@@ -77,6 +81,39 @@ final class Scanner {
                 if (!visitObject(type, obj, pairs, f, rev, now, after, perObject, visitor)) return;
             }
         }
+    }
+
+    /**
+     * The objects of {@code type} that store the filter's subject under one of {@code pairs} at {@code rev},
+     * found on the reverse index and sorted by name: a read by subject costs the subject's relationships, not
+     * a scan of the type.
+     */
+    private int[] objectsNaming(int type, int[] pairs, SubjectFilter sf, long rev) {
+        int stype = index.findType(sf.subjectType());
+        int sid = index.findObject(stype, sf.optionalSubjectId());
+        if (stype < 0 || sid < 0) return new int[0];
+        int[] subjectPairs;
+        if (sf.optionalRelation() == null) {
+            subjectPairs = index.pairsOfType(stype);
+        } else {
+            int rel = sf.optionalRelation().isEmpty() ? Index.NO_RELATION : index.findRelation(sf.optionalRelation());
+            int sp = index.findPair(stype, rel);
+            subjectPairs = sp < 0 ? new int[0] : new int[] {sp};
+        }
+        RoaringBitmap objects = new RoaringBitmap();
+        for (int pair : pairs) {
+            for (int sp : subjectPairs) {
+                ReverseVersion v = index.reverse(pair, sp, sid, rev);
+                if (v != null) objects.or(v.objects());
+            }
+        }
+        Integer[] boxed = new Integer[objects.getCardinality()];
+        int n = 0;
+        for (int id : objects) boxed[n++] = id;
+        Arrays.sort(boxed, Comparator.comparing(id -> index.objectName(type, id)));
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) out[i] = boxed[i];
+        return out;
     }
 
     private int[] matchingPairs(int type, int relation) {

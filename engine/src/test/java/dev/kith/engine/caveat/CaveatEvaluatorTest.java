@@ -117,6 +117,18 @@ class CaveatEvaluatorTest {
         }
 
         @Test
+        void timestampsAndDurationsSupportCelArithmeticAndAccessors() {
+            CaveatEvaluator e = caveat(
+                    "now timestamp, created timestamp, ttl duration",
+                    "now - created < ttl && now.getHours() >= 9 && now.getHours('Europe/Paris') == 10"
+                            + " && created + ttl > now && ttl.getMinutes() == 90");
+            assertThat(eval(e, ctx("now", "2024-03-01T09:30:00Z", "created", "2024-03-01T08:30:00Z", "ttl", "1h30m")))
+                    .isEqualTo(Permissionship.HAS_PERMISSION);
+            assertThat(eval(e, ctx("now", "2024-03-01T09:30:00Z", "created", "2024-03-01T07:30:00Z", "ttl", "1h30m")))
+                    .isEqualTo(Permissionship.NO_PERMISSION);
+        }
+
+        @Test
         void listConvertsEveryElementAndNamesTheBadOne() {
             CaveatEvaluator e = caveat("somelist list<int>", "somelist.all(i, i >= 42)");
             assertThat(eval(e, ctx("somelist", List.of(42L, 50L)))).isEqualTo(Permissionship.HAS_PERMISSION);
@@ -261,6 +273,15 @@ class CaveatEvaluatorTest {
                     .isInstanceOf(KithException.CaveatEvaluation.class)
                     .hasMessageStartingWith("caveat cav: ")
                     .hasMessageContaining("by zero");
+        }
+
+        @Test
+        void aResultThatIsNoBoolIsAnError() {
+            CaveatEvaluator e = caveat("a any", "a");
+            assertThat(eval(e, ctx("a", true))).isEqualTo(Permissionship.HAS_PERMISSION);
+            assertThatThrownBy(() -> eval(e, ctx("a", 5L)))
+                    .isInstanceOf(KithException.CaveatEvaluation.class)
+                    .hasMessage("caveat cav: returned 5 instead of a bool");
         }
 
         @Test

@@ -196,8 +196,18 @@ final class PgClient implements AutoCloseable {
                 return unavailable("a statement ran longer than statement_timeout ("
                         + options.statementTimeout().toMillis() + " ms) and was cancelled");
             }
+            if (state.equals("54000")) {
+                return new KithException.InvalidArgument(
+                        "relationship",
+                        "is too large to store: its types, relation and ids together exceed what a PostgreSQL"
+                                + " index entry can hold (" + message + ")");
+            }
             if (state.equals("22008")) {
                 return new KithException.InvalidArgument("expiration", "is outside PostgreSQL's timestamp range");
+            }
+            if (state.startsWith("22")) {
+                // Data exceptions come from stored values, e.g. a NUL character in a caveat context.
+                return new KithException.InvalidArgument(null, "a value cannot be stored in PostgreSQL: " + message);
             }
             if (state.startsWith("08")
                     || state.startsWith("53")

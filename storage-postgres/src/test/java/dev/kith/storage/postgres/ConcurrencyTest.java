@@ -9,6 +9,7 @@ import dev.kith.engine.RelationshipFilter;
 import dev.kith.engine.RelationshipUpdate;
 import dev.kith.engine.Results;
 import dev.kith.engine.Revision;
+import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -106,6 +107,58 @@ final class ConcurrencyTest {
             assertThat(woken.await(10, TimeUnit.SECONDS))
                     .as("LISTEN/NOTIFY woke the other node")
                     .isTrue();
+        }
+    }
+
+    /**
+     * A transaction that has taken revision R but not committed holds back every later write: the next write
+     * waits, then gets R+1 once R commits, so no reader can see R+1 without R.
+     */
+    @Test
+    void aLaterWriteWaitsUntilTheEarlierRevisionCommits() throws Exception {
+        PostgresOptions options = DB.newDatabase("late");
+        try (PostgresDatastore store = PostgresDatastore.open(options);
+                PgClient slow = new PgClient(options)) {
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            CountDownLatch taken = new CountDownLatch(1);
+            CountDownLatch commit = new CountDownLatch(1);
+            Future<Long> early = pool.submit(() -> slow.inTransaction(c -> {
+                long r = slow.await(c.query("UPDATE kith_revision_counter SET head = head + 1 RETURNING head")
+                                .execute())
+                        .iterator()
+                        .next()
+                        .getLong(0);
+                slow.await(c.preparedQuery("INSERT INTO kith_revision (revision, committed_at) VALUES ($1, now())")
+                        .execute(Tuple.of(r)));
+                slow.await(c.preparedQuery("INSERT INTO kith_relationship (" + Sql.KEY
+                                + ", created_revision) VALUES ('document', 'early', 'viewer', 'user', 'ann', '', $1)")
+                        .execute(Tuple.of(r)));
+                taken.countDown();
+                try {
+                    commit.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return r;
+            }));
+            assertThat(taken.await(10, TimeUnit.SECONDS)).isTrue();
+            Future<Revision> late = pool.submit(() -> store.write(
+                    List.of(RelationshipUpdate.create(Relationship.parse("document:late#viewer@user:ann"))),
+                    List.of()));
+            Thread.sleep(300);
+            assertThat(late.isDone())
+                    .as("the later write waits for the earlier revision")
+                    .isFalse();
+            assertThat(store.headRevision()).isEqualTo(Revision.ZERO);
+            assertThat(store.changesSince(Revision.ZERO, 10)).isEmpty();
+            commit.countDown();
+            assertThat(early.get(10, TimeUnit.SECONDS)).isEqualTo(1L);
+            assertThat(late.get(10, TimeUnit.SECONDS)).isEqualTo(new Revision(2));
+            pool.shutdown();
+            assertThat(store.changesSince(Revision.ZERO, 10))
+                    .extracting(set ->
+                            set.changes().getFirst().relationship().resource().id())
+                    .containsExactly("early", "late");
         }
     }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.kith.engine.Caveat;
 import dev.kith.engine.Datastore;
 import dev.kith.engine.KithException;
+import dev.kith.engine.ObjectRef;
 import dev.kith.engine.Precondition;
 import dev.kith.engine.Relationship;
 import dev.kith.engine.RelationshipFilter;
@@ -15,11 +16,13 @@ import dev.kith.engine.Results;
 import dev.kith.engine.Results.RelationshipChange.Operation;
 import dev.kith.engine.Revision;
 import dev.kith.engine.SubjectFilter;
+import dev.kith.engine.SubjectRef;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -355,6 +358,43 @@ final class PostgresDatastoreTest {
         assertThat(store.importBulk(List.of(rel("document:a#viewer@user:ann")).iterator()))
                 .isEqualTo(new Revision(2));
         assertThat(all(store)).containsExactly(rel("document:a#viewer@user:ann"), rel("document:a#viewer@user:bob"));
+    }
+
+    @Test
+    void aRelationshipTooLargeForTheIndexIsInvalidAndWritesNothing() {
+        Random random = new Random(7);
+        StringBuilder type = new StringBuilder();
+        for (int segment = 0; segment < 8; segment++) {
+            if (segment > 0) type.append('/');
+            type.append('t');
+            for (int i = 0; i < 62; i++) type.append((char) ('a' + random.nextInt(26)));
+        }
+        StringBuilder id = new StringBuilder();
+        for (int i = 0; i < 1024; i++) id.append((char) ('a' + random.nextInt(26)));
+        Relationship huge = new Relationship(
+                new ObjectRef(type.toString(), id.toString()),
+                "viewer",
+                SubjectRef.object(type.toString(), id.toString()),
+                null,
+                null);
+        assertThatThrownBy(() -> store.write(List.of(RelationshipUpdate.create(huge)), List.of()))
+                .isInstanceOf(KithException.InvalidArgument.class)
+                .hasMessageContaining("too large");
+        assertThat(store.headRevision()).isEqualTo(Revision.ZERO);
+    }
+
+    @Test
+    void aValuePostgresCannotStoreIsInvalidAndWritesNothing() {
+        Relationship nul = new Relationship(
+                new ObjectRef("document", "a"),
+                "viewer",
+                SubjectRef.object("user", "ann"),
+                new Caveat("cav", Map.of("k", "a\u0000b")),
+                null);
+        assertThatThrownBy(() -> store.write(List.of(RelationshipUpdate.create(nul)), List.of()))
+                .isInstanceOf(KithException.InvalidArgument.class)
+                .hasMessageContaining("cannot be stored in PostgreSQL");
+        assertThat(store.headRevision()).isEqualTo(Revision.ZERO);
     }
 
     @Test
