@@ -10,9 +10,11 @@ import java.util.Iterator;
 import java.util.NoSuchElementException;
 
 /**
- * The relationship lines of a file as a lazy iterator (blank lines and comments skipped, each line's shape
- * checked as {@link DatasetReader#forEachRelationship} does), for consumers that pull, such as an engine's bulk
- * import: the file is never held in memory whole. A read failure surfaces as {@link UncheckedIOException}.
+ * The relationship lines of a file as a lazy iterator (blank lines and comments skipped, each line trimmed), for
+ * consumers that pull and parse each line themselves, such as an engine's bulk import: the file is never held in
+ * memory whole. Unlike {@link DatasetReader#forEachRelationship} it does not check each line's shape, so that a
+ * load measures the consumer's own parsing only; the consumer reports a bad line through {@link #failure}. A read
+ * failure surfaces as {@link UncheckedIOException}.
  */
 public final class RelationshipLines implements Iterator<String>, AutoCloseable {
     private final BufferedReader reader;
@@ -44,7 +46,7 @@ public final class RelationshipLines implements Iterator<String>, AutoCloseable 
             for (String line = reader.readLine(); line != null; line = reader.readLine()) {
                 lineNumber++;
                 if (!LineParser.isSkipped(line)) {
-                    next = new LineParser(source, lineNumber, line.strip()).parseRelationship();
+                    next = line.strip();
                     return true;
                 }
             }
