@@ -378,14 +378,16 @@ public final class Index {
             if (head != null) touched.add(new Touched(slots, first.object, revision));
             i = j;
         }
-        Arrays.sort(sorted, REVERSE_ORDER);
+        int[] reverse = reverseOrder(sorted);
         i = 0;
         while (i < sorted.length) {
-            Op first = sorted[i];
+            Op first = sorted[reverse[i]];
             int spair = keyPair(first.subject);
             int sid = keyId(first.subject);
             int j = i;
-            while (j < sorted.length && sorted[j].pair == first.pair && sorted[j].subject == first.subject) j++;
+            while (j < sorted.length
+                    && sorted[reverse[j]].pair == first.pair
+                    && sorted[reverse[j]].subject == first.subject) j++;
             Slots slots = t[first.pair].reverseForWrite(spair);
             Version head = slots.head(sid);
             ReverseVersion current = Version.at(head, Long.MAX_VALUE);
@@ -395,7 +397,7 @@ public final class Index {
                     ? new RoaringBitmap()
                     : current.conditional().clone();
             for (int k = i; k < j; k++) {
-                Op op = sorted[k];
+                Op op = sorted[reverse[k]];
                 if (op.delete) {
                     all.remove(op.object);
                     cond.remove(op.object);
@@ -414,11 +416,51 @@ public final class Index {
         applied = revision;
     }
 
-    private static final Comparator<Op> FORWARD_ORDER =
-            Comparator.comparingInt(Op::pair).thenComparingInt(Op::object).thenComparingLong(Op::subject);
+    /**
+     * (pair, object, subject), written out: the chained {@code Comparator.comparingInt(…).thenComparing…} of
+     * before was a third of a 1M-relationship import's profile (JFR, 2026-11-26).
+     */
+    public static final Comparator<Op> FORWARD_ORDER = (a, b) -> {
+        if (a.pair != b.pair) return Integer.compare(a.pair, b.pair);
+        if (a.object != b.object) return Integer.compare(a.object, b.object);
+        return Long.compare(a.subject, b.subject);
+    };
 
-    private static final Comparator<Op> REVERSE_ORDER =
-            Comparator.comparingInt(Op::pair).thenComparingLong(Op::subject).thenComparingInt(Op::object);
+    /**
+     * The positions of {@code sorted} (in {@link #FORWARD_ORDER}, no relationship twice) in (pair, subject,
+     * object) order, sorting only primitives: per pair, the distinct subjects are sorted and each op becomes
+     * {@code rank(subject) << 32 | position in the pair}, whose sort keeps the ops of one subject in object
+     * order. Replaced a comparator sort of the ops that took a quarter of a 1M-relationship import (JFR,
+     * 2026-11-26).
+     */
+    static int[] reverseOrder(Op[] sorted) {
+        int n = sorted.length;
+        int[] order = new int[n];
+        long[] subjects = new long[n];
+        long[] ranked = new long[n];
+        int i = 0;
+        while (i < n) {
+            int pair = sorted[i].pair;
+            int j = i;
+            while (j < n && sorted[j].pair == pair) {
+                subjects[j] = sorted[j].subject;
+                j++;
+            }
+            Arrays.sort(subjects, i, j);
+            int distinct = i;
+            for (int k = i; k < j; k++) {
+                if (k == i || subjects[k] != subjects[k - 1]) subjects[distinct++] = subjects[k];
+            }
+            for (int k = i; k < j; k++) {
+                long rank = Arrays.binarySearch(subjects, i, distinct, sorted[k].subject) - i;
+                ranked[k] = rank << 32 | (k - i);
+            }
+            Arrays.sort(ranked, i, j);
+            for (int k = i; k < j; k++) order[k] = i + (int) ranked[k];
+            i = j;
+        }
+        return order;
+    }
 
     /** The postings after applying sorted[from, to) (sorted by subject) to {@code current}. */
     private static Postings merge(long revision, Postings current, Version head, Op[] sorted, int from, int to) {

@@ -170,19 +170,17 @@ public final class MemoryDatastore implements Datastore {
             long head = index.appliedRevision();
             Instant now = clock.instant();
             List<Index.Op> ops = new ArrayList<>();
+            // an empty store holds nothing to conflict with: skipping the lookup saved 7 string lookups per line
+            boolean empty = index.relationshipCount() == 0;
             while (relationships.hasNext()) {
                 Relationship r = relationships.next();
-                if (live(r, head, now)) {
+                if (!empty && live(r, head, now)) {
                     throw new KithException.Conflict("relationship " + r.key() + " already exists");
                 }
                 ops.add(index.toOp(r, false));
             }
             Index.Op[] sorted = ops.toArray(new Index.Op[0]);
-            Arrays.sort(sorted, (a, b) -> {
-                int c = Integer.compare(a.pair(), b.pair());
-                if (c == 0) c = Integer.compare(a.object(), b.object());
-                return c != 0 ? c : Long.compare(a.subject(), b.subject());
-            });
+            Arrays.sort(sorted, Index.FORWARD_ORDER);
             for (int i = 1; i < sorted.length; i++) {
                 Index.Op a = sorted[i - 1];
                 Index.Op b = sorted[i];

@@ -377,7 +377,7 @@ public final class ValidationFiles {
                 core = core.substring(0, hash);
                 if (relation.equals("...")) {
                     relation = null;
-                } else if (!RelationshipParser.RELATION_NAME.matcher(relation).matches()) {
+                } else if (!RelationshipParser.isRelationName(relation)) {
                     throw error(
                             line,
                             "validation",
@@ -401,7 +401,7 @@ public final class ValidationFiles {
                 throw error(line, key, "`" + s + "` is not of the form resource_type:id#relation");
             }
             String relation = s.substring(hash + 1);
-            if (!RelationshipParser.RELATION_NAME.matcher(relation).matches()) {
+            if (!RelationshipParser.isRelationName(relation)) {
                 throw error(line, key, "`" + s + "`: `" + relation + "` is not a valid relation name");
             }
             try {

@@ -3,7 +3,10 @@ package dev.kith.engine.index;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kith.engine.Relationship;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class IndexTest {
@@ -67,5 +70,34 @@ class IndexTest {
         assertThat(rv.objects().getCardinality()).isEqualTo(2);
         assertThat(rv.conditional().contains(caveated.object())).isTrue();
         assertThat(rv.conditional().contains(plain.object())).isFalse();
+    }
+
+    @Test
+    void reverseOrderIsPairThenSubjectThenObject() {
+        Random random = new Random(11);
+        for (int round = 0; round < 200; round++) {
+            int n = random.nextInt(300);
+            Index.Op[] ops = new Index.Op[n];
+            for (int i = 0; i < n; i++) {
+                // distinct (pair, object, subject): the object carries i, so no relationship appears twice
+                ops[i] = new Index.Op(
+                        random.nextInt(3),
+                        i * 7 + random.nextInt(7),
+                        Index.key(random.nextInt(3), random.nextInt(5)),
+                        null,
+                        random.nextBoolean());
+            }
+            Arrays.sort(ops, Index.FORWARD_ORDER);
+            Index.Op[] expected = ops.clone();
+            Arrays.sort(
+                    expected,
+                    Comparator.comparingInt(Index.Op::pair)
+                            .thenComparingLong(Index.Op::subject)
+                            .thenComparingInt(Index.Op::object));
+            int[] order = Index.reverseOrder(ops);
+            Index.Op[] actual = new Index.Op[n];
+            for (int i = 0; i < n; i++) actual[i] = ops[order[i]];
+            assertThat(actual).containsExactly(expected);
+        }
     }
 }
