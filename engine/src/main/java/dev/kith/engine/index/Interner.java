@@ -18,6 +18,18 @@ import org.agrona.collections.Object2IntHashMap;
 final class Interner {
     private final StampedLock lock = new StampedLock();
     private final Object2IntHashMap<String> ids = new Object2IntHashMap<>(-1);
+
+    /**
+     * The strings {@link #pack} can hold in a {@code long}, outside {@link #ids}: open addressing with linear
+     * probing, at most half full, two {@code long}s per slot (the packed string, then its id + 1; 0 is empty),
+     * so a hit reads one cache line and never the {@code String}. Object ids like the datasets' ({@code 63406})
+     * are such strings; with them in {@link #ids} the resource id's lookup was a quarter of the check profile
+     * on the 1M-relationship github dataset, in {@code String.equals} of keys not in cache (JFR, 2026-11-26;
+     * figures under "Performance pass" in {@code BENCHMARKS.md}). Replaced whole when it grows, never in place.
+     */
+    private long[] packed = new long[64];
+
+    private int packedCount;
     private String[] names = new String[16];
     private int size;
 
@@ -26,7 +38,7 @@ final class Interner {
         long stamp = lock.tryOptimisticRead();
         if (stamp != 0) {
             try {
-                int id = ids.getValue(name);
+                int id = lookup(name);
                 if (lock.validate(stamp)) return id;
             } catch (RuntimeException torn) {
                 // a concurrent rehash: retried under the read lock below
@@ -34,10 +46,51 @@ final class Interner {
         }
         stamp = lock.readLock();
         try {
-            return ids.getValue(name);
+            return lookup(name);
         } finally {
             lock.unlockRead(stamp);
         }
+    }
+
+    private int lookup(String name) {
+        long key = pack(name);
+        if (key == 0) return ids.getValue(name);
+        long[] table = packed;
+        int mask = table.length / 2 - 1;
+        for (int i = mix(key) & mask; ; i = (i + 1) & mask) {
+            long k = table[2 * i];
+            if (k == key) return (int) table[2 * i + 1] - 1;
+            if (k == 0) return -1;
+        }
+    }
+
+    /**
+     * {@code s} as a non-zero {@code long} (one byte per character, first character lowest) when it has 1 to 8
+     * characters, each in 1..127; otherwise 0. Distinct strings pack distinctly: no character packs to 0.
+     */
+    private static long pack(String s) {
+        int n = s.length();
+        if (n == 0 || n > 8) return 0;
+        long key = 0;
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c == 0 || c > 127) return 0;
+            key |= (long) c << (8 * i);
+        }
+        return key;
+    }
+
+    private static int mix(long key) {
+        long x = key * 0x9E3779B97F4A7C15L;
+        return (int) (x >>> 32);
+    }
+
+    private static void insert(long[] table, long key, int id) {
+        int mask = table.length / 2 - 1;
+        int i = mix(key) & mask;
+        while (table[2 * i] != 0) i = (i + 1) & mask;
+        table[2 * i + 1] = id + 1;
+        table[2 * i] = key;
     }
 
     /** The id of {@code name}, assigning the next one when it is new. Writer only. */
@@ -46,7 +99,7 @@ final class Interner {
         if (id >= 0) return id;
         long stamp = lock.writeLock();
         try {
-            id = ids.getValue(name);
+            id = lookup(name);
             if (id >= 0) return id;
             id = size;
             String[] current = names;
@@ -55,7 +108,22 @@ final class Interner {
             }
             current[id] = name;
             names = current;
-            ids.put(name, id);
+            long key = pack(name);
+            if (key == 0) {
+                ids.put(name, id);
+            } else {
+                long[] table = packed;
+                if ((packedCount + 1) * 4 > table.length) {
+                    long[] grown = new long[table.length * 2];
+                    for (int i = 0; i < table.length; i += 2) {
+                        if (table[i] != 0) insert(grown, table[i], (int) table[i + 1] - 1);
+                    }
+                    table = grown;
+                }
+                insert(table, key, id);
+                packed = table;
+                packedCount++;
+            }
             size = id + 1;
             return id;
         } finally {
