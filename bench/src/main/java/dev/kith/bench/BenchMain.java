@@ -11,14 +11,23 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code kith-bench} command line: {@code generate} writes a dataset, {@code http} replays its queries against
- * a running server, {@code postgres} times the PostgreSQL store's bulk import and load. Every command prints one JSON object as its last line; bad arguments get a message naming the
+ * a running server, {@code check} and {@code lookup} time the engine in this process, {@code postgres} times the
+ * PostgreSQL store's bulk import and load, {@code jmh} runs the JMH benchmarks. Every command but {@code jmh}
+ * prints one JSON object as its last line; bad arguments get a message naming the
  * problem and exit status 2, never a stack trace.
  */
 @Command(
         name = "kith-bench",
         mixinStandardHelpOptions = true,
         description = "kith benchmark datasets and load generator",
-        subcommands = {GenerateCommand.class, HttpCommand.class, PostgresCommand.class})
+        subcommands = {
+            GenerateCommand.class,
+            HttpCommand.class,
+            CheckCommand.class,
+            LookupCommand.class,
+            PostgresCommand.class,
+            JmhCommand.class
+        })
 public final class BenchMain implements Runnable {
 
     @CommandLine.Spec
@@ -55,7 +64,8 @@ public final class BenchMain implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: generate, http or postgres");
+        throw new CommandLine.ParameterException(
+                spec.commandLine(), "name a command: generate, http, check, lookup, postgres or jmh");
     }
 
     /** A command's argument that is wrong in a way picocli cannot see; reported without a stack trace. */

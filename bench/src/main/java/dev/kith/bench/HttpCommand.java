@@ -1,20 +1,15 @@
 package dev.kith.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.kith.bench.data.DataFormatException;
-import dev.kith.bench.data.DatasetReader;
-import dev.kith.bench.data.Query;
 import dev.kith.bench.http.LoadGenerator;
 import dev.kith.bench.http.LoadOptions;
 import dev.kith.bench.http.LoadReport;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -56,7 +51,7 @@ final class HttpCommand implements Callable<Integer> {
             options = new LoadOptions(
                     new URI(endpoint),
                     key,
-                    readQueries(),
+                    CommandInputs.queries(queries),
                     connections,
                     Duration.ofMillis(Math.round(seconds * 1000)),
                     Duration.ofMillis(Math.round(warmup * 1000)),
@@ -94,15 +89,5 @@ final class HttpCommand implements Callable<Integer> {
         }
         spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(json));
         return 0;
-    }
-
-    private List<Query> readQueries() throws IOException {
-        try {
-            return DatasetReader.readQueries(queries);
-        } catch (NoSuchFileException e) {
-            throw new BenchMain.UsageException("no such queries file: " + queries);
-        } catch (DataFormatException e) {
-            throw new BenchMain.UsageException(e.getMessage());
-        }
     }
 }

@@ -24,8 +24,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>The schema has {@code definitions} object types in chains of folders and documents with
  * subject sets, wildcards, caveats and arrows, built once per trial from a fixed shape.
  *
- * <p>Run: {@code ./mvnw -B -q -pl bench -am package -DskipTests && java -cp
- * bench/target/kith-bench.jar org.openjdk.jmh.Main SchemaParseBenchmark -f 1 -wi 3 -i 5}
+ * <p>Run: {@code ./mvnw -B -q -pl bench -am package -DskipTests && java -jar bench/target/kith-bench.jar jmh
+ * SchemaParseBenchmark -f 1 -wi 3 -i 5}
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
