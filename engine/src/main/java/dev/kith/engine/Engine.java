@@ -44,6 +44,12 @@ public interface Engine extends AutoCloseable {
     /** The newest revision this node has applied. */
     Revision appliedRevision();
 
+    /**
+     * Asks the store whether it answers (its head revision); throws {@link KithException.StoreUnavailable} if it
+     * does not. Readiness probes call this; it may block for up to the store's timeout.
+     */
+    void probeStore();
+
     /** The index's size and applied revision, from counters: O(1), safe to call on every metrics scrape. */
     EngineStats stats();
 

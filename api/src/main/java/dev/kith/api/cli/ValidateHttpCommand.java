@@ -22,6 +22,13 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = "Run validation files through an embedded HTTP server; print N passed, N failed.")
 final class ValidateHttpCommand implements Callable<Integer> {
+    /**
+     * The server's own log, quieted to warnings: one embedded server starts per file, and its "listening" line
+     * would bury the failures this command exists to print. Held here because JUL keeps loggers weakly.
+     */
+    private static final java.util.logging.Logger SERVER_LOG =
+            java.util.logging.Logger.getLogger("dev.kith.api.server");
+
     @Spec
     CommandSpec spec;
 
@@ -30,6 +37,7 @@ final class ValidateHttpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
         return ValidateCommand.run(
                 new ValidationRunner(HttpValidationTarget::new, EngineOptions.DEFAULT_DEPTH_LIMIT),
                 files,

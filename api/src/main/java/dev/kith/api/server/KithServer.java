@@ -177,8 +177,28 @@ public final class KithServer implements AutoCloseable {
         router.route().handler(ctx -> admit(ctx, inFlight, limits.maxInFlight()));
 
         router.get("/healthz").handler(ctx -> x.send(ctx, 200, status(x, "SERVING")));
-        router.get("/readyz")
-                .handler(ctx -> x.send(ctx, draining ? 503 : 200, status(x, draining ? "DRAINING" : "SERVING")));
+        router.get("/readyz").handler(ctx -> {
+            if (draining) {
+                x.send(ctx, 503, status(x, "DRAINING"));
+                return;
+            }
+            // the store answers within its own timeout; never block the event loop on it
+            vertx.executeBlocking(
+                            () -> {
+                                x.engine.probeStore();
+                                return null;
+                            },
+                            false)
+                    .onComplete(probe -> {
+                        if (probe.succeeded()) {
+                            x.send(ctx, 200, status(x, "SERVING"));
+                        } else {
+                            ObjectNode body = status(x, "STORE_UNAVAILABLE");
+                            body.put("message", String.valueOf(probe.cause().getMessage()));
+                            x.send(ctx, 503, body);
+                        }
+                    });
+        });
         router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
         byte[] openapi = openApiDocument();
         router.get("/openapi.json")
@@ -202,6 +222,9 @@ public final class KithServer implements AutoCloseable {
         BodyHandler body = BodyHandler.create(false).setBodyLimit(limits.maxBodyBytes());
         BodyHandler importBody = BodyHandler.create(false).setBodyLimit(limits.maxImportBodyBytes());
         router.post("/v1/*").handler(ctx -> {
+            // Every body is JSON or NDJSON whatever its Content-Type says (curl -d sends a form type): without
+            // the header the body handler never decodes it as a form, which failed on bodies over 1 KiB.
+            ctx.request().headers().remove("Content-Type");
             if (ctx.request().path().equals(IMPORT_PATH)) importBody.handle(ctx);
             else body.handle(ctx);
         });

@@ -331,6 +331,10 @@ final class PostgresNodesTest {
                                 .asText())
                         .as("checks are answered from memory meanwhile")
                         .isEqualTo("PERMISSIONSHIP_HAS_PERMISSION");
+                assertThat(a.get("/readyz"))
+                        .as("/readyz reports the store unavailable")
+                        .isEqualTo(503);
+                assertThat(a.get("/healthz")).as("the process itself is alive").isEqualTo(200);
                 proxy.start();
                 long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
                 int recovered = -1;
@@ -343,6 +347,7 @@ final class PostgresNodesTest {
                 stop.set(true);
                 load.join(30_000);
                 assertThat(recovered).as("the same process writes again").isEqualTo(200);
+                assertThat(a.get("/readyz")).as("/readyz is ready again").isEqualTo(200);
                 List<Integer> seen = new ArrayList<>(new HashSet<>(statuses));
                 assertThat(seen)
                         .as("writes under load answered 200 or 503, nothing else")

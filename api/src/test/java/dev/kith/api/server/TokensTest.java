@@ -20,6 +20,18 @@ class TokensTest {
     }
 
     @Test
+    void theCachedLastTokenIsTheSignedTokenOfThatRevisionOnly() {
+        Tokens other = Tokens.create("secret-one");
+        String seven = tokens.encode(new Revision(7));
+        assertThat(tokens.encode(new Revision(7))).isEqualTo(seven);
+        assertThat(other.encode(new Revision(7))).as("same secret, no cache").isEqualTo(seven);
+        String eight = tokens.encode(new Revision(8));
+        assertThat(eight).isNotEqualTo(seven);
+        assertThat(tokens.decode(eight, "t")).isEqualTo(new Revision(8));
+        assertThat(tokens.encode(new Revision(7))).isEqualTo(seven);
+    }
+
+    @Test
     void everyAlteredCharacterIsDetected() {
         String t = tokens.encode(new Revision(7));
         for (int i = 0; i < t.length(); i++) {

@@ -425,6 +425,11 @@ public final class DefaultEngine implements Engine {
     }
 
     @Override
+    public void probeStore() {
+        store.headRevision();
+    }
+
+    @Override
     public EngineStats stats() {
         long applied = index.appliedRevision();
         return new EngineStats(index.relationshipCount(), index.internedObjects(), new Revision(applied));
