@@ -261,4 +261,26 @@ class FollowingEngineTest {
         assertThat(can(e, "doc:a#view", "user:ann")).isEqualTo(HAS_PERMISSION);
         e.close();
     }
+
+    @Test
+    void revisionsBeforeTheLoadedOneAreNotReadableExactlyOnAFreshNode() {
+        MemoryDatastore store = new MemoryDatastore(Clock.systemUTC());
+        store.writeSchema(SCHEMA);
+        Revision before =
+                store.write(List.of(RelationshipUpdate.create(Relationship.parse("doc:a#viewer@user:ann"))), List.of());
+        Revision loaded =
+                store.write(List.of(RelationshipUpdate.create(Relationship.parse("doc:b#viewer@user:bob"))), List.of());
+        Engine e = Engines.create(new External(store), EngineOptions.defaults());
+        assertThat(Fixture.check(e, "doc:b#view", "user:bob", Map.of(), new Consistency.AtExactSnapshot(loaded))
+                        .permissionship())
+                .isEqualTo(HAS_PERMISSION);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() ->
+                        Fixture.check(e, "doc:a#view", "user:ann", Map.of(), new Consistency.AtExactSnapshot(before)))
+                .as("this node never applied that revision: a clear expiry, not an answer from nothing")
+                .isInstanceOf(KithException.RevisionExpired.class);
+        assertThat(Fixture.check(e, "doc:a#view", "user:ann", Map.of(), new Consistency.AtLeastAsFresh(before))
+                        .permissionship())
+                .isEqualTo(HAS_PERMISSION);
+        e.close();
+    }
 }

@@ -277,7 +277,7 @@ final class PostgresNodesTest {
                                     check(
                                             "d" + last,
                                             "ann",
-                                            "{\"atExactSnapshot\":{\"token\":\"" + lastToken.get() + "\"}}"))
+                                            "{\"atLeastAsFresh\":{\"token\":\"" + lastToken.get() + "\"}}"))
                             .path("permissionship")
                             .asText())
                     .as("a token the killed process signed is still this deployment's after the restart")

@@ -706,6 +706,9 @@ public final class DefaultEngine implements Engine {
                 installSchema(rev.value(), compile(schemaText[0]));
             }
             index.apply(rev.value(), ops);
+            // The load jumped from `applied` straight to `rev`: the revisions in between were never applied here,
+            // so no revision before `rev` can be read exactly on this node any more.
+            index.collectGarbage(rev.value());
             revisionTimes.put(rev.value(), now());
         }
     }
