@@ -9,6 +9,7 @@ import dev.kith.engine.Consistency;
 import dev.kith.engine.Engine;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.Callable;
 
@@ -22,6 +23,9 @@ final class Exchange {
 
     static final String JSON = "application/json";
     static final String NDJSON = "application/x-ndjson";
+
+    private static final CharSequence CONTENT_TYPE = HttpHeaders.createOptimized("Content-Type");
+    private static final CharSequence JSON_TYPE = HttpHeaders.createOptimized(JSON);
 
     /** Parsed work for one request: run it on a worker when it may wait or take long. */
     record Plan(boolean blocking, Callable<ObjectNode> work) {}
@@ -70,15 +74,29 @@ final class Exchange {
             fail(ctx, e);
             return;
         }
-        if (plan.blocking()) {
-            vertx.executeBlocking(plan.work(), false).onComplete(ar -> {
+        run(ctx, plan);
+    }
+
+    /** Runs {@code plan} (on a worker when it may wait, else inline) and answers with the JSON it produces. */
+    void run(RoutingContext ctx, Plan plan) {
+        runJson(ctx, plan.blocking(), () -> json(plan.work().call()));
+    }
+
+    /**
+     * Runs {@code work} (on a worker when {@code blocking}, else inline) and answers with the JSON bytes it
+     * renders itself.
+     */
+    void runJson(RoutingContext ctx, boolean blocking, Callable<byte[]> work) {
+        if (blocking) {
+            armDeadline(ctx);
+            vertx.executeBlocking(work, false).onComplete(ar -> {
                 if (ar.succeeded()) send(ctx, 200, ar.result());
                 else fail(ctx, ar.cause());
             });
         } else {
-            ObjectNode result;
+            byte[] result;
             try {
-                result = plan.work().call();
+                result = work.call();
             } catch (Exception e) {
                 fail(ctx, e);
                 return;
@@ -87,20 +105,44 @@ final class Exchange {
         }
     }
 
+    /** Fails the request with 504 if it has not been answered within the request timeout. */
+    private void armDeadline(RoutingContext ctx) {
+        long timer = vertx.setTimer(limits.requestTimeout().toMillis(), t -> fail(ctx, 504));
+        ctx.addEndHandler(ar -> vertx.cancelTimer(timer));
+    }
+
     void send(RoutingContext ctx, int status, ObjectNode body) {
         if (ctx.response().ended() || ctx.response().closed()) return;
         byte[] bytes;
         try {
-            bytes = mapper.writeValueAsBytes(body);
-        } catch (JsonProcessingException e) {
-            fail(ctx, new BugException("a JSON tree that does not serialise", e));
+            bytes = json(body);
+        } catch (BugException e) {
+            fail(ctx, e);
             return;
         }
-        ctx.response().setStatusCode(status).putHeader("Content-Type", JSON).end(Buffer.buffer(bytes));
+        send(ctx, status, bytes);
+    }
+
+    private void send(RoutingContext ctx, int status, byte[] json) {
+        if (ctx.response().ended() || ctx.response().closed()) return;
+        ctx.response().setStatusCode(status).putHeader(CONTENT_TYPE, JSON_TYPE).end(Buffer.buffer(json));
+    }
+
+    private byte[] json(ObjectNode body) {
+        try {
+            return mapper.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new BugException("a JSON tree that does not serialise", e);
+        }
     }
 
     static void fail(RoutingContext ctx, Throwable failure) {
         if (ctx.response().ended() || ctx.response().closed()) return;
         ctx.fail(failure);
+    }
+
+    private static void fail(RoutingContext ctx, int status) {
+        if (ctx.response().ended() || ctx.response().closed()) return;
+        ctx.fail(status);
     }
 }

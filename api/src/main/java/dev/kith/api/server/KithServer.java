@@ -18,7 +18,6 @@ import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import io.vertx.ext.web.handler.TimeoutHandler;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.PrometheusScrapingHandler;
@@ -29,6 +28,8 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -61,7 +62,8 @@ public final class KithServer implements AutoCloseable {
     private final Metrics metrics;
     private final String host;
     private volatile boolean draining;
-    private volatile Set<String> knownPaths = Set.of();
+    private volatile Map<String, Metrics.Endpoint> endpointsByPath = Map.of();
+    private volatile Metrics.Endpoint otherEndpoint;
 
     private KithServer(
             Vertx vertx,
@@ -228,16 +230,14 @@ public final class KithServer implements AutoCloseable {
             if (ctx.request().path().equals(IMPORT_PATH)) importBody.handle(ctx);
             else body.handle(ctx);
         });
-        Handler<RoutingContext> timeout =
-                TimeoutHandler.create(limits.requestTimeout().toMillis(), 504);
 
-        unaryRoute(router, "/v1/schema/write", timeout, unary::writeSchema);
-        unaryRoute(router, "/v1/schema/read", timeout, unary::readSchema);
-        unaryRoute(router, "/v1/relationships/write", timeout, unary::writeRelationships);
-        unaryRoute(router, "/v1/relationships/delete", timeout, unary::deleteRelationships);
-        unaryRoute(router, "/v1/permissions/check", timeout, unary::check);
-        unaryRoute(router, "/v1/permissions/checkbulk", timeout, unary::checkBulk);
-        unaryRoute(router, "/v1/permissions/expand", timeout, unary::expand);
+        unaryRoute(router, "/v1/schema/write", unary::writeSchema);
+        unaryRoute(router, "/v1/schema/read", unary::readSchema);
+        unaryRoute(router, "/v1/relationships/write", unary::writeRelationships);
+        unaryRoute(router, "/v1/relationships/delete", unary::deleteRelationships);
+        unaryRoute(router, "/v1/permissions/check", unary::check);
+        unaryRoute(router, "/v1/permissions/checkbulk", unary::checkBulk);
+        unaryRoute(router, "/v1/permissions/expand", unary::expand);
         router.post("/v1/relationships/read").handler(streams::readRelationships);
         router.post("/v1/permissions/resources").handler(streams::lookupResources);
         router.post("/v1/permissions/subjects").handler(streams::lookupSubjects);
@@ -259,15 +259,20 @@ public final class KithServer implements AutoCloseable {
                         "no endpoint " + ctx.request().method() + " "
                                 + ctx.request().path() + "; see GET /openapi.json")));
         router.route().failureHandler(ctx -> renderFailure(ctx, x, limits));
-        knownPaths = router.getRoutes().stream()
-                .map(Route::getPath)
-                .filter(java.util.Objects::nonNull)
-                .collect(java.util.stream.Collectors.toUnmodifiableSet());
+        Map<String, Metrics.Endpoint> byPath = new HashMap<>();
+        for (Route r : router.getRoutes()) {
+            if (r.getPath() != null) byPath.put(r.getPath(), metrics.endpoint(r.getPath()));
+        }
+        endpointsByPath = Map.copyOf(byPath);
+        otherEndpoint = metrics.endpoint("other");
     }
 
-    private static void unaryRoute(
-            Router router, String path, Handler<RoutingContext> timeout, Handler<RoutingContext> h) {
-        router.post(path).handler(timeout).handler(h);
+    /**
+     * A request/response route. Its deadline is armed by {@link Exchange#unary} only when the work goes to a
+     * worker: work done inline on the event loop ends the response before any timer could fire.
+     */
+    private static void unaryRoute(Router router, String path, Handler<RoutingContext> h) {
+        router.post(path).handler(h);
     }
 
     /**
@@ -278,9 +283,10 @@ public final class KithServer implements AutoCloseable {
         long start = System.nanoTime();
         String path = ctx.request().path();
         boolean limited = path.startsWith("/v1/");
+        Metrics.Endpoint endpoint = endpointTimers(path);
         ctx.addEndHandler(ar -> {
             if (limited) inFlight.decrementAndGet();
-            metrics.request(endpointTag(path), ctx.response().getStatusCode(), System.nanoTime() - start);
+            endpoint.record(ctx.response().getStatusCode(), System.nanoTime() - start);
         });
         if (limited && inFlight.incrementAndGet() > max) {
             ctx.fail(new HttpFailure(
@@ -293,9 +299,10 @@ public final class KithServer implements AutoCloseable {
         ctx.next();
     }
 
-    /** The endpoint label: the path of a known route, otherwise "other" (so labels stay bounded). */
-    private String endpointTag(String path) {
-        return knownPaths.contains(path) ? path : "other";
+    /** The timers labelled with the path of a known route, otherwise with "other" (so labels stay bounded). */
+    private Metrics.Endpoint endpointTimers(String path) {
+        Metrics.Endpoint e = endpointsByPath.get(path);
+        return e != null ? e : otherEndpoint;
     }
 
     private static ObjectNode status(Exchange x, String status) {

@@ -26,8 +26,8 @@ final class Metrics {
     private final PrometheusMeterRegistry registry;
     private final Map<Permissionship, Counter> checks = new EnumMap<>(Permissionship.class);
     private final Counter authFailures;
-    /** One timer per (endpoint, status), both bounded sets: built once, not per request. */
-    private final Map<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The timers of each endpoint label, resolved once per label so a request costs no string building. */
+    private final Map<String, Endpoint> endpoints = new java.util.concurrent.ConcurrentHashMap<>();
 
     Metrics(PrometheusMeterRegistry registry, Engine engine) {
         this.registry = registry;
@@ -58,15 +58,51 @@ final class Metrics {
         return registry;
     }
 
-    void request(String endpoint, int status, long nanos) {
-        timers.computeIfAbsent(
-                        endpoint + ' ' + status,
-                        k -> Timer.builder("kith.http.requests")
-                                .description("HTTP requests by endpoint and status")
-                                .tags("endpoint", endpoint, "status", Integer.toString(status))
-                                .serviceLevelObjectives(BUCKETS)
-                                .register(registry))
-                .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    /** The timers of the endpoint labelled {@code label} (one of a bounded set of labels). */
+    Endpoint endpoint(String label) {
+        return endpoints.computeIfAbsent(label, l -> new Endpoint(registry, l));
+    }
+
+    /**
+     * The latency timers of one endpoint, one per HTTP status, each registered on the first request that ends
+     * with its status and then reused without a map lookup or a new tag string.
+     */
+    static final class Endpoint {
+        private static final int FIRST_STATUS = 100;
+        private static final int LAST_STATUS = 599;
+
+        private final PrometheusMeterRegistry registry;
+        private final String label;
+        private final java.util.concurrent.atomic.AtomicReferenceArray<Timer> byStatus =
+                new java.util.concurrent.atomic.AtomicReferenceArray<>(LAST_STATUS - FIRST_STATUS + 1);
+
+        private Endpoint(PrometheusMeterRegistry registry, String label) {
+            this.registry = registry;
+            this.label = label;
+        }
+
+        void record(int status, long nanos) {
+            timer(status).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        }
+
+        private Timer timer(int status) {
+            if (status < FIRST_STATUS || status > LAST_STATUS) return register(status);
+            Timer t = byStatus.get(status - FIRST_STATUS);
+            if (t == null) {
+                // the registry returns the same timer to every thread that registers this id
+                t = register(status);
+                byStatus.set(status - FIRST_STATUS, t);
+            }
+            return t;
+        }
+
+        private Timer register(int status) {
+            return Timer.builder("kith.http.requests")
+                    .description("HTTP requests by endpoint and status")
+                    .tags("endpoint", label, "status", Integer.toString(status))
+                    .serviceLevelObjectives(BUCKETS)
+                    .register(registry);
+        }
     }
 
     void check(Permissionship p) {

@@ -29,18 +29,24 @@ final class UnaryHandlers {
             "optionalLimit",
             "optionalAllowPartialDeletions",
             "optionalTransactionMetadata");
-    private static final Set<String> CHECK =
+    /** The fields a check body may have. */
+    static final Set<String> CHECK =
             Set.of("consistency", "resource", "permission", "subject", "context", "withTracing");
+
     private static final Set<String> CHECK_BULK = Set.of("consistency", "items", "withTracing");
     private static final Set<String> CHECK_BULK_ITEM = Set.of("resource", "permission", "subject", "context");
     private static final Set<String> EXPAND = Set.of("consistency", "resource", "permission");
 
     private final Exchange x;
+    /** Reads the usual check body without a JSON tree; {@link RequestReader} reads the rest. */
+    private final PlainCheckReader plainCheck;
+
     private final AuditLog audit;
     private final Metrics metrics;
 
     UnaryHandlers(Exchange x, AuditLog audit, Metrics metrics) {
         this.x = x;
+        this.plainCheck = new PlainCheckReader(x.in.mapper().getFactory(), x.limits);
         this.audit = audit;
         this.metrics = metrics;
     }
@@ -107,6 +113,16 @@ final class UnaryHandlers {
     }
 
     void check(RoutingContext ctx) {
+        Requests.Check plain = plainCheck.read(Exchange.body(ctx));
+        if (plain != null) {
+            String caller = ctx.get(Exchange.CALLER);
+            x.runJson(ctx, x.mayWait(plain.consistency()), () -> {
+                Results.Check result = x.engine.check(plain);
+                decided(caller, plain, result);
+                return x.out.checkJson(result);
+            });
+            return;
+        }
         x.unary(ctx, body -> {
             JsonIn in = JsonIn.object(body, "", CHECK);
             Consistency consistency = x.in.consistency(in);
