@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code kith-bench} command line: {@code generate} writes a dataset, {@code http} replays its queries against
- * a running server, {@code check} and {@code lookup} time the engine in this process, {@code postgres} times the
+ * a running server, {@code writes} loads it with relationship writes, {@code check} and {@code lookup} time the engine in this process, {@code postgres} times the
  * PostgreSQL store's bulk import and load, {@code jmh} runs the JMH benchmarks. Every command but {@code jmh}
  * prints one JSON object as its last line; bad arguments get a message naming the
  * problem and exit status 2, never a stack trace.
@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             GenerateCommand.class,
             HttpCommand.class,
+            WritesCommand.class,
             CheckCommand.class,
             LookupCommand.class,
             PostgresCommand.class,
@@ -65,7 +66,7 @@ public final class BenchMain implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(
-                spec.commandLine(), "name a command: generate, http, check, lookup, postgres or jmh");
+                spec.commandLine(), "name a command: generate, http, writes, check, lookup, postgres or jmh");
     }
 
     /** A command's argument that is wrong in a way picocli cannot see; reported without a stack trace. */

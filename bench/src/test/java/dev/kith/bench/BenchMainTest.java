@@ -69,6 +69,6 @@ class BenchMainTest {
         assertThat(noQueries.err()).contains("no such queries file: " + dir.resolve("none.txt"));
         Result none = run();
         assertThat(none.status()).isEqualTo(2);
-        assertThat(none.err()).contains("name a command: generate, http, check, lookup, postgres or jmh");
+        assertThat(none.err()).contains("name a command: generate, http, writes, check, lookup, postgres or jmh");
     }
 }

@@ -1,0 +1,275 @@
+package dev.kith.bench.http;
+
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.HdrHistogram.Histogram;
+
+/**
+ * A closed-loop write load: {@code connections} keep-alive connections, one request in flight on each, every
+ * request a {@code POST /v1/relationships/write} of {@code batch} TOUCH updates of relationships never sent before
+ * in this run, {@code repo:<n>#reader@user:<m>} with one fresh repository number per request ({@code n} counts up
+ * from {@code firstRepo}) and {@code m} from 0 to {@code batch − 1}. Like {@link LoadGenerator} it runs on one event
+ * loop, targets local endpoints only and stops sending at the deadline; latencies are raw (a write load has no
+ * expected interval to correct against).
+ */
+public final class WriteLoad {
+    static final String WRITE_PATH = "/v1/relationships/write";
+
+    private static final long REQUEST_IDLE_TIMEOUT_MS = 30_000;
+    private static final long FAILURE_PAUSE_MS = 10;
+    private static final long HIGHEST_MICROS = 3_600_000_000L;
+
+    /**
+     * What to run.
+     *
+     * @param endpoint the server's base URL (local {@code http://} only)
+     * @param bearerKey API key, or {@code null} for none
+     * @param connections concurrent connections, at least 1
+     * @param batch updates per request, at least 1
+     * @param firstRepo the first repository number written
+     * @param duration measured time
+     * @param warmup unmeasured time before it (its writes are real and use repository numbers too)
+     */
+    public record Options(
+            URI endpoint,
+            String bearerKey,
+            int connections,
+            int batch,
+            long firstRepo,
+            Duration duration,
+            Duration warmup) {
+        /** Validates the counts and durations. */
+        public Options {
+            if (connections < 1) {
+                throw new IllegalArgumentException("--connections must be at least 1, got " + connections);
+            }
+            if (batch < 1) {
+                throw new IllegalArgumentException("--batch must be at least 1, got " + batch);
+            }
+            if (firstRepo < 0) {
+                throw new IllegalArgumentException("--first-repo must not be negative, got " + firstRepo);
+            }
+            if (duration.isNegative() || duration.isZero()) {
+                throw new IllegalArgumentException("--seconds must be positive");
+            }
+            if (warmup.isNegative()) {
+                throw new IllegalArgumentException("--warmup must not be negative");
+            }
+        }
+    }
+
+    /**
+     * The measured phase's figures.
+     *
+     * @param requests answered requests
+     * @param relationships relationships in requests answered 2xx
+     * @param seconds measured time, from start to the last answer
+     * @param requestsPerSecond requests answered per second
+     * @param relationshipsPerSecond relationships written per second
+     * @param p50Ms median latency
+     * @param p99Ms 99th-percentile latency
+     * @param maxMs largest latency
+     * @param errors requests that failed or were not answered 2xx
+     * @param nextRepo the first repository number this run did not use (to continue in a later run)
+     */
+    public record Report(
+            long requests,
+            long relationships,
+            double seconds,
+            double requestsPerSecond,
+            double relationshipsPerSecond,
+            double p50Ms,
+            double p99Ms,
+            double maxMs,
+            long errors,
+            long nextRepo) {}
+
+    private WriteLoad() {}
+
+    /**
+     * Runs the warm-up and the measured phase; blocks until both are done.
+     *
+     * @throws IllegalArgumentException if the endpoint is not a local {@code http://} URL
+     * @throws IOException if the run could not complete
+     */
+    public static Report run(Options options) throws IOException {
+        URI endpoint = options.endpoint();
+        LoadGenerator.requireLocal(endpoint);
+        int port = endpoint.getPort() == -1 ? 80 : endpoint.getPort();
+        String basePath = endpoint.getPath() == null ? "" : endpoint.getPath().replaceAll("/+$", "");
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
+        try {
+            WebClient client = WebClient.create(
+                    vertx,
+                    new WebClientOptions()
+                            .setDefaultHost(endpoint.getHost())
+                            .setDefaultPort(port)
+                            .setKeepAlive(true)
+                            .setPipelining(false)
+                            .setConnectTimeout(5_000),
+                    new PoolOptions().setHttp1MaxSize(options.connections()));
+            HttpRequest<Buffer> request = client.post(basePath + WRITE_PATH)
+                    .idleTimeout(REQUEST_IDLE_TIMEOUT_MS)
+                    .putHeader("content-type", "application/json")
+                    .putHeader("accept", "application/json");
+            if (options.bearerKey() != null) {
+                request.bearerTokenAuthentication(options.bearerKey());
+            }
+            Context context = vertx.getOrCreateContext();
+            long timeout = options.warmup().toSeconds() + options.duration().toSeconds() + 120;
+            long nextRepo = options.firstRepo();
+            if (!options.warmup().isZero()) {
+                Phase warmup = new Phase(
+                        vertx, request, options, nextRepo, options.warmup().toNanos());
+                context.runOnContext(v -> warmup.start());
+                await(warmup.done, timeout);
+                nextRepo = warmup.nextRepo;
+            }
+            Phase measured = new Phase(
+                    vertx, request, options, nextRepo, options.duration().toNanos());
+            context.runOnContext(v -> measured.start());
+            await(measured.done, timeout);
+            return measured.report();
+        } finally {
+            await(vertx.close().toCompletionStage().toCompletableFuture(), 30);
+        }
+    }
+
+    /** The JSON body of one write: {@code batch} TOUCH updates on {@code repo:<repo>}. */
+    static Buffer body(long repo, int batch) {
+        StringBuilder json = new StringBuilder(160 * batch + 16).append("{\"updates\":[");
+        for (int user = 0; user < batch; user++) {
+            if (user > 0) {
+                json.append(',');
+            }
+            json.append("{\"operation\":\"OPERATION_TOUCH\",\"relationship\":{\"resource\":")
+                    .append("{\"objectType\":\"repo\",\"objectId\":\"")
+                    .append(repo)
+                    .append("\"},\"relation\":\"reader\",\"subject\":{\"object\":")
+                    .append("{\"objectType\":\"user\",\"objectId\":\"")
+                    .append(user)
+                    .append("\"}}}}");
+        }
+        return Buffer.buffer(json.append("]}").toString());
+    }
+
+    private static void await(CompletableFuture<?> future, long seconds) throws IOException {
+        try {
+            future.get(seconds, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for the write run", e);
+        } catch (ExecutionException e) {
+            throw new IOException("the write run failed: " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IOException("the write run did not finish within " + seconds + " seconds", e);
+        }
+    }
+
+    /** One timed phase; all its state is touched on the one event loop only. */
+    private static final class Phase {
+        private final Vertx vertx;
+        private final HttpRequest<Buffer> request;
+        private final int connections;
+        private final int batch;
+        private final long durationNanos;
+        private final Histogram histogram = new Histogram(HIGHEST_MICROS, 3);
+        private final CompletableFuture<Void> done = new CompletableFuture<>();
+
+        private long nextRepo;
+        private long startNanos;
+        private long deadlineNanos;
+        private long lastCompletionNanos;
+        private int running;
+        private long requests;
+        private long relationships;
+        private long errors;
+
+        Phase(Vertx vertx, HttpRequest<Buffer> request, Options options, long firstRepo, long durationNanos) {
+            this.vertx = vertx;
+            this.request = request;
+            this.connections = options.connections();
+            this.batch = options.batch();
+            this.nextRepo = firstRepo;
+            this.durationNanos = durationNanos;
+        }
+
+        void start() {
+            startNanos = System.nanoTime();
+            deadlineNanos = startNanos + durationNanos;
+            lastCompletionNanos = startNanos;
+            running = connections;
+            for (int i = 0; i < connections; i++) {
+                next();
+            }
+        }
+
+        private void next() {
+            if (System.nanoTime() - deadlineNanos >= 0) {
+                if (--running == 0) {
+                    done.complete(null);
+                }
+                return;
+            }
+            Buffer body = body(nextRepo++, batch);
+            long sent = System.nanoTime();
+            request.sendBuffer(body).onComplete(result -> completed(result, sent));
+        }
+
+        private void completed(AsyncResult<HttpResponse<Buffer>> result, long sent) {
+            long now = System.nanoTime();
+            lastCompletionNanos = now;
+            requests++;
+            histogram.recordValue(Math.min(HIGHEST_MICROS, Math.max(1, (now - sent) / 1_000)));
+            if (result.failed()) {
+                errors++;
+                vertx.setTimer(FAILURE_PAUSE_MS, id -> next());
+                return;
+            }
+            if (result.result().statusCode() / 100 == 2) {
+                relationships += batch;
+            } else {
+                errors++;
+            }
+            vertx.runOnContext(v -> next());
+        }
+
+        Report report() {
+            double seconds = Math.max(1e-9, (lastCompletionNanos - startNanos) / 1e9);
+            return new Report(
+                    requests,
+                    relationships,
+                    round(seconds),
+                    round(requests / seconds),
+                    round(relationships / seconds),
+                    millis(histogram.getValueAtPercentile(50)),
+                    millis(histogram.getValueAtPercentile(99)),
+                    millis(histogram.getMaxValue()),
+                    errors,
+                    nextRepo);
+        }
+
+        private static double millis(long micros) {
+            return round(micros / 1000.0);
+        }
+
+        private static double round(double value) {
+            return Math.round(value * 1000) / 1000.0;
+        }
+    }
+}
