@@ -118,6 +118,11 @@ final class PgClient implements AutoCloseable {
         }
     }
 
+    /** Runs one parameterless statement with the simple protocol (for utility statements such as ANALYZE). */
+    void statement(String sql) {
+        await(pool.query(sql).execute());
+    }
+
     /** Runs one statement on its own (autocommit). */
     RowSet<Row> query(String sql, Tuple params) {
         return await(pool.preparedQuery(sql).execute(params));

@@ -288,6 +288,18 @@ final class PostgresDatastoreTest {
         assertThat(schema).containsExactly("definition user {}");
         assertThat(count[0]).isEqualTo(24_999);
         assertThat(sawDeleted[0]).isFalse();
+        try (PgClient sql = new PgClient(options)) {
+            long analyzed = sql.query(
+                            "SELECT count(*) FROM pg_stat_user_tables WHERE relname = 'kith_relationship'"
+                                    + " AND last_analyze IS NOT NULL",
+                            Tuple.tuple())
+                    .iterator()
+                    .next()
+                    .getLong(0);
+            assertThat(analyzed)
+                    .as("a bulk import leaves the planner statistics of the table")
+                    .isEqualTo(1);
+        }
     }
 
     @Test
