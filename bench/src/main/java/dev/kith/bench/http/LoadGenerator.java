@@ -53,19 +53,10 @@ public final class LoadGenerator {
     public static LoadReport run(LoadOptions options) throws IOException {
         URI endpoint = options.endpoint();
         requireLocal(endpoint);
-        int port = endpoint.getPort() == -1 ? 80 : endpoint.getPort();
-        String basePath = endpoint.getPath() == null ? "" : endpoint.getPath().replaceAll("/+$", "");
-        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
+        String basePath = basePath(endpoint);
+        Vertx vertx = oneEventLoop();
         try {
-            WebClient client = WebClient.create(
-                    vertx,
-                    new WebClientOptions()
-                            .setDefaultHost(endpoint.getHost())
-                            .setDefaultPort(port)
-                            .setKeepAlive(true)
-                            .setPipelining(false)
-                            .setConnectTimeout(5_000),
-                    new PoolOptions().setHttp1MaxSize(options.connections()));
+            WebClient client = client(vertx, endpoint, options.connections());
             List<Buffer> bodies = CheckBodies.encode(options.queries());
             Context context = vertx.getOrCreateContext();
             LoadRun.Target check = new LoadRun.Target(
@@ -99,7 +90,47 @@ public final class LoadGenerator {
                             report.mismatches(),
                             baseline);
         } finally {
-            await(vertx.close().toCompletionStage().toCompletableFuture(), 30);
+            await(vertx.close().toCompletionStage().toCompletableFuture(), 30, "load run");
+        }
+    }
+
+    /** A Vert.x instance with one event loop: every callback of a run on one thread, so no locking. */
+    static Vertx oneEventLoop() {
+        return Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
+    }
+
+    /**
+     * A client for {@code endpoint} with {@code connections} HTTP/1.1 keep-alive connections and pipelining off,
+     * so each connection has at most one request in flight.
+     */
+    static WebClient client(Vertx vertx, URI endpoint, int connections) {
+        return WebClient.create(
+                vertx,
+                new WebClientOptions()
+                        .setDefaultHost(endpoint.getHost())
+                        .setDefaultPort(endpoint.getPort() == -1 ? 80 : endpoint.getPort())
+                        .setKeepAlive(true)
+                        .setPipelining(false)
+                        .setConnectTimeout(5_000),
+                new PoolOptions().setHttp1MaxSize(connections));
+    }
+
+    /** The endpoint's path without trailing slashes, to put the API paths after. */
+    static String basePath(URI endpoint) {
+        return endpoint.getPath() == null ? "" : endpoint.getPath().replaceAll("/+$", "");
+    }
+
+    /** Waits for {@code future}; {@code what} names the run in the error ("load run", "write run"). */
+    static void await(CompletableFuture<?> future, long seconds, String what) throws IOException {
+        try {
+            future.get(seconds, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for the " + what, e);
+        } catch (ExecutionException e) {
+            throw new IOException("the " + what + " failed: " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IOException("the " + what + " did not finish within " + seconds + " seconds", e);
         }
     }
 
@@ -111,26 +142,13 @@ public final class LoadGenerator {
             LoadRun warmup = new LoadRun(
                     vertx, target, options.connections(), options.warmup().toNanos());
             context.runOnContext(v -> warmup.start());
-            await(warmup.done(), timeout);
+            await(warmup.done(), timeout, "load run");
         }
         LoadRun run = new LoadRun(
                 vertx, target, options.connections(), options.duration().toNanos());
         context.runOnContext(v -> run.start());
-        await(run.done(), timeout);
+        await(run.done(), timeout, "load run");
         return run.report();
-    }
-
-    private static void await(CompletableFuture<?> future, long seconds) throws IOException {
-        try {
-            future.get(seconds, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while waiting for the load run", e);
-        } catch (ExecutionException e) {
-            throw new IOException("the load run failed: " + e.getCause().getMessage(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new IOException("the load run did not finish within " + seconds + " seconds", e);
-        }
     }
 
     /**

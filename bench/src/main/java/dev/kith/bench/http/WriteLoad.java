@@ -3,20 +3,14 @@ package dev.kith.bench.http;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -110,20 +104,10 @@ public final class WriteLoad {
     public static Report run(Options options) throws IOException {
         URI endpoint = options.endpoint();
         LoadGenerator.requireLocal(endpoint);
-        int port = endpoint.getPort() == -1 ? 80 : endpoint.getPort();
-        String basePath = endpoint.getPath() == null ? "" : endpoint.getPath().replaceAll("/+$", "");
-        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
+        Vertx vertx = LoadGenerator.oneEventLoop();
         try {
-            WebClient client = WebClient.create(
-                    vertx,
-                    new WebClientOptions()
-                            .setDefaultHost(endpoint.getHost())
-                            .setDefaultPort(port)
-                            .setKeepAlive(true)
-                            .setPipelining(false)
-                            .setConnectTimeout(5_000),
-                    new PoolOptions().setHttp1MaxSize(options.connections()));
-            HttpRequest<Buffer> request = client.post(basePath + WRITE_PATH)
+            WebClient client = LoadGenerator.client(vertx, endpoint, options.connections());
+            HttpRequest<Buffer> request = client.post(LoadGenerator.basePath(endpoint) + WRITE_PATH)
                     .idleTimeout(REQUEST_IDLE_TIMEOUT_MS)
                     .putHeader("content-type", "application/json")
                     .putHeader("accept", "application/json");
@@ -137,16 +121,16 @@ public final class WriteLoad {
                 Phase warmup = new Phase(
                         vertx, request, options, nextRepo, options.warmup().toNanos());
                 context.runOnContext(v -> warmup.start());
-                await(warmup.done, timeout);
+                LoadGenerator.await(warmup.done, timeout, "write run");
                 nextRepo = warmup.nextRepo;
             }
             Phase measured = new Phase(
                     vertx, request, options, nextRepo, options.duration().toNanos());
             context.runOnContext(v -> measured.start());
-            await(measured.done, timeout);
+            LoadGenerator.await(measured.done, timeout, "write run");
             return measured.report();
         } finally {
-            await(vertx.close().toCompletionStage().toCompletableFuture(), 30);
+            LoadGenerator.await(vertx.close().toCompletionStage().toCompletableFuture(), 30, "write run");
         }
     }
 
@@ -166,19 +150,6 @@ public final class WriteLoad {
                     .append("\"}}}}");
         }
         return Buffer.buffer(json.append("]}").toString());
-    }
-
-    private static void await(CompletableFuture<?> future, long seconds) throws IOException {
-        try {
-            future.get(seconds, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while waiting for the write run", e);
-        } catch (ExecutionException e) {
-            throw new IOException("the write run failed: " + e.getCause().getMessage(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new IOException("the write run did not finish within " + seconds + " seconds", e);
-        }
     }
 
     /** One timed phase; all its state is touched on the one event loop only. */
