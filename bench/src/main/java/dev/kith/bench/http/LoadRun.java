@@ -2,6 +2,7 @@ package dev.kith.bench.http;
 
 import dev.kith.bench.data.Expectation;
 import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
@@ -23,18 +24,40 @@ final class LoadRun {
 
     private static final long HIGHEST_MICROS = 3_600_000_000L;
 
+    /** How one answer counts. */
+    enum Outcome {
+        OK,
+        ERROR,
+        MISMATCH
+    }
+
+    /** What the loops send: request number {@code sequence} of a phase (0, 1, 2, … across all its loops). */
+    interface Traffic {
+        Future<Outcome> send(long sequence);
+    }
+
     /**
-     * What to send: the reusable request, and for checks the bodies and expectations by query (both {@code null}
-     * for the no-op baseline, which sends no body and expects a 2xx).
+     * Check traffic: the reusable request, and the bodies and expectations by query (both {@code null} for the
+     * no-op baseline, which sends no body and expects a 2xx). Queries are sent in turn.
      *
      * @param request the request to send
      * @param bodies the body of each query, or {@code null}
      * @param expectations the expectation of each query, or {@code null}
      */
-    record Target(HttpRequest<Buffer> request, List<Buffer> bodies, List<Expectation> expectations) {}
+    record Target(HttpRequest<Buffer> request, List<Buffer> bodies, List<Expectation> expectations) implements Traffic {
+        @Override
+        public Future<Outcome> send(long sequence) {
+            if (bodies == null) {
+                return request.send().map(LoadRun::twoHundred);
+            }
+            int index = (int) (sequence % bodies.size());
+            Expectation expected = expectations.get(index);
+            return request.sendBuffer(bodies.get(index)).map(response -> judge(response, expected));
+        }
+    }
 
     private final Vertx vertx;
-    private final Target target;
+    private final Traffic traffic;
     private final int connections;
     private final long durationNanos;
     private final Histogram histogram = new Histogram(HIGHEST_MICROS, 3);
@@ -43,15 +66,16 @@ final class LoadRun {
     private long startNanos;
     private long deadlineNanos;
     private long lastCompletionNanos;
-    private int nextQuery;
+    private long sent;
     private int running;
     private long requests;
+    private long ok;
     private long errors;
     private long mismatches;
 
-    LoadRun(Vertx vertx, Target target, int connections, long durationNanos) {
+    LoadRun(Vertx vertx, Traffic traffic, int connections, long durationNanos) {
         this.vertx = vertx;
-        this.target = target;
+        this.traffic = traffic;
         this.connections = connections;
         this.durationNanos = durationNanos;
     }
@@ -78,48 +102,46 @@ final class LoadRun {
             }
             return;
         }
-        long sent = System.nanoTime();
-        if (target.bodies() == null) {
-            target.request().send().onComplete(result -> completed(result, Expectation.NONE, sent, true));
-        } else {
-            int index = nextQuery;
-            nextQuery = (nextQuery + 1) % target.bodies().size();
-            target.request()
-                    .sendBuffer(target.bodies().get(index))
-                    .onComplete(
-                            result -> completed(result, target.expectations().get(index), sent, false));
-        }
+        long sentNanos = System.nanoTime();
+        traffic.send(sent++).onComplete(result -> completed(result, sentNanos));
     }
 
-    private void completed(AsyncResult<HttpResponse<Buffer>> result, Expectation expected, long sent, boolean noop) {
+    private void completed(AsyncResult<Outcome> result, long sentNanos) {
         long now = System.nanoTime();
         lastCompletionNanos = now;
         requests++;
-        histogram.recordValue(Math.min(HIGHEST_MICROS, Math.max(1, (now - sent) / 1_000)));
+        histogram.recordValue(Math.min(HIGHEST_MICROS, Math.max(1, (now - sentNanos) / 1_000)));
         if (result.failed()) {
             errors++;
             vertx.setTimer(FAILURE_PAUSE_MS, id -> next());
             return;
         }
-        HttpResponse<Buffer> response = result.result();
-        boolean ok = response.statusCode() / 100 == 2;
-        if (noop) {
-            if (!ok) {
-                errors++;
-            }
-        } else if (!ok) {
-            if (expected != Expectation.ERROR) {
-                errors++;
-            }
-        } else {
-            Expectation answer = answer(response);
-            if (answer == null) {
-                errors++;
-            } else if (expected != Expectation.NONE && answer != expected) {
-                mismatches++;
-            }
+        switch (result.result()) {
+            case OK -> ok++;
+            case ERROR -> errors++;
+            case MISMATCH -> mismatches++;
         }
         vertx.runOnContext(v -> next());
+    }
+
+    /** A 2xx is OK, anything else an error: the no-op baseline's and the write load's rule. */
+    static Outcome twoHundred(HttpResponse<Buffer> response) {
+        return response.statusCode() / 100 == 2 ? Outcome.OK : Outcome.ERROR;
+    }
+
+    /**
+     * A check answer against its expectation: a non-2xx is an error unless an error was expected; a 2xx without a
+     * known permissionship is an error; a decision other than the expected one is a mismatch.
+     */
+    private static Outcome judge(HttpResponse<Buffer> response, Expectation expected) {
+        if (response.statusCode() / 100 != 2) {
+            return expected == Expectation.ERROR ? Outcome.OK : Outcome.ERROR;
+        }
+        Expectation answer = answer(response);
+        if (answer == null) {
+            return Outcome.ERROR;
+        }
+        return expected != Expectation.NONE && answer != expected ? Outcome.MISMATCH : Outcome.OK;
     }
 
     /**
@@ -148,9 +170,37 @@ final class LoadRun {
         };
     }
 
+    /** Requests sent (answered or not); call after {@link #done()} completed. */
+    long sent() {
+        return sent;
+    }
+
+    /** Requests answered and counted OK. */
+    long ok() {
+        return ok;
+    }
+
+    long requests() {
+        return requests;
+    }
+
+    long errors() {
+        return errors;
+    }
+
+    /** The raw latency histogram, in microseconds. */
+    Histogram histogram() {
+        return histogram;
+    }
+
+    /** Measured time: from the start to the last answer. */
+    double seconds() {
+        return Math.max(1e-9, (lastCompletionNanos - startNanos) / 1e9);
+    }
+
     /** The phase's figures; call after {@link #done()} completed. */
     LoadReport report() {
-        double seconds = Math.max(1e-9, (lastCompletionNanos - startNanos) / 1e9);
+        double seconds = seconds();
         Histogram corrected = histogram.getTotalCount() == 0
                 ? histogram
                 : histogram.copyCorrectedForCoordinatedOmission(Math.max(1, Math.round(histogram.getMean())));
@@ -169,11 +219,11 @@ final class LoadRun {
                 null);
     }
 
-    private static double millis(long micros) {
+    static double millis(long micros) {
         return round(micros / 1000.0);
     }
 
-    private static double round(double value) {
+    static double round(double value) {
         return Math.round(value * 1000) / 1000.0;
     }
 }

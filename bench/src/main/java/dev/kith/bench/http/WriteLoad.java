@@ -1,16 +1,13 @@
 package dev.kith.bench.http;
 
-import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpRequest;
-import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -25,8 +22,6 @@ public final class WriteLoad {
     static final String WRITE_PATH = "/v1/relationships/write";
 
     private static final long REQUEST_IDLE_TIMEOUT_MS = 30_000;
-    private static final long FAILURE_PAUSE_MS = 10;
-    private static final long HIGHEST_MICROS = 3_600_000_000L;
 
     /**
      * What to run.
@@ -118,17 +113,28 @@ public final class WriteLoad {
             long timeout = options.warmup().toSeconds() + options.duration().toSeconds() + 120;
             long nextRepo = options.firstRepo();
             if (!options.warmup().isZero()) {
-                Phase warmup = new Phase(
-                        vertx, request, options, nextRepo, options.warmup().toNanos());
+                LoadRun warmup = phase(vertx, request, options, nextRepo, options.warmup());
                 context.runOnContext(v -> warmup.start());
-                LoadGenerator.await(warmup.done, timeout, "write run");
-                nextRepo = warmup.nextRepo;
+                LoadGenerator.await(warmup.done(), timeout, "write run");
+                nextRepo += warmup.sent();
             }
-            Phase measured = new Phase(
-                    vertx, request, options, nextRepo, options.duration().toNanos());
+            LoadRun measured = phase(vertx, request, options, nextRepo, options.duration());
             context.runOnContext(v -> measured.start());
-            LoadGenerator.await(measured.done, timeout, "write run");
-            return measured.report();
+            LoadGenerator.await(measured.done(), timeout, "write run");
+            double seconds = measured.seconds();
+            long relationships = measured.ok() * options.batch();
+            Histogram latencies = measured.histogram();
+            return new Report(
+                    measured.requests(),
+                    relationships,
+                    LoadRun.round(seconds),
+                    LoadRun.round(measured.requests() / seconds),
+                    LoadRun.round(relationships / seconds),
+                    LoadRun.millis(latencies.getValueAtPercentile(50)),
+                    LoadRun.millis(latencies.getValueAtPercentile(99)),
+                    LoadRun.millis(latencies.getMaxValue()),
+                    measured.errors(),
+                    nextRepo + measured.sent());
         } finally {
             LoadGenerator.await(vertx.close().toCompletionStage().toCompletableFuture(), 30, "write run");
         }
@@ -152,95 +158,11 @@ public final class WriteLoad {
         return Buffer.buffer(json.append("]}").toString());
     }
 
-    /** One timed phase; all its state is touched on the one event loop only. */
-    private static final class Phase {
-        private final Vertx vertx;
-        private final HttpRequest<Buffer> request;
-        private final int connections;
-        private final int batch;
-        private final long durationNanos;
-        private final Histogram histogram = new Histogram(HIGHEST_MICROS, 3);
-        private final CompletableFuture<Void> done = new CompletableFuture<>();
-
-        private long nextRepo;
-        private long startNanos;
-        private long deadlineNanos;
-        private long lastCompletionNanos;
-        private int running;
-        private long requests;
-        private long relationships;
-        private long errors;
-
-        Phase(Vertx vertx, HttpRequest<Buffer> request, Options options, long firstRepo, long durationNanos) {
-            this.vertx = vertx;
-            this.request = request;
-            this.connections = options.connections();
-            this.batch = options.batch();
-            this.nextRepo = firstRepo;
-            this.durationNanos = durationNanos;
-        }
-
-        void start() {
-            startNanos = System.nanoTime();
-            deadlineNanos = startNanos + durationNanos;
-            lastCompletionNanos = startNanos;
-            running = connections;
-            for (int i = 0; i < connections; i++) {
-                next();
-            }
-        }
-
-        private void next() {
-            if (System.nanoTime() - deadlineNanos >= 0) {
-                if (--running == 0) {
-                    done.complete(null);
-                }
-                return;
-            }
-            Buffer body = body(nextRepo++, batch);
-            long sent = System.nanoTime();
-            request.sendBuffer(body).onComplete(result -> completed(result, sent));
-        }
-
-        private void completed(AsyncResult<HttpResponse<Buffer>> result, long sent) {
-            long now = System.nanoTime();
-            lastCompletionNanos = now;
-            requests++;
-            histogram.recordValue(Math.min(HIGHEST_MICROS, Math.max(1, (now - sent) / 1_000)));
-            if (result.failed()) {
-                errors++;
-                vertx.setTimer(FAILURE_PAUSE_MS, id -> next());
-                return;
-            }
-            if (result.result().statusCode() / 100 == 2) {
-                relationships += batch;
-            } else {
-                errors++;
-            }
-            vertx.runOnContext(v -> next());
-        }
-
-        Report report() {
-            double seconds = Math.max(1e-9, (lastCompletionNanos - startNanos) / 1e9);
-            return new Report(
-                    requests,
-                    relationships,
-                    round(seconds),
-                    round(requests / seconds),
-                    round(relationships / seconds),
-                    millis(histogram.getValueAtPercentile(50)),
-                    millis(histogram.getValueAtPercentile(99)),
-                    millis(histogram.getMaxValue()),
-                    errors,
-                    nextRepo);
-        }
-
-        private static double millis(long micros) {
-            return round(micros / 1000.0);
-        }
-
-        private static double round(double value) {
-            return Math.round(value * 1000) / 1000.0;
-        }
+    /** One timed phase whose request number {@code i} writes {@code repo:<firstRepo + i>}. */
+    private static LoadRun phase(
+            Vertx vertx, HttpRequest<Buffer> request, Options options, long firstRepo, Duration duration) {
+        LoadRun.Traffic writes = sequence ->
+                request.sendBuffer(body(firstRepo + sequence, options.batch())).map(LoadRun::twoHundred);
+        return new LoadRun(vertx, writes, options.connections(), duration.toNanos());
     }
 }
