@@ -11,7 +11,6 @@ import dev.kith.storage.postgres.TestDatabase;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -54,19 +54,14 @@ final class PostgresNodesTest {
         final Path log;
 
         Node(String datastoreUrl) throws Exception {
-            try (ServerSocket s = new ServerSocket(0)) {
-                port = s.getLocalPort();
-            }
+            port = ServeProcess.freePort();
             log = Files.createTempFile("kith-node-", ".log");
-            String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-            String java = ProcessHandle.current().info().command().orElse("java");
-            process = new ProcessBuilder(
-                            java,
-                            "-Xmx256m",
-                            "-cp",
-                            classpath,
-                            Main.class.getName(),
-                            "serve",
+            process = ServeProcess.start(
+                    port,
+                    log,
+                    Map.of(),
+                    "/healthz",
+                    List.of(
                             "--datastore",
                             datastoreUrl,
                             "--bind",
@@ -76,22 +71,7 @@ final class PostgresNodesTest {
                             "--preshared-key",
                             KEY,
                             "--freshness-timeout",
-                            "10s")
-                    .redirectErrorStream(true)
-                    .redirectOutput(log.toFile())
-                    .start();
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (true) {
-                try {
-                    if (get("/healthz") == 200) return;
-                } catch (IOException e) {
-                    // Not listening yet.
-                }
-                if (!process.isAlive() || System.nanoTime() > deadline) {
-                    throw new AssertionError("kith serve did not start:\n" + Files.readString(log));
-                }
-                Thread.sleep(200);
-            }
+                            "10s"));
         }
 
         int get(String path) throws IOException, InterruptedException {

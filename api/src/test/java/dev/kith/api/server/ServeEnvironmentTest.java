@@ -2,8 +2,7 @@ package dev.kith.api.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.net.ServerSocket;
+import dev.kith.api.cli.ServeProcess;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -39,19 +39,12 @@ class ServeEnvironmentTest {
                 relationships: |-
                   document:readme#viewer@user:ann
                 """);
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = ServeProcess.freePort();
         Path log = tmp.resolve("serve.log");
-        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder builder = new ProcessBuilder(
-                        java, "-Xmx256m", "-cp", classpath, "dev.kith.api.cli.Main", "serve")
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        builder.environment()
-                .putAll(Map.of(
+        Process process = ServeProcess.start(
+                port,
+                log,
+                Map.of(
                         "KITH_PORT",
                         Integer.toString(port),
                         "KITH_BIND",
@@ -61,13 +54,13 @@ class ServeEnvironmentTest {
                         "KITH_BOOTSTRAP",
                         bootstrap.toString(),
                         "KITH_MAX_BODY_BYTES",
-                        "2048"));
-        Process process = builder.start();
+                        "2048"),
+                "/readyz",
+                List.of());
         try {
             HttpClient http = HttpClient.newBuilder()
                     .connectTimeout(Duration.ofSeconds(2))
                     .build();
-            awaitReady(http, port, process, log);
             String check = ServerFixture.checkJson("document", "readme", "view", "user", "ann");
 
             var withoutKey = http.send(post(port, check, null), HttpResponse.BodyHandlers.ofString());
@@ -86,24 +79,6 @@ class ServeEnvironmentTest {
         } finally {
             process.destroy();
             if (!process.waitFor(30, TimeUnit.SECONDS)) process.destroyForcibly();
-        }
-    }
-
-    private static void awaitReady(HttpClient http, int port, Process process, Path log) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (true) {
-            try {
-                var r = http.send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz"))
-                                .build(),
-                        HttpResponse.BodyHandlers.discarding());
-                if (r.statusCode() == 200) return;
-            } catch (IOException e) {
-                // Not listening yet.
-            }
-            assertThat(process.isAlive()).as(Files.readString(log)).isTrue();
-            assertThat(System.nanoTime()).as("started in 60 s").isLessThan(deadline);
-            Thread.sleep(100);
         }
     }
 

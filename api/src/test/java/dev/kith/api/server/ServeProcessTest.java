@@ -2,9 +2,8 @@ package dev.kith.api.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kith.api.cli.ServeProcess;
 import dev.kith.engine.Revision;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,6 +11,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -41,20 +42,14 @@ class ServeProcessTest {
                 relationships: |-
                   document:readme#viewer@user:ann
                 """);
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = ServeProcess.freePort();
         Path log = tmp.resolve("serve.log");
-        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        String java = ProcessHandle.current().info().command().orElse("java");
-        Process process = new ProcessBuilder(
-                        java,
-                        "-Xmx256m",
-                        "-cp",
-                        classpath,
-                        "dev.kith.api.cli.Main",
-                        "serve",
+        Process process = ServeProcess.start(
+                port,
+                log,
+                Map.of(),
+                "/readyz",
+                List.of(
                         "--port",
                         Integer.toString(port),
                         "--bind",
@@ -66,29 +61,11 @@ class ServeProcessTest {
                         "--freshness-timeout",
                         "2s",
                         "--bootstrap",
-                        bootstrap.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
+                        bootstrap.toString()));
         try {
             HttpClient http = HttpClient.newBuilder()
                     .connectTimeout(Duration.ofSeconds(2))
                     .build();
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (true) {
-                try {
-                    var r = http.send(
-                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz"))
-                                    .build(),
-                            HttpResponse.BodyHandlers.discarding());
-                    if (r.statusCode() == 200) break;
-                } catch (IOException e) {
-                    // Not listening yet.
-                }
-                assertThat(process.isAlive()).as(Files.readString(log)).isTrue();
-                assertThat(System.nanoTime()).as("started in 60 s").isLessThan(deadline);
-                Thread.sleep(100);
-            }
             var check = http.send(
                     post(port, ServerFixture.checkJson("document", "readme", "view", "user", "ann")),
                     HttpResponse.BodyHandlers.ofString());
