@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -30,11 +31,8 @@ final class CheckCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--schema", required = true, description = "schema file (schema.zed)")
-    private Path schema;
-
-    @Option(names = "--relationships", required = true, description = "relationships file (relationships.txt)")
-    private Path relationships;
+    @Mixin
+    private DatasetFiles dataset;
 
     @Option(names = "--queries", required = true, description = "queries file (queries.txt)")
     private Path queries;
@@ -56,7 +54,7 @@ final class CheckCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         long heapBefore = HeapMeter.usedAfterGc();
-        try (LoadedDataset loaded = CommandInputs.load(schema, relationships)) {
+        try (LoadedDataset loaded = dataset.load()) {
             long heapLoaded = HeapMeter.usedAfterGc();
             out.printf(
                     "loaded %d relationships in %.3f s; heap %d -> %d bytes%n",

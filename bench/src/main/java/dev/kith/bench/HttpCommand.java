@@ -5,14 +5,13 @@ import dev.kith.bench.http.LoadGenerator;
 import dev.kith.bench.http.LoadOptions;
 import dev.kith.bench.http.LoadReport;
 import java.io.IOException;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -23,11 +22,8 @@ final class HttpCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--endpoint", required = true, description = "the server's base URL, e.g. http://127.0.0.1:8443")
-    private String endpoint;
-
-    @Option(names = "--key", description = "API key, sent as Authorization: Bearer KEY")
-    private String key;
+    @Mixin
+    private ServerTarget server;
 
     @Option(names = "--queries", required = true, description = "queries file (queries.txt format)")
     private Path queries;
@@ -49,15 +45,13 @@ final class HttpCommand implements Callable<Integer> {
         LoadOptions options;
         try {
             options = new LoadOptions(
-                    new URI(endpoint),
-                    key,
+                    server.uri(),
+                    server.key(),
                     CommandInputs.queries(queries),
                     connections,
                     Duration.ofMillis(Math.round(seconds * 1000)),
                     Duration.ofMillis(Math.round(warmup * 1000)),
                     baseline);
-        } catch (URISyntaxException e) {
-            throw new BenchMain.UsageException("--endpoint is not a URL: " + e.getMessage());
         } catch (IllegalArgumentException e) {
             throw new BenchMain.UsageException(e.getMessage());
         }

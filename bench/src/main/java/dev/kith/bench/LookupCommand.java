@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -27,11 +28,8 @@ final class LookupCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--schema", required = true, description = "schema file (schema.zed)")
-    private Path schema;
-
-    @Option(names = "--relationships", required = true, description = "relationships file (relationships.txt)")
-    private Path relationships;
+    @Mixin
+    private DatasetFiles dataset;
 
     @Option(names = "--lookups", required = true, description = "lookups file (lookups.txt)")
     private Path lookups;
@@ -50,7 +48,7 @@ final class LookupCommand implements Callable<Integer> {
         if (pageSize < 0) throw new BenchMain.UsageException("--page-size must not be negative, got " + pageSize);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (LoadedDataset loaded = CommandInputs.load(schema, relationships)) {
+        try (LoadedDataset loaded = dataset.load()) {
             List<Lookup> all = CommandInputs.lookups(lookups);
             out.printf(
                     "loaded %d relationships in %.3f s; %d lookups%n",

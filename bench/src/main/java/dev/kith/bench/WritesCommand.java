@@ -3,13 +3,12 @@ package dev.kith.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kith.bench.http.WriteLoad;
 import java.io.IOException;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -22,11 +21,8 @@ final class WritesCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--endpoint", required = true, description = "the server's base URL, e.g. http://127.0.0.1:8443")
-    private String endpoint;
-
-    @Option(names = "--key", description = "API key, sent as Authorization: Bearer KEY")
-    private String key;
+    @Mixin
+    private ServerTarget server;
 
     @Option(names = "--batch", defaultValue = "100", description = "updates per request (default 100)")
     private int batch;
@@ -51,15 +47,13 @@ final class WritesCommand implements Callable<Integer> {
         WriteLoad.Report report;
         try {
             report = WriteLoad.run(new WriteLoad.Options(
-                    new URI(endpoint),
-                    key,
+                    server.uri(),
+                    server.key(),
                     connections,
                     batch,
                     firstRepo,
                     Duration.ofMillis(Math.round(seconds * 1000)),
                     Duration.ofMillis(Math.round(warmup * 1000))));
-        } catch (URISyntaxException e) {
-            throw new BenchMain.UsageException("--endpoint is not a URL: " + e.getMessage());
         } catch (IllegalArgumentException e) {
             throw new BenchMain.UsageException(e.getMessage());
         }
