@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
 @Command(
         name = "kith-bench",
         mixinStandardHelpOptions = true,
+        scope = CommandLine.ScopeType.INHERIT,
         description = "kith benchmark datasets and load generator",
         subcommands = {
             GenerateCommand.class,

@@ -71,4 +71,19 @@ class BenchMainTest {
         assertThat(none.status()).isEqualTo(2);
         assertThat(none.err()).contains("name a command: generate, http, writes, check, lookup, postgres or jmh");
     }
+
+    @Test
+    void everyCommandAnswersHelpWithItsOptions() {
+        for (String command : new String[] {"generate", "http", "writes", "check", "lookup", "postgres", "jmh"}) {
+            Result help = run(command, "--help");
+            assertThat(help.status()).as(command).isZero();
+            assertThat(help.out())
+                    .as(command)
+                    .contains("Usage: kith-bench " + command)
+                    .contains("--help");
+        }
+        Result badEndpoint = run("writes", "--endpoint", "ht tp://x");
+        assertThat(badEndpoint.status()).isEqualTo(2);
+        assertThat(badEndpoint.err()).contains("--endpoint is not a URL");
+    }
 }
