@@ -248,7 +248,7 @@ final class SteelThreadCommand implements Callable<Integer> {
             }
         }
         List<String> out = new ArrayList<>();
-        out.add("compared " + how + "; - expected (SpiceDB), + kith:");
+        out.add("compared " + how + "; - expected, + kith:");
         int i = 0;
         int j = 0;
         int shown = 0;
