@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs the public SpiceDB conformance data through the kith jar: the schema parser cases, the
-# validation files (engine, in-process) and the same validation files through the HTTP API.
+# validation files (engine, in-process), the same validation files through the HTTP API and
+# SpiceDB's steel-thread cases (lookups, cursors, bulk check, import/export, schema writes) through
+# the HTTP API.
 # Usage: conformance.sh KITH_JAR CONFORMANCE_DIR. Fails if any case fails.
 set -euo pipefail
 jar=$1
@@ -17,5 +19,8 @@ java -jar "$jar" validate "${files[@]}" || status=1
 
 echo "== SpiceDB validation files (${#files[@]} files), through the HTTP API"
 java -jar "$jar" validate-http "${files[@]}" || status=1
+
+echo "== SpiceDB steel-thread cases, through the HTTP API"
+java -jar "$jar" conformance-steelthread "$conf/spicedb/steelthread/steelthread_manifest.json" || status=1
 
 exit $status

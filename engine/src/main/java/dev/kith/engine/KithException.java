@@ -61,7 +61,7 @@ public abstract sealed class KithException extends RuntimeException {
         }
     }
 
-    /** A CREATE of a relationship that exists, or a conflicting schema change; nothing was written. */
+    /** A CREATE of a relationship that exists; nothing was written. */
     public static final class Conflict extends KithException {
         public Conflict(String message) {
             super(message);

@@ -128,7 +128,9 @@ class EngineApiTest {
         touch(e, "doc:a#viewer@group:g#member", "group:g#member@user:ann");
         String withoutGroups = SCHEMA.replace("| group#member |", "|");
         assertThatThrownBy(() -> e.writeSchema(withoutGroups))
-                .isInstanceOf(KithException.Conflict.class)
+                .isInstanceOfSatisfying(
+                        KithException.InvalidArgument.class,
+                        x -> assertThat(x.field()).isEqualTo("schema"))
                 .hasMessageContaining("doc:a#viewer@group:g#member");
         Fixture.delete(e, "doc:a#viewer@group:g#member");
         Revision r = e.writeSchema(withoutGroups + "\ndefinition folder {\n    relation viewer: user\n}\n");

@@ -45,6 +45,21 @@ class ApiTest {
     }
 
     @Test
+    void aSchemaThatWouldOrphanStoredRelationshipsIsAnInvalidArgumentNamingOne() {
+        f.touch("document:kept#banned@user:bea");
+        String withoutBanned = ServerFixture.SCHEMA.replace("relation banned: user", "relation banned: group#member");
+        var a = f.post(
+                "/v1/schema/write",
+                new JsonObject().put("schema", withoutBanned).encode());
+        JsonObject e = a.error(400);
+        assertThat(e.getString("code")).isEqualTo("INVALID_ARGUMENT");
+        assertThat(e.getJsonObject("details").getString("field")).isEqualTo("schema");
+        assertThat(e.getString("message")).contains("document:kept#banned@user:bea");
+        assertThat(f.post("/v1/schema/read", "{}").json().getString("schemaText"))
+                .contains("relation banned");
+    }
+
+    @Test
     void aWriteThenACheckAtLeastAsFreshAsItsTokenSeesTheWrite() {
         String token = f.touch("document:fresh#viewer@user:ann");
         String body = new JsonObject(ServerFixture.checkJson("document", "fresh", "view", "user", "ann"))

@@ -128,8 +128,12 @@ public final class DefaultEngine implements Engine {
                 return false;
             });
             if (orphan[0] != null) {
-                throw new KithException.Conflict("the new schema would orphan stored relationships, e.g. '" + orphan[0]
-                        + "': delete them first or keep what they need in the schema");
+                // The schema is refused as an invalid argument, as SpiceDB refuses it (InvalidArgument): nothing
+                // conflicts with a concurrent write, the schema asks for something the stored data rules out.
+                throw new KithException.InvalidArgument(
+                        "schema",
+                        "the new schema would orphan stored relationships, e.g. '" + orphan[0]
+                                + "': delete them first or keep what they need in the schema");
             }
             if (embedded) installSchema(head + 1, compiled);
             Revision rev;
