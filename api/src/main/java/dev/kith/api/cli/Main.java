@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
             ImportCommand.class,
             ExportCommand.class,
             ValidateHttpCommand.class,
+            ValidateOpenFgaCommand.class,
             MigrateCommand.class
         })
 public final class Main implements Runnable {
