@@ -54,7 +54,8 @@ final class ValidateOpenFgaCommand implements Callable<Integer> {
                 return 1;
             }
         }
-        OpenFgaRunner runner = new OpenFgaRunner(() -> Engines.inMemory(EngineOptions.defaults()));
+        OpenFgaRunner runner = new OpenFgaRunner(
+                () -> Engines.inMemory(EngineOptions.defaults().withDepthLimit(OpenFgaRunner.OPENFGA_DEPTH_LIMIT)));
         int passed = 0;
         int failed = 0;
         int skipped = 0;

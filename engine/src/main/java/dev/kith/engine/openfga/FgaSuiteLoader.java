@@ -256,7 +256,8 @@ final class FgaSuiteLoader {
         }
         List<FgaScenario> scenarios = new ArrayList<>();
         for (Map<String, Object> test : tests) {
-            String name = file.getFileName() + "/" + text(test.get("name"), "tests[].name");
+            String name = file.getFileName() + "/"
+                    + (test.get("name") == null ? "test " + (scenarios.size() + 1) : test.get("name"));
             List<Map<String, Object>> tuples = new ArrayList<>(storeTuples);
             tuples.addAll(maps(test.get("tuples"), name + ".tuples"));
             scenarios.add(new FgaScenario(name, model, List.copyOf(tuples), storeAssertions(name, test), unsupported));

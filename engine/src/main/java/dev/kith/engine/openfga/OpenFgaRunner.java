@@ -40,8 +40,10 @@ import java.util.function.Supplier;
  * <ul>
  *   <li>{@code expectation: true/false} is HAS / NO. A CONDITIONAL answer (a condition parameter missing) agrees
  *       only with {@code errorCode: 2000}: OpenFGA reports a missing condition parameter as that error.
- *   <li>Any {@code errorCode} (2000 validation error, 2002, 2021, 2022, 2027, …) agrees with kith refusing the
- *       request as bad input ({@code InvalidArgument}, {@code NotFound}).
+ *   <li>{@code errorCode: 2002} (resolution too complex) agrees with kith's depth error, with engines at
+ *       OpenFGA's depth limit ({@link #OPENFGA_DEPTH_LIMIT}); any other {@code errorCode} (2000 validation error,
+ *       2021, 2022, 2027, …) agrees with kith refusing the request as bad input ({@code InvalidArgument}, {@code
+ *       NotFound}).
  *   <li>A lookup answer holding CONDITIONAL results agrees with {@code errorCode: 2000} as well; compared with an
  *       expected list it is a failure.
  *   <li>Contextual tuples have no equivalent in kith's API: such assertions are counted as "not supported" by
@@ -53,6 +55,18 @@ import java.util.function.Supplier;
  * </ul>
  */
 public final class OpenFgaRunner {
+    /**
+     * OpenFGA's default resolution depth (its {@code resolveNodeLimit}); engines for OpenFGA's tests use it, so
+     * that a model that is "too complex" for OpenFGA is for kith too.
+     */
+    public static final int OPENFGA_DEPTH_LIMIT = 25;
+
+    /** OpenFGA's error code for a validation error, which includes a missing condition parameter. */
+    private static final int MISSING_PARAMETER_OR_VALIDATION = 2000;
+
+    /** OpenFGA's error code for a query that exceeds the resolution depth. */
+    private static final int RESOLUTION_TOO_COMPLEX = 2002;
+
     private final Supplier<Engine> engines;
 
     /** @param engines makes a new, empty engine for each scenario (closed after it) */
@@ -209,14 +223,31 @@ public final class OpenFgaRunner {
      * item {@code "allowed"}; for a lookup, the OpenFGA strings of what it found. {@code error} is set when kith
      * refused or failed the request; {@code badInput} when that was for bad input.
      */
-    record Found(Set<String> allowed, Set<String> conditional, String error, boolean badInput) {
-        static Found error(String message, boolean badInput) {
-            return new Found(Set.of(), Set.of(), message, badInput);
+    record Found(Set<String> allowed, Set<String> conditional, String error, Refusal refusal) {
+        /** Why kith refused a request. */
+        enum Refusal {
+            NONE,
+            BAD_INPUT,
+            DEPTH,
+            OTHER
+        }
+
+        static Found error(String message, Refusal refusal) {
+            return new Found(Set.of(), Set.of(), message, refusal);
+        }
+
+        boolean badInput() {
+            return refusal == Refusal.BAD_INPUT;
         }
 
         String describe() {
             if (error != null) {
-                return (badInput ? "refused it as bad input: " : "failed: ") + error;
+                return switch (refusal) {
+                            case BAD_INPUT -> "refused it as bad input: ";
+                            case DEPTH -> "ran out of depth: ";
+                            default -> "failed: ";
+                        }
+                        + error;
             }
             return allowed + (conditional.isEmpty() ? "" : " and CONDITIONAL " + conditional);
         }
@@ -238,9 +269,9 @@ public final class OpenFgaRunner {
                             null,
                             false));
                     yield switch (result.permissionship()) {
-                        case HAS_PERMISSION -> new Found(Set.of(ALLOWED), Set.of(), null, false);
-                        case CONDITIONAL_PERMISSION -> new Found(Set.of(), Set.of(ALLOWED), null, false);
-                        case NO_PERMISSION -> new Found(Set.of(), Set.of(), null, false);
+                        case HAS_PERMISSION -> new Found(Set.of(ALLOWED), Set.of(), null, Found.Refusal.NONE);
+                        case CONDITIONAL_PERMISSION -> new Found(Set.of(), Set.of(ALLOWED), null, Found.Refusal.NONE);
+                        case NO_PERMISSION -> new Found(Set.of(), Set.of(), null, Found.Refusal.NONE);
                     };
                 }
                 case FgaScenario.ListObjects l -> {
@@ -259,16 +290,16 @@ public final class OpenFgaRunner {
                         (r.permissionship() == Permissionship.HAS_PERMISSION ? allowed : conditional)
                                 .add(l.type() + ":" + r.resourceId());
                     }
-                    yield new Found(allowed, conditional, null, false);
+                    yield new Found(allowed, conditional, null, Found.Refusal.NONE);
                 }
                 case FgaScenario.ListUsers l -> listUsers(engine, names, l);
             };
-        } catch (KithException.InvalidArgument | KithException.NotFound e) {
-            return Found.error(e.getMessage(), true);
-        } catch (IllegalArgumentException e) {
-            return Found.error(e.getMessage(), true);
+        } catch (KithException.InvalidArgument | KithException.NotFound | IllegalArgumentException e) {
+            return Found.error(e.getMessage(), Found.Refusal.BAD_INPUT);
+        } catch (KithException.MaxDepthExceeded e) {
+            return Found.error(e.getMessage(), Found.Refusal.DEPTH);
         } catch (KithException e) {
-            return Found.error(e.getMessage(), false);
+            return Found.error(e.getMessage(), Found.Refusal.OTHER);
         }
     }
 
@@ -294,15 +325,18 @@ public final class OpenFgaRunner {
                 (s.permissionship() == Permissionship.HAS_PERMISSION ? allowed : conditional).add(user);
             }
         }
-        return new Found(allowed, conditional, null, false);
+        return new Found(allowed, conditional, null, Found.Refusal.NONE);
     }
 
     /** Null when {@code found} agrees with what {@code assertion} expects, else why not (or {@link #SKIPPED}). */
     private static String compare(Assertion assertion, Found found) {
         Expect expect = assertion.expect();
         if (expect instanceof ErrorCode code) {
-            boolean agrees = found.badInput()
-                    || (code.code() == 2000 && !found.conditional().isEmpty());
+            boolean agrees = code.code() == RESOLUTION_TOO_COMPLEX
+                    ? found.refusal() == Found.Refusal.DEPTH
+                    : found.badInput()
+                            || (code.code() == MISSING_PARAMETER_OR_VALIDATION
+                                    && !found.conditional().isEmpty());
             return agrees ? null : "OpenFGA answers error " + code.code() + ", kith " + found.describe();
         }
         if (found.error() != null) {
