@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Runs the public SpiceDB conformance data through the kith jar: the schema parser cases, the
-# validation files (engine, in-process), the same validation files through the HTTP API and
-# SpiceDB's steel-thread cases (lookups, cursors, bulk check, import/export, schema writes) through
-# the HTTP API.
+# Runs the public conformance data through the kith jar: SpiceDB's schema parser cases, its
+# validation files (engine, in-process), the same validation files through the HTTP API and its
+# steel-thread cases (lookups, cursors, bulk check, import/export, schema writes) through the HTTP API;
+# then OpenFGA's staged tests, matrices, sample stores and DSL validation cases (through the OpenFGA
+# translator, in-process).
 # Usage: conformance.sh KITH_JAR CONFORMANCE_DIR. Fails if any case fails.
 set -euo pipefail
 jar=$1
@@ -22,5 +23,10 @@ java -jar "$jar" validate-http "${files[@]}" || status=1
 
 echo "== SpiceDB steel-thread cases, through the HTTP API"
 java -jar "$jar" conformance-steelthread "$conf/spicedb/steelthread/steelthread_manifest.json" || status=1
+
+echo "== OpenFGA tests, matrices, sample stores and DSL validation cases, in-process"
+java -jar "$jar" validate-openfga "$conf/openfga/tests" "$conf/openfga/matrix" "$conf/openfga/sample-stores" \
+    "$conf/openfga/language/dsl-syntax-validation-cases.yaml" \
+    "$conf/openfga/language/dsl-semantic-validation-cases.yaml" || status=1
 
 exit $status

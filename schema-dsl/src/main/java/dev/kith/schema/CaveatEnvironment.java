@@ -15,8 +15,10 @@ import java.util.Map;
 
 /**
  * The CEL environment of caveat expressions: each parameter is a variable of its declared type, plus
- * SpiceDB's {@code ipaddress} type with its {@code in_cidr(string)} member function. The engine
- * registers the runtime binding of {@link #IN_CIDR_OVERLOAD}; this class only declares it.
+ * SpiceDB's {@code ipaddress} type with its {@code in_cidr(string)} member function, and OpenFGA's
+ * {@code ipaddress(string)} conversion (so that models translated from OpenFGA can write {@code
+ * ip != ipaddress("192.0.0.1")}). The engine registers the runtime bindings of {@link
+ * #IN_CIDR_OVERLOAD} and {@link #IPADDRESS_OVERLOAD}; this class only declares them.
  */
 public final class CaveatEnvironment {
 
@@ -31,6 +33,13 @@ public final class CaveatEnvironment {
 
     /** The opaque CEL type of {@code ipaddress} parameters. */
     public static final OpaqueType IPADDRESS_TYPE = OpaqueType.create(IPADDRESS_TYPE_NAME);
+
+    /** The overload id of the global function {@code ipaddress(string) -> ipaddress}, to bind at runtime. */
+    public static final String IPADDRESS_OVERLOAD = "string_to_ipaddress";
+
+    private static final CelFunctionDecl IPADDRESS = CelFunctionDecl.newFunctionDeclaration(
+            IPADDRESS_TYPE_NAME,
+            CelOverloadDecl.newGlobalOverload(IPADDRESS_OVERLOAD, IPADDRESS_TYPE, SimpleType.STRING));
 
     private static final CelFunctionDecl IN_CIDR = CelFunctionDecl.newFunctionDeclaration(
             IN_CIDR_FUNCTION,
@@ -61,7 +70,7 @@ public final class CaveatEnvironment {
     public static CelCompiler compiler(Map<String, CaveatType> parameters) {
         CelCompilerBuilder builder = CelCompilerFactory.standardCelCompilerBuilder()
                 .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
-                .addFunctionDeclarations(IN_CIDR);
+                .addFunctionDeclarations(IN_CIDR, IPADDRESS);
         parameters.forEach((name, type) -> builder.addVar(name, celType(type)));
         return builder.build();
     }

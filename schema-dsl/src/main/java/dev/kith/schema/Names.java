@@ -1,5 +1,6 @@
 package dev.kith.schema;
 
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /** SpiceDB's naming rules for object types, caveats and relations. */
@@ -7,6 +8,10 @@ final class Names {
     private static final String SEGMENT = "[a-z][a-z0-9_]{1,62}[a-z0-9]";
     private static final Pattern TYPE = Pattern.compile("([a-z][a-z0-9_]{1,61}[a-z0-9]/)*" + SEGMENT);
     private static final Pattern RELATION = Pattern.compile(SEGMENT);
+
+    /** Keywords, which cannot be used as names. */
+    static final Set<String> RESERVED =
+            Set.of("definition", "caveat", "relation", "permission", "nil", "use", "import", "partial", "with");
 
     private Names() {}
 

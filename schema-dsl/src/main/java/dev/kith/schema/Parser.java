@@ -58,9 +58,6 @@ final class Parser {
 
     private static final Set<String> TOP_LEVEL_WORDS = Set.of("definition", "caveat", "use", "import", "partial");
 
-    private static final Set<String> RESERVED =
-            Set.of("definition", "caveat", "relation", "permission", "nil", "use", "import", "partial", "with");
-
     /** Thrown to abandon the current statement after its diagnostic is recorded; never escapes. */
     private static final class Abandon extends RuntimeException {
         private static final long serialVersionUID = 1L;
@@ -321,7 +318,7 @@ final class Parser {
         if (current.isWord("self") && flags.contains("self")) {
             return new SelfExpr(position(advance()));
         }
-        if (current.is(TokenType.IDENTIFIER) && !RESERVED.contains(current.text())) {
+        if (current.is(TokenType.IDENTIFIER) && !Names.RESERVED.contains(current.text())) {
             return parseRef("a relation or permission name");
         }
         throw error(
@@ -460,7 +457,7 @@ final class Parser {
         if (!token.is(TokenType.IDENTIFIER)) {
             throw error(token, "expected " + expected + ", found " + token.describe());
         }
-        if (RESERVED.contains(token.text())
+        if (Names.RESERVED.contains(token.text())
                 || (token.text().equals("expiration") && flags.contains("expiration"))
                 || (token.text().equals("self") && flags.contains("self"))) {
             throw error(token, "`" + token.text() + "` is a keyword and cannot be used as a name here");

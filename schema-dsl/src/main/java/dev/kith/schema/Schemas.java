@@ -67,6 +67,19 @@ public final class Schemas {
         return Printer.print(schema);
     }
 
+    /**
+     * Whether {@code name} may name an object type or a caveat: the naming rules (with {@code prefix/} parts),
+     * and not a keyword. For tools that generate schema text, such as the OpenFGA translator.
+     */
+    public static boolean isTypeName(String name) {
+        return Names.isTypeName(name) && !Names.RESERVED.contains(name);
+    }
+
+    /** Whether {@code name} may name a relation or a permission: the naming rules, and not a keyword. */
+    public static boolean isRelationName(String name) {
+        return Names.isRelationName(name) && !Names.RESERVED.contains(name);
+    }
+
     /** Counts of what a schema declares, for summaries. */
     public record Summary(int definitions, int relations, int permissions, int caveats) {}
 

@@ -3,13 +3,17 @@ package dev.kith.schema;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A schema text with its file name and line index, to turn offsets into positions and diagnostics. */
-final class SourceText {
+/**
+ * A schema text with its file name and line index, to turn offsets into positions and diagnostics. Public so
+ * that the other languages kith translates (such as OpenFGA's, in {@code dev.kith.schema.openfga}) report
+ * problems the same way.
+ */
+public final class SourceText {
     private final String fileName;
     private final String text;
     private final int[] lineStarts;
 
-    SourceText(String fileName, String text) {
+    public SourceText(String fileName, String text) {
         this.fileName = fileName == null ? "" : fileName;
         this.text = text;
         List<Integer> starts = new ArrayList<>();
@@ -22,20 +26,20 @@ final class SourceText {
         lineStarts = starts.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    String fileName() {
+    public String fileName() {
         return fileName;
     }
 
-    String text() {
+    public String text() {
         return text;
     }
 
-    SourcePosition position(int line, int column) {
+    public SourcePosition position(int line, int column) {
         return new SourcePosition(fileName, line, column);
     }
 
     /** The text of a 1-based line, without its line break; empty past the end. */
-    String line(int line) {
+    public String line(int line) {
         if (line < 1 || line > lineStarts.length) {
             return "";
         }
@@ -47,11 +51,11 @@ final class SourceText {
         return text.substring(start, Math.max(start, end));
     }
 
-    Diagnostic diagnostic(int line, int column, String message) {
+    public Diagnostic diagnostic(int line, int column, String message) {
         return new Diagnostic(position(line, column), message, line(line));
     }
 
-    Diagnostic diagnostic(SourcePosition at, String message) {
+    public Diagnostic diagnostic(SourcePosition at, String message) {
         return new Diagnostic(at, message, line(at.line()));
     }
 }

@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
             ExportCommand.class,
             ValidateHttpCommand.class,
             SteelThreadCommand.class,
+            ValidateOpenFgaCommand.class,
             MigrateCommand.class
         })
 public final class Main implements Runnable {

@@ -9,8 +9,8 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "schema",
         mixinStandardHelpOptions = true,
-        description = "Check and format schema files.",
-        subcommands = {SchemaCheckCommand.class, SchemaFormatCommand.class})
+        description = "Check, format and convert schema files.",
+        subcommands = {SchemaCheckCommand.class, SchemaFormatCommand.class, SchemaConvertCommand.class})
 final class SchemaCommand implements Runnable {
 
     @Spec
@@ -19,6 +19,7 @@ final class SchemaCommand implements Runnable {
     @Override
     public void run() {
         throw new ParameterException(
-                spec.commandLine(), "missing a command: `kith schema check` or `kith schema format`");
+                spec.commandLine(),
+                "missing a command: `kith schema check`, `kith schema format` or `kith schema convert`");
     }
 }

@@ -43,11 +43,16 @@ import java.util.function.Function;
  * <p>Instances are immutable and thread-safe.
  */
 public final class CaveatEvaluator {
-    /** One runtime for every schema: standard functions plus {@code in_cidr}; immutable, so shared. */
+    /**
+     * One runtime for every schema: standard functions plus {@code in_cidr} and {@code ipaddress(string)};
+     * immutable, so shared.
+     */
     private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder()
             .setOptions(CelOptions.current().build())
             .addFunctionBindings(CelFunctionBinding.from(
                     CaveatEnvironment.IN_CIDR_OVERLOAD, IpAddress.class, String.class, CaveatEvaluator::inCidr))
+            .addFunctionBindings(CelFunctionBinding.from(
+                    CaveatEnvironment.IPADDRESS_OVERLOAD, String.class, CaveatEvaluator::ipAddress))
             .build();
 
     private static final CelAttributePattern[] NO_PATTERNS = new CelAttributePattern[0];
@@ -145,6 +150,14 @@ public final class CaveatEvaluator {
                                 + String.join(", ", c.names) + ")");
             }
             c.converters[index].convert(e.getValue(), caveatName, e.getKey());
+        }
+    }
+
+    private static Object ipAddress(String text) throws CelEvaluationException {
+        try {
+            return IpAddress.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new CelEvaluationException("ipaddress: " + e.getMessage());
         }
     }
 

@@ -41,8 +41,12 @@ interface ValueConverter {
             case UINT -> (v, caveat, path) -> toUint(v, caveat, path, expected);
             case DOUBLE ->
                 (v, caveat, path) -> {
-                    if (v instanceof Number n) return n.doubleValue();
-                    throw wrongType(caveat, path, expected, v);
+                    if (!(v instanceof Number n)) throw wrongType(caveat, path, expected, v);
+                    double x = n.doubleValue();
+                    if (Double.isInfinite(x) || Double.isNaN(x)) {
+                        throw invalid(caveat, path, n + " is out of the range of a double");
+                    }
+                    return x;
                 };
             case BOOL ->
                 (v, caveat, path) -> {

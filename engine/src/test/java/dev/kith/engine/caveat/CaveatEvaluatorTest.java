@@ -76,6 +76,19 @@ class CaveatEvaluatorTest {
         }
 
         @Test
+        void doubleRejectsNumbersBeyondItsRange() {
+            CaveatEvaluator e = caveat("d double", "d > 0.0");
+            assertThat(eval(e, ctx("d", new java.math.BigDecimal("1.7976931348623157e308"))))
+                    .isEqualTo(Permissionship.HAS_PERMISSION);
+            assertThatThrownBy(() -> eval(e, ctx("d", new java.math.BigDecimal("1.8e309"))))
+                    .isInstanceOf(KithException.InvalidArgument.class)
+                    .hasMessageContaining("parameter 'd' of caveat cav")
+                    .hasMessageContaining("out of the range of a double");
+            assertThatThrownBy(() -> eval(e, ctx("d", new java.math.BigDecimal("-1.8e309"))))
+                    .isInstanceOf(KithException.InvalidArgument.class);
+        }
+
+        @Test
         void boolStringAndBytes() {
             CaveatEvaluator e = caveat("b bool, s string, y bytes", "b && s == 'hi' && y == b'abc'");
             assertThat(eval(e, ctx("b", true, "s", "hi", "y", "abc"))).isEqualTo(Permissionship.HAS_PERMISSION);
@@ -181,6 +194,17 @@ class CaveatEvaluatorTest {
             assertThatThrownBy(() -> eval(e, ctx("ip", "example.com", "cidr", "10.0.0.0/8")))
                     .isInstanceOf(KithException.InvalidArgument.class)
                     .hasMessageContaining("'ip'")
+                    .hasMessageContaining("not an IPv4 or IPv6 address");
+        }
+
+        @Test
+        void ipaddressFunctionConvertsAStringAsOpenFgaDoes() {
+            CaveatEvaluator e = caveat("ip ipaddress", "ip != ipaddress(\"192.0.0.1\")");
+            assertThat(eval(e, ctx("ip", "192.168.0.1"))).isEqualTo(Permissionship.HAS_PERMISSION);
+            assertThat(eval(e, ctx("ip", "192.0.0.1"))).isEqualTo(Permissionship.NO_PERMISSION);
+            CaveatEvaluator bad = caveat("ip ipaddress", "ip == ipaddress(\"not-an-address\")");
+            assertThatThrownBy(() -> eval(bad, ctx("ip", "10.0.0.1")))
+                    .isInstanceOf(KithException.CaveatEvaluation.class)
                     .hasMessageContaining("not an IPv4 or IPv6 address");
         }
     }
