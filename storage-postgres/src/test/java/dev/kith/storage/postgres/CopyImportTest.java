@@ -20,11 +20,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -234,29 +229,11 @@ final class CopyImportTest {
     @Test
     void anImportWaitsForTheRevisionLockAndEndsAtTheStatementTimeout() throws Exception {
         PostgresOptions impatient = options.withTimeouts(Duration.ofMillis(300), Duration.ofSeconds(2));
-        try (PgClient blocker = new PgClient(options);
+        try (RevisionLockHolder held = new RevisionLockHolder(options);
                 PgClient client = new PgClient(impatient)) {
-            ExecutorService pool = Executors.newSingleThreadExecutor();
-            CountDownLatch locked = new CountDownLatch(1);
-            CountDownLatch release = new CountDownLatch(1);
-            Future<?> holder = pool.submit(() -> blocker.inTransaction(c -> {
-                blocker.await(c.query("SELECT head FROM kith_revision_counter FOR UPDATE")
-                        .execute());
-                locked.countDown();
-                try {
-                    release.await(20, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return null;
-            }));
-            assertThat(locked.await(10, TimeUnit.SECONDS)).isTrue();
             assertThatThrownBy(() -> new CopyImport(impatient, client).run(numbered(10, "user:u")))
                     .isInstanceOf(KithException.StoreUnavailable.class)
                     .hasMessageContaining("statement_timeout (300 ms)");
-            release.countDown();
-            holder.get(10, TimeUnit.SECONDS);
-            pool.shutdown();
         }
         assertThat(all()).isEmpty();
     }
