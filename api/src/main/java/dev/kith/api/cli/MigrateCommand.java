@@ -6,6 +6,7 @@ import dev.kith.storage.postgres.PostgresOptions;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -29,15 +30,19 @@ final class MigrateCommand implements Callable<Integer> {
             names = "--datastore",
             required = true,
             defaultValue = "${env:KITH_DATASTORE}",
-            description = "A postgres://user:pass@host:port/db URL (KITH_DATASTORE).")
+            description = "A postgres://user@host:port/db URL (KITH_DATASTORE); the --datastore-* flags override its"
+                    + " parameters.")
     private String datastore;
+
+    @Mixin
+    private DatastoreSettings datastoreSettings = new DatastoreSettings();
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try {
-            PostgresOptions options = PostgresOptions.parse(datastore);
+            PostgresOptions options = datastoreSettings.apply(datastore);
             PostgresDatastore.MigrationResult result = PostgresDatastore.migrate(options);
             if (result.fromVersion() == result.toVersion()) {
                 out.println(options.database() + ": schema version " + result.toVersion() + ", already up to date");

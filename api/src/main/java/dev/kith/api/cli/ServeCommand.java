@@ -9,6 +9,8 @@ import dev.kith.engine.EngineOptions;
 import dev.kith.engine.Engines;
 import dev.kith.engine.KithException;
 import dev.kith.engine.index.MemoryDatastore;
+import dev.kith.storage.postgres.PostgresDatastore;
+import dev.kith.storage.postgres.PostgresOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -20,6 +22,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -82,8 +85,12 @@ final class ServeCommand implements Callable<Integer> {
             names = "--datastore",
             defaultValue = "${env:KITH_DATASTORE:-memory}",
             description =
-                    "memory (default) or postgres://user:pass@host:port/db?params (KITH_DATASTORE; see storage-postgres/README.md).")
+                    "memory (default) or postgres://user@host:port/db?params (KITH_DATASTORE; see storage-postgres/README.md);"
+                            + " the --datastore-* flags override its parameters.")
     String datastore;
+
+    @Mixin
+    DatastoreSettings datastoreSettings = new DatastoreSettings();
 
     @Option(
             names = "--bootstrap",
@@ -227,7 +234,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         Engine engine;
         try {
-            engine = openEngine(engineOptions);
+            engine = openEngine(engineOptions, postgresOptions());
         } catch (KithException e) {
             err.println("kith serve: " + e.getMessage());
             err.flush();
@@ -265,19 +272,31 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     /**
-     * Opens the datastore and an engine over it; without {@code --gc-window} the engine keeps the history the
-     * datastore suggests ({@link Datastore#defaultGcWindow}).
+     * The PostgreSQL options of {@code --datastore} and the {@code --datastore-*} settings, or null for the in-memory
+     * store (which takes none of them).
+     *
+     * @throws KithException.InvalidArgument naming the flag or URL that is wrong
      */
-    private Engine openEngine(EngineOptions options) {
-        Datastore store;
-        if (datastore.equals("memory")) {
-            store = new MemoryDatastore(options.clock());
-        } else if (Datastores.isPostgres(datastore)) {
-            store = Datastores.openPostgres(datastore);
-        } else {
+    PostgresOptions postgresOptions() {
+        if (Datastores.isPostgres(datastore)) return datastoreSettings.apply(datastore);
+        if (!datastore.equals("memory")) {
             throw new KithException.InvalidArgument(
-                    "--datastore", "'" + Datastores.redact(datastore) + "' is neither 'memory' nor a postgres:// URL");
+                    "--datastore",
+                    "'" + PostgresOptions.redactUrl(datastore) + "' is neither 'memory' nor a postgres:// URL");
         }
+        if (datastoreSettings.anyGiven()) {
+            throw new KithException.InvalidArgument(
+                    "--datastore", "the --datastore-* settings need a postgres:// datastore, not memory");
+        }
+        return null;
+    }
+
+    /**
+     * Opens the datastore ({@code postgres}, or in memory when null) and an engine over it; without {@code
+     * --gc-window} the engine keeps the history the datastore suggests ({@link Datastore#defaultGcWindow}).
+     */
+    private Engine openEngine(EngineOptions options, PostgresOptions postgres) {
+        Datastore store = postgres == null ? new MemoryDatastore(options.clock()) : PostgresDatastore.open(postgres);
         EngineOptions effective = forStore(options, store);
         System.getLogger(ServeCommand.class.getName())
                 .log(

@@ -58,10 +58,18 @@ final class PgClient implements AutoCloseable {
                 .connectingTo(connectOptions(options))
                 .using(vertx)
                 .build();
+        this.callTimeoutMillis = callTimeoutMillis(options);
+    }
+
+    /**
+     * The longest a call waits for an answer: the statement timeout (10 minutes where there is none) plus the
+     * connect timeout and a second.
+     */
+    static long callTimeoutMillis(PostgresOptions options) {
         long statement = options.statementTimeout().isZero()
                 ? TimeUnit.MINUTES.toMillis(10)
                 : options.statementTimeout().toMillis();
-        this.callTimeoutMillis = statement + options.connectTimeout().toMillis() + 1000;
+        return statement + options.connectTimeout().toMillis() + 1000;
     }
 
     Vertx vertx() {
@@ -194,35 +202,7 @@ final class PgClient implements AutoCloseable {
     RuntimeException translate(Throwable failure) {
         if (failure instanceof KithException k) return k;
         if (failure instanceof PgException pg) {
-            String state = pg.getSqlState() == null ? "" : pg.getSqlState();
-            String message = pg.getErrorMessage();
-            if (state.equals("23505")) return new UniqueViolation(duplicateKey(pg), pg.getErrorMessage());
-            if (state.equals("57014")) {
-                return unavailable("a statement ran longer than statement_timeout ("
-                        + options.statementTimeout().toMillis() + " ms) and was cancelled");
-            }
-            if (state.equals("54000")) {
-                return new KithException.InvalidArgument(
-                        "relationship",
-                        "is too large to store: its types, relation and ids together exceed what a PostgreSQL"
-                                + " index entry can hold (" + message + ")");
-            }
-            if (state.equals("22008")) {
-                return new KithException.InvalidArgument("expiration", "is outside PostgreSQL's timestamp range");
-            }
-            if (state.startsWith("22")) {
-                // Data exceptions come from stored values, e.g. a NUL character in a caveat context.
-                return new KithException.InvalidArgument(null, "a value cannot be stored in PostgreSQL: " + message);
-            }
-            if (state.startsWith("08")
-                    || state.startsWith("53")
-                    || state.startsWith("57P")
-                    || state.startsWith("28")
-                    || state.startsWith("40")
-                    || state.equals("3D000")) {
-                return unavailable(message + " (SQLSTATE " + state + ")");
-            }
-            return new BugException("PostgreSQL error " + state + ": " + message, pg);
+            return translate(pg.getSqlState(), pg.getErrorMessage(), pg.getDetail(), pg);
         }
         if (failure instanceof TimeoutException
                 || failure.getClass().getSimpleName().contains("Timeout")) {
@@ -233,6 +213,41 @@ final class PgClient implements AutoCloseable {
                 ? failure.getClass().getSimpleName()
                 : PostgresOptions.redactUrl(failure.getMessage());
         return unavailable(why);
+    }
+
+    /**
+     * kith's error for a failure the server (or a driver, for the JDBC connection of a bulk import) reported with
+     * SQLSTATE {@code sqlState}; {@code detail} is the server's detail line, or null.
+     */
+    RuntimeException translate(String sqlState, String message, String detail, Throwable cause) {
+        String state = sqlState == null ? "" : sqlState;
+        if (state.equals("23505")) return new UniqueViolation(duplicateKey(detail), message);
+        if (state.equals("57014")) {
+            return unavailable("a statement ran longer than statement_timeout ("
+                    + options.statementTimeout().toMillis() + " ms) and was cancelled");
+        }
+        if (state.equals("54000")) {
+            return new KithException.InvalidArgument(
+                    "relationship",
+                    "is too large to store: its types, relation and ids together exceed what a PostgreSQL"
+                            + " index entry can hold (" + message + ")");
+        }
+        if (state.equals("22008")) {
+            return new KithException.InvalidArgument("expiration", "is outside PostgreSQL's timestamp range");
+        }
+        if (state.startsWith("22")) {
+            // Data exceptions come from stored values, e.g. a NUL character in a caveat context.
+            return new KithException.InvalidArgument(null, "a value cannot be stored in PostgreSQL: " + message);
+        }
+        if (state.startsWith("08")
+                || state.startsWith("53")
+                || state.startsWith("57P")
+                || state.startsWith("28")
+                || state.startsWith("40")
+                || state.equals("3D000")) {
+            return unavailable(message + " (SQLSTATE " + state + ")");
+        }
+        return new BugException("PostgreSQL error " + state + ": " + message, cause);
     }
 
     KithException.StoreUnavailable unavailable(String why) {
@@ -255,8 +270,7 @@ final class PgClient implements AutoCloseable {
     }
 
     /** The relationship in a unique violation's detail, {@code Key (columns)=(values) already exists.}. */
-    private static Relationship duplicateKey(PgException pg) {
-        String detail = pg.getDetail();
+    private static Relationship duplicateKey(String detail) {
         if (detail == null) return null;
         int open = detail.indexOf(")=(");
         int close = detail.lastIndexOf(") already exists");

@@ -48,6 +48,7 @@ public final class PostgresDatastore implements Datastore {
     private final RevisionListener listener;
     private final Reads reads;
     private final Writes writes;
+    private final CopyImport imports;
     private final GarbageCollector gc;
     private final ScheduledExecutorService gcTimer;
     private final DeploymentIdentity deployment;
@@ -61,6 +62,7 @@ public final class PostgresDatastore implements Datastore {
         this.gcWindow = options.gcWindow();
         this.reads = new Reads(client);
         this.writes = new Writes(client);
+        this.imports = new CopyImport(options, client);
         this.gc = new GarbageCollector(client);
         if (options.gcInterval().isZero()) {
             this.gcTimer = null;
@@ -149,7 +151,7 @@ public final class PostgresDatastore implements Datastore {
 
     @Override
     public Revision importBulk(Iterator<Relationship> relationships) {
-        return committed(writes.importBulk(relationships));
+        return committed(imports.run(relationships));
     }
 
     @Override

@@ -374,9 +374,18 @@ public record PostgresOptions(
         return b.toString();
     }
 
-    /** {@code url} with any password replaced by {@code ***}, for messages and logs. */
-    static String redactUrl(String url) {
-        return url.replaceAll("(://[^:/@?#]*):[^@/?#]*@", "$1:***@");
+    /**
+     * {@code text} (a URL, or a message that may contain one) with any password replaced by {@code ***}, for
+     * messages and logs: everything from the first {@code :} after {@code ://} to the last {@code @} goes, so a
+     * password with {@code @}, {@code :} or {@code /} in it does not leak either (at worst more is hidden).
+     */
+    public static String redactUrl(String text) {
+        int scheme = text.indexOf("://");
+        if (scheme < 0) return text;
+        int at = text.lastIndexOf('@');
+        int colon = text.indexOf(':', scheme + 3);
+        if (at < 0 || colon < 0 || colon > at) return text;
+        return text.substring(0, colon) + ":***" + text.substring(at);
     }
 
     private static Map<String, String> queryParameters(String rawQuery) {

@@ -99,15 +99,13 @@ final class Sql {
 
     /**
      * An INSERT of the rows of {@link #addRowArrays} (parameters 1 to 9), created at the revision in parameter
-     * 10. With {@code unlessLive}, rows whose relationship is still live are left out.
+     * 10, leaving out rows whose relationship is still live.
      */
-    static String insertRows(boolean unlessLive) {
+    static String insertRowsUnlessLive() {
         return "INSERT INTO kith_relationship (" + KEY + ", caveat_name, caveat_context, expires_at, created_revision)"
                 + " SELECT rt, ri, rel, st, si, sr, cn, cc::jsonb, ea, $10 FROM " + unnestRows(1)
-                + (unlessLive
-                        ? " WHERE NOT EXISTS (SELECT 1 FROM kith_relationship r WHERE r.deleted_revision IS NULL AND "
-                                + KEY_MATCH + ")"
-                        : "");
+                + " WHERE NOT EXISTS (SELECT 1 FROM kith_relationship r WHERE r.deleted_revision IS NULL AND "
+                + KEY_MATCH + ")";
     }
 
     static String subjectRelation(SubjectRef s) {

@@ -4,21 +4,16 @@ import dev.kith.engine.Datastore;
 import dev.kith.engine.KithException;
 import dev.kith.engine.Precondition;
 import dev.kith.engine.Relationship;
-import dev.kith.engine.RelationshipFilter;
 import dev.kith.engine.RelationshipParser;
 import dev.kith.engine.RelationshipUpdate;
 import dev.kith.engine.Requests;
 import dev.kith.engine.Revision;
-import dev.kith.engine.SubjectFilter;
-import dev.kith.engine.SubjectRef;
-import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -37,20 +32,15 @@ import java.util.Set;
  * trips (all changes of a batch go in set-based statements over arrays).
  */
 final class Writes {
-    private static final System.Logger LOG = System.getLogger(Writes.class.getName());
-
-    /** Rows per INSERT of a bulk import. */
-    static final int IMPORT_CHUNK = 10_000;
-
     /**
      * Takes the next revision (locking the counter row until commit), records it, and queues the NOTIFY that
-     * PostgreSQL delivers when the transaction commits.
+     * PostgreSQL delivers when the transaction commits. Also the first statement of a bulk import ({@link
+     * CopyImport}).
      */
-    private static final String NEXT_REVISION =
-            "WITH c AS (UPDATE kith_revision_counter SET head = head + 1 RETURNING head),"
-                    + " r AS (INSERT INTO kith_revision (revision, committed_at)"
-                    + " SELECT head, clock_timestamp() FROM c RETURNING revision)"
-                    + " SELECT revision, pg_notify('" + RevisionListener.CHANNEL + "', revision::text) FROM r";
+    static final String NEXT_REVISION = "WITH c AS (UPDATE kith_revision_counter SET head = head + 1 RETURNING head),"
+            + " r AS (INSERT INTO kith_revision (revision, committed_at)"
+            + " SELECT head, clock_timestamp() FROM c RETURNING revision)"
+            + " SELECT revision, pg_notify('" + RevisionListener.CHANNEL + "', revision::text) FROM r";
 
     /** {@link #NEXT_REVISION} for a write with transaction metadata ($1, JSON text), kept with the revision. */
     private static final String NEXT_REVISION_WITH_METADATA =
@@ -67,8 +57,6 @@ final class Writes {
     private static final String MARK_DELETED = "UPDATE kith_relationship r SET deleted_revision = $7 FROM "
             + Sql.unnestKeys(1) + " WHERE r.deleted_revision IS NULL AND " + Sql.KEY_MATCH;
 
-    private static final String MARK_EXPIRED_DELETED = MARK_DELETED + " AND r.expires_at <= now()";
-
     /** A TOUCH replaces the live copy only if caveat, context or expiration differ; an identical one stays. */
     private static final String MARK_REPLACED = "UPDATE kith_relationship r SET deleted_revision = $10 FROM "
             + Sql.unnestRows(1) + " WHERE r.deleted_revision IS NULL AND " + Sql.KEY_MATCH
@@ -76,10 +64,7 @@ final class Writes {
             + " OR r.expires_at IS DISTINCT FROM k.ea)";
 
     /** Inserts what a write creates or replaces; a TOUCH identical to the live copy inserts nothing. */
-    private static final String INSERT_UNLESS_LIVE = Sql.insertRows(true);
-
-    /** Inserts an import chunk; a live copy of any row fails it on the unique index. */
-    private static final String INSERT = Sql.insertRows(false);
+    private static final String INSERT_UNLESS_LIVE = Sql.insertRowsUnlessLive();
 
     private final PgClient client;
 
@@ -203,90 +188,6 @@ final class Writes {
             }
             return new Datastore.DeleteOutcome(new Revision(revision), deleted, partial);
         });
-    }
-
-    /**
-     * One transaction, one revision: inserts in chunks of {@link #IMPORT_CHUNK} rows (multi-row INSERTs from
-     * arrays; the Vert.x client has no COPY). A relationship that is already live fails the import with a
-     * {@link KithException.Conflict} from the unique index; one that is live but expired is replaced.
-     */
-    Revision importBulk(Iterator<Relationship> relationships) {
-        try {
-            Revision imported = client.inTransaction(c -> importInTransaction(c, relationships));
-            analyzeAfterImport();
-            return imported;
-        } catch (PgClient.UniqueViolation e) {
-            if (e.key == null) throw new KithException.Conflict("a relationship of the import already exists");
-            SubjectRef s = e.key.subject();
-            RelationshipFilter exactly = new RelationshipFilter(
-                    e.key.resource().type(),
-                    e.key.resource().id(),
-                    null,
-                    e.key.relation(),
-                    new SubjectFilter(s.type(), s.id(), Sql.subjectRelation(s)));
-            StringBuilder sql =
-                    new StringBuilder("SELECT EXISTS (SELECT 1 FROM kith_relationship WHERE ").append(Sql.LIVE_NOW);
-            Tuple params = Tuple.tuple();
-            Sql.appendFilter(sql, params, exactly, "");
-            boolean stored = client.query(sql.append(')').toString(), params)
-                    .iterator()
-                    .next()
-                    .getBoolean(0);
-            if (stored) throw new KithException.Conflict("relationship " + e.key + " already exists");
-            throw new KithException.InvalidArgument(
-                    "relationships", "relationship " + e.key + " appears more than once in the import");
-        }
-    }
-
-    /**
-     * Refreshes the planner's statistics once a bulk import has committed. Until autovacuum (or nothing, where it is
-     * off) analyzes the table, statements planned while it was small keep their plans: the PostgreSQL benchmark in
-     * BENCHMARKS.md saw writes after an import into a new database at 560-1,000 relationships/s, and 20,000/s once
-     * the table had been analyzed. The import has already committed, so a failure here is only logged.
-     */
-    private void analyzeAfterImport() {
-        try {
-            client.statement("ANALYZE kith_relationship");
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "ANALYZE after a bulk import failed: " + e.getMessage());
-        }
-    }
-
-    private Revision importInTransaction(SqlConnection c, Iterator<Relationship> relationships) {
-        long revision = nextRevision(c);
-        boolean expiredLive = client.await(c.query("SELECT EXISTS (SELECT 1 FROM kith_relationship WHERE " + Sql.LIVE
-                                + " AND expires_at <= now())")
-                        .execute())
-                .iterator()
-                .next()
-                .getBoolean(0);
-        // Pipelined: chunk k+1 is encoded and sent while the server still inserts chunk k.
-        Future<?> inFlight = null;
-        List<Relationship> chunk = new ArrayList<>(IMPORT_CHUNK);
-        while (relationships.hasNext() || !chunk.isEmpty()) {
-            if (relationships.hasNext()) {
-                chunk.add(Objects.requireNonNull(relationships.next(), "relationship"));
-                if (chunk.size() < IMPORT_CHUNK && relationships.hasNext()) continue;
-            }
-            Future<?> sent = sendChunk(c, chunk, revision, expiredLive);
-            chunk = new ArrayList<>(IMPORT_CHUNK);
-            if (inFlight != null) client.await(inFlight);
-            inFlight = sent;
-        }
-        if (inFlight != null) client.await(inFlight);
-        return new Revision(revision);
-    }
-
-    private Future<?> sendChunk(SqlConnection c, List<Relationship> chunk, long revision, boolean expiredLive) {
-        Tuple rows = Tuple.tuple();
-        Sql.addRowArrays(rows, chunk);
-        rows.addLong(revision);
-        if (!expiredLive) return c.preparedQuery(INSERT).execute(rows);
-        Tuple keys = Tuple.tuple();
-        Sql.addKeyArrays(keys, chunk);
-        return c.preparedQuery(MARK_EXPIRED_DELETED)
-                .execute(keys.addLong(revision))
-                .compose(replaced -> c.preparedQuery(INSERT).execute(rows));
     }
 
     private long nextRevision(SqlConnection c) {

@@ -9,11 +9,6 @@ import dev.kith.engine.RelationshipUpdate;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
@@ -106,29 +101,12 @@ final class FaultsTest {
     @Test
     void aStatementStuckBehindALockEndsAtTheStatementTimeout() throws Exception {
         PostgresOptions options = DB.newDatabase("stuck").withTimeouts(Duration.ofMillis(300), Duration.ofSeconds(2));
-        try (PostgresDatastore node = PostgresDatastore.open(options);
-                PgClient blocker = new PgClient(options.withTimeouts(Duration.ofSeconds(20), Duration.ofSeconds(2)))) {
-            ExecutorService pool = Executors.newSingleThreadExecutor();
-            CountDownLatch locked = new CountDownLatch(1);
-            CountDownLatch release = new CountDownLatch(1);
-            Future<?> holder = pool.submit(() -> blocker.inTransaction(c -> {
-                blocker.await(c.query("SELECT head FROM kith_revision_counter FOR UPDATE")
-                        .execute());
-                locked.countDown();
-                try {
-                    release.await(20, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return null;
-            }));
-            assertThat(locked.await(10, TimeUnit.SECONDS)).isTrue();
-            assertThatThrownBy(() -> node.write(List.of(create("document:a#viewer@user:ann")), List.of()))
-                    .isInstanceOf(KithException.StoreUnavailable.class)
-                    .hasMessageContaining("statement_timeout (300 ms)");
-            release.countDown();
-            holder.get(10, TimeUnit.SECONDS);
-            pool.shutdown();
+        try (PostgresDatastore node = PostgresDatastore.open(options)) {
+            try (RevisionLockHolder held = new RevisionLockHolder(options)) {
+                assertThatThrownBy(() -> node.write(List.of(create("document:a#viewer@user:ann")), List.of()))
+                        .isInstanceOf(KithException.StoreUnavailable.class)
+                        .hasMessageContaining("statement_timeout (300 ms)");
+            }
             assertThat(node.write(List.of(create("document:a#viewer@user:ann")), List.of())
                             .value())
                     .isEqualTo(1);

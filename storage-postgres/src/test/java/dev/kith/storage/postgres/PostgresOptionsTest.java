@@ -53,6 +53,29 @@ final class PostgresOptionsTest {
     }
 
     @Test
+    void redactionHidesEveryPasswordInUrlsAndMessages() {
+        assertThat(PostgresOptions.redactUrl("postgres://ann:hunter2@db:5433/kith?sslmode=require"))
+                .isEqualTo("postgres://ann:***@db:5433/kith?sslmode=require");
+        assertThat(PostgresOptions.redactUrl("postgresql://:hunter2@db/kith")).isEqualTo("postgresql://:***@db/kith");
+        assertThat(PostgresOptions.redactUrl("postgres://ann:hun@ter:2@db/kith"))
+                .as("an unescaped @ or : in the password")
+                .isEqualTo("postgres://ann:***@db/kith");
+        assertThat(PostgresOptions.redactUrl("postgres://ann:hu/nt#er?2@db/kith"))
+                .as("characters that end a URL's user info")
+                .isEqualTo("postgres://ann:***@db/kith");
+        assertThat(PostgresOptions.redactUrl("cannot connect to postgres://ann:hunter2@db:5433/kith: refused"))
+                .isEqualTo("cannot connect to postgres://ann:***@db:5433/kith: refused");
+        assertThat(PostgresOptions.redactUrl("postgres://ann@db:5433/kith")).isEqualTo("postgres://ann@db:5433/kith");
+        assertThat(PostgresOptions.redactUrl("postgres://db:5433/kith")).isEqualTo("postgres://db:5433/kith");
+        assertThat(PostgresOptions.redactUrl("Connection refused: db/10.0.0.1:5432"))
+                .isEqualTo("Connection refused: db/10.0.0.1:5432");
+        assertThatThrownBy(() -> PostgresOptions.parse("postgres://ann:hu nter2@db/kith"))
+                .isInstanceOf(KithException.InvalidArgument.class)
+                .hasMessageNotContaining("hu nter2")
+                .hasMessageNotContaining("nter2");
+    }
+
+    @Test
     void badUrlsGetErrorsThatNameTheProblemWithoutThePassword() {
         assertInvalid("mysql://h/db", "must start with postgres:// or postgresql://");
         assertInvalid("postgres://h?sslmode=maybe", "sslmode 'maybe' is not one of");
