@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kith.engine.BugException;
 import dev.kith.engine.Consistency;
+import dev.kith.engine.Deadline;
 import dev.kith.engine.Engine;
+import dev.kith.engine.KithException;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -35,14 +37,16 @@ final class Exchange {
     final RequestReader in;
     final JsonOut out;
     final Limits limits;
+    final Metrics metrics;
     private final ObjectMapper mapper;
 
-    Exchange(Vertx vertx, Engine engine, RequestReader in, JsonOut out, Limits limits) {
+    Exchange(Vertx vertx, Engine engine, RequestReader in, JsonOut out, Limits limits, Metrics metrics) {
         this.vertx = vertx;
         this.engine = engine;
         this.in = in;
         this.out = out;
         this.limits = limits;
+        this.metrics = metrics;
         this.mapper = in.mapper();
     }
 
@@ -88,10 +92,15 @@ final class Exchange {
      */
     void runJson(RoutingContext ctx, boolean blocking, Callable<byte[]> work) {
         if (blocking) {
-            armDeadline(ctx);
-            vertx.executeBlocking(work, false).onComplete(ar -> {
-                if (ar.succeeded()) send(ctx, 200, ar.result());
-                else fail(ctx, ar.cause());
+            Deadline deadline = Deadline.after(limits.requestTimeout());
+            armDeadline(ctx, deadline);
+            vertx.executeBlocking(() -> deadline.call(work), false).onComplete(ar -> {
+                if (ar.succeeded()) {
+                    send(ctx, 200, ar.result());
+                } else {
+                    if (ar.cause() instanceof KithException.DeadlineExceeded) metrics.cancelled(Metrics.DEADLINE);
+                    fail(ctx, ar.cause());
+                }
             });
         } else {
             byte[] result;
@@ -105,9 +114,16 @@ final class Exchange {
         }
     }
 
-    /** Fails the request with 504 if it has not been answered within the request timeout. */
-    private void armDeadline(RoutingContext ctx) {
-        long timer = vertx.setTimer(limits.requestTimeout().toMillis(), t -> fail(ctx, 504));
+    /**
+     * Fails the request with 504 if it has not been answered within the request timeout, and tells its work
+     * ({@code deadline}, which the engine polls) to stop. Cancelling is a flag, never a thread interrupt, so
+     * nothing of this request leaks into the next task of the pooled worker.
+     */
+    private void armDeadline(RoutingContext ctx, Deadline deadline) {
+        long timer = vertx.setTimer(limits.requestTimeout().toMillis(), t -> {
+            deadline.cancel();
+            fail(ctx, 504);
+        });
         ctx.addEndHandler(ar -> vertx.cancelTimer(timer));
     }
 
