@@ -81,9 +81,20 @@ final class Exchange {
         run(ctx, plan);
     }
 
-    /** Runs {@code plan} (on a worker when it may wait, else inline) and answers with the JSON it produces. */
+    /**
+     * Runs {@code plan} (on a worker when it may wait, else inline) and answers with the JSON it produces. Inline
+     * work (an expand or a bulk check that need not wait) holds the event loop, so no timer can answer it: it is
+     * bounded by the request timeout through the engine's own polls of its deadline. The plain check, the hot
+     * path, goes straight to {@link #runJson} and binds none: one check is bounded by the depth limit.
+     */
     void run(RoutingContext ctx, Plan plan) {
-        runJson(ctx, plan.blocking(), () -> json(plan.work().call()));
+        Callable<byte[]> work = () -> json(plan.work().call());
+        runJson(
+                ctx,
+                plan.blocking(),
+                plan.blocking()
+                        ? work
+                        : () -> Deadline.after(limits.requestTimeout()).call(work));
     }
 
     /**
@@ -95,23 +106,25 @@ final class Exchange {
             Deadline deadline = Deadline.after(limits.requestTimeout());
             armDeadline(ctx, deadline);
             vertx.executeBlocking(() -> deadline.call(work), false).onComplete(ar -> {
-                if (ar.succeeded()) {
-                    send(ctx, 200, ar.result());
-                } else {
-                    if (ar.cause() instanceof KithException.DeadlineExceeded) metrics.cancelled(Metrics.DEADLINE);
-                    fail(ctx, ar.cause());
-                }
+                if (ar.succeeded()) send(ctx, 200, ar.result());
+                else failWork(ctx, ar.cause());
             });
         } else {
             byte[] result;
             try {
                 result = work.call();
             } catch (Exception e) {
-                fail(ctx, e);
+                failWork(ctx, e);
                 return;
             }
             send(ctx, 200, result);
         }
+    }
+
+    /** Fails the request with the error its work ended with, counting work its deadline stopped. */
+    private void failWork(RoutingContext ctx, Throwable failure) {
+        if (failure instanceof KithException.DeadlineExceeded) metrics.cancelled(Metrics.DEADLINE);
+        fail(ctx, failure);
     }
 
     /**

@@ -105,6 +105,30 @@ class DeadlineApiTest {
     }
 
     @Test
+    void anExpandAnsweredOnTheEventLoopIsBoundedByTheDeadlineToo() throws Exception {
+        try (ServerFixture f = server(Duration.ofMillis(1))) {
+            wideData(f);
+            String expand = new JsonObject()
+                    .put(
+                            "resource",
+                            new JsonObject().put("objectType", "report").put("objectId", "wide"))
+                    .put("permission", "read")
+                    .encode();
+            JsonObject error = f.post("/v1/permissions/expand", expand).error(504);
+            assertThat(error.getString("code")).isEqualTo("DEADLINE_EXCEEDED");
+            assertThat(error.getString("message")).contains("expand");
+            assertThat(cancelled(f, Metrics.DEADLINE)).isEqualTo(1);
+            assertThat(f.post(
+                                    "/v1/permissions/check",
+                                    ServerFixture.checkJson("document", "wide", "view", "user", "u7"))
+                            .json()
+                            .getString("permissionship"))
+                    .as("the event loop's next check runs unbound")
+                    .isEqualTo("PERMISSIONSHIP_HAS_PERMISSION");
+        }
+    }
+
+    @Test
     void aLookupPageOverItsDeadlineIs504() throws Exception {
         try (ServerFixture f = server(Duration.ofMillis(1))) {
             wideData(f);
