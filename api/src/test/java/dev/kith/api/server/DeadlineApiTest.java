@@ -67,6 +67,13 @@ class DeadlineApiTest {
             .put("subjectObjectType", "user")
             .encode();
 
+    /** An expand of {@code report:wide#read}: one subtree per linked group. */
+    private static JsonObject expandWide() {
+        return new JsonObject()
+                .put("resource", new JsonObject().put("objectType", "report").put("objectId", "wide"))
+                .put("permission", "read");
+    }
+
     private static final Pattern CANCELLED =
             Pattern.compile("kith_requests_cancelled_total\\{reason=\"(\\w+)\",?} (\\S+)");
 
@@ -89,14 +96,8 @@ class DeadlineApiTest {
         try (ServerFixture f = server(Duration.ofMillis(1))) {
             wideData(f);
             assertThat(cancelled(f, Metrics.DEADLINE)).isZero();
-            String expand = new JsonObject()
-                    .put("consistency", new JsonObject().put("fullyConsistent", true))
-                    .put(
-                            "resource",
-                            new JsonObject().put("objectType", "report").put("objectId", "wide"))
-                    .put("permission", "read")
-                    .encode();
-            JsonObject error = f.post("/v1/permissions/expand", expand).error(504);
+            JsonObject expand = expandWide().put("consistency", new JsonObject().put("fullyConsistent", true));
+            JsonObject error = f.post("/v1/permissions/expand", expand.encode()).error(504);
             assertThat(error.getString("code")).isEqualTo("DEADLINE_EXCEEDED");
             awaitCancelled(f, Metrics.DEADLINE, 1);
             assertThat(f.get("/metrics").text)
@@ -108,13 +109,8 @@ class DeadlineApiTest {
     void anExpandAnsweredOnTheEventLoopIsBoundedByTheDeadlineToo() throws Exception {
         try (ServerFixture f = server(Duration.ofMillis(1))) {
             wideData(f);
-            String expand = new JsonObject()
-                    .put(
-                            "resource",
-                            new JsonObject().put("objectType", "report").put("objectId", "wide"))
-                    .put("permission", "read")
-                    .encode();
-            JsonObject error = f.post("/v1/permissions/expand", expand).error(504);
+            JsonObject error =
+                    f.post("/v1/permissions/expand", expandWide().encode()).error(504);
             assertThat(error.getString("code")).isEqualTo("DEADLINE_EXCEEDED");
             assertThat(error.getString("message")).contains("expand");
             assertThat(cancelled(f, Metrics.DEADLINE)).isEqualTo(1);
