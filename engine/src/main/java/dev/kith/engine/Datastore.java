@@ -21,6 +21,9 @@ import java.util.function.Consumer;
  *       TOUCH replaces caveat and expiration; DELETE of an absent relationship is fine; the same relationship
  *       twice in one batch is an {@link KithException.InvalidArgument}. On failure nothing is written.
  *   <li>Schema validation of relationships is the engine's job, done before calling the store.
+ *   <li>Writes honour the caller's {@link Deadline#current()} (bound on the calling thread): one whose deadline
+ *       has passed by the time it would commit commits nothing and throws {@link KithException.DeadlineExceeded};
+ *       once committed it returns normally, however late.
  * </ul>
  */
 public interface Datastore extends AutoCloseable {

@@ -110,6 +110,16 @@ public abstract sealed class KithException extends RuntimeException {
         }
     }
 
+    /**
+     * The caller's {@link Deadline} passed (or it cancelled the work) before the answer was ready: the work was
+     * stopped, and a write was not committed.
+     */
+    public static final class DeadlineExceeded extends KithException {
+        public DeadlineExceeded(String message) {
+            super(message);
+        }
+    }
+
     /** The backing store cannot be reached. */
     public static final class StoreUnavailable extends KithException {
         public StoreUnavailable(String message) {

@@ -124,7 +124,9 @@ final class ServeCommand implements Callable<Integer> {
             names = "--request-timeout",
             defaultValue = "${env:KITH_REQUEST_TIMEOUT:-30s}",
             converter = DurationConverter.class,
-            description = "Deadline of a non-streaming request, then 504 (KITH_REQUEST_TIMEOUT; ${DEFAULT-VALUE}).")
+            description = "Deadline of a request on a worker and of each stream page: past it the work stops, an"
+                    + " uncommitted write commits nothing, and the answer is 504 (KITH_REQUEST_TIMEOUT;"
+                    + " ${DEFAULT-VALUE}).")
     Duration requestTimeout;
 
     @Option(

@@ -62,6 +62,7 @@ final class ErrorMapper {
             case KithException.CaveatEvaluation e -> error(400, "CAVEAT_EVALUATION", e.getMessage(), "context");
             case KithException.LimitExceeded e -> error(413, "RESOURCE_EXHAUSTED", e.getMessage(), null);
             case KithException.StoreUnavailable e -> error(503, "UNAVAILABLE", e.getMessage(), null);
+            case KithException.DeadlineExceeded e -> error(504, "DEADLINE_EXCEEDED", e.getMessage(), null);
         };
     }
 

@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kith.engine.BugException;
 import dev.kith.engine.Consistency;
+import dev.kith.engine.Deadline;
 import dev.kith.engine.Engine;
+import dev.kith.engine.KithException;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -35,14 +37,16 @@ final class Exchange {
     final RequestReader in;
     final JsonOut out;
     final Limits limits;
+    final Metrics metrics;
     private final ObjectMapper mapper;
 
-    Exchange(Vertx vertx, Engine engine, RequestReader in, JsonOut out, Limits limits) {
+    Exchange(Vertx vertx, Engine engine, RequestReader in, JsonOut out, Limits limits, Metrics metrics) {
         this.vertx = vertx;
         this.engine = engine;
         this.in = in;
         this.out = out;
         this.limits = limits;
+        this.metrics = metrics;
         this.mapper = in.mapper();
     }
 
@@ -77,9 +81,20 @@ final class Exchange {
         run(ctx, plan);
     }
 
-    /** Runs {@code plan} (on a worker when it may wait, else inline) and answers with the JSON it produces. */
+    /**
+     * Runs {@code plan} (on a worker when it may wait, else inline) and answers with the JSON it produces. Inline
+     * work (an expand or a bulk check that need not wait) holds the event loop, so no timer can answer it: it is
+     * bounded by the request timeout through the engine's own polls of its deadline. The plain check, the hot
+     * path, goes straight to {@link #runJson} and binds none: one check is bounded by the depth limit.
+     */
     void run(RoutingContext ctx, Plan plan) {
-        runJson(ctx, plan.blocking(), () -> json(plan.work().call()));
+        Callable<byte[]> work = () -> json(plan.work().call());
+        runJson(
+                ctx,
+                plan.blocking(),
+                plan.blocking()
+                        ? work
+                        : () -> Deadline.after(limits.requestTimeout()).call(work));
     }
 
     /**
@@ -88,26 +103,40 @@ final class Exchange {
      */
     void runJson(RoutingContext ctx, boolean blocking, Callable<byte[]> work) {
         if (blocking) {
-            armDeadline(ctx);
-            vertx.executeBlocking(work, false).onComplete(ar -> {
+            Deadline deadline = Deadline.after(limits.requestTimeout());
+            armDeadline(ctx, deadline);
+            vertx.executeBlocking(() -> deadline.call(work), false).onComplete(ar -> {
                 if (ar.succeeded()) send(ctx, 200, ar.result());
-                else fail(ctx, ar.cause());
+                else failWork(ctx, ar.cause());
             });
         } else {
             byte[] result;
             try {
                 result = work.call();
             } catch (Exception e) {
-                fail(ctx, e);
+                failWork(ctx, e);
                 return;
             }
             send(ctx, 200, result);
         }
     }
 
-    /** Fails the request with 504 if it has not been answered within the request timeout. */
-    private void armDeadline(RoutingContext ctx) {
-        long timer = vertx.setTimer(limits.requestTimeout().toMillis(), t -> fail(ctx, 504));
+    /** Fails the request with the error its work ended with, counting work its deadline stopped. */
+    private void failWork(RoutingContext ctx, Throwable failure) {
+        if (failure instanceof KithException.DeadlineExceeded) metrics.cancelled(Metrics.DEADLINE);
+        fail(ctx, failure);
+    }
+
+    /**
+     * Fails the request with 504 if it has not been answered within the request timeout, and tells its work
+     * ({@code deadline}, which the engine polls) to stop. Cancelling is a flag, never a thread interrupt, so
+     * nothing of this request leaks into the next task of the pooled worker.
+     */
+    private void armDeadline(RoutingContext ctx, Deadline deadline) {
+        long timer = vertx.setTimer(limits.requestTimeout().toMillis(), t -> {
+            deadline.cancel();
+            fail(ctx, 504);
+        });
         ctx.addEndHandler(ar -> vertx.cancelTimer(timer));
     }
 

@@ -135,7 +135,7 @@ public final class KithServer implements AutoCloseable {
         JsonOut out = new JsonOut(mapper, tokens);
         AuditLog audit = AuditLog.open(config.auditLog(), mapper);
         Metrics metrics = new Metrics(registry, engine);
-        Exchange exchange = new Exchange(vertx, engine, reader, out, limits);
+        Exchange exchange = new Exchange(vertx, engine, reader, out, limits, metrics);
         UnaryHandlers unary = new UnaryHandlers(exchange, audit, metrics);
         StreamHandlers streams = new StreamHandlers(exchange);
 

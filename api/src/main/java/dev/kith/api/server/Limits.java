@@ -15,7 +15,8 @@ import java.time.Duration;
  * @param maxJsonDepth deepest nesting of a JSON body (default 32)
  * @param maxContextBytes largest caveat context, as JSON text (default 64 KiB)
  * @param maxInFlight requests served at once before answering 429 (default 10,000)
- * @param requestTimeout deadline of a non-streaming request, answered with 504 (default 30 s)
+ * @param requestTimeout deadline of a request on a worker and of each page of a stream: past it the work is
+ *     stopped and the answer is 504 (default 30 s)
  */
 public record Limits(
         long maxBodyBytes,

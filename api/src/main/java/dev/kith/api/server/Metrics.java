@@ -12,7 +12,8 @@ import java.util.Map;
 
 /**
  * kith's own meters, next to the Vert.x ones in the same Prometheus registry: request count and latency per
- * endpoint and status, check outcomes, authentication failures, the applied revision and the index size.
+ * endpoint and status, check outcomes, authentication failures, cancelled requests, the applied revision and the
+ * index size.
  */
 final class Metrics {
     /** Latency buckets from 50 µs (an in-memory check) to 10 s (a large export page). */
@@ -26,6 +27,13 @@ final class Metrics {
     private final PrometheusMeterRegistry registry;
     private final Map<Permissionship, Counter> checks = new EnumMap<>(Permissionship.class);
     private final Counter authFailures;
+
+    /** {@link #cancelled} reason: the request's deadline passed. */
+    static final String DEADLINE = "deadline";
+    /** {@link #cancelled} reason: a streaming client went away before its stream ended. */
+    static final String DISCONNECT = "disconnect";
+
+    private final Map<String, Counter> cancelled;
     /** The timers of each endpoint label, resolved once per label so a request costs no string building. */
     private final Map<String, Endpoint> endpoints = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -42,6 +50,8 @@ final class Metrics {
         this.authFailures = Counter.builder("kith.auth.failures")
                 .description("requests refused for a missing or wrong bearer key")
                 .register(registry);
+        this.cancelled = Map.of(
+                DEADLINE, cancelledCounter(registry, DEADLINE), DISCONNECT, cancelledCounter(registry, DISCONNECT));
         Gauge.builder("kith.applied.revision", engine, e -> e.appliedRevision().value())
                 .description("the newest revision this node has applied")
                 .register(registry);
@@ -111,5 +121,18 @@ final class Metrics {
 
     void authFailure() {
         authFailures.increment();
+    }
+
+    /** Counts a request whose engine work was stopped before it finished, for {@code reason}. */
+    void cancelled(String reason) {
+        cancelled.get(reason).increment();
+    }
+
+    private static Counter cancelledCounter(PrometheusMeterRegistry registry, String reason) {
+        return Counter.builder("kith.requests.cancelled")
+                .description("requests whose engine work was stopped: their deadline passed (reason deadline) or"
+                        + " a streaming client went away (reason disconnect)")
+                .tag("reason", reason)
+                .register(registry);
     }
 }

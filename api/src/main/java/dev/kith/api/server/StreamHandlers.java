@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kith.engine.BugException;
 import dev.kith.engine.Consistency;
+import dev.kith.engine.Deadline;
 import dev.kith.engine.Engine;
 import dev.kith.engine.KithException;
 import dev.kith.engine.Relationship;
@@ -32,6 +33,11 @@ import java.util.function.Function;
  * the next page only once the client has drained the previous one; every page after the first is read at the
  * first page's exact revision, and the stream goes on until the engine has no more, so answers are complete.
  * A failure after the first line is written as a last {@code {"error": …}} line.
+ *
+ * <p>Each page's work runs under its own deadline of the request timeout (a stream as a whole may run as long as
+ * its client reads); a page over it ends the stream with {@code DEADLINE_EXCEEDED}. When the client goes away,
+ * the page being computed is cancelled and no further page is fetched. Watch is long-lived by design: it has no
+ * deadline and ends only when its client goes away.
  */
 final class StreamHandlers {
     private static final int PAGE = 1000;
@@ -279,6 +285,10 @@ final class StreamHandlers {
         private final Function<Results.Page<T>, List<ObjectNode>> render;
         private final int total;
         private final int pageSize;
+        /** The deadline of the page being fetched on a worker; null between pages. Event loop only, like done. */
+        private Deadline working;
+        /** The stream ended (answered, failed or counted as cancelled). */
+        private boolean done;
 
         Pager(
                 RoutingContext ctx,
@@ -291,25 +301,34 @@ final class StreamHandlers {
             this.render = render;
             this.total = total;
             this.pageSize = pageSize;
+            ctx.response().closeHandler(v -> disconnected());
         }
 
         void next(Consistency consistency, String cursor, long sent) {
             HttpServerResponse response = ctx.response();
             if (response.closed() || response.ended()) return;
             int limit = total == 0 ? pageSize : (int) Math.min(pageSize, total - sent);
+            Deadline deadline = Deadline.after(x.limits.requestTimeout());
+            working = deadline;
             x.vertx
                     .executeBlocking(
-                            () -> {
+                            () -> deadline.call(() -> {
                                 Results.Page<T> page = fetch.page(consistency, cursor, limit);
                                 return new Rendered<>(page, render.apply(page));
-                            },
+                            }),
                             false)
                     .onComplete(ar -> {
+                        working = null;
+                        if (response.closed() || response.ended()) {
+                            if (!done) cancelled(Metrics.DISCONNECT);
+                            return;
+                        }
                         if (ar.failed()) {
+                            if (ar.cause() instanceof KithException.DeadlineExceeded) cancelled(Metrics.DEADLINE);
+                            done = true;
                             failStream(ctx, ar.cause());
                             return;
                         }
-                        if (response.closed() || response.ended()) return;
                         Rendered<T> r = ar.result();
                         if (!response.headWritten()) {
                             response.setStatusCode(200).setChunked(true).putHeader("Content-Type", Exchange.NDJSON);
@@ -322,6 +341,7 @@ final class StreamHandlers {
                         if (nextCursor == null
                                 || (total != 0 && now >= total)
                                 || r.page().items().isEmpty()) {
+                            done = true;
                             response.end();
                             return;
                         }
@@ -333,6 +353,22 @@ final class StreamHandlers {
                             next(pinned, nextCursor, now);
                         }
                     });
+        }
+
+        /** The client went away: stop the page being computed, or count the stream cancelled between pages. */
+        private void disconnected() {
+            if (done) return;
+            Deadline w = working;
+            if (w != null) {
+                w.cancel();
+                return;
+            }
+            cancelled(Metrics.DISCONNECT);
+        }
+
+        private void cancelled(String reason) {
+            done = true;
+            x.metrics.cancelled(reason);
         }
     }
 
@@ -435,25 +471,19 @@ final class StreamHandlers {
 
     /**
      * Loads an NDJSON body in one atomic batch: each line is {@code {"relationships": [...]}} (SpiceDB's import
-     * message) or a single relationship object. Lines are parsed as the engine consumes them, on a worker.
+     * message) or a single relationship object. Lines are parsed as the engine consumes them, on a worker, under
+     * the request's deadline like every unary request: an import still running when it passes commits nothing.
      */
     void importBulk(RoutingContext ctx) {
         byte[] body = Exchange.body(ctx);
         long[] loaded = {0};
-        x.vertx
-                .executeBlocking(
-                        () -> {
-                            Revision at = x.engine.importBulk(new NdjsonRelationships(body, loaded));
-                            ObjectNode n = x.out.object();
-                            n.put("numLoaded", Long.toString(loaded[0]));
-                            n.set("writtenAt", x.out.token(at));
-                            return n;
-                        },
-                        false)
-                .onComplete(ar -> {
-                    if (ar.succeeded()) x.send(ctx, 200, ar.result());
-                    else Exchange.fail(ctx, ar.cause());
-                });
+        x.run(ctx, new Exchange.Plan(true, () -> {
+            Revision at = x.engine.importBulk(new NdjsonRelationships(body, loaded));
+            ObjectNode n = x.out.object();
+            n.put("numLoaded", Long.toString(loaded[0]));
+            n.set("writtenAt", x.out.token(at));
+            return n;
+        }));
     }
 
     /** Iterates the relationships of an NDJSON body lazily, naming the line of any error. */

@@ -1,5 +1,6 @@
 package dev.kith.engine.eval;
 
+import dev.kith.engine.Deadline;
 import dev.kith.engine.KithException;
 import dev.kith.engine.Results;
 import dev.kith.engine.caveat.CaveatOutcome;
@@ -38,6 +39,11 @@ import java.util.TreeSet;
  * with no budget left throws {@link KithException.MaxDepthExceeded}. Cycles: a (relation, object) already on
  * the current path answers NO for that path (kith's rule), so cyclic data terminates.
  *
+ * <p>Deadline: every (relation, object) visited is a step of the thread's {@link Deadline.Ticker}, which looks
+ * at the caller's deadline every {@link Deadline.Ticker#EVERY} steps (counted across checks, so a short check
+ * pays one decrement per step); {@link KithException.DeadlineExceeded} is never
+ * deferred by a reducer the way other errors are: it ends the check at once.
+ *
  * <p>The missing caveat parameters of a CONDITIONAL answer travel beside it: every method returning
  * CONDITIONAL leaves the set of parameter names it depends on in {@link #missing}.
  */
@@ -59,6 +65,8 @@ final class CheckEvaluator {
     private Set<String> missing;
 
     private Tracer tracer;
+
+    private final Deadline.Ticker ticker = new Deadline.Ticker("check");
 
     /** An evaluator that reads {@code clock} when a check meets its first expiration or caveat. */
     CheckEvaluator(Clock clock) {
@@ -113,6 +121,7 @@ final class CheckEvaluator {
 
     /** (pair, object) as a userset: trivially itself, else its rule, cut when already on the path. */
     private int relation(int pair, int object, int depth) {
+        ticker.tick();
         if (pair == subjectPair && object == subjectId) {
             if (tracer != null) tracer.leaf(describe(pair, object) + " is the subject itself", Tri.HAS, null);
             return Tri.HAS;
@@ -233,6 +242,8 @@ final class CheckEvaluator {
                         result = Tri.CONDITIONAL;
                         acc = merge(acc, missing);
                     }
+                } catch (KithException.DeadlineExceeded passed) {
+                    throw passed;
                 } catch (KithException e) {
                     error = e;
                 }
@@ -302,6 +313,8 @@ final class CheckEvaluator {
                     result = Tri.CONDITIONAL;
                     acc = merge(acc, missing);
                 }
+            } catch (KithException.DeadlineExceeded passed) {
+                throw passed;
             } catch (KithException e) {
                 error = e;
             }

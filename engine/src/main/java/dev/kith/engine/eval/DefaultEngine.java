@@ -2,6 +2,7 @@ package dev.kith.engine.eval;
 
 import dev.kith.engine.Consistency;
 import dev.kith.engine.Datastore;
+import dev.kith.engine.Deadline;
 import dev.kith.engine.DeploymentIdentity;
 import dev.kith.engine.Engine;
 import dev.kith.engine.EngineOptions;
@@ -148,7 +149,7 @@ public final class DefaultEngine implements Engine {
                 throw e;
             }
             installSchema(rev.value(), compiled);
-            if (!embedded) awaitApplied(rev.value());
+            if (!embedded) awaitCommitted(rev.value());
             afterWrite(rev);
             return rev;
         }
@@ -195,7 +196,7 @@ public final class DefaultEngine implements Engine {
             }
             afterWrite(rev);
         }
-        if (!embedded) awaitApplied(rev.value());
+        if (!embedded) awaitCommitted(rev.value());
         return rev;
     }
 
@@ -213,7 +214,7 @@ public final class DefaultEngine implements Engine {
             outcome = store.deleteByFilter(delete);
             afterWrite(outcome.revision());
         }
-        if (!embedded) awaitApplied(outcome.revision().value());
+        if (!embedded) awaitCommitted(outcome.revision().value());
         return new Results.Delete(outcome.revision(), outcome.deleted().size(), outcome.partial());
     }
 
@@ -223,6 +224,7 @@ public final class DefaultEngine implements Engine {
         synchronized (writeLock) {
             CompiledSchema schema = requireSchema(index.appliedRevision());
             List<Relationship> imported = new ArrayList<>();
+            Deadline.Ticker ticker = new Deadline.Ticker("the import was not committed: nothing was written");
             rev = store.importBulk(new Iterator<>() {
                 @Override
                 public boolean hasNext() {
@@ -232,6 +234,7 @@ public final class DefaultEngine implements Engine {
                 @Override
                 public Relationship next() {
                     if (!relationships.hasNext()) throw new NoSuchElementException();
+                    ticker.tick();
                     Relationship r = relationships.next();
                     RelationshipValidator.validate(schema, r, false);
                     if (r.expiresAt() != null) imported.add(r);
@@ -241,7 +244,7 @@ public final class DefaultEngine implements Engine {
             imported.forEach(this::expires);
             afterWrite(rev);
         }
-        if (!embedded) awaitApplied(rev.value());
+        if (!embedded) awaitCommitted(rev.value());
         return rev;
     }
 
@@ -344,7 +347,10 @@ public final class DefaultEngine implements Engine {
         return new Results.Check(Tri.toPermissionship(r), missing, revision(rev), c.trace());
     }
 
-    /** Items with the same consistency are answered at one revision, resolved once. */
+    /**
+     * Items with the same consistency are answered at one revision, resolved once. The deadline is the whole
+     * request's: when it passes the bulk check fails, not just the item it interrupted.
+     */
     @Override
     public List<Results.CheckBulkItem> checkBulk(List<Requests.Check> checks) {
         List<Results.CheckBulkItem> out = new ArrayList<>(checks.size());
@@ -357,6 +363,8 @@ public final class DefaultEngine implements Engine {
                     revisions.put(c.consistency(), rev);
                 }
                 out.add(new Results.CheckBulkItem(checkAt(c, rev), null));
+            } catch (KithException.DeadlineExceeded passed) {
+                throw passed;
             } catch (KithException e) {
                 out.add(new Results.CheckBulkItem(null, e));
             }
@@ -619,9 +627,14 @@ public final class DefaultEngine implements Engine {
         return rev;
     }
 
+    /**
+     * Waits, bounded by the freshness timeout and by the caller's {@link Deadline} (whichever comes first), until
+     * this node has applied {@code rev}.
+     */
     private void awaitApplied(long rev) {
         if (index.appliedRevision() >= rev) return;
         long deadline = System.nanoTime() + options.freshnessTimeout().toNanos();
+        Deadline request = Deadline.current();
         while (index.appliedRevision() < rev) {
             if (!embedded) follow();
             long left = deadline - System.nanoTime();
@@ -629,6 +642,8 @@ public final class DefaultEngine implements Engine {
                 throw new KithException.RevisionUnavailable("revision " + rev + " was not applied within "
                         + options.freshnessTimeout() + "; the newest applied is " + index.appliedRevision());
             }
+            request.check("waiting for revision " + rev + " to be applied");
+            left = Math.min(left, request.remainingNanos());
             synchronized (appliedMonitor) {
                 if (index.appliedRevision() >= rev) break;
                 try {
@@ -639,6 +654,14 @@ public final class DefaultEngine implements Engine {
                 }
             }
         }
+    }
+
+    /** Waits for a committed write's revision: it has committed, so no request deadline may fail it now. */
+    private void awaitCommitted(long rev) {
+        Deadline.detached(() -> {
+            awaitApplied(rev);
+            return null;
+        });
     }
 
     // ---- following the store
@@ -720,8 +743,18 @@ public final class DefaultEngine implements Engine {
     /** The identity of an index change. */
     private record OpKey(int pair, int object, long subject) {}
 
-    /** Applies every change set the store has after the index's revision, in order. */
+    /**
+     * Applies every change set the store has after the index's revision, in order. Bound to no request deadline
+     * (a request that waits for a revision may call it): the index's upkeep is never abandoned half done.
+     */
     private void follow() {
+        Deadline.detached(() -> {
+            followStore();
+            return null;
+        });
+    }
+
+    private void followStore() {
         synchronized (writeLock) {
             while (true) {
                 List<Results.ChangeSet> sets;
@@ -760,9 +793,17 @@ public final class DefaultEngine implements Engine {
 
     /**
      * Records when a write's revision became visible, then cuts history older than the GC window: in the index
-     * (through the store when embedded) and, throttled, in an external store. Under the write lock.
+     * (through the store when embedded) and, throttled, in an external store. Under the write lock, after the
+     * write committed: bound to no request deadline, so a late request never leaves this half done.
      */
     private void afterWrite(Revision written) {
+        Deadline.detached(() -> {
+            collectAfterWrite(written);
+            return null;
+        });
+    }
+
+    private void collectAfterWrite(Revision written) {
         Instant now = now();
         revisionTimes.put(written.value(), now);
         Instant horizon = now.minus(options.gcWindow());

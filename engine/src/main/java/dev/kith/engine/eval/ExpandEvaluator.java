@@ -1,5 +1,6 @@
 package dev.kith.engine.eval;
 
+import dev.kith.engine.Deadline;
 import dev.kith.engine.KithException;
 import dev.kith.engine.ObjectRef;
 import dev.kith.engine.Relationship;
@@ -33,6 +34,8 @@ final class ExpandEvaluator {
     private final Instant now;
     private final int depthLimit;
     private final Set<Long> path = new HashSet<>();
+    /** Polls the caller's deadline: a step per (relation, object) expanded and per stored subject listed. */
+    private final Deadline.Ticker ticker = new Deadline.Ticker("expand");
 
     ExpandEvaluator(Index index, CompiledSchema schema, long rev, Instant now, int depthLimit) {
         this.depthLimit = depthLimit;
@@ -48,6 +51,7 @@ final class ExpandEvaluator {
     }
 
     private Results.ExpandNode relation(int pair, int object, ObjectRef resource, String relationName) {
+        ticker.tick();
         CompiledSchema.Rule rule = schema.rule(pair);
         if (rule == null) return union(resource, relationName, List.of());
         long here = Index.key(pair, object);
@@ -98,6 +102,7 @@ final class ExpandEvaluator {
         if (p != null) {
             long[] keys = p.subjects();
             for (int i = 0; i < keys.length; i++) {
+                ticker.tick();
                 Condition c = p.condition(i);
                 if (c != null && c.expiredAt(now)) continue;
                 Relationship r = index.relationship(pair, object, keys[i], c);

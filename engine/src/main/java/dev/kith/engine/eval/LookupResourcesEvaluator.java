@@ -1,6 +1,7 @@
 package dev.kith.engine.eval;
 
 import dev.kith.engine.BugException;
+import dev.kith.engine.Deadline;
 import dev.kith.engine.Results;
 import dev.kith.engine.Revision;
 import dev.kith.engine.index.Index;
@@ -70,6 +71,9 @@ final class LookupResourcesEvaluator {
     private final int depthLimit;
     private final CheckEvaluator checker;
     private final DepthBounds bounds;
+    /** Polls the caller's deadline: a step per candidate object and per subject set a bitmap is collected for. */
+    private final Deadline.Ticker ticker = new Deadline.Ticker("lookup-resources");
+
     private final Int2ObjectHashMap<Sets> memo = new Int2ObjectHashMap<>();
     private final Set<Integer> settled = new HashSet<>();
     private final Set<Integer> inProgress = new HashSet<>();
@@ -116,6 +120,7 @@ final class LookupResourcesEvaluator {
         IntIterator it = all.getIntIterator();
         boolean more = false;
         while (it.hasNext()) {
+            ticker.tick();
             int object = it.next();
             if (object <= after || object == Index.WILDCARD_ID) continue;
             int answer;
@@ -352,9 +357,15 @@ final class LookupResourcesEvaluator {
     /** Adds the objects of {@code pair} storing (kind, u) for every u of {@code inner}. */
     private void collect(int pair, int kind, Sets inner, RoaringBitmap d, RoaringBitmap m) {
         IntIterator it = inner.d().getIntIterator();
-        while (it.hasNext()) add(index.reverse(pair, kind, it.next(), rev), true, d, m);
+        while (it.hasNext()) {
+            ticker.tick();
+            add(index.reverse(pair, kind, it.next(), rev), true, d, m);
+        }
         it = inner.m().getIntIterator();
-        while (it.hasNext()) add(index.reverse(pair, kind, it.next(), rev), false, d, m);
+        while (it.hasNext()) {
+            ticker.tick();
+            add(index.reverse(pair, kind, it.next(), rev), false, d, m);
+        }
     }
 
     private static void add(ReverseVersion v, boolean certain, RoaringBitmap d, RoaringBitmap m) {

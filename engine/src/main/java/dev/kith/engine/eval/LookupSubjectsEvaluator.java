@@ -1,5 +1,6 @@
 package dev.kith.engine.eval;
 
+import dev.kith.engine.Deadline;
 import dev.kith.engine.ObjectRef;
 import dev.kith.engine.Results;
 import dev.kith.engine.Revision;
@@ -44,6 +45,9 @@ final class LookupSubjectsEvaluator {
     private final Set<Long> visited = new HashSet<>();
     private final ArrayDeque<Long> work = new ArrayDeque<>();
     private final RoaringBitmap candidates = new RoaringBitmap();
+    /** Polls the caller's deadline: a step per candidate decided and per stored subject the walk reads. */
+    private final Deadline.Ticker ticker = new Deadline.Ticker("lookup-subjects");
+
     private int subjectPair;
 
     LookupSubjectsEvaluator(
@@ -80,6 +84,7 @@ final class LookupSubjectsEvaluator {
         IntIterator it = candidates.getIntIterator();
         boolean selfDone = false;
         while (it.hasNext()) {
+            ticker.tick();
             int id = it.next();
             if (id == Index.WILDCARD_ID) continue;
             String name = index.objectName(subjectType, id);
@@ -147,6 +152,7 @@ final class LookupSubjectsEvaluator {
     private void walk(int pair, int object) {
         enqueue(pair, object);
         while (!work.isEmpty()) {
+            ticker.tick();
             long next = work.pop();
             int p = Index.keyPair(next);
             int o = Index.keyId(next);
@@ -169,6 +175,7 @@ final class LookupSubjectsEvaluator {
                 if (p == null) return;
                 long[] keys = p.subjects();
                 for (int i = 0; i < keys.length; i++) {
+                    ticker.tick();
                     Condition c = p.condition(i);
                     if (c != null && c.expiredAt(now)) continue;
                     int kind = Index.keyPair(keys[i]);
@@ -183,6 +190,7 @@ final class LookupSubjectsEvaluator {
                 if (p == null) return;
                 long[] keys = p.subjects();
                 for (int i = 0; i < keys.length; i++) {
+                    ticker.tick();
                     Condition c = p.condition(i);
                     if (c != null && c.expiredAt(now)) continue;
                     int target = schema.arrowTarget(index, a, keys[i]);

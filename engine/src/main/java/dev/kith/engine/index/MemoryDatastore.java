@@ -1,6 +1,7 @@
 package dev.kith.engine.index;
 
 import dev.kith.engine.Datastore;
+import dev.kith.engine.Deadline;
 import dev.kith.engine.DeploymentIdentity;
 import dev.kith.engine.KithException;
 import dev.kith.engine.Precondition;
@@ -30,7 +31,9 @@ import java.util.function.Consumer;
  * slots the batch touched; a change set is materialized on demand by diffing each touched slot's version at
  * that revision with the version before it.
  *
- * <p>Writes are serialized by one lock; reads never take it.
+ * <p>Writes are serialized by one lock; reads never take it. A write, delete or import whose caller's {@link
+ * Deadline} has passed by the time it would commit commits nothing ({@link KithException.DeadlineExceeded});
+ * its scans stop early on the same deadline.
  */
 public final class MemoryDatastore implements Datastore {
     /** History kept readable when nothing else is configured: an hour of revisions costs heap, not disk. */
@@ -89,6 +92,7 @@ public final class MemoryDatastore implements Datastore {
     @Override
     public Revision writeSchema(String schemaText) {
         synchronized (writeLock) {
+            beforeCommit("the schema write");
             long rev = index.appliedRevision() + 1;
             schemas.put(rev, schemaText);
             index.publish(rev);
@@ -383,7 +387,13 @@ public final class MemoryDatastore implements Datastore {
         return i < 0 ? null : new Condition[] {p.condition(i)};
     }
 
+    /** The last point where a write gives up: once past it, it commits and answers however late. */
+    private static void beforeCommit(String what) {
+        Deadline.current().check(what + " was not committed: nothing was written");
+    }
+
     private Revision commit(List<Index.Op> ops, Map<String, Object> transactionMetadata) {
+        beforeCommit("the write");
         long rev = index.appliedRevision() + 1;
         if (transactionMetadata != null && !transactionMetadata.isEmpty()) metadata.put(rev, transactionMetadata);
         long[] slots = new long[ops.size()];

@@ -1,5 +1,6 @@
 package dev.kith.engine.index;
 
+import dev.kith.engine.Deadline;
 import dev.kith.engine.Relationship;
 import dev.kith.engine.RelationshipFilter;
 import dev.kith.engine.SubjectFilter;
@@ -37,8 +38,12 @@ final class Scanner {
         this.index = index;
     }
 
-    /** Visits matching relationships in order, strictly after {@code after}, until the visitor returns false. */
+    /**
+     * Visits matching relationships in order, strictly after {@code after}, until the visitor returns false.
+     * Each object visited is a step of a {@link Deadline.Ticker}: a scan stops when the caller's deadline passes.
+     */
     void scan(RelationshipFilter f, long rev, Instant now, Relationship after, Predicate<Relationship> visitor) {
+        Deadline.Ticker ticker = new Deadline.Ticker("reading relationships");
         List<Integer> typeIds = new ArrayList<>();
         if (f.resourceType() != null) {
             int t = index.findType(f.resourceType());
@@ -76,6 +81,7 @@ final class Scanner {
             if (prefix != null && (from == null || prefix.compareTo(from) > 0)) from = prefix;
             if (from != null) start = lowerBound(type, ids, from);
             for (int i = start; i < ids.length; i++) {
+                ticker.tick();
                 int obj = ids[i];
                 if (prefix != null && !index.objectName(type, obj).startsWith(prefix)) break;
                 if (!visitObject(type, obj, pairs, f, rev, now, after, perObject, visitor)) return;

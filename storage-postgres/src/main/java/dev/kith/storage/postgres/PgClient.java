@@ -1,6 +1,7 @@
 package dev.kith.storage.postgres;
 
 import dev.kith.engine.BugException;
+import dev.kith.engine.Deadline;
 import dev.kith.engine.KithException;
 import dev.kith.engine.ObjectRef;
 import dev.kith.engine.Relationship;
@@ -146,14 +147,27 @@ final class PgClient implements AutoCloseable {
         return transaction("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", work);
     }
 
+    /**
+     * A transaction bounded by the caller's {@link Deadline}: its statements get at most the time left ({@code
+     * SET LOCAL statement_timeout}), and it is rolled back instead of committed when the deadline has passed by
+     * the time the work is done. Once COMMIT is sent the change stands, however late.
+     */
     private <T> T transaction(String setup, Work<T> work) {
+        Deadline deadline = Deadline.current();
         SqlConnection connection = await(pool.getConnection());
         try {
             Transaction tx = await(connection.begin());
             T result;
             try {
                 if (setup != null) await(connection.query(setup).execute());
+                boundBy(deadline, connection);
                 result = work.run(connection);
+                deadline.check(NOT_COMMITTED);
+            } catch (KithException.StoreUnavailable e) {
+                rollbackQuietly(tx, e);
+                // a statement cancelled by the deadline's statement_timeout is the deadline's error
+                if (deadline.passed()) throw deadline.exceeded(NOT_COMMITTED);
+                throw e;
             } catch (RuntimeException | Error e) {
                 rollbackQuietly(tx, e);
                 throw e;
@@ -168,6 +182,20 @@ final class PgClient implements AutoCloseable {
         } finally {
             connection.close();
         }
+    }
+
+    private static final String NOT_COMMITTED = "the transaction was rolled back: nothing was written";
+
+    /** Lowers the transaction's statement timeout to the deadline's time left, when that is shorter. */
+    private void boundBy(Deadline deadline, SqlConnection connection) {
+        long left = deadline.remainingNanos();
+        if (left == Long.MAX_VALUE) return;
+        deadline.check(NOT_COMMITTED);
+        // statement_timeout 0 means none: a deadline less than a millisecond away still gets 1 ms
+        long millis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(left));
+        long configured = options.statementTimeout().toMillis();
+        if (configured > 0 && configured <= millis) return;
+        await(connection.query("SET LOCAL statement_timeout = " + millis).execute());
     }
 
     private void rollbackQuietly(Transaction tx, Throwable cause) {
