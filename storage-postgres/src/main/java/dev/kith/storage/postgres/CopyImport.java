@@ -1,6 +1,7 @@
 package dev.kith.storage.postgres;
 
 import dev.kith.engine.Caveat;
+import dev.kith.engine.Deadline;
 import dev.kith.engine.KithException;
 import dev.kith.engine.Relationship;
 import dev.kith.engine.RelationshipFilter;
@@ -85,6 +86,8 @@ final class CopyImport {
     private static final String INSERT_STAGED =
             "INSERT INTO kith_relationship (" + COLUMNS + ") SELECT " + COLUMNS + " FROM kith_import";
 
+    private static final String NOT_COMMITTED = "the import was rolled back: nothing was written";
+
     private final PostgresOptions options;
     private final PgClient client;
 
@@ -107,12 +110,15 @@ final class CopyImport {
     }
 
     private Revision importAndAnalyze(Iterator<Relationship> relationships) {
+        Deadline deadline = Deadline.current();
         Connection c = connect();
         try {
             Revision imported;
             try {
                 c.setAutoCommit(false);
                 imported = new Revision(importInTransaction(c, relationships));
+                // a caller that has given up gets nothing written, as with every other transaction (PgClient)
+                deadline.check(NOT_COMMITTED);
             } catch (SQLException e) {
                 RuntimeException failure = translate(e);
                 rollbackQuietly(c, failure);
