@@ -110,13 +110,17 @@ public abstract sealed class KithException extends RuntimeException {
         private final String field;
 
         public InvalidArgument(String field, String message) {
-            super(null, field, message);
+            this(null, field, message);
+        }
+
+        private InvalidArgument(Where where, String field, String message) {
+            super(where, field, message);
             this.field = field;
         }
 
-        public InvalidArgument(Where where, String message) {
-            super(where, where.label(), message);
-            this.field = where.label();
+        /** Bad input that the engine found {@code where}. */
+        public static InvalidArgument at(Where where, String message) {
+            return new InvalidArgument(where, where.label(), message);
         }
 
         public String field() {

@@ -251,13 +251,25 @@ public final class KithServer implements AutoCloseable {
                 x.send(ctx, 200, n);
             });
         }
-        router.route()
-                .handler(ctx -> ctx.fail(new HttpFailure(
-                        404,
-                        "NOT_FOUND",
+        Map<String, String> allowed = allowedMethods(router);
+        router.route().handler(ctx -> {
+            String path = ctx.request().path();
+            String allow = allowed.get(path);
+            if (allow != null) {
+                ctx.response().putHeader("Allow", allow);
+                ctx.fail(new HttpFailure(
+                        405,
+                        "METHOD_NOT_ALLOWED",
                         null,
-                        "no endpoint " + ctx.request().method() + " "
-                                + ctx.request().path() + "; see GET /openapi.json")));
+                        ctx.request().method() + " " + path + " is not allowed; use " + allow));
+                return;
+            }
+            ctx.fail(new HttpFailure(
+                    404,
+                    "NOT_FOUND",
+                    null,
+                    "no endpoint " + ctx.request().method() + " " + path + "; see GET /openapi.json"));
+        });
         router.route().failureHandler(ctx -> renderFailure(ctx, x, limits));
         Map<String, Metrics.Endpoint> byPath = new HashMap<>();
         for (Route r : router.getRoutes()) {
@@ -265,6 +277,25 @@ public final class KithServer implements AutoCloseable {
         }
         endpointsByPath = Map.copyOf(byPath);
         otherEndpoint = metrics.endpoint("other");
+    }
+
+    /**
+     * The methods each endpoint takes (its {@code Allow} header), by exact path: a request to a known path with
+     * another method is a 405, to an unknown path a 404.
+     */
+    private static Map<String, String> allowedMethods(Router router) {
+        Map<String, java.util.TreeSet<String>> methods = new HashMap<>();
+        for (Route r : router.getRoutes()) {
+            if (r.getPath() == null
+                    || !r.isExactPath()
+                    || r.methods() == null
+                    || r.methods().isEmpty()) continue;
+            var set = methods.computeIfAbsent(r.getPath(), p -> new java.util.TreeSet<>());
+            r.methods().forEach(m -> set.add(m.name()));
+        }
+        Map<String, String> allow = new HashMap<>();
+        methods.forEach((path, set) -> allow.put(path, String.join(", ", set)));
+        return Map.copyOf(allow);
     }
 
     /**
@@ -351,14 +382,16 @@ public final class KithServer implements AutoCloseable {
             if (STREAMING_PATHS.contains(ctx.request().path())
                     && !ctx.response().ended()) {
                 ctx.response()
-                        .end(Buffer.buffer(
-                                x.out.line("error", ErrorMapper.map(failure).body())));
+                        .end(Buffer.buffer(x.out.line(
+                                "error",
+                                ErrorMapper.map(failure, ctx.get(FieldPaths.KEY))
+                                        .body())));
             } else if (!ctx.response().ended()) {
                 ctx.response().reset();
             }
             return;
         }
-        ErrorMapper.ApiError error = ErrorMapper.map(failure);
+        ErrorMapper.ApiError error = ErrorMapper.map(failure, ctx.get(FieldPaths.KEY));
         x.send(ctx, error.status(), error.body());
     }
 

@@ -444,7 +444,7 @@ public final class DefaultEngine implements Engine {
         Integer pair = t.pairs().get(permission);
         if (pair == null) throw NotFound.relation(Where.request(Part.RELATION), permission, resource.type(), null);
         if (!RelationshipParser.isObjectId(resource.id())) {
-            throw new KithException.InvalidArgument(
+            throw KithException.InvalidArgument.at(
                     Where.request(Part.RESOURCE_ID), "'" + resource.id() + "' is not a valid object id");
         }
         int object = index.findObject(t.type(), resource.id());
@@ -471,7 +471,7 @@ public final class DefaultEngine implements Engine {
         }
         if (pair < 0) throw NotFound.relation(Where.request(Part.SUBJECT_RELATION), s.relation(), s.type(), null);
         if (!s.isWildcard() && !RelationshipParser.isObjectId(s.id())) {
-            throw new KithException.InvalidArgument(
+            throw KithException.InvalidArgument.at(
                     Where.request(Part.SUBJECT_ID), "'" + s.id() + "' is not a valid object id");
         }
         int id = index.findObject(t.type(), s.id());

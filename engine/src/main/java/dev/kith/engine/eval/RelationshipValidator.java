@@ -108,7 +108,7 @@ final class RelationshipValidator {
     static void validateFilter(CompiledSchema compiled, RelationshipFilter f, int precondition) {
         ValidatedSchema schema = compiled.schema;
         if (f.resourceType() == null && f.optionalSubjectFilter() == null) {
-            throw new KithException.InvalidArgument(
+            throw KithException.InvalidArgument.at(
                     Where.filter(precondition, Part.FILTER), "a filter needs a resource type or a subject filter");
         }
         if (f.resourceType() != null) {
@@ -177,6 +177,6 @@ final class RelationshipValidator {
     }
 
     private static KithException.InvalidArgument invalid(Part part, String message, Relationship r, int update) {
-        return new KithException.InvalidArgument(Where.relationship(update, part), message + " (in '" + r + "')");
+        return KithException.InvalidArgument.at(Where.relationship(update, part), message + " (in '" + r + "')");
     }
 }
