@@ -3,7 +3,6 @@ package dev.kith.api.server;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kith.engine.Engine;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -87,7 +86,7 @@ public final class KithServer implements AutoCloseable {
      * insecureNoAuth}, the server binds to loopback only, whatever host was asked for, and logs that it did.
      */
     public static Future<KithServer> start(Engine engine, ServerConfig config) {
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        PrometheusMeterRegistry registry = Metrics.newRegistry();
         Vertx vertx = Vertx.builder()
                 .with(new VertxOptions()
                         .setMetricsOptions(new MicrometerMetricsOptions()
@@ -147,7 +146,7 @@ public final class KithServer implements AutoCloseable {
                             .setCertPath(config.tlsCert().toString())
                             .setKeyPath(config.tlsKey().toString()));
         }
-        HttpServer server = vertx.createHttpServer(options);
+        HttpServer server = vertx.createHttpServer(options).connectionHandler(metrics::connected);
         KithServer kith = new KithServer(vertx, server, router, audit, tokens, metrics, host);
         kith.routes(router, auth, limits, exchange, unary, streams, config.benchEndpoints(), registry);
         String scheme = config.tlsCert() == null ? "http" : "https";
@@ -176,6 +175,7 @@ public final class KithServer implements AutoCloseable {
             boolean bench,
             PrometheusMeterRegistry registry) {
         AtomicInteger inFlight = new AtomicInteger();
+        metrics.inFlight(inFlight);
         router.route().handler(ctx -> admit(ctx, inFlight, limits.maxInFlight()));
 
         router.get("/healthz").handler(ctx -> x.send(ctx, 200, status(x, "SERVING")));
