@@ -30,6 +30,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -87,9 +89,13 @@ public final class KithServer implements AutoCloseable {
      */
     public static Future<KithServer> start(Engine engine, ServerConfig config) {
         PrometheusMeterRegistry registry = Metrics.newRegistry();
+        // Vert.x keeps its metrics backends in a process-wide map by registry name: under the default name a second
+        // server in one process (tests, validate-http) bound its JVM and Vert.x meters into the first server's
+        // registry, twice. Each server's own name keeps them apart; Vert.x drops the entry when it closes.
         Vertx vertx = Vertx.builder()
                 .with(new VertxOptions()
                         .setMetricsOptions(new MicrometerMetricsOptions()
+                                .setRegistryName("kith-" + UUID.randomUUID())
                                 .setEnabled(true)
                                 .setJvmMetricsEnabled(true)
                                 .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))))
@@ -284,13 +290,13 @@ public final class KithServer implements AutoCloseable {
      * another method is a 405, to an unknown path a 404.
      */
     private static Map<String, String> allowedMethods(Router router) {
-        Map<String, java.util.TreeSet<String>> methods = new HashMap<>();
+        Map<String, TreeSet<String>> methods = new HashMap<>();
         for (Route r : router.getRoutes()) {
             if (r.getPath() == null
                     || !r.isExactPath()
                     || r.methods() == null
                     || r.methods().isEmpty()) continue;
-            var set = methods.computeIfAbsent(r.getPath(), p -> new java.util.TreeSet<>());
+            var set = methods.computeIfAbsent(r.getPath(), p -> new TreeSet<>());
             r.methods().forEach(m -> set.add(m.name()));
         }
         Map<String, String> allow = new HashMap<>();

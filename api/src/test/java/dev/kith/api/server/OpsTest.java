@@ -80,6 +80,20 @@ class OpsTest {
     }
 
     @Test
+    void twoServersInOneProcessEachKeepTheirOwnVertxAndJvmMeters() {
+        try (ServerFixture first = ServerFixture.withKey();
+                ServerFixture second = ServerFixture.withKey()) {
+            for (ServerFixture f : List.of(first, second)) {
+                f.get("/healthz");
+                assertThat(f.get("/metrics").text)
+                        .contains("vertx_http_server_requests_total{")
+                        .contains("jvm_classes_loaded_classes ")
+                        .contains("kith_http_connections ");
+            }
+        }
+    }
+
+    @Test
     void everyRouteIsDescribedInTheOpenApiDocumentAndNothingElse() {
         try (ServerFixture f = new ServerFixture(
                 ServerConfig.loopback(List.of(ServerFixture.KEY)).withBenchEndpoints(true))) {
