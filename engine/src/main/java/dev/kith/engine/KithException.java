@@ -8,17 +8,119 @@ import java.util.List;
  * not bugs (bugs throw {@link BugException}).
  */
 public abstract sealed class KithException extends RuntimeException {
+    private final Where where;
+    private final String reason;
+
     private KithException(String message) {
-        super(message, null, false, false);
+        this(null, null, message);
     }
 
-    /** Bad input: names the part that is wrong ({@code field}, e.g. {@code "relationship.subject"}). */
+    private KithException(Where where, String label, String reason) {
+        super(label == null ? reason : label + ": " + reason, null, false, false);
+        this.where = where;
+        this.reason = reason;
+    }
+
+    /**
+     * The part of the request this error is about, in the engine's terms, when the engine found it: the API
+     * turns it into the JSON path of the request it parsed. Null for errors about no particular part.
+     */
+    public Where where() {
+        return where;
+    }
+
+    /** The message without the name of the part it is about. */
+    public String reason() {
+        return reason;
+    }
+
+    /** Which name or value of a request (or of one relationship or filter in it) an error is about. */
+    public enum Part {
+        RESOURCE_TYPE,
+        RESOURCE_ID,
+        /** A relation, or (in a check, expand or lookup) a relation or permission. */
+        RELATION,
+        SUBJECT_TYPE,
+        SUBJECT_ID,
+        SUBJECT_RELATION,
+        /** The subject as a whole (its form is not allowed on the relation). */
+        SUBJECT,
+        CAVEAT,
+        CAVEAT_CONTEXT,
+        EXPIRATION,
+        /** A relationship filter as a whole. */
+        FILTER;
+
+        /** The engine's own name for it, as {@code resource_type}. */
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** The element of a request that holds the part. */
+    public enum Element {
+        /** The request's own fields (check, expand, lookups). */
+        REQUEST,
+        /** The request's relationship filter (read, delete). */
+        FILTER,
+        /** A relationship on its own (import, validation files). */
+        RELATIONSHIP,
+        /** The {@code index}th update of a write. */
+        UPDATE,
+        /** The {@code index}th precondition of a write or delete. */
+        PRECONDITION
+    }
+
+    /** A {@link Part} of an {@link Element}; {@code index} counts updates and preconditions, else it is -1. */
+    public record Where(Element element, int index, Part part) {
+        public static Where request(Part part) {
+            return new Where(Element.REQUEST, -1, part);
+        }
+
+        /** A part of a relationship: the {@code update}th of a write, or one on its own when it is -1. */
+        public static Where relationship(int update, Part part) {
+            return update < 0 ? new Where(Element.RELATIONSHIP, -1, part) : new Where(Element.UPDATE, update, part);
+        }
+
+        /** A part of a filter: the {@code precondition}th's, or the request's own when it is -1. */
+        public static Where filter(int precondition, Part part) {
+            return precondition < 0
+                    ? new Where(Element.FILTER, -1, part)
+                    : new Where(Element.PRECONDITION, precondition, part);
+        }
+
+        /** The engine's name for it, as {@code relationship.subject_type} or {@code precondition 2.filter}. */
+        public String label() {
+            String of = switch (element) {
+                case REQUEST -> "";
+                case FILTER -> "filter.";
+                case RELATIONSHIP -> "relationship.";
+                case UPDATE -> "update " + index + ".relationship.";
+                case PRECONDITION -> "precondition " + index + ".filter.";
+            };
+            return of + part.label();
+        }
+    }
+
+    /**
+     * Bad input: names the part that is wrong ({@code field}, e.g. {@code "relationship.subject"}), and, when
+     * the engine found it, {@link #where} it is.
+     */
     public static final class InvalidArgument extends KithException {
         private final String field;
 
         public InvalidArgument(String field, String message) {
-            super(field == null ? message : field + ": " + message);
+            this(null, field, message);
+        }
+
+        private InvalidArgument(Where where, String field, String message) {
+            super(where, field, message);
             this.field = field;
+        }
+
+        /** Bad input that the engine found {@code where}. */
+        public static InvalidArgument at(Where where, String message) {
+            return new InvalidArgument(where, where.label(), message);
         }
 
         public String field() {
@@ -40,10 +142,50 @@ public abstract sealed class KithException extends RuntimeException {
         }
     }
 
-    /** A type, relation, permission or caveat that the schema does not define. */
+    /**
+     * A type, relation, permission or caveat that the schema does not define ({@link #name}, found {@link #where}),
+     * or no schema at all (both null).
+     */
     public static final class NotFound extends KithException {
+        private final String name;
+
+        /** No schema has been written. */
         public NotFound(String message) {
             super(message);
+            this.name = null;
+        }
+
+        public NotFound(Where where, String name, String message) {
+            super(where, null, message);
+            this.name = name;
+        }
+
+        /** The unknown name, or null when no schema has been written. */
+        public String name() {
+            return name;
+        }
+
+        /** The type {@code type} ({@code where} a resource or subject type) is not defined; {@code in} may be null. */
+        public static NotFound type(Where where, String type, String in) {
+            String what = where.part() == Part.SUBJECT_TYPE ? "subject type '" : "resource type '";
+            return new NotFound(where, type, what + type + "' is not defined in the schema" + in(in));
+        }
+
+        /** {@code relation} is neither a relation nor a permission of {@code type}; {@code in} may be null. */
+        public static NotFound relation(Where where, String relation, String type, String in) {
+            return new NotFound(
+                    where,
+                    relation,
+                    "'" + relation + "' is not a relation or permission of type '" + type + "'" + in(in));
+        }
+
+        /** The caveat {@code caveat} is not defined; {@code in} may be null. */
+        public static NotFound caveat(Where where, String caveat, String in) {
+            return new NotFound(where, caveat, "caveat '" + caveat + "' is not defined in the schema" + in(in));
+        }
+
+        private static String in(String in) {
+            return in == null ? "" : " (in '" + in + "')";
         }
     }
 

@@ -73,28 +73,76 @@ class EngineApiTest {
     @Test
     void everyPartOfABadRelationshipIsNamed() {
         Engine e = engine();
-        record Case(String rel, String part) {}
+        record Case(String rel, KithException.Part part, Class<? extends KithException> kind) {}
+        var unknown = KithException.NotFound.class;
+        var invalid = KithException.InvalidArgument.class;
         List<Case> cases = List.of(
-                new Case("nope:a#viewer@user:ann", "resource_type"),
-                new Case("doc:a#nope@user:ann", "relation"),
-                new Case("doc:a#view@user:ann", "relation"),
-                new Case("doc:a#viewer@robot:r", "subject_type"),
-                new Case("doc:a#viewer@group:g#nope", "subject_relation"),
-                new Case("doc:a#owner@user:*", "subject"),
-                new Case("doc:a#owner@group:g#member", "subject"),
-                new Case("doc:a#owner@user:ann[weekday]", "caveat"),
-                new Case("doc:a#viewer@user:ann[weekday:{\"day\":1}]", "caveat_context"),
-                new Case("doc:a#viewer@user:ann[weekday:{\"hour\":\"x\"}]", "caveat_context"),
-                new Case("doc:a#owner@user:ann[expiration:2030-01-01T00:00:00Z]", "expiration"));
+                new Case("nope:a#viewer@user:ann", KithException.Part.RESOURCE_TYPE, unknown),
+                new Case("doc:a#nope@user:ann", KithException.Part.RELATION, unknown),
+                new Case("doc:a#view@user:ann", KithException.Part.RELATION, invalid),
+                new Case("doc:a#viewer@robot:r", KithException.Part.SUBJECT_TYPE, unknown),
+                new Case("doc:a#viewer@group:g#nope", KithException.Part.SUBJECT_RELATION, unknown),
+                new Case("doc:a#viewer@user:ann[nope]", KithException.Part.CAVEAT, unknown),
+                new Case("doc:a#owner@user:*", KithException.Part.SUBJECT, invalid),
+                new Case("doc:a#owner@group:g#member", KithException.Part.SUBJECT, invalid),
+                new Case("doc:a#owner@user:ann[weekday]", KithException.Part.CAVEAT, invalid),
+                new Case("doc:a#viewer@user:ann[weekday:{\"day\":1}]", KithException.Part.CAVEAT_CONTEXT, invalid),
+                new Case("doc:a#viewer@user:ann[weekday:{\"hour\":\"x\"}]", KithException.Part.CAVEAT_CONTEXT, invalid),
+                new Case(
+                        "doc:a#owner@user:ann[expiration:2030-01-01T00:00:00Z]",
+                        KithException.Part.EXPIRATION,
+                        invalid));
         for (Case c : cases) {
+            // the bad relationship is the second update of the write: the error says so
             assertThatThrownBy(() -> e.write(creates("doc:ok#owner@user:ann", c.rel())))
                     .as(c.rel())
                     .isInstanceOfSatisfying(
-                            KithException.InvalidArgument.class,
-                            x -> assertThat(x.field()).isEqualTo("relationship." + c.part()))
+                            c.kind(),
+                            x -> assertThat(x.where())
+                                    .isEqualTo(new KithException.Where(KithException.Element.UPDATE, 1, c.part())))
                     .hasMessageContaining(c.rel().substring(0, c.rel().indexOf('@')));
         }
         assertThat(can(e, "doc:ok#edit", "user:ann")).isEqualTo(NO_PERMISSION);
+    }
+
+    @Test
+    void unknownNamesInFiltersAndRequestsSayWhere() {
+        Engine e = engine();
+        assertThatThrownBy(() -> e.delete(new Requests.Delete(
+                        RelationshipFilter.ofType("doc"),
+                        List.of(new Precondition(
+                                Precondition.Kind.MUST_MATCH,
+                                new RelationshipFilter(
+                                        "doc", null, null, null, new SubjectFilter("group", null, "nope")))),
+                        0,
+                        false)))
+                .isInstanceOfSatisfying(KithException.NotFound.class, x -> {
+                    assertThat(x.where()).isEqualTo(KithException.Where.filter(0, KithException.Part.SUBJECT_RELATION));
+                    assertThat(x.name()).isEqualTo("nope");
+                });
+        assertThatThrownBy(() -> e.delete(new Requests.Delete(RelationshipFilter.ofType("nope"), List.of(), 0, false)))
+                .isInstanceOfSatisfying(
+                        KithException.NotFound.class,
+                        x -> assertThat(x.where())
+                                .isEqualTo(KithException.Where.filter(-1, KithException.Part.RESOURCE_TYPE)));
+        assertThatThrownBy(() -> can(e, "doc:a#view", "group:g#nope"))
+                .isInstanceOfSatisfying(
+                        KithException.NotFound.class,
+                        x -> assertThat(x.where())
+                                .isEqualTo(KithException.Where.request(KithException.Part.SUBJECT_RELATION)));
+        assertThatThrownBy(() -> e.lookupSubjects(new Requests.LookupSubjects(
+                        new ObjectRef("doc", "a"),
+                        "view",
+                        "robot",
+                        null,
+                        java.util.Map.of(),
+                        Consistency.MINIMIZE_LATENCY,
+                        null,
+                        0)))
+                .isInstanceOfSatisfying(
+                        KithException.NotFound.class,
+                        x -> assertThat(x.where())
+                                .isEqualTo(KithException.Where.request(KithException.Part.SUBJECT_TYPE)));
     }
 
     @Test

@@ -13,8 +13,14 @@ import java.util.List;
  * stack trace goes to the log, never to the caller).
  *
  * <p>Statuses: 400 bad input (including unknown types, relations and permissions, expired revisions, depth and
- * caveat evaluation failures), 401 missing or wrong key, 404 unknown route, 409 failed precondition or
- * conflict, 413 too large, 429 overloaded, 503 revision not reached in time or store unavailable, 504 deadline.
+ * caveat evaluation failures), 401 missing or wrong key, 404 unknown route, 405 a method the route does not take,
+ * 409 failed precondition or conflict, 413 too large, 429 overloaded, 503 revision not reached in time or store
+ * unavailable, 504 deadline.
+ *
+ * <p>An error the engine found in a part of the request ({@link KithException#where}) names that part by its JSON
+ * path in {@code details.field}, as the request's {@link FieldPaths} spell it, and the message starts with it. An
+ * unknown type, relation, permission or caveat is {@code UNKNOWN_NAME} with the name in {@code details.name}; a
+ * request before any schema was written is {@code NO_SCHEMA}.
  */
 final class ErrorMapper {
     private static final System.Logger LOG = System.getLogger(ErrorMapper.class.getName());
@@ -30,8 +36,13 @@ final class ErrorMapper {
     private ErrorMapper() {}
 
     static ApiError map(Throwable failure) {
+        return map(failure, null);
+    }
+
+    /** {@link #map(Throwable)}, naming fields with {@code paths} (null: the request has no engine-checked names). */
+    static ApiError map(Throwable failure, FieldPaths paths) {
         return switch (failure) {
-            case KithException k -> mapKith(k);
+            case KithException k -> mapKith(k, paths);
             case HttpFailure h -> error(h.status(), h.code(), h.getMessage(), h.field());
             default -> {
                 String id = Long.toHexString(System.nanoTime());
@@ -41,15 +52,20 @@ final class ErrorMapper {
         };
     }
 
-    private static ApiError mapKith(KithException k) {
+    private static ApiError mapKith(KithException k, FieldPaths paths) {
         return switch (k) {
-            case KithException.InvalidArgument e -> error(400, "INVALID_ARGUMENT", e.getMessage(), e.field());
+            case KithException.InvalidArgument e -> located(e, "INVALID_ARGUMENT", e.field(), paths);
             case KithException.InvalidSchema e -> {
                 ApiError err = error(400, "INVALID_SCHEMA", e.getMessage(), "schema");
                 ((ObjectNode) err.body().get("details")).set("diagnostics", diagnostics(e.diagnostics()));
                 yield err;
             }
-            case KithException.NotFound e -> error(400, "NOT_FOUND", e.getMessage(), null);
+            case KithException.NotFound e when e.name() == null -> error(400, "NO_SCHEMA", e.getMessage(), null);
+            case KithException.NotFound e -> {
+                ApiError err = located(e, "UNKNOWN_NAME", null, paths);
+                ((ObjectNode) err.body().get("details")).put("name", e.name());
+                yield err;
+            }
             case KithException.PreconditionFailed e -> error(409, "FAILED_PRECONDITION", e.getMessage(), null);
             case KithException.Conflict e -> error(409, "ALREADY_EXISTS", e.getMessage(), null);
             case KithException.RevisionExpired e -> error(400, "REVISION_EXPIRED", e.getMessage(), "consistency");
@@ -64,6 +80,16 @@ final class ErrorMapper {
             case KithException.StoreUnavailable e -> error(503, "UNAVAILABLE", e.getMessage(), null);
             case KithException.DeadlineExceeded e -> error(504, "DEADLINE_EXCEEDED", e.getMessage(), null);
         };
+    }
+
+    /**
+     * A 400 naming the JSON path of the part {@code e} is about, when the engine said where and the request has
+     * that field; otherwise {@code field} and the engine's message.
+     */
+    private static ApiError located(KithException e, String code, String field, FieldPaths paths) {
+        String path = e.where() == null || paths == null ? null : paths.path(e.where());
+        if (path == null) return error(400, code, e.getMessage(), field);
+        return error(400, code, path + ": " + e.reason(), path);
     }
 
     private static ArrayNode diagnostics(List<Diagnostic> diagnostics) {

@@ -3,7 +3,6 @@ package dev.kith.api.server;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kith.engine.Engine;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -31,6 +30,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -87,10 +88,14 @@ public final class KithServer implements AutoCloseable {
      * insecureNoAuth}, the server binds to loopback only, whatever host was asked for, and logs that it did.
      */
     public static Future<KithServer> start(Engine engine, ServerConfig config) {
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        PrometheusMeterRegistry registry = Metrics.newRegistry();
+        // Vert.x keeps its metrics backends in a process-wide map by registry name: under the default name a second
+        // server in one process (tests, validate-http) bound its JVM and Vert.x meters into the first server's
+        // registry, twice. Each server's own name keeps them apart; Vert.x drops the entry when it closes.
         Vertx vertx = Vertx.builder()
                 .with(new VertxOptions()
                         .setMetricsOptions(new MicrometerMetricsOptions()
+                                .setRegistryName("kith-" + UUID.randomUUID())
                                 .setEnabled(true)
                                 .setJvmMetricsEnabled(true)
                                 .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))))
@@ -147,7 +152,7 @@ public final class KithServer implements AutoCloseable {
                             .setCertPath(config.tlsCert().toString())
                             .setKeyPath(config.tlsKey().toString()));
         }
-        HttpServer server = vertx.createHttpServer(options);
+        HttpServer server = vertx.createHttpServer(options).connectionHandler(metrics::connected);
         KithServer kith = new KithServer(vertx, server, router, audit, tokens, metrics, host);
         kith.routes(router, auth, limits, exchange, unary, streams, config.benchEndpoints(), registry);
         String scheme = config.tlsCert() == null ? "http" : "https";
@@ -176,6 +181,7 @@ public final class KithServer implements AutoCloseable {
             boolean bench,
             PrometheusMeterRegistry registry) {
         AtomicInteger inFlight = new AtomicInteger();
+        metrics.inFlight(inFlight);
         router.route().handler(ctx -> admit(ctx, inFlight, limits.maxInFlight()));
 
         router.get("/healthz").handler(ctx -> x.send(ctx, 200, status(x, "SERVING")));
@@ -251,13 +257,25 @@ public final class KithServer implements AutoCloseable {
                 x.send(ctx, 200, n);
             });
         }
-        router.route()
-                .handler(ctx -> ctx.fail(new HttpFailure(
-                        404,
-                        "NOT_FOUND",
+        Map<String, String> allowed = allowedMethods(router);
+        router.route().handler(ctx -> {
+            String path = ctx.request().path();
+            String allow = allowed.get(path);
+            if (allow != null) {
+                ctx.response().putHeader("Allow", allow);
+                ctx.fail(new HttpFailure(
+                        405,
+                        "METHOD_NOT_ALLOWED",
                         null,
-                        "no endpoint " + ctx.request().method() + " "
-                                + ctx.request().path() + "; see GET /openapi.json")));
+                        ctx.request().method() + " " + path + " is not allowed; use " + allow));
+                return;
+            }
+            ctx.fail(new HttpFailure(
+                    404,
+                    "NOT_FOUND",
+                    null,
+                    "no endpoint " + ctx.request().method() + " " + path + "; see GET /openapi.json"));
+        });
         router.route().failureHandler(ctx -> renderFailure(ctx, x, limits));
         Map<String, Metrics.Endpoint> byPath = new HashMap<>();
         for (Route r : router.getRoutes()) {
@@ -265,6 +283,25 @@ public final class KithServer implements AutoCloseable {
         }
         endpointsByPath = Map.copyOf(byPath);
         otherEndpoint = metrics.endpoint("other");
+    }
+
+    /**
+     * The methods each endpoint takes (its {@code Allow} header), by exact path: a request to a known path with
+     * another method is a 405, to an unknown path a 404.
+     */
+    private static Map<String, String> allowedMethods(Router router) {
+        Map<String, TreeSet<String>> methods = new HashMap<>();
+        for (Route r : router.getRoutes()) {
+            if (r.getPath() == null
+                    || !r.isExactPath()
+                    || r.methods() == null
+                    || r.methods().isEmpty()) continue;
+            var set = methods.computeIfAbsent(r.getPath(), p -> new TreeSet<>());
+            r.methods().forEach(m -> set.add(m.name()));
+        }
+        Map<String, String> allow = new HashMap<>();
+        methods.forEach((path, set) -> allow.put(path, String.join(", ", set)));
+        return Map.copyOf(allow);
     }
 
     /**
@@ -351,14 +388,16 @@ public final class KithServer implements AutoCloseable {
             if (STREAMING_PATHS.contains(ctx.request().path())
                     && !ctx.response().ended()) {
                 ctx.response()
-                        .end(Buffer.buffer(
-                                x.out.line("error", ErrorMapper.map(failure).body())));
+                        .end(Buffer.buffer(x.out.line(
+                                "error",
+                                ErrorMapper.map(failure, ctx.get(FieldPaths.KEY))
+                                        .body())));
             } else if (!ctx.response().ended()) {
                 ctx.response().reset();
             }
             return;
         }
-        ErrorMapper.ApiError error = ErrorMapper.map(failure);
+        ErrorMapper.ApiError error = ErrorMapper.map(failure, ctx.get(FieldPaths.KEY));
         x.send(ctx, error.status(), error.body());
     }
 

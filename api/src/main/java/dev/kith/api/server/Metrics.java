@@ -5,17 +5,33 @@ import dev.kith.engine.Permissionship;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.http.HttpConnection;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * kith's own meters, next to the Vert.x ones in the same Prometheus registry: request count and latency per
- * endpoint and status, check outcomes, authentication failures, cancelled requests, the applied revision and the
- * index size.
+ * endpoint and status, check outcomes, authentication failures, cancelled requests, the applied revision, the
+ * index size, open connections and requests in flight.
  */
 final class Metrics {
+    /**
+     * The gauges Vert.x 5.0's Micrometer metrics register again on every connection or request
+     * (vertx-micrometer-metrics#259): Micrometer ignores each re-registration and warns about the first, so they
+     * are left out, and kith keeps open connections and requests in flight in its own gauges, registered once.
+     */
+    private static final Set<String> REREGISTERED_VERTX_GAUGES = Set.of(
+            "vertx.http.server.active.connections",
+            "vertx.http.server.active.requests",
+            "vertx.http.server.active.ws.connections");
+
     /** Latency buckets from 50 µs (an in-memory check) to 10 s (a large export page). */
     private static final Duration[] BUCKETS = {
         Duration.ofNanos(50_000), Duration.ofNanos(100_000), Duration.ofNanos(250_000), Duration.ofNanos(500_000),
@@ -27,6 +43,7 @@ final class Metrics {
     private final PrometheusMeterRegistry registry;
     private final Map<Permissionship, Counter> checks = new EnumMap<>(Permissionship.class);
     private final Counter authFailures;
+    private final AtomicLong connections = new AtomicLong();
 
     /** {@link #cancelled} reason: the request's deadline passed. */
     static final String DEADLINE = "deadline";
@@ -62,6 +79,29 @@ final class Metrics {
         Gauge.builder("kith.index.objects", engine, e -> e.stats().objects())
                 .description("object ids interned in this node's in-memory index")
                 .register(registry);
+        Gauge.builder("kith.http.connections", connections, AtomicLong::get)
+                .description("open HTTP connections")
+                .register(registry);
+    }
+
+    /** A registry for kith's and Vert.x's meters, without the Vert.x gauges it would re-register all the time. */
+    static PrometheusMeterRegistry newRegistry() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        registry.config().meterFilter(MeterFilter.deny(id -> REREGISTERED_VERTX_GAUGES.contains(id.getName())));
+        return registry;
+    }
+
+    /** Counts {@code inFlight}, the API requests being served, as a gauge. */
+    void inFlight(AtomicInteger inFlight) {
+        Gauge.builder("kith.http.requests.in.flight", inFlight, AtomicInteger::get)
+                .description("API requests being served (the overload limit counts these)")
+                .register(registry);
+    }
+
+    /** Counts {@code connection} among the open ones until it closes. */
+    void connected(HttpConnection connection) {
+        connections.incrementAndGet();
+        connection.closeHandler(v -> connections.decrementAndGet());
     }
 
     PrometheusMeterRegistry registry() {

@@ -74,6 +74,7 @@ final class StreamHandlers {
     }
 
     void readRelationships(RoutingContext ctx) {
+        FieldPaths.use(ctx, FieldPaths.filter("relationshipFilter"));
         try {
             JsonIn in = JsonIn.object(x.json(ctx), "", READ);
             Consistency consistency = x.in.consistency(in);
@@ -92,6 +93,7 @@ final class StreamHandlers {
     }
 
     void lookupResources(RoutingContext ctx) {
+        FieldPaths.use(ctx, FieldPaths.LOOKUP_RESOURCES);
         try {
             JsonIn in = JsonIn.object(x.json(ctx), "", LOOKUP_RESOURCES);
             Consistency consistency = x.in.consistency(in);
@@ -113,6 +115,7 @@ final class StreamHandlers {
     }
 
     void lookupSubjects(RoutingContext ctx) {
+        FieldPaths.use(ctx, FieldPaths.LOOKUP_SUBJECTS);
         try {
             JsonIn in = JsonIn.object(x.json(ctx), "", LOOKUP_SUBJECTS);
             Consistency consistency = x.in.consistency(in);
@@ -163,6 +166,7 @@ final class StreamHandlers {
 
     /** Streams every relationship (or those matching the filter), one line per page of up to optionalLimit. */
     void exportBulk(RoutingContext ctx) {
+        FieldPaths.use(ctx, FieldPaths.filter("optionalRelationshipFilter"));
         try {
             JsonIn in = JsonIn.object(x.json(ctx), "", EXPORT);
             Consistency consistency = x.in.consistency(in);
@@ -382,7 +386,8 @@ final class StreamHandlers {
             Exchange.fail(ctx, failure);
             return;
         }
-        response.end(Buffer.buffer(x.out.line("error", ErrorMapper.map(failure).body())));
+        response.end(Buffer.buffer(x.out.line(
+                "error", ErrorMapper.map(failure, ctx.get(FieldPaths.KEY)).body())));
     }
 
     /**
@@ -475,10 +480,11 @@ final class StreamHandlers {
      * the request's deadline like every unary request: an import still running when it passes commits nothing.
      */
     void importBulk(RoutingContext ctx) {
-        byte[] body = Exchange.body(ctx);
         long[] loaded = {0};
+        NdjsonRelationships relationships = new NdjsonRelationships(Exchange.body(ctx), loaded);
+        FieldPaths.use(ctx, FieldPaths.relationship(relationships::at));
         x.run(ctx, new Exchange.Plan(true, () -> {
-            Revision at = x.engine.importBulk(new NdjsonRelationships(body, loaded));
+            Revision at = x.engine.importBulk(relationships);
             ObjectNode n = x.out.object();
             n.put("numLoaded", Long.toString(loaded[0]));
             n.set("writtenAt", x.out.token(at));
@@ -486,14 +492,19 @@ final class StreamHandlers {
         }));
     }
 
-    /** Iterates the relationships of an NDJSON body lazily, naming the line of any error. */
+    /**
+     * Iterates the relationships of an NDJSON body lazily, naming the line of any error it finds, and {@linkplain
+     * #at where} the last relationship it returned is, for the errors the engine finds in it.
+     */
     private final class NdjsonRelationships implements Iterator<Relationship> {
         private final byte[] body;
         private final long[] count;
         private int pos;
         private int line;
         private final List<Relationship> pending = new ArrayList<>();
+        private final List<String> pendingPaths = new ArrayList<>();
         private int pendingIndex;
+        private volatile String at = "body";
 
         NdjsonRelationships(byte[] body, long[] count) {
             this.body = body;
@@ -512,11 +523,18 @@ final class StreamHandlers {
         public Relationship next() {
             if (!hasNext()) throw new NoSuchElementException();
             count[0]++;
+            at = pendingPaths.get(pendingIndex);
             return pending.get(pendingIndex++);
+        }
+
+        /** The JSON path of the last relationship returned, as {@code line 3} or {@code line 3.relationships[1]}. */
+        String at() {
+            return at;
         }
 
         private boolean readLine() {
             pending.clear();
+            pendingPaths.clear();
             pendingIndex = 0;
             while (pos < body.length) {
                 int start = pos;
@@ -531,10 +549,13 @@ final class StreamHandlers {
                     JsonIn in = JsonIn.object(n, where, IMPORT_LINE);
                     List<JsonNode> rels = in.array("relationships");
                     for (int i = 0; i < rels.size(); i++) {
-                        pending.add(x.in.relationship(rels.get(i), where + ".relationships[" + i + "]"));
+                        String path = where + ".relationships[" + i + "]";
+                        pending.add(x.in.relationship(rels.get(i), path));
+                        pendingPaths.add(path);
                     }
                 } else {
                     pending.add(x.in.relationship(n, where));
+                    pendingPaths.add(where);
                 }
                 if (!pending.isEmpty()) return true;
             }

@@ -78,6 +78,7 @@ final class UnaryHandlers {
     }
 
     void writeRelationships(RoutingContext ctx) {
+        FieldPaths.use(ctx, FieldPaths.WRITE);
         x.unary(ctx, body -> {
             JsonIn in = JsonIn.object(body, "", WRITE);
             var write = new Requests.Write(
@@ -93,6 +94,7 @@ final class UnaryHandlers {
     }
 
     void deleteRelationships(RoutingContext ctx) {
+        FieldPaths.use(ctx, FieldPaths.filter("relationshipFilter"));
         x.unary(ctx, body -> {
             JsonIn in = JsonIn.object(body, "", DELETE);
             var delete = new Requests.Delete(
@@ -113,6 +115,7 @@ final class UnaryHandlers {
     }
 
     void check(RoutingContext ctx) {
+        FieldPaths.use(ctx, FieldPaths.CHECK);
         Requests.Check plain = plainCheck.read(Exchange.body(ctx));
         if (plain != null) {
             String caller = ctx.get(Exchange.CALLER);
@@ -179,7 +182,8 @@ final class UnaryHandlers {
                     }
                     Results.CheckBulkItem answer = answers.get(e);
                     if (answer.error() != null) {
-                        pair.set("error", ErrorMapper.map(answer.error()).body());
+                        FieldPaths item = FieldPaths.CHECK.under("items[" + i + "]");
+                        pair.set("error", ErrorMapper.map(answer.error(), item).body());
                     } else {
                         decided(caller, checks.get(e), answer.result());
                         if (at == null) at = answer.result().checkedAt();
@@ -193,6 +197,7 @@ final class UnaryHandlers {
     }
 
     void expand(RoutingContext ctx) {
+        FieldPaths.use(ctx, FieldPaths.CHECK);
         x.unary(ctx, body -> {
             JsonIn in = JsonIn.object(body, "", EXPAND);
             Consistency consistency = x.in.consistency(in);

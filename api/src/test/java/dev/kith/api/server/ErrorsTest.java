@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kith.engine.EngineOptions;
 import dev.kith.engine.Revision;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
 /** Every error path of the API: a 4xx/5xx with {code, message, details} naming the problem, never a 500. */
 class ErrorsTest {
     static ServerFixture f;
+    static final String IMPORT = KithServer.IMPORT_PATH;
 
     @BeforeAll
     static void start() {
@@ -77,17 +79,6 @@ class ErrorsTest {
         JsonObject e = f.post("/v1/permissions/check", ServerFixture.checkJson("document", longId, "view", "user", "a"))
                 .error(400);
         assertThat(e.getString("message")).contains("longer than 1024");
-    }
-
-    @Test
-    void unknownTypesRelationsAndPermissionsAre400() {
-        f.post("/v1/permissions/check", ServerFixture.checkJson("nosuchtype", "d1", "view", "user", "a"))
-                .error(400);
-        f.post("/v1/permissions/check", ServerFixture.checkJson("document", "d1", "nosuch", "user", "a"))
-                .error(400);
-        String write = "{\"updates\":[{\"operation\":\"OPERATION_TOUCH\",\"relationship\":"
-                + ServerFixture.relationshipJson("document:d1#nosuchrel@user:ann") + "}]}";
-        f.post("/v1/relationships/write", write).error(400);
     }
 
     @Test
@@ -253,6 +244,26 @@ class ErrorsTest {
     void anUnknownRouteIsAJson404() {
         JsonObject e = f.post("/v1/nothing/here", "{}").error(404);
         assertThat(e.getString("message")).contains("/v1/nothing/here");
+        assertThat(e.getString("code")).isEqualTo("NOT_FOUND");
+        assertThat(f.get("/v1/nothing/here").error(404).getString("code")).isEqualTo("NOT_FOUND");
+    }
+
+    @Test
+    void anotherMethodOnAKnownRouteIs405WithAllow() {
+        for (String path : List.of("/v1/permissions/check", "/v1/relationships/read", IMPORT)) {
+            for (HttpMethod method : List.of(HttpMethod.GET, HttpMethod.PUT, HttpMethod.DELETE)) {
+                ServerFixture.Answer a = f.request(method, path);
+                JsonObject e = a.error(405);
+                assertThat(e.getString("code")).isEqualTo("METHOD_NOT_ALLOWED");
+                assertThat(e.getString("message"))
+                        .contains(method.name() + " " + path)
+                        .contains("POST");
+                assertThat(a.headers.get("Allow")).as(method + " " + path).isEqualTo("POST");
+            }
+        }
+        ServerFixture.Answer health = f.request(HttpMethod.POST, "/healthz");
+        assertThat(health.error(405).getString("code")).isEqualTo("METHOD_NOT_ALLOWED");
+        assertThat(health.headers.get("Allow")).isEqualTo("GET");
     }
 
     @Test

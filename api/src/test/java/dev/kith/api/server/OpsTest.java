@@ -47,7 +47,7 @@ class OpsTest {
     void healthAndReadinessNeedNoKey() {
         try (ServerFixture f = ServerFixture.withKey()) {
             var health = f.post("/healthz", "", null);
-            assertThat(health.status).isEqualTo(404);
+            assertThat(health.status).as("POST on a GET route").isEqualTo(405);
             var h = f.client
                     .get(f.server.port(), "127.0.0.1", "/healthz")
                     .send()
@@ -76,6 +76,20 @@ class OpsTest {
                     .contains("kith_index_relationships 1.0")
                     .contains("kith_index_objects 2.0")
                     .contains("vertx_http_server_");
+        }
+    }
+
+    @Test
+    void twoServersInOneProcessEachKeepTheirOwnVertxAndJvmMeters() {
+        try (ServerFixture first = ServerFixture.withKey();
+                ServerFixture second = ServerFixture.withKey()) {
+            for (ServerFixture f : List.of(first, second)) {
+                f.get("/healthz");
+                assertThat(f.get("/metrics").text)
+                        .contains("vertx_http_server_requests_total{")
+                        .contains("jvm_classes_loaded_classes ")
+                        .contains("kith_http_connections ");
+            }
         }
     }
 

@@ -73,7 +73,12 @@ final class ServerFixture implements AutoCloseable {
     }
 
     Answer get(String path) {
-        return new Answer(await(client.get(server.port(), "127.0.0.1", path)
+        return request(io.vertx.core.http.HttpMethod.GET, path);
+    }
+
+    /** The answer to a bodiless request with any method, with the test key. */
+    Answer request(io.vertx.core.http.HttpMethod method, String path) {
+        return new Answer(await(client.request(method, server.port(), "127.0.0.1", path)
                 .putHeader("Authorization", "Bearer " + KEY)
                 .send()));
     }
@@ -148,11 +153,13 @@ final class ServerFixture implements AutoCloseable {
         final int status;
         final String text;
         final String contentType;
+        final io.vertx.core.MultiMap headers;
 
         Answer(HttpResponse<Buffer> r) {
             this.status = r.statusCode();
             this.text = r.bodyAsString() == null ? "" : r.bodyAsString();
             this.contentType = r.getHeader("Content-Type");
+            this.headers = r.headers();
         }
 
         JsonObject json() {

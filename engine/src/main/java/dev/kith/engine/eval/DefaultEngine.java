@@ -8,7 +8,11 @@ import dev.kith.engine.Engine;
 import dev.kith.engine.EngineOptions;
 import dev.kith.engine.EngineStats;
 import dev.kith.engine.KithException;
+import dev.kith.engine.KithException.NotFound;
+import dev.kith.engine.KithException.Part;
+import dev.kith.engine.KithException.Where;
 import dev.kith.engine.ObjectRef;
+import dev.kith.engine.Precondition;
 import dev.kith.engine.Relationship;
 import dev.kith.engine.RelationshipFilter;
 import dev.kith.engine.RelationshipParser;
@@ -185,11 +189,12 @@ public final class DefaultEngine implements Engine {
         Revision rev;
         synchronized (writeLock) {
             CompiledSchema schema = requireSchema(index.appliedRevision());
-            for (RelationshipUpdate u : write.updates()) {
+            for (int i = 0; i < write.updates().size(); i++) {
+                RelationshipUpdate u = write.updates().get(i);
                 RelationshipValidator.validate(
-                        schema, u.relationship(), u.operation() == RelationshipUpdate.Operation.DELETE);
+                        schema, u.relationship(), u.operation() == RelationshipUpdate.Operation.DELETE, i);
             }
-            for (var p : write.preconditions()) validateFilter(schema, p.filter(), "precondition");
+            validatePreconditions(schema, write.preconditions());
             rev = store.write(write.updates(), write.preconditions(), write.metadata());
             for (RelationshipUpdate u : write.updates()) {
                 if (u.operation() != RelationshipUpdate.Operation.DELETE) expires(u.relationship());
@@ -209,8 +214,8 @@ public final class DefaultEngine implements Engine {
         Datastore.DeleteOutcome outcome;
         synchronized (writeLock) {
             CompiledSchema schema = requireSchema(index.appliedRevision());
-            validateFilter(schema, delete.filter(), "filter");
-            for (var p : delete.preconditions()) validateFilter(schema, p.filter(), "precondition");
+            RelationshipValidator.validateFilter(schema, delete.filter(), -1);
+            validatePreconditions(schema, delete.preconditions());
             outcome = store.deleteByFilter(delete);
             afterWrite(outcome.revision());
         }
@@ -236,7 +241,7 @@ public final class DefaultEngine implements Engine {
                     if (!relationships.hasNext()) throw new NoSuchElementException();
                     ticker.tick();
                     Relationship r = relationships.next();
-                    RelationshipValidator.validate(schema, r, false);
+                    RelationshipValidator.validate(schema, r, false, -1);
                     if (r.expiresAt() != null) imported.add(r);
                     return r;
                 }
@@ -273,27 +278,9 @@ public final class DefaultEngine implements Engine {
         }
     }
 
-    private void validateFilter(CompiledSchema schema, RelationshipFilter f, String part) {
-        if (f.resourceType() == null && f.optionalSubjectFilter() == null) {
-            throw new KithException.InvalidArgument(part, "a filter needs a resource type or a subject filter");
-        }
-        if (f.resourceType() != null) {
-            Definition d = schema.schema.definition(f.resourceType());
-            if (d == null) {
-                throw new KithException.InvalidArgument(
-                        part + ".resourceType", "type '" + f.resourceType() + "' is not defined in the schema");
-            }
-            if (f.optionalRelation() != null && d.relation(f.optionalRelation()) == null) {
-                throw new KithException.InvalidArgument(
-                        part + ".relation",
-                        "'" + f.optionalRelation() + "' is not a relation of type '" + d.name() + "'");
-            }
-        }
-        if (f.optionalSubjectFilter() != null
-                && schema.schema.definition(f.optionalSubjectFilter().subjectType()) == null) {
-            throw new KithException.InvalidArgument(
-                    part + ".subjectFilter",
-                    "type '" + f.optionalSubjectFilter().subjectType() + "' is not defined in the schema");
+    private static void validatePreconditions(CompiledSchema schema, List<Precondition> preconditions) {
+        for (int i = 0; i < preconditions.size(); i++) {
+            RelationshipValidator.validateFilter(schema, preconditions.get(i).filter(), i);
         }
     }
 
@@ -305,7 +292,7 @@ public final class DefaultEngine implements Engine {
         long rev = start.revision();
         Relationship after = start.position() == null ? null : RelationshipParser.parse(start.position());
         CompiledSchema schema = requireSchema(rev);
-        validateFilter(schema, read.filter(), "filter");
+        RelationshipValidator.validateFilter(schema, read.filter(), -1);
         List<Results.ReadRelationship> out = new ArrayList<>();
         int limit = read.limit();
         long at = rev;
@@ -327,7 +314,7 @@ public final class DefaultEngine implements Engine {
         CompiledSchema schema = requireSchema(rev);
         // packed (pair, id) keys instead of Target/Subject records, and a shared Revision: a check allocated
         // four objects besides its result (JFR allocation samples, github 1.01M, 2026-11-26)
-        long target = targetKey(schema, check.resource(), check.permission(), "resource");
+        long target = targetKey(schema, check.resource(), check.permission());
         long subject = subjectKey(schema, check.subject(), check.resource(), Index.keyId(target));
         CheckEvaluator c = checkers.get();
         c.reset(
@@ -376,7 +363,7 @@ public final class DefaultEngine implements Engine {
     public Results.Expand expand(Requests.Expand expand) {
         long rev = resolve(expand.consistency());
         CompiledSchema schema = requireSchema(rev);
-        Target t = target(schema, expand.resource(), expand.permission(), "resource");
+        Target t = target(schema, expand.resource(), expand.permission());
         Results.ExpandNode root = new ExpandEvaluator(index, schema, rev, now(), options.depthLimit())
                 .expand(t.pair(), t.object(), expand);
         checkReadable(rev);
@@ -389,7 +376,7 @@ public final class DefaultEngine implements Engine {
         long rev = at.revision();
         int after = at.position() == null ? -1 : Cursors.intPosition(at);
         CompiledSchema schema = requireSchema(rev);
-        Target t = target(schema, new ObjectRef(lookup.resourceType(), "x"), lookup.permission(), "resource");
+        Target t = target(schema, new ObjectRef(lookup.resourceType(), "x"), lookup.permission());
         Subject s = subject(schema, lookup.subject(), null, -1);
         LookupResourcesEvaluator lr = new LookupResourcesEvaluator(
                 index, schema, rev, now(), options.depthLimit(), checkers.get(), depthBounds(schema, rev));
@@ -408,17 +395,14 @@ public final class DefaultEngine implements Engine {
         long rev = at.revision();
         String after = at.position();
         CompiledSchema schema = requireSchema(rev);
-        Target t = target(schema, lookup.resource(), lookup.permission(), "resource");
+        Target t = target(schema, lookup.resource(), lookup.permission());
         Definition sd = schema.schema.definition(lookup.subjectType());
-        if (sd == null) {
-            throw new KithException.NotFound(
-                    "subject type '" + lookup.subjectType() + "' is not defined in the schema");
-        }
+        if (sd == null) throw NotFound.type(Where.request(Part.SUBJECT_TYPE), lookup.subjectType(), null);
         int subjectRelation = Index.NO_RELATION;
         if (lookup.subjectRelation() != null) {
             if (sd.relation(lookup.subjectRelation()) == null) {
-                throw new KithException.NotFound(
-                        "'" + lookup.subjectRelation() + "' is not a relation or permission of '" + sd.name() + "'");
+                throw NotFound.relation(
+                        Where.request(Part.SUBJECT_RELATION), lookup.subjectRelation(), sd.name(), null);
             }
             subjectRelation = index.findRelation(lookup.subjectRelation());
         }
@@ -460,24 +444,20 @@ public final class DefaultEngine implements Engine {
     /** A subject as (pair, id); see {@link #subject}. */
     record Subject(int pair, int id, boolean isObject) {}
 
-    private Target target(CompiledSchema schema, ObjectRef resource, String permission, String part) {
-        long key = targetKey(schema, resource, permission, part);
+    private Target target(CompiledSchema schema, ObjectRef resource, String permission) {
+        long key = targetKey(schema, resource, permission);
         return new Target(Index.keyPair(key), Index.keyId(key));
     }
 
     /** {@link #target} as {@link Index#key}{@code (pair, object)}. */
-    private long targetKey(CompiledSchema schema, ObjectRef resource, String permission, String part) {
+    private long targetKey(CompiledSchema schema, ObjectRef resource, String permission) {
         CompiledSchema.TypeIds t = schema.type(resource.type());
-        if (t == null) {
-            throw new KithException.NotFound(part + " type '" + resource.type() + "' is not defined in the schema");
-        }
+        if (t == null) throw NotFound.type(Where.request(Part.RESOURCE_TYPE), resource.type(), null);
         Integer pair = t.pairs().get(permission);
-        if (pair == null) {
-            throw new KithException.NotFound(
-                    "'" + permission + "' is not a relation or permission of type '" + resource.type() + "'");
-        }
+        if (pair == null) throw NotFound.relation(Where.request(Part.RELATION), permission, resource.type(), null);
         if (!RelationshipParser.isObjectId(resource.id())) {
-            throw new KithException.InvalidArgument(part + ".id", "'" + resource.id() + "' is not a valid object id");
+            throw KithException.InvalidArgument.at(
+                    Where.request(Part.RESOURCE_ID), "'" + resource.id() + "' is not a valid object id");
         }
         int object = index.findObject(t.type(), resource.id());
         return Index.key(pair, object < 0 ? -2 : object);
@@ -495,20 +475,16 @@ public final class DefaultEngine implements Engine {
     /** {@link #subject}'s (pair, id) as {@link Index#key}. */
     private long subjectKey(CompiledSchema schema, SubjectRef s, ObjectRef resource, int resourceObject) {
         CompiledSchema.TypeIds t = schema.type(s.type());
-        if (t == null) {
-            throw new KithException.NotFound("subject type '" + s.type() + "' is not defined in the schema");
-        }
+        if (t == null) throw NotFound.type(Where.request(Part.SUBJECT_TYPE), s.type(), null);
         int pair = t.selfPair();
         if (s.relation() != null) {
             Integer p = t.pairs().get(s.relation());
             pair = p == null ? -1 : p;
         }
-        if (pair < 0) {
-            throw new KithException.NotFound(
-                    "subject relation '" + s.relation() + "' is not a relation or permission of '" + s.type() + "'");
-        }
+        if (pair < 0) throw NotFound.relation(Where.request(Part.SUBJECT_RELATION), s.relation(), s.type(), null);
         if (!s.isWildcard() && !RelationshipParser.isObjectId(s.id())) {
-            throw new KithException.InvalidArgument("subject.id", "'" + s.id() + "' is not a valid object id");
+            throw KithException.InvalidArgument.at(
+                    Where.request(Part.SUBJECT_ID), "'" + s.id() + "' is not a valid object id");
         }
         int id = index.findObject(t.type(), s.id());
         if (id < 0) {

@@ -1,8 +1,13 @@
 package dev.kith.engine.eval;
 
 import dev.kith.engine.KithException;
+import dev.kith.engine.KithException.NotFound;
+import dev.kith.engine.KithException.Part;
+import dev.kith.engine.KithException.Where;
 import dev.kith.engine.Relationship;
+import dev.kith.engine.RelationshipFilter;
 import dev.kith.engine.RelationshipParser;
+import dev.kith.engine.SubjectFilter;
 import dev.kith.engine.SubjectRef;
 import dev.kith.schema.AllowedSubject;
 import dev.kith.schema.Definition;
@@ -19,33 +24,44 @@ import java.util.Objects;
 final class RelationshipValidator {
     private RelationshipValidator() {}
 
-    /** Throws {@link KithException.InvalidArgument} naming {@code r} and the part that is wrong. */
-    static void validate(CompiledSchema compiled, Relationship r, boolean forDelete) {
+    /**
+     * Throws {@link KithException.NotFound} for a name the schema does not define and {@link
+     * KithException.InvalidArgument} for anything else wrong, each naming {@code r} and where it is: in the
+     * {@code update}th update of a write, or in a relationship on its own when {@code update} is -1.
+     */
+    static void validate(CompiledSchema compiled, Relationship r, boolean forDelete, int update) {
         ValidatedSchema schema = compiled.schema;
-        checkId(r.resource().id(), "resource id", r, false);
-        checkId(r.subject().id(), "subject id", r, true);
+        checkId(r.resource().id(), Part.RESOURCE_ID, r, false, update);
+        checkId(r.subject().id(), Part.SUBJECT_ID, r, true, update);
         Definition def = schema.definition(r.resource().type());
         if (def == null) {
-            throw invalid("resource type", "type '" + r.resource().type() + "' is not defined in the schema", r);
+            throw NotFound.type(
+                    Where.relationship(update, Part.RESOURCE_TYPE), r.resource().type(), r.toString());
         }
         RelationDef rel = def.relation(r.relation());
         if (rel == null) {
-            throw invalid("relation", "'" + r.relation() + "' is not a relation of type '" + def.name() + "'", r);
+            throw NotFound.relation(Where.relationship(update, Part.RELATION), r.relation(), def.name(), r.toString());
         }
         if (rel.isPermission()) {
             throw invalid(
-                    "relation",
+                    Part.RELATION,
                     "'" + r.relation() + "' is a permission of '" + def.name()
                             + "', and relationships can only be written to relations",
-                    r);
+                    r,
+                    update);
         }
         SubjectRef s = r.subject();
         Definition sdef = schema.definition(s.type());
         if (sdef == null) {
-            throw invalid("subject type", "type '" + s.type() + "' is not defined in the schema", r);
+            throw NotFound.type(Where.relationship(update, Part.SUBJECT_TYPE), s.type(), r.toString());
         }
         if (s.relation() != null && sdef.relation(s.relation()) == null) {
-            throw invalid("subject relation", "'" + s.relation() + "' is not a relation of type '" + s.type() + "'", r);
+            throw NotFound.relation(
+                    Where.relationship(update, Part.SUBJECT_RELATION), s.relation(), s.type(), r.toString());
+        }
+        if (r.caveat() != null && schema.caveat(r.caveat().name()) == null) {
+            throw NotFound.caveat(
+                    Where.relationship(update, Part.CAVEAT), r.caveat().name(), r.toString());
         }
         if (forDelete) return;
         AllowedSubject match = null;
@@ -62,23 +78,54 @@ final class RelationshipValidator {
         }
         if (!subjectAllowed) {
             throw invalid(
-                    "subject",
+                    Part.SUBJECT,
                     "subjects of the form " + form(s) + " are not allowed on " + def.name() + "#" + rel.name()
                             + " (allowed: " + allowed(rel) + ")",
-                    r);
+                    r,
+                    update);
         }
         if (match == null) {
             throw invalid(
-                    r.caveat() != null ? "caveat" : "expiration",
+                    r.caveat() != null ? Part.CAVEAT : Part.EXPIRATION,
                     "the caveat and expiration of this relationship match no allowed subject of " + def.name() + "#"
                             + rel.name() + " (allowed: " + allowed(rel) + ")",
-                    r);
+                    r,
+                    update);
         }
         if (r.caveat() != null) {
             try {
                 compiled.caveats.validateContext(r.caveat().name(), r.caveat().context());
             } catch (KithException.InvalidArgument e) {
-                throw invalid("caveat context", e.getMessage(), r);
+                throw invalid(Part.CAVEAT_CONTEXT, e.getMessage(), r, update);
+            }
+        }
+    }
+
+    /**
+     * Checks that every name {@code f} gives is defined in the schema, and that it asks for a resource type or a
+     * subject filter; {@code precondition} says whose filter it is (-1: the request's own).
+     */
+    static void validateFilter(CompiledSchema compiled, RelationshipFilter f, int precondition) {
+        ValidatedSchema schema = compiled.schema;
+        if (f.resourceType() == null && f.optionalSubjectFilter() == null) {
+            throw KithException.InvalidArgument.at(
+                    Where.filter(precondition, Part.FILTER), "a filter needs a resource type or a subject filter");
+        }
+        if (f.resourceType() != null) {
+            Definition d = schema.definition(f.resourceType());
+            if (d == null) throw NotFound.type(Where.filter(precondition, Part.RESOURCE_TYPE), f.resourceType(), null);
+            if (f.optionalRelation() != null && d.relation(f.optionalRelation()) == null) {
+                throw NotFound.relation(
+                        Where.filter(precondition, Part.RELATION), f.optionalRelation(), d.name(), null);
+            }
+        }
+        SubjectFilter sf = f.optionalSubjectFilter();
+        if (sf != null) {
+            Definition d = schema.definition(sf.subjectType());
+            if (d == null) throw NotFound.type(Where.filter(precondition, Part.SUBJECT_TYPE), sf.subjectType(), null);
+            String relation = sf.optionalRelation();
+            if (relation != null && !relation.isEmpty() && d.relation(relation) == null) {
+                throw NotFound.relation(Where.filter(precondition, Part.SUBJECT_RELATION), relation, d.name(), null);
             }
         }
     }
@@ -104,10 +151,10 @@ final class RelationshipValidator {
         return false;
     }
 
-    private static void checkId(String id, String part, Relationship r, boolean allowWildcard) {
+    private static void checkId(String id, Part part, Relationship r, boolean allowWildcard, int update) {
         if (allowWildcard && SubjectRef.WILDCARD.equals(id)) return;
         if (!RelationshipParser.isObjectId(id)) {
-            throw invalid(part, "'" + id + "' is not a valid object id", r);
+            throw invalid(part, "'" + id + "' is not a valid object id", r, update);
         }
     }
 
@@ -129,8 +176,7 @@ final class RelationshipValidator {
         return b.toString();
     }
 
-    private static KithException.InvalidArgument invalid(String part, String message, Relationship r) {
-        return new KithException.InvalidArgument(
-                "relationship." + part.replace(' ', '_'), message + " (in '" + r + "')");
+    private static KithException.InvalidArgument invalid(Part part, String message, Relationship r, int update) {
+        return KithException.InvalidArgument.at(Where.relationship(update, part), message + " (in '" + r + "')");
     }
 }
