@@ -130,6 +130,14 @@ final class ServeCommand implements Callable<Integer> {
     Duration requestTimeout;
 
     @Option(
+            names = "--import-timeout",
+            defaultValue = "${env:KITH_IMPORT_TIMEOUT:-10m}",
+            converter = DurationConverter.class,
+            description = "Deadline of an import-bulk request (its body may hold millions of relationships); past it"
+                    + " the import commits nothing and the answer is 504 (KITH_IMPORT_TIMEOUT; ${DEFAULT-VALUE}).")
+    Duration importTimeout;
+
+    @Option(
             names = "--max-body-bytes",
             defaultValue = "${env:KITH_MAX_BODY_BYTES:-4194304}",
             description = "Largest request body (KITH_MAX_BODY_BYTES; ${DEFAULT-VALUE}).")
@@ -337,7 +345,8 @@ final class ServeCommand implements Callable<Integer> {
                 maxJsonDepth,
                 maxContextBytes,
                 maxInFlight,
-                requestTimeout);
+                requestTimeout,
+                importTimeout);
         String secret = tokenSecret == null || tokenSecret.isBlank() ? null : tokenSecret;
         return new ServerConfig(
                 bind, port, keys, insecureNoAuth, tlsCert, tlsKey, limits, auditLog, benchEndpoints, secret);

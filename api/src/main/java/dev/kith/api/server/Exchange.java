@@ -13,6 +13,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /**
@@ -30,7 +31,12 @@ final class Exchange {
     private static final CharSequence JSON_TYPE = HttpHeaders.createOptimized(JSON);
 
     /** Parsed work for one request: run it on a worker when it may wait or take long. */
-    record Plan(boolean blocking, Callable<ObjectNode> work) {}
+    record Plan(boolean blocking, Callable<ObjectNode> work, Duration timeout) {
+        /** A plan under the request timeout. */
+        Plan(boolean blocking, Callable<ObjectNode> work) {
+            this(blocking, work, null);
+        }
+    }
 
     final Vertx vertx;
     final Engine engine;
@@ -89,12 +95,12 @@ final class Exchange {
      */
     void run(RoutingContext ctx, Plan plan) {
         Callable<byte[]> work = () -> json(plan.work().call());
+        Duration timeout = plan.timeout() != null ? plan.timeout() : limits.requestTimeout();
         runJson(
                 ctx,
                 plan.blocking(),
-                plan.blocking()
-                        ? work
-                        : () -> Deadline.after(limits.requestTimeout()).call(work));
+                timeout,
+                plan.blocking() ? work : () -> Deadline.after(timeout).call(work));
     }
 
     /**
@@ -102,9 +108,14 @@ final class Exchange {
      * renders itself.
      */
     void runJson(RoutingContext ctx, boolean blocking, Callable<byte[]> work) {
+        runJson(ctx, blocking, limits.requestTimeout(), work);
+    }
+
+    /** {@link #runJson(RoutingContext, boolean, Callable)} with its own deadline on a worker. */
+    private void runJson(RoutingContext ctx, boolean blocking, Duration timeout, Callable<byte[]> work) {
         if (blocking) {
-            Deadline deadline = Deadline.after(limits.requestTimeout());
-            armDeadline(ctx, deadline);
+            Deadline deadline = Deadline.after(timeout);
+            armDeadline(ctx, deadline, timeout);
             vertx.executeBlocking(() -> deadline.call(work), false).onComplete(ar -> {
                 if (ar.succeeded()) send(ctx, 200, ar.result());
                 else failWork(ctx, ar.cause());
@@ -132,8 +143,8 @@ final class Exchange {
      * ({@code deadline}, which the engine polls) to stop. Cancelling is a flag, never a thread interrupt, so
      * nothing of this request leaks into the next task of the pooled worker.
      */
-    private void armDeadline(RoutingContext ctx, Deadline deadline) {
-        long timer = vertx.setTimer(limits.requestTimeout().toMillis(), t -> {
+    private void armDeadline(RoutingContext ctx, Deadline deadline, Duration timeout) {
+        long timer = vertx.setTimer(timeout.toMillis(), t -> {
             deadline.cancel();
             fail(ctx, 504);
         });

@@ -368,7 +368,11 @@ public final class KithServer implements AutoCloseable {
                             "DEADLINE_EXCEEDED",
                             null,
                             "the request took longer than its deadline of "
-                                    + limits.requestTimeout().toMillis() + " ms and was cancelled");
+                                    + (ctx.request().path().equals(IMPORT_PATH)
+                                                    ? limits.importTimeout()
+                                                    : limits.requestTimeout())
+                                            .toMillis()
+                                    + " ms and was cancelled");
                 case 404 ->
                     new HttpFailure(
                             404,

@@ -17,6 +17,8 @@ import java.time.Duration;
  * @param maxInFlight requests served at once before answering 429 (default 10,000)
  * @param requestTimeout deadline of a request on a worker and of each page of a stream: past it the work is
  *     stopped and the answer is 504 (default 30 s)
+ * @param importTimeout deadline of an import-bulk request, whose body may hold millions of relationships
+ *     (default 10 min)
  */
 public record Limits(
         long maxBodyBytes,
@@ -29,7 +31,8 @@ public record Limits(
         int maxJsonDepth,
         int maxContextBytes,
         int maxInFlight,
-        Duration requestTimeout) {
+        Duration requestTimeout,
+        Duration importTimeout) {
     public Limits {
         positive(maxBodyBytes, "maxBodyBytes");
         positive(maxImportBodyBytes, "maxImportBodyBytes");
@@ -41,14 +44,45 @@ public record Limits(
         positive(maxJsonDepth, "maxJsonDepth");
         positive(maxContextBytes, "maxContextBytes");
         positive(maxInFlight, "maxInFlight");
-        if (requestTimeout == null || requestTimeout.isNegative() || requestTimeout.isZero()) {
-            throw new IllegalArgumentException("requestTimeout must be positive");
-        }
+        positive(requestTimeout, "requestTimeout");
+        positive(importTimeout, "importTimeout");
     }
 
     public static Limits defaults() {
         return new Limits(
-                4L << 20, 512L << 20, 1000, 1000, 1000, 1024, 128, 32, 64 << 10, 10_000, Duration.ofSeconds(30));
+                4L << 20,
+                512L << 20,
+                1000,
+                1000,
+                1000,
+                1024,
+                128,
+                32,
+                64 << 10,
+                10_000,
+                Duration.ofSeconds(30),
+                Duration.ofMinutes(10));
+    }
+
+    /** This limits with {@code requestTimeout} and {@code importTimeout} replaced. */
+    public Limits withTimeouts(Duration requestTimeout, Duration importTimeout) {
+        return new Limits(
+                maxBodyBytes,
+                maxImportBodyBytes,
+                maxUpdatesPerWrite,
+                maxPreconditionsPerWrite,
+                maxCheckBulkItems,
+                maxIdLength,
+                maxNameLength,
+                maxJsonDepth,
+                maxContextBytes,
+                maxInFlight,
+                requestTimeout,
+                importTimeout);
+    }
+
+    private static void positive(Duration d, String name) {
+        if (d == null || d.isNegative() || d.isZero()) throw new IllegalArgumentException(name + " must be positive");
     }
 
     private static void positive(long v, String name) {

@@ -483,13 +483,18 @@ final class StreamHandlers {
         long[] loaded = {0};
         NdjsonRelationships relationships = new NdjsonRelationships(Exchange.body(ctx), loaded);
         FieldPaths.use(ctx, FieldPaths.relationship(relationships::at));
-        x.run(ctx, new Exchange.Plan(true, () -> {
-            Revision at = x.engine.importBulk(relationships);
-            ObjectNode n = x.out.object();
-            n.put("numLoaded", Long.toString(loaded[0]));
-            n.set("writtenAt", x.out.token(at));
-            return n;
-        }));
+        x.run(
+                ctx,
+                new Exchange.Plan(
+                        true,
+                        () -> {
+                            Revision at = x.engine.importBulk(relationships);
+                            ObjectNode n = x.out.object();
+                            n.put("numLoaded", Long.toString(loaded[0]));
+                            n.set("writtenAt", x.out.token(at));
+                            return n;
+                        },
+                        x.limits.importTimeout()));
     }
 
     /**

@@ -26,25 +26,13 @@ class DeadlineApiTest {
     /** Far more work than a millisecond: each case below walks or lists this many relations. */
     private static final int WIDE = 50_000;
 
-    private static Limits timeout(Duration requestTimeout) {
-        Limits d = Limits.defaults();
-        return new Limits(
-                d.maxBodyBytes(),
-                d.maxImportBodyBytes(),
-                d.maxUpdatesPerWrite(),
-                d.maxPreconditionsPerWrite(),
-                d.maxCheckBulkItems(),
-                d.maxIdLength(),
-                d.maxNameLength(),
-                d.maxJsonDepth(),
-                d.maxContextBytes(),
-                d.maxInFlight(),
-                requestTimeout);
+    private static ServerFixture server(Duration requestTimeout) {
+        return server(requestTimeout, requestTimeout);
     }
 
-    private static ServerFixture server(Duration requestTimeout) {
-        ServerFixture f = new ServerFixture(
-                ServerConfig.loopback(List.of(ServerFixture.KEY)).withLimits(timeout(requestTimeout)));
+    private static ServerFixture server(Duration requestTimeout, Duration importTimeout) {
+        ServerFixture f = new ServerFixture(ServerConfig.loopback(List.of(ServerFixture.KEY))
+                .withLimits(Limits.defaults().withTimeouts(requestTimeout, importTimeout)));
         f.engine.writeSchema(ServerFixture.SCHEMA);
         return f;
     }
@@ -151,6 +139,24 @@ class DeadlineApiTest {
             awaitCancelled(f, Metrics.DEADLINE, 1);
             assertThat(f.engine.appliedRevision()).isEqualTo(before);
             assertThat(f.engine.stats().relationships()).isZero();
+        }
+    }
+
+    @Test
+    void anImportHasItsOwnDeadlineAndItsErrorNamesIt() throws Exception {
+        try (ServerFixture f = server(Duration.ofSeconds(30), Duration.ofMillis(1))) {
+            StringBuilder body = new StringBuilder();
+            for (int i = 0; i < WIDE; i++) {
+                body.append(ServerFixture.relationshipJson("document:d" + i + "#viewer@user:u" + i))
+                        .append('\n');
+            }
+            JsonObject error =
+                    f.post("/v1/relationships/importbulk", body.toString()).error(504);
+            assertThat(error.getString("message")).contains("deadline of 1 ms");
+            assertThat(f.engine.stats().relationships()).isZero();
+            // the other requests keep the request timeout: a write is answered
+            assertThat(f.touch("document:one#viewer@user:ann")).isNotBlank();
+            assertThat(f.engine.stats().relationships()).isEqualTo(1);
         }
     }
 

@@ -19,7 +19,8 @@ class ErrorsTest {
 
     @BeforeAll
     static void start() {
-        Limits small = new Limits(64 << 10, 1 << 20, 3, 2, 4, 1024, 128, 8, 256, 10_000, Duration.ofSeconds(1));
+        Limits small = new Limits(
+                64 << 10, 1 << 20, 3, 2, 4, 1024, 128, 8, 256, 10_000, Duration.ofSeconds(1), Duration.ofMinutes(10));
         f = new ServerFixture(
                 ServerConfig.loopback(List.of(ServerFixture.KEY)).withLimits(small),
                 EngineOptions.defaults().withFreshnessTimeout(Duration.ofSeconds(5)));
@@ -164,7 +165,8 @@ class ErrorsTest {
 
     @Test
     void aRevisionNotReachedInTimeIs503NeverAStaleAnswer() {
-        Limits patient = new Limits(4 << 20, 1 << 20, 10, 10, 10, 1024, 128, 32, 4096, 100, Duration.ofSeconds(30));
+        Limits patient = new Limits(
+                4 << 20, 1 << 20, 10, 10, 10, 1024, 128, 32, 4096, 100, Duration.ofSeconds(30), Duration.ofMinutes(10));
         try (ServerFixture g = new ServerFixture(
                 ServerConfig.loopback(List.of(ServerFixture.KEY)).withLimits(patient),
                 EngineOptions.defaults().withFreshnessTimeout(Duration.ofMillis(200)))) {

@@ -210,7 +210,8 @@ class OpsTest {
 
     @Test
     void moreRequestsInFlightThanTheLimitAre429() throws Exception {
-        Limits one = new Limits(4 << 20, 1 << 20, 10, 10, 10, 1024, 128, 32, 4096, 1, Duration.ofSeconds(30));
+        Limits one = new Limits(
+                4 << 20, 1 << 20, 10, 10, 10, 1024, 128, 32, 4096, 1, Duration.ofSeconds(30), Duration.ofMinutes(10));
         try (ServerFixture f = new ServerFixture(
                 ServerConfig.loopback(List.of(ServerFixture.KEY)).withLimits(one))) {
             HttpClient http = HttpClient.newHttpClient();
