@@ -176,22 +176,9 @@ final class EmptyTableImportTest {
     void aFailureDuringTheCopyRollsBackToTheIndexedEmptyTable() {
         Map<String, Index> before = indexes();
         Iterator<Relationship> rows = numbered(CopyImport.ROWS_PER_COPY + 10, "user:u");
-        assertThatThrownBy(() -> store.importBulk(new Iterator<>() {
-                    private int served;
-
-                    @Override
-                    public boolean hasNext() {
-                        return rows.hasNext();
-                    }
-
-                    @Override
-                    public Relationship next() {
-                        if (++served == CopyImport.ROWS_PER_COPY + 5) {
-                            throw new KithException.InvalidArgument("relationships", "line 9 is not JSON");
-                        }
-                        return rows.next();
-                    }
-                }))
+        assertThatThrownBy(() -> store.importBulk(atRow(CopyImport.ROWS_PER_COPY + 5, rows, () -> {
+                    throw new KithException.InvalidArgument("relationships", "line 9 is not JSON");
+                })))
                 .isInstanceOf(KithException.InvalidArgument.class)
                 .hasMessageContaining("line 9 is not JSON");
         assertIndexesIntactAndWorking(before);
@@ -233,24 +220,10 @@ final class EmptyTableImportTest {
         int size = CopyImport.ROWS_PER_COPY + 500;
         CountDownLatch halfSent = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        Iterator<Relationship> rows = numbered(size, "user:u");
-        Iterator<Relationship> paused = new Iterator<>() {
-            private int served;
-
-            @Override
-            public boolean hasNext() {
-                return rows.hasNext();
-            }
-
-            @Override
-            public Relationship next() {
-                if (++served == CopyImport.ROWS_PER_COPY + 100) {
-                    halfSent.countDown();
-                    await(release);
-                }
-                return rows.next();
-            }
-        };
+        Iterator<Relationship> paused = atRow(CopyImport.ROWS_PER_COPY + 100, numbered(size, "user:u"), () -> {
+            halfSent.countDown();
+            await(release);
+        });
         ExecutorService pool = Executors.newFixedThreadPool(6);
         try (PostgresDatastore other = PostgresDatastore.open(options)) {
             Future<Revision> initial = pool.submit(() -> store.importBulk(paused));
@@ -294,6 +267,24 @@ final class EmptyTableImportTest {
                 .iterator()
                 .next()
                 .getLong(0);
+    }
+
+    /** {@code rows}, running {@code action} before it serves row number {@code row} (counted from 1). */
+    private static Iterator<Relationship> atRow(int row, Iterator<Relationship> rows, Runnable action) {
+        return new Iterator<>() {
+            private int served;
+
+            @Override
+            public boolean hasNext() {
+                return rows.hasNext();
+            }
+
+            @Override
+            public Relationship next() {
+                if (++served == row) action.run();
+                return rows.next();
+            }
+        };
     }
 
     private static void await(CountDownLatch latch) {
