@@ -3,6 +3,7 @@ package dev.kith.storage.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kith.engine.Deadline;
 import dev.kith.engine.KithException;
 import dev.kith.engine.ObjectRef;
 import dev.kith.engine.Relationship;
@@ -181,6 +182,17 @@ final class EmptyTableImportTest {
                 })))
                 .isInstanceOf(KithException.InvalidArgument.class)
                 .hasMessageContaining("line 9 is not JSON");
+        assertIndexesIntactAndWorking(before);
+    }
+
+    @Test
+    void aDeadlineThatPassesDuringTheCopyStopsTheImportBeforeTheBuilds() {
+        Map<String, Index> before = indexes();
+        Deadline deadline = Deadline.untilCancelled();
+        Iterator<Relationship> rows = atRow(500, numbered(1_000, "user:u"), deadline::cancel);
+        assertThatThrownBy(() -> deadline.call(() -> store.importBulk(rows)))
+                .isInstanceOf(KithException.DeadlineExceeded.class)
+                .hasMessageContaining("nothing was written");
         assertIndexesIntactAndWorking(before);
     }
 
