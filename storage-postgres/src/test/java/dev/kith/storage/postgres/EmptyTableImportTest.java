@@ -249,7 +249,15 @@ final class EmptyTableImportTest {
             Future<?> gc = pool.submit(() -> other.collectGarbage(Instant.now()));
             // The writer and the second import wait for the counter row, the load and garbage collection for the
             // table (the feed only once it finds a revision to read).
-            while (waitingOnLocks() < 4) Thread.sleep(20);
+            for (int polls = 0; waitingOnLocks() < 4; polls++) {
+                assertThat(initial.isDone())
+                        .as("the import still holds its locks")
+                        .isFalse();
+                assertThat(polls)
+                        .as("four sessions waiting on the import's locks")
+                        .isLessThan(3_000);
+                Thread.sleep(20);
+            }
             assertThat(initial.isDone()).isFalse();
             release.countDown();
 
