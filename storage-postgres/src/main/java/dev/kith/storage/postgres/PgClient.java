@@ -297,11 +297,16 @@ final class PgClient implements AutoCloseable {
         }
     }
 
-    /** The relationship in a unique violation's detail, {@code Key (columns)=(values) already exists.}. */
-    private static Relationship duplicateKey(String detail) {
+    /**
+     * The relationship in a unique violation's detail: {@code Key (columns)=(values) already exists.} from an insert,
+     * {@code Key (columns)=(values) is duplicated.} from building the unique index (a bulk import into an empty
+     * table). Null when the detail is neither.
+     */
+    static Relationship duplicateKey(String detail) {
         if (detail == null) return null;
         int open = detail.indexOf(")=(");
         int close = detail.lastIndexOf(") already exists");
+        if (close < 0) close = detail.lastIndexOf(") is duplicated");
         if (open < 0 || close <= open) return null;
         String[] v = detail.substring(open + 3, close).split(", ", -1);
         if (v.length != 6) return null;
