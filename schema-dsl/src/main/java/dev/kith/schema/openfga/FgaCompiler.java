@@ -67,7 +67,21 @@ final class FgaCompiler {
     private static final Set<String> RESERVED_NAMES = Set.of("self", "this");
 
     /** The kith schema text, its OpenFGA origin per line, and the names. */
-    record Output(String kithSchema, List<SourcePosition> lineOrigins, OpenFgaNames names) {}
+    record Output(String kithSchema, List<Origin> lineOrigins, OpenFgaNames names) {}
+
+    /**
+     * Where a line of the kith text came from: {@code at} in the OpenFGA source. When {@code kithColumn} is
+     * positive, the kith line from that column on is the OpenFGA text at {@code at} character for character (a
+     * condition's CEL), so a column there maps to the OpenFGA column; otherwise every column maps to {@code at}.
+     */
+    record Origin(SourcePosition at, int kithColumn) {
+        /** The OpenFGA position of {@code column} on the kith line. */
+        SourcePosition of(SourceText source, int column) {
+            return kithColumn > 0 && column >= kithColumn
+                    ? source.position(at.line(), at.column() + column - kithColumn)
+                    : at;
+        }
+    }
 
     private final SourceText source;
     private final List<Diagnostic> diagnostics;
@@ -347,7 +361,7 @@ final class FgaCompiler {
     // ---- emitting kith schema text ------------------------------------------------------------------------
 
     private final StringBuilder out = new StringBuilder();
-    private final List<SourcePosition> origins = new ArrayList<>();
+    private final List<Origin> origins = new ArrayList<>();
 
     private Output emit(Model model) {
         Set<String> relationNames = new LinkedHashSet<>();
@@ -383,9 +397,18 @@ final class FgaCompiler {
         line(
                 "caveat " + names.condition(condition.name().text()) + "(" + String.join(", ", parameters) + ") {",
                 condition.name().position());
-        String[] body = condition.expression().strip().split("\n", -1);
-        for (int i = 0; i < body.length; i++) {
-            line("    " + body[i].strip(), source.position(condition.position().line() + i, 1));
+        // each CEL line keeps its own OpenFGA line and column (blank lines around it are dropped, not shifted)
+        String[] body = condition.expression().split("\n", -1);
+        int first = 0;
+        int last = body.length - 1;
+        while (first < last && body[first].isBlank()) first++;
+        while (last > first && body[last].isBlank()) last--;
+        for (int i = first; i <= last; i++) {
+            String text = body[i].strip();
+            int indent = body[i].length() - body[i].stripLeading().length();
+            int column = (i == 0 ? condition.position().column() : 1) + indent;
+            out.append(CEL_INDENT).append(text).append('\n');
+            origins.add(new Origin(source.position(condition.position().line() + i, column), CEL_INDENT.length() + 1));
         }
         line("}", condition.name().position());
     }
@@ -465,8 +488,11 @@ final class FgaCompiler {
 
     private void line(String text, SourcePosition origin) {
         out.append(text).append('\n');
-        origins.add(origin);
+        origins.add(new Origin(origin, 0));
     }
+
+    /** What a condition's CEL lines are indented with in the kith text. */
+    private static final String CEL_INDENT = "    ";
 
     private void report(SourcePosition at, String message) {
         diagnostics.add(source.diagnostic(at, message));

@@ -293,5 +293,34 @@ class OpenFgaTest {
             assertThat(d.message()).contains("defined in terms of itself").contains("in the kith translation");
             assertThat(d.sourceLine()).isEqualTo("    define x: admin or y");
         }
+
+        @Test
+        void aCelErrorIsReportedAtItsOpenFgaLineAndColumn() {
+            String model = HEADER + """
+                    type user
+                      relations
+                        define abc: [user with cond]
+                    condition cond(x: int) {
+
+                      x > 1 &&
+                        y
+                    }
+                    """;
+            Diagnostic d = errors(model).getFirst();
+            assertThat(d.message()).contains("undeclared reference to 'y'");
+            assertThat(d.position().line()).isEqualTo(9);
+            assertThat(d.position().column()).isEqualTo(5);
+            assertThat(d.sourceLine()).isEqualTo("    y");
+
+            Diagnostic inline = errors(HEADER + """
+                    type user
+                      relations
+                        define abc: [user with cond]
+                    condition cond(x: int) { x > "a" }
+                    """).getFirst();
+            assertThat(inline.message()).contains("no matching overload");
+            assertThat(inline.position().line()).isEqualTo(6);
+            assertThat(inline.position().column()).isEqualTo(28);
+        }
     }
 }
