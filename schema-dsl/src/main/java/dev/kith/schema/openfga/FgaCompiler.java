@@ -47,17 +47,18 @@ import java.util.Set;
  */
 final class FgaCompiler {
 
-    /** OpenFGA condition parameter types and the kith caveat parameter type each becomes. */
-    static final Map<String, String> PARAMETER_TYPES = Map.ofEntries(
-            Map.entry("bool", "bool"),
-            Map.entry("string", "string"),
-            Map.entry("int", "int"),
-            Map.entry("uint", "uint"),
-            Map.entry("double", "double"),
-            Map.entry("duration", "duration"),
-            Map.entry("timestamp", "timestamp"),
-            Map.entry("ipaddress", "ipaddress"),
-            Map.entry("any", "any"));
+    /**
+     * OpenFGA condition parameter types and the kith caveat parameter type each becomes, in OpenFGA's order (a
+     * {@link LinkedHashMap}, so that the error listing them reads the same on every run).
+     */
+    static final Map<String, String> PARAMETER_TYPES =
+            parameterTypes("bool", "string", "int", "uint", "double", "duration", "timestamp", "ipaddress", "any");
+
+    private static Map<String, String> parameterTypes(String... names) {
+        Map<String, String> types = new LinkedHashMap<>();
+        for (String name : names) types.put(name, name);
+        return java.util.Collections.unmodifiableMap(types);
+    }
 
     /** OpenFGA's generic parameter types (one element type, itself not generic). */
     static final Map<String, String> GENERIC_PARAMETER_TYPES = Map.of("list", "list", "map", "map");

@@ -265,7 +265,9 @@ class OpenFgaTest {
                     condition c(x: map<list>) {
                       true
                     }
-                    """)).startsWith("7:20: unsupported element type `list` of `map`");
+                    """))
+                    .isEqualTo("7:20: unsupported element type `list` of `map`: one of bool, string, int, uint,"
+                            + " double, duration, timestamp, ipaddress, any");
         }
 
         @Test
