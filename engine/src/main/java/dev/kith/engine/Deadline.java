@@ -2,6 +2,7 @@ package dev.kith.engine;
 
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -19,6 +20,11 @@ import java.util.function.Supplier;
  * {@link Ticker#EVERY} steps, so a check pays one counter decrement per step.
  *
  * <p>Cancelling sets a flag the work reads; it never interrupts a thread.
+ *
+ * <p>A write passes its point of no return with {@link #commit}: from then on the deadline no longer stops the
+ * work, and a later {@link #cancel()} says so (returns false), so that whoever cancels (the request timer) does
+ * not answer "stopped, nothing written" for a write that is being committed. Check, commit and cancel are one
+ * atomic state, so exactly one of "cancelled before commit" and "committed before cancel" happens.
  */
 public final class Deadline {
     private static final ThreadLocal<Deadline> CURRENT = new ThreadLocal<>();
@@ -30,7 +36,12 @@ public final class Deadline {
     /** The time the work was given, for messages; null when it has no time limit. */
     private final Duration budget;
 
-    private volatile boolean cancelled;
+    private static final int RUNNING = 0;
+    private static final int CANCELLED = 1;
+    private static final int COMMITTED = 2;
+
+    /** {@link #RUNNING}, then {@link #CANCELLED} or {@link #COMMITTED}, never back. */
+    private final AtomicInteger state = new AtomicInteger(RUNNING);
 
     private Deadline(long expiresAtNanos, Duration budget) {
         this.expiresAtNanos = expiresAtNanos;
@@ -55,23 +66,46 @@ public final class Deadline {
         return d == null ? NONE : d;
     }
 
-    /** Stops the work this deadline bounds at its next poll; idempotent, from any thread. */
-    public void cancel() {
-        if (this != NONE) cancelled = true;
+    /**
+     * Stops the work this deadline bounds at its next poll; idempotent, from any thread. Returns whether the work
+     * is stopped: false when it has already {@linkplain #commit committed} (it runs to its answer) or is bound to
+     * no deadline.
+     */
+    public boolean cancel() {
+        if (this == NONE) return false;
+        return state.compareAndSet(RUNNING, CANCELLED) || state.get() == CANCELLED;
     }
 
     public boolean cancelled() {
-        return cancelled;
+        return state.get() == CANCELLED;
     }
 
-    /** Whether the work should stop: cancelled, or its time is up. */
+    /** Whether the work should stop: cancelled, or its time is up, and it has not {@linkplain #commit committed}. */
     public boolean passed() {
-        return cancelled || (budget != null && System.nanoTime() - expiresAtNanos >= 0);
+        int s = state.get();
+        return s == CANCELLED || (s == RUNNING && timeUp());
+    }
+
+    /**
+     * The point of no return of a write ({@code what} says what is then not done): throws {@link
+     * KithException.DeadlineExceeded} if the deadline has passed, and otherwise marks the work committed, so that
+     * neither the clock nor a later {@link #cancel()} stops it any more.
+     */
+    public void commit(String what) {
+        if (this == NONE || state.get() == COMMITTED) return;
+        if (timeUp() || !state.compareAndSet(RUNNING, COMMITTED)) {
+            cancel();
+            throw exceeded(what);
+        }
+    }
+
+    private boolean timeUp() {
+        return budget != null && System.nanoTime() - expiresAtNanos >= 0;
     }
 
     /** Nanoseconds left (0 once passed); {@link Long#MAX_VALUE} without a time limit. */
     public long remainingNanos() {
-        if (cancelled) return 0;
+        if (cancelled()) return 0;
         if (budget == null) return Long.MAX_VALUE;
         return Math.max(0, expiresAtNanos - System.nanoTime());
     }
@@ -83,7 +117,7 @@ public final class Deadline {
 
     /** The error for work ({@code what}) stopped by this deadline. */
     public KithException.DeadlineExceeded exceeded(String what) {
-        boolean late = budget != null && System.nanoTime() - expiresAtNanos >= 0;
+        boolean late = timeUp();
         String why =
                 late ? "the request's deadline of " + budget.toMillis() + " ms passed" : "the request was cancelled";
         return new KithException.DeadlineExceeded(why + ": " + what);

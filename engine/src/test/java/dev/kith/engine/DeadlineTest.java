@@ -232,4 +232,33 @@ class DeadlineTest {
                 .as("the next call on this thread runs unbound")
                 .hasSize(WIDE);
     }
+
+    @Test
+    void aCommittedWriteCannotBeCancelledAnyMore() {
+        Engine e = engine();
+        Deadline d = Deadline.after(Duration.ofHours(1));
+        under(d, () -> Fixture.touch(e, "doc:late#viewer@user:zed"));
+        assertThat(d.cancel())
+                .as("a timer firing after the commit must not report the write as stopped")
+                .isFalse();
+        assertThat(d.cancelled()).isFalse();
+        assertThat(Fixture.can(e, "doc:late#view", "user:zed")).isEqualTo(Permissionship.HAS_PERMISSION);
+    }
+
+    @Test
+    void commitAndCancelExcludeEachOther() {
+        Deadline committed = Deadline.untilCancelled();
+        committed.commit("the write");
+        assertThat(committed.cancel()).isFalse();
+        assertThat(committed.passed()).isFalse();
+        committed.commit("the write");
+
+        Deadline cancelled = Deadline.untilCancelled();
+        assertThat(cancelled.cancel()).isTrue();
+        assertThat(cancelled.cancel()).as("idempotent").isTrue();
+        assertThatThrownBy(() -> cancelled.commit("the write"))
+                .isInstanceOf(KithException.DeadlineExceeded.class)
+                .hasMessageContaining("the write");
+        assertThat(Deadline.current().cancel()).as("the unbound deadline").isFalse();
+    }
 }

@@ -140,13 +140,14 @@ final class Exchange {
 
     /**
      * Fails the request with 504 if it has not been answered within the request timeout, and tells its work
-     * ({@code deadline}, which the engine polls) to stop. Cancelling is a flag, never a thread interrupt, so
+     * ({@code deadline}, which the engine polls) to stop; unless the work is a write already committing, which
+     * then answers with its own outcome. Cancelling is a flag, never a thread interrupt, so
      * nothing of this request leaks into the next task of the pooled worker.
      */
     private void armDeadline(RoutingContext ctx, Deadline deadline, Duration timeout) {
         long timer = vertx.setTimer(timeout.toMillis(), t -> {
-            deadline.cancel();
-            fail(ctx, 504);
+            // a write past its commit point answers with its outcome: a 504 would say nothing was written
+            if (deadline.cancel()) fail(ctx, 504);
         });
         ctx.addEndHandler(ar -> vertx.cancelTimer(timer));
     }

@@ -325,4 +325,35 @@ class ErrorsTest {
             f.post("/v1/watch", body).error(400);
         }
     }
+    /** base64url without padding, as kith encodes its cursors. */
+    private static String cursor(String raw) {
+        return java.util.Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(raw.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aForgedCursorIsA400NamingOptionalCursor() {
+        String lookup = "{\"resourceObjectType\":\"document\",\"permission\":\"view\","
+                + "\"subject\":{\"object\":{\"objectType\":\"user\",\"objectId\":\"ann\"}},"
+                + "\"optionalCursor\":{\"token\":\"%s\"}}";
+        String read =
+                "{\"relationshipFilter\":{\"resourceType\":\"document\"}," + "\"optionalCursor\":{\"token\":\"%s\"}}";
+        List<String> forged = List.of(
+                "/v1/permissions/resources " + lookup.formatted(cursor("resources:-1:-1")),
+                "/v1/permissions/resources " + lookup.formatted(cursor("resources:1:-5")),
+                "/v1/permissions/resources " + lookup.formatted(cursor("read:1:1")),
+                "/v1/relationships/read " + read.formatted(cursor("read:-2:x")),
+                "/v1/relationships/read " + read.formatted(cursor("read:1:garbage")),
+                "/v1/relationships/read " + read.formatted("garbage"));
+        for (String request : forged) {
+            int space = request.indexOf(' ');
+            JsonObject e = f.post(request.substring(0, space), request.substring(space + 1))
+                    .error(400);
+            assertThat(e.getString("code")).as(request).isEqualTo("INVALID_ARGUMENT");
+            assertThat(e.getJsonObject("details").getString("field"))
+                    .as(request)
+                    .isEqualTo("optionalCursor");
+        }
+    }
 }

@@ -2,12 +2,15 @@ package dev.kith.engine.eval;
 
 import dev.kith.engine.KithException;
 import dev.kith.engine.Relationship;
+import dev.kith.engine.RelationshipParser;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 /**
  * Opaque page cursors: base64url of {@code kind:revision:position}. A cursor pins the revision of the first
- * page, so every page of one listing is read at the same snapshot.
+ * page, so every page of one listing is read at the same snapshot. A cursor that does not decode to what kith
+ * hands out is an {@link KithException.InvalidArgument} of the request's {@code optionalCursor} (the field's
+ * name in every API that takes one), never an unchecked error.
  */
 final class Cursors {
     private Cursors() {}
@@ -30,26 +33,42 @@ final class Cursors {
         int a = raw.indexOf(':');
         int b = a < 0 ? -1 : raw.indexOf(':', a + 1);
         if (b < 0 || !raw.substring(0, a).equals(kind)) throw bad("is not a cursor of this kind of request");
+        long revision;
         try {
-            return new Cursor(Long.parseLong(raw.substring(a + 1, b)), raw.substring(b + 1));
+            revision = Long.parseLong(raw.substring(a + 1, b));
         } catch (NumberFormatException e) {
             throw bad("is not a cursor kith handed out");
         }
+        if (revision < 0) throw bad("is not a cursor kith handed out");
+        return new Cursor(revision, raw.substring(b + 1));
     }
 
     static String ofRelationship(long revision, Relationship r) {
         return encode("read", revision, r.toString());
     }
 
-    static int intPosition(Cursor c) {
+    /** The relationship a read cursor's page ended at. */
+    static Relationship relationshipPosition(Cursor c) {
         try {
-            return Integer.parseInt(c.position());
-        } catch (NumberFormatException e) {
+            return RelationshipParser.parse(c.position());
+        } catch (KithException.InvalidArgument e) {
             throw bad("is not a cursor kith handed out");
         }
     }
 
+    /** The (non-negative) position a lookup cursor's page ended at. */
+    static int intPosition(Cursor c) {
+        int position;
+        try {
+            position = Integer.parseInt(c.position());
+        } catch (NumberFormatException e) {
+            throw bad("is not a cursor kith handed out");
+        }
+        if (position < 0) throw bad("is not a cursor kith handed out");
+        return position;
+    }
+
     private static KithException.InvalidArgument bad(String message) {
-        return new KithException.InvalidArgument("cursor", message);
+        return new KithException.InvalidArgument("optionalCursor", message);
     }
 }

@@ -290,7 +290,7 @@ public final class DefaultEngine implements Engine {
     public Results.Page<Results.ReadRelationship> readRelationships(Requests.ReadRelationships read) {
         Cursors.Cursor start = pin("read", read.cursor(), read.consistency());
         long rev = start.revision();
-        Relationship after = start.position() == null ? null : RelationshipParser.parse(start.position());
+        Relationship after = start.position() == null ? null : Cursors.relationshipPosition(start);
         CompiledSchema schema = requireSchema(rev);
         RelationshipValidator.validateFilter(schema, read.filter(), -1);
         List<Results.ReadRelationship> out = new ArrayList<>();

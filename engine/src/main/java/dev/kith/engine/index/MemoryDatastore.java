@@ -387,9 +387,12 @@ public final class MemoryDatastore implements Datastore {
         return i < 0 ? null : new Condition[] {p.condition(i)};
     }
 
-    /** The last point where a write gives up: once past it, it commits and answers however late. */
+    /**
+     * The last point where a write gives up: once past it, it commits and answers however late, and the request's
+     * timer no longer answers for it ({@link Deadline#commit}).
+     */
     private static void beforeCommit(String what) {
-        Deadline.current().check(what + " was not committed: nothing was written");
+        Deadline.current().commit(what + " was not committed: nothing was written");
     }
 
     private Revision commit(List<Index.Op> ops, Map<String, Object> transactionMetadata) {

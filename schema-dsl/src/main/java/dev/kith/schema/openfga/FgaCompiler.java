@@ -47,17 +47,18 @@ import java.util.Set;
  */
 final class FgaCompiler {
 
-    /** OpenFGA condition parameter types and the kith caveat parameter type each becomes. */
-    static final Map<String, String> PARAMETER_TYPES = Map.ofEntries(
-            Map.entry("bool", "bool"),
-            Map.entry("string", "string"),
-            Map.entry("int", "int"),
-            Map.entry("uint", "uint"),
-            Map.entry("double", "double"),
-            Map.entry("duration", "duration"),
-            Map.entry("timestamp", "timestamp"),
-            Map.entry("ipaddress", "ipaddress"),
-            Map.entry("any", "any"));
+    /**
+     * OpenFGA condition parameter types and the kith caveat parameter type each becomes, in OpenFGA's order (a
+     * {@link LinkedHashMap}, so that the error listing them reads the same on every run).
+     */
+    static final Map<String, String> PARAMETER_TYPES =
+            parameterTypes("bool", "string", "int", "uint", "double", "duration", "timestamp", "ipaddress", "any");
+
+    private static Map<String, String> parameterTypes(String... names) {
+        Map<String, String> types = new LinkedHashMap<>();
+        for (String name : names) types.put(name, name);
+        return java.util.Collections.unmodifiableMap(types);
+    }
 
     /** OpenFGA's generic parameter types (one element type, itself not generic). */
     static final Map<String, String> GENERIC_PARAMETER_TYPES = Map.of("list", "list", "map", "map");
@@ -67,7 +68,21 @@ final class FgaCompiler {
     private static final Set<String> RESERVED_NAMES = Set.of("self", "this");
 
     /** The kith schema text, its OpenFGA origin per line, and the names. */
-    record Output(String kithSchema, List<SourcePosition> lineOrigins, OpenFgaNames names) {}
+    record Output(String kithSchema, List<Origin> lineOrigins, OpenFgaNames names) {}
+
+    /**
+     * Where a line of the kith text came from: {@code at} in the OpenFGA source. When {@code kithColumn} is
+     * positive, the kith line from that column on is the OpenFGA text at {@code at} character for character (a
+     * condition's CEL), so a column there maps to the OpenFGA column; otherwise every column maps to {@code at}.
+     */
+    record Origin(SourcePosition at, int kithColumn) {
+        /** The OpenFGA position of {@code column} on the kith line. */
+        SourcePosition of(SourceText source, int column) {
+            return kithColumn > 0 && column >= kithColumn
+                    ? source.position(at.line(), at.column() + column - kithColumn)
+                    : at;
+        }
+    }
 
     private final SourceText source;
     private final List<Diagnostic> diagnostics;
@@ -347,7 +362,7 @@ final class FgaCompiler {
     // ---- emitting kith schema text ------------------------------------------------------------------------
 
     private final StringBuilder out = new StringBuilder();
-    private final List<SourcePosition> origins = new ArrayList<>();
+    private final List<Origin> origins = new ArrayList<>();
 
     private Output emit(Model model) {
         Set<String> relationNames = new LinkedHashSet<>();
@@ -383,9 +398,18 @@ final class FgaCompiler {
         line(
                 "caveat " + names.condition(condition.name().text()) + "(" + String.join(", ", parameters) + ") {",
                 condition.name().position());
-        String[] body = condition.expression().strip().split("\n", -1);
-        for (int i = 0; i < body.length; i++) {
-            line("    " + body[i].strip(), source.position(condition.position().line() + i, 1));
+        // each CEL line keeps its own OpenFGA line and column (blank lines around it are dropped, not shifted)
+        String[] body = condition.expression().split("\n", -1);
+        int first = 0;
+        int last = body.length - 1;
+        while (first < last && body[first].isBlank()) first++;
+        while (last > first && body[last].isBlank()) last--;
+        for (int i = first; i <= last; i++) {
+            String text = body[i].strip();
+            int indent = body[i].length() - body[i].stripLeading().length();
+            int column = (i == 0 ? condition.position().column() : 1) + indent;
+            out.append(CEL_INDENT).append(text).append('\n');
+            origins.add(new Origin(source.position(condition.position().line() + i, column), CEL_INDENT.length() + 1));
         }
         line("}", condition.name().position());
     }
@@ -465,8 +489,11 @@ final class FgaCompiler {
 
     private void line(String text, SourcePosition origin) {
         out.append(text).append('\n');
-        origins.add(origin);
+        origins.add(new Origin(origin, 0));
     }
+
+    /** What a condition's CEL lines are indented with in the kith text. */
+    private static final String CEL_INDENT = "    ";
 
     private void report(SourcePosition at, String message) {
         diagnostics.add(source.diagnostic(at, message));

@@ -48,7 +48,9 @@ public final class OpenFga {
                 int line = d.position().line();
                 SourcePosition origin =
                         line >= 1 && line <= output.lineOrigins().size()
-                                ? output.lineOrigins().get(line - 1)
+                                ? output.lineOrigins()
+                                        .get(line - 1)
+                                        .of(source, d.position().column())
                                 : source.position(1, 1);
                 diagnostics.add(source.diagnostic(
                         origin,

@@ -265,7 +265,9 @@ class OpenFgaTest {
                     condition c(x: map<list>) {
                       true
                     }
-                    """)).startsWith("7:20: unsupported element type `list` of `map`");
+                    """))
+                    .isEqualTo("7:20: unsupported element type `list` of `map`: one of bool, string, int, uint,"
+                            + " double, duration, timestamp, ipaddress, any");
         }
 
         @Test
@@ -292,6 +294,35 @@ class OpenFgaTest {
             assertThat(d.position().line()).isEqualTo(7);
             assertThat(d.message()).contains("defined in terms of itself").contains("in the kith translation");
             assertThat(d.sourceLine()).isEqualTo("    define x: admin or y");
+        }
+
+        @Test
+        void aCelErrorIsReportedAtItsOpenFgaLineAndColumn() {
+            String model = HEADER + """
+                    type user
+                      relations
+                        define abc: [user with cond]
+                    condition cond(x: int) {
+
+                      x > 1 &&
+                        y
+                    }
+                    """;
+            Diagnostic d = errors(model).getFirst();
+            assertThat(d.message()).contains("undeclared reference to 'y'");
+            assertThat(d.position().line()).isEqualTo(9);
+            assertThat(d.position().column()).isEqualTo(5);
+            assertThat(d.sourceLine()).isEqualTo("    y");
+
+            Diagnostic inline = errors(HEADER + """
+                    type user
+                      relations
+                        define abc: [user with cond]
+                    condition cond(x: int) { x > "a" }
+                    """).getFirst();
+            assertThat(inline.message()).contains("no matching overload");
+            assertThat(inline.position().line()).isEqualTo(6);
+            assertThat(inline.position().column()).isEqualTo(28);
         }
     }
 }

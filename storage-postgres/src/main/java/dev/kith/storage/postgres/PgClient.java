@@ -150,7 +150,8 @@ final class PgClient implements AutoCloseable {
     /**
      * A transaction bounded by the caller's {@link Deadline}: its statements get at most the time left ({@code
      * SET LOCAL statement_timeout}), and it is rolled back instead of committed when the deadline has passed by
-     * the time the work is done. Once COMMIT is sent the change stands, however late.
+     * the time the work is done. Once COMMIT is sent the change stands, however late, and a write's deadline is
+     * {@linkplain Deadline#commit committed} so that the request is answered with its outcome, not a 504.
      */
     private <T> T transaction(String setup, Work<T> work) {
         Deadline deadline = Deadline.current();
@@ -162,7 +163,9 @@ final class PgClient implements AutoCloseable {
                 if (setup != null) await(connection.query(setup).execute());
                 boundBy(deadline, connection);
                 result = work.run(connection);
-                deadline.check(NOT_COMMITTED);
+                // a write's point of no return: past it, the request's timer no longer answers for it
+                if (setup == null) deadline.commit(NOT_COMMITTED);
+                else deadline.check(NOT_COMMITTED);
             } catch (KithException.StoreUnavailable e) {
                 rollbackQuietly(tx, e);
                 // a statement cancelled by the deadline's statement_timeout is the deadline's error
