@@ -144,8 +144,9 @@ final class CopyImport {
             try {
                 c.setAutoCommit(false);
                 imported = new Revision(importInTransaction(c, relationships, deadline));
-                // a caller that has given up gets nothing written, as with every other transaction (PgClient)
-                deadline.check(NOT_COMMITTED);
+                // a caller that has given up gets nothing written, as with every other transaction (PgClient);
+                // past this point neither the clock nor the 504 timer can cancel it
+                deadline.commit(NOT_COMMITTED);
             } catch (SQLException e) {
                 RuntimeException failure = translate(e);
                 rollbackQuietly(c, failure);
