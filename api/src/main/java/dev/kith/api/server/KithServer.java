@@ -10,6 +10,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
@@ -184,8 +185,8 @@ public final class KithServer implements AutoCloseable {
         metrics.inFlight(inFlight);
         router.route().handler(ctx -> admit(ctx, inFlight, limits.maxInFlight()));
 
-        router.get("/healthz").handler(ctx -> x.send(ctx, 200, status(x, "SERVING")));
-        router.get("/readyz").handler(ctx -> {
+        readable(router, "/healthz").handler(ctx -> x.send(ctx, 200, status(x, "SERVING")));
+        readable(router, "/readyz").handler(ctx -> {
             if (draining) {
                 x.send(ctx, 503, status(x, "DRAINING"));
                 return;
@@ -207,9 +208,9 @@ public final class KithServer implements AutoCloseable {
                         }
                     });
         });
-        router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
+        readable(router, "/metrics").handler(PrometheusScrapingHandler.create(registry));
         byte[] openapi = openApiDocument();
-        router.get("/openapi.json")
+        readable(router, "/openapi.json")
                 .handler(ctx ->
                         ctx.response().putHeader("Content-Type", Exchange.JSON).end(Buffer.buffer(openapi)));
 
@@ -283,6 +284,11 @@ public final class KithServer implements AutoCloseable {
         }
         endpointsByPath = Map.copyOf(byPath);
         otherEndpoint = metrics.endpoint("other");
+    }
+
+    /** A route for GET and HEAD (health checks and load balancers probe with either; HEAD gets no body). */
+    private static Route readable(Router router, String path) {
+        return router.route(path).method(HttpMethod.GET).method(HttpMethod.HEAD);
     }
 
     /**

@@ -265,7 +265,17 @@ class ErrorsTest {
         }
         ServerFixture.Answer health = f.request(HttpMethod.POST, "/healthz");
         assertThat(health.error(405).getString("code")).isEqualTo("METHOD_NOT_ALLOWED");
-        assertThat(health.headers.get("Allow")).isEqualTo("GET");
+        assertThat(health.headers.get("Allow")).isEqualTo("GET, HEAD");
+    }
+
+    @Test
+    void healthReadinessMetricsAndTheDescriptionAnswerHeadWithoutABody() {
+        for (String path : List.of("/healthz", "/readyz", "/metrics", "/openapi.json")) {
+            ServerFixture.Answer head = f.request(HttpMethod.HEAD, path);
+            assertThat(head.status).as("HEAD " + path).isEqualTo(200);
+            assertThat(head.text).as("HEAD " + path).isEmpty();
+            assertThat(f.get(path).status).as("GET " + path).isEqualTo(200);
+        }
     }
 
     @Test
