@@ -1,5 +1,7 @@
 package dev.kith.storage.postgres;
 
+import static dev.kith.storage.postgres.ImportRows.atRow;
+import static dev.kith.storage.postgres.ImportRows.numbered;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -20,7 +22,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,12 +51,6 @@ final class CopyImportTest {
 
     private List<Relationship> all() {
         return store.read(new RelationshipFilter(null, null, null, null, null), store.headRevision(), null, 0);
-    }
-
-    private static Iterator<Relationship> numbered(int count, String subject) {
-        return IntStream.range(0, count)
-                .mapToObj(i -> Relationship.parse("document:d" + i + "#viewer@" + subject))
-                .iterator();
     }
 
     @Test
@@ -166,22 +161,9 @@ final class CopyImportTest {
     @Test
     void aFailingIteratorRollsTheImportBack() {
         Iterator<Relationship> rows = numbered(CopyImport.ROWS_PER_COPY + 10, "user:u");
-        assertThatThrownBy(() -> store.importBulk(new Iterator<>() {
-                    private int served;
-
-                    @Override
-                    public boolean hasNext() {
-                        return rows.hasNext();
-                    }
-
-                    @Override
-                    public Relationship next() {
-                        if (++served == CopyImport.ROWS_PER_COPY + 5) {
-                            throw new KithException.InvalidArgument("relationships", "line 7 is not JSON");
-                        }
-                        return rows.next();
-                    }
-                }))
+        assertThatThrownBy(() -> store.importBulk(atRow(CopyImport.ROWS_PER_COPY + 5, rows, () -> {
+                    throw new KithException.InvalidArgument("relationships", "line 7 is not JSON");
+                })))
                 .isInstanceOf(KithException.InvalidArgument.class)
                 .hasMessageContaining("line 7 is not JSON");
         assertThat(store.headRevision()).isEqualTo(new Revision(0));

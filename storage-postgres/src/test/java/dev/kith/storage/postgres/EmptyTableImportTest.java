@@ -1,5 +1,7 @@
 package dev.kith.storage.postgres;
 
+import static dev.kith.storage.postgres.ImportRows.atRow;
+import static dev.kith.storage.postgres.ImportRows.numbered;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -25,7 +27,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -77,12 +78,6 @@ final class EmptyTableImportTest {
 
     private static List<Long> oids(Map<String, Index> indexes) {
         return indexes.values().stream().map(Index::oid).toList();
-    }
-
-    private static Iterator<Relationship> numbered(int count, String subject) {
-        return IntStream.range(0, count)
-                .mapToObj(i -> Relationship.parse("document:d" + i + "#viewer@" + subject))
-                .iterator();
     }
 
     private List<Relationship> all() {
@@ -287,24 +282,6 @@ final class EmptyTableImportTest {
                 .iterator()
                 .next()
                 .getLong(0);
-    }
-
-    /** {@code rows}, running {@code action} before it serves row number {@code row} (counted from 1). */
-    private static Iterator<Relationship> atRow(int row, Iterator<Relationship> rows, Runnable action) {
-        return new Iterator<>() {
-            private int served;
-
-            @Override
-            public boolean hasNext() {
-                return rows.hasNext();
-            }
-
-            @Override
-            public Relationship next() {
-                if (++served == row) action.run();
-                return rows.next();
-            }
-        };
     }
 
     private static void await(CountDownLatch latch) {
