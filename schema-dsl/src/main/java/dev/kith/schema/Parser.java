@@ -3,6 +3,7 @@ package dev.kith.schema;
 import dev.kith.schema.Syntax.Arrow;
 import dev.kith.schema.Syntax.Binary;
 import dev.kith.schema.Syntax.CaveatNode;
+import dev.kith.schema.Syntax.Comments;
 import dev.kith.schema.Syntax.Declaration;
 import dev.kith.schema.Syntax.DefinitionNode;
 import dev.kith.schema.Syntax.Expr;
@@ -75,6 +76,9 @@ final class Parser {
     private int operators;
     private int nesting;
 
+    /** The comments of the tokens consumed since the current item began (see {@link #itemComments}). */
+    private final List<Token.Comment> consumedComments = new ArrayList<>();
+
     private Parser(SourceText source, List<Diagnostic> diagnostics) {
         this.source = source;
         this.diagnostics = diagnostics;
@@ -114,11 +118,12 @@ final class Parser {
                 skipToTopLevel();
             }
         }
-        return new SchemaFile(List.copyOf(uses), List.copyOf(declarations));
+        return new SchemaFile(List.copyOf(uses), List.copyOf(declarations), leadingComments(current));
     }
 
     /** {@code use := 'use' flagName} where flagName is one of {@link #SUPPORTED_FLAGS} */
     private UseFlag parseUse(boolean afterDeclarations) {
+        consumedComments.clear();
         Token use = advance();
         if (afterDeclarations) {
             throw error(use, "`use` must come before every definition and caveat");
@@ -133,14 +138,16 @@ final class Parser {
                     "unknown `use` flag `" + flag.text() + "`: the flags are " + String.join(", ", SUPPORTED_FLAGS));
         }
         flags.add(flag.text());
-        return new UseFlag(flag.text(), position(flag));
+        return new UseFlag(flag.text(), position(flag), itemComments(use));
     }
 
     /** {@code definition := 'definition' typeName '{' (member (';' | newline))* '}'} */
     private DefinitionNode parseDefinition() {
+        consumedComments.clear();
         Token keyword = advance();
         Name name = parseQualifiedName("a definition name after `definition`");
         expect(TokenType.LEFT_BRACE, "'{' to open definition `" + name.text() + "`");
+        Comments header = itemComments(keyword);
         List<MemberNode> members = new ArrayList<>();
         while (!current.is(TokenType.RIGHT_BRACE)) {
             if (current.is(TokenType.EOF) || startsTopLevel(current)) {
@@ -148,17 +155,23 @@ final class Parser {
                         keyword,
                         "definition `" + name.text() + "` is never closed: its '}' is missing (found "
                                 + current.describe() + " on line " + current.line() + ")");
-                return new DefinitionNode(name, List.copyOf(members), keyword.docComment(), position(keyword));
+                return new DefinitionNode(
+                        name, List.copyOf(members), keyword.docComment(), position(keyword), Comments.NONE);
             }
             try {
-                members.add(parseMember(name.text()));
+                consumedComments.clear();
+                Token first = current;
+                MemberNode member = parseMember(name.text());
                 endStatement();
+                members.add(member.withComments(itemComments(first)));
             } catch (Abandon abandoned) {
                 skipToMember();
             }
         }
+        List<String> closing = leadingComments(current);
         advance();
-        return new DefinitionNode(name, List.copyOf(members), keyword.docComment(), position(keyword));
+        Comments comments = new Comments(header.before(), trailingComments(current), header.trailing(), closing);
+        return new DefinitionNode(name, List.copyOf(members), keyword.docComment(), position(keyword), comments);
     }
 
     /** {@code member := relation | permission} */
@@ -183,7 +196,7 @@ final class Parser {
         Name name = parseName("a relation name after `relation`");
         expect(TokenType.COLON, "':' and the allowed subject types after relation `" + name.text() + "`");
         List<TypeRefNode> types = parseTypeRefs("a subject type after ':'");
-        return new RelationNode(name, types, keyword.docComment(), position(keyword));
+        return new RelationNode(name, types, keyword.docComment(), position(keyword), Comments.NONE);
     }
 
     /** {@code permission := 'permission' name (':' typeRef ('|' typeRef)*)? '=' expression} */
@@ -199,7 +212,7 @@ final class Parser {
         operators = 0;
         nesting = 0;
         Expr expression = parseExpression(0);
-        return new PermissionNode(name, annotation, expression, keyword.docComment(), position(keyword));
+        return new PermissionNode(name, annotation, expression, keyword.docComment(), position(keyword), Comments.NONE);
     }
 
     /** {@code typeRefs := typeRef ('|' typeRef)*} */
@@ -336,6 +349,7 @@ final class Parser {
      * {@code parameter := identifier typeExpr}
      */
     private CaveatNode parseCaveat() {
+        consumedComments.clear();
         Token keyword = advance();
         Name name = parseQualifiedName("a caveat name after `caveat`");
         expect(TokenType.LEFT_PAREN, "'(' and the parameters of caveat `" + name.text() + "`");
@@ -352,6 +366,7 @@ final class Parser {
                     "expected '{' and the CEL expression of caveat `" + name.text() + "`, found " + open.describe());
         }
         // The lexer stands just after this '{' (it reads one token ahead): read the body raw from here.
+        collectComments(open);
         Lexer.RawBody body = lexer.readCaveatBody();
         current = lexer.next();
         if (!body.closed()) {
@@ -425,7 +440,8 @@ final class Parser {
                 lines,
                 shifts,
                 keyword.docComment(),
-                position(keyword));
+                position(keyword),
+                itemComments(keyword));
     }
 
     private static int leadingWhitespace(String line) {
@@ -517,9 +533,74 @@ final class Parser {
     private Token advance() {
         Token consumed = current;
         if (!current.is(TokenType.EOF)) {
+            collectComments(consumed);
             current = lexer.next();
         }
         return consumed;
+    }
+
+    private void collectComments(Token consumed) {
+        if (consumed.comments() != null) {
+            consumedComments.addAll(consumed.comments());
+        }
+    }
+
+    /**
+     * The comments of the item that began at {@code first} and ends just before {@code current}: those
+     * on {@code first} (except its doc comment and those that end the previous item's line), then all
+     * those inside it, before it; those ending its last line, after it. Call with {@link
+     * #consumedComments} cleared just before {@code first} was consumed.
+     */
+    private Comments itemComments(Token first) {
+        List<String> before = new ArrayList<>();
+        int own = first.comments() == null ? 0 : first.comments().size();
+        int claimed = trailingCount(first);
+        for (int i = 0; i < consumedComments.size(); i++) {
+            Token.Comment comment = consumedComments.get(i);
+            if (i < own && (i < claimed || comment.doc())) {
+                continue;
+            }
+            before.add(comment.text());
+        }
+        return new Comments(List.copyOf(before), trailingComments(current), List.of(), List.of());
+    }
+
+    /**
+     * How many of the comments before {@code token} end the line of the code before it: those, from the
+     * first, that do not start their own line, up to a doc comment (which belongs to {@code token}).
+     */
+    private static int trailingCount(Token token) {
+        List<Token.Comment> comments = token.comments();
+        int count = 0;
+        while (comments != null
+                && count < comments.size()
+                && !comments.get(count).ownLine()
+                && !comments.get(count).doc()) {
+            count++;
+        }
+        return count;
+    }
+
+    /** The comments before {@code token} that end the line of the code before it. */
+    private static List<String> trailingComments(Token token) {
+        return texts(token.comments(), 0, trailingCount(token));
+    }
+
+    /** The comments before {@code token} that are not on the line of the code before it. */
+    private static List<String> leadingComments(Token token) {
+        List<Token.Comment> comments = token.comments();
+        return texts(comments, trailingCount(token), comments == null ? 0 : comments.size());
+    }
+
+    private static List<String> texts(List<Token.Comment> comments, int from, int to) {
+        if (from >= to) {
+            return List.of();
+        }
+        List<String> texts = new ArrayList<>(to - from);
+        for (int i = from; i < to; i++) {
+            texts.add(comments.get(i).text());
+        }
+        return List.copyOf(texts);
     }
 
     private boolean accept(TokenType type) {

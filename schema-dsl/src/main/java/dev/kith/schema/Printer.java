@@ -1,12 +1,15 @@
 package dev.kith.schema;
 
+import dev.kith.schema.Syntax.Comments;
 import java.util.List;
 
 /**
  * Prints a schema in canonical form: declarations in source order, one blank line between them,
- * 4-space indentation, doc comments kept (other comments are not part of the model), and the fewest
- * parentheses that keep each permission's tree. Printing, parsing and printing again gives the same
- * text.
+ * 4-space indentation, and the fewest parentheses that keep each permission's tree. Every comment is
+ * kept: one on lines of its own before an item stays before it (doc comment last, so that it stays the
+ * doc comment), one at the end of an item's line stays there, one inside an item (in an expression)
+ * goes on a line of its own before the item, and those before a definition's '}' or at the end of the
+ * file stay there. Printing, parsing and printing again gives the same text.
  */
 final class Printer {
     private static final String INDENT = "    ";
@@ -37,7 +40,10 @@ final class Printer {
 
     private void schema(ValidatedSchema schema) {
         for (String flag : schema.useFlags()) {
-            out.append("use ").append(flag).append('\n');
+            Comments comments = schema.comments("use " + flag);
+            comments(comments.before(), "");
+            out.append("use ").append(flag);
+            trailing(comments.trailing());
         }
         boolean first = schema.useFlags().isEmpty();
         for (String declaration : schema.declarationOrder()) {
@@ -48,27 +54,40 @@ final class Printer {
             int space = declaration.indexOf(' ');
             String name = declaration.substring(space + 1);
             if (declaration.startsWith("definition ")) {
-                definition(schema.definition(name));
+                definition(schema.definition(name), schema);
             } else {
-                caveat(schema.caveat(name));
+                caveat(schema.caveat(name), schema.comments(declaration));
             }
         }
+        List<String> end = schema.comments("").closing();
+        if (!end.isEmpty() && !out.isEmpty()) {
+            out.append('\n');
+        }
+        comments(end, "");
     }
 
-    private void definition(Definition definition) {
+    private void definition(Definition definition, ValidatedSchema schema) {
+        String key = "definition " + definition.name();
+        Comments comments = schema.comments(key);
+        comments(comments.before(), "");
         docComment(definition.docComment(), "");
         out.append("definition ").append(definition.name()).append(" {");
-        if (definition.relations().isEmpty()) {
-            out.append("}\n");
+        if (definition.relations().isEmpty()
+                && comments.opening().isEmpty()
+                && comments.closing().isEmpty()) {
+            out.append('}');
+            trailing(comments.trailing());
             return;
         }
-        out.append('\n');
+        trailing(comments.opening());
         boolean first = true;
         for (RelationDef relation : definition.relations().values()) {
-            if (relation.docComment() != null && !first) {
+            Comments own = schema.comments(key + "#" + relation.name());
+            if ((relation.docComment() != null || !own.before().isEmpty()) && !first) {
                 out.append('\n');
             }
             first = false;
+            comments(own.before(), INDENT);
             docComment(relation.docComment(), INDENT);
             out.append(INDENT);
             if (relation.isPermission()) {
@@ -83,12 +102,15 @@ final class Printer {
                     out.append(subject(subjects.get(i)));
                 }
             }
-            out.append('\n');
+            trailing(own.trailing());
         }
-        out.append("}\n");
+        comments(comments.closing(), INDENT);
+        out.append('}');
+        trailing(comments.trailing());
     }
 
-    private void caveat(CaveatDef caveat) {
+    private void caveat(CaveatDef caveat, Comments comments) {
+        comments(comments.before(), "");
         docComment(caveat.docComment(), "");
         out.append("caveat ").append(caveat.name()).append('(');
         boolean first = true;
@@ -103,7 +125,30 @@ final class Printer {
         for (String line : caveat.expression().split("\n", -1)) {
             out.append(line.isEmpty() ? "" : INDENT + line).append('\n');
         }
-        out.append("}\n");
+        out.append('}');
+        trailing(comments.trailing());
+    }
+
+    /**
+     * Comments on lines of their own at {@code indent}: a plain one as written (a block comment's
+     * further lines unchanged), a {@code /** … *}{@code /} one as a doc comment.
+     */
+    private void comments(List<String> comments, String indent) {
+        for (String comment : comments) {
+            if (comment.startsWith("/**")) {
+                docComment(comment, indent);
+            } else {
+                out.append(indent).append(comment).append('\n');
+            }
+        }
+    }
+
+    /** Ends the line: the comments that were at the end of it first. */
+    private void trailing(List<String> comments) {
+        for (String comment : comments) {
+            out.append(' ').append(comment);
+        }
+        out.append('\n');
     }
 
     /** Each line of the comment on its own, continuation lines aligned under the opening {@code /**}. */

@@ -38,7 +38,7 @@ public final class Schemas {
         failIfAny(diagnostics);
         var caveatAsts = SchemaValidator.validate(source, file, compiled, diagnostics);
         failIfAny(diagnostics);
-        return new ValidatedSchema(text, compiled, caveatAsts);
+        return new ValidatedSchema(text, compiled, caveatAsts, file.commentsByItem());
     }
 
     /**

@@ -1,6 +1,9 @@
 package dev.kith.schema;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The syntax tree the {@link Parser} builds: what was written, with positions, before names are
@@ -9,11 +12,71 @@ import java.util.List;
 final class Syntax {
     private Syntax() {}
 
-    /** A whole schema file: its {@code use} flags and its definitions and caveats in source order. */
-    record SchemaFile(List<UseFlag> uses, List<Declaration> declarations) {}
+    /**
+     * A whole schema file: its {@code use} flags, its definitions and caveats in source order, and the
+     * comments on lines of their own after the last of them.
+     */
+    record SchemaFile(List<UseFlag> uses, List<Declaration> declarations, List<String> endComments) {
+
+        /**
+         * The comments of every item, for the printer, by {@code "use flag"}, {@code "definition name"},
+         * {@code "definition name#member"} or {@code "caveat name"}; the end of the file is {@code ""}
+         * (its {@code closing} comments). An item written twice (a repeated {@code use}) has the comments
+         * of both.
+         */
+        Map<String, Comments> commentsByItem() {
+            Map<String, Comments> comments = new HashMap<>();
+            for (UseFlag use : uses) {
+                comments.merge("use " + use.name(), use.comments(), Comments::plus);
+            }
+            for (Declaration declaration : declarations) {
+                switch (declaration) {
+                    case DefinitionNode definition -> {
+                        String key = "definition " + definition.name().text();
+                        comments.merge(key, definition.comments(), Comments::plus);
+                        for (MemberNode member : definition.members()) {
+                            comments.merge(key + "#" + member.name().text(), member.comments(), Comments::plus);
+                        }
+                    }
+                    case CaveatNode caveat ->
+                        comments.merge("caveat " + caveat.name().text(), caveat.comments(), Comments::plus);
+                }
+            }
+            comments.put("", new Comments(List.of(), List.of(), List.of(), endComments));
+            return Map.copyOf(comments);
+        }
+    }
+
+    /**
+     * The comments of one item (a {@code use} flag, a declaration, a relation or permission) other than
+     * its doc comment, as written, so that the formatter keeps them.
+     *
+     * @param before those on lines of their own before it, then those written inside it (in an
+     *     expression, between a name and its '{', …), which have no exact place in the canonical form
+     * @param trailing those after it at the end of its last line
+     * @param opening those after a definition's '{' on the same line
+     * @param closing those on lines of their own before a definition's '}'
+     */
+    record Comments(List<String> before, List<String> trailing, List<String> opening, List<String> closing) {
+        static final Comments NONE = new Comments(List.of(), List.of(), List.of(), List.of());
+
+        Comments plus(Comments other) {
+            return new Comments(
+                    concat(before, other.before),
+                    concat(trailing, other.trailing),
+                    concat(opening, other.opening),
+                    concat(closing, other.closing));
+        }
+
+        private static List<String> concat(List<String> first, List<String> second) {
+            List<String> both = new ArrayList<>(first);
+            both.addAll(second);
+            return List.copyOf(both);
+        }
+    }
 
     /** {@code use expiration}. */
-    record UseFlag(String name, SourcePosition position) {}
+    record UseFlag(String name, SourcePosition position, Comments comments) {}
 
     /** A name as written, with where it starts. */
     record Name(String text, SourcePosition position) {}
@@ -24,7 +87,8 @@ final class Syntax {
     }
 
     /** {@code definition name { members }}. */
-    record DefinitionNode(Name name, List<MemberNode> members, String docComment, SourcePosition position)
+    record DefinitionNode(
+            Name name, List<MemberNode> members, String docComment, SourcePosition position, Comments comments)
             implements Declaration {}
 
     /** A relation or permission inside a definition. */
@@ -32,16 +96,39 @@ final class Syntax {
         Name name();
 
         SourcePosition position();
+
+        Comments comments();
+
+        /** The same member with {@code comments}. */
+        MemberNode withComments(Comments comments);
     }
 
     /** {@code relation name: type | type#rel | type:* | type with caveat …}. */
-    record RelationNode(Name name, List<TypeRefNode> types, String docComment, SourcePosition position)
-            implements MemberNode {}
+    record RelationNode(
+            Name name, List<TypeRefNode> types, String docComment, SourcePosition position, Comments comments)
+            implements MemberNode {
+
+        @Override
+        public RelationNode withComments(Comments newComments) {
+            return new RelationNode(name, types, docComment, position, newComments);
+        }
+    }
 
     /** {@code permission name = expression}, possibly with a type annotation {@code : type | …}. */
     record PermissionNode(
-            Name name, List<TypeRefNode> annotation, Expr expression, String docComment, SourcePosition position)
-            implements MemberNode {}
+            Name name,
+            List<TypeRefNode> annotation,
+            Expr expression,
+            String docComment,
+            SourcePosition position,
+            Comments comments)
+            implements MemberNode {
+
+        @Override
+        public PermissionNode withComments(Comments newComments) {
+            return new PermissionNode(name, annotation, expression, docComment, position, newComments);
+        }
+    }
 
     /**
      * One allowed subject as written.
@@ -71,7 +158,8 @@ final class Syntax {
             int[] lines,
             int[] columnShift,
             String docComment,
-            SourcePosition position)
+            SourcePosition position,
+            Comments comments)
             implements Declaration {
 
         SourcePosition expressionPosition(int celLine, int celColumn) {

@@ -1,5 +1,7 @@
 package dev.kith.schema;
 
+import java.util.List;
+
 /**
  * One token of schema text.
  *
@@ -11,8 +13,31 @@ package dev.kith.schema;
  * @param newlineBefore whether a line break separates it from the previous token (statements end at
  *     line breaks)
  * @param docComment the {@code /** … *}{@code /} comments directly before it, or {@code null}
+ * @param comments every comment between the previous token and this one, in order, or {@code null}
  */
-record Token(TokenType type, String text, int offset, int line, int column, boolean newlineBefore, String docComment) {
+record Token(
+        TokenType type,
+        String text,
+        int offset,
+        int line,
+        int column,
+        boolean newlineBefore,
+        String docComment,
+        List<Comment> comments) {
+
+    /**
+     * One comment as written.
+     *
+     * @param text its characters, {@code //} or {@code /*} included ({@code //} ones without trailing blanks)
+     * @param ownLine whether only blanks come before it on its line (otherwise it ends the line of the
+     *     code before it)
+     * @param doc whether it is part of the token's doc comment
+     */
+    record Comment(String text, boolean ownLine, boolean doc) {
+        Comment asDoc() {
+            return new Comment(text, ownLine, true);
+        }
+    }
 
     boolean is(TokenType t) {
         return type == t;

@@ -18,14 +18,20 @@ public final class ValidatedSchema {
     private final Map<String, CelAbstractSyntaxTree> caveatAsts;
     private final List<String> declarationOrder;
     private final List<String> useFlags;
+    private final Map<String, Syntax.Comments> comments;
 
-    ValidatedSchema(String source, SchemaCompiler.Compiled compiled, Map<String, CelAbstractSyntaxTree> caveatAsts) {
+    ValidatedSchema(
+            String source,
+            SchemaCompiler.Compiled compiled,
+            Map<String, CelAbstractSyntaxTree> caveatAsts,
+            Map<String, Syntax.Comments> comments) {
         this.source = source;
         this.definitions = Collections.unmodifiableMap(new LinkedHashMap<>(compiled.definitions()));
         this.caveats = Collections.unmodifiableMap(new LinkedHashMap<>(compiled.caveats()));
         this.caveatAsts = Map.copyOf(caveatAsts);
         this.declarationOrder = compiled.declarationOrder();
         this.useFlags = compiled.useFlags();
+        this.comments = Map.copyOf(comments);
     }
 
     /** The object types by name, in declaration order. */
@@ -82,5 +88,14 @@ public final class ValidatedSchema {
     /** Definitions and caveats as {@code "definition name"} / {@code "caveat name"}, in source order. */
     List<String> declarationOrder() {
         return declarationOrder;
+    }
+
+    /**
+     * The plain comments written around {@code item} ({@code "use flag"}, {@code "definition name"},
+     * {@code "definition name#member"}, {@code "caveat name"}, or {@code ""} for the end of the file), for
+     * the printer.
+     */
+    Syntax.Comments comments(String item) {
+        return comments.getOrDefault(item, Syntax.Comments.NONE);
     }
 }

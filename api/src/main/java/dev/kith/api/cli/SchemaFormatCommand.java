@@ -16,12 +16,13 @@ import picocli.CommandLine.Spec;
 /**
  * {@code kith schema format FILE}: prints the schema in canonical form, or with {@code --write}
  * rewrites the file. Only a valid schema is formatted; an invalid one gets its diagnostics on stderr
- * and exit status 1. Plain comments are not kept; doc comments are.
+ * and exit status 1. Every comment is kept (see the schema-dsl README for where each one goes).
  */
 @Command(
         name = "format",
         mixinStandardHelpOptions = true,
-        description = "Print a schema in canonical form (doc comments kept, other comments dropped).")
+        description = "Print a schema in canonical form (all comments kept: a comment inside an expression moves"
+                + " to its own line above the relation or permission).")
 final class SchemaFormatCommand implements Callable<Integer> {
 
     @Spec
