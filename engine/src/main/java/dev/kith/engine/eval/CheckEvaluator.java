@@ -39,6 +39,16 @@ import java.util.TreeSet;
  * with no budget left throws {@link KithException.MaxDepthExceeded}. Cycles: a (relation, object) already on
  * the current path answers NO for that path (kith's rule), so cyclic data terminates.
  *
+ * <p>Memo: a check that visits more than {@link #MEMO_AFTER} (relation, object) pairs starts remembering, in
+ * {@link Memo}, the definite answer (HAS or NO) of every pair it enters from then on, with the hops that answer
+ * spent beneath it; a later visit of that pair whose remaining depth covers those hops answers from the memo
+ * instead of walking again (a folder d levels deep then costs d index reads, not d²/2). Only answers that cannot
+ * depend on where they were reached from are kept: no cycle was cut and no error was deferred beneath them
+ * (either depends on the path or the depth), and no CONDITIONAL ones. Reusing such an answer beneath an
+ * ancestor that it went through changes nothing: that ancestor is on the path only because its own answer was
+ * not kept (CONDITIONAL, or computed with less depth than this one spent), and cutting it there replaces an
+ * unknown or repeats a walk the memo's answer was decided without (Kleene's logic is monotone).
+ *
  * <p>Deadline: every (relation, object) visited is a step of the thread's {@link Deadline.Ticker}, which looks
  * at the caller's deadline every {@link Deadline.Ticker#EVERY} steps (counted across checks, so a short check
  * pays one decrement per step); {@link KithException.DeadlineExceeded} is never
@@ -67,6 +77,24 @@ final class CheckEvaluator {
     private Tracer tracer;
 
     private final Deadline.Ticker ticker = new Deadline.Ticker("check");
+
+    /** Visits of (relation, object) pairs before a check starts its memo: a short check allocates nothing. */
+    static final int MEMO_AFTER = 32;
+
+    private final Memo memo = new Memo();
+    private boolean memoizing;
+    /** The (relation, object) pairs this check walked before its memo started. */
+    private int visits;
+
+    /** Cycles cut and errors deferred so far in this check: a frame is clean when neither moved beneath it. */
+    private int cuts;
+
+    private int deferred;
+    /** The least depth budget left at any pair entered beneath the innermost open frame. */
+    private int lowest;
+
+    /** The index reads (forward postings) of the checks since this evaluator was made: for tests. */
+    long indexReads;
 
     /** An evaluator that reads {@code clock} when a check meets its first expiration or caveat. */
     CheckEvaluator(Clock clock) {
@@ -97,6 +125,14 @@ final class CheckEvaluator {
         this.pathLength = 0;
         this.missing = null;
         this.tracer = tracing ? new Tracer() : null;
+        this.visits = 0;
+        this.cuts = 0;
+        this.deferred = 0;
+        this.lowest = depthLimit;
+        if (memoizing) {
+            memo.clear();
+            memoizing = false;
+        }
     }
 
     /** The answer for (pair, object); the missing parameters of a CONDITIONAL answer are in {@link #missing()}. */
@@ -122,6 +158,7 @@ final class CheckEvaluator {
     /** (pair, object) as a userset: trivially itself, else its rule, cut when already on the path. */
     private int relation(int pair, int object, int depth) {
         ticker.tick();
+        if (depth < lowest) lowest = depth;
         if (pair == subjectPair && object == subjectId) {
             if (tracer != null) tracer.leaf(describe(pair, object) + " is the subject itself", Tri.HAS, null);
             return Tri.HAS;
@@ -131,13 +168,24 @@ final class CheckEvaluator {
         long here = Index.key(pair, object);
         for (int i = 0; i < pathLength; i++) {
             if (path[i] == here) {
+                cuts++;
                 if (tracer != null) tracer.leaf(describe(pair, object) + " is already on the path: cut", Tri.NO, null);
                 return Tri.NO;
             }
         }
+        if (memoizing) return remembered(rule, here, object, depth);
+        if (++visits > MEMO_AFTER && tracer == null) {
+            memoizing = true;
+            return remembered(rule, here, object, depth);
+        }
+        return walk(rule, here, object, depth);
+    }
+
+    /** The rule of a pair not on the path, walked with (pair, object) pushed on the path. */
+    private int walk(CompiledSchema.Rule rule, long here, int object, int depth) {
         if (pathLength == path.length) path = Arrays.copyOf(path, path.length * 2);
         path[pathLength++] = here;
-        if (tracer != null) tracer.open(describe(pair, object));
+        if (tracer != null) tracer.open(describe(Index.keyPair(here), object));
         int result = Tri.NO;
         try {
             result = eval(rule.node(), rule.type(), object, depth);
@@ -145,6 +193,31 @@ final class CheckEvaluator {
         } finally {
             pathLength--;
             if (tracer != null) tracer.close(result, result == Tri.CONDITIONAL ? missing : null);
+        }
+    }
+
+    /**
+     * {@link #walk} with the memo on: the kept answer when its hops fit in {@code depth}, else the walk, kept
+     * when definite and clean (no cut, no deferred error beneath) with the hops it spent.
+     */
+    private int remembered(CompiledSchema.Rule rule, long here, int object, int depth) {
+        int kept = memo.get(here);
+        if (kept >= 0 && Memo.hops(kept) <= depth) {
+            lowest = Math.min(lowest, depth - Memo.hops(kept));
+            return Memo.answer(kept);
+        }
+        int cutsBefore = cuts;
+        int deferredBefore = deferred;
+        int lowestAbove = lowest;
+        lowest = depth;
+        try {
+            int result = walk(rule, here, object, depth);
+            if (result != Tri.CONDITIONAL && cuts == cutsBefore && deferred == deferredBefore) {
+                memo.put(here, result, depth - lowest);
+            }
+            return result;
+        } finally {
+            lowest = Math.min(lowest, lowestAbove);
         }
     }
 
@@ -163,6 +236,7 @@ final class CheckEvaluator {
     }
 
     private int direct(Node.Direct d, int object, int depth) {
+        indexReads++;
         Postings p = index.forward(d.pair(), object, rev);
         if (p == null) return Tri.NO;
         Set<String> acc = null;
@@ -181,6 +255,7 @@ final class CheckEvaluator {
                 }
             }
         } catch (KithException e) {
+            deferred++;
             error = e;
         }
         return links(p, d.setPairs(), null, d.pair(), object, depth, best, acc, error);
@@ -245,6 +320,7 @@ final class CheckEvaluator {
                 } catch (KithException.DeadlineExceeded passed) {
                     throw passed;
                 } catch (KithException e) {
+                    deferred++;
                     error = e;
                 }
             }
@@ -291,6 +367,7 @@ final class CheckEvaluator {
      * tupleset.all(p)}: the intersection, NO when nothing is linked (see {@link #links}).
      */
     private int arrow(Node.Arrow a, int object, int depth) {
+        indexReads++;
         Postings p = index.forward(a.tupleset(), object, rev);
         if (p == null) return Tri.NO;
         return links(p, null, a, a.tupleset(), object, depth, a.all() ? Tri.HAS : Tri.NO, null, null);
@@ -316,6 +393,7 @@ final class CheckEvaluator {
             } catch (KithException.DeadlineExceeded passed) {
                 throw passed;
             } catch (KithException e) {
+                deferred++;
                 error = e;
             }
         }
@@ -365,6 +443,77 @@ final class CheckEvaluator {
         int t = index.pairType(pair);
         String id = object < 0 ? "(unknown)" : index.objectName(t, object);
         return index.typeName(t) + ":" + id + "#" + index.relationName(index.pairRelation(pair));
+    }
+
+    /**
+     * The memo of one check: (relation, object) key to its answer and the hops spent beneath it, in open
+     * addressing over arrays kept for the evaluator's life; a slot is live when its stamp is the current
+     * generation, so clearing is one increment.
+     */
+    private static final class Memo {
+        private long[] keys = new long[0];
+        private int[] values = new int[0];
+        private int[] stamps = new int[0];
+        private int generation = 1;
+        private int size;
+
+        static int answer(int value) {
+            return value & 3;
+        }
+
+        static int hops(int value) {
+            return value >>> 2;
+        }
+
+        void clear() {
+            size = 0;
+            if (++generation == 0) {
+                Arrays.fill(stamps, 0);
+                generation = 1;
+            }
+        }
+
+        /** The value kept for {@code key}, or -1. */
+        int get(long key) {
+            if (size == 0) return -1;
+            int mask = keys.length - 1;
+            for (int i = slot(key, mask); stamps[i] == generation; i = (i + 1) & mask) {
+                if (keys[i] == key) return values[i];
+            }
+            return -1;
+        }
+
+        void put(long key, int answer, int hops) {
+            if ((size + 1) * 2 > keys.length) grow();
+            int mask = keys.length - 1;
+            int i = slot(key, mask);
+            while (stamps[i] == generation && keys[i] != key) i = (i + 1) & mask;
+            if (stamps[i] != generation) size++;
+            keys[i] = key;
+            values[i] = hops << 2 | answer;
+            stamps[i] = generation;
+        }
+
+        private void grow() {
+            long[] oldKeys = keys;
+            int[] oldValues = values;
+            int[] oldStamps = stamps;
+            int live = generation;
+            int capacity = Math.max(64, keys.length * 2);
+            keys = new long[capacity];
+            values = new int[capacity];
+            stamps = new int[capacity];
+            generation = 1;
+            size = 0;
+            for (int i = 0; i < oldKeys.length; i++) {
+                if (oldStamps[i] == live) put(oldKeys[i], answer(oldValues[i]), hops(oldValues[i]));
+            }
+        }
+
+        private static int slot(long key, int mask) {
+            long h = key * 0x9E3779B97F4A7C15L;
+            return (int) (h ^ (h >>> 32)) & mask;
+        }
     }
 
     /** Builds the {@link Results.CheckTrace} tree of a traced check. */
