@@ -1,6 +1,5 @@
 package dev.kith.api.cli;
 
-import dev.kith.schema.SchemaException;
 import dev.kith.schema.openfga.OpenFga;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -50,20 +49,15 @@ final class SchemaConvertCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try {
-            String text = SchemaFiles.read(file);
-            out.print(
-                    switch (from) {
-                        case openfga -> OpenFga.translate(file.toString(), text).kithSchema();
-                    });
-            return 0;
-        } catch (SchemaException e) {
-            err.println(e.getMessage());
-            err.println(file + ": not converted, " + e.diagnostics().size() + " error"
-                    + (e.diagnostics().size() == 1 ? "" : "s"));
-            return 1;
-        } catch (SchemaFiles.Unreadable e) {
-            err.println(e.getMessage());
-            return 1;
+            return SchemaFiles.withSchemaText(
+                    file,
+                    err,
+                    "not converted",
+                    text -> out.print(
+                            switch (from) {
+                                case openfga ->
+                                    OpenFga.translate(file.toString(), text).kithSchema();
+                            }));
         } finally {
             out.flush();
             err.flush();

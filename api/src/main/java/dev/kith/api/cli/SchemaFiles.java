@@ -1,6 +1,8 @@
 package dev.kith.api.cli;
 
+import dev.kith.schema.SchemaException;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.charset.CharacterCodingException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -20,6 +22,32 @@ final class SchemaFiles {
     }
 
     private SchemaFiles() {}
+
+    /**
+     * Reads {@code file} and applies {@code work} to its text; prints its diagnostics (then a line saying what
+     * was {@code notDone} and how many errors) or why the file cannot be read, to {@code err}. Exit status 0 or 1.
+     */
+    static <E extends Exception> int withSchemaText(Path file, PrintWriter err, String notDone, TextWork<E> work)
+            throws E {
+        try {
+            work.apply(read(file));
+            return 0;
+        } catch (SchemaException e) {
+            err.println(e.getMessage());
+            int n = e.diagnostics().size();
+            err.println(file + ": " + notDone + ", " + n + " error" + (n == 1 ? "" : "s"));
+            return 1;
+        } catch (Unreadable e) {
+            err.println(e.getMessage());
+            return 1;
+        }
+    }
+
+    /** What a schema command does with a file's text. */
+    @FunctionalInterface
+    interface TextWork<E extends Exception> {
+        void apply(String text) throws SchemaException, E;
+    }
 
     static String read(Path file) throws Unreadable {
         try {

@@ -1,6 +1,5 @@
 package dev.kith.api.cli;
 
-import dev.kith.schema.SchemaException;
 import dev.kith.schema.Schemas;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -39,25 +38,17 @@ final class SchemaFormatCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try {
-            String text = SchemaFiles.read(file);
-            String formatted = Schemas.format(file.toString(), text);
-            if (!write) {
-                out.print(formatted);
-            } else if (formatted.equals(text)) {
-                out.println(file + ": already in canonical form");
-            } else {
-                Files.writeString(file, formatted);
-                out.println(file + ": rewritten");
-            }
-            return 0;
-        } catch (SchemaException e) {
-            err.println(e.getMessage());
-            err.println(file + ": not formatted, " + e.diagnostics().size() + " error"
-                    + (e.diagnostics().size() == 1 ? "" : "s"));
-            return 1;
-        } catch (SchemaFiles.Unreadable e) {
-            err.println(e.getMessage());
-            return 1;
+            return SchemaFiles.withSchemaText(file, err, "not formatted", text -> {
+                String formatted = Schemas.format(file.toString(), text);
+                if (!write) {
+                    out.print(formatted);
+                } else if (formatted.equals(text)) {
+                    out.println(file + ": already in canonical form");
+                } else {
+                    Files.writeString(file, formatted);
+                    out.println(file + ": rewritten");
+                }
+            });
         } catch (IOException e) {
             err.println("kith: cannot write " + file + ": " + e.getMessage());
             return 1;
