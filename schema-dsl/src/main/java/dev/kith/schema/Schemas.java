@@ -1,7 +1,6 @@
 package dev.kith.schema;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 
@@ -15,10 +14,6 @@ import java.util.Objects;
  * things it breaks further on.
  */
 public final class Schemas {
-    private static final Comparator<Diagnostic> SOURCE_ORDER = Comparator.comparingInt(
-                    (Diagnostic d) -> d.position().line())
-            .thenComparingInt(d -> d.position().column());
-
     private Schemas() {}
 
     /**
@@ -33,11 +28,11 @@ public final class Schemas {
         SourceText source = new SourceText(fileName, text);
         List<Diagnostic> diagnostics = new ArrayList<>();
         Syntax.SchemaFile file = Parser.parse(source, diagnostics);
-        failIfAny(diagnostics);
+        SchemaException.throwIfAny(diagnostics);
         SchemaCompiler.Compiled compiled = SchemaCompiler.compile(source, file, diagnostics);
-        failIfAny(diagnostics);
+        SchemaException.throwIfAny(diagnostics);
         var caveatAsts = SchemaValidator.validate(source, file, compiled, diagnostics);
-        failIfAny(diagnostics);
+        SchemaException.throwIfAny(diagnostics);
         return new ValidatedSchema(text, compiled, caveatAsts, file.commentsByItem());
     }
 
@@ -54,7 +49,7 @@ public final class Schemas {
         List<Diagnostic> diagnostics = new ArrayList<>();
         Syntax.SchemaFile file = Parser.parse(source, diagnostics);
         SchemaValidator.parseCaveats(source, file, diagnostics);
-        failIfAny(diagnostics);
+        SchemaException.throwIfAny(diagnostics);
     }
 
     /** Compiles {@code text} and prints it in canonical form. */
@@ -101,13 +96,5 @@ public final class Schemas {
                 relations,
                 permissions,
                 schema.caveats().size());
-    }
-
-    private static void failIfAny(List<Diagnostic> diagnostics) throws SchemaException {
-        if (!diagnostics.isEmpty()) {
-            List<Diagnostic> sorted = new ArrayList<>(diagnostics);
-            sorted.sort(SOURCE_ORDER);
-            throw new SchemaException(sorted);
-        }
     }
 }

@@ -7,7 +7,6 @@ import dev.kith.schema.SourcePosition;
 import dev.kith.schema.SourceText;
 import dev.kith.schema.ValidatedSchema;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 
@@ -19,10 +18,6 @@ import java.util.Objects;
  * {@code fga.mod}, schema 1.2) are refused as not supported.
  */
 public final class OpenFga {
-    private static final Comparator<Diagnostic> SOURCE_ORDER = Comparator.comparingInt(
-                    (Diagnostic d) -> d.position().line())
-            .thenComparingInt(d -> d.position().column());
-
     private OpenFga() {}
 
     /**
@@ -37,9 +32,9 @@ public final class OpenFga {
         SourceText source = new SourceText(fileName, text);
         List<Diagnostic> diagnostics = new ArrayList<>();
         FgaSyntax.Model model = FgaParser.parse(source, diagnostics);
-        failIfAny(diagnostics);
+        SchemaException.throwIfAny(diagnostics);
         FgaCompiler.Output output = FgaCompiler.compile(source, model, diagnostics);
-        failIfAny(diagnostics);
+        SchemaException.throwIfAny(diagnostics);
         ValidatedSchema schema;
         try {
             schema = Schemas.compile(fileName, output.kithSchema());
@@ -57,17 +52,9 @@ public final class OpenFga {
                         d.message() + " (in the kith translation: `"
                                 + d.sourceLine().strip() + "`)"));
             }
-            failIfAny(diagnostics);
+            SchemaException.throwIfAny(diagnostics);
             throw e;
         }
         return new OpenFgaModel(output.kithSchema(), schema, output.names());
-    }
-
-    private static void failIfAny(List<Diagnostic> diagnostics) throws SchemaException {
-        if (!diagnostics.isEmpty()) {
-            List<Diagnostic> sorted = new ArrayList<>(diagnostics);
-            sorted.sort(SOURCE_ORDER);
-            throw new SchemaException(sorted);
-        }
     }
 }
