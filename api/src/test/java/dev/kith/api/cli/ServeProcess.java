@@ -23,6 +23,25 @@ public final class ServeProcess {
 
     private ServeProcess() {}
 
+    /**
+     * Writes {@code DIR/boot.yaml}, a validation file for {@code --bootstrap}: users, documents with a viewer
+     * relation and a view permission, and {@code document:readme#viewer@user:ann}.
+     */
+    public static Path bootstrapFile(Path dir) throws IOException {
+        Path bootstrap = dir.resolve("boot.yaml");
+        Files.writeString(bootstrap, """
+                schema: |-
+                  definition user {}
+                  definition document {
+                      relation viewer: user
+                      permission view = viewer
+                  }
+                relationships: |-
+                  document:readme#viewer@user:ann
+                """);
+        return bootstrap;
+    }
+
     /** A port that was free a moment ago. */
     public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {

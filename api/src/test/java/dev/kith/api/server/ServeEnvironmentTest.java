@@ -28,17 +28,7 @@ class ServeEnvironmentTest {
 
     @Test
     void everySettingComesFromItsEnvironmentVariableWhenNoFlagIsGiven() throws Exception {
-        Path bootstrap = tmp.resolve("boot.yaml");
-        Files.writeString(bootstrap, """
-                schema: |-
-                  definition user {}
-                  definition document {
-                      relation viewer: user
-                      permission view = viewer
-                  }
-                relationships: |-
-                  document:readme#viewer@user:ann
-                """);
+        Path bootstrap = ServeProcess.bootstrapFile(tmp);
         int port = ServeProcess.freePort();
         Path log = tmp.resolve("serve.log");
         Process process = ServeProcess.start(

@@ -31,17 +31,7 @@ class ServeProcessTest {
 
     @Test
     void sigtermFinishesInFlightRequestsAndExitsZero() throws Exception {
-        Path bootstrap = tmp.resolve("boot.yaml");
-        Files.writeString(bootstrap, """
-                schema: |-
-                  definition user {}
-                  definition document {
-                      relation viewer: user
-                      permission view = viewer
-                  }
-                relationships: |-
-                  document:readme#viewer@user:ann
-                """);
+        Path bootstrap = ServeProcess.bootstrapFile(tmp);
         int port = ServeProcess.freePort();
         Path log = tmp.resolve("serve.log");
         Process process = ServeProcess.start(
