@@ -3,6 +3,7 @@ package dev.kith.engine;
 import static dev.kith.engine.Fixture.check;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kith.engine.runtime.Engines;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -3,6 +3,7 @@ package dev.kith.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kith.engine.runtime.Engines;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

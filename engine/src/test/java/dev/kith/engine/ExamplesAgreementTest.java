@@ -2,6 +2,7 @@ package dev.kith.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kith.engine.runtime.Engines;
 import dev.kith.engine.validation.ValidationFile;
 import dev.kith.engine.validation.ValidationFiles;
 import java.io.IOException;

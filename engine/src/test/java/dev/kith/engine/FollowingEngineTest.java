@@ -7,6 +7,7 @@ import static dev.kith.engine.Permissionship.NO_PERMISSION;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kith.engine.index.MemoryDatastore;
+import dev.kith.engine.runtime.Engines;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Iterator;

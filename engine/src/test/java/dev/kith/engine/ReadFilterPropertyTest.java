@@ -3,6 +3,7 @@ package dev.kith.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kith.engine.index.Index;
+import dev.kith.engine.runtime.Engines;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.util.ArrayList;

@@ -11,6 +11,7 @@ import static dev.kith.engine.Permissionship.NO_PERMISSION;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kith.engine.runtime.Engines;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

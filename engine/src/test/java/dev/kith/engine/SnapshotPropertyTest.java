@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kith.engine.index.Index;
+import dev.kith.engine.runtime.Engines;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

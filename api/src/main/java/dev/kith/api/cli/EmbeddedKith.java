@@ -7,7 +7,7 @@ import dev.kith.api.server.KithServer;
 import dev.kith.api.server.ServerConfig;
 import dev.kith.engine.Engine;
 import dev.kith.engine.EngineOptions;
-import dev.kith.engine.Engines;
+import dev.kith.engine.runtime.Engines;
 import dev.kith.engine.Relationship;
 import java.util.List;
 import java.util.UUID;

@@ -6,7 +6,7 @@ import dev.kith.api.server.ServerConfig;
 import dev.kith.engine.Datastore;
 import dev.kith.engine.Engine;
 import dev.kith.engine.EngineOptions;
-import dev.kith.engine.Engines;
+import dev.kith.engine.runtime.Engines;
 import dev.kith.engine.KithException;
 import dev.kith.engine.index.MemoryDatastore;
 import dev.kith.storage.postgres.PostgresDatastore;

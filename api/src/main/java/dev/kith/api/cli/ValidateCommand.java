@@ -2,7 +2,7 @@ package dev.kith.api.cli;
 
 import dev.kith.engine.Engine;
 import dev.kith.engine.EngineOptions;
-import dev.kith.engine.Engines;
+import dev.kith.engine.runtime.Engines;
 import dev.kith.engine.validation.FileReport;
 import dev.kith.engine.validation.ValidationRunner;
 import java.io.PrintWriter;

@@ -1,7 +1,7 @@
 package dev.kith.api.cli;
 
 import dev.kith.engine.EngineOptions;
-import dev.kith.engine.Engines;
+import dev.kith.engine.runtime.Engines;
 import dev.kith.engine.openfga.OpenFgaReport;
 import dev.kith.engine.openfga.OpenFgaRunner;
 import java.io.IOException;

@@ -6,7 +6,7 @@ import dev.kith.api.server.KithServer;
 import dev.kith.api.server.ServerConfig;
 import dev.kith.engine.Engine;
 import dev.kith.engine.EngineOptions;
-import dev.kith.engine.Engines;
+import dev.kith.engine.runtime.Engines;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

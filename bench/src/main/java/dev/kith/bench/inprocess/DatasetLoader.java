@@ -4,7 +4,7 @@ import dev.kith.bench.data.DatasetReader;
 import dev.kith.bench.data.RelationshipLines;
 import dev.kith.engine.Engine;
 import dev.kith.engine.EngineOptions;
-import dev.kith.engine.Engines;
+import dev.kith.engine.runtime.Engines;
 import dev.kith.engine.KithException;
 import dev.kith.engine.Relationship;
 import java.io.IOException;

@@ -9,7 +9,7 @@ import dev.kith.bench.gen.Datasets;
 import dev.kith.bench.inprocess.DatasetLoader;
 import dev.kith.engine.Engine;
 import dev.kith.engine.EngineOptions;
-import dev.kith.engine.Engines;
+import dev.kith.engine.runtime.Engines;
 import dev.kith.engine.index.Index;
 import dev.kith.engine.index.MemoryDatastore;
 import java.io.IOException;

@@ -9,7 +9,7 @@ import dev.kith.bench.BenchMain;
 import dev.kith.engine.Consistency;
 import dev.kith.engine.Engine;
 import dev.kith.engine.EngineOptions;
-import dev.kith.engine.Engines;
+import dev.kith.engine.runtime.Engines;
 import dev.kith.engine.RelationshipFilter;
 import dev.kith.engine.Requests;
 import java.io.PrintWriter;

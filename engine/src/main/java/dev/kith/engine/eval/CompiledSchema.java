@@ -17,7 +17,7 @@ import java.util.Map;
  * {@link Node}, plus the caveat evaluator. Immutable once built; building interns the schema's names (the
  * caller holds the index writer's role).
  */
-final class CompiledSchema {
+public final class CompiledSchema {
     /** What a pair is in this schema. */
     record Rule(int pair, int type, RelationDef def, Node node) {}
 
@@ -36,7 +36,7 @@ final class CompiledSchema {
         this.types = types;
     }
 
-    static CompiledSchema compile(ValidatedSchema schema, Index index) {
+    public static CompiledSchema compile(ValidatedSchema schema, Index index) {
         List<Rule> list = new ArrayList<>();
         for (Definition d : schema.definitions().values()) {
             int type = index.internType(d.name());
@@ -102,6 +102,11 @@ final class CompiledSchema {
         Node[] out = new Node[rws.size()];
         for (int i = 0; i < out.length; i++) out[i] = compile(rws.get(i), type, pair, def, index);
         return out;
+    }
+
+    /** The validated schema this was compiled from. */
+    public ValidatedSchema schema() {
+        return schema;
     }
 
     /** The ids of a type of this schema, or null when it defines no such type. */

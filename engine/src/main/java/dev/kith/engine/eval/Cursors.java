@@ -12,18 +12,24 @@ import java.util.Base64;
  * hands out is an {@link KithException.InvalidArgument} of the request's {@code optionalCursor} (the field's
  * name in every API that takes one), never an unchecked error.
  */
-final class Cursors {
+public final class Cursors {
     private Cursors() {}
 
+    /** Cursor kinds: a cursor of one kind of listing is refused by another. */
+    public static final String READ = "read";
+
+    public static final String RESOURCES = "resources";
+    public static final String SUBJECTS = "subjects";
+
     /** A decoded cursor. */
-    record Cursor(long revision, String position) {}
+    public record Cursor(long revision, String position) {}
 
     static String encode(String kind, long revision, String position) {
         String raw = kind + ":" + revision + ":" + position;
         return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
     }
 
-    static Cursor decode(String kind, String cursor) {
+    public static Cursor decode(String kind, String cursor) {
         String raw;
         try {
             raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
@@ -44,7 +50,7 @@ final class Cursors {
     }
 
     static String ofRelationship(long revision, Relationship r) {
-        return encode("read", revision, r.toString());
+        return encode(READ, revision, r.toString());
     }
 
     /** The relationship a read cursor's page ended at. */

@@ -107,12 +107,7 @@ final class LookupResourcesEvaluator {
     }
 
     Results.Page<Results.LookupResource> lookup(
-            int pair,
-            DefaultEngine.Subject subject,
-            String unstoredSelf,
-            Map<String, Object> context,
-            int after,
-            int limit) {
+            int pair, Queries.Subject subject, String unstoredSelf, Map<String, Object> context, int after, int limit) {
         Sets sets = candidates(pair, subject);
         RoaringBitmap all = RoaringBitmap.or(sets.d(), sets.m());
         List<Results.LookupResource> out = new ArrayList<>();
@@ -151,7 +146,7 @@ final class LookupResourcesEvaluator {
                     index.objectName(type, object),
                     Tri.toPermissionship(answer),
                     missing,
-                    Cursors.encode("resources", rev, Integer.toString(object))));
+                    Cursors.encode(Cursors.RESOURCES, rev, Integer.toString(object))));
         }
         if (!more && unstoredSelf != null && after < Integer.MAX_VALUE) {
             checker.reset(index, schema, rev, now, context, depthLimit, subject.pair(), -2, subject.isObject(), false);
@@ -163,7 +158,7 @@ final class LookupResourcesEvaluator {
                         unstoredSelf,
                         Tri.toPermissionship(answer),
                         answer == Tri.CONDITIONAL ? checker.missing() : List.of(),
-                        Cursors.encode("resources", rev, Integer.toString(Integer.MAX_VALUE))));
+                        Cursors.encode(Cursors.RESOURCES, rev, Integer.toString(Integer.MAX_VALUE))));
             }
         }
         return new Results.Page<>(out, new Revision(rev), more ? out.getLast().afterCursor() : null);
@@ -175,7 +170,7 @@ final class LookupResourcesEvaluator {
      * exactly where check does. Only an upper bound, all m, when recursion passes under the subtracted side of
      * an exclusion.
      */
-    Sets candidates(int pair, DefaultEngine.Subject subject) {
+    Sets candidates(int pair, Queries.Subject subject) {
         subjectPair = subject.pair();
         subjectId = subject.id();
         subjectIsObject = subject.isObject();

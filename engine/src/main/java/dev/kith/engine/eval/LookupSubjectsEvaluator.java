@@ -112,7 +112,7 @@ final class LookupSubjectsEvaluator {
                     s.permissionship(),
                     s.missingContext(),
                     s.excludedSubjects(),
-                    Cursors.encode("subjects", rev, s.subjectId())));
+                    Cursors.encode(Cursors.SUBJECTS, rev, s.subjectId())));
         }
         return new Results.Page<>(page, new Revision(rev), more ? page.getLast().afterCursor() : null);
     }

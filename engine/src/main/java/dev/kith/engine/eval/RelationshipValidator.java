@@ -21,7 +21,7 @@ import java.util.Objects;
  * relation) exist, and one allowed-subject entry of the relation matches exactly — type, subject relation or
  * wildcard, caveat, expiration — with the caveat's stored context valid for its parameters.
  */
-final class RelationshipValidator {
+public final class RelationshipValidator {
     private RelationshipValidator() {}
 
     /**
@@ -29,7 +29,7 @@ final class RelationshipValidator {
      * KithException.InvalidArgument} for anything else wrong, each naming {@code r} and where it is: in the
      * {@code update}th update of a write, or in a relationship on its own when {@code update} is -1.
      */
-    static void validate(CompiledSchema compiled, Relationship r, boolean forDelete, int update) {
+    public static void validate(CompiledSchema compiled, Relationship r, boolean forDelete, int update) {
         ValidatedSchema schema = compiled.schema;
         checkId(r.resource().id(), Part.RESOURCE_ID, r, false, update);
         checkId(r.subject().id(), Part.SUBJECT_ID, r, true, update);
@@ -105,7 +105,7 @@ final class RelationshipValidator {
      * Checks that every name {@code f} gives is defined in the schema, and that it asks for a resource type or a
      * subject filter; {@code precondition} says whose filter it is (-1: the request's own).
      */
-    static void validateFilter(CompiledSchema compiled, RelationshipFilter f, int precondition) {
+    public static void validateFilter(CompiledSchema compiled, RelationshipFilter f, int precondition) {
         ValidatedSchema schema = compiled.schema;
         if (f.resourceType() == null && f.optionalSubjectFilter() == null) {
             throw KithException.InvalidArgument.at(
@@ -131,7 +131,7 @@ final class RelationshipValidator {
     }
 
     /** Whether {@code r} is still allowed by {@code schema} (for refusing schema changes that orphan data). */
-    static boolean allowedBy(ValidatedSchema schema, Relationship r) {
+    public static boolean allowedBy(ValidatedSchema schema, Relationship r) {
         Definition def = schema.definition(r.resource().type());
         if (def == null) return false;
         RelationDef rel = def.relation(r.relation());

@@ -1,2 +1,2 @@
-/** Evaluation of check, expand and the lookups over the index, and the engine that ties store, index and schema. */
+/** Evaluation of read, check, expand and the lookups over the index at a pinned revision and schema. */
 package dev.kith.engine.eval;

@@ -32,7 +32,7 @@ class LookupResourcesCandidatesTest {
         int t = index.findType(type);
         int pair = index.findPair(t, index.findRelation(permission));
         int userType = index.findType("user");
-        DefaultEngine.Subject subject = new DefaultEngine.Subject(
+        Queries.Subject subject = new Queries.Subject(
                 index.findPair(userType, Index.NO_RELATION), index.findObject(userType, user), true);
         long rev = index.appliedRevision();
         return new LookupResourcesEvaluator(

@@ -3,7 +3,7 @@ package dev.kith.engine.openfga;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kith.engine.EngineOptions;
-import dev.kith.engine.Engines;
+import dev.kith.engine.runtime.Engines;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.Map;

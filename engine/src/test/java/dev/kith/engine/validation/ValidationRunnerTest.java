@@ -3,11 +3,11 @@ package dev.kith.engine.validation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kith.engine.EngineOptions;
-import dev.kith.engine.Engines;
 import dev.kith.engine.ObjectRef;
 import dev.kith.engine.Relationship;
 import dev.kith.engine.Results;
 import dev.kith.engine.SubjectRef;
+import dev.kith.engine.runtime.Engines;
 import dev.kith.engine.validation.FileReport.Failure;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kith.engine.Consistency;
 import dev.kith.engine.Engine;
 import dev.kith.engine.EngineOptions;
-import dev.kith.engine.Engines;
+import dev.kith.engine.runtime.Engines;
 import dev.kith.engine.ObjectRef;
 import dev.kith.engine.Permissionship;
 import dev.kith.engine.Relationship;

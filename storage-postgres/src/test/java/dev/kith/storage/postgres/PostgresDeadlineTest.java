@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.kith.engine.Deadline;
 import dev.kith.engine.Engine;
 import dev.kith.engine.EngineOptions;
-import dev.kith.engine.Engines;
+import dev.kith.engine.runtime.Engines;
 import dev.kith.engine.KithException;
 import dev.kith.engine.Relationship;
 import dev.kith.engine.RelationshipFilter;

@@ -1,4 +1,4 @@
-package dev.kith.engine.eval;
+package dev.kith.engine.runtime;
 
 import dev.kith.engine.Consistency;
 import dev.kith.engine.Datastore;
@@ -8,22 +8,19 @@ import dev.kith.engine.Engine;
 import dev.kith.engine.EngineOptions;
 import dev.kith.engine.EngineStats;
 import dev.kith.engine.KithException;
-import dev.kith.engine.KithException.NotFound;
-import dev.kith.engine.KithException.Part;
-import dev.kith.engine.KithException.Where;
-import dev.kith.engine.ObjectRef;
 import dev.kith.engine.Precondition;
 import dev.kith.engine.Relationship;
 import dev.kith.engine.RelationshipFilter;
-import dev.kith.engine.RelationshipParser;
 import dev.kith.engine.RelationshipUpdate;
 import dev.kith.engine.Requests;
 import dev.kith.engine.Results;
 import dev.kith.engine.Revision;
-import dev.kith.engine.SubjectRef;
+import dev.kith.engine.eval.CompiledSchema;
+import dev.kith.engine.eval.Cursors;
+import dev.kith.engine.eval.Queries;
+import dev.kith.engine.eval.RelationshipValidator;
 import dev.kith.engine.index.Index;
 import dev.kith.engine.index.MemoryDatastore;
-import dev.kith.schema.Definition;
 import dev.kith.schema.SchemaException;
 import dev.kith.schema.Schemas;
 import dev.kith.schema.ValidatedSchema;
@@ -58,7 +55,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Everything that changes the index (store writes in the embedded case, applying change sets, interning a
  * schema's names) runs under one lock; reads take no lock.
  */
-public final class DefaultEngine implements Engine {
+public final class KithEngine implements Engine {
     private final Datastore store;
     private final Index index;
     private final boolean embedded;
@@ -79,19 +76,17 @@ public final class DefaultEngine implements Engine {
 
     private final ScheduledExecutorService background;
     private final AtomicBoolean followPending = new AtomicBoolean();
-    private final ThreadLocal<CheckEvaluator> checkers;
-    /** The depth bounds of the last (schema, revision) a lookup-resources ran at; replaced, never changed. */
-    private volatile DepthBounds depthBounds;
+    private final Queries queries;
 
     private Instant lastStoreGc = Instant.MIN;
     private volatile boolean closed;
 
-    private DefaultEngine(Datastore store, Index index, boolean embedded, EngineOptions options) {
+    private KithEngine(Datastore store, Index index, boolean embedded, EngineOptions options) {
         this.store = store;
         this.index = index;
         this.embedded = embedded;
         this.options = options;
-        this.checkers = ThreadLocal.withInitial(() -> new CheckEvaluator(options.clock()));
+        this.queries = new Queries(index, options.depthLimit(), options.clock());
         this.background = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "kith-engine-feed");
             t.setDaemon(true);
@@ -100,9 +95,9 @@ public final class DefaultEngine implements Engine {
     }
 
     /** An engine over {@code store}; see the class comment for how the index follows it. */
-    public static DefaultEngine over(Datastore store, EngineOptions options) {
+    public static KithEngine over(Datastore store, EngineOptions options) {
         if (store instanceof MemoryDatastore memory) {
-            DefaultEngine e = new DefaultEngine(store, memory.index(), true, options);
+            KithEngine e = new KithEngine(store, memory.index(), true, options);
             synchronized (e.writeLock) {
                 e.revisionTimes.put(
                         store.headRevision().value(), options.clock().instant());
@@ -112,7 +107,7 @@ public final class DefaultEngine implements Engine {
             store.onNewRevisions(e::revisionsAvailable);
             return e;
         }
-        DefaultEngine e = new DefaultEngine(store, new Index(), false, options);
+        KithEngine e = new KithEngine(store, new Index(), false, options);
         e.loadFromStore();
         store.onNewRevisions(e::revisionsAvailable);
         return e;
@@ -128,7 +123,7 @@ public final class DefaultEngine implements Engine {
             long head = index.appliedRevision();
             Relationship[] orphan = {null};
             index.scan(new RelationshipFilter(null, null, null, null, null), head, now(), null, r -> {
-                if (RelationshipValidator.allowedBy(compiled.schema, r)) return true;
+                if (RelationshipValidator.allowedBy(compiled.schema(), r)) return true;
                 orphan[0] = r;
                 return false;
             });
@@ -174,7 +169,7 @@ public final class DefaultEngine implements Engine {
         long rev = index.appliedRevision();
         CompiledSchema s = schemaOrNull(rev);
         if (s == null) throw new KithException.NotFound("no schema has been written");
-        return new Results.SchemaText(s.schema.source(), new Revision(rev));
+        return new Results.SchemaText(s.schema().source(), new Revision(rev));
     }
 
     // ---- writes
@@ -288,21 +283,10 @@ public final class DefaultEngine implements Engine {
 
     @Override
     public Results.Page<Results.ReadRelationship> readRelationships(Requests.ReadRelationships read) {
-        Cursors.Cursor start = pin("read", read.cursor(), read.consistency());
-        long rev = start.revision();
-        Relationship after = start.position() == null ? null : Cursors.relationshipPosition(start);
-        CompiledSchema schema = requireSchema(rev);
-        RelationshipValidator.validateFilter(schema, read.filter(), -1);
-        List<Results.ReadRelationship> out = new ArrayList<>();
-        int limit = read.limit();
-        long at = rev;
-        index.scan(read.filter(), rev, now(), after, r -> {
-            out.add(new Results.ReadRelationship(r, Cursors.ofRelationship(at, r)));
-            return limit == 0 || out.size() < limit;
-        });
-        checkReadable(rev);
-        String next = limit > 0 && out.size() == limit ? out.getLast().afterCursor() : null;
-        return new Results.Page<>(out, new Revision(rev), next);
+        Cursors.Cursor start = pin(Cursors.READ, read.cursor(), read.consistency());
+        var page = queries.read(requireSchema(start.revision()), start, read);
+        checkReadable(start.revision());
+        return page;
     }
 
     @Override
@@ -311,27 +295,9 @@ public final class DefaultEngine implements Engine {
     }
 
     private Results.Check checkAt(Requests.Check check, long rev) {
-        CompiledSchema schema = requireSchema(rev);
-        // packed (pair, id) keys instead of Target/Subject records, and a shared Revision: a check allocated
-        // four objects besides its result (JFR allocation samples, github 1.01M, 2026-11-26)
-        long target = targetKey(schema, check.resource(), check.permission());
-        long subject = subjectKey(schema, check.subject(), check.resource(), Index.keyId(target));
-        CheckEvaluator c = checkers.get();
-        c.reset(
-                index,
-                schema,
-                rev,
-                null,
-                check.context(),
-                options.depthLimit(),
-                Index.keyPair(subject),
-                Index.keyId(subject),
-                check.subject().relation() == null,
-                check.withTracing());
-        int r = c.check(Index.keyPair(target), Index.keyId(target));
+        Results.Check result = queries.check(requireSchema(rev), rev, check);
         checkReadable(rev);
-        List<String> missing = r == Tri.CONDITIONAL ? c.missing() : List.of();
-        return new Results.Check(Tri.toPermissionship(r), missing, revision(rev), c.trace());
+        return result;
     }
 
     /**
@@ -362,56 +328,24 @@ public final class DefaultEngine implements Engine {
     @Override
     public Results.Expand expand(Requests.Expand expand) {
         long rev = resolve(expand.consistency());
-        CompiledSchema schema = requireSchema(rev);
-        Target t = target(schema, expand.resource(), expand.permission());
-        Results.ExpandNode root = new ExpandEvaluator(index, schema, rev, now(), options.depthLimit())
-                .expand(t.pair(), t.object(), expand);
+        Results.Expand result = queries.expand(requireSchema(rev), rev, expand);
         checkReadable(rev);
-        return new Results.Expand(root, new Revision(rev));
+        return result;
     }
 
     @Override
     public Results.Page<Results.LookupResource> lookupResources(Requests.LookupResources lookup) {
-        Cursors.Cursor at = pin("resources", lookup.cursor(), lookup.consistency());
-        long rev = at.revision();
-        int after = at.position() == null ? -1 : Cursors.intPosition(at);
-        CompiledSchema schema = requireSchema(rev);
-        Target t = target(schema, new ObjectRef(lookup.resourceType(), "x"), lookup.permission());
-        Subject s = subject(schema, lookup.subject(), null, -1);
-        LookupResourcesEvaluator lr = new LookupResourcesEvaluator(
-                index, schema, rev, now(), options.depthLimit(), checkers.get(), depthBounds(schema, rev));
-        String unstoredSelf = s.id() < 0 && lookup.subject().type().equals(lookup.resourceType())
-                ? lookup.subject().id()
-                : null;
-        Results.Page<Results.LookupResource> page =
-                lr.lookup(t.pair(), s, unstoredSelf, lookup.context(), after, lookup.limit());
-        checkReadable(rev);
+        Cursors.Cursor at = pin(Cursors.RESOURCES, lookup.cursor(), lookup.consistency());
+        var page = queries.lookupResources(requireSchema(at.revision()), at, lookup);
+        checkReadable(at.revision());
         return page;
     }
 
     @Override
     public Results.Page<Results.LookupSubject> lookupSubjects(Requests.LookupSubjects lookup) {
-        Cursors.Cursor at = pin("subjects", lookup.cursor(), lookup.consistency());
-        long rev = at.revision();
-        String after = at.position();
-        CompiledSchema schema = requireSchema(rev);
-        Target t = target(schema, lookup.resource(), lookup.permission());
-        Definition sd = schema.schema.definition(lookup.subjectType());
-        if (sd == null) throw NotFound.type(Where.request(Part.SUBJECT_TYPE), lookup.subjectType(), null);
-        int subjectRelation = Index.NO_RELATION;
-        if (lookup.subjectRelation() != null) {
-            if (sd.relation(lookup.subjectRelation()) == null) {
-                throw NotFound.relation(
-                        Where.request(Part.SUBJECT_RELATION), lookup.subjectRelation(), sd.name(), null);
-            }
-            subjectRelation = index.findRelation(lookup.subjectRelation());
-        }
-        int subjectPair = index.findPair(index.findType(sd.name()), subjectRelation);
-        LookupSubjectsEvaluator ls =
-                new LookupSubjectsEvaluator(index, schema, rev, now(), options.depthLimit(), checkers.get());
-        Results.Page<Results.LookupSubject> page = ls.lookup(
-                t.pair(), t.object(), lookup.resource(), subjectPair, lookup.context(), after, lookup.limit());
-        checkReadable(rev);
+        Cursors.Cursor at = pin(Cursors.SUBJECTS, lookup.cursor(), lookup.consistency());
+        var page = queries.lookupSubjects(requireSchema(at.revision()), at, lookup);
+        checkReadable(at.revision());
         return page;
     }
 
@@ -436,78 +370,7 @@ public final class DefaultEngine implements Engine {
         return store.deployment();
     }
 
-    // ---- request edges: names to ids
-
-    /** A resource (pair, object id); an id never stored gets -2, which matches nothing stored. */
-    record Target(int pair, int object) {}
-
-    /** A subject as (pair, id); see {@link #subject}. */
-    record Subject(int pair, int id, boolean isObject) {}
-
-    private Target target(CompiledSchema schema, ObjectRef resource, String permission) {
-        long key = targetKey(schema, resource, permission);
-        return new Target(Index.keyPair(key), Index.keyId(key));
-    }
-
-    /** {@link #target} as {@link Index#key}{@code (pair, object)}. */
-    private long targetKey(CompiledSchema schema, ObjectRef resource, String permission) {
-        CompiledSchema.TypeIds t = schema.type(resource.type());
-        if (t == null) throw NotFound.type(Where.request(Part.RESOURCE_TYPE), resource.type(), null);
-        Integer pair = t.pairs().get(permission);
-        if (pair == null) throw NotFound.relation(Where.request(Part.RELATION), permission, resource.type(), null);
-        if (!RelationshipParser.isObjectId(resource.id())) {
-            throw KithException.InvalidArgument.at(
-                    Where.request(Part.RESOURCE_ID), "'" + resource.id() + "' is not a valid object id");
-        }
-        int object = index.findObject(t.type(), resource.id());
-        return Index.key(pair, object < 0 ? -2 : object);
-    }
-
-    /**
-     * The subject's (pair, id). An id never stored gets -3, or the resource's id when the subject is the
-     * resource itself (so {@code self} and trivial membership still hold for ids never written).
-     */
-    private Subject subject(CompiledSchema schema, SubjectRef s, ObjectRef resource, int resourceObject) {
-        long key = subjectKey(schema, s, resource, resourceObject);
-        return new Subject(Index.keyPair(key), Index.keyId(key), s.relation() == null);
-    }
-
-    /** {@link #subject}'s (pair, id) as {@link Index#key}. */
-    private long subjectKey(CompiledSchema schema, SubjectRef s, ObjectRef resource, int resourceObject) {
-        CompiledSchema.TypeIds t = schema.type(s.type());
-        if (t == null) throw NotFound.type(Where.request(Part.SUBJECT_TYPE), s.type(), null);
-        int pair = t.selfPair();
-        if (s.relation() != null) {
-            Integer p = t.pairs().get(s.relation());
-            pair = p == null ? -1 : p;
-        }
-        if (pair < 0) throw NotFound.relation(Where.request(Part.SUBJECT_RELATION), s.relation(), s.type(), null);
-        if (!s.isWildcard() && !RelationshipParser.isObjectId(s.id())) {
-            throw KithException.InvalidArgument.at(
-                    Where.request(Part.SUBJECT_ID), "'" + s.id() + "' is not a valid object id");
-        }
-        int id = index.findObject(t.type(), s.id());
-        if (id < 0) {
-            id = resource != null
-                            && resource.type().equals(s.type())
-                            && resource.id().equals(s.id())
-                    ? resourceObject
-                    : -3;
-        }
-        return Index.key(pair, id);
-    }
-
     // ---- revisions
-
-    /** The last revision a check answered at, handed out again while it is current. */
-    private volatile Revision lastRevision = Revision.ZERO;
-
-    /** A {@link Revision} of {@code rev}, shared by the checks at one revision (records compare by value). */
-    private Revision revision(long rev) {
-        Revision r = lastRevision;
-        if (r.value() != rev) lastRevision = r = new Revision(rev);
-        return r;
-    }
 
     private Instant now() {
         return options.clock().instant();
@@ -540,12 +403,6 @@ public final class DefaultEngine implements Engine {
         if (cursor == null) return new Cursors.Cursor(resolve(consistency), null);
         Cursors.Cursor c = Cursors.decode(kind, cursor);
         return new Cursors.Cursor(checkReadable(c.revision()), c.position());
-    }
-
-    private DepthBounds depthBounds(CompiledSchema schema, long rev) {
-        DepthBounds b = depthBounds;
-        if (b == null || !b.isFor(schema, rev)) depthBounds = b = new DepthBounds(index, schema, rev);
-        return b;
     }
 
     private CompiledSchema requireSchema(long rev) {
@@ -705,7 +562,7 @@ public final class DefaultEngine implements Engine {
             });
             CompiledSchema current = schemaOrNull(applied);
             if (schemaText[0] != null
-                    && (current == null || !current.schema.source().equals(schemaText[0]))) {
+                    && (current == null || !current.schema().source().equals(schemaText[0]))) {
                 installSchema(rev.value(), compile(schemaText[0]));
             }
             index.apply(rev.value(), ops);
@@ -749,7 +606,8 @@ public final class DefaultEngine implements Engine {
                         CompiledSchema current = schemaOrNull(rev);
                         if (text != null
                                 && !schemas.containsKey(rev)
-                                && (current == null || !current.schema.source().equals(text))) {
+                                && (current == null
+                                        || !current.schema().source().equals(text))) {
                             installSchema(rev, compile(text));
                         }
                         index.publish(rev);

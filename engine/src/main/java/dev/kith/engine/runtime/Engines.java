@@ -1,6 +1,8 @@
-package dev.kith.engine;
+package dev.kith.engine.runtime;
 
-import dev.kith.engine.eval.DefaultEngine;
+import dev.kith.engine.Datastore;
+import dev.kith.engine.Engine;
+import dev.kith.engine.EngineOptions;
 import dev.kith.engine.index.MemoryDatastore;
 
 /** Creates {@link Engine}s. */
@@ -9,7 +11,7 @@ public final class Engines {
 
     /** An engine with the embedded in-memory store. */
     public static Engine inMemory(EngineOptions options) {
-        return DefaultEngine.over(new MemoryDatastore(options.clock()), options);
+        return KithEngine.over(new MemoryDatastore(options.clock()), options);
     }
 
     /**
@@ -17,6 +19,6 @@ public final class Engines {
      * follows the store's change feed; writes go to the store and return once the index has applied them.
      */
     public static Engine create(Datastore store, EngineOptions options) {
-        return DefaultEngine.over(store, options);
+        return KithEngine.over(store, options);
     }
 }
