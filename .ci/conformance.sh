@@ -4,10 +4,13 @@
 # steel-thread cases (lookups, cursors, bulk check, import/export, schema writes) through the HTTP API;
 # then OpenFGA's staged tests, matrices, sample stores and DSL validation cases (through the OpenFGA
 # translator, in-process).
-# Usage: conformance.sh KITH_JAR CONFORMANCE_DIR. Fails if any case fails.
+# The product commands (schema check, validate) run from kith.jar; the harnesses (validation over HTTP, steel
+# thread, OpenFGA) from kith-conformance.jar, which is never shipped.
+# Usage: conformance.sh KITH_JAR CONFORMANCE_JAR CONFORMANCE_DIR. Fails if any case fails.
 set -euo pipefail
 jar=$1
-conf=$2
+harness=$2
+conf=$3
 status=0
 
 echo "== SpiceDB parser cases"
@@ -19,13 +22,13 @@ echo "== SpiceDB validation files (${#files[@]} files), in-process engine"
 java -jar "$jar" validate "${files[@]}" || status=1
 
 echo "== SpiceDB validation files (${#files[@]} files), through the HTTP API"
-java -jar "$jar" validate-http "${files[@]}" || status=1
+java -jar "$harness" validate-http "${files[@]}" || status=1
 
 echo "== SpiceDB steel-thread cases, through the HTTP API"
-java -jar "$jar" conformance-steelthread "$conf/spicedb/steelthread/steelthread_manifest.json" || status=1
+java -jar "$harness" conformance-steelthread "$conf/spicedb/steelthread/steelthread_manifest.json" || status=1
 
 echo "== OpenFGA tests, matrices, sample stores and DSL validation cases, in-process"
-java -jar "$jar" validate-openfga "$conf/openfga/tests" "$conf/openfga/matrix" "$conf/openfga/sample-stores" \
+java -jar "$harness" validate-openfga "$conf/openfga/tests" "$conf/openfga/matrix" "$conf/openfga/sample-stores" \
     "$conf/openfga/language/dsl-syntax-validation-cases.yaml" \
     "$conf/openfga/language/dsl-semantic-validation-cases.yaml" || status=1
 

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kith.api.client.Wire;
 import dev.kith.engine.Caveat;
 import dev.kith.engine.ObjectRef;
 import dev.kith.engine.Permissionship;
@@ -48,15 +47,34 @@ final class JsonOut {
     }
 
     ObjectNode objectRef(ObjectRef o) {
-        return Wire.objectRef(mapper, o);
+        ObjectNode n = object();
+        n.put("objectType", o.type());
+        n.put("objectId", o.id());
+        return n;
     }
 
     ObjectNode subjectRef(SubjectRef s) {
-        return Wire.subjectRef(mapper, s);
+        ObjectNode n = object();
+        ObjectNode o = n.putObject("object");
+        o.put("objectType", s.type());
+        o.put("objectId", s.id());
+        if (s.relation() != null) n.put("optionalRelation", s.relation());
+        return n;
     }
 
+    /** A relationship in SpiceDB's v1 {@code Relationship} shape. */
     ObjectNode relationship(Relationship r) {
-        return Wire.relationship(mapper, r);
+        ObjectNode n = object();
+        n.set("resource", objectRef(r.resource()));
+        n.put("relation", r.relation());
+        n.set("subject", subjectRef(r.subject()));
+        if (r.caveat() != null) {
+            ObjectNode c = n.putObject("optionalCaveat");
+            c.put("caveatName", r.caveat().name());
+            c.set("context", mapper.valueToTree(r.caveat().context()));
+        }
+        if (r.expiresAt() != null) n.put("optionalExpiresAt", r.expiresAt().toString());
+        return n;
     }
 
     static String permissionship(Permissionship p) {

@@ -20,7 +20,7 @@ import javax.crypto.spec.SecretKeySpec;
  * from the deployment's token secret, so a token from another deployment is recognised as foreign and an altered
  * or forged one fails its MAC. Decoding failures are {@link KithException.InvalidArgument}s that say which.
  */
-final class Tokens {
+public final class Tokens {
     private static final byte VERSION = 1;
     private static final int MAC_BYTES = 13;
     private static final int BODY_BYTES = 1 + 8 + 8;
@@ -44,7 +44,7 @@ final class Tokens {
     }
 
     /** Tokens signed with {@code secret}: the deployment's (see {@code Datastore.deployment()}) or an operator's. */
-    static Tokens create(String secret) {
+    public static Tokens create(String secret) {
         if (secret == null || secret.isEmpty()) throw new IllegalArgumentException("a token secret is required");
         return new Tokens(secret);
     }
@@ -54,7 +54,8 @@ final class Tokens {
         return java.util.HexFormat.of().formatHex(deploymentId);
     }
 
-    String encode(Revision revision) {
+    /** The consistency token of {@code revision}, as the server hands it out. */
+    public String encode(Revision revision) {
         Encoded cached = last;
         if (cached.revision() == revision.value()) return cached.token();
         String token = sign(revision);

@@ -115,7 +115,8 @@ final class ServerFixture implements AutoCloseable {
 
     static String relationshipJson(String compact) {
         var r = dev.kith.engine.Relationship.parse(compact);
-        return dev.kith.api.client.Wire.relationship(new com.fasterxml.jackson.databind.ObjectMapper(), r)
+        return new JsonOut(new com.fasterxml.jackson.databind.ObjectMapper(), null)
+                .relationship(r)
                 .toString();
     }
 

@@ -1,2 +1,0 @@
-/** The {@code kith} command line: picocli commands, one class per subcommand. */
-package dev.kith.api.cli;

@@ -1,0 +1,25 @@
+package dev.kith.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code kith schema}: the schema language tools, each a subcommand. */
+@Command(
+        name = "schema",
+        mixinStandardHelpOptions = true,
+        description = "Check, format and convert schema files.",
+        subcommands = {SchemaCheckCommand.class, SchemaFormatCommand.class, SchemaConvertCommand.class})
+final class SchemaCommand implements Runnable {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new ParameterException(
+                spec.commandLine(),
+                "missing a command: `kith schema check`, `kith schema format` or `kith schema convert`");
+    }
+}

@@ -1,0 +1,130 @@
+package dev.kith.cli;
+
+import static dev.kith.cli.KithCli.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs {@code kith} in-process and checks its output and exit status. */
+class MainTest {
+
+    private static final String VALID = """
+            caveat on_weekday(day string) { day != 'sunday' }
+            definition user {}
+            definition document {
+              relation reader: user | user with on_weekday
+              relation writer: user
+              permission view = reader + writer
+            }
+            """;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void checkSummarisesAValidFile() throws IOException {
+        Path schema = KithCli.file(dir, "ok.zed", VALID);
+        KithCli.Run run = run("schema", "check", schema.toString());
+        assertThat(run.status()).isZero();
+        assertThat(run.out())
+                .isEqualTo(
+                        schema + ": ok, 2 definitions, 2 relations, 1 permission, 1 caveat" + System.lineSeparator());
+        assertThat(run.err()).isEmpty();
+    }
+
+    @Test
+    void checkPrintsEveryDiagnosticOfAnInvalidFileOnStderr() throws IOException {
+        Path good = KithCli.file(dir, "ok.zed", VALID);
+        Path bad = KithCli.file(
+                dir, "bad.zed", "definition user {\n  relation viewer: nobody\n  permission view = viewr\n}\n");
+        KithCli.Run run = run("schema", "check", good.toString(), bad.toString());
+        assertThat(run.status()).isEqualTo(1);
+        assertThat(run.out()).startsWith(good + ": ok");
+        assertThat(run.err())
+                .contains(bad + ":2:20: unknown type `nobody`")
+                .contains("  relation viewer: nobody\n                   ^")
+                .contains(bad + ":3:21: unknown relation or permission `viewr`")
+                .contains(bad + ": 2 errors")
+                .doesNotContain("Exception")
+                .doesNotContain("\tat ");
+    }
+
+    @Test
+    void checkReportsAMissingFileInOneLine() {
+        KithCli.Run run = run("schema", "check", dir.resolve("missing.zed").toString());
+        assertThat(run.status()).isEqualTo(1);
+        assertThat(run.err().strip()).isEqualTo("kith: cannot read " + dir.resolve("missing.zed") + ": no such file");
+    }
+
+    @Test
+    void syntaxOnlyAcceptsAFragmentWithUnknownNames() throws IOException {
+        Path fragment = KithCli.file(dir, "fragment.zed", "definition doc { relation reader: elsewhere }");
+        assertThat(run("schema", "check", fragment.toString()).status()).isEqualTo(1);
+        KithCli.Run run = run("schema", "check", "--syntax-only", fragment.toString());
+        assertThat(run.status()).isZero();
+        assertThat(run.out()).contains(fragment + ": syntax ok");
+    }
+
+    @Test
+    void formatPrintsCanonicalText() throws IOException {
+        Path schema = KithCli.file(dir, "ok.zed", VALID);
+        KithCli.Run run = run("schema", "format", schema.toString());
+        assertThat(run.status()).isZero();
+        assertThat(run.out()).isEqualTo("""
+                caveat on_weekday(day string) {
+                    day != 'sunday'
+                }
+
+                definition user {}
+
+                definition document {
+                    relation reader: user | user with on_weekday
+                    relation writer: user
+                    permission view = reader + writer
+                }
+                """);
+        assertThat(Files.readString(schema)).isEqualTo(VALID);
+    }
+
+    @Test
+    void formatWriteRewritesTheFileOnce() throws IOException {
+        Path schema = KithCli.file(dir, "ok.zed", VALID);
+        KithCli.Run first = run("schema", "format", "--write", schema.toString());
+        assertThat(first.status()).isZero();
+        assertThat(first.out()).contains("rewritten");
+        assertThat(Files.readString(schema)).startsWith("caveat on_weekday(day string) {\n    day != 'sunday'\n}\n");
+        KithCli.Run second = run("schema", "format", "--write", schema.toString());
+        assertThat(second.out()).contains("already in canonical form");
+    }
+
+    @Test
+    void formatRefusesAnInvalidFile() throws IOException {
+        Path bad = KithCli.file(dir, "bad.zed", "definition {}");
+        KithCli.Run run = run("schema", "format", bad.toString());
+        assertThat(run.status()).isEqualTo(1);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err()).contains(bad + ":1:12: expected a definition name after `definition`, found '{'");
+    }
+
+    @Test
+    void usageErrorsExitWithTwo() {
+        assertThat(run().status()).isEqualTo(2);
+        assertThat(run("schema").status()).isEqualTo(2);
+        assertThat(run("schema", "check").status()).isEqualTo(2);
+        assertThat(run("nonsense").status()).isEqualTo(2);
+    }
+
+    @Test
+    void helpAndVersion() {
+        KithCli.Run help = run("--help");
+        assertThat(help.status()).isZero();
+        assertThat(help.out()).contains("Usage: kith").contains("schema");
+        KithCli.Run version = run("--version");
+        assertThat(version.status()).isZero();
+        assertThat(version.out()).startsWith("kith ");
+    }
+}

@@ -1,0 +1,67 @@
+package dev.kith.cli;
+
+import static dev.kith.cli.KithCli.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code kith schema convert --from openfga}, in-process. */
+class SchemaConvertCommandTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void convertPrintsTheKithSchemaOfAnOpenFgaModel() throws IOException {
+        Path model = KithCli.file(dir, "model.fga", """
+                model
+                  schema 1.1
+                type user
+                type document
+                  relations
+                    define owner: [user]
+                    define viewer: [user, user:*] or owner
+                """);
+        KithCli.Run run = run("schema", "convert", "--from", "openfga", model.toString());
+        assertThat(run.err()).isEmpty();
+        assertThat(run.status()).isZero();
+        assertThat(run.out()).isEqualTo("""
+                definition user {
+                }
+                definition document {
+                    relation owner: user
+                    relation viewer_direct: user | user:*
+                    permission viewer = viewer_direct + owner
+                }
+                """);
+    }
+
+    @Test
+    void convertReportsErrorsAtTheModelsLineAndColumn() throws IOException {
+        Path model = KithCli.file(dir, "bad.fga", """
+                model
+                  schema 1.1
+                type document
+                  relations
+                    define viewer: [person]
+                """);
+        KithCli.Run run = run("schema", "convert", "--from", "openfga", model.toString());
+        assertThat(run.status()).isEqualTo(1);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err())
+                .contains(model + ":5:21: `person` is not a valid type")
+                .contains(model + ": not converted, 1 error")
+                .doesNotContain("Exception");
+    }
+
+    @Test
+    void convertNeedsAKnownLanguage() throws IOException {
+        Path model = KithCli.file(dir, "model.fga", "model\n  schema 1.1\n");
+        KithCli.Run run = run("schema", "convert", "--from", "cedar", model.toString());
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.err()).contains("--from").contains("openfga");
+    }
+}

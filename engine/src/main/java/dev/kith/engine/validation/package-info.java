@@ -1,2 +1,0 @@
-/** SpiceDB validation files: loading them, and running their assertions and expected relations on an engine. */
-package dev.kith.engine.validation;
