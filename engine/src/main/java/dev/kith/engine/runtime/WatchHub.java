@@ -1,0 +1,89 @@
+package dev.kith.engine.runtime;
+
+import dev.kith.engine.Datastore;
+import dev.kith.engine.Engine;
+import dev.kith.engine.KithException;
+import dev.kith.engine.Results;
+import dev.kith.engine.Revision;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+
+/**
+ * The open watches and the delivery of the store's change sets to them, in revision order, each watch from the
+ * revision it has seen. A watch that fails (e.g. its revision left the store's log) is closed and told why.
+ *
+ * <p>Threading: watches are opened and closed on any thread; delivery runs only on the engine's background thread
+ * (so a watch's position needs no lock and a listener is never called twice at once), after each announcement of
+ * new revisions and when a watch opens.
+ */
+final class WatchHub {
+    /** Change sets read from the store at a time. */
+    private static final int BATCH = 1000;
+
+    private final Datastore store;
+    private final Executor background;
+    private final List<Watch> watches = new CopyOnWriteArrayList<>();
+
+    /** Delivers {@code store}'s change sets on {@code background}. */
+    WatchHub(Datastore store, Executor background) {
+        this.store = store;
+        this.background = background;
+    }
+
+    /** One open watch: its listener and the newest revision delivered to it (background thread only). */
+    private final class Watch implements AutoCloseable {
+        final Engine.WatchListener listener;
+        long after;
+        volatile boolean open = true;
+
+        Watch(long after, Engine.WatchListener listener) {
+            this.after = after;
+            this.listener = listener;
+        }
+
+        @Override
+        public void close() {
+            open = false;
+            watches.remove(this);
+        }
+    }
+
+    /** Opens a watch of the change sets after {@code after}; closing the handle ends it. */
+    AutoCloseable watch(Revision after, Engine.WatchListener listener) {
+        Watch w = new Watch(after.value(), listener);
+        watches.add(w);
+        background.execute(this::deliver);
+        return w;
+    }
+
+    /** New revisions may be available: queues a delivery when any watch is open. */
+    void revisionsAvailable() {
+        if (!watches.isEmpty()) background.execute(this::deliver);
+    }
+
+    /** Closes every watch without telling its listener (the engine is closing). */
+    void close() {
+        watches.clear();
+    }
+
+    /** Delivers to every open watch the change sets it has not seen. Background thread only. */
+    private void deliver() {
+        for (Watch w : watches) {
+            try {
+                while (w.open) {
+                    List<Results.ChangeSet> sets = store.changesSince(new Revision(w.after), BATCH);
+                    if (sets.isEmpty()) break;
+                    for (Results.ChangeSet s : sets) {
+                        if (!w.open) break;
+                        if (!s.changes().isEmpty()) w.listener.onChanges(s);
+                        w.after = s.revision().value();
+                    }
+                }
+            } catch (KithException e) {
+                w.close();
+                w.listener.onError(e);
+            }
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package dev.kith.engine.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kith.engine.Engine;
+import dev.kith.engine.KithException;
+import dev.kith.engine.Relationship;
+import dev.kith.engine.RelationshipUpdate;
+import dev.kith.engine.Results;
+import dev.kith.engine.Revision;
+import dev.kith.engine.index.MemoryDatastore;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+/** Delivery runs on the calling thread here (a direct executor), so every assertion sees it done. */
+class WatchHubTest {
+    private final MemoryDatastore store = new MemoryDatastore(Clock.systemUTC());
+    private final WatchHub hub = new WatchHub(store, Runnable::run);
+
+    WatchHubTest() {
+        store.onNewRevisions(hub::revisionsAvailable);
+    }
+
+    private static final class Recorder implements Engine.WatchListener {
+        final List<Results.ChangeSet> changes = new CopyOnWriteArrayList<>();
+        final List<KithException> errors = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void onChanges(Results.ChangeSet set) {
+            changes.add(set);
+        }
+
+        @Override
+        public void onError(KithException error) {
+            errors.add(error);
+        }
+
+        List<Long> revisions() {
+            return changes.stream().map(c -> c.revision().value()).toList();
+        }
+    }
+
+    private long create(String text) {
+        return store.write(List.of(RelationshipUpdate.create(Relationship.parse(text))), List.of())
+                .value();
+    }
+
+    @Test
+    void deliversEveryChangeSetAfterTheWatchedRevisionInOrderUntilClosed() throws Exception {
+        long first = create("doc:a#viewer@user:ann");
+        store.writeSchema("definition user {}");
+        Recorder recorder = new Recorder();
+        AutoCloseable watch = hub.watch(new Revision(0), recorder);
+        assertThat(recorder.revisions())
+                .as("the schema write changed no relationship")
+                .containsExactly(first);
+
+        long second = create("doc:b#viewer@user:bob");
+        long third = create("doc:c#viewer@user:cid");
+        assertThat(recorder.revisions()).containsExactly(first, second, third);
+        assertThat(recorder.changes.get(1).changes())
+                .containsExactly(new Results.RelationshipChange(
+                        Results.RelationshipChange.Operation.TOUCH, Relationship.parse("doc:b#viewer@user:bob")));
+
+        watch.close();
+        create("doc:d#viewer@user:dan");
+        assertThat(recorder.revisions()).containsExactly(first, second, third);
+        assertThat(recorder.errors).isEmpty();
+    }
+
+    @Test
+    void aWatchWhoseRevisionLeftTheLogEndsWithTheError() {
+        create("doc:a#viewer@user:ann");
+        create("doc:b#viewer@user:bob");
+        store.collectGarbage(Instant.now().plusSeconds(3600));
+        Recorder recorder = new Recorder();
+        hub.watch(new Revision(0), recorder);
+        assertThat(recorder.errors).singleElement().isInstanceOf(KithException.RevisionExpired.class);
+
+        create("doc:c#viewer@user:cid");
+        assertThat(recorder.changes).as("the failed watch is closed").isEmpty();
+        assertThat(recorder.errors).hasSize(1);
+    }
+}
