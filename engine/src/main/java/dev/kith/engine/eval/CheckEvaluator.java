@@ -5,7 +5,6 @@ import dev.kith.engine.KithException;
 import dev.kith.engine.Results;
 import dev.kith.engine.caveat.CaveatOutcome;
 import dev.kith.engine.index.Condition;
-import dev.kith.engine.index.Index;
 import dev.kith.engine.index.Postings;
 import java.time.Clock;
 import java.time.Instant;
@@ -19,7 +18,7 @@ import java.util.TreeSet;
 /**
  * Check: does subject S have relation or permission P on object O at one revision (SEMANTICS.md)?
  *
- * <p>A direct recursive walk of the compiled rewrite over the index, in Kleene's three-valued logic with
+ * <p>A direct recursive walk of the compiled rewrite over a {@link Snapshot}, in Kleene's three-valued logic with
  * CONDITIONAL as unknown. Everything is an int (pairs, object ids, subject keys, answers); the subjects of a
  * (relation, object) are a sorted {@code long[]} searched by binary search; one instance is reused per thread
  * and per check ({@link #reset}), so an uncaveated check allocates nothing.
@@ -35,9 +34,10 @@ import java.util.TreeSet;
  *       its links.
  * </ul>
  *
- * <p>Depth: every hop to another object (subject-set expansion, arrow) spends one unit of the budget; a hop
- * with no budget left throws {@link KithException.MaxDepthExceeded}. Cycles: a (relation, object) already on
- * the current path answers NO for that path (kith's rule), so cyclic data terminates.
+ * <p>Depth: every hop to another object (subject-set expansion, arrow) goes through {@link Hops#follow}, which
+ * spends one unit of the budget and throws {@link KithException.MaxDepthExceeded} for a hop with none left.
+ * Cycles: a (relation, object) already on the current path answers NO for that path (kith's rule), so cyclic
+ * data terminates.
  *
  * <p>Memo: a check that visits more than {@link #MEMO_AFTER} (relation, object) pairs starts remembering, in
  * {@link Memo}, the definite answer (HAS or NO) of every pair it enters from then on, with the hops that answer
@@ -59,12 +59,11 @@ import java.util.TreeSet;
  */
 final class CheckEvaluator {
     private final Clock clock;
-    private Index index;
+    private Snapshot snapshot;
     private CompiledSchema schema;
-    private long rev;
+    private Hops hops;
     private Instant now;
     private Map<String, Object> context;
-    private int depthLimit;
     private int subjectPair;
     private int subjectId;
     private boolean subjectIsObject;
@@ -103,22 +102,20 @@ final class CheckEvaluator {
 
     /** Prepares one check; {@code now} null means "read the clock when a condition needs it". */
     void reset(
-            Index index,
+            Snapshot snapshot,
             CompiledSchema schema,
-            long rev,
+            Hops hops,
             Instant now,
             Map<String, Object> context,
-            int depthLimit,
             int subjectPair,
             int subjectId,
             boolean subjectIsObject,
             boolean tracing) {
-        this.index = index;
+        this.snapshot = snapshot;
         this.schema = schema;
-        this.rev = rev;
+        this.hops = hops;
         this.now = now;
         this.context = context;
-        this.depthLimit = depthLimit;
         this.subjectPair = subjectPair;
         this.subjectId = subjectId;
         this.subjectIsObject = subjectIsObject;
@@ -128,7 +125,7 @@ final class CheckEvaluator {
         this.visits = 0;
         this.cuts = 0;
         this.deferred = 0;
-        this.lowest = depthLimit;
+        this.lowest = hops.limit();
         if (memoizing) {
             memo.clear();
             memoizing = false;
@@ -138,12 +135,11 @@ final class CheckEvaluator {
     /** The answer for (pair, object); the missing parameters of a CONDITIONAL answer are in {@link #missing()}. */
     int check(int pair, int object) {
         try {
-            return relation(pair, object, depthLimit);
+            return relation(pair, object, hops.limit());
         } catch (StackOverflowError tooDeep) {
             // only reachable with a depth limit far above the default: the thread's stack ends before the budget
             pathLength = 0;
-            throw new KithException.MaxDepthExceeded(
-                    depthLimit, describe(pair, object) + " (the thread's stack ran out first: lower the depth limit)");
+            throw hops.stackRanOut(snapshot, pair, object);
         }
     }
 
@@ -155,8 +151,16 @@ final class CheckEvaluator {
         return tracer == null ? null : tracer.root();
     }
 
-    /** (pair, object) as a userset: trivially itself, else its rule, cut when already on the path. */
-    private int relation(int pair, int object, int depth) {
+    /** The snapshot this check reads. */
+    Snapshot snapshot() {
+        return snapshot;
+    }
+
+    /**
+     * (pair, object) as a userset with {@code depth} units of budget left: trivially itself, else its rule, cut
+     * when already on the path. Entered from {@link #check} and from {@link Hops#follow}.
+     */
+    int relation(int pair, int object, int depth) {
         ticker.tick();
         if (depth < lowest) lowest = depth;
         if (pair == subjectPair && object == subjectId) {
@@ -165,7 +169,7 @@ final class CheckEvaluator {
         }
         CompiledSchema.Rule rule = schema.rule(pair);
         if (rule == null) return Tri.NO;
-        long here = Index.key(pair, object);
+        long here = Snapshot.key(pair, object);
         for (int i = 0; i < pathLength; i++) {
             if (path[i] == here) {
                 cuts++;
@@ -185,7 +189,7 @@ final class CheckEvaluator {
     private int walk(CompiledSchema.Rule rule, long here, int object, int depth) {
         if (pathLength == path.length) path = Arrays.copyOf(path, path.length * 2);
         path[pathLength++] = here;
-        if (tracer != null) tracer.open(describe(Index.keyPair(here), object));
+        if (tracer != null) tracer.open(describe(Snapshot.keyPair(here), object));
         int result = Tri.NO;
         try {
             result = eval(rule.node(), rule.type(), object, depth);
@@ -237,17 +241,17 @@ final class CheckEvaluator {
 
     private int direct(Node.Direct d, int object, int depth) {
         indexReads++;
-        Postings p = index.forward(d.pair(), object, rev);
+        Postings p = snapshot.forward(d.pair(), object);
         if (p == null) return Tri.NO;
         Set<String> acc = null;
         int best = Tri.NO;
         KithException error = null;
         try {
-            best = storedSubject(p, Index.key(subjectPair, subjectId));
+            best = storedSubject(p, Snapshot.key(subjectPair, subjectId));
             if (best == Tri.HAS) return Tri.HAS;
             if (best == Tri.CONDITIONAL) acc = missing;
-            if (subjectIsObject && subjectId != Index.WILDCARD_ID) {
-                int r = storedSubject(p, Index.key(subjectPair, Index.WILDCARD_ID));
+            if (subjectIsObject && subjectId != Snapshot.WILDCARD_ID) {
+                int r = storedSubject(p, Snapshot.key(subjectPair, Snapshot.WILDCARD_ID));
                 if (r == Tri.HAS) return Tri.HAS;
                 if (r == Tri.CONDITIONAL) {
                     best = Tri.CONDITIONAL;
@@ -290,10 +294,10 @@ final class CheckEvaluator {
         int kinds = arrow == null ? setPairs.length : 1;
         for (int i = 0; i < kinds; i++) {
             int setPair = arrow == null ? setPairs[i] : -1;
-            for (int k = arrow == null ? p.lowerBound(Index.key(setPair, 0)) : 0; k < subjects.length; k++) {
+            for (int k = arrow == null ? p.lowerBound(Snapshot.key(setPair, 0)) : 0; k < subjects.length; k++) {
                 long s = subjects[k];
-                if (arrow == null && Index.keyPair(s) != setPair) break;
-                int target = arrow == null ? setPair : schema.arrowTarget(index, arrow, s);
+                if (arrow == null && Snapshot.keyPair(s) != setPair) break;
+                int target = arrow == null ? setPair : schema.arrowTarget(snapshot, arrow, s);
                 Condition c = p.condition(k);
                 int l = Tri.HAS;
                 Set<String> linkMissing = null;
@@ -310,8 +314,11 @@ final class CheckEvaluator {
                 }
                 try {
                     int r = all
-                            ? chain(l, linkMissing, follow(target, Index.keyId(s), depth, fromPair, object))
-                            : hop(c, target, Index.keyId(s), depth, fromPair, object);
+                            ? chain(
+                                    l,
+                                    linkMissing,
+                                    hops.follow(this, target, Snapshot.keyId(s), depth, fromPair, object))
+                            : hop(c, target, Snapshot.keyId(s), depth, fromPair, object);
                     if (r == stop) return stop;
                     if (r == Tri.CONDITIONAL) {
                         result = Tri.CONDITIONAL;
@@ -342,16 +349,7 @@ final class CheckEvaluator {
         int l = condition(link);
         if (l == Tri.NO) return Tri.NO;
         Set<String> linkMissing = l == Tri.CONDITIONAL ? missing : null;
-        return chain(l, linkMissing, follow(pair, object, depth, fromPair, fromObject));
-    }
-
-    /** One hop to (pair, object), spending a unit of depth. */
-    private int follow(int pair, int object, int depth, int fromPair, int fromObject) {
-        if (depth <= 0) {
-            throw new KithException.MaxDepthExceeded(
-                    depthLimit, describe(fromPair, fromObject) + " -> " + describe(pair, object));
-        }
-        return relation(pair, object, depth - 1);
+        return chain(l, linkMissing, hops.follow(this, pair, object, depth, fromPair, fromObject));
     }
 
     /** Kleene AND of a link's answer {@code l} (with its missing set) and what it leads to ({@code r}). */
@@ -368,7 +366,7 @@ final class CheckEvaluator {
      */
     private int arrow(Node.Arrow a, int object, int depth) {
         indexReads++;
-        Postings p = index.forward(a.tupleset(), object, rev);
+        Postings p = snapshot.forward(a.tupleset(), object);
         if (p == null) return Tri.NO;
         return links(p, null, a, a.tupleset(), object, depth, a.all() ? Tri.HAS : Tri.NO, null, null);
     }
@@ -440,9 +438,7 @@ final class CheckEvaluator {
     }
 
     private String describe(int pair, int object) {
-        int t = index.pairType(pair);
-        String id = object < 0 ? "(unknown)" : index.objectName(t, object);
-        return index.typeName(t) + ":" + id + "#" + index.relationName(index.pairRelation(pair));
+        return snapshot.describe(pair, object);
     }
 
     /**

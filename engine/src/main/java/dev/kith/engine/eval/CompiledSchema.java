@@ -118,9 +118,9 @@ public final class CompiledSchema {
      * The pair an arrow's link to {@code subject} (a subject key) leads to: the arrow's computed relation on the
      * linked object's type; -1 for a wildcard link or a type without that relation.
      */
-    int arrowTarget(Index index, Node.Arrow arrow, long subject) {
-        if (Index.keyId(subject) == Index.WILDCARD_ID) return -1;
-        int pair = index.findPair(index.pairType(Index.keyPair(subject)), arrow.computed());
+    int arrowTarget(Snapshot snapshot, Node.Arrow arrow, long subject) {
+        if (Snapshot.keyId(subject) == Snapshot.WILDCARD_ID) return -1;
+        int pair = snapshot.findPair(snapshot.pairType(Snapshot.keyPair(subject)), arrow.computed());
         return rule(pair) == null ? -1 : pair;
     }
 

@@ -1,6 +1,5 @@
 package dev.kith.engine.eval;
 
-import dev.kith.engine.index.Index;
 import dev.kith.engine.index.Postings;
 import dev.kith.schema.AllowedSubject;
 import java.util.ArrayList;
@@ -8,8 +7,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Upper bounds on the hops a check can spend, per pair, at one revision: {@link #bound(int)} is at least the
- * number of hops (subject-set expansions and arrows, each a unit of check's depth budget) on any path that a
+ * Upper bounds on the hops a check can spend, per pair, on one {@link Snapshot}: {@link #bound(int)} is at least
+ * the number of hops (subject-set expansions and arrows, each a unit of check's depth budget in {@link Hops}) on
+ * any path that a
  * check starting at that pair, on any object and for any subject, can try. When the bound is within the depth
  * limit, no check on that pair can raise a depth error, so lookup-resources may answer with bitmap algebra
  * alone; otherwise it decides each object by check, so that it raises exactly the depth errors check raises.
@@ -21,7 +21,7 @@ import java.util.List;
  *   <li>Schema: pairs are nodes, a computed userset an edge of weight 0, an allowed subject set or an arrow
  *       target an edge of weight 1. A pair outside every cycle of that graph is bounded by its heaviest path.
  *   <li>Data: a cycle of the schema graph (nested groups, folders in folders) recurses through data. Its
- *       (pair, object) nodes and their stored links are taken from the index at the revision and split into
+ *       (pair, object) nodes and their stored links are read from the snapshot and split into
  *       strongly connected components (Tarjan, iterative: chains can be longer than the stack). A simple path
  *       spends at most as many hops inside a cyclic component as the component has nodes (the last one may
  *       return to a node already on the path, which check still counts before cutting); components are
@@ -30,33 +30,31 @@ import java.util.List;
  * </ul>
  *
  * <p>Links are counted whatever their caveat or expiration (a bound, not a check), so the bounds depend only
- * on the revision and the schema. One instance serves any number of lookups at that revision.
+ * on the snapshot and the schema. One instance serves any number of lookups on that snapshot.
  */
 final class DepthBounds {
     /** Bounds saturate here: far above any depth limit, far from overflow. */
     private static final int SATURATED = Integer.MAX_VALUE / 4;
 
-    private final Index index;
+    private final Snapshot snapshot;
     private final CompiledSchema schema;
-    private final long rev;
     private final int[] component;
     private final boolean[] cyclic;
     private final int[] bounds;
 
-    DepthBounds(Index index, CompiledSchema schema, long rev) {
-        this.index = index;
+    DepthBounds(Snapshot snapshot, CompiledSchema schema) {
+        this.snapshot = snapshot;
         this.schema = schema;
-        this.rev = rev;
-        int pairs = index.pairCount();
+        int pairs = snapshot.pairCount();
         this.component = new int[pairs];
         this.bounds = new int[pairs];
         Arrays.fill(bounds, -1);
         this.cyclic = schemaComponents(pairs);
     }
 
-    /** The schema and revision these bounds were computed for. */
-    boolean isFor(CompiledSchema s, long r) {
-        return s == schema && r == rev;
+    /** Whether these bounds were computed for this schema and a snapshot equal to {@code s}. */
+    boolean isFor(CompiledSchema c, Snapshot s) {
+        return c == schema && s.equals(snapshot);
     }
 
     /** At least the hops any check from {@code pair} can try; pairs without a rule are 0. */
@@ -94,7 +92,7 @@ final class DepthBounds {
                 CompiledSchema.Rule tupleset = schema.rule(a.tupleset());
                 if (tupleset == null) return;
                 for (AllowedSubject s : tupleset.def().allowedSubjects()) {
-                    int target = index.findPair(index.findType(s.type()), a.computed());
+                    int target = snapshot.findPair(snapshot.findType(s.type()), a.computed());
                     if (schema.rule(target) != null) out.add(new Edge(target, 1));
                 }
             }
@@ -171,13 +169,13 @@ final class DepthBounds {
         for (int p = 0; p < component.length; p++) {
             if (component[p] == schemaComponent && schema.rule(p) != null) members.add(p);
         }
-        // ids stored at this revision were interned before it was published: below the counts read now
+        // the snapshot's counts are above every id its reads return
         int[] offset = new int[component.length];
         int[] count = new int[component.length];
         int nodes = 0;
         for (int p : members) {
             offset[p] = nodes;
-            count[p] = Math.max(1, index.objectCount(index.pairType(p)));
+            count[p] = Math.max(1, snapshot.objectCount(snapshot.pairType(p)));
             nodes += count[p];
         }
         DataGraph g = new DataGraph(nodes);
@@ -203,23 +201,23 @@ final class DepthBounds {
         switch (node) {
             case Node.Direct d -> {
                 if (d.setPairs().length == 0) return;
-                Postings p = index.forward(d.pair(), object, rev);
+                Postings p = snapshot.forward(d.pair(), object);
                 if (p == null) return;
                 long[] keys = p.subjects();
                 for (int set : d.setPairs()) {
-                    for (int k = p.lowerBound(Index.key(set, 0)); k < keys.length; k++) {
-                        if (Index.keyPair(keys[k]) != set) break;
-                        link(set, Index.keyId(keys[k]), 1, from, inside, offset, g);
+                    for (int k = p.lowerBound(Snapshot.key(set, 0)); k < keys.length; k++) {
+                        if (Snapshot.keyPair(keys[k]) != set) break;
+                        link(set, Snapshot.keyId(keys[k]), 1, from, inside, offset, g);
                     }
                 }
             }
             case Node.Computed c -> link(c.pair(), object, 0, from, inside, offset, g);
             case Node.Arrow a -> {
-                Postings p = index.forward(a.tupleset(), object, rev);
+                Postings p = snapshot.forward(a.tupleset(), object);
                 if (p == null) return;
                 for (long key : p.subjects()) {
-                    int target = schema.arrowTarget(index, a, key);
-                    if (target >= 0) link(target, Index.keyId(key), 1, from, inside, offset, g);
+                    int target = schema.arrowTarget(snapshot, a, key);
+                    if (target >= 0) link(target, Snapshot.keyId(key), 1, from, inside, offset, g);
                 }
             }
             case Node.Union u -> {

@@ -1,14 +1,12 @@
 package dev.kith.engine.eval;
 
 import dev.kith.engine.Deadline;
-import dev.kith.engine.KithException;
 import dev.kith.engine.ObjectRef;
 import dev.kith.engine.Relationship;
 import dev.kith.engine.Requests;
 import dev.kith.engine.Results;
 import dev.kith.engine.SubjectRef;
 import dev.kith.engine.index.Condition;
-import dev.kith.engine.index.Index;
 import dev.kith.engine.index.Postings;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,24 +23,23 @@ import java.util.Set;
  * such tree carrying the caveat and expiration of the relationship that links it (SpiceDB marks what is reached
  * through a caveated link as caveated).
  * Subject sets in leaves are not expanded further: a client expands them with another call. A (relation,
- * object) already on the path becomes an empty union (kith's cycle rule).
+ * object) already on the path becomes an empty union (kith's cycle rule). Reads come from a {@link Snapshot};
+ * each arrow's link is followed through {@link Hops}, which owns expand's depth rule.
  */
 final class ExpandEvaluator {
-    private final Index index;
+    private final Snapshot snapshot;
     private final CompiledSchema schema;
-    private final long rev;
     private final Instant now;
-    private final int depthLimit;
+    private final Hops hops;
     private final Set<Long> path = new HashSet<>();
     /** Polls the caller's deadline: a step per (relation, object) expanded and per stored subject listed. */
     private final Deadline.Ticker ticker = new Deadline.Ticker("expand");
 
-    ExpandEvaluator(Index index, CompiledSchema schema, long rev, Instant now, int depthLimit) {
-        this.depthLimit = depthLimit;
-        this.index = index;
+    ExpandEvaluator(Snapshot snapshot, CompiledSchema schema, Instant now, Hops hops) {
+        this.snapshot = snapshot;
         this.schema = schema;
-        this.rev = rev;
         this.now = now;
+        this.hops = hops;
     }
 
     Results.ExpandNode expand(int pair, int object, Requests.Expand request) {
@@ -50,11 +47,18 @@ final class ExpandEvaluator {
         return relation(pair, object, resource, request.permission());
     }
 
+    /** The tree of {@code relationName} (the pair's) on (pair, object): entered from {@link Hops#follow}. */
+    Results.ExpandNode relation(int pair, int object, String relationName) {
+        int type = snapshot.pairType(pair);
+        return relation(
+                pair, object, new ObjectRef(snapshot.typeName(type), snapshot.objectName(type, object)), relationName);
+    }
+
     private Results.ExpandNode relation(int pair, int object, ObjectRef resource, String relationName) {
         ticker.tick();
         CompiledSchema.Rule rule = schema.rule(pair);
         if (rule == null) return union(resource, relationName, List.of());
-        long here = Index.key(pair, object);
+        long here = Snapshot.key(pair, object);
         if (!path.add(here)) return union(resource, relationName, List.of());
         try {
             return node(rule.node(), object, resource, relationName);
@@ -98,14 +102,14 @@ final class ExpandEvaluator {
 
     private Results.ExpandNode leaf(int pair, int object, ObjectRef resource, String relationName) {
         List<Results.ExpandedSubject> subjects = new ArrayList<>();
-        Postings p = index.forward(pair, object, rev);
+        Postings p = snapshot.forward(pair, object);
         if (p != null) {
             long[] keys = p.subjects();
             for (int i = 0; i < keys.length; i++) {
                 ticker.tick();
                 Condition c = p.condition(i);
                 if (c != null && c.expiredAt(now)) continue;
-                Relationship r = index.relationship(pair, object, keys[i], c);
+                Relationship r = snapshot.relationship(pair, object, keys[i], c);
                 subjects.add(new Results.ExpandedSubject(r.subject(), r.caveat(), r.expiresAt()));
             }
         }
@@ -114,21 +118,16 @@ final class ExpandEvaluator {
 
     private Results.ExpandNode arrow(Node.Arrow a, int object, ObjectRef resource, String relationName) {
         List<Results.ExpandNode> kids = new ArrayList<>();
-        Postings p = index.forward(a.tupleset(), object, rev);
+        Postings p = snapshot.forward(a.tupleset(), object);
         if (p != null) {
             long[] keys = p.subjects();
             for (int i = 0; i < keys.length; i++) {
                 Condition c = p.condition(i);
                 if (c != null && c.expiredAt(now)) continue;
-                int target = schema.arrowTarget(index, a, keys[i]);
+                int target = schema.arrowTarget(snapshot, a, keys[i]);
                 if (target < 0) continue;
-                int id = Index.keyId(keys[i]);
-                int type = index.pairType(target);
-                if (path.size() > depthLimit) {
-                    throw new KithException.MaxDepthExceeded(depthLimit, "expand of " + resource + "#" + relationName);
-                }
-                Results.ExpandNode kid = relation(
-                        target, id, new ObjectRef(index.typeName(type), index.objectName(type, id)), a.computedName());
+                Results.ExpandNode kid = hops.follow(
+                        this, path.size(), resource, relationName, target, Snapshot.keyId(keys[i]), a.computedName());
                 kids.add(c == null ? kid : linked(kid, c));
             }
         }

@@ -4,7 +4,6 @@ import dev.kith.engine.BugException;
 import dev.kith.engine.Deadline;
 import dev.kith.engine.Results;
 import dev.kith.engine.Revision;
-import dev.kith.engine.index.Index;
 import dev.kith.engine.index.ReverseVersion;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,7 +16,7 @@ import org.roaringbitmap.IntIterator;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
- * Lookup-resources with bitmap algebra on the reverse index, not a check per object.
+ * Lookup-resources with bitmap algebra on the {@link Snapshot}'s reverse entries, not a check per object.
  *
  * <p>For the subject S and each (type, relation or permission) pair P the evaluation needs, it computes two
  * disjoint bitmaps of object ids: {@code d}, the objects where check(P, S) is certainly HAS, and {@code m},
@@ -45,11 +44,12 @@ import org.roaringbitmap.RoaringBitmap;
  * {@code m} is decided by check (which also yields its missing context); objects of {@code d} are HAS.
  *
  * <p>Depth: the algebra never runs out of depth, check does. So the algebra runs only when {@link DepthBounds}
- * proves that no check on the pair, for any object and subject, can spend more hops than the depth limit;
+ * proves that no check on the pair, for any object and subject, can spend more hops than the depth limit
+ * ({@link Hops#mayRunOut});
  * otherwise every object of the type is decided by check, and the lookup raises the depth error of the first
  * object whose check raises it. Lookup-resources and check thus agree on depth errors too. Results
  * come in interned-id order, which is stable at one revision, so a cursor is the revision plus the last id.
- * One object the index cannot enumerate is added last, decided by check: the subject's own object when it is
+ * One object the snapshot cannot enumerate is added last, decided by check: the subject's own object when it is
  * of the resource type and was never stored (it may still match itself: {@code self}, or a subject set
  * trivially having itself).
  */
@@ -64,11 +64,10 @@ final class LookupResourcesEvaluator {
      */
     private static final int ALGEBRA_HOPS = 200;
 
-    private final Index index;
+    private final Snapshot snapshot;
     private final CompiledSchema schema;
-    private final long rev;
     private final Instant now;
-    private final int depthLimit;
+    private final Hops hops;
     private final CheckEvaluator checker;
     private final DepthBounds bounds;
     /** Polls the caller's deadline: a step per candidate object and per subject set a bitmap is collected for. */
@@ -90,18 +89,16 @@ final class LookupResourcesEvaluator {
     record Sets(RoaringBitmap d, RoaringBitmap m) {}
 
     LookupResourcesEvaluator(
-            Index index,
+            Snapshot snapshot,
             CompiledSchema schema,
-            long rev,
             Instant now,
-            int depthLimit,
+            Hops hops,
             CheckEvaluator checker,
             DepthBounds bounds) {
-        this.index = index;
+        this.snapshot = snapshot;
         this.schema = schema;
-        this.rev = rev;
         this.now = now;
-        this.depthLimit = depthLimit;
+        this.hops = hops;
         this.checker = checker;
         this.bounds = bounds;
     }
@@ -111,29 +108,20 @@ final class LookupResourcesEvaluator {
         Sets sets = candidates(pair, subject);
         RoaringBitmap all = RoaringBitmap.or(sets.d(), sets.m());
         List<Results.LookupResource> out = new ArrayList<>();
-        int type = index.pairType(pair);
+        int type = snapshot.pairType(pair);
         IntIterator it = all.getIntIterator();
         boolean more = false;
         while (it.hasNext()) {
             ticker.tick();
             int object = it.next();
-            if (object <= after || object == Index.WILDCARD_ID) continue;
+            if (object <= after || object == Snapshot.WILDCARD_ID) continue;
             int answer;
             List<String> missing = List.of();
             if (sets.d().contains(object)) {
                 answer = Tri.HAS;
             } else {
                 checker.reset(
-                        index,
-                        schema,
-                        rev,
-                        now,
-                        context,
-                        depthLimit,
-                        subject.pair(),
-                        subject.id(),
-                        subject.isObject(),
-                        false);
+                        snapshot, schema, hops, now, context, subject.pair(), subject.id(), subject.isObject(), false);
                 answer = checker.check(pair, object);
                 if (answer == Tri.CONDITIONAL) missing = checker.missing();
             }
@@ -143,13 +131,13 @@ final class LookupResourcesEvaluator {
                 break;
             }
             out.add(new Results.LookupResource(
-                    index.objectName(type, object),
+                    snapshot.objectName(type, object),
                     Tri.toPermissionship(answer),
                     missing,
-                    Cursors.encode(Cursors.RESOURCES, rev, Integer.toString(object))));
+                    Cursors.encode(Cursors.RESOURCES, snapshot.revision(), Integer.toString(object))));
         }
         if (!more && unstoredSelf != null && after < Integer.MAX_VALUE) {
-            checker.reset(index, schema, rev, now, context, depthLimit, subject.pair(), -2, subject.isObject(), false);
+            checker.reset(snapshot, schema, hops, now, context, subject.pair(), -2, subject.isObject(), false);
             int answer = checker.check(pair, -2);
             if (answer != Tri.NO && limit > 0 && out.size() == limit) {
                 more = true;
@@ -158,10 +146,11 @@ final class LookupResourcesEvaluator {
                         unstoredSelf,
                         Tri.toPermissionship(answer),
                         answer == Tri.CONDITIONAL ? checker.missing() : List.of(),
-                        Cursors.encode(Cursors.RESOURCES, rev, Integer.toString(Integer.MAX_VALUE))));
+                        Cursors.encode(Cursors.RESOURCES, snapshot.revision(), Integer.toString(Integer.MAX_VALUE))));
             }
         }
-        return new Results.Page<>(out, new Revision(rev), more ? out.getLast().afterCursor() : null);
+        return new Results.Page<>(
+                out, new Revision(snapshot.revision()), more ? out.getLast().afterCursor() : null);
     }
 
     /**
@@ -174,9 +163,10 @@ final class LookupResourcesEvaluator {
         subjectPair = subject.pair();
         subjectId = subject.id();
         subjectIsObject = subject.isObject();
-        if (bounds.bound(pair) > Math.min(depthLimit, ALGEBRA_HOPS)) {
+        int bound = bounds.bound(pair);
+        if (hops.mayRunOut(bound) || bound > ALGEBRA_HOPS) {
             RoaringBitmap every = new RoaringBitmap();
-            every.add(1L, index.objectCount(index.pairType(pair)));
+            every.add(1L, snapshot.objectCount(snapshot.pairType(pair)));
             return new Sets(new RoaringBitmap(), every);
         }
         Sets r = settle(pair);
@@ -320,9 +310,9 @@ final class LookupResourcesEvaluator {
     private Sets direct(Node.Direct node) {
         RoaringBitmap d = new RoaringBitmap();
         RoaringBitmap m = new RoaringBitmap();
-        add(index.reverse(node.pair(), subjectPair, subjectId, rev), true, d, m);
-        if (subjectIsObject && subjectId != Index.WILDCARD_ID) {
-            add(index.reverse(node.pair(), subjectPair, Index.WILDCARD_ID, rev), true, d, m);
+        add(snapshot.reverse(node.pair(), subjectPair, subjectId), true, d, m);
+        if (subjectIsObject && subjectId != Snapshot.WILDCARD_ID) {
+            add(snapshot.reverse(node.pair(), subjectPair, Snapshot.WILDCARD_ID), true, d, m);
         }
         for (int setPair : node.setPairs()) {
             Sets inner = pairSets(setPair);
@@ -335,8 +325,8 @@ final class LookupResourcesEvaluator {
     private Sets arrow(Node.Arrow a) {
         RoaringBitmap d = new RoaringBitmap();
         RoaringBitmap m = new RoaringBitmap();
-        for (int kind : index.reverseSubjectPairs(a.tupleset())) {
-            int target = index.findPair(index.pairType(kind), a.computed());
+        for (int kind : snapshot.reverseSubjectPairs(a.tupleset())) {
+            int target = snapshot.findPair(snapshot.pairType(kind), a.computed());
             if (schema.rule(target) == null) continue;
             Sets inner = pairSets(target);
             collect(a.tupleset(), kind, inner, d, m);
@@ -354,12 +344,12 @@ final class LookupResourcesEvaluator {
         IntIterator it = inner.d().getIntIterator();
         while (it.hasNext()) {
             ticker.tick();
-            add(index.reverse(pair, kind, it.next(), rev), true, d, m);
+            add(snapshot.reverse(pair, kind, it.next()), true, d, m);
         }
         it = inner.m().getIntIterator();
         while (it.hasNext()) {
             ticker.tick();
-            add(index.reverse(pair, kind, it.next(), rev), false, d, m);
+            add(snapshot.reverse(pair, kind, it.next()), false, d, m);
         }
     }
 

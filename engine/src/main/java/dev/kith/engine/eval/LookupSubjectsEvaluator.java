@@ -5,7 +5,6 @@ import dev.kith.engine.ObjectRef;
 import dev.kith.engine.Results;
 import dev.kith.engine.Revision;
 import dev.kith.engine.index.Condition;
-import dev.kith.engine.index.Index;
 import dev.kith.engine.index.Postings;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -36,11 +35,10 @@ final class LookupSubjectsEvaluator {
     /** A subject id no relationship holds (check's id for a subject never written). */
     private static final int NEVER_STORED = -3;
 
-    private final Index index;
+    private final Snapshot snapshot;
     private final CompiledSchema schema;
-    private final long rev;
     private final Instant now;
-    private final int depthLimit;
+    private final Hops hops;
     private final CheckEvaluator checker;
     private final Set<Long> visited = new HashSet<>();
     private final ArrayDeque<Long> work = new ArrayDeque<>();
@@ -50,13 +48,11 @@ final class LookupSubjectsEvaluator {
 
     private int subjectPair;
 
-    LookupSubjectsEvaluator(
-            Index index, CompiledSchema schema, long rev, Instant now, int depthLimit, CheckEvaluator checker) {
-        this.index = index;
+    LookupSubjectsEvaluator(Snapshot snapshot, CompiledSchema schema, Instant now, Hops hops, CheckEvaluator checker) {
+        this.snapshot = snapshot;
         this.schema = schema;
-        this.rev = rev;
         this.now = now;
-        this.depthLimit = depthLimit;
+        this.hops = hops;
         this.checker = checker;
     }
 
@@ -69,15 +65,15 @@ final class LookupSubjectsEvaluator {
             String after,
             int limit) {
         this.subjectPair = subjectPair;
-        boolean plainObjects = index.pairRelation(subjectPair) == Index.NO_RELATION;
+        boolean plainObjects = snapshot.pairRelation(subjectPair) == Snapshot.NO_RELATION;
         if (object >= 0) walk(pair, object);
-        int subjectType = index.pairType(subjectPair);
-        String resourceSelf = resource.type().equals(index.typeName(subjectType)) ? resource.id() : null;
+        int subjectType = snapshot.pairType(subjectPair);
+        String resourceSelf = resource.type().equals(snapshot.typeName(subjectType)) ? resource.id() : null;
         List<Results.LookupSubject> found = new ArrayList<>();
         // A subject the walk never met is stored nowhere the check goes: every such subject's check walks the
         // same paths as this one, so it raises the same depth error (then so does the lookup) or answers alike.
         // For objects that one check is the wildcard's (it matches stored wildcards just as any object does).
-        int unseen = check(pair, object, plainObjects ? Index.WILDCARD_ID : NEVER_STORED, plainObjects, context);
+        int unseen = check(pair, object, plainObjects ? Snapshot.WILDCARD_ID : NEVER_STORED, plainObjects, context);
         int wildcard = plainObjects ? unseen : Tri.NO;
         List<String> wildcardMissing = wildcard == Tri.CONDITIONAL ? checker.missing() : List.of();
         List<Results.LookupSubject> excluded = new ArrayList<>();
@@ -86,8 +82,8 @@ final class LookupSubjectsEvaluator {
         while (it.hasNext()) {
             ticker.tick();
             int id = it.next();
-            if (id == Index.WILDCARD_ID) continue;
-            String name = index.objectName(subjectType, id);
+            if (id == Snapshot.WILDCARD_ID) continue;
+            String name = snapshot.objectName(subjectType, id);
             if (name.equals(resourceSelf)) selfDone = true;
             decide(pair, object, id, name, plainObjects, context, wildcard, found, excluded);
         }
@@ -112,9 +108,10 @@ final class LookupSubjectsEvaluator {
                     s.permissionship(),
                     s.missingContext(),
                     s.excludedSubjects(),
-                    Cursors.encode(Cursors.SUBJECTS, rev, s.subjectId())));
+                    Cursors.encode(Cursors.SUBJECTS, snapshot.revision(), s.subjectId())));
         }
-        return new Results.Page<>(page, new Revision(rev), more ? page.getLast().afterCursor() : null);
+        return new Results.Page<>(
+                page, new Revision(snapshot.revision()), more ? page.getLast().afterCursor() : null);
     }
 
     private void decide(
@@ -141,7 +138,7 @@ final class LookupSubjectsEvaluator {
     }
 
     private int check(int pair, int object, int id, boolean plainObjects, Map<String, Object> context) {
-        checker.reset(index, schema, rev, now, context, depthLimit, subjectPair, id, plainObjects, false);
+        checker.reset(snapshot, schema, hops, now, context, subjectPair, id, plainObjects, false);
         return checker.check(pair, object);
     }
 
@@ -154,8 +151,8 @@ final class LookupSubjectsEvaluator {
         while (!work.isEmpty()) {
             ticker.tick();
             long next = work.pop();
-            int p = Index.keyPair(next);
-            int o = Index.keyId(next);
+            int p = Snapshot.keyPair(next);
+            int o = Snapshot.keyId(next);
             if (p == subjectPair) candidates.add(o);
             CompiledSchema.Rule rule = schema.rule(p);
             if (rule != null) walk(rule.node(), o);
@@ -163,7 +160,7 @@ final class LookupSubjectsEvaluator {
     }
 
     private void enqueue(int pair, int object) {
-        long key = Index.key(pair, object);
+        long key = Snapshot.key(pair, object);
         if (visited.add(key)) work.push(key);
     }
 
@@ -171,30 +168,30 @@ final class LookupSubjectsEvaluator {
     private void walk(Node node, int object) {
         switch (node) {
             case Node.Direct d -> {
-                Postings p = index.forward(d.pair(), object, rev);
+                Postings p = snapshot.forward(d.pair(), object);
                 if (p == null) return;
                 long[] keys = p.subjects();
                 for (int i = 0; i < keys.length; i++) {
                     ticker.tick();
                     Condition c = p.condition(i);
                     if (c != null && c.expiredAt(now)) continue;
-                    int kind = Index.keyPair(keys[i]);
-                    int id = Index.keyId(keys[i]);
-                    if (kind == subjectPair && id != Index.WILDCARD_ID) candidates.add(id);
-                    if (index.pairRelation(kind) != Index.NO_RELATION) enqueue(kind, id);
+                    int kind = Snapshot.keyPair(keys[i]);
+                    int id = Snapshot.keyId(keys[i]);
+                    if (kind == subjectPair && id != Snapshot.WILDCARD_ID) candidates.add(id);
+                    if (snapshot.pairRelation(kind) != Snapshot.NO_RELATION) enqueue(kind, id);
                 }
             }
             case Node.Computed c -> enqueue(c.pair(), object);
             case Node.Arrow a -> {
-                Postings p = index.forward(a.tupleset(), object, rev);
+                Postings p = snapshot.forward(a.tupleset(), object);
                 if (p == null) return;
                 long[] keys = p.subjects();
                 for (int i = 0; i < keys.length; i++) {
                     ticker.tick();
                     Condition c = p.condition(i);
                     if (c != null && c.expiredAt(now)) continue;
-                    int target = schema.arrowTarget(index, a, keys[i]);
-                    if (target >= 0) enqueue(target, Index.keyId(keys[i]));
+                    int target = schema.arrowTarget(snapshot, a, keys[i]);
+                    if (target >= 0) enqueue(target, Snapshot.keyId(keys[i]));
                 }
             }
             case Node.Union u -> {

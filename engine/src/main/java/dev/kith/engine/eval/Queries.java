@@ -17,29 +17,47 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * The read side of the engine: answers read, check, expand and both lookups over the index at a revision and
  * schema the caller has already pinned (the runtime's request binding chooses them from the consistency mode or
- * the cursor). Turns the request's names into interned ids at the edge, then hands the ids to one evaluator.
+ * the cursor). Pins a {@link Snapshot} of the index at that revision, turns the request's names into the
+ * snapshot's ids at the edge, then hands the ids, the snapshot and the {@link Hops} to one evaluator.
  *
- * <p>Thread-safe: each thread reuses its own {@link CheckEvaluator}; the lookup-resources depth bounds of the
- * last (schema, revision) are shared and replaced, never changed.
+ * <p>Thread-safe: each thread reuses its own {@link CheckEvaluator}; the snapshot of the last revision a request
+ * ran at and the lookup-resources depth bounds of the last (schema, snapshot) are shared and replaced, never
+ * changed, so checks at one revision allocate no snapshot.
  */
 public final class Queries {
     private final Index index;
-    private final int depthLimit;
+    private final Hops hops;
     private final Clock clock;
+    /** Wraps the index's snapshot of every request, or null: a view over the index's relationships (tests). */
+    private final UnaryOperator<Snapshot> decorator;
+
     private final ThreadLocal<CheckEvaluator> checkers;
-    /** The depth bounds of the last (schema, revision) a lookup-resources ran at; replaced, never changed. */
+    /** The depth bounds of the last (schema, snapshot) a lookup-resources ran at; replaced, never changed. */
     private volatile DepthBounds depthBounds;
+    /** The index's snapshot at the last revision a request ran at, handed out again while it is current. */
+    private volatile IndexSnapshot lastSnapshot;
     /** The last revision a check answered at, handed out again while it is current. */
     private volatile Revision lastRevision = Revision.ZERO;
 
     public Queries(Index index, int depthLimit, Clock clock) {
+        this(index, depthLimit, clock, null);
+    }
+
+    /**
+     * Queries whose evaluators read {@code decorator} applied to the index's snapshot at each request's revision
+     * (a snapshot that adds relationships to the index's, say) instead of that snapshot itself.
+     */
+    Queries(Index index, int depthLimit, Clock clock, UnaryOperator<Snapshot> decorator) {
         this.index = index;
-        this.depthLimit = depthLimit;
+        this.hops = new Hops(depthLimit);
         this.clock = clock;
+        this.decorator = decorator;
+        this.lastSnapshot = new IndexSnapshot(index, -1);
         this.checkers = ThreadLocal.withInitial(() -> new CheckEvaluator(clock));
     }
 
@@ -62,40 +80,42 @@ public final class Queries {
     public Results.Check check(CompiledSchema schema, long rev, Requests.Check check) {
         // packed (pair, id) keys instead of Target/Subject records, and a shared Revision: a check allocated
         // four objects besides its result (JFR allocation samples, github 1.01M, 2026-11-26)
-        long target = targetKey(schema, check.resource(), check.permission());
-        long subject = subjectKey(schema, check.subject(), check.resource(), Index.keyId(target));
+        // and one snapshot per revision, not per check
+        Snapshot snapshot = snapshot(rev);
+        long target = targetKey(snapshot, schema, check.resource(), check.permission());
+        long subject = subjectKey(snapshot, schema, check.subject(), check.resource(), Snapshot.keyId(target));
         CheckEvaluator c = checkers.get();
         c.reset(
-                index,
+                snapshot,
                 schema,
-                rev,
+                hops,
                 null,
                 check.context(),
-                depthLimit,
-                Index.keyPair(subject),
-                Index.keyId(subject),
+                Snapshot.keyPair(subject),
+                Snapshot.keyId(subject),
                 check.subject().relation() == null,
                 check.withTracing());
-        int r = c.check(Index.keyPair(target), Index.keyId(target));
+        int r = c.check(Snapshot.keyPair(target), Snapshot.keyId(target));
         List<String> missing = r == Tri.CONDITIONAL ? c.missing() : List.of();
         return new Results.Check(Tri.toPermissionship(r), missing, revision(rev), c.trace());
     }
 
     public Results.Expand expand(CompiledSchema schema, long rev, Requests.Expand expand) {
-        Target t = target(schema, expand.resource(), expand.permission());
+        Snapshot snapshot = snapshot(rev);
+        Target t = target(snapshot, schema, expand.resource(), expand.permission());
         Results.ExpandNode root =
-                new ExpandEvaluator(index, schema, rev, now(), depthLimit).expand(t.pair(), t.object(), expand);
+                new ExpandEvaluator(snapshot, schema, now(), hops).expand(t.pair(), t.object(), expand);
         return new Results.Expand(root, new Revision(rev));
     }
 
     public Results.Page<Results.LookupResource> lookupResources(
             CompiledSchema schema, Cursors.Cursor at, Requests.LookupResources lookup) {
-        long rev = at.revision();
+        Snapshot snapshot = snapshot(at.revision());
         int after = at.position() == null ? -1 : Cursors.intPosition(at);
-        Target t = target(schema, new ObjectRef(lookup.resourceType(), "x"), lookup.permission());
-        Subject s = subject(schema, lookup.subject(), null, -1);
+        Target t = target(snapshot, schema, new ObjectRef(lookup.resourceType(), "x"), lookup.permission());
+        Subject s = subject(snapshot, schema, lookup.subject(), null, -1);
         LookupResourcesEvaluator lr = new LookupResourcesEvaluator(
-                index, schema, rev, now(), depthLimit, checkers.get(), depthBounds(schema, rev));
+                snapshot, schema, now(), hops, checkers.get(), depthBounds(schema, snapshot));
         String unstoredSelf = s.id() < 0 && lookup.subject().type().equals(lookup.resourceType())
                 ? lookup.subject().id()
                 : null;
@@ -104,21 +124,21 @@ public final class Queries {
 
     public Results.Page<Results.LookupSubject> lookupSubjects(
             CompiledSchema schema, Cursors.Cursor at, Requests.LookupSubjects lookup) {
-        long rev = at.revision();
+        Snapshot snapshot = snapshot(at.revision());
         String after = at.position();
-        Target t = target(schema, lookup.resource(), lookup.permission());
+        Target t = target(snapshot, schema, lookup.resource(), lookup.permission());
         Definition sd = schema.schema.definition(lookup.subjectType());
         if (sd == null) throw NotFound.type(Where.request(Part.SUBJECT_TYPE), lookup.subjectType(), null);
-        int subjectRelation = Index.NO_RELATION;
+        int subjectRelation = Snapshot.NO_RELATION;
         if (lookup.subjectRelation() != null) {
             if (sd.relation(lookup.subjectRelation()) == null) {
                 throw NotFound.relation(
                         Where.request(Part.SUBJECT_RELATION), lookup.subjectRelation(), sd.name(), null);
             }
-            subjectRelation = index.findRelation(lookup.subjectRelation());
+            subjectRelation = snapshot.findRelation(lookup.subjectRelation());
         }
-        int subjectPair = index.findPair(index.findType(sd.name()), subjectRelation);
-        LookupSubjectsEvaluator ls = new LookupSubjectsEvaluator(index, schema, rev, now(), depthLimit, checkers.get());
+        int subjectPair = snapshot.findPair(snapshot.findType(sd.name()), subjectRelation);
+        LookupSubjectsEvaluator ls = new LookupSubjectsEvaluator(snapshot, schema, now(), hops, checkers.get());
         return ls.lookup(t.pair(), t.object(), lookup.resource(), subjectPair, lookup.context(), after, lookup.limit());
     }
 
@@ -133,9 +153,18 @@ public final class Queries {
         return r;
     }
 
-    private DepthBounds depthBounds(CompiledSchema schema, long rev) {
+    /** The snapshot requests at {@code rev} read: the index's, shared while {@code rev} is the last one asked. */
+    private Snapshot snapshot(long rev) {
+        IndexSnapshot s = lastSnapshot;
+        if (s.revision() != rev) lastSnapshot = s = new IndexSnapshot(index, rev);
+        return decorator == null ? s : decorator.apply(s);
+    }
+
+    private DepthBounds depthBounds(CompiledSchema schema, Snapshot snapshot) {
+        // a decorated snapshot's bounds are its own: computed per request, never kept in place of the index's
+        if (decorator != null) return new DepthBounds(snapshot, schema);
         DepthBounds b = depthBounds;
-        if (b == null || !b.isFor(schema, rev)) depthBounds = b = new DepthBounds(index, schema, rev);
+        if (b == null || !b.isFor(schema, snapshot)) depthBounds = b = new DepthBounds(snapshot, schema);
         return b;
     }
 
@@ -147,13 +176,13 @@ public final class Queries {
     /** A subject as (pair, id); see {@link #subject}. */
     record Subject(int pair, int id, boolean isObject) {}
 
-    private Target target(CompiledSchema schema, ObjectRef resource, String permission) {
-        long key = targetKey(schema, resource, permission);
-        return new Target(Index.keyPair(key), Index.keyId(key));
+    private Target target(Snapshot snapshot, CompiledSchema schema, ObjectRef resource, String permission) {
+        long key = targetKey(snapshot, schema, resource, permission);
+        return new Target(Snapshot.keyPair(key), Snapshot.keyId(key));
     }
 
-    /** {@link #target} as {@link Index#key}{@code (pair, object)}. */
-    private long targetKey(CompiledSchema schema, ObjectRef resource, String permission) {
+    /** {@link #target} as {@link Snapshot#key}{@code (pair, object)}. */
+    private long targetKey(Snapshot snapshot, CompiledSchema schema, ObjectRef resource, String permission) {
         CompiledSchema.TypeIds t = schema.type(resource.type());
         if (t == null) throw NotFound.type(Where.request(Part.RESOURCE_TYPE), resource.type(), null);
         Integer pair = t.pairs().get(permission);
@@ -162,21 +191,23 @@ public final class Queries {
             throw KithException.InvalidArgument.at(
                     Where.request(Part.RESOURCE_ID), "'" + resource.id() + "' is not a valid object id");
         }
-        int object = index.findObject(t.type(), resource.id());
-        return Index.key(pair, object < 0 ? -2 : object);
+        int object = snapshot.findObject(t.type(), resource.id());
+        return Snapshot.key(pair, object < 0 ? -2 : object);
     }
 
     /**
      * The subject's (pair, id). An id never stored gets -3, or the resource's id when the subject is the
      * resource itself (so {@code self} and trivial membership still hold for ids never written).
      */
-    private Subject subject(CompiledSchema schema, SubjectRef s, ObjectRef resource, int resourceObject) {
-        long key = subjectKey(schema, s, resource, resourceObject);
-        return new Subject(Index.keyPair(key), Index.keyId(key), s.relation() == null);
+    private Subject subject(
+            Snapshot snapshot, CompiledSchema schema, SubjectRef s, ObjectRef resource, int resourceObject) {
+        long key = subjectKey(snapshot, schema, s, resource, resourceObject);
+        return new Subject(Snapshot.keyPair(key), Snapshot.keyId(key), s.relation() == null);
     }
 
-    /** {@link #subject}'s (pair, id) as {@link Index#key}. */
-    private long subjectKey(CompiledSchema schema, SubjectRef s, ObjectRef resource, int resourceObject) {
+    /** {@link #subject}'s (pair, id) as {@link Snapshot#key}. */
+    private long subjectKey(
+            Snapshot snapshot, CompiledSchema schema, SubjectRef s, ObjectRef resource, int resourceObject) {
         CompiledSchema.TypeIds t = schema.type(s.type());
         if (t == null) throw NotFound.type(Where.request(Part.SUBJECT_TYPE), s.type(), null);
         int pair = t.selfPair();
@@ -189,7 +220,7 @@ public final class Queries {
             throw KithException.InvalidArgument.at(
                     Where.request(Part.SUBJECT_ID), "'" + s.id() + "' is not a valid object id");
         }
-        int id = index.findObject(t.type(), s.id());
+        int id = snapshot.findObject(t.type(), s.id());
         if (id < 0) {
             id = resource != null
                             && resource.type().equals(s.type())
@@ -197,6 +228,6 @@ public final class Queries {
                     ? resourceObject
                     : -3;
         }
-        return Index.key(pair, id);
+        return Snapshot.key(pair, id);
     }
 }

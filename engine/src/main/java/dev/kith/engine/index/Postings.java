@@ -18,6 +18,18 @@ public final class Postings extends Version {
         this.conditions = conditions;
     }
 
+    /**
+     * Postings outside the index's version chains, for another reader of relationships (a view that adds or
+     * hides relationships over the index's): {@code subjects} sorted ascending with no key twice, {@code
+     * conditions} parallel to it or null when none has a condition. Both arrays are kept, not copied.
+     */
+    public static Postings of(long revision, long[] subjects, Condition[] conditions) {
+        if (conditions != null && conditions.length != subjects.length) {
+            throw new IllegalArgumentException("conditions must be parallel to subjects");
+        }
+        return new Postings(revision, subjects, conditions, null);
+    }
+
     /** Sorted subject keys. The array is shared: callers must not change it. */
     public long[] subjects() {
         return subjects;

@@ -17,6 +17,15 @@ public final class ReverseVersion extends Version {
         this.conditional = conditional;
     }
 
+    /**
+     * Reverse entries outside the index's version chains, for another reader of relationships (see {@link
+     * Postings#of}): {@code conditional} a subset of {@code objects}, or null. Both bitmaps are kept, not copied,
+     * and must not change afterwards.
+     */
+    public static ReverseVersion of(long revision, RoaringBitmap objects, RoaringBitmap conditional) {
+        return new ReverseVersion(revision, objects, conditional, null);
+    }
+
     /** Every object naming the subject. Shared: do not change. */
     public RoaringBitmap objects() {
         return objects;

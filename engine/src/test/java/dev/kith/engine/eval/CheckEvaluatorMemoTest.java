@@ -62,12 +62,11 @@ class CheckEvaluatorMemoTest {
         int userType = index.findType("user");
         int document = index.findType("document");
         evaluator.reset(
-                index,
+                Snapshot.of(index, index.appliedRevision()),
                 schema,
-                index.appliedRevision(),
+                new Hops(depthLimit),
                 NOW,
                 Map.of(),
-                depthLimit,
                 index.findPair(userType, Index.NO_RELATION),
                 index.findObject(userType, user),
                 true,

@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Which objects lookup-resources leaves to check, on the index directly. */
+/** Which objects lookup-resources leaves to check, on the index's snapshot directly. */
 class LookupResourcesCandidatesTest {
     static final Instant NOW = Instant.parse("2030-01-01T00:00:00Z");
 
@@ -34,15 +34,14 @@ class LookupResourcesCandidatesTest {
         int userType = index.findType("user");
         Queries.Subject subject = new Queries.Subject(
                 index.findPair(userType, Index.NO_RELATION), index.findObject(userType, user), true);
-        long rev = index.appliedRevision();
+        Snapshot snapshot = Snapshot.of(index, index.appliedRevision());
         return new LookupResourcesEvaluator(
-                        index,
+                        snapshot,
                         schema,
-                        rev,
                         NOW,
-                        depthLimit,
+                        new Hops(depthLimit),
                         new CheckEvaluator(Clock.fixed(NOW, ZoneOffset.UTC)),
-                        new DepthBounds(index, schema, rev))
+                        new DepthBounds(snapshot, schema))
                 .candidates(pair, subject);
     }
 

@@ -1,0 +1,86 @@
+package dev.kith.engine.eval;
+
+import dev.kith.engine.index.Index;
+import dev.kith.engine.index.Postings;
+import dev.kith.engine.index.ReverseVersion;
+
+/**
+ * The default {@link Snapshot}: the in-memory {@link Index} at one revision. Every read is one call on the index
+ * with the revision added, allocating nothing, so the JIT inlines it where the evaluators read. A value: two
+ * snapshots of one index at one revision are equal (the lookup-resources depth bounds are kept per snapshot).
+ *
+ * <p>The index keeps the contract: its version chains give one revision's state, its forward and reverse sides
+ * are written by one batch together, and ids are interned before the revision that first stores them is
+ * published, so the counts read now are above every id a read at the revision returns.
+ */
+record IndexSnapshot(Index index, long revision) implements Snapshot {
+    @Override
+    public Postings forward(int pair, int object) {
+        return index.forward(pair, object, revision);
+    }
+
+    @Override
+    public ReverseVersion reverse(int pair, int subjectPair, int subjectId) {
+        return index.reverse(pair, subjectPair, subjectId, revision);
+    }
+
+    @Override
+    public int[] reverseSubjectPairs(int pair) {
+        return index.reverseSubjectPairs(pair);
+    }
+
+    @Override
+    public int findType(String name) {
+        return index.findType(name);
+    }
+
+    @Override
+    public String typeName(int type) {
+        return index.typeName(type);
+    }
+
+    @Override
+    public int findRelation(String name) {
+        return index.findRelation(name);
+    }
+
+    @Override
+    public String relationName(int relation) {
+        return index.relationName(relation);
+    }
+
+    @Override
+    public int findPair(int type, int relation) {
+        return index.findPair(type, relation);
+    }
+
+    @Override
+    public int pairType(int pair) {
+        return index.pairType(pair);
+    }
+
+    @Override
+    public int pairRelation(int pair) {
+        return index.pairRelation(pair);
+    }
+
+    @Override
+    public int pairCount() {
+        return index.pairCount();
+    }
+
+    @Override
+    public int findObject(int type, String id) {
+        return index.findObject(type, id);
+    }
+
+    @Override
+    public String objectName(int type, int id) {
+        return index.objectName(type, id);
+    }
+
+    @Override
+    public int objectCount(int type) {
+        return index.objectCount(type);
+    }
+}
