@@ -1,9 +1,9 @@
 package dev.kith.api.cli;
 
 import dev.kith.engine.EngineOptions;
-import dev.kith.engine.runtime.Engines;
 import dev.kith.engine.openfga.OpenFgaReport;
 import dev.kith.engine.openfga.OpenFgaRunner;
+import dev.kith.engine.runtime.Engines;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
