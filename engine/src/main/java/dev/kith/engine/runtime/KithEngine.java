@@ -15,6 +15,7 @@ import dev.kith.engine.RelationshipUpdate;
 import dev.kith.engine.Requests;
 import dev.kith.engine.Results;
 import dev.kith.engine.Revision;
+import dev.kith.engine.WatchFilter;
 import dev.kith.engine.eval.CompiledSchema;
 import dev.kith.engine.eval.Cursors;
 import dev.kith.engine.eval.Queries;
@@ -286,6 +287,15 @@ public final class KithEngine implements Engine {
         Cursors.Cursor start = pin(Cursors.READ, read.cursor(), read.consistency());
         var page = queries.read(requireSchema(start.revision()), start, read);
         checkReadable(start.revision());
+        return page;
+    }
+
+    @Override
+    public Results.Page<Results.ReadRelationship> exportRelationships(Requests.Export export) {
+        Cursors.Cursor start = pin(Cursors.EXPORT, export.cursor(), export.consistency());
+        long rev = start.revision();
+        var page = queries.export(export.filter() == null ? schemaOrNull(rev) : requireSchema(rev), start, export);
+        checkReadable(rev);
         return page;
     }
 
@@ -668,11 +678,13 @@ public final class KithEngine implements Engine {
 
     private final class Watch implements AutoCloseable {
         final WatchListener listener;
+        final WatchFilter filter;
         long after;
         volatile boolean open = true;
 
-        Watch(long after, WatchListener listener) {
+        Watch(long after, WatchFilter filter, WatchListener listener) {
             this.after = after;
+            this.filter = filter;
             this.listener = listener;
         }
 
@@ -684,8 +696,8 @@ public final class KithEngine implements Engine {
     }
 
     @Override
-    public AutoCloseable watch(Revision after, WatchListener listener) {
-        Watch w = new Watch(after.value(), listener);
+    public AutoCloseable watch(Revision after, WatchFilter filter, WatchListener listener) {
+        Watch w = new Watch(after.value(), filter, listener);
         watches.add(w);
         background.execute(this::deliverWatches);
         return w;
@@ -699,7 +711,8 @@ public final class KithEngine implements Engine {
                     if (sets.isEmpty()) break;
                     for (Results.ChangeSet s : sets) {
                         if (!w.open) break;
-                        if (!s.changes().isEmpty()) w.listener.onChanges(s);
+                        Results.ChangeSet kept = w.filter.apply(s);
+                        if (kept != null) w.listener.onChanges(kept);
                         w.after = s.revision().value();
                     }
                 }
