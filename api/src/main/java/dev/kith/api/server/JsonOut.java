@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kith.api.client.Wire;
 import dev.kith.engine.Caveat;
 import dev.kith.engine.ObjectRef;
 import dev.kith.engine.Permissionship;
@@ -47,16 +46,31 @@ final class JsonOut {
         return parent;
     }
 
+    /** SpiceDB's {@code ObjectReference}. */
     ObjectNode objectRef(ObjectRef o) {
-        return Wire.objectRef(mapper, o);
+        ObjectNode n = object();
+        n.put("objectType", o.type());
+        n.put("objectId", o.id());
+        return n;
     }
 
+    /** SpiceDB's {@code SubjectReference}: the object, and its relation when it is a subject set. */
     ObjectNode subjectRef(SubjectRef s) {
-        return Wire.subjectRef(mapper, s);
+        ObjectNode n = object();
+        ObjectNode o = n.putObject("object");
+        o.put("objectType", s.type());
+        o.put("objectId", s.id());
+        if (s.relation() != null) n.put("optionalRelation", s.relation());
+        return n;
     }
 
+    /** SpiceDB's {@code Relationship}, with {@code optionalCaveat} and {@code optionalExpiresAt} when present. */
     ObjectNode relationship(Relationship r) {
-        return Wire.relationship(mapper, r);
+        ObjectNode n = object();
+        n.set("resource", objectRef(r.resource()));
+        n.put("relation", r.relation());
+        n.set("subject", subjectRef(r.subject()));
+        return condition(n, r.caveat(), r.expiresAt());
     }
 
     static String permissionship(Permissionship p) {
