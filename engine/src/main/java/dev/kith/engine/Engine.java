@@ -30,6 +30,13 @@ public interface Engine extends AutoCloseable {
 
     Results.Page<Results.ReadRelationship> readRelationships(Requests.ReadRelationships read);
 
+    /**
+     * One page of every stored relationship (or those matching the export's filter) in the store order, all
+     * pages at the first page's revision: a full export yields each relationship once, and resumes after any
+     * item's {@code afterCursor}.
+     */
+    Results.Page<Results.ReadRelationship> exportRelationships(Requests.Export export);
+
     Results.Check check(Requests.Check check);
 
     /** Each item answered on its own: one item's error does not fail the others. */
@@ -57,7 +64,15 @@ public interface Engine extends AutoCloseable {
     DeploymentIdentity deployment();
 
     /** Calls {@code listener} with every change set after {@code after}, in order, until the handle closes. */
-    AutoCloseable watch(Revision after, WatchListener listener);
+    default AutoCloseable watch(Revision after, WatchListener listener) {
+        return watch(after, WatchFilter.ALL, listener);
+    }
+
+    /**
+     * Calls {@code listener} with every change set after {@code after} that has changes {@code filter} delivers,
+     * in order, each with only those changes, until the handle closes.
+     */
+    AutoCloseable watch(Revision after, WatchFilter filter, WatchListener listener);
 
     /** Receives change sets from {@link #watch}. */
     interface WatchListener {

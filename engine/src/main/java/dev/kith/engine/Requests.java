@@ -63,7 +63,8 @@ public final class Requests {
 
     /**
      * Every subject of {@code subjectType} (with {@code subjectRelation}, or plain objects when null) that has
-     * {@code permission} on {@code resource}.
+     * {@code permission} on {@code resource}; without the wildcard subject when {@code excludeWildcards}
+     * (SpiceDB's {@code WILDCARD_OPTION_EXCLUDE_WILDCARDS}), pages then still full.
      */
     public record LookupSubjects(
             ObjectRef resource,
@@ -73,7 +74,8 @@ public final class Requests {
             Map<String, Object> context,
             Consistency consistency,
             String cursor,
-            int limit) {
+            int limit,
+            boolean excludeWildcards) {
         public LookupSubjects {
             Objects.requireNonNull(resource, "resource");
             Objects.requireNonNull(permission, "permission");
@@ -83,12 +85,35 @@ public final class Requests {
             consistency = consistency == null ? Consistency.MINIMIZE_LATENCY : consistency;
             if (limit < 0) throw new IllegalArgumentException("limit must not be negative");
         }
+
+        /** A lookup that includes the wildcard subject. */
+        public LookupSubjects(
+                ObjectRef resource,
+                String permission,
+                String subjectType,
+                String subjectRelation,
+                Map<String, Object> context,
+                Consistency consistency,
+                String cursor,
+                int limit) {
+            this(resource, permission, subjectType, subjectRelation, context, consistency, cursor, limit, false);
+        }
     }
 
     /** Stored relationships matching {@code filter}, in a stable order, paged. */
     public record ReadRelationships(RelationshipFilter filter, Consistency consistency, String cursor, int limit) {
         public ReadRelationships {
             Objects.requireNonNull(filter, "filter");
+            consistency = consistency == null ? Consistency.MINIMIZE_LATENCY : consistency;
+            if (limit < 0) throw new IllegalArgumentException("limit must not be negative");
+        }
+    }
+
+    /**
+     * Every stored relationship, or those matching {@code filter} when it is not null, in the store order, paged.
+     */
+    public record Export(RelationshipFilter filter, Consistency consistency, String cursor, int limit) {
+        public Export {
             consistency = consistency == null ? Consistency.MINIMIZE_LATENCY : consistency;
             if (limit < 0) throw new IllegalArgumentException("limit must not be negative");
         }

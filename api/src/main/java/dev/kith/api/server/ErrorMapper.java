@@ -5,12 +5,17 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kith.engine.KithException;
 import dev.kith.schema.Diagnostic;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 
 /**
  * The one place where failures become HTTP answers: every {@link KithException} case, the HTTP layer's own
  * {@link HttpFailure}s, and anything unexpected (a 500 that says only "internal error" and an error id; the
- * stack trace goes to the log, never to the caller).
+ * stack trace goes to the log, never to the caller). {@link #respond} is the router's failure handler: every
+ * failed request, whether a handler, the router (unknown route, method) or Vert.x (body too large, deadline)
+ * failed it, is answered there, and a stream that has begun gets the error as its last line.
  *
  * <p>Statuses: 400 bad input (including unknown types, relations and permissions, expired revisions, depth and
  * caveat evaluation failures), 401 missing or wrong key, 404 unknown route, 405 a method the route does not take,
@@ -34,6 +39,59 @@ final class ErrorMapper {
     }
 
     private ErrorMapper() {}
+
+    /**
+     * Answers the failed request {@code ctx}: with the error's status and JSON body; when a stream has begun
+     * (its NDJSON head was written), with a last {@code {"error": …}} line; any other response already under way
+     * is reset.
+     */
+    static void respond(RoutingContext ctx, Exchange x) {
+        Throwable failure = ctx.failure() != null ? ctx.failure() : fromStatus(ctx, x.limits);
+        HttpServerResponse response = ctx.response();
+        if (response.ended() || response.closed()) return;
+        ApiError error = map(failure, ctx.get(FieldPaths.KEY));
+        if (response.headWritten()) {
+            if (Exchange.NDJSON.equals(response.headers().get("Content-Type"))) {
+                response.end(Buffer.buffer(x.out.line("error", error.body())));
+            } else {
+                response.reset();
+            }
+            return;
+        }
+        x.send(ctx, error.status(), error.body());
+    }
+
+    /** The failure a status without an exception stands for (Vert.x's body limit, the request deadline, …). */
+    private static HttpFailure fromStatus(RoutingContext ctx, Limits limits) {
+        int status = ctx.statusCode();
+        boolean importing = ctx.request().path().equals(KithServer.IMPORT_PATH);
+        return switch (status) {
+            case 413 ->
+                HttpFailure.tooLarge(
+                        "body",
+                        "the request body is larger than "
+                                + (importing ? limits.maxImportBodyBytes() : limits.maxBodyBytes())
+                                + " bytes");
+            case 504 ->
+                new HttpFailure(
+                        504,
+                        "DEADLINE_EXCEEDED",
+                        null,
+                        "the request took longer than its deadline of "
+                                + (importing ? limits.importTimeout() : limits.requestTimeout()).toMillis()
+                                + " ms and was cancelled");
+            case 404 ->
+                new HttpFailure(
+                        404, "NOT_FOUND", null, "no endpoint " + ctx.request().path());
+            case 405 -> new HttpFailure(405, "METHOD_NOT_ALLOWED", null, "method not allowed");
+            default ->
+                new HttpFailure(
+                        status < 400 ? 500 : status,
+                        "HTTP_" + status,
+                        null,
+                        "the request failed with status " + status);
+        };
+    }
 
     static ApiError map(Throwable failure) {
         return map(failure, null);

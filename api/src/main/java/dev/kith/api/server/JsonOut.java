@@ -46,6 +46,7 @@ final class JsonOut {
         return parent;
     }
 
+    /** SpiceDB's {@code ObjectReference}. */
     ObjectNode objectRef(ObjectRef o) {
         ObjectNode n = object();
         n.put("objectType", o.type());
@@ -53,6 +54,7 @@ final class JsonOut {
         return n;
     }
 
+    /** SpiceDB's {@code SubjectReference}: the object, and its relation when it is a subject set. */
     ObjectNode subjectRef(SubjectRef s) {
         ObjectNode n = object();
         ObjectNode o = n.putObject("object");
@@ -62,19 +64,13 @@ final class JsonOut {
         return n;
     }
 
-    /** A relationship in SpiceDB's v1 {@code Relationship} shape. */
+    /** SpiceDB's {@code Relationship}, with {@code optionalCaveat} and {@code optionalExpiresAt} when present. */
     ObjectNode relationship(Relationship r) {
         ObjectNode n = object();
         n.set("resource", objectRef(r.resource()));
         n.put("relation", r.relation());
         n.set("subject", subjectRef(r.subject()));
-        if (r.caveat() != null) {
-            ObjectNode c = n.putObject("optionalCaveat");
-            c.put("caveatName", r.caveat().name());
-            c.set("context", mapper.valueToTree(r.caveat().context()));
-        }
-        if (r.expiresAt() != null) n.put("optionalExpiresAt", r.expiresAt().toString());
-        return n;
+        return condition(n, r.caveat(), r.expiresAt());
     }
 
     static String permissionship(Permissionship p) {

@@ -30,7 +30,6 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -47,14 +46,6 @@ public final class KithServer implements AutoCloseable {
 
     /** The import endpoint, whose body limit is larger than the others'. */
     static final String IMPORT_PATH = "/v1/relationships/importbulk";
-
-    private static final Set<String> STREAMING_PATHS = Set.of(
-            "/v1/relationships/read",
-            "/v1/permissions/resources",
-            "/v1/permissions/subjects",
-            "/v1/relationships/exportbulk",
-            "/v1/watch",
-            IMPORT_PATH);
 
     private final Vertx vertx;
     private final HttpServer server;
@@ -277,7 +268,7 @@ public final class KithServer implements AutoCloseable {
                     null,
                     "no endpoint " + ctx.request().method() + " " + path + "; see GET /openapi.json"));
         });
-        router.route().failureHandler(ctx -> renderFailure(ctx, x, limits));
+        router.route().failureHandler(ctx -> ErrorMapper.respond(ctx, x));
         Map<String, Metrics.Endpoint> byPath = new HashMap<>();
         for (Route r : router.getRoutes()) {
             if (r.getPath() != null) byPath.put(r.getPath(), metrics.endpoint(r.getPath()));
@@ -353,62 +344,6 @@ public final class KithServer implements AutoCloseable {
         n.put("status", status);
         n.set("appliedRevision", x.out.token(x.engine.appliedRevision()));
         return n;
-    }
-
-    private void renderFailure(RoutingContext ctx, Exchange x, Limits limits) {
-        Throwable failure = ctx.failure();
-        if (failure == null) {
-            int status = ctx.statusCode();
-            failure = switch (status) {
-                case 413 ->
-                    HttpFailure.tooLarge(
-                            "body",
-                            "the request body is larger than "
-                                    + (ctx.request().path().equals(IMPORT_PATH)
-                                            ? limits.maxImportBodyBytes()
-                                            : limits.maxBodyBytes())
-                                    + " bytes");
-                case 504 ->
-                    new HttpFailure(
-                            504,
-                            "DEADLINE_EXCEEDED",
-                            null,
-                            "the request took longer than its deadline of "
-                                    + (ctx.request().path().equals(IMPORT_PATH)
-                                                    ? limits.importTimeout()
-                                                    : limits.requestTimeout())
-                                            .toMillis()
-                                    + " ms and was cancelled");
-                case 404 ->
-                    new HttpFailure(
-                            404,
-                            "NOT_FOUND",
-                            null,
-                            "no endpoint " + ctx.request().path());
-                case 405 -> new HttpFailure(405, "METHOD_NOT_ALLOWED", null, "method not allowed");
-                default ->
-                    new HttpFailure(
-                            status < 400 ? 500 : status,
-                            "HTTP_" + status,
-                            null,
-                            "the request failed with status " + status);
-            };
-        }
-        if (ctx.response().headWritten()) {
-            if (STREAMING_PATHS.contains(ctx.request().path())
-                    && !ctx.response().ended()) {
-                ctx.response()
-                        .end(Buffer.buffer(x.out.line(
-                                "error",
-                                ErrorMapper.map(failure, ctx.get(FieldPaths.KEY))
-                                        .body())));
-            } else if (!ctx.response().ended()) {
-                ctx.response().reset();
-            }
-            return;
-        }
-        ErrorMapper.ApiError error = ErrorMapper.map(failure, ctx.get(FieldPaths.KEY));
-        x.send(ctx, error.status(), error.body());
     }
 
     private static byte[] openApiDocument() {

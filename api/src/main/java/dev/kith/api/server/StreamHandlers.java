@@ -3,7 +3,6 @@ package dev.kith.api.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kith.engine.BugException;
 import dev.kith.engine.Consistency;
 import dev.kith.engine.Deadline;
 import dev.kith.engine.Engine;
@@ -14,13 +13,13 @@ import dev.kith.engine.Requests;
 import dev.kith.engine.Results;
 import dev.kith.engine.Revision;
 import dev.kith.engine.SubjectRef;
-import dev.kith.schema.SchemaException;
-import dev.kith.schema.Schemas;
+import dev.kith.engine.WatchFilter;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -126,8 +125,7 @@ final class StreamHandlers {
             if (subjectRelation != null && !subjectRelation.isEmpty()) {
                 x.in.relationName(subjectRelation, "optionalSubjectRelation");
             }
-            String wildcardOption = in.optStr("wildcardOption");
-            boolean excludeWildcards = parseWildcardOption(wildcardOption);
+            boolean excludeWildcards = parseWildcardOption(in.optStr("wildcardOption"));
             var context = x.in.context(in, "context");
             int limit = Math.max(
                     in.optUint("optionalLimit", Integer.MAX_VALUE),
@@ -137,15 +135,16 @@ final class StreamHandlers {
                     in,
                     consistency,
                     limit,
-                    (c, cursor, pageLimit) -> {
-                        var page = x.engine.lookupSubjects(new Requests.LookupSubjects(
-                                resource, permission, subjectType, subjectRelation, context, c, cursor, pageLimit));
-                        if (!excludeWildcards) return page;
-                        var concrete = page.items().stream()
-                                .filter(s -> !SubjectRef.WILDCARD.equals(s.subjectId()))
-                                .toList();
-                        return new Results.Page<>(concrete, page.revision(), page.nextCursor());
-                    },
+                    (c, cursor, pageLimit) -> x.engine.lookupSubjects(new Requests.LookupSubjects(
+                            resource,
+                            permission,
+                            subjectType,
+                            subjectRelation,
+                            context,
+                            c,
+                            cursor,
+                            pageLimit,
+                            excludeWildcards)),
                     x.out::lookupSubject);
         } catch (RuntimeException e) {
             Exchange.fail(ctx, e);
@@ -173,17 +172,13 @@ final class StreamHandlers {
             RelationshipFilter filter =
                     in.has("optionalRelationshipFilter") ? x.in.filter(in, "optionalRelationshipFilter") : null;
             int pageSize = in.optUint("optionalLimit", 100_000);
-            Fetch<Results.ReadRelationship> fetch = filter != null
-                    ? (c, cursor, limit) ->
-                            x.engine.readRelationships(new Requests.ReadRelationships(filter, c, cursor, limit))
-                    : new EveryType();
             stream(
                     ctx,
                     consistency,
                     x.in.cursor(in, "optionalCursor"),
                     0,
                     pageSize == 0 ? PAGE : pageSize,
-                    fetch,
+                    (c, cursor, limit) -> x.engine.exportRelationships(new Requests.Export(filter, c, cursor, limit)),
                     page -> {
                         if (page.items().isEmpty()) return List.of();
                         ObjectNode n = x.out.object();
@@ -195,56 +190,6 @@ final class StreamHandlers {
                     });
         } catch (RuntimeException e) {
             Exchange.fail(ctx, e);
-        }
-    }
-
-    /**
-     * Reads every relationship of every type in the schema, type after type (the engine reads one filter at a
-     * time). Cursors are {@code "<type> <engine cursor>"}, so an export resumes in the right type.
-     */
-    private final class EveryType implements Fetch<Results.ReadRelationship> {
-        private List<String> types;
-
-        @Override
-        public Results.Page<Results.ReadRelationship> page(Consistency consistency, String cursor, int limit) {
-            if (types == null) types = schemaTypes();
-            int index = 0;
-            String engineCursor = null;
-            if (cursor != null) {
-                int space = cursor.indexOf(' ');
-                String type = space < 0 ? cursor : cursor.substring(0, space);
-                index = types.indexOf(type);
-                if (index < 0) throw JsonIn.invalid("optionalCursor", "the cursor does not belong to this schema");
-                engineCursor = space < 0 || space == cursor.length() - 1 ? null : cursor.substring(space + 1);
-            }
-            if (index >= types.size()) return new Results.Page<>(List.of(), x.engine.appliedRevision(), null);
-            String type = types.get(index);
-            Results.Page<Results.ReadRelationship> page = x.engine.readRelationships(
-                    new Requests.ReadRelationships(RelationshipFilter.ofType(type), consistency, engineCursor, limit));
-            List<Results.ReadRelationship> items = page.items().stream()
-                    .map(r -> new Results.ReadRelationship(r.relationship(), type + " " + r.afterCursor()))
-                    .toList();
-            String next = page.nextCursor() != null
-                    ? type + " " + page.nextCursor()
-                    : index + 1 < types.size() ? types.get(index + 1) + " " : null;
-            return new Results.Page<>(items, page.revision(), next);
-        }
-
-        private List<String> schemaTypes() {
-            String text;
-            try {
-                text = x.engine.readSchema().text();
-            } catch (KithException.NotFound noSchema) {
-                return List.of();
-            }
-            if (text == null || text.isBlank()) return List.of();
-            try {
-                return Schemas.compile("schema", text).definitions().keySet().stream()
-                        .sorted()
-                        .toList();
-            } catch (SchemaException e) {
-                throw new BugException("the stored schema does not compile: " + e.getMessage(), e);
-            }
         }
     }
 
@@ -330,7 +275,7 @@ final class StreamHandlers {
                         if (ar.failed()) {
                             if (ar.cause() instanceof KithException.DeadlineExceeded) cancelled(Metrics.DEADLINE);
                             done = true;
-                            failStream(ctx, ar.cause());
+                            Exchange.fail(ctx, ar.cause());
                             return;
                         }
                         Rendered<T> r = ar.result();
@@ -378,39 +323,28 @@ final class StreamHandlers {
 
     private record Rendered<T>(Results.Page<T> page, List<ObjectNode> lines) {}
 
-    /** Before the first line: an ordinary error answer; after it: a last {@code {"error": …}} line. */
-    void failStream(RoutingContext ctx, Throwable failure) {
-        HttpServerResponse response = ctx.response();
-        if (response.closed() || response.ended()) return;
-        if (!response.headWritten()) {
-            Exchange.fail(ctx, failure);
-            return;
-        }
-        response.end(Buffer.buffer(x.out.line(
-                "error", ErrorMapper.map(failure, ctx.get(FieldPaths.KEY)).body())));
-    }
-
     /**
      * Streams change sets after {@code optionalStartCursor} (or after the newest revision now), each with the
      * token of its revision, until the client goes away.
      */
     void watch(RoutingContext ctx) {
         Revision after;
-        Set<String> types;
-        List<RelationshipFilter> filters;
+        WatchFilter filter;
         try {
             JsonIn in = JsonIn.object(x.json(ctx), "", WATCH);
-            types = new java.util.HashSet<>();
-            for (int i = 0; i < in.array("optionalObjectTypes").size(); i++) {
-                JsonNode t = in.array("optionalObjectTypes").get(i);
+            Set<String> types = new HashSet<>();
+            List<JsonNode> ts = in.array("optionalObjectTypes");
+            for (int i = 0; i < ts.size(); i++) {
+                JsonNode t = ts.get(i);
                 if (!t.isTextual()) throw JsonIn.invalid("optionalObjectTypes[" + i + "]", "must be a string");
                 types.add(t.textValue());
             }
-            filters = new ArrayList<>();
+            List<RelationshipFilter> filters = new ArrayList<>();
             List<JsonNode> fs = in.array("optionalRelationshipFilters");
             for (int i = 0; i < fs.size(); i++) {
                 filters.add(x.in.filter(fs.get(i), "optionalRelationshipFilters[" + i + "]"));
             }
+            filter = new WatchFilter(types, filters);
             after = in.has("optionalStartCursor") ? x.in.token(in, "optionalStartCursor") : x.engine.appliedRevision();
         } catch (RuntimeException e) {
             Exchange.fail(ctx, e);
@@ -421,26 +355,20 @@ final class StreamHandlers {
         response.setWriteQueueMaxSize(8 << 20);
         response.writeHead();
         Context context = x.vertx.getOrCreateContext();
-        AutoCloseable handle = x.engine.watch(after, new Engine.WatchListener() {
+        AutoCloseable handle = x.engine.watch(after, filter, new Engine.WatchListener() {
             @Override
             public void onChanges(Results.ChangeSet changes) {
-                List<Results.RelationshipChange> kept = changes.changes().stream()
-                        .filter(c -> matches(c.relationship(), types, filters))
-                        .toList();
-                if (kept.isEmpty()) return;
-                byte[] line = x.out.line(
-                        "result", x.out.changeSet(new Results.ChangeSet(changes.revision(), kept, changes.metadata())));
+                byte[] line = x.out.line("result", x.out.changeSet(changes));
                 context.runOnContext(v -> {
                     if (response.closed() || response.ended()) return;
                     if (response.writeQueueFull()) {
-                        response.end(Buffer.buffer(x.out.line(
-                                "error",
-                                ErrorMapper.error(
-                                                429,
-                                                "RESOURCE_EXHAUSTED",
-                                                "the watcher fell too far behind; resume from the last changesThrough token",
-                                                null)
-                                        .body())));
+                        Exchange.fail(
+                                ctx,
+                                new HttpFailure(
+                                        429,
+                                        "RESOURCE_EXHAUSTED",
+                                        null,
+                                        "the watcher fell too far behind; resume from the last changesThrough token"));
                         return;
                     }
                     response.write(Buffer.buffer(line));
@@ -449,20 +377,11 @@ final class StreamHandlers {
 
             @Override
             public void onError(KithException error) {
-                context.runOnContext(v -> failStream(ctx, error));
+                context.runOnContext(v -> Exchange.fail(ctx, error));
             }
         });
         response.closeHandler(v -> closeQuietly(handle));
         response.endHandler(v -> closeQuietly(handle));
-    }
-
-    private static boolean matches(Relationship r, Set<String> types, List<RelationshipFilter> filters) {
-        if (!types.isEmpty() && !types.contains(r.resource().type())) return false;
-        if (filters.isEmpty()) return true;
-        for (RelationshipFilter f : filters) {
-            if (f.matches(r)) return true;
-        }
-        return false;
     }
 
     private static void closeQuietly(AutoCloseable handle) {

@@ -181,6 +181,23 @@ class StreamingTest {
                         .replace("\"user\"}", "\"user\",\"wildcardOption\":\"WILDCARD_OPTION_EXCLUDE_WILDCARDS\"}"));
         assertThat(excluded.status).as(excluded.text).isEqualTo(200);
         assertThat(excluded.results()).isEmpty();
+
+        // without wildcards every page is still full: a limit of one is the first concrete subject
+        f.touch("document:lsw#viewer@user:vic", "document:lsw#viewer@user:val");
+        for (String limit : List.of("1", "2", "3")) {
+            var limited = f.post(
+                    "/v1/permissions/subjects",
+                    body.replace("\"ls\"", "\"lsw\"")
+                            .replace(
+                                    "\"user\"}",
+                                    "\"user\",\"wildcardOption\":\"WILDCARD_OPTION_EXCLUDE_WILDCARDS\","
+                                            + "\"optionalLimit\":" + limit + "}"));
+            assertThat(limited.results().stream()
+                            .map(r -> r.getJsonObject("subject").getString("subjectObjectId"))
+                            .toList())
+                    .as("limit %s", limit)
+                    .isEqualTo(List.of("val", "vic").subList(0, Math.min(2, Integer.parseInt(limit))));
+        }
     }
 
     /** A watch of documents after {@code start}, open on the server, read line by line. */

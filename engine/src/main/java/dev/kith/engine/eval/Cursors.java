@@ -20,6 +20,7 @@ public final class Cursors {
 
     public static final String RESOURCES = "resources";
     public static final String SUBJECTS = "subjects";
+    public static final String EXPORT = "export";
 
     /** A decoded cursor. */
     public record Cursor(long revision, String position) {}
@@ -50,10 +51,15 @@ public final class Cursors {
     }
 
     static String ofRelationship(long revision, Relationship r) {
-        return encode(READ, revision, r.toString());
+        return ofRelationship(READ, revision, r);
     }
 
-    /** The relationship a read cursor's page ended at. */
+    /** A cursor of {@code kind} (a listing of relationships: read or export) resuming right after {@code r}. */
+    static String ofRelationship(String kind, long revision, Relationship r) {
+        return encode(kind, revision, r.toString());
+    }
+
+    /** The relationship a read or export cursor's page ended at. */
     static Relationship relationshipPosition(Cursor c) {
         try {
             return RelationshipParser.parse(c.position());

@@ -6,6 +6,7 @@ import dev.kith.engine.KithException.Part;
 import dev.kith.engine.KithException.Where;
 import dev.kith.engine.ObjectRef;
 import dev.kith.engine.Relationship;
+import dev.kith.engine.RelationshipFilter;
 import dev.kith.engine.RelationshipParser;
 import dev.kith.engine.Requests;
 import dev.kith.engine.Results;
@@ -61,16 +62,36 @@ public final class Queries {
         this.checkers = ThreadLocal.withInitial(() -> new CheckEvaluator(clock));
     }
 
+    /** Matches every relationship: the index scans all types, in name order. */
+    private static final RelationshipFilter EVERYTHING = new RelationshipFilter(null, null, null, null, null);
+
     /** One page of the relationships matching the read's filter, from {@code start}'s position. */
     public Results.Page<Results.ReadRelationship> read(
             CompiledSchema schema, Cursors.Cursor start, Requests.ReadRelationships read) {
+        RelationshipValidator.validateFilter(schema, read.filter(), -1);
+        return scan(Cursors.READ, start, read.filter(), read.limit());
+    }
+
+    /**
+     * One page of an export from {@code start}'s position: every relationship, or those matching its filter.
+     * {@code schema} may be null (no schema written yet) only for an export without a filter, which then finds
+     * nothing.
+     */
+    public Results.Page<Results.ReadRelationship> export(
+            CompiledSchema schema, Cursors.Cursor start, Requests.Export export) {
+        RelationshipFilter filter = export.filter() == null ? EVERYTHING : export.filter();
+        if (export.filter() != null) RelationshipValidator.validateFilter(schema, filter, -1);
+        return scan(Cursors.EXPORT, start, filter, export.limit());
+    }
+
+    /** Up to {@code limit} (0: all) relationships matching {@code filter} after {@code start}, with cursors of {@code kind}. */
+    private Results.Page<Results.ReadRelationship> scan(
+            String kind, Cursors.Cursor start, RelationshipFilter filter, int limit) {
         long rev = start.revision();
         Relationship after = start.position() == null ? null : Cursors.relationshipPosition(start);
-        RelationshipValidator.validateFilter(schema, read.filter(), -1);
         List<Results.ReadRelationship> out = new ArrayList<>();
-        int limit = read.limit();
-        index.scan(read.filter(), rev, now(), after, r -> {
-            out.add(new Results.ReadRelationship(r, Cursors.ofRelationship(rev, r)));
+        index.scan(filter, rev, now(), after, r -> {
+            out.add(new Results.ReadRelationship(r, Cursors.ofRelationship(kind, rev, r)));
             return limit == 0 || out.size() < limit;
         });
         String next = limit > 0 && out.size() == limit ? out.getLast().afterCursor() : null;
@@ -139,7 +160,28 @@ public final class Queries {
         }
         int subjectPair = snapshot.findPair(snapshot.findType(sd.name()), subjectRelation);
         LookupSubjectsEvaluator ls = new LookupSubjectsEvaluator(snapshot, schema, now(), hops, checkers.get());
-        return ls.lookup(t.pair(), t.object(), lookup.resource(), subjectPair, lookup.context(), after, lookup.limit());
+        int limit = lookup.limit();
+        if (!lookup.excludeWildcards()) {
+            return ls.lookup(t.pair(), t.object(), lookup.resource(), subjectPair, lookup.context(), after, limit);
+        }
+        // One more than the limit: the wildcard, if on this page, is dropped and the page is still full.
+        Results.Page<Results.LookupSubject> page = ls.lookup(
+                t.pair(),
+                t.object(),
+                lookup.resource(),
+                subjectPair,
+                lookup.context(),
+                after,
+                limit == 0 || limit == Integer.MAX_VALUE ? limit : limit + 1);
+        List<Results.LookupSubject> concrete = new ArrayList<>(page.items().size());
+        for (Results.LookupSubject s : page.items()) {
+            if (!SubjectRef.WILDCARD.equals(s.subjectId())) concrete.add(s);
+        }
+        if (limit == 0) return new Results.Page<>(concrete, page.revision(), null);
+        boolean more = page.nextCursor() != null || concrete.size() > limit;
+        if (concrete.size() > limit) concrete = concrete.subList(0, limit);
+        String next = more && !concrete.isEmpty() ? concrete.getLast().afterCursor() : null;
+        return new Results.Page<>(concrete, page.revision(), next);
     }
 
     private Instant now() {

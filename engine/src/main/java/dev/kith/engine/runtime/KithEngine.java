@@ -11,6 +11,7 @@ import dev.kith.engine.Relationship;
 import dev.kith.engine.Requests;
 import dev.kith.engine.Results;
 import dev.kith.engine.Revision;
+import dev.kith.engine.WatchFilter;
 import dev.kith.engine.eval.CompiledSchema;
 import dev.kith.engine.eval.Cursors;
 import dev.kith.engine.eval.Queries;
@@ -168,6 +169,17 @@ public final class KithEngine implements Engine {
     }
 
     @Override
+    public Results.Page<Results.ReadRelationship> exportRelationships(Requests.Export export) {
+        Cursors.Cursor start = binding.pin(Cursors.EXPORT, export.cursor(), export.consistency());
+        long rev = start.revision();
+        // with no filter there is nothing to validate: before any schema, an export is simply empty
+        var page = queries.export(
+                export.filter() == null ? schemas.schemaOrNull(rev) : schemas.require(rev), start, export);
+        revisions.checkReadable(rev);
+        return page;
+    }
+
+    @Override
     public Results.Check check(Requests.Check check) {
         return checkAt(check, binding.resolve(check.consistency()));
     }
@@ -265,8 +277,8 @@ public final class KithEngine implements Engine {
     }
 
     @Override
-    public AutoCloseable watch(Revision after, WatchListener listener) {
-        return watches.watch(after, listener);
+    public AutoCloseable watch(Revision after, WatchFilter filter, WatchListener listener) {
+        return watches.watch(after, filter, listener);
     }
 
     @Override

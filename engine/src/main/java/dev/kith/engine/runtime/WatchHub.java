@@ -5,6 +5,7 @@ import dev.kith.engine.Engine;
 import dev.kith.engine.KithException;
 import dev.kith.engine.Results;
 import dev.kith.engine.Revision;
+import dev.kith.engine.WatchFilter;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
@@ -34,11 +35,13 @@ final class WatchHub {
     /** One open watch: its listener and the newest revision delivered to it (background thread only). */
     private final class Watch implements AutoCloseable {
         final Engine.WatchListener listener;
+        final WatchFilter filter;
         long after;
         volatile boolean open = true;
 
-        Watch(long after, Engine.WatchListener listener) {
+        Watch(long after, WatchFilter filter, Engine.WatchListener listener) {
             this.after = after;
+            this.filter = filter;
             this.listener = listener;
         }
 
@@ -49,9 +52,12 @@ final class WatchHub {
         }
     }
 
-    /** Opens a watch of the change sets after {@code after}; closing the handle ends it. */
-    AutoCloseable watch(Revision after, Engine.WatchListener listener) {
-        Watch w = new Watch(after.value(), listener);
+    /**
+     * Opens a watch of the change sets after {@code after}, each cut down to the changes {@code filter} keeps (a
+     * change set left empty is not delivered); closing the handle ends it.
+     */
+    AutoCloseable watch(Revision after, WatchFilter filter, Engine.WatchListener listener) {
+        Watch w = new Watch(after.value(), filter, listener);
         watches.add(w);
         background.execute(this::deliver);
         return w;
@@ -76,7 +82,8 @@ final class WatchHub {
                     if (sets.isEmpty()) break;
                     for (Results.ChangeSet s : sets) {
                         if (!w.open) break;
-                        if (!s.changes().isEmpty()) w.listener.onChanges(s);
+                        Results.ChangeSet kept = w.filter.apply(s);
+                        if (kept != null) w.listener.onChanges(kept);
                         w.after = s.revision().value();
                     }
                 }
