@@ -345,9 +345,15 @@ final class PostgresDatastoreTest {
         store.write(List.of(RelationshipUpdate.create(rel("document:b#viewer@user:ann"))), List.of());
         store.write(List.of(RelationshipUpdate.delete(rel("document:a#viewer@user:ann"))), List.of());
         store.writeSchema("definition user {}");
-        Thread.sleep(20);
-        Instant horizon = Instant.now();
-        Thread.sleep(20);
+        // the horizon is the moment revision 4 committed, as the database recorded it: 5 commits after it
+        Instant horizon;
+        try (PgClient sql = new PgClient(options)) {
+            horizon = sql.query("SELECT committed_at FROM kith_revision WHERE revision = 4", Tuple.tuple())
+                    .iterator()
+                    .next()
+                    .getOffsetDateTime(0)
+                    .toInstant();
+        }
         Revision after = store.write(
                 List.of(
                         RelationshipUpdate.delete(rel("document:b#viewer@user:ann")),

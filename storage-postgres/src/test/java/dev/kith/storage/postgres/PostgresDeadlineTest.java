@@ -6,13 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.kith.engine.Deadline;
 import dev.kith.engine.Engine;
 import dev.kith.engine.EngineOptions;
-import dev.kith.engine.runtime.Engines;
 import dev.kith.engine.KithException;
 import dev.kith.engine.Relationship;
 import dev.kith.engine.RelationshipFilter;
 import dev.kith.engine.RelationshipUpdate;
 import dev.kith.engine.Requests;
 import dev.kith.engine.Revision;
+import dev.kith.engine.runtime.Engines;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -124,6 +124,8 @@ final class PostgresDeadlineTest {
     @Test
     void aStatementStillRunningAtTheDeadlineIsCancelledAsTheDeadlinesError() {
         try (PgClient client = new PgClient(options)) {
+            // pg_sleep is the long statement under test (the deadline, timed by PostgreSQL, must cancel it), not a
+            // wait for an event
             assertThatThrownBy(() -> under(
                             Deadline.after(Duration.ofMillis(200)),
                             () -> client.inTransaction(c ->
