@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kith.engine.Await;
 import dev.kith.storage.postgres.PostgresDatastore;
 import dev.kith.storage.postgres.PostgresOptions;
 import dev.kith.storage.postgres.TcpProxy;
@@ -229,8 +230,7 @@ final class PostgresNodesTest {
                 }
             });
             writer.start();
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (acknowledged.size() < 40 && System.nanoTime() < deadline) Thread.sleep(20);
+            Await.until("40 acknowledged writes", () -> acknowledged.size() >= 40, Duration.ofSeconds(30));
             a.kill();
             stop.set(true);
             writer.join(30_000);
@@ -299,9 +299,16 @@ final class PostgresNodesTest {
                     }
                 });
                 load.start();
-                Thread.sleep(500);
+                Await.until("a write under load to answer 200", () -> statuses.contains(200), Duration.ofSeconds(30));
+                int beforeCut = statuses.size();
                 proxy.stop();
-                Thread.sleep(2500);
+                Await.until(
+                        "a write under load to answer 503 once the database is cut off",
+                        () -> {
+                            List<Integer> now = List.copyOf(statuses);
+                            return now.subList(beforeCut, now.size()).contains(503);
+                        },
+                        Duration.ofSeconds(30));
                 HttpResponse<String> down =
                         a.post("/v1/relationships/write", write(update("TOUCH", "x", "viewer", "ann")));
                 assertThat(down.statusCode()).isEqualTo(503);
@@ -316,17 +323,14 @@ final class PostgresNodesTest {
                         .isEqualTo(503);
                 assertThat(a.get("/healthz")).as("the process itself is alive").isEqualTo(200);
                 proxy.start();
-                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-                int recovered = -1;
-                while (System.nanoTime() < deadline) {
-                    recovered = a.post("/v1/relationships/write", write(update("TOUCH", "y", "viewer", "ann")))
-                            .statusCode();
-                    if (recovered == 200) break;
-                    Thread.sleep(200);
-                }
+                Await.until(
+                        "the same process to write again",
+                        () -> a.post("/v1/relationships/write", write(update("TOUCH", "y", "viewer", "ann")))
+                                        .statusCode()
+                                == 200,
+                        Duration.ofSeconds(30));
                 stop.set(true);
                 load.join(30_000);
-                assertThat(recovered).as("the same process writes again").isEqualTo(200);
                 assertThat(a.get("/readyz")).as("/readyz is ready again").isEqualTo(200);
                 List<Integer> seen = new ArrayList<>(new HashSet<>(statuses));
                 assertThat(seen)

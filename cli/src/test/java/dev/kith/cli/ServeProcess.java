@@ -1,5 +1,6 @@
 package dev.kith.cli;
 
+import dev.kith.engine.Await;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -74,24 +75,29 @@ public final class ServeProcess {
                 new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(environment);
         Process process = builder.start();
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (true) {
-            try {
-                int status = HTTP.send(
-                                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + readyPath))
-                                        .timeout(Duration.ofSeconds(5))
-                                        .build(),
-                                HttpResponse.BodyHandlers.discarding())
-                        .statusCode();
-                if (status == 200) return process;
-            } catch (IOException e) {
-                // Not listening yet.
-            }
-            if (!process.isAlive() || System.nanoTime() > deadline) {
-                process.destroyForcibly();
-                throw new AssertionError("kith serve did not start:\n" + Files.readString(log));
-            }
-            Thread.sleep(100);
+        try {
+            Await.until(
+                    "kith serve to answer 200 on " + readyPath,
+                    () -> {
+                        try {
+                            int status = HTTP.send(
+                                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + readyPath))
+                                                    .timeout(Duration.ofSeconds(5))
+                                                    .build(),
+                                            HttpResponse.BodyHandlers.discarding())
+                                    .statusCode();
+                            if (status == 200) return true;
+                        } catch (IOException e) {
+                            // Not listening yet.
+                        }
+                        if (!process.isAlive()) throw new AssertionError("kith serve exited");
+                        return false;
+                    },
+                    Duration.ofSeconds(60));
+            return process;
+        } catch (AssertionError e) {
+            process.destroyForcibly();
+            throw new AssertionError("kith serve did not start (" + e.getMessage() + "):\n" + Files.readString(log), e);
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.kith.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kith.api.server.Tokens;
+import dev.kith.engine.Await;
 import dev.kith.engine.Revision;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -67,7 +70,11 @@ class ServeProcessTest {
                     .replaceFirst("\\{", "{\"consistency\":{\"atLeastAsFresh\":{\"token\":\"" + future + "\"}},");
             CompletableFuture<HttpResponse<String>> inFlight =
                     http.sendAsync(post(port, waiting), HttpResponse.BodyHandlers.ofString());
-            Thread.sleep(500);
+            Await.until(
+                    "the waiting check to be in flight on the server",
+                    () -> requestsInFlight(http, port) >= 1,
+                    Duration.ofSeconds(10));
+            assertThat(inFlight).isNotDone();
             process.destroy();
             HttpResponse<String> answered = inFlight.get(30, TimeUnit.SECONDS);
             assertThat(answered.statusCode()).as(answered.body()).isEqualTo(503);
@@ -115,6 +122,20 @@ class ServeProcessTest {
         } finally {
             process.destroyForcibly();
         }
+    }
+
+    private static final Pattern IN_FLIGHT = Pattern.compile("(?m)^kith_http_requests_in_flight (\\S+)$");
+
+    /** The server's {@code kith_http_requests_in_flight} gauge: the API requests it is serving. */
+    private static double requestsInFlight(HttpClient http, int port) throws Exception {
+        String metrics = http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
+        Matcher m = IN_FLIGHT.matcher(metrics);
+        if (!m.find()) throw new AssertionError("no kith_http_requests_in_flight in /metrics:\n" + metrics);
+        return Double.parseDouble(m.group(1));
     }
 
     private static HttpRequest post(int port, String json) {

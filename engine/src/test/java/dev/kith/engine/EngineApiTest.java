@@ -8,10 +8,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kith.engine.runtime.Engines;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Writes, schema changes, reads, expand, tracing, watch and request validation through the Engine API. */
@@ -327,8 +327,7 @@ class EngineApiTest {
     }
 
     private static void awaitSize(List<?> list, int size) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (list.size() < size && System.nanoTime() < deadline) Thread.sleep(5);
+        Await.until(size + " change sets delivered to the watch", () -> list.size() >= size, Duration.ofSeconds(10));
     }
 
     @Test

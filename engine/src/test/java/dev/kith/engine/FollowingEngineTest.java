@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kith.engine.index.MemoryDatastore;
 import dev.kith.engine.runtime.Engines;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.List;
@@ -247,17 +248,14 @@ class FollowingEngineTest {
         down.set(true);
         store.write(List.of(RelationshipUpdate.create(Relationship.parse("doc:a#viewer@user:ann"))), List.of());
         announce.get().run();
-        long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-        while (refused.get() < 2 && System.nanoTime() < until) Thread.sleep(20);
-        assertThat(refused.get())
-                .as("the follower retried while the store was down")
-                .isGreaterThanOrEqualTo(2);
+        Await.until("the follower to retry while the store is down", () -> refused.get() >= 2, Duration.ofSeconds(10));
         assertThat(can(e, "doc:a#view", "user:ann")).isEqualTo(NO_PERMISSION);
 
         down.set(false);
-        while (e.appliedRevision().compareTo(store.headRevision()) < 0 && System.nanoTime() < until) {
-            Thread.sleep(20);
-        }
+        Await.until(
+                "the follower to catch up with the store alone",
+                () -> e.appliedRevision().compareTo(store.headRevision()) >= 0,
+                Duration.ofSeconds(10));
         assertThat(e.appliedRevision()).isEqualTo(store.headRevision());
         assertThat(can(e, "doc:a#view", "user:ann")).isEqualTo(HAS_PERMISSION);
         e.close();

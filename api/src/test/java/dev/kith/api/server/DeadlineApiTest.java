@@ -2,6 +2,7 @@ package dev.kith.api.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kith.engine.Await;
 import dev.kith.engine.Relationship;
 import dev.kith.engine.Revision;
 import io.vertx.core.json.JsonObject;
@@ -75,7 +76,10 @@ class DeadlineApiTest {
 
     /** Waits (bounded; this times nothing) until the counter of {@code reason} reaches {@code expected}. */
     private static void awaitCancelled(ServerFixture f, String reason, double expected) throws InterruptedException {
-        for (int i = 0; i < 3000 && cancelled(f, reason) < expected; i++) Thread.sleep(10);
+        Await.until(
+                "kith_requests_cancelled_total{reason=\"" + reason + "\"} to reach " + expected,
+                () -> cancelled(f, reason) >= expected,
+                Duration.ofSeconds(30));
         assertThat(cancelled(f, reason)).isEqualTo(expected);
     }
 

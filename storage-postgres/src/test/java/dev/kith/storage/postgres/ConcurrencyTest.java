@@ -2,6 +2,7 @@ package dev.kith.storage.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kith.engine.Await;
 import dev.kith.engine.KithException;
 import dev.kith.engine.Precondition;
 import dev.kith.engine.Relationship;
@@ -10,6 +11,7 @@ import dev.kith.engine.RelationshipUpdate;
 import dev.kith.engine.Results;
 import dev.kith.engine.Revision;
 import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -20,6 +22,7 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -52,6 +55,9 @@ final class ConcurrencyTest {
             Map<Long, List<Results.RelationshipChange>> followedChanges = new HashMap<>();
             CountDownLatch woken = new CountDownLatch(1);
             node2.onNewRevisions(woken::countDown);
+            // the follower reads the feed again as soon as a commit (or the end of the writes) is announced
+            Semaphore announced = new Semaphore(0);
+            node2.onNewRevisions(announced::release);
             Future<?> follower = pool.submit(() -> {
                 Revision at = Revision.ZERO;
                 while (true) {
@@ -66,7 +72,7 @@ final class ConcurrencyTest {
                         at = set.revision();
                     }
                     if (finished && sets.isEmpty()) return null;
-                    if (sets.isEmpty()) Thread.sleep(2);
+                    if (sets.isEmpty() && announced.tryAcquire(1, TimeUnit.SECONDS)) announced.drainPermits();
                 }
             });
             CyclicBarrier start = new CyclicBarrier(WRITERS);
@@ -91,6 +97,7 @@ final class ConcurrencyTest {
             }
             for (Future<?> f : writers) f.get(120, TimeUnit.SECONDS);
             done.set(true);
+            announced.release();
             follower.get(120, TimeUnit.SECONDS);
             pool.shutdown();
 
@@ -145,7 +152,10 @@ final class ConcurrencyTest {
             Future<Revision> late = pool.submit(() -> store.write(
                     List.of(RelationshipUpdate.create(Relationship.parse("document:late#viewer@user:ann"))),
                     List.of()));
-            Thread.sleep(300);
+            Await.until(
+                    "the later write to wait on the revision counter's lock",
+                    () -> waitingOnLocks(slow) >= 1,
+                    Duration.ofSeconds(10));
             assertThat(late.isDone())
                     .as("the later write waits for the earlier revision")
                     .isFalse();
@@ -210,5 +220,16 @@ final class ConcurrencyTest {
             assertThat(wins.get()).isEqualTo(rounds);
             assertThat(refusals.get()).isEqualTo(rounds * 3);
         }
+    }
+
+    /** Sessions of the client's database waiting for a lock. */
+    private static long waitingOnLocks(PgClient client) {
+        return client.query(
+                        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                                + " AND wait_event_type = 'Lock'",
+                        Tuple.tuple())
+                .iterator()
+                .next()
+                .getLong(0);
     }
 }

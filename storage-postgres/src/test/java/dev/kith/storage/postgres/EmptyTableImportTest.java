@@ -5,6 +5,7 @@ import static dev.kith.storage.postgres.ImportRows.numbered;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kith.engine.Await;
 import dev.kith.engine.Deadline;
 import dev.kith.engine.KithException;
 import dev.kith.engine.ObjectRef;
@@ -16,6 +17,7 @@ import dev.kith.engine.Revision;
 import dev.kith.engine.SubjectRef;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -244,15 +246,15 @@ final class EmptyTableImportTest {
             Future<?> gc = pool.submit(() -> other.collectGarbage(Instant.now()));
             // The writer and the second import wait for the counter row, the load and garbage collection for the
             // table (the feed only once it finds a revision to read).
-            for (int polls = 0; waitingOnLocks() < 4; polls++) {
-                assertThat(initial.isDone())
-                        .as("the import still holds its locks")
-                        .isFalse();
-                assertThat(polls)
-                        .as("four sessions waiting on the import's locks")
-                        .isLessThan(3_000);
-                Thread.sleep(20);
-            }
+            Await.until(
+                    "four sessions waiting on the import's locks",
+                    () -> {
+                        assertThat(initial.isDone())
+                                .as("the import still holds its locks")
+                                .isFalse();
+                        return waitingOnLocks() >= 4;
+                    },
+                    Duration.ofSeconds(60));
             assertThat(initial.isDone()).isFalse();
             release.countDown();
 

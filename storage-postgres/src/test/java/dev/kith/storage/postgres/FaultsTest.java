@@ -3,6 +3,7 @@ package dev.kith.storage.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kith.engine.Await;
 import dev.kith.engine.KithException;
 import dev.kith.engine.Relationship;
 import dev.kith.engine.RelationshipUpdate;
@@ -23,17 +24,19 @@ final class FaultsTest {
         return RelationshipUpdate.create(Relationship.parse(text));
     }
 
-    private static boolean eventually(Duration limit, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (System.nanoTime() < deadline) {
-            try {
-                if (condition.getAsBoolean()) return true;
-            } catch (KithException.StoreUnavailable e) {
-                // Still reconnecting.
-            }
-            Thread.sleep(100);
-        }
-        return false;
+    /** Waits (at most {@code limit}) until {@code condition} holds; the store being unavailable meanwhile is fine. */
+    private static void eventually(String description, Duration limit, BooleanSupplier condition)
+            throws InterruptedException {
+        Await.until(
+                description,
+                () -> {
+                    try {
+                        return condition.getAsBoolean();
+                    } catch (KithException.StoreUnavailable e) {
+                        return false; // still reconnecting
+                    }
+                },
+                limit);
     }
 
     @Test
@@ -61,24 +64,24 @@ final class FaultsTest {
                 other.write(List.of(create("document:c#viewer@user:ann")), List.of());
 
                 proxy.start();
-                assertThat(eventually(
-                                Duration.ofSeconds(20),
-                                () -> node.headRevision().equals(other.headRevision())))
-                        .as("the pool reconnected by itself")
-                        .isTrue();
+                eventually(
+                        "the pool to reconnect by itself",
+                        Duration.ofSeconds(20),
+                        () -> node.headRevision().equals(other.headRevision()));
                 assertThat(node.write(List.of(create("document:d#viewer@user:ann")), List.of())
                                 .value())
                         .isEqualTo(3);
                 int[] seen = {wakeups.get()};
-                assertThat(eventually(Duration.ofSeconds(20), () -> {
+                eventually(
+                        "LISTEN to be re-established: a write on the other node wakes this one",
+                        Duration.ofSeconds(20),
+                        () -> {
                             if (wakeups.get() > seen[0]) return true;
                             other.write(
                                     List.of(RelationshipUpdate.touch(Relationship.parse("document:e#viewer@user:ann"))),
                                     List.of());
                             return false;
-                        }))
-                        .as("LISTEN was re-established: a write on the other node wakes this one")
-                        .isTrue();
+                        });
             }
         }
     }

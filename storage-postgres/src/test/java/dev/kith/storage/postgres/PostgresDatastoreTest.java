@@ -345,23 +345,27 @@ final class PostgresDatastoreTest {
         store.write(List.of(RelationshipUpdate.create(rel("document:b#viewer@user:ann"))), List.of());
         store.write(List.of(RelationshipUpdate.delete(rel("document:a#viewer@user:ann"))), List.of());
         store.writeSchema("definition user {}");
-        Thread.sleep(20);
-        Instant horizon = Instant.now();
-        Thread.sleep(20);
-        Revision after = store.write(
-                List.of(
-                        RelationshipUpdate.delete(rel("document:b#viewer@user:ann")),
-                        RelationshipUpdate.create(rel("document:c#viewer@user:ann[expiration:2001-01-01T00:00:00Z]"))),
-                List.of());
-        store.collectGarbage(horizon);
-        assertThat(store.oldestRevision()).isEqualTo(new Revision(4));
-        assertThat(store.read(RelationshipFilter.ofType("document"), new Revision(4), null, 0))
-                .containsExactly(rel("document:b#viewer@user:ann"));
-        assertThat(store.schemaAt(new Revision(4))).isEqualTo("definition user {}");
-        assertThat(store.changesSince(new Revision(4), 10))
-                .extracting(Results.ChangeSet::revision)
-                .containsExactly(after);
         try (PgClient sql = new PgClient(options)) {
+            // the horizon is the moment revision 4 committed, as the database recorded it: 5 commits after it
+            Instant horizon = sql.query("SELECT committed_at FROM kith_revision WHERE revision = 4", Tuple.tuple())
+                    .iterator()
+                    .next()
+                    .getOffsetDateTime(0)
+                    .toInstant();
+            Revision after = store.write(
+                    List.of(
+                            RelationshipUpdate.delete(rel("document:b#viewer@user:ann")),
+                            RelationshipUpdate.create(
+                                    rel("document:c#viewer@user:ann[expiration:2001-01-01T00:00:00Z]"))),
+                    List.of());
+            store.collectGarbage(horizon);
+            assertThat(store.oldestRevision()).isEqualTo(new Revision(4));
+            assertThat(store.read(RelationshipFilter.ofType("document"), new Revision(4), null, 0))
+                    .containsExactly(rel("document:b#viewer@user:ann"));
+            assertThat(store.schemaAt(new Revision(4))).isEqualTo("definition user {}");
+            assertThat(store.changesSince(new Revision(4), 10))
+                    .extracting(Results.ChangeSet::revision)
+                    .containsExactly(after);
             long rows = sql.query("SELECT count(*) FROM kith_relationship", Tuple.tuple())
                     .iterator()
                     .next()

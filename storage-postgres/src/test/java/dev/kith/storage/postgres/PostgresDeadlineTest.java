@@ -124,6 +124,8 @@ final class PostgresDeadlineTest {
     @Test
     void aStatementStillRunningAtTheDeadlineIsCancelledAsTheDeadlinesError() {
         try (PgClient client = new PgClient(options)) {
+            // pg_sleep is the long statement under test (the deadline, timed by PostgreSQL, must cancel it), not a
+            // wait for an event
             assertThatThrownBy(() -> under(
                             Deadline.after(Duration.ofMillis(200)),
                             () -> client.inTransaction(c ->
