@@ -20,8 +20,8 @@ class ArchitectureTest {
     private static JavaClasses product;
 
     /** Only the modules' main classes: no test classes, no test jars (such as a store's test fixtures). */
-    private static final ImportOption MAIN_CLASSES_ONLY = location ->
-            !location.contains("/test-classes/") && !location.contains("-tests.jar");
+    private static final ImportOption MAIN_CLASSES_ONLY =
+            location -> !location.contains("/test-classes/") && !location.contains("-tests.jar");
 
     @BeforeAll
     static void importProduct() {
@@ -34,8 +34,13 @@ class ArchitectureTest {
     @Test
     void theProductHasEveryModule() {
         for (String pkg : new String[] {
-            "dev.kith.schema", "dev.kith.engine", "dev.kith.storage.postgres", "dev.kith.api.server",
-            "dev.kith.client", "dev.kith.validation", "dev.kith.cli"
+            "dev.kith.schema",
+            "dev.kith.engine",
+            "dev.kith.storage.postgres",
+            "dev.kith.api.server",
+            "dev.kith.client",
+            "dev.kith.validation",
+            "dev.kith.cli"
         }) {
             assertThat(product.containPackage(pkg)).as(pkg).isTrue();
         }
