@@ -84,7 +84,7 @@ final class SchemaValidator {
 
     private void checkDefinition(DefinitionNode node) {
         Definition definition = compiled.definitions().get(node.name().text());
-        if (definition == null || definition.position() != node.position()) {
+        if (definition == null || !definition.position().equals(node.position())) {
             return;
         }
         for (MemberNode member : node.members()) {
@@ -288,7 +288,7 @@ final class SchemaValidator {
     private void checkCaveat(CaveatNode node) {
         CaveatDef caveat = compiled.caveats().get(node.name().text());
         if (caveat == null
-                || caveat.position() != node.position()
+                || !caveat.position().equals(node.position())
                 || caveat.parameters().size() != node.parameters().size()) {
             return;
         }

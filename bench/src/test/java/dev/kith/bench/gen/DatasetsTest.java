@@ -87,9 +87,10 @@ class DatasetsTest {
                 .contains("caveat in_network(client_ip ipaddress, network string)")
                 .contains("user with in_window");
         NaiveOracle oracle = NaiveOracle.load(files.relationships());
-        long caveated = Files.lines(files.relationships())
-                .filter(l -> l.contains("[in_"))
-                .count();
+        long caveated;
+        try (var lines = Files.lines(files.relationships())) {
+            caveated = lines.filter(l -> l.contains("[in_")).count();
+        }
         assertThat(caveated).isGreaterThan(500);
         assertQueriesAgree(files, (q, context) -> githubCheck(oracle, q.resourceId(), q.permission(), q, context));
         assertGithubLookupsAgree(files, oracle);

@@ -452,8 +452,8 @@ public final class Index {
                 if (k == i || subjects[k] != subjects[k - 1]) subjects[distinct++] = subjects[k];
             }
             for (int k = i; k < j; k++) {
-                long rank = Arrays.binarySearch(subjects, i, distinct, sorted[k].subject) - i;
-                ranked[k] = rank << 32 | (k - i);
+                int rank = Arrays.binarySearch(subjects, i, distinct, sorted[k].subject) - i;
+                ranked[k] = (long) rank << 32 | (k - i);
             }
             Arrays.sort(ranked, i, j);
             for (int k = i; k < j; k++) order[k] = i + (int) ranked[k];

@@ -89,7 +89,7 @@ final class Interner {
         int mask = table.length / 2 - 1;
         int i = mix(key) & mask;
         while (table[2 * i] != 0) i = (i + 1) & mask;
-        table[2 * i + 1] = id + 1;
+        table[2 * i + 1] = id + 1L;
         table[2 * i] = key;
     }
 

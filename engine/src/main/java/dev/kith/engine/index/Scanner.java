@@ -66,7 +66,7 @@ final class Scanner {
             if (pairs.length == 0) continue;
             if (f.optionalResourceId() != null) {
                 int obj = index.findObject(type, f.optionalResourceId());
-                if (obj > 0 && !visitObject(type, obj, pairs, f, rev, now, after, perObject, visitor)) return;
+                if (obj > 0 && !visitObject(obj, pairs, f, rev, now, after, perObject, visitor)) return;
                 continue;
             }
             int[] ids = f.optionalSubjectFilter() != null
@@ -84,7 +84,7 @@ final class Scanner {
                 ticker.tick();
                 int obj = ids[i];
                 if (prefix != null && !index.objectName(type, obj).startsWith(prefix)) break;
-                if (!visitObject(type, obj, pairs, f, rev, now, after, perObject, visitor)) return;
+                if (!visitObject(obj, pairs, f, rev, now, after, perObject, visitor)) return;
             }
         }
     }
@@ -130,7 +130,6 @@ final class Scanner {
     }
 
     private boolean visitObject(
-            int type,
             int obj,
             int[] pairs,
             RelationshipFilter f,

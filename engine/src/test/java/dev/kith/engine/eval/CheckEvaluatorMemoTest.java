@@ -96,7 +96,7 @@ class CheckEvaluatorMemoTest {
         assertThat(reads[2]).isLessThanOrEqualTo(2 * reads[1] + 8);
         assertThat(reads[1]).isLessThanOrEqualTo(2 * reads[0] + 8);
         // each folder costs its viewer, owner, parent->edit and parent->view reads, each once
-        assertThat(reads[2]).isLessThanOrEqualTo(5 * levels[2]);
+        assertThat(reads[2]).isLessThanOrEqualTo(5L * levels[2]);
         assertThat(walked[2]).isGreaterThan(3 * walked[1]);
     }
 
