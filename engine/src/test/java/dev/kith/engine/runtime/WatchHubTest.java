@@ -8,6 +8,7 @@ import dev.kith.engine.Relationship;
 import dev.kith.engine.RelationshipUpdate;
 import dev.kith.engine.Results;
 import dev.kith.engine.Revision;
+import dev.kith.engine.WatchFilter;
 import dev.kith.engine.index.MemoryDatastore;
 import java.time.Clock;
 import java.time.Instant;
@@ -53,7 +54,7 @@ class WatchHubTest {
         long first = create("doc:a#viewer@user:ann");
         store.writeSchema("definition user {}");
         Recorder recorder = new Recorder();
-        AutoCloseable watch = hub.watch(new Revision(0), recorder);
+        AutoCloseable watch = hub.watch(new Revision(0), WatchFilter.ALL, recorder);
         assertThat(recorder.revisions())
                 .as("the schema write changed no relationship")
                 .containsExactly(first);
@@ -77,7 +78,7 @@ class WatchHubTest {
         create("doc:b#viewer@user:bob");
         store.collectGarbage(Instant.now().plusSeconds(3600));
         Recorder recorder = new Recorder();
-        hub.watch(new Revision(0), recorder);
+        hub.watch(new Revision(0), WatchFilter.ALL, recorder);
         assertThat(recorder.errors).singleElement().isInstanceOf(KithException.RevisionExpired.class);
 
         create("doc:c#viewer@user:cid");
