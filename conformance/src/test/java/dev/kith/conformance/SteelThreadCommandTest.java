@@ -3,6 +3,7 @@ package dev.kith.conformance;
 import static dev.kith.conformance.ConformanceCli.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kith.cli.KithCli;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -26,7 +27,7 @@ class SteelThreadCommandTest {
 
     @Test
     void everyOperationPassesExceptTheWrongExpectationWhichFailsWithItsDifference() throws Exception {
-        ConformanceCli.Run run = run("conformance-steelthread", manifest().toString());
+        KithCli.Run run = run("conformance-steelthread", manifest().toString());
 
         assertThat(run.status()).as(run.out()).isEqualTo(1);
         assertThat(run.out())
@@ -57,7 +58,7 @@ class SteelThreadCommandTest {
                         + " exists with it: book:atlas#blocked@reader:al'\n");
         Files.writeString(copy.resolve("results/schema-accepted.yaml"), "---\nerror: 'refused'\n");
 
-        ConformanceCli.Run run =
+        KithCli.Run run =
                 run("conformance-steelthread", copy.resolve("manifest.json").toString());
 
         assertThat(run.status()).isEqualTo(1);
@@ -83,7 +84,7 @@ class SteelThreadCommandTest {
                 copy.resolve("results/schema-accepted.yaml"),
                 "---\nerror: 'failed to write schema: rpc error: code = FailedPrecondition desc = no patron'\n");
 
-        ConformanceCli.Run run =
+        KithCli.Run run =
                 run("conformance-steelthread", copy.resolve("manifest.json").toString());
 
         assertThat(run.out())
@@ -101,13 +102,13 @@ class SteelThreadCommandTest {
                 .replace("\"operationName\": \"bulkCheckPermissions\"", "\"operationName\": \"watchEverything\"");
         Files.writeString(copy.resolve("manifest.json"), manifest);
 
-        ConformanceCli.Run run =
+        KithCli.Run run =
                 run("conformance-steelthread", copy.resolve("manifest.json").toString());
         assertThat(run.out())
                 .contains("FAIL library / bulk check\n    watchEverything could not run: unknown operation"
                         + " `watchEverything`");
 
-        ConformanceCli.Run missing =
+        KithCli.Run missing =
                 run("conformance-steelthread", dir.resolve("nope.json").toString());
         assertThat(missing.status()).isEqualTo(1);
         assertThat(missing.err()).contains("cannot read the manifest").contains("nope.json");

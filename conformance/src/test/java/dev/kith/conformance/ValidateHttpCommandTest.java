@@ -3,6 +3,7 @@ package dev.kith.conformance;
 import static dev.kith.conformance.ConformanceCli.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kith.cli.KithCli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -41,14 +42,14 @@ class ValidateHttpCommandTest {
                     - "[user:ann] is <document:a#viewer>"
                     - "[user:ben] is <document:a#viewer>"
                 """);
-        ConformanceCli.Run ok = run("validate-http", file.toString());
+        KithCli.Run ok = run("validate-http", file.toString());
         assertThat(ok.status()).as(ok.out()).isEqualTo(0);
         assertThat(ok.out().strip()).endsWith("4 passed, 0 failed");
 
         Path wrong = dir.resolve("w.yaml");
         Files.writeString(
                 wrong, Files.readString(file).replace("- document:a#view@user:cid", "- document:a#view@user:ann"));
-        ConformanceCli.Run failed = run("validate-http", wrong.toString());
+        KithCli.Run failed = run("validate-http", wrong.toString());
         assertThat(failed.status()).isEqualTo(1);
         assertThat(failed.out()).contains("document:a#view@user:ann").endsWith("3 passed, 1 failed\n");
     }

@@ -3,6 +3,7 @@ package dev.kith.conformance;
 import static dev.kith.conformance.ConformanceCli.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kith.cli.KithCli;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -15,7 +16,7 @@ class ValidateOpenFgaCommandTest {
 
     @Test
     void validateOpenFgaPrintsTotalsAndFailsOnADisagreement() throws IOException {
-        Path tests = ConformanceCli.file(dir, "tests.yaml", """
+        Path tests = KithCli.file(dir, "tests.yaml", """
                 tests:
                   - name: direct
                     stages:
@@ -36,7 +37,7 @@ class ValidateOpenFgaCommandTest {
                           - tuple: {object: document:1, relation: viewer, user: user:bob}
                             expectation: true
                 """);
-        ConformanceCli.Run run = run("validate-openfga", dir.toString());
+        KithCli.Run run = run("validate-openfga", dir.toString());
         assertThat(run.status()).isEqualTo(1);
         assertThat(run.out())
                 .contains("FAIL " + tests

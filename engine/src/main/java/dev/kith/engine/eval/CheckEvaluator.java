@@ -6,6 +6,7 @@ import dev.kith.engine.Results;
 import dev.kith.engine.caveat.CaveatOutcome;
 import dev.kith.engine.index.Condition;
 import dev.kith.engine.index.Postings;
+import dev.kith.engine.index.Snapshot;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -2,6 +2,7 @@ package dev.kith.engine.eval;
 
 import dev.kith.engine.caveat.CaveatEvaluator;
 import dev.kith.engine.index.Index;
+import dev.kith.engine.index.Snapshot;
 import dev.kith.schema.AllowedSubject;
 import dev.kith.schema.Definition;
 import dev.kith.schema.RelationDef;

@@ -1,6 +1,7 @@
 package dev.kith.engine.eval;
 
 import dev.kith.engine.index.Postings;
+import dev.kith.engine.index.Snapshot;
 import dev.kith.schema.AllowedSubject;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -8,6 +8,7 @@ import dev.kith.engine.Results;
 import dev.kith.engine.SubjectRef;
 import dev.kith.engine.index.Condition;
 import dev.kith.engine.index.Postings;
+import dev.kith.engine.index.Snapshot;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -3,6 +3,7 @@ package dev.kith.engine.eval;
 import dev.kith.engine.KithException;
 import dev.kith.engine.ObjectRef;
 import dev.kith.engine.Results;
+import dev.kith.engine.index.Snapshot;
 
 /**
  * The hop policy: the one place an evaluation moves from one object to another — following a stored subject set

@@ -5,6 +5,7 @@ import dev.kith.engine.Deadline;
 import dev.kith.engine.Results;
 import dev.kith.engine.Revision;
 import dev.kith.engine.index.ReverseVersion;
+import dev.kith.engine.index.Snapshot;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -13,6 +13,7 @@ import dev.kith.engine.Results;
 import dev.kith.engine.Revision;
 import dev.kith.engine.SubjectRef;
 import dev.kith.engine.index.Index;
+import dev.kith.engine.index.Snapshot;
 import dev.kith.schema.Definition;
 import java.time.Clock;
 import java.time.Instant;
@@ -41,7 +42,7 @@ public final class Queries {
     /** The depth bounds of the last (schema, snapshot) a lookup-resources ran at; replaced, never changed. */
     private volatile DepthBounds depthBounds;
     /** The index's snapshot at the last revision a request ran at, handed out again while it is current. */
-    private volatile IndexSnapshot lastSnapshot;
+    private volatile Snapshot lastSnapshot;
     /** The last revision a check answered at, handed out again while it is current. */
     private volatile Revision lastRevision = Revision.ZERO;
 
@@ -58,7 +59,7 @@ public final class Queries {
         this.hops = new Hops(depthLimit);
         this.clock = clock;
         this.decorator = decorator;
-        this.lastSnapshot = new IndexSnapshot(index, -1);
+        this.lastSnapshot = Snapshot.of(index, -1);
         this.checkers = ThreadLocal.withInitial(() -> new CheckEvaluator(clock));
     }
 
@@ -197,8 +198,8 @@ public final class Queries {
 
     /** The snapshot requests at {@code rev} read: the index's, shared while {@code rev} is the last one asked. */
     private Snapshot snapshot(long rev) {
-        IndexSnapshot s = lastSnapshot;
-        if (s.revision() != rev) lastSnapshot = s = new IndexSnapshot(index, rev);
+        Snapshot s = lastSnapshot;
+        if (s.revision() != rev) lastSnapshot = s = Snapshot.of(index, rev);
         return decorator == null ? s : decorator.apply(s);
     }
 

@@ -1,7 +1,5 @@
 package dev.kith.engine.index;
 
-import dev.kith.engine.Caveat;
-import dev.kith.engine.ObjectRef;
 import dev.kith.engine.Relationship;
 import dev.kith.engine.RelationshipFilter;
 import dev.kith.engine.SubjectRef;
@@ -31,7 +29,7 @@ import org.roaringbitmap.RoaringBitmap;
  * <p>Single writer: {@link #apply} and the {@code intern*} methods must be called by one thread at a time (the
  * store serializes them); every other method is safe from any thread.
  */
-public final class Index {
+public final class Index implements IdNames {
     /** The relation id of "no relation" (SpiceDB's ellipsis {@code ...}): plain object subjects. */
     public static final int NO_RELATION = 0;
 
@@ -44,7 +42,7 @@ public final class Index {
     private final Interner pairs = new Interner();
     private volatile int[] pairTypes = new int[0];
     private volatile int[] pairRelations = new int[0];
-    private volatile Table[] tables = new Table[0];
+    volatile Table[] tables = new Table[0];
     private volatile int[][] pairsOfType = new int[0][];
     private volatile int[][] pairTable = new int[0][];
     private final ArrayDeque<Touched> touched = new ArrayDeque<>();
@@ -111,6 +109,7 @@ public final class Index {
         return types.find(name);
     }
 
+    @Override
     public String typeName(int type) {
         return types.name(type);
     }
@@ -123,6 +122,7 @@ public final class Index {
         return relations.find(name);
     }
 
+    @Override
     public String relationName(int relation) {
         return relations.name(relation);
     }
@@ -135,10 +135,12 @@ public final class Index {
         return row == null || relation >= row.length ? -1 : row[relation];
     }
 
+    @Override
     public int pairType(int pair) {
         return pairTypes[pair];
     }
 
+    @Override
     public int pairRelation(int pair) {
         return pairRelations[pair];
     }
@@ -159,6 +161,7 @@ public final class Index {
         return type >= 0 && type < o.length ? o[type].find(id) : -1;
     }
 
+    @Override
     public String objectName(int type, int id) {
         return objects[type].name(id);
     }
@@ -331,24 +334,6 @@ public final class Index {
         int spair = internPair(stype, s.relation() == null ? NO_RELATION : internRelation(s.relation()));
         int sid = internObject(stype, s.id());
         return new Op(pair, object, key(spair, sid), delete ? null : Condition.of(r.caveat(), r.expiresAt()), delete);
-    }
-
-    /** The relationship of an entry, as strings. */
-    public Relationship relationship(int pair, int object, long subject, Condition condition) {
-        int type = pairType(pair);
-        int spair = keyPair(subject);
-        int stype = pairType(spair);
-        int srel = pairRelation(spair);
-        SubjectRef s = new SubjectRef(
-                typeName(stype), objectName(stype, keyId(subject)), srel == NO_RELATION ? null : relationName(srel));
-        Caveat caveat = condition == null ? null : condition.caveat();
-        Instant expires = condition == null ? null : condition.expiresAt();
-        return new Relationship(
-                new ObjectRef(typeName(type), objectName(type, object)),
-                relationName(pairRelation(pair)),
-                s,
-                caveat,
-                expires);
     }
 
     // ---- writes

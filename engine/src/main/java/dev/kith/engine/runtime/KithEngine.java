@@ -162,21 +162,39 @@ public final class KithEngine implements Engine {
 
     @Override
     public Results.Page<Results.ReadRelationship> readRelationships(Requests.ReadRelationships read) {
-        Cursors.Cursor start = binding.pin(Cursors.READ, read.cursor(), read.consistency());
-        var page = queries.read(schemas.require(start.revision()), start, read);
+        return page(Cursors.READ, read.cursor(), read.consistency(), at -> queries.read(schema(at), at, read));
+    }
+
+    /** The schema in force at a page's revision ({@link KithException.NotFound} when none was written by then). */
+    private CompiledSchema schema(Cursors.Cursor at) {
+        return schemas.require(at.revision());
+    }
+
+    /** One page of a listing, given where it starts. */
+    private interface PageQuery<T> {
+        Results.Page<T> at(Cursors.Cursor start);
+    }
+
+    /**
+     * One page of a listing, at its cursor's revision and position or, for a first page, at the revision its
+     * consistency picks; that revision must still be readable once the page is computed.
+     */
+    private <T> Results.Page<T> page(String kind, String cursor, Consistency consistency, PageQuery<T> query) {
+        Cursors.Cursor start = binding.pin(kind, cursor, consistency);
+        Results.Page<T> page = query.at(start);
         revisions.checkReadable(start.revision());
         return page;
     }
 
     @Override
     public Results.Page<Results.ReadRelationship> exportRelationships(Requests.Export export) {
-        Cursors.Cursor start = binding.pin(Cursors.EXPORT, export.cursor(), export.consistency());
-        long rev = start.revision();
         // with no filter there is nothing to validate: before any schema, an export is simply empty
-        var page = queries.export(
-                export.filter() == null ? schemas.schemaOrNull(rev) : schemas.require(rev), start, export);
-        revisions.checkReadable(rev);
-        return page;
+        return page(
+                Cursors.EXPORT,
+                export.cursor(),
+                export.consistency(),
+                at -> queries.export(
+                        export.filter() == null ? schemas.schemaOrNull(at.revision()) : schema(at), at, export));
     }
 
     @Override
@@ -225,18 +243,20 @@ public final class KithEngine implements Engine {
 
     @Override
     public Results.Page<Results.LookupResource> lookupResources(Requests.LookupResources lookup) {
-        Cursors.Cursor at = binding.pin(Cursors.RESOURCES, lookup.cursor(), lookup.consistency());
-        var page = queries.lookupResources(schemas.require(at.revision()), at, lookup);
-        revisions.checkReadable(at.revision());
-        return page;
+        return page(
+                Cursors.RESOURCES,
+                lookup.cursor(),
+                lookup.consistency(),
+                at -> queries.lookupResources(schema(at), at, lookup));
     }
 
     @Override
     public Results.Page<Results.LookupSubject> lookupSubjects(Requests.LookupSubjects lookup) {
-        Cursors.Cursor at = binding.pin(Cursors.SUBJECTS, lookup.cursor(), lookup.consistency());
-        var page = queries.lookupSubjects(schemas.require(at.revision()), at, lookup);
-        revisions.checkReadable(at.revision());
-        return page;
+        return page(
+                Cursors.SUBJECTS,
+                lookup.cursor(),
+                lookup.consistency(),
+                at -> queries.lookupSubjects(schema(at), at, lookup));
     }
 
     @Override

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kith.engine.Relationship;
 import dev.kith.engine.index.Index;
+import dev.kith.engine.index.Snapshot;
 import dev.kith.schema.Schemas;
 import java.time.Clock;
 import java.time.Instant;

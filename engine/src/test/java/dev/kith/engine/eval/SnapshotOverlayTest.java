@@ -14,6 +14,7 @@ import dev.kith.engine.index.Condition;
 import dev.kith.engine.index.Index;
 import dev.kith.engine.index.Postings;
 import dev.kith.engine.index.ReverseVersion;
+import dev.kith.engine.index.Snapshot;
 import dev.kith.schema.Schemas;
 import java.time.Clock;
 import java.time.Instant;

@@ -2,6 +2,7 @@ package dev.kith.engine.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kith.engine.MutableClock;
 import dev.kith.engine.Relationship;
 import dev.kith.engine.RelationshipUpdate;
 import dev.kith.engine.index.MemoryDatastore;
@@ -11,7 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ExpiryReaperTest {
-    private final TestClock clock = new TestClock(Instant.parse("2030-01-01T00:00:00Z"));
+    private final MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
     private final MemoryDatastore store = new MemoryDatastore(clock);
     private final RevisionWindow window = new RevisionWindow(store.index(), Duration.ofHours(1), clock);
     private final ExpiryReaper reaper = new ExpiryReaper(store, window, 2);

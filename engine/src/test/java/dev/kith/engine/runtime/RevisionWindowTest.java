@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kith.engine.KithException;
+import dev.kith.engine.MutableClock;
 import dev.kith.engine.index.Index;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class RevisionWindowTest {
     private static final Duration WINDOW = Duration.ofMinutes(10);
 
-    private final TestClock clock = new TestClock(Instant.parse("2030-01-01T00:00:00Z"));
+    private final MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
     private final Index index = new Index();
     private final RevisionWindow window = new RevisionWindow(index, WINDOW, clock);
 

@@ -1,18 +1,8 @@
-package dev.kith.engine.eval;
-
-import dev.kith.engine.Caveat;
-import dev.kith.engine.ObjectRef;
-import dev.kith.engine.Relationship;
-import dev.kith.engine.SubjectRef;
-import dev.kith.engine.index.Condition;
-import dev.kith.engine.index.Index;
-import dev.kith.engine.index.Postings;
-import dev.kith.engine.index.ReverseVersion;
-import java.time.Instant;
+package dev.kith.engine.index;
 
 /**
  * The relationships the evaluators read, pinned at one revision: the only way check, expand, lookup-resources,
- * lookup-subjects and {@link DepthBounds} see data. Every hop they take goes through {@link Hops}; every
+ * lookup-subjects and {@code eval.DepthBounds} see data. Every hop they take goes through {@code eval.Hops}; every
  * relationship they read comes from here. The default snapshot is the in-memory index at one revision ({@link
  * #of}); anything else that should change what the evaluators see is another implementation of this
  * interface, or a decorator of the default one, not an edit inside the evaluators:
@@ -22,9 +12,9 @@ import java.time.Instant;
  *       relationships to {@link #forward}, {@link #reverse} and {@link #reverseSubjectPairs}, and hands out ids
  *       above {@link #objectCount} for objects the index never stored;
  *   <li>a transitive-closure index: a snapshot whose reads are served from precomputed closures, answering
- *       exactly what the stored relationships answer (depth and cycles stay with the evaluators and {@link
- *       Hops});
- *   <li>sharding: a snapshot whose reads go to the shard that owns the slot, and a {@link Hops} that sends a hop
+ *       exactly what the stored relationships answer (depth and cycles stay with the evaluators and {@code
+ *       eval.Hops});
+ *   <li>sharding: a snapshot whose reads go to the shard that owns the slot, and a {@code eval.Hops} that sends a hop
  *       to the node that owns its target.
  * </ul>
  *
@@ -60,7 +50,7 @@ import java.time.Instant;
  *       the default snapshot, allocate nothing (check is the hot path and reads through here on every hop).
  * </ul>
  */
-public interface Snapshot {
+public interface Snapshot extends IdNames {
     /** The relation id of "no relation" (SpiceDB's ellipsis {@code ...}): plain object subjects. */
     int NO_RELATION = Index.NO_RELATION;
 
@@ -102,24 +92,16 @@ public interface Snapshot {
      */
     int[] reverseSubjectPairs(int pair);
 
-    // ---- names and counts
+    // ---- ids of names, and counts (names of ids: IdNames)
 
     /** The id of a type, or -1 when none was handed out. */
     int findType(String name);
 
-    String typeName(int type);
-
     /** The id of a relation name, or -1 when none was handed out. */
     int findRelation(String name);
 
-    String relationName(int relation);
-
     /** The pair of (type, relation), or -1 when none was handed out. */
     int findPair(int type, int relation);
-
-    int pairType(int pair);
-
-    int pairRelation(int pair);
 
     /** How many pairs there are: every pair id is below it. */
     int pairCount();
@@ -127,35 +109,6 @@ public interface Snapshot {
     /** The id of object {@code id} of {@code type}, or -1 when none was handed out. */
     int findObject(int type, String id);
 
-    String objectName(int type, int id);
-
     /** Above every object id of {@code type} (the wildcard's 0 included); 0 for an unknown type. */
     int objectCount(int type);
-
-    // ---- derived from the above
-
-    /** The relationship of one forward entry, as names. */
-    default Relationship relationship(int pair, int object, long subject, Condition condition) {
-        int type = pairType(pair);
-        int spair = keyPair(subject);
-        int stype = pairType(spair);
-        int srel = pairRelation(spair);
-        SubjectRef s = new SubjectRef(
-                typeName(stype), objectName(stype, keyId(subject)), srel == NO_RELATION ? null : relationName(srel));
-        Caveat caveat = condition == null ? null : condition.caveat();
-        Instant expires = condition == null ? null : condition.expiresAt();
-        return new Relationship(
-                new ObjectRef(typeName(type), objectName(type, object)),
-                relationName(pairRelation(pair)),
-                s,
-                caveat,
-                expires);
-    }
-
-    /** (pair, object) as a userset, {@code type:id#relation}, for messages and traces. */
-    default String describe(int pair, int object) {
-        int t = pairType(pair);
-        String id = object < 0 ? "(unknown)" : objectName(t, object);
-        return typeName(t) + ":" + id + "#" + relationName(pairRelation(pair));
-    }
 }
