@@ -25,7 +25,8 @@ final class Interner {
      * so a hit reads one cache line and never the {@code String}. Object ids like the datasets' ({@code 63406})
      * are such strings; with them in {@link #ids} the resource id's lookup was a quarter of the check profile
      * on the 1M-relationship github dataset, in {@code String.equals} of keys not in cache (JFR, 2026-11-26;
-     * figures under "Performance pass" in {@code BENCHMARKS.md}). Replaced whole when it grows, never in place.
+     * see "In-process check" under "What misses the targets" in {@code BENCHMARKS.md}). Replaced whole when it
+     * grows, never in place.
      */
     private long[] packed = new long[64];
 
