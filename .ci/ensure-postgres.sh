@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Makes sure a PostgreSQL server answers on 127.0.0.1:5432 (or at KITH_TEST_PG_URL, when set) for the
-# storage tests: starts the installed cluster if it is stopped, installs one if none is installed.
+# storage tests: starts the installed cluster if it is stopped, installs one if none is installed. Without it
+# the tests would still pass, starting an embedded PostgreSQL per test JVM (storage-postgres/README.md); a
+# running server saves that time.
 set -euo pipefail
 if [ -n "${KITH_TEST_PG_URL:-}" ]; then
   echo "PostgreSQL for tests: KITH_TEST_PG_URL is set"; exit 0
