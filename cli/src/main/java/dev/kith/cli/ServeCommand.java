@@ -198,6 +198,37 @@ final class ServeCommand implements Callable<Integer> {
     int maxInFlight;
 
     @Option(
+            names = "--max-connections",
+            defaultValue = "${env:KITH_MAX_CONNECTIONS:-10000}",
+            description = "Open connections kept; one over it is closed as soon as it is accepted"
+                    + " (KITH_MAX_CONNECTIONS; ${DEFAULT-VALUE}).")
+    int maxConnections;
+
+    @Option(
+            names = "--idle-timeout",
+            defaultValue = "${env:KITH_IDLE_TIMEOUT:-60s}",
+            converter = DurationConverter.class,
+            description = "How long a connection with no request in flight stays open (KITH_IDLE_TIMEOUT;"
+                    + " ${DEFAULT-VALUE}).")
+    Duration idleTimeout;
+
+    @Option(
+            names = "--header-timeout",
+            defaultValue = "${env:KITH_HEADER_TIMEOUT:-10s}",
+            converter = DurationConverter.class,
+            description = "How long a new connection may take to send its first request's headers before it is"
+                    + " closed (KITH_HEADER_TIMEOUT; ${DEFAULT-VALUE}).")
+    Duration headerTimeout;
+
+    @Option(
+            names = "--body-timeout",
+            defaultValue = "${env:KITH_BODY_TIMEOUT:-30s}",
+            converter = DurationConverter.class,
+            description = "How long a request body may take to arrive before a 408 that closes the connection; an"
+                    + " import body has the longer of this and --import-timeout (KITH_BODY_TIMEOUT; ${DEFAULT-VALUE}).")
+    Duration bodyTimeout;
+
+    @Option(
             names = "--audit-log",
             defaultValue = "${env:KITH_AUDIT_LOG}",
             description = "Write one JSON line per check decision to FILE, or '-' for stdout (KITH_AUDIT_LOG).")
@@ -346,7 +377,11 @@ final class ServeCommand implements Callable<Integer> {
                 maxContextBytes,
                 maxInFlight,
                 requestTimeout,
-                importTimeout);
+                importTimeout,
+                idleTimeout,
+                headerTimeout,
+                bodyTimeout,
+                maxConnections);
         String secret = tokenSecret == null || tokenSecret.isBlank() ? null : tokenSecret;
         return new ServerConfig(
                 bind, port, keys, insecureNoAuth, tlsCert, tlsKey, limits, auditLog, benchEndpoints, secret);

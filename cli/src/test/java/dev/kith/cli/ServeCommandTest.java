@@ -106,7 +106,11 @@ class ServeCommandTest {
             cl.setErr(new java.io.PrintWriter(err));
             int code = cl.execute("serve", "--bind", "127.0.0.1", "--port", Integer.toString(taken.getLocalPort()));
             assertThat(code).isEqualTo(1);
-            assertThat(err.toString()).startsWith("kith serve: cannot start: ").doesNotContain("\tat ");
+            assertThat(err.toString())
+                    .startsWith("kith serve: cannot start: ")
+                    .contains("127.0.0.1:" + taken.getLocalPort() + " is already in use")
+                    .doesNotContain("\tat ");
+            assertThat(err.toString().strip().lines()).hasSize(1);
         }
         var err = new java.io.StringWriter();
         var cl = Main.commandLine();

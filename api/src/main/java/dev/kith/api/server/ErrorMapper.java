@@ -49,6 +49,23 @@ final class ErrorMapper {
         Throwable failure = ctx.failure() != null ? ctx.failure() : fromStatus(ctx, x.limits);
         HttpServerResponse response = ctx.response();
         if (response.ended() || response.closed()) return;
+        if (!(failure instanceof HttpFailure)
+                && !(failure instanceof KithException)
+                && !ctx.request().isEnded()) {
+            // the request itself could not be read (malformed chunked encoding, a broken connection): the client's
+            // fault, not a bug, so one line in the log and a 400; the connection cannot carry another request
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    "unreadable request " + ctx.request().method() + " "
+                            + ctx.request().path() + " from " + ctx.request().remoteAddress() + ": " + failure);
+            response.putHeader("Connection", "close");
+            x.send(
+                    ctx,
+                    400,
+                    error(400, "INVALID_ARGUMENT", "the request could not be read: " + unreadable(failure), "body")
+                            .body());
+            return;
+        }
         ApiError error = map(failure, ctx.get(FieldPaths.KEY));
         if (response.headWritten()) {
             if (Exchange.NDJSON.equals(response.headers().get("Content-Type"))) {
@@ -59,6 +76,14 @@ final class ErrorMapper {
             return;
         }
         x.send(ctx, error.status(), error.body());
+    }
+
+    /** What made a request unreadable, in the caller's words. */
+    private static String unreadable(Throwable failure) {
+        String m = String.valueOf(failure.getMessage());
+        if (m.contains("chunk")) return "malformed chunked transfer encoding";
+        if (failure instanceof io.netty.handler.codec.TooLongFrameException) return "a line or header is too long";
+        return "malformed HTTP message";
     }
 
     /** The failure a status without an exception stands for (Vert.x's body limit, the request deadline, …). */
@@ -162,12 +187,19 @@ final class ErrorMapper {
         return a;
     }
 
+    /** A path never ends with a dot, whoever built it (an empty last step names its parent). */
+    private static String trimDots(String field) {
+        int end = field.length();
+        while (end > 0 && field.charAt(end - 1) == '.') end--;
+        return end == field.length() ? field : field.substring(0, end);
+    }
+
     static ApiError error(int status, String code, String message, String field) {
         ObjectNode body = NODES.objectNode();
         body.put("code", code);
         body.put("message", message == null ? code : message);
         ObjectNode details = body.putObject("details");
-        if (field != null) details.put("field", field);
+        if (field != null) details.put("field", trimDots(field));
         return new ApiError(status, body);
     }
 }

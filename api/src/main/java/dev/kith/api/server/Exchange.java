@@ -24,6 +24,12 @@ final class Exchange {
     /** The routing-context key holding the caller's key id. */
     static final String CALLER = "kith.caller";
 
+    /** The routing-context key of a body parsed on a worker ({@link #parseLargeBody}). */
+    static final String PARSED = "kith.parsedBody";
+
+    /** Bodies up to this size are parsed on the event loop, larger ones on a worker. */
+    static final int PARSE_INLINE_MAX_BYTES = 16 << 10;
+
     static final String JSON = "application/json";
     static final String NDJSON = "application/x-ndjson";
 
@@ -62,7 +68,36 @@ final class Exchange {
     }
 
     JsonNode json(RoutingContext ctx) {
-        return in.parse(body(ctx));
+        JsonNode parsed = ctx.get(PARSED);
+        return parsed != null ? parsed : in.parse(body(ctx));
+    }
+
+    /**
+     * Parses a JSON body larger than {@link #PARSE_INLINE_MAX_BYTES} on a worker, so a large body never stalls the
+     * event loop (and every other request on it), and hands the tree to the endpoint's handler; a malformed body
+     * fails the request as an inline parse would. Import bodies (NDJSON) are parsed line by line on their worker.
+     */
+    void parseLargeBody(RoutingContext ctx) {
+        Buffer b = ctx.body() == null ? null : ctx.body().buffer();
+        if (b == null
+                || b.length() <= PARSE_INLINE_MAX_BYTES
+                || ctx.request().path().equals(KithServer.IMPORT_PATH)) {
+            ctx.next();
+            return;
+        }
+        vertx.executeBlocking(() -> in.parse(b.getBytes()), false).onComplete(ar -> {
+            if (ar.succeeded()) {
+                ctx.put(PARSED, ar.result());
+                ctx.next();
+            } else {
+                fail(ctx, ar.cause());
+            }
+        });
+    }
+
+    /** Whether the body was parsed on a worker (its tree is {@link #json}). */
+    static boolean parsed(RoutingContext ctx) {
+        return ctx.get(PARSED) != null;
     }
 
     /** Whether reading at {@code c} may wait: on the store, or for this node to apply a revision. */

@@ -36,7 +36,7 @@ final class JsonIn {
         while (it.hasNext()) {
             var e = it.next();
             String camel = toCamel(e.getKey());
-            String fieldPath = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
+            String fieldPath = child(path, e.getKey());
             if (!allowed.contains(camel)) {
                 throw invalid(
                         fieldPath,
@@ -51,7 +51,30 @@ final class JsonIn {
     }
 
     String path(String field) {
-        return path.isEmpty() ? field : path + "." + field;
+        return child(path, field);
+    }
+
+    /** The path of {@code key} under {@code path}: {@code path.key}, or {@code path["key"]} for an odd key. */
+    static String child(String path, String key) {
+        String k = key(key);
+        if (k.startsWith("[") || path.isEmpty()) return path + k;
+        return path + "." + k;
+    }
+
+    /** A key as a path step: itself when it is a plain name, else {@code ["key"]} (never an empty step). */
+    static String key(String key) {
+        if (plainName(key)) return key;
+        return "[\"" + key.replace("\\", "\\\\").replace("\"", "\\\"") + "\"]";
+    }
+
+    private static boolean plainName(String key) {
+        if (key.isEmpty()) return false;
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            boolean letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+            if (!letter && (i == 0 || c < '0' || c > '9')) return false;
+        }
+        return true;
     }
 
     /** Whether the field is present and not JSON null. */

@@ -137,15 +137,21 @@ public final class KithServer implements AutoCloseable {
         StreamHandlers streams = new StreamHandlers(exchange);
 
         Router router = Router.router(vertx);
-        HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(config.port());
+        // No cleartext HTTP/2 (h2c): to detect an h2c upgrade Vert.x sets a connection up only once its first request
+        // has arrived whole, so a client that never finishes its headers would escape the header timeout and the
+        // connection limit (see Connections). HTTP/1.1 is what every kith client speaks.
+        HttpServerOptions options =
+                new HttpServerOptions().setHost(host).setPort(config.port()).setHttp2ClearTextEnabled(false);
         if (config.tlsCert() != null) {
             options.setSsl(true)
                     .setKeyCertOptions(new PemKeyCertOptions()
                             .setCertPath(config.tlsCert().toString())
                             .setKeyPath(config.tlsKey().toString()));
         }
-        HttpServer server = vertx.createHttpServer(options).connectionHandler(metrics::connected);
+        Connections connections = new Connections(vertx, limits, metrics);
+        HttpServer server = vertx.createHttpServer(options).connectionHandler(connections::accepted);
         KithServer kith = new KithServer(vertx, server, router, audit, tokens, metrics, host);
+        router.route().handler(connections::requestArrived);
         kith.routes(router, auth, limits, exchange, unary, streams, config.benchEndpoints(), registry);
         String scheme = config.tlsCert() == null ? "http" : "https";
         String boundHost = host;
@@ -154,6 +160,7 @@ public final class KithServer implements AutoCloseable {
                 .onFailure(e -> {
                     if (audit != null) audit.close();
                 })
+                .recover(e -> Future.failedFuture(bindFailure(e, boundHost, config.port())))
                 .map(s -> {
                     LOG.log(
                             System.Logger.Level.INFO,
@@ -228,6 +235,7 @@ public final class KithServer implements AutoCloseable {
             if (ctx.request().path().equals(IMPORT_PATH)) importBody.handle(ctx);
             else body.handle(ctx);
         });
+        router.post("/v1/*").handler(x::parseLargeBody);
 
         unaryRoute(router, "/v1/schema/write", unary::writeSchema);
         unaryRoute(router, "/v1/schema/read", unary::readSchema);
@@ -353,6 +361,20 @@ public final class KithServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A failure to listen, naming the address and port when it is in use (Vert.x's message names neither). */
+    private static Throwable bindFailure(Throwable e, String host, int port) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.BindException
+                    || String.valueOf(t.getMessage()).contains("Address already in use")) {
+                java.net.BindException b =
+                        new java.net.BindException("address " + host + ":" + port + " is already in use");
+                b.initCause(e);
+                return b;
+            }
+        }
+        return e;
     }
 
     private static boolean isLoopback(String host) {

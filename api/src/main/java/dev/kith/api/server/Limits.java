@@ -19,6 +19,13 @@ import java.time.Duration;
  *     stopped and the answer is 504 (default 30 s)
  * @param importTimeout deadline of an import-bulk request, whose body may hold millions of relationships
  *     (default 10 min)
+ * @param idleTimeout how long a connection with no request in flight stays open (default 60 s)
+ * @param headerTimeout how long a new connection may take to send its first request line and headers (default
+ *     10 s); later requests on the connection are bounded by {@code idleTimeout}
+ * @param bodyTimeout how long a request body may take to arrive once its headers have, before a 408 that closes
+ *     the connection (default 30 s; an import body has the longer of this and {@code importTimeout})
+ * @param maxConnections open connections the server keeps; a connection over it is closed as soon as it is
+ *     accepted, and counted in {@code kith_connections_refused_total} (default 10,000)
  */
 public record Limits(
         long maxBodyBytes,
@@ -32,7 +39,18 @@ public record Limits(
         int maxContextBytes,
         int maxInFlight,
         Duration requestTimeout,
-        Duration importTimeout) {
+        Duration importTimeout,
+        Duration idleTimeout,
+        Duration headerTimeout,
+        Duration bodyTimeout,
+        int maxConnections) {
+    /** The default connection limits: idle 60 s, headers 10 s, body 30 s, 10,000 connections. */
+    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
+
+    static final Duration HEADER_TIMEOUT = Duration.ofSeconds(10);
+    static final Duration BODY_TIMEOUT = Duration.ofSeconds(30);
+    static final int MAX_CONNECTIONS = 10_000;
+
     public Limits {
         positive(maxBodyBytes, "maxBodyBytes");
         positive(maxImportBodyBytes, "maxImportBodyBytes");
@@ -46,6 +64,43 @@ public record Limits(
         positive(maxInFlight, "maxInFlight");
         positive(requestTimeout, "requestTimeout");
         positive(importTimeout, "importTimeout");
+        positive(idleTimeout, "idleTimeout");
+        positive(headerTimeout, "headerTimeout");
+        positive(bodyTimeout, "bodyTimeout");
+        positive(maxConnections, "maxConnections");
+    }
+
+    /** Request limits with the default connection limits. */
+    public Limits(
+            long maxBodyBytes,
+            long maxImportBodyBytes,
+            int maxUpdatesPerWrite,
+            int maxPreconditionsPerWrite,
+            int maxCheckBulkItems,
+            int maxIdLength,
+            int maxNameLength,
+            int maxJsonDepth,
+            int maxContextBytes,
+            int maxInFlight,
+            Duration requestTimeout,
+            Duration importTimeout) {
+        this(
+                maxBodyBytes,
+                maxImportBodyBytes,
+                maxUpdatesPerWrite,
+                maxPreconditionsPerWrite,
+                maxCheckBulkItems,
+                maxIdLength,
+                maxNameLength,
+                maxJsonDepth,
+                maxContextBytes,
+                maxInFlight,
+                requestTimeout,
+                importTimeout,
+                IDLE_TIMEOUT,
+                HEADER_TIMEOUT,
+                BODY_TIMEOUT,
+                MAX_CONNECTIONS);
     }
 
     public static Limits defaults() {
@@ -78,7 +133,33 @@ public record Limits(
                 maxContextBytes,
                 maxInFlight,
                 requestTimeout,
-                importTimeout);
+                importTimeout,
+                idleTimeout,
+                headerTimeout,
+                bodyTimeout,
+                maxConnections);
+    }
+
+    /** This limits with the connection limits replaced. */
+    public Limits withConnectionLimits(
+            Duration idleTimeout, Duration headerTimeout, Duration bodyTimeout, int maxConnections) {
+        return new Limits(
+                maxBodyBytes,
+                maxImportBodyBytes,
+                maxUpdatesPerWrite,
+                maxPreconditionsPerWrite,
+                maxCheckBulkItems,
+                maxIdLength,
+                maxNameLength,
+                maxJsonDepth,
+                maxContextBytes,
+                maxInFlight,
+                requestTimeout,
+                importTimeout,
+                idleTimeout,
+                headerTimeout,
+                bodyTimeout,
+                maxConnections);
     }
 
     private static void positive(Duration d, String name) {

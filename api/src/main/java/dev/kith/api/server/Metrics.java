@@ -8,9 +8,9 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.vertx.core.http.HttpConnection;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -44,6 +44,16 @@ final class Metrics {
     private final Map<Permissionship, Counter> checks = new EnumMap<>(Permissionship.class);
     private final Counter authFailures;
     private final AtomicLong connections = new AtomicLong();
+    private final Map<String, Counter> connectionsClosed;
+
+    /** {@link #connectionClosed} reason: the connection limit was reached when it was accepted. */
+    static final String REFUSED = "refused";
+    /** {@link #connectionClosed} reason: no request arrived within the idle timeout. */
+    static final String IDLE = "idle";
+    /** {@link #connectionClosed} reason: the first request's headers did not arrive within the header timeout. */
+    static final String HEADERS = "headers";
+    /** {@link #connectionClosed} reason: a request body did not arrive within the body timeout. */
+    static final String BODY = "body";
 
     /** {@link #cancelled} reason: the request's deadline passed. */
     static final String DEADLINE = "deadline";
@@ -79,6 +89,16 @@ final class Metrics {
         Gauge.builder("kith.index.objects", engine, e -> e.stats().objects())
                 .description("object ids interned in this node's in-memory index")
                 .register(registry);
+        Map<String, Counter> closed = new java.util.HashMap<>();
+        for (String reason : List.of(REFUSED, IDLE, HEADERS, BODY)) {
+            closed.put(
+                    reason,
+                    Counter.builder("kith.connections.closed")
+                            .description("connections the server closed or refused to bound its resources")
+                            .tag("reason", reason)
+                            .register(registry));
+        }
+        this.connectionsClosed = Map.copyOf(closed);
         Gauge.builder("kith.http.connections", connections, AtomicLong::get)
                 .description("open HTTP connections")
                 .register(registry);
@@ -99,9 +119,18 @@ final class Metrics {
     }
 
     /** Counts {@code connection} among the open ones until it closes. */
-    void connected(HttpConnection connection) {
-        connections.incrementAndGet();
-        connection.closeHandler(v -> connections.decrementAndGet());
+    /** Counts an open connection until it closes; returns how many are open with it. */
+    long connected() {
+        return connections.incrementAndGet();
+    }
+
+    void disconnected() {
+        connections.decrementAndGet();
+    }
+
+    /** Counts a connection the server closed for {@code reason} ({@link #REFUSED}, {@link #IDLE}, …). */
+    void connectionClosed(String reason) {
+        connectionsClosed.get(reason).increment();
     }
 
     PrometheusMeterRegistry registry() {

@@ -91,14 +91,130 @@ final class RequestReader {
             JsonNode n = mapper.readTree(body, offset, length);
             return n == null ? mapper.createObjectNode() : n;
         } catch (StreamConstraintsException e) {
-            throw HttpFailure.tooLarge(where, "JSON nested deeper than " + limits.maxJsonDepth() + " levels");
+            String at = pathOfFailure(body, offset, length, where);
+            if (String.valueOf(e.getOriginalMessage()).startsWith("Number value length")) {
+                throw JsonIn.invalid(at, at + ": number too large (more than " + MAX_NUMBER_DIGITS + " digits)");
+            }
+            if (String.valueOf(e.getOriginalMessage()).startsWith("Document nesting depth")) {
+                throw HttpFailure.tooLarge(where, "JSON nested deeper than " + limits.maxJsonDepth() + " levels");
+            }
+            throw HttpFailure.tooLarge(at, at + ": value too large");
         } catch (JsonProcessingException e) {
-            var loc = e.getLocation();
-            String at = loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
-            throw JsonIn.invalid(where, "malformed JSON" + at + ": " + e.getOriginalMessage());
+            throw JsonIn.invalid(where, malformed(e, where));
         } catch (IOException e) {
             throw JsonIn.invalid(where, "unreadable JSON: " + e.getMessage());
         }
+    }
+
+    /** The longest number a request may hold, in characters (Jackson's default). */
+    static final int MAX_NUMBER_DIGITS = StreamReadConstraints.DEFAULT_MAX_NUM_LEN;
+
+    /**
+     * What is wrong with a body that is not JSON, and where: the line and column, and the JSON path reached, in
+     * the caller's words rather than the parser's.
+     */
+    static String malformed(JsonProcessingException e, String where) {
+        var loc = e.getLocation();
+        StringBuilder b = new StringBuilder("malformed JSON");
+        if (loc != null && loc.getLineNr() > 0) {
+            b.append(" at line ").append(loc.getLineNr()).append(", column ").append(loc.getColumnNr());
+        }
+        String path = jsonPath(e, where);
+        if (!path.equals(where)) b.append(" (in ").append(path).append(')');
+        return b.append(": ").append(syntaxProblem(e)).toString();
+    }
+
+    private static final java.util.regex.Pattern UNEXPECTED_CHAR =
+            java.util.regex.Pattern.compile("^Unexpected character \\(.*?\\(code (\\d+)\\)\\)");
+    private static final java.util.regex.Pattern UNRECOGNIZED =
+            java.util.regex.Pattern.compile("^Unrecognized token '(.*?)'");
+    private static final java.util.regex.Pattern DUPLICATE =
+            java.util.regex.Pattern.compile("^Duplicate field '(.*?)'");
+
+    /** Jackson's message, as one plain sentence without its internals (class names, feature names, sources). */
+    private static String syntaxProblem(JsonProcessingException e) {
+        String m = String.valueOf(e.getOriginalMessage());
+        if (e instanceof com.fasterxml.jackson.core.io.JsonEOFException || m.startsWith("Unexpected end-of-input")) {
+            return "the body ends before the JSON value is complete";
+        }
+        var dup = DUPLICATE.matcher(m);
+        if (dup.find()) return "field '" + dup.group(1) + "' is given twice";
+        if (m.startsWith("Trailing token")) return "unexpected text after the JSON value";
+        var ch = UNEXPECTED_CHAR.matcher(m);
+        if (ch.find()) {
+            int code = Integer.parseInt(ch.group(1));
+            String c = code > 0x20 && code < 0x7f ? "'" + (char) code + "'" : String.format("U+%04X", code);
+            return "unexpected character " + c + expectation(m);
+        }
+        var token = UNRECOGNIZED.matcher(m);
+        if (token.find()) {
+            String t = token.group(1);
+            if (t.length() > 40) t = t.substring(0, 40) + "…";
+            return "unrecognized token '" + t + "'; expected a JSON value";
+        }
+        if (m.startsWith("Illegal unquoted character")) {
+            return "a control character in a string must be escaped";
+        }
+        if (m.startsWith("Invalid UTF-8") || m.contains("Invalid UTF-8")) return "the body is not valid UTF-8";
+        if (m.startsWith("Leading zeroes") || m.startsWith("Invalid numeric value") || m.contains("numeric value")) {
+            return "invalid number";
+        }
+        if (m.startsWith("Unrecognized character escape")) return "invalid escape sequence in a string";
+        return "invalid JSON syntax";
+    }
+
+    private static String expectation(String m) {
+        if (m.contains("double-quote to start field name")) return "; expected a field name in double quotes";
+        if (m.contains("comma to separate Object entries")) return "; expected ',' or '}'";
+        if (m.contains("comma to separate Array entries")) return "; expected ',' or ']'";
+        if (m.contains("colon to separate field name")) return "; expected ':'";
+        if (m.contains("expected a valid value") || m.contains("expected a value")) return "; expected a JSON value";
+        return "";
+    }
+
+    /**
+     * The JSON path the parser had reached when it failed, such as {@code updates[2].relationship}, under
+     * {@code where} unless that is the whole body; {@code where} when it cannot tell.
+     */
+    static String jsonPath(JsonProcessingException e, String where) {
+        if (!(e.getProcessor() instanceof com.fasterxml.jackson.core.JsonParser p)) return where;
+        return jsonPath(p, where);
+    }
+
+    /**
+     * Where reading {@code body} fails, found by reading it again token by token (a read constraint's exception
+     * does not say where it was raised); only on the error path.
+     */
+    private String pathOfFailure(byte[] body, int offset, int length, String where) {
+        try (com.fasterxml.jackson.core.JsonParser p = mapper.getFactory().createParser(body, offset, length)) {
+            try {
+                while (p.nextToken() != null) {
+                    // reads to the failure
+                }
+            } catch (IOException e) {
+                return jsonPath(p, where);
+            }
+        } catch (IOException e) {
+            return where;
+        }
+        return where;
+    }
+
+    private static String jsonPath(com.fasterxml.jackson.core.JsonParser p, String where) {
+        java.util.ArrayDeque<String> parts = new java.util.ArrayDeque<>();
+        for (var c = p.getParsingContext(); c != null && !c.inRoot(); c = c.getParent()) {
+            if (c.inArray()) {
+                parts.push("[" + Math.max(0, c.getCurrentIndex()) + "]");
+            } else if (c.inObject() && c.getCurrentName() != null) {
+                parts.push(JsonIn.key(c.getCurrentName()));
+            }
+        }
+        StringBuilder b = new StringBuilder(where.equals("body") ? "" : where);
+        for (String part : parts) {
+            if (!part.startsWith("[") && !b.isEmpty()) b.append('.');
+            b.append(part);
+        }
+        return b.isEmpty() ? where : b.toString();
     }
 
     // ---- value types

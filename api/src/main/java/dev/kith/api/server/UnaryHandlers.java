@@ -116,7 +116,7 @@ final class UnaryHandlers {
 
     void check(RoutingContext ctx) {
         FieldPaths.use(ctx, FieldPaths.CHECK);
-        Requests.Check plain = plainCheck.read(Exchange.body(ctx));
+        Requests.Check plain = Exchange.parsed(ctx) ? null : plainCheck.read(Exchange.body(ctx));
         if (plain != null) {
             String caller = ctx.get(Exchange.CALLER);
             x.runJson(ctx, x.mayWait(plain.consistency()), () -> {

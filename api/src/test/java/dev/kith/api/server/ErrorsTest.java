@@ -44,6 +44,61 @@ class ErrorsTest {
     }
 
     @Test
+    void malformedJsonSaysWhatAndWhereInPlainWords() {
+        java.util.Map<String, String> cases = new java.util.LinkedHashMap<>();
+        cases.put(
+                "{\"resource\": }", "line 1, column 14 (in resource): unexpected character '}'; expected a JSON value");
+        cases.put("{\"resource\": x}", "(in resource): unrecognized token 'x'; expected a JSON value");
+        cases.put("{\"resource\": {\"objectType\" \"document\"}}", "(in resource.objectType): unexpected character");
+        cases.put("{\"permission\": tru}", "unrecognized token 'tru'");
+        cases.put("{\"a\": 1, \"a\": 2}", "field 'a' is given twice");
+        cases.put("{} {}", "unexpected text after the JSON value");
+        cases.put("{\"resource\": {", "the body ends before the JSON value is complete");
+        cases.put("{\"permission\": \"a\nb\"}", "a control character in a string must be escaped");
+        cases.forEach((body, expected) -> {
+            JsonObject e = f.post("/v1/permissions/check", body).error(400);
+            assertThat(e.getString("code")).isEqualTo("INVALID_ARGUMENT");
+            assertThat(e.getString("message"))
+                    .as(body)
+                    .startsWith("body: malformed JSON at line ")
+                    .contains(expected)
+                    .doesNotContain("code 1")
+                    .doesNotContain("Source")
+                    .doesNotContain("`")
+                    .doesNotContain("jackson")
+                    .doesNotContain("ObjectNode");
+            assertThat(e.getJsonObject("details").getString("field")).isEqualTo("body");
+        });
+    }
+
+    @Test
+    void aNumberWithThousandsOfDigitsIsTooLargeNotTooDeep() {
+        String digits = "1".repeat(5000);
+        JsonObject e = f.post(
+                        "/v1/permissions/check",
+                        "{\"resource\": {\"objectType\": \"document\", \"objectId\": " + digits + "}}")
+                .error(400);
+        assertThat(e.getString("code")).isEqualTo("INVALID_ARGUMENT");
+        assertThat(e.getString("message")).contains("number too large").doesNotContain("nested");
+        assertThat(e.getJsonObject("details").getString("field")).isEqualTo("resource.objectId");
+        JsonObject inArray = f.post("/v1/permissions/checkbulk", "{\"items\": [{}, " + digits + "]}")
+                .error(400);
+        assertThat(inArray.getJsonObject("details").getString("field")).isEqualTo("items[1]");
+    }
+
+    @Test
+    void aFieldPathNeverEndsWithADot() {
+        for (String body : List.of("{\"\": 1}", "{\"resource\": {\"\": 1}}", "{\"resource\": {\"a.\": 1}}")) {
+            JsonObject e = f.post("/v1/permissions/check", body).error(400);
+            String field = e.getJsonObject("details").getString("field");
+            assertThat(field).as(body).isNotEmpty().doesNotEndWith(".");
+        }
+        JsonObject e =
+                f.post("/v1/permissions/check", "{\"resource\": {\"\": 1}}").error(400);
+        assertThat(e.getJsonObject("details").getString("field")).isEqualTo("resource[\"\"]");
+    }
+
+    @Test
     void aWrongTypeNamesTheField() {
         JsonObject e = f.post("/v1/permissions/check", check().replace("\"view\"", "42"))
                 .error(400);

@@ -1,0 +1,282 @@
+package dev.kith.api.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kith.engine.Await;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The connection limits, each proven with raw sockets against a server with small values: a silent new connection,
+ * an idle keep-alive connection and a slow body are closed in bounded time, connections over the limit are refused,
+ * and meanwhile other clients and {@code /healthz} keep being answered.
+ */
+class ConnectionLimitsTest {
+    private static final Duration SHORT = Duration.ofMillis(300);
+    private static final Duration LONG = Duration.ofSeconds(20);
+
+    private static ServerFixture server(Duration idle, Duration header, Duration body, int maxConnections) {
+        Limits limits = Limits.defaults().withConnectionLimits(idle, header, body, maxConnections);
+        return new ServerFixture(
+                ServerConfig.loopback(List.of(ServerFixture.KEY)).withLimits(limits));
+    }
+
+    private static Socket connect(ServerFixture f) throws IOException {
+        Socket s = new Socket("127.0.0.1", f.server.port());
+        // a safety net only: every read below ends when the server answers or closes well before this
+        s.setSoTimeout((int) LONG.toMillis());
+        return s;
+    }
+
+    private static void send(Socket s, String text) throws IOException {
+        OutputStream out = s.getOutputStream();
+        out.write(text.getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    /** Everything the server sends until it closes the connection. */
+    private static String readToClose(Socket s) throws IOException {
+        return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+
+    /** One response with a Content-Length body, leaving the connection open. */
+    private static String readResponse(Socket s) throws IOException {
+        InputStream in = s.getInputStream();
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) throw new AssertionError("closed mid-response: " + head);
+            head.write(b);
+        }
+        String h = head.toString(StandardCharsets.US_ASCII);
+        int length = 0;
+        for (String line : h.split("\r\n")) {
+            if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+                length = Integer.parseInt(line.substring(15).strip());
+            }
+        }
+        return h + new String(in.readNBytes(length), StandardCharsets.UTF_8);
+    }
+
+    private static double closed(ServerFixture f, String reason) {
+        var c = f.server
+                .meterRegistry()
+                .find("kith.connections.closed")
+                .tag("reason", reason)
+                .counter();
+        return c == null ? 0 : c.count();
+    }
+
+    private static double open(ServerFixture f) {
+        return f.server.meterRegistry().get("kith.http.connections").gauge().value();
+    }
+
+    private static final String HEALTHZ = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+
+    /** {@code /healthz} on a fresh connection that sends its request at once (under any header timeout). */
+    private static String healthz(ServerFixture f) throws IOException {
+        try (Socket s = connect(f)) {
+            send(s, HEALTHZ);
+            return readResponse(s);
+        }
+    }
+
+    @Test
+    void aNewConnectionThatNeverCompletesItsHeadersIsClosedAfterTheHeaderTimeout() throws Exception {
+        try (ServerFixture f = server(LONG, SHORT, LONG, 100);
+                Socket slow = connect(f)) {
+            long start = System.nanoTime();
+            send(slow, "POST /v1/permissions/check HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ");
+            assertThat(healthz(f)).startsWith("HTTP/1.1 200");
+            assertThat(readToClose(slow)).isEmpty();
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertThat(took).isGreaterThanOrEqualTo(SHORT.minusMillis(50)).isLessThan(LONG);
+            assertThat(closed(f, Metrics.HEADERS)).isEqualTo(1);
+            assertThat(healthz(f)).startsWith("HTTP/1.1 200");
+        }
+    }
+
+    @Test
+    void aConnectionWithNoRequestInFlightIsClosedAfterTheIdleTimeout() throws Exception {
+        try (ServerFixture f = server(SHORT, LONG, LONG, 100);
+                Socket idle = connect(f)) {
+            send(idle, HEALTHZ);
+            assertThat(readResponse(idle)).startsWith("HTTP/1.1 200");
+            long answered = System.nanoTime();
+            assertThat(readToClose(idle)).isEmpty();
+            Duration took = Duration.ofNanos(System.nanoTime() - answered);
+            // closed by the idle timer, not the (long) header timer
+            assertThat(took).isLessThan(LONG);
+            assertThat(closed(f, Metrics.IDLE)).isEqualTo(1);
+            assertThat(closed(f, Metrics.HEADERS)).isZero();
+        }
+    }
+
+    @Test
+    void aRequestBeingServedIsNotCutByTheIdleTimer() throws Exception {
+        try (ServerFixture f = server(SHORT, LONG, LONG, 100)) {
+            f.writeSchema();
+            try (Socket watcher = connect(f)) {
+                send(
+                        watcher,
+                        "POST /v1/watch HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + ServerFixture.KEY
+                                + "\r\nContent-Length: 2\r\n\r\n{}");
+                InputStream in = watcher.getInputStream();
+                assertThat(new String(in.readNBytes(12), StandardCharsets.US_ASCII))
+                        .isEqualTo("HTTP/1.1 200");
+                // a pause several idle timeouts long: the open stream is a request in flight, so it stays open
+                Thread.sleep(SHORT.multipliedBy(4).toMillis());
+                f.touch("document:d1#viewer@user:ann");
+                ByteArrayOutputStream got = new ByteArrayOutputStream();
+                while (!got.toString(StandardCharsets.UTF_8).contains("document")) {
+                    int b = in.read();
+                    assertThat(b).as("the watch stream was closed: " + got).isNotNegative();
+                    got.write(b);
+                }
+                assertThat(got.toString(StandardCharsets.UTF_8)).contains("\"result\"");
+            }
+        }
+    }
+
+    @Test
+    void aBodyThatDoesNotArriveInTimeIs408AndTheConnectionIsClosed() throws Exception {
+        try (ServerFixture f = server(LONG, LONG, SHORT, 100);
+                Socket slow = connect(f)) {
+            send(
+                    slow,
+                    "POST /v1/permissions/check HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                            + ServerFixture.KEY + "\r\nContent-Length: 100\r\n\r\n{\"resource\"");
+            assertThat(healthz(f)).startsWith("HTTP/1.1 200");
+            String answer = readToClose(slow);
+            assertThat(answer).startsWith("HTTP/1.1 408").contains("did not arrive within 300 ms");
+            assertThat(answer).contains("\"field\":\"body\"");
+            assertThat(closed(f, Metrics.BODY)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void connectionsOverTheLimitAreClosedAtOnceAndCounted() throws Exception {
+        try (ServerFixture f = server(LONG, LONG, LONG, 2);
+                Socket first = connect(f);
+                Socket second = connect(f)) {
+            for (Socket s : List.of(first, second)) {
+                send(s, HEALTHZ);
+                assertThat(readResponse(s)).startsWith("HTTP/1.1 200");
+            }
+            try (Socket third = connect(f)) {
+                assertThat(readToClose(third)).isEmpty();
+            }
+            assertThat(closed(f, Metrics.REFUSED)).isEqualTo(1);
+            // the open connections keep being served
+            send(first, HEALTHZ);
+            assertThat(readResponse(first)).startsWith("HTTP/1.1 200");
+            second.close();
+            Await.until("the closed connection is no longer counted", () -> open(f) <= 1, LONG);
+            try (Socket again = connect(f)) {
+                send(again, HEALTHZ);
+                assertThat(readResponse(again)).startsWith("HTTP/1.1 200");
+            }
+        }
+    }
+
+    @Test
+    void malformedChunkedEncodingIsOneLogLineWithoutAStackTrace() throws Exception {
+        List<LogRecord> logged = new ArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public synchronized void publish(LogRecord r) {
+                logged.add(r);
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        Logger root = Logger.getLogger("");
+        root.addHandler(capture);
+        try (ServerFixture f = server(LONG, LONG, LONG, 100)) {
+            try (Socket s = connect(f)) {
+                send(
+                        s,
+                        "POST /v1/permissions/check HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                                + ServerFixture.KEY
+                                + "\r\nTransfer-Encoding: chunked\r\n\r\nzz-not-a-size\r\n{}\r\n0\r\n\r\n");
+                // Vert.x closes the connection on a decoding failure, before any answer can be written
+                assertThat(readToClose(s)).isEmpty();
+            }
+            assertThat(f.get("/healthz").status).isEqualTo(200);
+        } finally {
+            root.removeHandler(capture);
+        }
+        synchronized (capture) {
+            assertThat(logged.stream().filter(r -> r.getThrown() != null).map(LogRecord::getMessage))
+                    .isEmpty();
+            assertThat(logged.stream()
+                            .filter(r -> r.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue())
+                            .map(LogRecord::getMessage))
+                    .isEmpty();
+            assertThat(logged.stream()
+                            .filter(r -> String.valueOf(r.getMessage()).startsWith("unreadable request")))
+                    .hasSize(1);
+        }
+    }
+
+    @Test
+    void aLargeBodyIsParsedOffTheEventLoop() throws Exception {
+        Limits limits = Limits.defaults();
+        limits = new Limits(
+                16L << 20,
+                limits.maxImportBodyBytes(),
+                limits.maxUpdatesPerWrite(),
+                limits.maxPreconditionsPerWrite(),
+                limits.maxCheckBulkItems(),
+                limits.maxIdLength(),
+                limits.maxNameLength(),
+                limits.maxJsonDepth(),
+                limits.maxContextBytes(),
+                limits.maxInFlight(),
+                limits.requestTimeout(),
+                limits.importTimeout());
+        try (ServerFixture f = new ServerFixture(
+                ServerConfig.loopback(List.of(ServerFixture.KEY)).withLimits(limits))) {
+            // ~12 MiB of valid JSON: a write whose updates the server parses, then refuses (over 1,000)
+            StringBuilder b = new StringBuilder("{\"updates\":[");
+            String update = "{\"operation\":\"OPERATION_TOUCH\",\"relationship\":"
+                    + ServerFixture.relationshipJson("document:d1#viewer@user:ann") + "}";
+            int n = (12_000_000 / update.length());
+            for (int i = 0; i < n; i++) b.append(i == 0 ? "" : ",").append(update);
+            String big = b.append("]}").toString();
+            assertThat(healthz(f)).startsWith("HTTP/1.1 200");
+            CompletableFuture<ServerFixture.Answer> write =
+                    CompletableFuture.supplyAsync(() -> f.post("/v1/relationships/write", big));
+            long worst = 0;
+            int polls = 0;
+            while (polls < 5 || !write.isDone()) {
+                long start = System.nanoTime();
+                assertThat(healthz(f)).startsWith("HTTP/1.1 200");
+                worst = Math.max(worst, System.nanoTime() - start);
+                polls++;
+            }
+            ServerFixture.Answer a = write.get(60, TimeUnit.SECONDS);
+            assertThat(a.error(413).getString("message")).contains("at most 1000");
+            // inline, the parse held the event loop (and every request on it) for about a second; on a worker
+            // healthz never waits on it. The bound leaves room for a loaded test machine.
+            assertThat(Duration.ofNanos(worst)).isLessThan(Duration.ofMillis(250));
+        }
+    }
+}
