@@ -3,6 +3,7 @@ package dev.kith.cli;
 import dev.kith.api.server.KithServer;
 import dev.kith.api.server.Limits;
 import dev.kith.api.server.ServerConfig;
+import dev.kith.engine.CaveatLimits;
 import dev.kith.engine.Datastore;
 import dev.kith.engine.Engine;
 import dev.kith.engine.EngineOptions;
@@ -103,6 +104,13 @@ final class ServeCommand implements Callable<Integer> {
             defaultValue = "${env:KITH_DEPTH_LIMIT:-50}",
             description = "Depth budget of every evaluation (KITH_DEPTH_LIMIT; ${DEFAULT-VALUE}).")
     int depthLimit;
+
+    @Option(
+            names = "--caveat-cost-limit",
+            defaultValue = "${env:KITH_CAVEAT_COST_LIMIT:-100000}",
+            description = "Cost units (evaluated CEL expression steps) one caveat evaluation may spend before it is"
+                    + " refused with 429 RESOURCE_EXHAUSTED (KITH_CAVEAT_COST_LIMIT; ${DEFAULT-VALUE}).")
+    long caveatCostLimit;
 
     @Option(
             names = "--gc-window",
@@ -266,7 +274,8 @@ final class ServeCommand implements Callable<Integer> {
             engineOptions = EngineOptions.defaults()
                     .withDepthLimit(depthLimit)
                     .withMaxUpdatesPerWrite(maxUpdates)
-                    .withFreshnessTimeout(freshnessTimeout);
+                    .withFreshnessTimeout(freshnessTimeout)
+                    .withCaveatLimits(CaveatLimits.defaults().withMaxCost(caveatCostLimit));
             if (gcWindow != null) engineOptions = engineOptions.withGcWindow(gcWindow);
         } catch (IllegalArgumentException | IOException e) {
             err.println("kith serve: " + e.getMessage());

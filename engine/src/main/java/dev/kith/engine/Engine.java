@@ -63,6 +63,11 @@ public interface Engine extends AutoCloseable {
     /** The identity of the deployment this engine's store belongs to (see {@link Datastore#deployment}). */
     DeploymentIdentity deployment();
 
+    /** The bounds of caveat evaluation and caveat contexts this engine enforces. */
+    default CaveatLimits caveatLimits() {
+        return CaveatLimits.defaults();
+    }
+
     /** Calls {@code listener} with every change set after {@code after}, in order, until the handle closes. */
     default AutoCloseable watch(Revision after, WatchListener listener) {
         return watch(after, WatchFilter.ALL, listener);

@@ -12,9 +12,16 @@ import java.util.Objects;
  * @param clock the clock for expiration and the GC window (injectable for tests)
  * @param maxUpdatesPerWrite updates and preconditions per write batch (default 1,000)
  * @param freshnessTimeout how long {@code atLeastAsFresh} waits for a revision (default 5 s)
+ * @param caveatLimits the cost limit of one caveat evaluation and the bounds of caveat contexts (see {@link
+ *     CaveatLimits#defaults()})
  */
 public record EngineOptions(
-        int depthLimit, Duration gcWindow, Clock clock, int maxUpdatesPerWrite, Duration freshnessTimeout) {
+        int depthLimit,
+        Duration gcWindow,
+        Clock clock,
+        int maxUpdatesPerWrite,
+        Duration freshnessTimeout,
+        CaveatLimits caveatLimits) {
     public static final int DEFAULT_DEPTH_LIMIT = 50;
 
     public EngineOptions {
@@ -23,30 +30,40 @@ public record EngineOptions(
         Objects.requireNonNull(clock, "clock");
         if (maxUpdatesPerWrite < 1) throw new IllegalArgumentException("maxUpdatesPerWrite must be at least 1");
         Objects.requireNonNull(freshnessTimeout, "freshnessTimeout");
+        Objects.requireNonNull(caveatLimits, "caveatLimits");
     }
 
     public static EngineOptions defaults() {
         return new EngineOptions(
-                DEFAULT_DEPTH_LIMIT, Duration.ofHours(1), Clock.systemUTC(), 1000, Duration.ofSeconds(5));
+                DEFAULT_DEPTH_LIMIT,
+                Duration.ofHours(1),
+                Clock.systemUTC(),
+                1000,
+                Duration.ofSeconds(5),
+                CaveatLimits.defaults());
     }
 
     public EngineOptions withDepthLimit(int v) {
-        return new EngineOptions(v, gcWindow, clock, maxUpdatesPerWrite, freshnessTimeout);
+        return new EngineOptions(v, gcWindow, clock, maxUpdatesPerWrite, freshnessTimeout, caveatLimits);
     }
 
     public EngineOptions withGcWindow(Duration v) {
-        return new EngineOptions(depthLimit, v, clock, maxUpdatesPerWrite, freshnessTimeout);
+        return new EngineOptions(depthLimit, v, clock, maxUpdatesPerWrite, freshnessTimeout, caveatLimits);
     }
 
     public EngineOptions withClock(Clock v) {
-        return new EngineOptions(depthLimit, gcWindow, v, maxUpdatesPerWrite, freshnessTimeout);
+        return new EngineOptions(depthLimit, gcWindow, v, maxUpdatesPerWrite, freshnessTimeout, caveatLimits);
     }
 
     public EngineOptions withMaxUpdatesPerWrite(int v) {
-        return new EngineOptions(depthLimit, gcWindow, clock, v, freshnessTimeout);
+        return new EngineOptions(depthLimit, gcWindow, clock, v, freshnessTimeout, caveatLimits);
     }
 
     public EngineOptions withFreshnessTimeout(Duration v) {
-        return new EngineOptions(depthLimit, gcWindow, clock, maxUpdatesPerWrite, v);
+        return new EngineOptions(depthLimit, gcWindow, clock, maxUpdatesPerWrite, v, caveatLimits);
+    }
+
+    public EngineOptions withCaveatLimits(CaveatLimits v) {
+        return new EngineOptions(depthLimit, gcWindow, clock, maxUpdatesPerWrite, freshnessTimeout, v);
     }
 }

@@ -245,6 +245,30 @@ public abstract sealed class KithException extends RuntimeException {
         }
     }
 
+    /**
+     * A caveat evaluation spent its cost limit ({@link CaveatLimits#maxCost()}) and was stopped: the caveat's
+     * expression over this context is too much work to answer.
+     */
+    public static final class CaveatCostExceeded extends KithException {
+        private final String caveat;
+        private final long costLimit;
+
+        public CaveatCostExceeded(String caveat, long costLimit) {
+            super("caveat " + caveat + " exceeded the evaluation cost limit of " + costLimit
+                    + " (evaluated CEL expression steps); use a simpler expression or a smaller context");
+            this.caveat = caveat;
+            this.costLimit = costLimit;
+        }
+
+        public String caveat() {
+            return caveat;
+        }
+
+        public long costLimit() {
+            return costLimit;
+        }
+    }
+
     /** A request exceeds a configured limit (updates per write, items per bulk check, sizes). */
     public static final class LimitExceeded extends KithException {
         public LimitExceeded(String message) {

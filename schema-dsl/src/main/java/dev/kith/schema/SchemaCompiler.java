@@ -220,7 +220,12 @@ final class SchemaCompiler {
                 parameters.put(name, type);
             }
         }
-        return new CaveatDef(node.name().text(), parameters, node.expression(), node.docComment(), node.position());
+        List<SourcePosition> lines = new ArrayList<>(node.lines().length);
+        for (int i = 0; i < node.lines().length; i++) {
+            lines.add(new SourcePosition(node.position().file(), node.lines()[i], node.columnShift()[i]));
+        }
+        return new CaveatDef(
+                node.name().text(), parameters, node.expression(), node.docComment(), node.position(), lines);
     }
 
     /** The parameter type written, or {@code null} after reporting why it is not one. */

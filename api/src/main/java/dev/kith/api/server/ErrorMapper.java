@@ -159,6 +159,13 @@ final class ErrorMapper {
                 yield err;
             }
             case KithException.CaveatEvaluation e -> error(400, "CAVEAT_EVALUATION", e.getMessage(), "context");
+            case KithException.CaveatCostExceeded e -> {
+                ApiError err = error(429, "RESOURCE_EXHAUSTED", e.getMessage(), "context");
+                ObjectNode details = (ObjectNode) err.body().get("details");
+                details.put("caveat", e.caveat());
+                details.put("costLimit", e.costLimit());
+                yield err;
+            }
             case KithException.LimitExceeded e -> error(413, "RESOURCE_EXHAUSTED", e.getMessage(), null);
             case KithException.StoreUnavailable e -> error(503, "UNAVAILABLE", e.getMessage(), null);
             case KithException.DeadlineExceeded e -> error(504, "DEADLINE_EXCEEDED", e.getMessage(), null);

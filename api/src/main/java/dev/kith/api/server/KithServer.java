@@ -127,7 +127,7 @@ public final class KithServer implements AutoCloseable {
                 config.tokenSecret() != null
                         ? config.tokenSecret()
                         : engine.deployment().tokenSecret());
-        RequestReader reader = new RequestReader(limits, tokens);
+        RequestReader reader = new RequestReader(limits, tokens, engine.caveatLimits());
         ObjectMapper mapper = reader.mapper();
         JsonOut out = new JsonOut(mapper, tokens);
         AuditLog audit = AuditLog.open(config.auditLog(), mapper);

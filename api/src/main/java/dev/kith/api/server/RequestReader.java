@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kith.engine.Caveat;
+import dev.kith.engine.CaveatLimits;
 import dev.kith.engine.Consistency;
 import dev.kith.engine.KithException;
 import dev.kith.engine.ObjectRef;
@@ -58,11 +59,18 @@ final class RequestReader {
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
     private final Limits limits;
+    private final CaveatLimits caveatLimits;
     private final Tokens tokens;
     private final ObjectMapper mapper;
 
     RequestReader(Limits limits, Tokens tokens) {
+        this(limits, tokens, CaveatLimits.defaults());
+    }
+
+    /** A reader whose caveat contexts must stay within {@code caveatLimits} (the engine's). */
+    RequestReader(Limits limits, Tokens tokens, CaveatLimits caveatLimits) {
         this.limits = limits;
+        this.caveatLimits = caveatLimits;
         this.tokens = tokens;
         JsonFactory factory = JsonFactory.builder()
                 .streamReadConstraints(StreamReadConstraints.builder()
@@ -420,9 +428,21 @@ final class RequestReader {
         return emptyToNull(t);
     }
 
-    /** A caveat or request context: a JSON object within the size limit, as JSON-shaped Java values. */
+    /**
+     * A caveat or request context: a JSON object within the size limit, as JSON-shaped Java values, each value
+     * within the {@link CaveatLimits} (list lengths, map entries, string bytes, nesting), which are checked here,
+     * when the request is read, so that the error names the field's JSON path. The engine checks them again,
+     * for callers that do not come through this reader.
+     */
     Map<String, Object> context(JsonIn in, String field) {
-        return jsonObject(in, field, "context");
+        Map<String, Object> context = jsonObject(in, field, "context");
+        for (Map.Entry<String, Object> e : context.entrySet()) {
+            CaveatLimits.Violation v = caveatLimits.violation(e.getValue());
+            if (v != null) {
+                throw JsonIn.invalid(in.path(field) + "." + e.getKey() + v.path(), v.reason());
+            }
+        }
+        return context;
     }
 
     /** A write's or delete's {@code optionalTransactionMetadata}: any JSON object within the context size limit. */

@@ -131,12 +131,26 @@ final class UnaryHandlers {
             Consistency consistency = x.in.consistency(in);
             Requests.Check check = x.in.check(in, consistency, in.bool("withTracing"));
             String caller = ctx.get(Exchange.CALLER);
-            return new Exchange.Plan(x.mayWait(consistency), () -> {
+            return new Exchange.Plan(x.mayWait(consistency) || carriesContext(check), () -> {
                 Results.Check result = x.engine.check(check);
                 decided(caller, check, result);
                 return x.out.check(result);
             });
         });
+    }
+
+    /**
+     * Whether a check carries a caveat context, and so goes to a worker even when it need not wait. A check's
+     * caveats evaluate over the stored contexts laid over the request's: each evaluation is bounded by the
+     * caveat cost limit and every context by the caveat context limits, but a caller-chosen context is what lets
+     * one request pick the expensive end of those bounds (the largest lists into a nested comprehension) on every
+     * caveated relationship the check visits. On a worker that work is under the request deadline and its timer
+     * (a 504 and a stop), and the event loop keeps serving everything else; inline it would hold the loop. A
+     * check without a context (the plain check, the hot path) evaluates caveats only over stored contexts, which
+     * were bounded when written, and stays inline.
+     */
+    private static boolean carriesContext(Requests.Check check) {
+        return check.context() != null && !check.context().isEmpty();
     }
 
     void checkBulk(RoutingContext ctx) {
@@ -167,7 +181,8 @@ final class UnaryHandlers {
                 }
             }
             String caller = ctx.get(Exchange.CALLER);
-            return new Exchange.Plan(x.mayWait(consistency), () -> {
+            boolean blocking = x.mayWait(consistency) || checks.stream().anyMatch(UnaryHandlers::carriesContext);
+            return new Exchange.Plan(blocking, () -> {
                 List<Results.CheckBulkItem> answers = checks.isEmpty() ? List.of() : x.engine.checkBulk(checks);
                 ObjectNode n = x.out.object();
                 Revision at = null;

@@ -1,19 +1,25 @@
 package dev.kith.engine.caveat;
 
 import dev.cel.common.CelAbstractSyntaxTree;
+import dev.cel.common.CelErrorCode;
 import dev.cel.common.CelOptions;
+import dev.cel.common.CelSourceLocation;
 import dev.cel.common.ast.CelExpr;
 import dev.cel.runtime.CelAttributePattern;
 import dev.cel.runtime.CelEvaluationException;
+import dev.cel.runtime.CelEvaluationListener;
 import dev.cel.runtime.CelFunctionBinding;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
 import dev.cel.runtime.CelUnknownSet;
 import dev.cel.runtime.PartialVars;
+import dev.kith.engine.CaveatLimits;
+import dev.kith.engine.Deadline;
 import dev.kith.engine.KithException;
 import dev.kith.schema.CaveatDef;
 import dev.kith.schema.CaveatEnvironment;
 import dev.kith.schema.CaveatType;
+import dev.kith.schema.SourcePosition;
 import dev.kith.schema.ValidatedSchema;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -21,9 +27,12 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Evaluates the caveats of one schema (SEMANTICS.md "Caveats").
@@ -43,25 +52,22 @@ import java.util.function.Function;
  * <p>Instances are immutable and thread-safe.
  */
 public final class CaveatEvaluator {
-    /**
-     * One runtime for every schema: standard functions plus {@code in_cidr} and {@code ipaddress(string)};
-     * immutable, so shared.
-     */
-    private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder()
-            .setOptions(CelOptions.current().build())
-            .addFunctionBindings(CelFunctionBinding.from(
-                    CaveatEnvironment.IN_CIDR_OVERLOAD, IpAddress.class, String.class, CaveatEvaluator::inCidr))
-            .addFunctionBindings(CelFunctionBinding.from(
-                    CaveatEnvironment.IPADDRESS_OVERLOAD, String.class, CaveatEvaluator::ipAddress))
-            .build();
-
     private static final CelAttributePattern[] NO_PATTERNS = new CelAttributePattern[0];
 
-    private final Map<String, Compiled> caveats;
+    /** The message CEL gives an evaluation error: {@code evaluation error at <location>:<offset>: <reason>}. */
+    private static final Pattern CEL_ERROR = Pattern.compile("^evaluation error at [^:]*:(\\d+): ", Pattern.DOTALL);
 
-    /** Plans every caveat of {@code schema}. */
+    private final Map<String, Compiled> caveats;
+    private final CaveatLimits limits;
+
+    /** Plans every caveat of {@code schema}, with the default {@link CaveatLimits}. */
     public CaveatEvaluator(ValidatedSchema schema) {
-        this(schema.caveats().values(), schema::caveatAst);
+        this(schema, CaveatLimits.defaults());
+    }
+
+    /** Plans every caveat of {@code schema}; every evaluation stays within {@code limits}. */
+    public CaveatEvaluator(ValidatedSchema schema, CaveatLimits limits) {
+        this(schema.caveats().values(), schema::caveatAst, limits);
     }
 
     /**
@@ -70,19 +76,53 @@ public final class CaveatEvaluator {
      * @param definitions the caveats of the schema
      * @param checkedAst the type-checked CEL AST of a caveat, by name
      */
-    CaveatEvaluator(Collection<CaveatDef> definitions, Function<String, CelAbstractSyntaxTree> checkedAst) {
+    CaveatEvaluator(
+            Collection<CaveatDef> definitions,
+            Function<String, CelAbstractSyntaxTree> checkedAst,
+            CaveatLimits limits) {
+        this.limits = limits;
+        CelRuntime runtime = runtime(limits);
         Map<String, Compiled> byName = HashMap.newHashMap(definitions.size());
         for (CaveatDef def : definitions) {
-            byName.put(def.name(), Compiled.of(def, checkedAst.apply(def.name())));
+            byName.put(def.name(), Compiled.of(def, checkedAst.apply(def.name()), runtime));
         }
         this.caveats = Map.copyOf(byName);
     }
 
     /**
+     * The runtime of one schema's caveats: standard functions plus {@code in_cidr} and {@code ipaddress(string)},
+     * and CEL's own comprehension budget set to the cost limit (every loop step costs at least one unit, so a
+     * comprehension never outlives the cost limit even if no node were counted).
+     */
+    private static CelRuntime runtime(CaveatLimits limits) {
+        return CelRuntimeFactory.standardCelRuntimeBuilder()
+                .setOptions(CelOptions.current()
+                        .comprehensionMaxIterations((int) limits.maxCost())
+                        .build())
+                .addFunctionBindings(CelFunctionBinding.from(
+                        CaveatEnvironment.IN_CIDR_OVERLOAD, IpAddress.class, String.class, CaveatEvaluator::inCidr))
+                .addFunctionBindings(CelFunctionBinding.from(
+                        CaveatEnvironment.IPADDRESS_OVERLOAD, String.class, CaveatEvaluator::ipAddress))
+                .build();
+    }
+
+    /** The limits every evaluation stays within. */
+    public CaveatLimits limits() {
+        return limits;
+    }
+
+    /**
      * Evaluates caveat {@code caveatName} over {@code storedContext} laid over {@code requestContext}.
      *
-     * @throws KithException.InvalidArgument if a context value does not fit its parameter's type
+     * <p>The evaluation is bounded: a context value beyond the {@link CaveatLimits} is refused before it runs,
+     * every evaluated expression node costs one unit of {@link CaveatLimits#maxCost()}, and every {@link
+     * Deadline.Ticker#EVERY} units the thread's {@link Deadline} is polled, so a cancelled or timed-out request
+     * stops its CEL work too.
+     *
+     * @throws KithException.InvalidArgument if a context value does not fit its parameter's type or the limits
      * @throws KithException.CaveatEvaluation if the caveat is unknown, fails to evaluate or returns no bool
+     * @throws KithException.CaveatCostExceeded if the evaluation spends its cost limit
+     * @throws KithException.DeadlineExceeded if the thread's deadline passes during the evaluation
      */
     public CaveatOutcome evaluate(
             String caveatName, Map<String, Object> storedContext, Map<String, Object> requestContext) {
@@ -108,16 +148,22 @@ public final class CaveatEvaluator {
                 }
                 continue;
             }
+            checkLimits(raw, caveatName, name);
             vars.put(name, c.converters[i].convert(raw, caveatName, name));
         }
         Object result;
+        Budget budget = new Budget(caveatName, limits.maxCost());
         try {
             result = unknown == null
-                    ? c.program.eval(vars)
-                    : c.program.eval(PartialVars.of(vars, unknown.toArray(NO_PATTERNS)));
+                    ? c.program.trace(vars, budget)
+                    : c.program.trace(PartialVars.of(vars, unknown.toArray(NO_PATTERNS)), budget);
         } catch (CelEvaluationException e) {
-            throw new KithException.CaveatEvaluation(caveatName, e.getMessage());
+            throw failure(c, e);
+        } catch (KithException e) {
+            throw e;
         } catch (RuntimeException e) {
+            KithException ours = ours(e);
+            if (ours != null) throw ours;
             throw new KithException.CaveatEvaluation(caveatName, "evaluation failed: " + e.getMessage());
         }
         return switch (result) {
@@ -149,7 +195,100 @@ public final class CaveatEvaluator {
                         "caveat " + caveatName + " has no parameter '" + e.getKey() + "' (its parameters: "
                                 + String.join(", ", c.names) + ")");
             }
+            checkLimits(e.getValue(), caveatName, e.getKey());
             c.converters[index].convert(e.getValue(), caveatName, e.getKey());
+        }
+    }
+
+    private void checkLimits(Object value, String caveat, String parameter) {
+        CaveatLimits.Violation v = limits.violation(value);
+        if (v != null) {
+            throw new KithException.InvalidArgument(
+                    "context", "parameter '" + parameter + v.path() + "' of caveat " + caveat + " " + v.reason());
+        }
+    }
+
+    /**
+     * The error for a failed evaluation: our own (the cost limit, the deadline), which CEL wraps when a listener
+     * throws; CEL's iteration budget as the cost limit; otherwise CEL's reason, at the place in the schema source
+     * of the expression node that failed.
+     */
+    private KithException failure(Compiled c, CelEvaluationException e) {
+        KithException ours = ours(e);
+        if (ours != null) return ours;
+        if (e.getErrorCode() == CelErrorCode.ITERATION_BUDGET_EXCEEDED) {
+            return new KithException.CaveatCostExceeded(c.def.name(), limits.maxCost());
+        }
+        String message = String.valueOf(e.getMessage());
+        Matcher m = CEL_ERROR.matcher(message);
+        if (m.find()) {
+            String reason = message.substring(m.end());
+            Optional<CelSourceLocation> at =
+                    parseOffset(m.group(1)).flatMap(offset -> c.ast.getSource().getOffsetLocation(offset));
+            if (at.isPresent()) {
+                // CEL columns are 0-based, schema columns 1-based.
+                SourcePosition p =
+                        c.def.expressionPosition(at.get().getLine(), at.get().getColumn() + 1);
+                return new KithException.CaveatEvaluation(
+                        c.def.name(),
+                        "evaluation error at line " + p.line() + ", column " + p.column() + ": " + reason);
+            }
+            return new KithException.CaveatEvaluation(c.def.name(), "evaluation error: " + reason);
+        }
+        return new KithException.CaveatEvaluation(c.def.name(), message);
+    }
+
+    private static Optional<Integer> parseOffset(String digits) {
+        try {
+            return Optional.of(Integer.parseInt(digits));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The {@link KithException} among the causes of {@code e}, if any. */
+    private static KithException ours(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof KithException k) return k;
+            if (t.getCause() == t) break;
+        }
+        return null;
+    }
+
+    /**
+     * The cost meter of one evaluation: CEL calls it once per evaluated expression node. Each call costs one
+     * unit; every {@link Deadline.Ticker#EVERY} units it polls the thread's deadline. Once the limit is spent or
+     * the deadline has passed it throws at every later node, not only once: CEL absorbs an error inside {@code
+     * ||} and {@code &&} (and so inside {@code exists} and {@code all} steps) and keeps looping, but the next node
+     * to finish (the {@code ||} itself, the comprehension around it) throws again, until the error leaves the
+     * whole expression.
+     */
+    private static final class Budget implements CelEvaluationListener {
+        private final Deadline.Ticker ticker = new Deadline.Ticker("caveat evaluation");
+        private final String caveat;
+        private final long limit;
+        private long left;
+        private KithException stopped;
+
+        Budget(String caveat, long limit) {
+            this.caveat = caveat;
+            this.limit = limit;
+            this.left = limit;
+        }
+
+        @Override
+        public void callback(CelExpr expr, Object result) {
+            if (stopped != null) throw stopped;
+            if (--left < 0) {
+                stopped = new KithException.CaveatCostExceeded(caveat, limit);
+                throw stopped;
+            }
+            try {
+                ticker.tick();
+            } catch (KithException.DeadlineExceeded e) {
+                stopped = e;
+                throw e;
+            }
         }
     }
 
@@ -180,7 +319,12 @@ public final class CaveatEvaluator {
         /** The parameter each identifier expression (by expression id) refers to. */
         final Map<Long, String> identParams;
 
+        final CaveatDef def;
+        final CelAbstractSyntaxTree ast;
+
         private Compiled(
+                CaveatDef def,
+                CelAbstractSyntaxTree ast,
                 String[] names,
                 ValueConverter[] converters,
                 boolean[] referenced,
@@ -193,11 +337,13 @@ public final class CaveatEvaluator {
             this.index = index;
             this.program = program;
             this.identParams = identParams;
+            this.def = def;
+            this.ast = ast;
             this.patterns = new CelAttributePattern[names.length];
             for (int i = 0; i < names.length; i++) patterns[i] = CelAttributePattern.create(names[i]);
         }
 
-        static Compiled of(CaveatDef def, CelAbstractSyntaxTree ast) {
+        static Compiled of(CaveatDef def, CelAbstractSyntaxTree ast, CelRuntime runtime) {
             if (ast == null || !ast.isChecked()) {
                 throw new IllegalArgumentException("caveat " + def.name() + " has no type-checked expression");
             }
@@ -218,11 +364,12 @@ public final class CaveatEvaluator {
             for (String name : identParams.values()) referenced[index.get(name)] = true;
             CelRuntime.Program program;
             try {
-                program = RUNTIME.createProgram(ast);
+                program = runtime.createProgram(ast);
             } catch (CelEvaluationException e) {
                 throw new IllegalArgumentException("caveat " + def.name() + " cannot be planned: " + e.getMessage(), e);
             }
-            return new Compiled(names, converters, referenced, Map.copyOf(index), program, Map.copyOf(identParams));
+            return new Compiled(
+                    def, ast, names, converters, referenced, Map.copyOf(index), program, Map.copyOf(identParams));
         }
 
         /**

@@ -1,5 +1,6 @@
 package dev.kith.engine.eval;
 
+import dev.kith.engine.CaveatLimits;
 import dev.kith.engine.caveat.CaveatEvaluator;
 import dev.kith.engine.index.Index;
 import dev.kith.engine.index.Snapshot;
@@ -38,6 +39,11 @@ public final class CompiledSchema {
     }
 
     public static CompiledSchema compile(ValidatedSchema schema, Index index) {
+        return compile(schema, index, CaveatLimits.defaults());
+    }
+
+    /** Compiles {@code schema} over {@code index}; its caveats evaluate within {@code caveatLimits}. */
+    public static CompiledSchema compile(ValidatedSchema schema, Index index, CaveatLimits caveatLimits) {
         List<Rule> list = new ArrayList<>();
         for (Definition d : schema.definitions().values()) {
             int type = index.internType(d.name());
@@ -64,7 +70,7 @@ public final class CompiledSchema {
             }
             types.put(d.name(), new TypeIds(type, index.findPair(type, Index.NO_RELATION), Map.copyOf(pairs)));
         }
-        return new CompiledSchema(schema, new CaveatEvaluator(schema), rules, Map.copyOf(types));
+        return new CompiledSchema(schema, new CaveatEvaluator(schema, caveatLimits), rules, Map.copyOf(types));
     }
 
     private static Node compile(Rewrite rw, int type, int pair, RelationDef def, Index index) {

@@ -1,5 +1,6 @@
 package dev.kith.engine.runtime;
 
+import dev.kith.engine.CaveatLimits;
 import dev.kith.engine.Consistency;
 import dev.kith.engine.Datastore;
 import dev.kith.engine.DeploymentIdentity;
@@ -59,10 +60,12 @@ public final class KithEngine implements Engine {
     private final WatchHub watches;
     private final ScheduledExecutorService background;
     private final Queries queries;
+    private final CaveatLimits caveatLimits;
     private volatile boolean closed;
 
     private KithEngine(Datastore store, IndexFeed feed, Shared shared, EngineOptions options) {
         this.store = store;
+        this.caveatLimits = options.caveatLimits();
         this.index = shared.index;
         this.feed = feed;
         this.schemas = shared.schemas;
@@ -98,7 +101,7 @@ public final class KithEngine implements Engine {
 
         Shared(Index index, EngineOptions options) {
             this.index = index;
-            this.schemas = new SchemaHistory(index);
+            this.schemas = new SchemaHistory(index, options.caveatLimits());
             this.revisions = new RevisionWindow(index, options.gcWindow(), options.clock());
             this.applied = new AppliedSignal(index);
         }
@@ -273,6 +276,11 @@ public final class KithEngine implements Engine {
     public EngineStats stats() {
         long rev = index.appliedRevision();
         return new EngineStats(index.relationshipCount(), index.internedObjects(), new Revision(rev));
+    }
+
+    @Override
+    public CaveatLimits caveatLimits() {
+        return caveatLimits;
     }
 
     @Override

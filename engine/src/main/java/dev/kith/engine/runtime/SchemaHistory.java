@@ -1,5 +1,6 @@
 package dev.kith.engine.runtime;
 
+import dev.kith.engine.CaveatLimits;
 import dev.kith.engine.KithException;
 import dev.kith.engine.eval.CompiledSchema;
 import dev.kith.engine.index.Index;
@@ -21,6 +22,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
  */
 final class SchemaHistory {
     private final Index index;
+    private final CaveatLimits caveatLimits;
     private final ConcurrentSkipListMap<Long, CompiledSchema> schemas = new ConcurrentSkipListMap<>();
 
     /** The newest schema and its revision, so a check at a recent revision needs no map search. */
@@ -30,7 +32,13 @@ final class SchemaHistory {
 
     /** The history of the schemas evaluated over {@code index}. */
     SchemaHistory(Index index) {
+        this(index, CaveatLimits.defaults());
+    }
+
+    /** The history of the schemas evaluated over {@code index}, whose caveats evaluate within {@code limits}. */
+    SchemaHistory(Index index, CaveatLimits limits) {
         this.index = index;
+        this.caveatLimits = limits;
     }
 
     /** Compiles {@code text} against the index; {@link KithException.InvalidSchema} when it is not a valid schema. */
@@ -41,7 +49,7 @@ final class SchemaHistory {
         } catch (SchemaException e) {
             throw new KithException.InvalidSchema(e.getMessage(), e.diagnostics());
         }
-        return CompiledSchema.compile(vs, index);
+        return CompiledSchema.compile(vs, index, caveatLimits);
     }
 
     /** The schema in force at {@code rev}; null when none was written by then. */
