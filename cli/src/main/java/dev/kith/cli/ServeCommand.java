@@ -9,6 +9,7 @@ import dev.kith.engine.EngineOptions;
 import dev.kith.engine.KithException;
 import dev.kith.engine.index.MemoryDatastore;
 import dev.kith.engine.runtime.Engines;
+import dev.kith.schema.SchemaLimits;
 import dev.kith.storage.postgres.PostgresDatastore;
 import dev.kith.storage.postgres.PostgresOptions;
 import java.io.IOException;
@@ -103,6 +104,15 @@ final class ServeCommand implements Callable<Integer> {
             defaultValue = "${env:KITH_DEPTH_LIMIT:-50}",
             description = "Depth budget of every evaluation (KITH_DEPTH_LIMIT; ${DEFAULT-VALUE}).")
     int depthLimit;
+
+    @Option(
+            names = "--schema-limits",
+            defaultValue = "${env:KITH_SCHEMA_LIMITS:-}",
+            paramLabel = "NAME=VALUE,...",
+            description = "Bounds a written schema must keep to, changed from their defaults, such as"
+                    + " max-definitions=5000,max-permission-depth=300; the names and defaults are in"
+                    + " schema-dsl/README.md (KITH_SCHEMA_LIMITS).")
+    String schemaLimits;
 
     @Option(
             names = "--gc-window",
@@ -235,7 +245,8 @@ final class ServeCommand implements Callable<Integer> {
             engineOptions = EngineOptions.defaults()
                     .withDepthLimit(depthLimit)
                     .withMaxUpdatesPerWrite(maxUpdates)
-                    .withFreshnessTimeout(freshnessTimeout);
+                    .withFreshnessTimeout(freshnessTimeout)
+                    .withSchemaLimits(SchemaLimits.DEFAULTS.with(schemaLimits == null ? "" : schemaLimits));
             if (gcWindow != null) engineOptions = engineOptions.withGcWindow(gcWindow);
         } catch (IllegalArgumentException | IOException e) {
             err.println("kith serve: " + e.getMessage());

@@ -1,5 +1,6 @@
 package dev.kith.engine;
 
+import dev.kith.schema.SchemaLimits;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -12,9 +13,16 @@ import java.util.Objects;
  * @param clock the clock for expiration and the GC window (injectable for tests)
  * @param maxUpdatesPerWrite updates and preconditions per write batch (default 1,000)
  * @param freshnessTimeout how long {@code atLeastAsFresh} waits for a revision (default 5 s)
+ * @param schemaLimits the bounds a written schema must keep to (default {@link SchemaLimits#DEFAULTS}); a schema
+ *     already stored is loaded again whatever its size
  */
 public record EngineOptions(
-        int depthLimit, Duration gcWindow, Clock clock, int maxUpdatesPerWrite, Duration freshnessTimeout) {
+        int depthLimit,
+        Duration gcWindow,
+        Clock clock,
+        int maxUpdatesPerWrite,
+        Duration freshnessTimeout,
+        SchemaLimits schemaLimits) {
     public static final int DEFAULT_DEPTH_LIMIT = 50;
 
     public EngineOptions {
@@ -23,30 +31,40 @@ public record EngineOptions(
         Objects.requireNonNull(clock, "clock");
         if (maxUpdatesPerWrite < 1) throw new IllegalArgumentException("maxUpdatesPerWrite must be at least 1");
         Objects.requireNonNull(freshnessTimeout, "freshnessTimeout");
+        Objects.requireNonNull(schemaLimits, "schemaLimits");
     }
 
     public static EngineOptions defaults() {
         return new EngineOptions(
-                DEFAULT_DEPTH_LIMIT, Duration.ofHours(1), Clock.systemUTC(), 1000, Duration.ofSeconds(5));
+                DEFAULT_DEPTH_LIMIT,
+                Duration.ofHours(1),
+                Clock.systemUTC(),
+                1000,
+                Duration.ofSeconds(5),
+                SchemaLimits.DEFAULTS);
     }
 
     public EngineOptions withDepthLimit(int v) {
-        return new EngineOptions(v, gcWindow, clock, maxUpdatesPerWrite, freshnessTimeout);
+        return new EngineOptions(v, gcWindow, clock, maxUpdatesPerWrite, freshnessTimeout, schemaLimits);
     }
 
     public EngineOptions withGcWindow(Duration v) {
-        return new EngineOptions(depthLimit, v, clock, maxUpdatesPerWrite, freshnessTimeout);
+        return new EngineOptions(depthLimit, v, clock, maxUpdatesPerWrite, freshnessTimeout, schemaLimits);
     }
 
     public EngineOptions withClock(Clock v) {
-        return new EngineOptions(depthLimit, gcWindow, v, maxUpdatesPerWrite, freshnessTimeout);
+        return new EngineOptions(depthLimit, gcWindow, v, maxUpdatesPerWrite, freshnessTimeout, schemaLimits);
     }
 
     public EngineOptions withMaxUpdatesPerWrite(int v) {
-        return new EngineOptions(depthLimit, gcWindow, clock, v, freshnessTimeout);
+        return new EngineOptions(depthLimit, gcWindow, clock, v, freshnessTimeout, schemaLimits);
     }
 
     public EngineOptions withFreshnessTimeout(Duration v) {
-        return new EngineOptions(depthLimit, gcWindow, clock, maxUpdatesPerWrite, v);
+        return new EngineOptions(depthLimit, gcWindow, clock, maxUpdatesPerWrite, v, schemaLimits);
+    }
+
+    public EngineOptions withSchemaLimits(SchemaLimits v) {
+        return new EngineOptions(depthLimit, gcWindow, clock, maxUpdatesPerWrite, freshnessTimeout, v);
     }
 }
