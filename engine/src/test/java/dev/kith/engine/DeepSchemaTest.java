@@ -67,7 +67,7 @@ class DeepSchemaTest {
             small.join();
             assertThat(thrown.get())
                     .isInstanceOf(KithException.MaxDepthExceeded.class)
-                    .hasMessageContaining("the permission graph is too deep to evaluate")
+                    .hasMessageContaining("the graph of permissions and relationships is too deep to evaluate")
                     .hasMessageNotContaining("stack");
         }
     }

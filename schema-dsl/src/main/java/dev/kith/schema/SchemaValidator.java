@@ -72,8 +72,13 @@ final class SchemaValidator {
     static void parseCaveats(SourceText source, SchemaFile file, List<Diagnostic> diagnostics) {
         for (Declaration declaration : file.declarations()) {
             if (declaration instanceof CaveatNode caveat) {
-                CelValidationResult parsed =
-                        CaveatEnvironment.compiler(Map.of()).parse(caveat.expression());
+                CelValidationResult parsed;
+                try {
+                    parsed = CaveatEnvironment.compiler(Map.of()).parse(caveat.expression());
+                } catch (StackOverflowError e) {
+                    diagnostics.add(source.diagnostic(caveat.expressionPosition(1, 0), tooDeep(caveat)));
+                    continue;
+                }
                 reportCel(source, caveat, parsed.getErrors(), diagnostics);
             }
         }
@@ -435,7 +440,14 @@ final class SchemaValidator {
                 || caveat.parameters().size() != node.parameters().size()) {
             return;
         }
-        CelValidationResult result = CaveatEnvironment.compiler(caveat).compile(caveat.expression());
+        CelValidationResult result;
+        try {
+            result = CaveatEnvironment.compiler(caveat).compile(caveat.expression());
+        } catch (StackOverflowError e) {
+            // the bracket limit keeps real expressions far from this; a thread with a tiny stack still gets an answer
+            report(node.expressionPosition(1, 0), tooDeep(node));
+            return;
+        }
         if (result.hasError()) {
             reportCel(source, node, result.getErrors(), diagnostics);
             return;
@@ -455,6 +467,10 @@ final class SchemaValidator {
             return;
         }
         caveatAsts.put(caveat.name(), ast);
+    }
+
+    private static String tooDeep(CaveatNode caveat) {
+        return "the expression of caveat `" + caveat.name().text() + "` is nested too deeply to compile";
     }
 
     private static void reportCel(

@@ -136,6 +136,27 @@ class LimitsTest {
     }
 
     @Test
+    void caveatExpressionsNestNoDeeperThanTheLimit() throws Exception {
+        String deep = "caveat cav(x int) { " + "(".repeat(51) + "x > 1" + ")".repeat(51) + " }";
+        assertThat(refusal(deep).message())
+                .contains("the expression of caveat `cav` nests brackets 51 deep, more than 50")
+                .contains("(schema limit max-expression-nesting = 50)");
+        assertThat(Parser.bracketDepth("f([1, {'a': \"(((\"}]) && ')' == ')'")).isEqualTo(3);
+        onSmallStack(() -> {
+            try {
+                String within = "caveat cav(x int) { " + "(".repeat(50) + "x > 1" + ")".repeat(50) + " }";
+                assertThat(Schemas.compile("t.zed", within).caveats()).containsKey("cav");
+                Schemas.checkSyntax("t.zed", within);
+                String deeper = "caveat cav(x int) { " + "(".repeat(5000) + "x > 1" + ")".repeat(5000) + " }";
+                assertThatThrownBy(() -> Schemas.checkSyntax("t.zed", deeper))
+                        .hasMessageContaining("max-expression-nesting");
+            } catch (SchemaException e) {
+                throw new AssertionError(e);
+            }
+        });
+    }
+
+    @Test
     void theWholeSchemaIsBounded() {
         Diagnostic d = refusal(
                 "definition user {}\n" + "// padding\n".repeat(100), SchemaLimits.DEFAULTS.with("max-bytes=1000"));

@@ -68,7 +68,9 @@ final class Hops {
      */
     KithException.MaxDepthExceeded stackRanOut(Snapshot snapshot, int pair, int object) {
         return new KithException.MaxDepthExceeded(
-                limit, snapshot.describe(pair, object) + " (the permission graph is too deep to evaluate)");
+                limit,
+                snapshot.describe(pair, object)
+                        + " (the graph of permissions and relationships is too deep to evaluate)");
     }
 
     /**
