@@ -10,6 +10,7 @@ import dev.kith.engine.EngineOptions;
 import dev.kith.engine.KithException;
 import dev.kith.engine.index.MemoryDatastore;
 import dev.kith.engine.runtime.Engines;
+import dev.kith.schema.SchemaLimits;
 import dev.kith.storage.postgres.PostgresDatastore;
 import dev.kith.storage.postgres.PostgresOptions;
 import java.io.IOException;
@@ -111,6 +112,15 @@ final class ServeCommand implements Callable<Integer> {
             description = "Cost units (evaluated CEL expression steps) one caveat evaluation may spend before it is"
                     + " refused with 429 RESOURCE_EXHAUSTED (KITH_CAVEAT_COST_LIMIT; ${DEFAULT-VALUE}).")
     long caveatCostLimit;
+
+    @Option(
+            names = "--schema-limits",
+            defaultValue = "${env:KITH_SCHEMA_LIMITS:-}",
+            paramLabel = "NAME=VALUE,...",
+            description = "Bounds a written schema must keep to, changed from their defaults, such as"
+                    + " max-definitions=5000,max-permission-depth=300; the names and defaults are in"
+                    + " schema-dsl/README.md (KITH_SCHEMA_LIMITS).")
+    String schemaLimits;
 
     @Option(
             names = "--gc-window",
@@ -275,7 +285,8 @@ final class ServeCommand implements Callable<Integer> {
                     .withDepthLimit(depthLimit)
                     .withMaxUpdatesPerWrite(maxUpdates)
                     .withFreshnessTimeout(freshnessTimeout)
-                    .withCaveatLimits(CaveatLimits.defaults().withMaxCost(caveatCostLimit));
+                    .withCaveatLimits(CaveatLimits.defaults().withMaxCost(caveatCostLimit))
+                    .withSchemaLimits(SchemaLimits.DEFAULTS.with(schemaLimits == null ? "" : schemaLimits));
             if (gcWindow != null) engineOptions = engineOptions.withGcWindow(gcWindow);
         } catch (IllegalArgumentException | IOException e) {
             err.println("kith serve: " + e.getMessage());

@@ -54,6 +54,44 @@ class MainTest {
     }
 
     @Test
+    void checkNeverOverflowsEvenASmallStack() throws Exception {
+        StringBuilder chain = new StringBuilder("definition user {}\ndefinition doc {\n relation reader: user\n");
+        chain.append(" permission perm_0 = reader\n");
+        for (int i = 1; i < 10_000; i++) {
+            chain.append(" permission perm_")
+                    .append(i)
+                    .append(" = perm_")
+                    .append(i - 1)
+                    .append('\n');
+        }
+        Path longChain = KithCli.file(dir, "chain.zed", chain.append("}\n").toString());
+        Path deep = KithCli.file(
+                dir,
+                "deep.zed",
+                "definition user {}\ndefinition doc {\n relation reader: user\n permission view = " + "(".repeat(10_000)
+                        + "reader" + ")".repeat(10_000) + "\n}\n");
+        java.util.concurrent.atomic.AtomicReference<KithCli.Run> result =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        Thread small = new Thread(
+                null,
+                () -> result.set(run("schema", "check", longChain.toString(), deep.toString())),
+                "small",
+                256 * 1024);
+        small.start();
+        small.join();
+        KithCli.Run run = result.get();
+        assertThat(run).isNotNull();
+        assertThat(run.status()).isEqualTo(1);
+        assertThat(run.err())
+                .contains(longChain + ":503:2: definition `doc` has more than 500 relations and permissions"
+                        + " (schema limit max-relations = 500)")
+                .contains(
+                        deep + ":4:70: parentheses nested more than 50 deep (schema limit max-expression-nesting = 50)")
+                .doesNotContain("Exception")
+                .doesNotContain("\tat ");
+    }
+
+    @Test
     void checkReportsAMissingFileInOneLine() {
         KithCli.Run run = run("schema", "check", dir.resolve("missing.zed").toString());
         assertThat(run.status()).isEqualTo(1);

@@ -1,5 +1,6 @@
 package dev.kith.engine;
 
+import dev.kith.schema.SchemaLimits;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -14,6 +15,8 @@ import java.util.Objects;
  * @param freshnessTimeout how long {@code atLeastAsFresh} waits for a revision (default 5 s)
  * @param caveatLimits the cost limit of one caveat evaluation and the bounds of caveat contexts (see {@link
  *     CaveatLimits#defaults()})
+ * @param schemaLimits the bounds a written schema must keep to (default {@link SchemaLimits#DEFAULTS}); a schema
+ *     already stored is loaded again whatever its size
  */
 public record EngineOptions(
         int depthLimit,
@@ -21,7 +24,8 @@ public record EngineOptions(
         Clock clock,
         int maxUpdatesPerWrite,
         Duration freshnessTimeout,
-        CaveatLimits caveatLimits) {
+        CaveatLimits caveatLimits,
+        SchemaLimits schemaLimits) {
     public static final int DEFAULT_DEPTH_LIMIT = 50;
 
     public EngineOptions {
@@ -31,6 +35,7 @@ public record EngineOptions(
         if (maxUpdatesPerWrite < 1) throw new IllegalArgumentException("maxUpdatesPerWrite must be at least 1");
         Objects.requireNonNull(freshnessTimeout, "freshnessTimeout");
         Objects.requireNonNull(caveatLimits, "caveatLimits");
+        Objects.requireNonNull(schemaLimits, "schemaLimits");
     }
 
     public static EngineOptions defaults() {
@@ -40,30 +45,37 @@ public record EngineOptions(
                 Clock.systemUTC(),
                 1000,
                 Duration.ofSeconds(5),
-                CaveatLimits.defaults());
+                CaveatLimits.defaults(),
+                SchemaLimits.DEFAULTS);
     }
 
     public EngineOptions withDepthLimit(int v) {
-        return new EngineOptions(v, gcWindow, clock, maxUpdatesPerWrite, freshnessTimeout, caveatLimits);
+        return new EngineOptions(v, gcWindow, clock, maxUpdatesPerWrite, freshnessTimeout, caveatLimits, schemaLimits);
     }
 
     public EngineOptions withGcWindow(Duration v) {
-        return new EngineOptions(depthLimit, v, clock, maxUpdatesPerWrite, freshnessTimeout, caveatLimits);
+        return new EngineOptions(
+                depthLimit, v, clock, maxUpdatesPerWrite, freshnessTimeout, caveatLimits, schemaLimits);
     }
 
     public EngineOptions withClock(Clock v) {
-        return new EngineOptions(depthLimit, gcWindow, v, maxUpdatesPerWrite, freshnessTimeout, caveatLimits);
+        return new EngineOptions(
+                depthLimit, gcWindow, v, maxUpdatesPerWrite, freshnessTimeout, caveatLimits, schemaLimits);
     }
 
     public EngineOptions withMaxUpdatesPerWrite(int v) {
-        return new EngineOptions(depthLimit, gcWindow, clock, v, freshnessTimeout, caveatLimits);
+        return new EngineOptions(depthLimit, gcWindow, clock, v, freshnessTimeout, caveatLimits, schemaLimits);
     }
 
     public EngineOptions withFreshnessTimeout(Duration v) {
-        return new EngineOptions(depthLimit, gcWindow, clock, maxUpdatesPerWrite, v, caveatLimits);
+        return new EngineOptions(depthLimit, gcWindow, clock, maxUpdatesPerWrite, v, caveatLimits, schemaLimits);
     }
 
     public EngineOptions withCaveatLimits(CaveatLimits v) {
-        return new EngineOptions(depthLimit, gcWindow, clock, maxUpdatesPerWrite, freshnessTimeout, v);
+        return new EngineOptions(depthLimit, gcWindow, clock, maxUpdatesPerWrite, freshnessTimeout, v, schemaLimits);
+    }
+
+    public EngineOptions withSchemaLimits(SchemaLimits v) {
+        return new EngineOptions(depthLimit, gcWindow, clock, maxUpdatesPerWrite, freshnessTimeout, caveatLimits, v);
     }
 }

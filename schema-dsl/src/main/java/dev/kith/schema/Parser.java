@@ -20,7 +20,9 @@ import dev.kith.schema.Syntax.SelfExpr;
 import dev.kith.schema.Syntax.TypeExpr;
 import dev.kith.schema.Syntax.TypeRefNode;
 import dev.kith.schema.Syntax.UseFlag;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -46,14 +48,6 @@ final class Parser {
             TokenType.AMPERSAND, Operator.INTERSECTION,
             TokenType.PLUS, Operator.UNION);
 
-    /**
-     * Bounds on one permission expression, so that later stages, which recurse over its tree, never
-     * run out of stack: no real schema comes near them.
-     */
-    private static final int MAX_OPERATORS = 1000;
-
-    private static final int MAX_NESTING = 100;
-
     /** Use flags that kith implements. */
     static final List<String> SUPPORTED_FLAGS = List.of("expiration", "self", "typechecking");
 
@@ -71,24 +65,32 @@ final class Parser {
     private final SourceText source;
     private final Lexer lexer;
     private final List<Diagnostic> diagnostics;
+
+    /**
+     * The limits; those on one expression also keep later stages, which recurse over its tree, from running out
+     * of stack, and the nesting one keeps this parser's own recursion shallow.
+     */
+    private final SchemaLimits limits;
+
     private final Set<String> flags = new LinkedHashSet<>();
     private Token current;
-    private int operators;
+    private int nodes;
     private int nesting;
 
     /** The comments of the tokens consumed since the current item began (see {@link #itemComments}). */
     private final List<Token.Comment> consumedComments = new ArrayList<>();
 
-    private Parser(SourceText source, List<Diagnostic> diagnostics) {
+    private Parser(SourceText source, List<Diagnostic> diagnostics, SchemaLimits limits) {
         this.source = source;
         this.diagnostics = diagnostics;
+        this.limits = limits;
         this.lexer = new Lexer(source, diagnostics);
         this.current = lexer.next();
     }
 
     /** Parses a whole file; problems go to {@code diagnostics}, the tree holds what could be read. */
-    static SchemaFile parse(SourceText source, List<Diagnostic> diagnostics) {
-        return new Parser(source, diagnostics).parseFile();
+    static SchemaFile parse(SourceText source, List<Diagnostic> diagnostics, SchemaLimits limits) {
+        return new Parser(source, diagnostics, limits).parseFile();
     }
 
     /** {@code file := (use | definition | caveat)* EOF} */
@@ -100,10 +102,15 @@ final class Parser {
                 if (current.isWord("use")) {
                     UseFlag flag = parseUse(!declarations.isEmpty());
                     uses.add(flag);
-                } else if (current.isWord("definition")) {
-                    declarations.add(parseDefinition());
-                } else if (current.isWord("caveat")) {
-                    declarations.add(parseCaveat());
+                } else if (current.isWord("definition") || current.isWord("caveat")) {
+                    if (declarations.size() == limits.maxDefinitions()) {
+                        error(
+                                current,
+                                "the schema has more than " + limits.maxDefinitions() + " definitions and caveats "
+                                        + SchemaLimits.name("max-definitions", limits.maxDefinitions()));
+                        break;
+                    }
+                    declarations.add(current.isWord("definition") ? parseDefinition() : parseCaveat());
                 } else if (current.isWord("import")) {
                     throw error(current, "composable schemas (`import`) are not supported yet");
                 } else if (current.isWord("partial")) {
@@ -161,6 +168,15 @@ final class Parser {
             try {
                 consumedComments.clear();
                 Token first = current;
+                if (members.size() == limits.maxRelationsPerDefinition()) {
+                    error(
+                            first,
+                            "definition `" + name.text() + "` has more than " + limits.maxRelationsPerDefinition()
+                                    + " relations and permissions "
+                                    + SchemaLimits.name("max-relations", limits.maxRelationsPerDefinition()));
+                    skipToDefinitionEnd();
+                    continue;
+                }
                 MemberNode member = parseMember(name.text());
                 endStatement();
                 members.add(member.withComments(itemComments(first)));
@@ -209,9 +225,10 @@ final class Parser {
             annotation = parseTypeRefs("a type name after ':' in the type annotation");
         }
         expect(TokenType.EQUALS, "'=' and an expression after permission `" + name.text() + "`");
-        operators = 0;
+        nodes = 0;
         nesting = 0;
         Expr expression = parseExpression(0);
+        checkDepth(expression);
         return new PermissionNode(name, annotation, expression, keyword.docComment(), position(keyword), Comments.NONE);
     }
 
@@ -221,6 +238,12 @@ final class Parser {
         types.add(parseTypeRef(firstExpected));
         while (current.is(TokenType.PIPE)) {
             advance();
+            if (types.size() == limits.maxAllowedTypes()) {
+                throw error(
+                        current,
+                        "more than " + limits.maxAllowedTypes() + " allowed subject types "
+                                + SchemaLimits.name("max-allowed-types", limits.maxAllowedTypes()));
+            }
             types.add(parseTypeRef("a type name after '|'"));
         }
         return List.copyOf(types);
@@ -270,6 +293,11 @@ final class Parser {
     /**
      * {@code expression := arrowChain (binaryOp arrowChain)*}, by precedence climbing over {@link
      * #PRECEDENCE}: operators of precedence below {@code minPrecedence} are left to the caller.
+     *
+     * <p>The tree stays shallow, so that the stages after this one can recurse over it: a run of {@code +} or of
+     * {@code &} (which the compiler flattens into one n-ary node) becomes a balanced tree; a run of {@code -} nests
+     * to the left, and {@link #checkDepth} bounds the tree's depth once it is built. This method's own recursion
+     * goes one level deeper per parenthesis only.
      */
     private Expr parseExpression(int minPrecedence) {
         Expr left = parseArrowChain();
@@ -279,12 +307,67 @@ final class Parser {
                 return left;
             }
             Token operator = advance();
-            if (++operators > MAX_OPERATORS) {
-                throw error(operator, "this permission has more than " + MAX_OPERATORS + " operators: split it up");
+            countNode(operator);
+            if (operator.is(TokenType.MINUS)) {
+                left = new Binary(Operator.EXCLUSION, left, parseExpression(precedence + 1), position(operator));
+                continue;
             }
-            Expr right = parseExpression(precedence + 1);
-            left = new Binary(OPERATORS.get(operator.type()), left, right, position(operator));
+            List<Expr> operands = new ArrayList<>();
+            List<Token> operators = new ArrayList<>();
+            operands.add(left);
+            operators.add(operator);
+            operands.add(parseExpression(precedence + 1));
+            while (current.is(operator.type())) {
+                Token next = advance();
+                countNode(next);
+                operators.add(next);
+                operands.add(parseExpression(precedence + 1));
+            }
+            left = balanced(OPERATORS.get(operator.type()), operands, operators, 0, operands.size());
         }
+    }
+
+    /**
+     * Refuses an expression whose tree is deeper than {@link SchemaLimits#maxExpressionNesting} (a run of {@code
+     * -} nests one level per operator), at its deepest operator. With an explicit stack: the tree can be as deep
+     * as the expression is long.
+     */
+    private void checkDepth(Expr expression) {
+        Deque<Expr> nodes = new ArrayDeque<>();
+        Deque<Integer> depths = new ArrayDeque<>();
+        nodes.push(expression);
+        depths.push(0);
+        while (!nodes.isEmpty()) {
+            Expr node = nodes.pop();
+            int depth = depths.pop();
+            if (node instanceof Binary binary) {
+                if (depth + 1 > limits.maxExpressionNesting()) {
+                    diagnostics.add(source.diagnostic(
+                            binary.position(),
+                            "this permission's expression nests more than " + limits.maxExpressionNesting()
+                                    + " deep (each `-` puts its left side one level deeper) "
+                                    + SchemaLimits.name("max-expression-nesting", limits.maxExpressionNesting())));
+                    return;
+                }
+                nodes.push(binary.left());
+                depths.push(depth + 1);
+                nodes.push(binary.right());
+                depths.push(depth + 1);
+            }
+        }
+    }
+
+    /** {@code operands[from, to)} joined by their operators into a balanced tree, of depth log2 of their count. */
+    private Expr balanced(Operator operator, List<Expr> operands, List<Token> operators, int from, int to) {
+        if (to - from == 1) {
+            return operands.get(from);
+        }
+        int middle = (from + to) / 2;
+        return new Binary(
+                operator,
+                balanced(operator, operands, operators, from, middle),
+                balanced(operator, operands, operators, middle, to),
+                position(operators.get(middle - 1)));
     }
 
     /** {@code arrowChain := primary ('->' name | '.' ('any' | 'all') '(' name ')')*} */
@@ -293,10 +376,12 @@ final class Parser {
         while (true) {
             if (current.is(TokenType.ARROW)) {
                 Token arrow = advance();
+                countNode(arrow);
                 Ref right = parseRef("a relation or permission name after '->'");
                 left = new Arrow(left, right, false, position(arrow));
             } else if (current.is(TokenType.DOT)) {
                 Token dot = advance();
+                countNode(dot);
                 Token function = current;
                 if (!function.isWord("any") && !function.isWord("all")) {
                     throw error(
@@ -317,14 +402,18 @@ final class Parser {
     private Expr parsePrimary() {
         if (current.is(TokenType.LEFT_PAREN)) {
             Token open = advance();
-            if (++nesting > MAX_NESTING) {
-                throw error(open, "parentheses nested more than " + MAX_NESTING + " deep");
+            if (++nesting > limits.maxExpressionNesting()) {
+                throw error(
+                        open,
+                        "parentheses nested more than " + limits.maxExpressionNesting() + " deep "
+                                + SchemaLimits.name("max-expression-nesting", limits.maxExpressionNesting()));
             }
             Expr inner = parseExpression(0);
             expect(TokenType.RIGHT_PAREN, "')' to close '('");
             nesting--;
             return inner;
         }
+        countNode(current);
         if (current.isWord("nil")) {
             return new NilExpr(position(advance()));
         }
@@ -337,6 +426,17 @@ final class Parser {
         throw error(
                 current,
                 "expected a relation or permission name, `nil` or '(' in the expression, found " + current.describe());
+    }
+
+    /** Counts one more node of the permission's expression, at {@code at}. */
+    private void countNode(Token at) {
+        if (++nodes > limits.maxExpressionNodes()) {
+            throw error(
+                    at,
+                    "this permission's expression has more than " + limits.maxExpressionNodes() + " names, arrows and"
+                            + " operators: split it up "
+                            + SchemaLimits.name("max-expression-nodes", limits.maxExpressionNodes()));
+        }
     }
 
     private Ref parseRef(String expected) {
@@ -355,6 +455,12 @@ final class Parser {
         expect(TokenType.LEFT_PAREN, "'(' and the parameters of caveat `" + name.text() + "`");
         List<ParameterNode> parameters = new ArrayList<>();
         do {
+            if (parameters.size() == limits.maxCaveatParameters()) {
+                throw error(
+                        current,
+                        "caveat `" + name.text() + "` has more than " + limits.maxCaveatParameters() + " parameters "
+                                + SchemaLimits.name("max-caveat-parameters", limits.maxCaveatParameters()));
+            }
             Token parameter = expect(TokenType.IDENTIFIER, "a parameter name");
             parameters.add(new ParameterNode(new Name(parameter.text(), position(parameter)), parseTypeExpr()));
         } while (accept(TokenType.COMMA));
@@ -372,7 +478,50 @@ final class Parser {
         if (!body.closed()) {
             throw error(open, "the expression of caveat `" + name.text() + "` is never closed with '}'");
         }
+        if (SchemaLimits.utf8Length(body.text(), limits.maxCaveatExpressionBytes())
+                > limits.maxCaveatExpressionBytes()) {
+            throw error(
+                    open,
+                    "the expression of caveat `" + name.text() + "` is longer than "
+                            + limits.maxCaveatExpressionBytes() + " bytes "
+                            + SchemaLimits.name("max-caveat-bytes", limits.maxCaveatExpressionBytes()));
+        }
+        int depth = bracketDepth(body.text());
+        if (depth > limits.maxExpressionNesting()) {
+            throw error(
+                    open,
+                    "the expression of caveat `" + name.text() + "` nests brackets " + depth + " deep, more than "
+                            + limits.maxExpressionNesting() + " "
+                            + SchemaLimits.name("max-expression-nesting", limits.maxExpressionNesting()));
+        }
         return caveatNode(name, parameters, body, keyword, open);
+    }
+
+    /**
+     * How deep {@code (}, {@code [} and <code>{</code> nest in a CEL expression, outside string literals: CEL's
+     * parser and checker recurse once per level (and more), so a deep expression is refused before they see it.
+     */
+    static int bracketDepth(String cel) {
+        int depth = 0;
+        int deepest = 0;
+        char quote = 0;
+        for (int i = 0; i < cel.length(); i++) {
+            char c = cel.charAt(i);
+            if (quote != 0) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == quote) {
+                    quote = 0;
+                }
+            } else if (c == '"' || c == '\'') {
+                quote = c;
+            } else if (c == '(' || c == '[' || c == '{') {
+                deepest = Math.max(deepest, ++depth);
+            } else if (c == ')' || c == ']' || c == '}') {
+                depth = Math.max(0, depth - 1);
+            }
+        }
+        return deepest;
     }
 
     /** {@code typeExpr := identifier ('<' typeExpr (',' typeExpr)* '>')?} */
@@ -384,8 +533,11 @@ final class Parser {
         Token type = expect(TokenType.IDENTIFIER, "a parameter type (int, string, list<…>, …)");
         List<TypeExpr> arguments = new ArrayList<>();
         if (accept(TokenType.LESS_THAN)) {
-            if (depth >= MAX_NESTING) {
-                throw error(type, "type arguments nested more than " + MAX_NESTING + " deep");
+            if (depth >= limits.maxExpressionNesting()) {
+                throw error(
+                        type,
+                        "type arguments nested more than " + limits.maxExpressionNesting() + " deep "
+                                + SchemaLimits.name("max-expression-nesting", limits.maxExpressionNesting()));
             }
             do {
                 arguments.add(parseTypeExpr(depth + 1));
@@ -506,6 +658,13 @@ final class Parser {
             if (startsMember(current)) {
                 return;
             }
+        }
+    }
+
+    /** Skips the rest of a definition's members, to its closing '}' or the next declaration. */
+    private void skipToDefinitionEnd() {
+        while (!current.is(TokenType.EOF) && !current.is(TokenType.RIGHT_BRACE) && !startsTopLevel(current)) {
+            advance();
         }
     }
 

@@ -42,18 +42,25 @@ final class SchemaValidator {
     private final SourceText source;
     private final SchemaCompiler.Compiled compiled;
     private final List<Diagnostic> diagnostics;
+    private final SchemaLimits limits;
     private final Map<String, CelAbstractSyntaxTree> caveatAsts = new LinkedHashMap<>();
 
-    private SchemaValidator(SourceText source, SchemaCompiler.Compiled compiled, List<Diagnostic> diagnostics) {
+    private SchemaValidator(
+            SourceText source, SchemaCompiler.Compiled compiled, SchemaLimits limits, List<Diagnostic> diagnostics) {
         this.source = source;
         this.compiled = compiled;
+        this.limits = limits;
         this.diagnostics = diagnostics;
     }
 
     /** Validates and returns the checked CEL tree of each caveat that type-checked. */
     static Map<String, CelAbstractSyntaxTree> validate(
-            SourceText source, SchemaFile file, SchemaCompiler.Compiled compiled, List<Diagnostic> diagnostics) {
-        SchemaValidator validator = new SchemaValidator(source, compiled, diagnostics);
+            SourceText source,
+            SchemaFile file,
+            SchemaCompiler.Compiled compiled,
+            SchemaLimits limits,
+            List<Diagnostic> diagnostics) {
+        SchemaValidator validator = new SchemaValidator(source, compiled, limits, diagnostics);
         validator.run(file);
         return validator.caveatAsts;
     }
@@ -65,8 +72,13 @@ final class SchemaValidator {
     static void parseCaveats(SourceText source, SchemaFile file, List<Diagnostic> diagnostics) {
         for (Declaration declaration : file.declarations()) {
             if (declaration instanceof CaveatNode caveat) {
-                CelValidationResult parsed =
-                        CaveatEnvironment.compiler(Map.of()).parse(caveat.expression());
+                CelValidationResult parsed;
+                try {
+                    parsed = CaveatEnvironment.compiler(Map.of()).parse(caveat.expression());
+                } catch (StackOverflowError e) {
+                    diagnostics.add(source.diagnostic(caveat.expressionPosition(1, 0), tooDeep(caveat)));
+                    continue;
+                }
                 reportCel(source, caveat, parsed.getErrors(), diagnostics);
             }
         }
@@ -80,6 +92,142 @@ final class SchemaValidator {
             }
         }
         checkCycles();
+        checkDepth();
+    }
+
+    /**
+     * Refuses a schema whose longest chain of references (from a relation or permission, through computed
+     * usersets, arrows and subject relations, to relations and permissions of the same or other types) is longer
+     * than {@link SchemaLimits#maxPermissionDepth}: evaluating such a chain nests that deep. A reference back into
+     * the chain being followed (recursion through data, such as a folder's parent) ends the chain. A depth-first
+     * search with an explicit stack, so a chain of any length cannot exhaust the thread's stack; each relation is
+     * finished once, so the cost is linear in the schema. Reports the start of the longest chain only.
+     */
+    private void checkDepth() {
+        if (limits.maxPermissionDepth() == Integer.MAX_VALUE) {
+            return;
+        }
+        Map<RelationDef, Integer> ids = new java.util.IdentityHashMap<>();
+        List<RelationDef> nodes = new ArrayList<>();
+        List<Definition> owners = new ArrayList<>();
+        for (Definition definition : compiled.definitions().values()) {
+            for (RelationDef relation : definition.relations().values()) {
+                ids.put(relation, nodes.size());
+                nodes.add(relation);
+                owners.add(definition);
+            }
+        }
+        int n = nodes.size();
+        int[][] edges = new int[n][];
+        for (int i = 0; i < n; i++) {
+            List<RelationDef> targets = new ArrayList<>();
+            references(owners.get(i), nodes.get(i), targets);
+            int[] out = new int[targets.size()];
+            for (int j = 0; j < out.length; j++) {
+                out[j] = ids.get(targets.get(j));
+            }
+            edges[i] = out;
+        }
+        // depth[i]: the longest chain from i, in references; 0 = not visited yet, -1 = on the current path
+        int[] depth = new int[n];
+        int[] next = new int[n];
+        int[] successor = new int[n];
+        int[] stack = new int[n];
+        java.util.Arrays.fill(successor, -1);
+        int deepest = -1;
+        for (int start = 0; start < n; start++) {
+            if (depth[start] != 0) {
+                continue;
+            }
+            int top = 0;
+            stack[0] = start;
+            depth[start] = -1;
+            while (top >= 0) {
+                int node = stack[top];
+                if (next[node] < edges[node].length) {
+                    int target = edges[node][next[node]++];
+                    if (depth[target] == 0) {
+                        depth[target] = -1;
+                        stack[++top] = target;
+                    }
+                    continue;
+                }
+                int longest = 0;
+                for (int target : edges[node]) {
+                    if (depth[target] > 0 && depth[target] >= longest) {
+                        longest = depth[target];
+                        successor[node] = target;
+                    }
+                }
+                depth[node] = longest + 1;
+                top--;
+            }
+            int best = depth[start];
+            if (best - 1 > limits.maxPermissionDepth() && (deepest < 0 || best > depth[deepest])) {
+                deepest = start;
+            }
+        }
+        if (deepest < 0) {
+            return;
+        }
+        List<String> chain = new ArrayList<>();
+        for (int i = deepest; i >= 0 && chain.size() <= 12; i = successor[i]) {
+            chain.add(owners.get(i).name() + "#" + nodes.get(i).name());
+        }
+        String shown =
+                chain.size() <= 12 ? String.join(" -> ", chain) : String.join(" -> ", chain.subList(0, 5)) + " -> …";
+        RelationDef first = nodes.get(deepest);
+        report(
+                first.position(),
+                "`" + owners.get(deepest).name() + "#" + first.name() + "` starts a chain of " + (depth[deepest] - 1)
+                        + " references, deeper than evaluation may nest "
+                        + SchemaLimits.name("max-permission-depth", limits.maxPermissionDepth()) + ": " + shown);
+    }
+
+    /** The relations and permissions that evaluating {@code relation} of {@code definition} goes on to. */
+    private void references(Definition definition, RelationDef relation, List<RelationDef> into) {
+        if (!relation.isPermission()) {
+            for (AllowedSubject subject : relation.allowedSubjects()) {
+                if (subject.relation() != null && !subject.wildcard()) {
+                    addTarget(subject.type(), subject.relation(), into);
+                }
+            }
+            return;
+        }
+        Deque<Rewrite> pending = new ArrayDeque<>();
+        pending.push(relation.rewrite());
+        while (!pending.isEmpty()) {
+            switch (pending.pop()) {
+                case Rewrite.ComputedUserset computed -> addTarget(definition.name(), computed.relation(), into);
+                case Rewrite.TupleToUserset arrow -> {
+                    addTarget(definition.name(), arrow.tupleset(), into);
+                    RelationDef tupleset = definition.relation(arrow.tupleset());
+                    if (tupleset != null) {
+                        for (AllowedSubject subject : tupleset.allowedSubjects()) {
+                            addTarget(subject.type(), arrow.computed(), into);
+                        }
+                    }
+                }
+                case Rewrite.Union union -> union.children().forEach(pending::push);
+                case Rewrite.Intersection intersection ->
+                    intersection.children().forEach(pending::push);
+                case Rewrite.Exclusion exclusion -> {
+                    pending.push(exclusion.base());
+                    pending.push(exclusion.subtracted());
+                }
+                case Rewrite.Direct direct -> {}
+                case Rewrite.Nil nil -> {}
+                case Rewrite.Self self -> {}
+            }
+        }
+    }
+
+    private void addTarget(String type, String relation, List<RelationDef> into) {
+        Definition target = compiled.definitions().get(type);
+        RelationDef found = target == null ? null : target.relation(relation);
+        if (found != null) {
+            into.add(found);
+        }
     }
 
     private void checkDefinition(DefinitionNode node) {
@@ -292,7 +440,14 @@ final class SchemaValidator {
                 || caveat.parameters().size() != node.parameters().size()) {
             return;
         }
-        CelValidationResult result = CaveatEnvironment.compiler(caveat).compile(caveat.expression());
+        CelValidationResult result;
+        try {
+            result = CaveatEnvironment.compiler(caveat).compile(caveat.expression());
+        } catch (StackOverflowError e) {
+            // the bracket limit keeps real expressions far from this; a thread with a tiny stack still gets an answer
+            report(node.expressionPosition(1, 0), tooDeep(node));
+            return;
+        }
         if (result.hasError()) {
             reportCel(source, node, result.getErrors(), diagnostics);
             return;
@@ -312,6 +467,10 @@ final class SchemaValidator {
             return;
         }
         caveatAsts.put(caveat.name(), ast);
+    }
+
+    private static String tooDeep(CaveatNode caveat) {
+        return "the expression of caveat `" + caveat.name().text() + "` is nested too deeply to compile";
     }
 
     private static void reportCel(

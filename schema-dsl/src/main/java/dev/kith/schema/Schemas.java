@@ -6,7 +6,8 @@ import java.util.Objects;
 
 /**
  * Entry points of the schema language: compile text into a {@link ValidatedSchema}, print one in
- * canonical form, or check syntax alone.
+ * canonical form, or check syntax alone. Every entry point bounds the schema by {@link SchemaLimits}
+ * (the defaults unless given), so none of them runs out of memory or stack on a hostile text.
  *
  * <p>The pipeline is lexer → parser (syntax tree) → compiler (the {@link Rewrite} model) → validator
  * → {@link ValidatedSchema} → printer. Every stage reports into one list of diagnostics; a stage runs
@@ -17,23 +18,51 @@ public final class Schemas {
     private Schemas() {}
 
     /**
-     * Compiles and validates a schema.
+     * Compiles and validates a schema under the {@linkplain SchemaLimits#DEFAULTS default limits}.
      *
      * @param fileName the name diagnostics show (may be empty)
      * @param text the schema text
      * @throws SchemaException with every problem found, in source order
      */
     public static ValidatedSchema compile(String fileName, String text) throws SchemaException {
+        return compile(fileName, text, SchemaLimits.DEFAULTS);
+    }
+
+    /**
+     * Compiles and validates a schema; a schema over one of {@code limits} is refused with a diagnostic that
+     * names the limit.
+     *
+     * @param fileName the name diagnostics show (may be empty)
+     * @param text the schema text
+     * @param limits the bounds on the schema's size and shape
+     * @throws SchemaException with every problem found, in source order
+     */
+    public static ValidatedSchema compile(String fileName, String text, SchemaLimits limits) throws SchemaException {
         Objects.requireNonNull(text, "text");
+        Objects.requireNonNull(limits, "limits");
         SourceText source = new SourceText(fileName, text);
         List<Diagnostic> diagnostics = new ArrayList<>();
-        Syntax.SchemaFile file = Parser.parse(source, diagnostics);
+        checkSize(source, text, limits, diagnostics);
+        Syntax.SchemaFile file = Parser.parse(source, diagnostics, limits);
         SchemaException.throwIfAny(diagnostics);
         SchemaCompiler.Compiled compiled = SchemaCompiler.compile(source, file, diagnostics);
         SchemaException.throwIfAny(diagnostics);
-        var caveatAsts = SchemaValidator.validate(source, file, compiled, diagnostics);
+        var caveatAsts = SchemaValidator.validate(source, file, compiled, limits, diagnostics);
         SchemaException.throwIfAny(diagnostics);
         return new ValidatedSchema(text, compiled, caveatAsts, file.commentsByItem());
+    }
+
+    /** Refuses a text over {@link SchemaLimits#maxSchemaBytes} before any of it is read. */
+    private static void checkSize(SourceText source, String text, SchemaLimits limits, List<Diagnostic> diagnostics)
+            throws SchemaException {
+        if (SchemaLimits.utf8Length(text, limits.maxSchemaBytes()) > limits.maxSchemaBytes()) {
+            diagnostics.add(source.diagnostic(
+                    1,
+                    1,
+                    "the schema is longer than " + limits.maxSchemaBytes() + " bytes "
+                            + SchemaLimits.name("max-bytes", limits.maxSchemaBytes())));
+            SchemaException.throwIfAny(diagnostics);
+        }
     }
 
     /**
@@ -47,7 +76,9 @@ public final class Schemas {
         Objects.requireNonNull(text, "text");
         SourceText source = new SourceText(fileName, text);
         List<Diagnostic> diagnostics = new ArrayList<>();
-        Syntax.SchemaFile file = Parser.parse(source, diagnostics);
+        SchemaLimits limits = SchemaLimits.DEFAULTS;
+        checkSize(source, text, limits, diagnostics);
+        Syntax.SchemaFile file = Parser.parse(source, diagnostics, limits);
         SchemaValidator.parseCaveats(source, file, diagnostics);
         SchemaException.throwIfAny(diagnostics);
     }

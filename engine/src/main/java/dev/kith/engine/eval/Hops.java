@@ -61,10 +61,16 @@ final class Hops {
                 limit, snapshot.describe(fromPair, fromObject) + " -> " + snapshot.describe(pair, object));
     }
 
-    /** A check that ran out of thread stack at (pair, object) before it ran out of budget. */
+    /**
+     * A check that ran out of thread stack at (pair, object) before it ran out of budget. Schema limits keep a
+     * valid schema's permission graph shallow enough that this should not happen; the message says what is too
+     * deep and gives the caller no advice about the server's stack.
+     */
     KithException.MaxDepthExceeded stackRanOut(Snapshot snapshot, int pair, int object) {
         return new KithException.MaxDepthExceeded(
-                limit, snapshot.describe(pair, object) + " (the thread's stack ran out first: lower the depth limit)");
+                limit,
+                snapshot.describe(pair, object)
+                        + " (the graph of permissions and relationships is too deep to evaluate)");
     }
 
     /**

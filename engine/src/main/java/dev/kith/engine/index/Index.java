@@ -8,6 +8,7 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Predicate;
 import org.roaringbitmap.RoaringBitmap;
 
@@ -40,11 +41,23 @@ public final class Index implements IdNames {
     private final Interner relations = new Interner();
     private volatile Interner[] objects = new Interner[0];
     private final Interner pairs = new Interner();
+    /*
+     * Per pair, by pair id: its type, its relation, its table. Grown by doubling (a reader reaches the entries of
+     * a pair only after the pair's id is published, which happens after they are written), so interning a
+     * schema's pairs costs time linear in them; a table slot beyond the pairs interned is null.
+     */
     private volatile int[] pairTypes = new int[0];
     private volatile int[] pairRelations = new int[0];
     volatile Table[] tables = new Table[0];
-    private volatile int[][] pairsOfType = new int[0][];
-    private volatile int[][] pairTable = new int[0][];
+
+    /*
+     * Per type, by type id: its pairs, and its pairs by relation (an open-addressing table of relation + 1 and
+     * pair, sized by the type's own relations, never by all relations: a dense relation-indexed row per type made
+     * a schema of n definitions with their own relation names cost n² memory). Each row is replaced whole when it
+     * changes and published with a volatile store, so a reader sees a whole row, old or new.
+     */
+    private volatile AtomicReferenceArray<int[]> pairsOfType = new AtomicReferenceArray<>(0);
+    private volatile AtomicReferenceArray<int[]> pairTable = new AtomicReferenceArray<>(0);
     private final ArrayDeque<Touched> touched = new ArrayDeque<>();
     private volatile long applied;
     private volatile long oldest;
@@ -129,10 +142,46 @@ public final class Index implements IdNames {
 
     /** The pair of (type, relation), or -1 when it was never interned. */
     public int findPair(int type, int relation) {
-        int[][] table = pairTable;
-        if (type < 0 || relation < 0 || type >= table.length) return -1;
-        int[] row = table[type];
-        return row == null || relation >= row.length ? -1 : row[relation];
+        AtomicReferenceArray<int[]> table = pairTable;
+        if (type < 0 || relation < 0 || type >= table.length()) return -1;
+        int[] row = table.get(type);
+        return row == null ? -1 : rowFind(row, relation);
+    }
+
+    /** The pair of {@code relation} in a type's row, or -1. */
+    private static int rowFind(int[] row, int relation) {
+        int mask = row.length / 2 - 1;
+        for (int i = mixRelation(relation) & mask; ; i = (i + 1) & mask) {
+            int key = row[2 * i];
+            if (key == relation + 1) return row[2 * i + 1];
+            if (key == 0) return -1;
+        }
+    }
+
+    private static int mixRelation(int relation) {
+        return (relation * 0x9E3779B9) >>> 16;
+    }
+
+    /** {@code row} (null for none) with (relation, pair) added: a new row, at most half full. */
+    private static int[] rowWith(int[] row, int entries, int relation, int pair) {
+        int slots = 4;
+        while (slots < 2 * (entries + 1)) slots *= 2;
+        int[] grown = new int[2 * slots];
+        if (row != null) {
+            for (int i = 0; i < row.length; i += 2) {
+                if (row[i] != 0) rowInsert(grown, row[i] - 1, row[i + 1]);
+            }
+        }
+        rowInsert(grown, relation, pair);
+        return grown;
+    }
+
+    private static void rowInsert(int[] row, int relation, int pair) {
+        int mask = row.length / 2 - 1;
+        int i = mixRelation(relation) & mask;
+        while (row[2 * i] != 0) i = (i + 1) & mask;
+        row[2 * i] = relation + 1;
+        row[2 * i + 1] = pair;
     }
 
     @Override
@@ -151,8 +200,9 @@ public final class Index implements IdNames {
 
     /** The interned pairs whose type is {@code type}. Shared: do not change. */
     public int[] pairsOfType(int type) {
-        int[][] p = pairsOfType;
-        return type >= 0 && type < p.length && p[type] != null ? p[type] : new int[0];
+        AtomicReferenceArray<int[]> p = pairsOfType;
+        int[] row = type >= 0 && type < p.length() ? p.get(type) : null;
+        return row != null ? row : new int[0];
     }
 
     /** The id of object {@code id} of {@code type}, or -1 when it was never interned. */
@@ -194,37 +244,43 @@ public final class Index implements IdNames {
         int p = findPair(type, relation);
         if (p >= 0) return p;
         String name = pairName(type, relation);
-        // publish the arrays for the new id first: a reader that finds the id must find its entries
+        // write the entries for the new id first: a reader that finds the id must find its entries
         p = pairs.size();
-        int[] pt = Arrays.copyOf(pairTypes, p + 1);
-        int[] pr = Arrays.copyOf(pairRelations, p + 1);
+        int[] pt = pairTypes;
+        int[] pr = pairRelations;
+        Table[] t = tables;
+        if (p >= pt.length) {
+            int capacity = Math.max(16, pt.length * 2);
+            pt = Arrays.copyOf(pt, capacity);
+            pr = Arrays.copyOf(pr, capacity);
+            t = Arrays.copyOf(t, capacity);
+        }
         pt[p] = type;
         pr[p] = relation;
-        Table[] t = Arrays.copyOf(tables, p + 1);
         t[p] = new Table();
-        int[][] byType = pairsOfType.length > type ? pairsOfType.clone() : Arrays.copyOf(pairsOfType, type + 1);
-        int[] old = byType[type] == null ? new int[0] : byType[type];
-        int[] grown = Arrays.copyOf(old, old.length + 1);
-        grown[old.length] = p;
-        byType[type] = grown;
         pairTypes = pt;
         pairRelations = pr;
         tables = t;
+        AtomicReferenceArray<int[]> byType = grown(pairsOfType, type);
+        int[] old = byType.get(type) == null ? new int[0] : byType.get(type);
+        int[] ofType = Arrays.copyOf(old, old.length + 1);
+        ofType[old.length] = p;
+        byType.set(type, ofType);
         pairsOfType = byType;
-        int[][] pt2 = pairTable.length > type ? pairTable.clone() : Arrays.copyOf(pairTable, type + 1);
-        int[] row = pt2[type] == null ? new int[0] : pt2[type];
-        if (relation >= row.length) {
-            int oldLength = row.length;
-            row = Arrays.copyOf(row, relation + 1);
-            Arrays.fill(row, oldLength, row.length, -1);
-        } else {
-            row = row.clone();
-        }
-        row[relation] = p;
-        pt2[type] = row;
-        pairTable = pt2;
+        AtomicReferenceArray<int[]> table = grown(pairTable, type);
+        table.set(type, rowWith(table.get(type), old.length, relation, p));
+        pairTable = table;
         if (pairs.intern(name) != p) throw new IllegalStateException("pair ids out of step");
         return p;
+    }
+
+    /** {@code rows}, or a copy with room for {@code index} (doubling), so growing costs linear time overall. */
+    private static AtomicReferenceArray<int[]> grown(AtomicReferenceArray<int[]> rows, int index) {
+        if (index < rows.length()) return rows;
+        AtomicReferenceArray<int[]> copy =
+                new AtomicReferenceArray<>(Math.max(16, Math.max(index + 1, rows.length() * 2)));
+        for (int i = 0; i < rows.length(); i++) copy.set(i, rows.get(i));
+        return copy;
     }
 
     public int internObject(int type, String id) {
@@ -273,7 +329,7 @@ public final class Index implements IdNames {
     /** The subjects of (pair, object) at {@code rev}, or null when there are none. */
     public Postings forward(int pair, int object, long rev) {
         Table[] t = tables;
-        if (pair < 0 || pair >= t.length || object < 0) return null;
+        if (pair < 0 || pair >= t.length || object < 0 || t[pair] == null) return null;
         Postings p = Version.at(t[pair].forward.head(object), rev);
         return p == null || p.isEmpty() ? null : p;
     }
@@ -281,7 +337,7 @@ public final class Index implements IdNames {
     /** The postings of (pair, object) written exactly at {@code rev}, or null when that batch left it alone. */
     public Postings forwardExactly(int pair, int object, long rev) {
         Table[] t = tables;
-        if (pair < 0 || pair >= t.length || object < 0) return null;
+        if (pair < 0 || pair >= t.length || object < 0 || t[pair] == null) return null;
         Postings p = Version.at(t[pair].forward.head(object), rev);
         return p != null && p.revision == rev ? p : null;
     }
@@ -289,7 +345,7 @@ public final class Index implements IdNames {
     /** The objects of {@code pair} that store subject (subjectPair, subjectId) at {@code rev}, or null. */
     public ReverseVersion reverse(int pair, int subjectPair, int subjectId, long rev) {
         Table[] t = tables;
-        if (pair < 0 || pair >= t.length || subjectPair < 0 || subjectId < 0) return null;
+        if (pair < 0 || pair >= t.length || subjectPair < 0 || subjectId < 0 || t[pair] == null) return null;
         Slots s = t[pair].reverse(subjectPair);
         if (s == null) return null;
         ReverseVersion v = Version.at(s.head(subjectId), rev);
@@ -299,7 +355,7 @@ public final class Index implements IdNames {
     /** The subject pairs for which {@code pair} has any reverse entries (at any revision). */
     public int[] reverseSubjectPairs(int pair) {
         Table[] t = tables;
-        if (pair < 0 || pair >= t.length) return new int[0];
+        if (pair < 0 || pair >= t.length || t[pair] == null) return new int[0];
         Slots[] r = t[pair].reverse;
         int n = 0;
         int[] out = new int[r.length];

@@ -81,7 +81,8 @@ public final class KithEngine implements Engine {
                 revisions,
                 shared.applied,
                 binding,
-                options.maxUpdatesPerWrite());
+                options.maxUpdatesPerWrite(),
+                options.schemaLimits());
         this.watches = new WatchHub(store, background);
         this.queries = new Queries(index, options.depthLimit(), options.clock());
     }

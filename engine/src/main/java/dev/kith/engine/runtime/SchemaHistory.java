@@ -5,6 +5,7 @@ import dev.kith.engine.KithException;
 import dev.kith.engine.eval.CompiledSchema;
 import dev.kith.engine.index.Index;
 import dev.kith.schema.SchemaException;
+import dev.kith.schema.SchemaLimits;
 import dev.kith.schema.Schemas;
 import dev.kith.schema.ValidatedSchema;
 import java.util.Map;
@@ -41,11 +42,22 @@ final class SchemaHistory {
         this.caveatLimits = limits;
     }
 
-    /** Compiles {@code text} against the index; {@link KithException.InvalidSchema} when it is not a valid schema. */
+    /**
+     * Compiles a stored schema, one accepted when it was written, against the index: loaded whatever the limits
+     * are now. {@link KithException.InvalidSchema} when it is not a valid schema.
+     */
     CompiledSchema compile(String text) {
+        return compile(text, SchemaLimits.STORED);
+    }
+
+    /**
+     * Compiles {@code text} against the index; {@link KithException.InvalidSchema} when it is not a valid schema
+     * or goes over one of {@code limits}.
+     */
+    CompiledSchema compile(String text, SchemaLimits limits) {
         ValidatedSchema vs;
         try {
-            vs = Schemas.compile("schema", text);
+            vs = Schemas.compile("schema", text, limits);
         } catch (SchemaException e) {
             throw new KithException.InvalidSchema(e.getMessage(), e.diagnostics());
         }
@@ -67,6 +79,11 @@ final class SchemaHistory {
             throw new KithException.NotFound("no schema has been written (at revision " + rev + ")");
         }
         return s;
+    }
+
+    /** How many schemas are kept (for tests and stats). */
+    int size() {
+        return schemas.size();
     }
 
     /** Whether a schema was installed at exactly {@code rev}. */

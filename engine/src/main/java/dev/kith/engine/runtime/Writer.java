@@ -13,6 +13,7 @@ import dev.kith.engine.Revision;
 import dev.kith.engine.eval.CompiledSchema;
 import dev.kith.engine.eval.RelationshipValidator;
 import dev.kith.engine.index.Index;
+import dev.kith.schema.SchemaLimits;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -39,6 +40,7 @@ final class Writer {
     private final AppliedSignal applied;
     private final RequestBinding binding;
     private final int maxUpdatesPerWrite;
+    private final SchemaLimits schemaLimits;
 
     Writer(
             Datastore store,
@@ -49,7 +51,8 @@ final class Writer {
             RevisionWindow revisions,
             AppliedSignal applied,
             RequestBinding binding,
-            int maxUpdatesPerWrite) {
+            int maxUpdatesPerWrite,
+            SchemaLimits schemaLimits) {
         this.store = store;
         this.index = index;
         this.writeLock = writeLock;
@@ -59,12 +62,13 @@ final class Writer {
         this.applied = applied;
         this.binding = binding;
         this.maxUpdatesPerWrite = maxUpdatesPerWrite;
+        this.schemaLimits = schemaLimits;
     }
 
     /** Replaces the schema, refused (with the reason) when stored relationships would be orphaned. */
     Revision writeSchema(String schemaText) {
         synchronized (writeLock) {
-            CompiledSchema compiled = schemas.compile(schemaText);
+            CompiledSchema compiled = schemas.compile(schemaText, schemaLimits);
             feed.catchUp();
             Relationship[] orphan = {null};
             index.scan(
