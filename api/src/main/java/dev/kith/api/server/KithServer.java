@@ -166,6 +166,9 @@ public final class KithServer implements AutoCloseable {
                             System.Logger.Level.INFO,
                             "kith listening on " + scheme + "://" + boundHost + ":" + s.actualPort() + " (deployment "
                                     + tokens.deploymentId() + ")");
+                    if (auth.enabled() && config.tlsCert() == null && !isLoopback(boundHost)) {
+                        LOG.log(System.Logger.Level.WARNING, plaintextWarning(boundHost, s.actualPort()));
+                    }
                     return kith;
                 });
     }
@@ -375,6 +378,16 @@ public final class KithServer implements AutoCloseable {
             }
         }
         return e;
+    }
+
+    /**
+     * The start-up warning of a server that takes preshared keys over plain HTTP on an address other machines can
+     * reach: every caller's key crosses the network in the clear.
+     */
+    static String plaintextWarning(String host, int port) {
+        return "serving with preshared keys over PLAINTEXT HTTP on " + host + ":" + port
+                + ": every key and request crosses the network unencrypted; give --tls-cert and --tls-key, or bind to"
+                + " loopback behind a TLS-terminating proxy";
     }
 
     private static boolean isLoopback(String host) {
