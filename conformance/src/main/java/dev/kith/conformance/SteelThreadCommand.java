@@ -22,7 +22,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code kith conformance-steelthread MANIFEST}: SpiceDB's steel-thread test through kith's HTTP API. The manifest
+ * {@code kith-conformance conformance-steelthread MANIFEST}: SpiceDB's steel-thread test through kith's HTTP API. The manifest
  * (JSON) lists cases, each a validation file ({@code datafile}, loaded with {@link ValidationFiles}) and
  * operations ({@code operationName}, {@code arguments}, {@code resultsFile}: the golden output); paths are
  * relative to the manifest. Each case gets a fresh {@link EmbeddedKith}, loaded with the file's schema and
@@ -58,7 +58,6 @@ import picocli.CommandLine.Spec;
  */
 @Command(
         name = "conformance-steelthread",
-        hidden = true,
         mixinStandardHelpOptions = true,
         description = "Run SpiceDB's steel-thread cases through an embedded HTTP server; print N passed, N failed.")
 final class SteelThreadCommand implements Callable<Integer> {

@@ -11,14 +11,13 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code kith validate-http FILE…}: {@code kith validate} through the HTTP API. Each file gets an {@link
+ * {@code kith-conformance validate-http FILE…}: {@code kith validate} through the HTTP API. Each file gets an {@link
  * EmbeddedKith} (a server on a random loopback port over a fresh in-memory engine); its schema is written, its relationships
  * imported, its assertions checked and its expected relations expanded, all with HTTP calls. Prints every
  * failure and a last line {@code N passed, N failed}; exits 0 only when nothing failed.
  */
 @Command(
         name = "validate-http",
-        hidden = true,
         mixinStandardHelpOptions = true,
         description = "Run validation files through an embedded HTTP server; print N passed, N failed.")
 final class ValidateHttpCommand implements Callable<Integer> {

@@ -20,7 +20,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code kith validate-openfga FILE|DIR…}: runs OpenFGA's test data (staged tests, the check and list-objects
+ * {@code kith-conformance validate-openfga FILE|DIR…}: runs OpenFGA's test data (staged tests, the check and list-objects
  * matrices, {@code .fga.yaml} store files, and the DSL validation cases as accept/reject checks of the
  * translator) against in-process engines, through the OpenFGA translator. A directory stands for every {@code
  * *.fga.yaml} under it and every {@code *.yaml} directly in it. Prints each failure, a line of totals per file
@@ -29,7 +29,6 @@ import picocli.CommandLine.Spec;
  */
 @Command(
         name = "validate-openfga",
-        hidden = true,
         mixinStandardHelpOptions = true,
         description = "Run OpenFGA test files (tests, matrices, store files, DSL cases); print totals.")
 final class ValidateOpenFgaCommand implements Callable<Integer> {

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Runs {@code kith conformance-steelthread} on a manifest of our own ({@code src/test/resources/steelthread}):
+ * Runs {@code kith-conformance conformance-steelthread} on a manifest of our own ({@code src/test/resources/steelthread}):
  * every operation kind through the embedded HTTP server, and one expectation that is wrong on purpose.
  */
 class SteelThreadCommandTest {
