@@ -154,7 +154,7 @@ final class ConcurrencyTest {
                     List.of()));
             Await.until(
                     "the later write to wait on the revision counter's lock",
-                    () -> waitingOnLocks(slow) >= 1,
+                    () -> TestDatabase.sessionsWaitingOnLocks(slow) >= 1,
                     Duration.ofSeconds(10));
             assertThat(late.isDone())
                     .as("the later write waits for the earlier revision")
@@ -220,16 +220,5 @@ final class ConcurrencyTest {
             assertThat(wins.get()).isEqualTo(rounds);
             assertThat(refusals.get()).isEqualTo(rounds * 3);
         }
-    }
-
-    /** Sessions of the client's database waiting for a lock. */
-    private static long waitingOnLocks(PgClient client) {
-        return client.query(
-                        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-                                + " AND wait_event_type = 'Lock'",
-                        Tuple.tuple())
-                .iterator()
-                .next()
-                .getLong(0);
     }
 }

@@ -252,7 +252,7 @@ final class EmptyTableImportTest {
                         assertThat(initial.isDone())
                                 .as("the import still holds its locks")
                                 .isFalse();
-                        return waitingOnLocks() >= 4;
+                        return TestDatabase.sessionsWaitingOnLocks(sql) >= 4;
                     },
                     Duration.ofSeconds(60));
             assertThat(initial.isDone()).isFalse();
@@ -273,17 +273,6 @@ final class EmptyTableImportTest {
             release.countDown();
             pool.shutdownNow();
         }
-    }
-
-    /** Sessions of this database waiting for a lock. */
-    private long waitingOnLocks() {
-        return sql.query(
-                        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-                                + " AND wait_event_type = 'Lock'",
-                        Tuple.tuple())
-                .iterator()
-                .next()
-                .getLong(0);
     }
 
     private static void await(CountDownLatch latch) {

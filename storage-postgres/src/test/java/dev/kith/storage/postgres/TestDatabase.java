@@ -204,4 +204,15 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
             return false;
         }
     }
+
+    /** How many sessions of {@code client}'s database are waiting for a lock (tests wait for a blocked writer). */
+    static long sessionsWaitingOnLocks(PgClient client) {
+        return client.query(
+                        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                                + " AND wait_event_type = 'Lock'",
+                        Tuple.tuple())
+                .iterator()
+                .next()
+                .getLong(0);
+    }
 }
