@@ -234,7 +234,8 @@ final class ServeCommand implements Callable<Integer> {
             names = "--header-timeout",
             defaultValue = "${env:KITH_HEADER_TIMEOUT:-10s}",
             converter = DurationConverter.class,
-            description = "How long a new connection may take to send its first request's headers before it is"
+            description = "How long a request may take to send its request line and headers, from the connection's"
+                    + " accept or, on a kept-alive connection, from its first byte, before the connection is"
                     + " closed (KITH_HEADER_TIMEOUT; ${DEFAULT-VALUE}).")
     Duration headerTimeout;
 

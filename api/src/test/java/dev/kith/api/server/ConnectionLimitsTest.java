@@ -3,6 +3,7 @@ package dev.kith.api.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kith.engine.Await;
+import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -110,6 +111,44 @@ class ConnectionLimitsTest {
     }
 
     @Test
+    void theHeadersOfALaterRequestOnAKeptAliveConnectionAreBoundByTheHeaderTimeout() throws Exception {
+        try (ServerFixture f = server(LONG, SHORT, LONG, 100);
+                Socket slow = connect(f)) {
+            send(slow, HEALTHZ);
+            assertThat(readResponse(slow)).startsWith("HTTP/1.1 200");
+            // the second request's headers start, then stop coming: the idle timer (long) would leave it open
+            long start = System.nanoTime();
+            send(slow, "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ");
+            assertThat(healthz(f)).startsWith("HTTP/1.1 200");
+            assertThat(readToClose(slow)).isEmpty();
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertThat(took).isGreaterThanOrEqualTo(SHORT.minusMillis(50)).isLessThan(LONG);
+            assertThat(closed(f, Metrics.HEADERS)).isEqualTo(1);
+            assertThat(closed(f, Metrics.IDLE)).isZero();
+        }
+    }
+
+    @Test
+    void aKeptAliveConnectionServesRequestsSlowerThanTheHeaderTimeoutApart() throws Exception {
+        // header timeout short, idle timeout long: a pause between whole requests is idle time, not header time
+        try (ServerFixture f = server(LONG, SHORT, LONG, 100);
+                Socket s = connect(f)) {
+            for (int i = 0; i < 3; i++) {
+                send(s, HEALTHZ);
+                assertThat(readResponse(s)).startsWith("HTTP/1.1 200");
+                long paused = System.nanoTime();
+                Await.until(
+                        "a pause longer than the header timeout",
+                        () -> System.nanoTime() - paused > SHORT.multipliedBy(2).toNanos(),
+                        LONG);
+            }
+            send(s, HEALTHZ);
+            assertThat(readResponse(s)).startsWith("HTTP/1.1 200");
+            assertThat(closed(f, Metrics.HEADERS)).isZero();
+        }
+    }
+
+    @Test
     void aConnectionWithNoRequestInFlightIsClosedAfterTheIdleTimeout() throws Exception {
         try (ServerFixture f = server(SHORT, LONG, LONG, 100);
                 Socket idle = connect(f)) {
@@ -193,7 +232,7 @@ class ConnectionLimitsTest {
     }
 
     @Test
-    void malformedChunkedEncodingIsOneLogLineWithoutAStackTrace() throws Exception {
+    void malformedChunkedEncodingIsA400AndOneLogLineWithoutAStackTrace() throws Exception {
         List<LogRecord> logged = new ArrayList<>();
         Handler capture = new Handler() {
             @Override
@@ -216,8 +255,14 @@ class ConnectionLimitsTest {
                         "POST /v1/permissions/check HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
                                 + ServerFixture.KEY
                                 + "\r\nTransfer-Encoding: chunked\r\n\r\nzz-not-a-size\r\n{}\r\n0\r\n\r\n");
-                // Vert.x closes the connection on a decoding failure, before any answer can be written
-                assertThat(readToClose(s)).isEmpty();
+                String answer = readToClose(s);
+                assertThat(answer).startsWith("HTTP/1.1 400").contains("Connection: close");
+                JsonObject error = new JsonObject(answer.substring(answer.indexOf("\r\n\r\n") + 4));
+                assertThat(error.getString("code")).isEqualTo("INVALID_ARGUMENT");
+                assertThat(error.getString("message"))
+                        .isEqualTo("the request could not be read: malformed chunked transfer encoding");
+                assertThat(error.getJsonObject("details").getString("field")).isEqualTo("body");
+                assertThat(answer).doesNotContain("Exception").doesNotContain("java.");
             }
             assertThat(f.get("/healthz").status).isEqualTo(200);
         } finally {
