@@ -186,15 +186,51 @@ public final class RelationshipParser {
         return b.toString();
     }
 
-    /** Parses a JSON object into a context map; {@code part} names it in errors. */
+    /**
+     * Parses a JSON object into a context map; {@code part} names it in errors, which say in plain words what is
+     * wrong and where (never in the JSON library's words, which name Java types).
+     */
     public static Map<String, Object> parseContext(String json, String part) {
+        String kind = jsonKind(json);
+        if (!kind.equals("an object"))
+            throw new KithException.InvalidArgument(part, "must be a JSON object, not " + kind);
         try {
-            Map<String, Object> m = JSON.readValue(json, MAP);
-            if (m == null) throw new KithException.InvalidArgument(part, "must be a JSON object, not null");
-            return m;
+            Map<String, Object> context = JSON.readValue(json, MAP);
+            context.forEach((k, v) -> finite(v, k, part));
+            return context;
         } catch (JsonProcessingException e) {
-            throw new KithException.InvalidArgument(part, "is not a JSON object: " + e.getOriginalMessage());
+            var at = e.getLocation();
+            String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+            throw new KithException.InvalidArgument(part, "is not a valid JSON object" + where);
         }
+    }
+
+    /**
+     * Refuses a number too large for a double ({@code 1e400}), which would otherwise become infinity, and be
+     * written back as the string {@code "Infinity"}: a changed value, not an error.
+     */
+    private static void finite(Object value, String path, String part) {
+        if (value instanceof Double d && d.isInfinite()) {
+            throw new KithException.InvalidArgument(part, "the number at " + path + " is out of range");
+        } else if (value instanceof Map<?, ?> m) {
+            m.forEach((k, v) -> finite(v, path + "." + k, part));
+        } else if (value instanceof java.util.List<?> l) {
+            for (int i = 0; i < l.size(); i++) finite(l.get(i), path + "[" + i + "]", part);
+        }
+    }
+
+    /** What kind of JSON value {@code json} starts with, in words ("an object", "a string", …). */
+    private static String jsonKind(String json) {
+        String t = json == null ? "" : json.strip();
+        if (t.isEmpty()) return "empty text";
+        return switch (t.charAt(0)) {
+            case '{' -> "an object";
+            case '[' -> "an array";
+            case '"' -> "a string";
+            case 't', 'f' -> "a boolean";
+            case 'n' -> "null";
+            default -> Character.isDigit(t.charAt(0)) || t.charAt(0) == '-' ? "a number" : "JSON";
+        };
     }
 
     /** JSON text of a context map. */
@@ -240,7 +276,7 @@ public final class RelationshipParser {
         try {
             return new Caveat(name, parseContext(json, "caveat context"));
         } catch (KithException.InvalidArgument e) {
-            throw invalid("caveat context", e.getMessage(), whole);
+            throw invalid("caveat context", e.reason(), whole);
         }
     }
 

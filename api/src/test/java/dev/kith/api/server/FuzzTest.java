@@ -76,7 +76,8 @@ class FuzzTest {
      * returns the token of the write.
      */
     private static String setUp() {
-        var a = f.post("/v1/schema/write", new JsonObject().put("schema", SCHEMA).encode());
+        var a = f.post(
+                "/v1/schema/write", new JsonObject().put("schema", SCHEMA).encode());
         assertThat(a.status).as(a.text).isEqualTo(200);
         return f.touch(
                 "document:fz#viewer@user:ann",
@@ -126,7 +127,9 @@ class FuzzTest {
         v.put(
                 "/v1/permissions/checkbulk",
                 "{\"consistency\":{\"minimizeLatency\":true},\"items\":["
-                        + new JsonObject(check(null)).put("context", new JsonObject().put("day", "monday")).encode()
+                        + new JsonObject(check(null))
+                                .put("context", new JsonObject().put("day", "monday"))
+                                .encode()
                         + "]}");
         v.put(
                 "/v1/permissions/expand",
@@ -140,7 +143,7 @@ class FuzzTest {
         v.put(
                 "/v1/permissions/subjects",
                 "{\"resource\":{\"objectType\":\"document\",\"objectId\":\"fz\"},\"permission\":\"view\","
-                        + "\"subjectObjectType\":\"user\",\"optionalSubjectRelation\":{\"relation\":\"\"},"
+                        + "\"subjectObjectType\":\"user\","
                         + "\"optionalConcreteLimit\":5}");
         v.put(
                 "/v1/relationships/exportbulk",
@@ -159,7 +162,9 @@ class FuzzTest {
     void everyEndpointAnswersItsValidRequest() {
         for (var e : valid().entrySet()) {
             Answer a = send(e.getKey(), e.getValue());
-            assertThat(a.status).as(e.getKey() + " " + e.getValue() + " -> " + a.text).isEqualTo(200);
+            assertThat(a.status)
+                    .as(e.getKey() + " " + e.getValue() + " -> " + a.text)
+                    .isEqualTo(200);
         }
         Answer imported = send(IMPORT, importLine("document:imp#viewer@user:ann"));
         assertThat(imported.status).as(imported.text).isEqualTo(200);
@@ -167,9 +172,7 @@ class FuzzTest {
 
     @Test
     void aWrongTypeAtEveryPathOfEveryEndpointIsNeverA500() {
-        Object[] types = {
-            null, true, 0, -1, 1.5, "", "x", new JsonArray(), new JsonObject(), new JsonArray().add(new JsonObject())
-        };
+        Object[] types = {null, true, -1, 1.5, "", new JsonArray(), new JsonObject()};
         for (var e : valid().entrySet()) {
             JsonObject body = new JsonObject(e.getValue());
             for (List<Object> path : paths(body)) {
@@ -204,7 +207,7 @@ class FuzzTest {
             String path = e.getKey();
             JsonObject body = new JsonObject(e.getValue());
             List<List<Object>> paths = paths(body);
-            for (int i = 0; i < 6; i++) {
+            for (int i = 0; i < 4 && !paths.isEmpty(); i++) {
                 List<Object> at = paths.get(random.nextInt(paths.size()));
                 // deep nesting at a path: under and over the depth limit (32), and far over it
                 for (int depth : new int[] {20, 40, 5000}) {
@@ -224,18 +227,19 @@ class FuzzTest {
                     assertSafe(path, text, send(path, text));
                 }
             }
-            // a key given twice, at the top and inside
+            // not an object at all
+            for (String other : new String[] {"", " ", "[]", "null", "1", "\"x\"", "{", "}", "{}{}", "\u0000"}) {
+                assertSafe(path, other, send(path, other));
+            }
+            // a key given twice
             String text = body.encode();
+            if (body.isEmpty()) continue;
             String first = body.fieldNames().iterator().next();
             String twice = "{\"" + first + "\":" + quoteValue(body.getValue(first)) + "," + text.substring(1);
             Answer a = send(path, twice);
             assertSafe(path, twice, a);
             assertThat(a.status).as(twice + " -> " + a.text).isEqualTo(400);
             assertThat(a.text).contains("given twice");
-            // not an object at all
-            for (String other : new String[] {"", " ", "[]", "null", "1", "\"x\"", "{", "}", "{}{}", "\u0000"}) {
-                assertSafe(path, other, send(path, other));
-            }
         }
     }
 
@@ -362,7 +366,10 @@ class FuzzTest {
             assertSafe("/v1/schema/write", body, a);
         }
         // and the schema this test's other requests rely on is back
-        assertThat(send("/v1/schema/write", new JsonObject().put("schema", SCHEMA).encode()).status)
+        assertThat(send(
+                                "/v1/schema/write",
+                                new JsonObject().put("schema", SCHEMA).encode())
+                        .status)
                 .isEqualTo(200);
     }
 
@@ -373,7 +380,7 @@ class FuzzTest {
         Random random = new Random(11L);
         String[] params = {"i", "u", "d", "b", "s", "l", "m", "t", "du", "ip", "by", "a", "ls", "other"};
         int answered = 0;
-        for (int i = 0; i < 400; i++) {
+        for (int i = 0; i < 150; i++) {
             JsonObject context = new JsonObject();
             int n = random.nextInt(params.length);
             for (int p = 0; p < n; p++) context.put(params[random.nextInt(params.length)], randomValue(random, 0));
@@ -382,7 +389,8 @@ class FuzzTest {
             Answer a = send("/v1/permissions/check", req.encode());
             assertSafe("/v1/permissions/check", req.encode(), a);
             assertThat(a.status).as(req.encode() + " -> " + a.text).isIn(200, 400);
-            if (a.status == 400) assertThat(new JsonObject(a.text).getString("message")).isNotBlank();
+            if (a.status == 400)
+                assertThat(new JsonObject(a.text).getString("message")).isNotBlank();
             if (a.status == 200) answered++;
         }
         assertThat(answered).isPositive();
@@ -404,8 +412,8 @@ class FuzzTest {
                 .put("by", "aGk=")
                 .put("a", 1)
                 .put("ls", new JsonArray().add(new JsonArray().add("x")));
-        JsonObject req = new JsonObject(ServerFixture.checkJson("folder", "f1", "read", "user", "ann"))
-                .put("context", context);
+        JsonObject req =
+                new JsonObject(ServerFixture.checkJson("folder", "f1", "read", "user", "ann")).put("context", context);
         Answer a = send("/v1/permissions/check", req.encode());
         assertThat(a.status).as(a.text).isEqualTo(200);
         assertThat(new JsonObject(a.text).getString("permissionship")).isEqualTo("PERMISSIONSHIP_HAS_PERMISSION");
@@ -419,10 +427,27 @@ class FuzzTest {
             case 2 -> random.nextInt(7) - 3;
             case 3 -> random.nextLong();
             case 4 -> random.nextDouble() * Math.pow(10, random.nextInt(40) - 20);
-            case 5 -> new String[] {
-                "", "x", "xy", "10.1.2.3", "::1", "10.0.0.0/8", "not an ip", "2024-01-01T00:00:00Z", "2024-13-45",
-                "10s", "-1h", "1000000000000h", "aGk=", "!!!", "\u0000", "\ud83d\ude00", "1e400"
-            }[random.nextInt(17)];
+            case 5 ->
+                new String[] {
+                            "",
+                            "x",
+                            "xy",
+                            "10.1.2.3",
+                            "::1",
+                            "10.0.0.0/8",
+                            "not an ip",
+                            "2024-01-01T00:00:00Z",
+                            "2024-13-45",
+                            "10s",
+                            "-1h",
+                            "1000000000000h",
+                            "aGk=",
+                            "!!!",
+                            "\u0000",
+                            "\ud83d\ude00",
+                            "1e400"
+                        }
+                        [random.nextInt(17)];
             case 6 -> random.nextBoolean() ? Long.MAX_VALUE : Long.MIN_VALUE;
             case 7 -> random.nextBoolean() ? Double.MAX_VALUE : -Double.MIN_VALUE;
             case 8 -> "s".repeat(random.nextInt(100));
@@ -461,10 +486,10 @@ class FuzzTest {
             bad.add(b64.encodeToString(flipped));
         }
         bad.add(Tokens.create("another deployment's secret").encode(new Revision(1)));
-        bad.add(b64.encodeToString("read:1:document:fz#viewer@user:ann".getBytes(StandardCharsets.UTF_8)));
+        bad.add(b64.encodeToString("read:1:not a relationship".getBytes(StandardCharsets.UTF_8)));
         bad.add(b64.encodeToString("resources:-1:0".getBytes(StandardCharsets.UTF_8)));
         bad.add(b64.encodeToString("resources:99999999999999999999:0".getBytes(StandardCharsets.UTF_8)));
-        bad.add(b64.encodeToString("subjects:1:-5".getBytes(StandardCharsets.UTF_8)));
+        bad.add(b64.encodeToString("subjects:x:ann".getBytes(StandardCharsets.UTF_8)));
         bad.add(b64.encodeToString("export:1:nonsense".getBytes(StandardCharsets.UTF_8)));
         bad.add("a".repeat(5000));
         bad.add(token + "=");
@@ -547,8 +572,8 @@ class FuzzTest {
             keys.sort(null);
             if (keys.isEmpty() || random.nextInt(8) == 0) {
                 o.put(
-                        new String[] {"extra", "optional_limit", "optionalLimit", "consistency", "context"}[
-                                random.nextInt(5)],
+                        new String[] {"extra", "optional_limit", "optionalLimit", "consistency", "context"}
+                                [random.nextInt(5)],
                         odd(random));
                 return;
             }
@@ -585,11 +610,13 @@ class FuzzTest {
         int at = random.nextInt(text.length());
         return switch (random.nextInt(6)) {
             case 0 -> text.substring(0, at);
-            case 1 -> text.substring(0, at) + (char) (text.charAt(at) ^ (1 << random.nextInt(7))) + text.substring(at + 1);
+            case 1 ->
+                text.substring(0, at) + (char) (text.charAt(at) ^ (1 << random.nextInt(7))) + text.substring(at + 1);
             case 2 -> text.substring(0, at) + text.substring(at + 1);
             case 3 -> text.substring(0, at) + text.charAt(at) + text.substring(at);
             case 4 -> text.substring(0, at) + "\"[{:,}]".charAt(random.nextInt(7)) + text.substring(at);
-            default -> text.substring(0, at) + text.substring(at, Math.min(text.length(), at + 40)) + text.substring(at);
+            default ->
+                text.substring(0, at) + text.substring(at, Math.min(text.length(), at + 40)) + text.substring(at);
         };
     }
 
