@@ -90,6 +90,11 @@ public record CaveatLimits(long maxCost, int maxListLength, int maxMapEntries, i
                 }
                 return null;
             }
+            case Double d
+            when d.isInfinite() -> {
+                // JSON's 1e400: a double cannot hold it, and infinity would be kept and written back as "Infinity"
+                return new Violation(path, "is a number too large for a double");
+            }
             case null, default -> {
                 return null;
             }

@@ -419,6 +419,28 @@ class FuzzTest {
         assertThat(new JsonObject(a.text).getString("permissionship")).isEqualTo("PERMISSIONSHIP_HAS_PERMISSION");
     }
 
+    @Test
+    void aNumberTooLargeForADoubleInAContextIsAClear400() {
+        // 1e400 was read as infinity, used as such, and a relationship's context kept it and read back "Infinity"
+        String check = ServerFixture.checkJson("folder", "f1", "read", "user", "ann");
+        String body = check.substring(0, check.length() - 1) + ",\"context\":{\"d\":1e400}}";
+        Answer a = send("/v1/permissions/check", body);
+        assertThat(a.status).as(a.text).isEqualTo(400);
+        JsonObject e = new JsonObject(a.text);
+        assertThat(e.getJsonObject("details").getString("field")).isEqualTo("context.d");
+        assertThat(e.getString("message")).isEqualTo("context.d: is a number too large for a double");
+
+        String relationship =
+                ServerFixture.relationshipJson("document:big#viewer@user:ann[on_day:{\"day\":\"monday\"}]");
+        String write = "{\"updates\":[{\"operation\":\"OPERATION_TOUCH\",\"relationship\":"
+                + relationship.replace("\"monday\"", "\"monday\",\"n\":[-1e400]") + "}]}";
+        assertThat(write).contains("-1e400");
+        Answer w = send("/v1/relationships/write", write);
+        assertThat(w.status).as(w.text).isEqualTo(400);
+        assertThat(new JsonObject(w.text).getJsonObject("details").getString("field"))
+                .endsWith("optionalCaveat.context.n[0]");
+    }
+
     private static Object randomValue(Random random, int depth) {
         int kinds = depth > 3 ? 9 : 11;
         return switch (random.nextInt(kinds)) {
