@@ -186,8 +186,7 @@ final class RestartOverPostgresTest {
             commitTime(sql, "revision = $2", r3, start.minus(Duration.ofMinutes(5)));
         }
         MutableClock clock = new MutableClock(start);
-        EngineOptions engineOptions =
-                EngineOptions.defaults().withClock(clock).withGcWindow(Duration.ofHours(1));
+        EngineOptions engineOptions = EngineOptions.defaults().withClock(clock).withGcWindow(Duration.ofHours(1));
         try (Engine node = Engines.create(PostgresDatastore.open(options), engineOptions)) {
             assertThatThrownBy(() -> at(node, "readme", "ann", schema))
                     .as("superseded by r1 70 minutes ago")
