@@ -25,9 +25,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The feed of an external store (e.g. PostgreSQL): at start it loads the store's state at the oldest revision still
  * inside the GC window into an index of the engine's own and replays the change sets from there to the head, each
  * revision visible for the window from the store's commit time ({@link #start}); then it applies every later change
- * set in revision order ({@link Datastore#changesSince}) as the store announces them. While the store is unavailable it keeps answering at the last applied revision and retries; when it fell
- * so far behind that the store no longer has the change sets in between, it loads the head state again. The
- * store's own history is collected at most once a {@link #STORE_GC_INTERVAL}.
+ * set in revision order ({@link Datastore#changesSince}) as the store announces them. While the store is
+ * unavailable it keeps answering at the last applied revision and retries; when it fell so far behind that the
+ * store no longer has the change sets in between, it loads the head state again. The store's own history is
+ * collected at most once a {@link #STORE_GC_INTERVAL}.
  *
  * <p>Threading: loading and applying run under the engine's write lock, on whichever thread needs them: the
  * background thread after an announcement, a request waiting for a revision, a writer before a schema write.
@@ -121,8 +122,9 @@ final class StoreFollower implements IndexFeed {
             if (rev > index.appliedRevision()) index.apply(rev, ops);
             // nothing before `from` was loaded: it was superseded before the horizon, so it is expired anyway
             index.collectGarbage(rev);
-            for (Datastore.CommittedRevision t : times)
+            for (Datastore.CommittedRevision t : times) {
                 commitTimes.put(t.revision().value(), t.committedAt());
+            }
             Instant loaded = commitTimes.remove(rev);
             revisions.visible(rev, loaded == null ? revisions.now() : loaded);
             return true;
