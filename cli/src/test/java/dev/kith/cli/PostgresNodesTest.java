@@ -203,6 +203,7 @@ final class PostgresNodesTest {
         String url = TestDatabase.url(DB.newDatabase("kill_nine"));
         List<Integer> acknowledged = new CopyOnWriteArrayList<>();
         AtomicReference<String> lastToken = new AtomicReference<>();
+        AtomicReference<String> firstToken = new AtomicReference<>();
         try (Node a = new Node(url)) {
             a.ok("/v1/schema/write", "{\"schema\":\"" + SCHEMA + "\"}");
             AtomicBoolean stop = new AtomicBoolean();
@@ -219,6 +220,7 @@ final class PostgresNodesTest {
                                     .path("writtenAt")
                                     .path("token")
                                     .asText());
+                            firstToken.compareAndSet(null, lastToken.get());
                             acknowledged.add(i);
                         }
                     } catch (IOException e) {
@@ -262,6 +264,17 @@ final class PostgresNodesTest {
                             .asText())
                     .as("a token the killed process signed is still this deployment's after the restart")
                     .isEqualTo("PERMISSIONSHIP_HAS_PERMISSION");
+            String asOfFirst = "{\"atExactSnapshot\":{\"token\":\"" + firstToken.get() + "\"}}";
+            assertThat(b.ok("/v1/permissions/check", check("d" + acknowledged.getFirst(), "ann", asOfFirst))
+                            .path("permissionship")
+                            .asText())
+                    .as("the first write's revision, from before the restart, is still readable exactly")
+                    .isEqualTo("PERMISSIONSHIP_HAS_PERMISSION");
+            assertThat(b.ok("/v1/permissions/check", check("d" + last, "ann", asOfFirst))
+                            .path("permissionship")
+                            .asText())
+                    .as("at that revision the later writes had not happened")
+                    .isEqualTo("PERMISSIONSHIP_NO_PERMISSION");
         }
     }
 

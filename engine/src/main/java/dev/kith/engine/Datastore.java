@@ -37,6 +37,38 @@ public interface Datastore extends AutoCloseable {
      */
     Revision load(Consumer<String> schemaSink, Consumer<Relationship> relationshipSink);
 
+    /**
+     * Streams the state at {@code revision}, like {@link #load} does the head's: the schema text in force at it (null
+     * when none had been written by then) and then every relationship live at it (not deleted at or before it;
+     * expiration aside, as {@link #load} treats it), with bounded memory. A node that starts loads the oldest
+     * revision still inside its GC window this way and then applies the change sets after it, so that it can answer
+     * at every revision a running node could. Returns {@code revision}.
+     *
+     * @throws KithException.RevisionExpired when {@code revision} is older than {@link #oldestRevision()}
+     * @throws KithException.RevisionUnavailable when {@code revision} is newer than the head
+     */
+    Revision loadAt(Revision revision, Consumer<String> schemaSink, Consumer<Relationship> relationshipSink);
+
+    /** A revision and when it was committed, by the store's clock. */
+    record CommittedRevision(Revision revision, Instant committedAt) {}
+
+    /**
+     * The revision in force at {@code instant}: the newest one the store still keeps that was committed at or before
+     * it; the oldest one it keeps ({@link #oldestRevision()}) when every kept revision was committed after it. With
+     * the GC horizon (now minus the GC window) this is the oldest revision a reader may still ask for: every
+     * revision before it was superseded before the horizon.
+     */
+    Revision revisionAt(Instant instant);
+
+    /**
+     * The revisions from {@code from} on (itself included) with their commit times, in revision order, at most
+     * {@code max} of them (the times follow revision order unless the store's clock was set back); none when
+     * {@code from} is after the head.
+     *
+     * @throws KithException.RevisionExpired when {@code from} is older than {@link #oldestRevision()}
+     */
+    List<CommittedRevision> commitTimes(Revision from, int max);
+
     Revision writeSchema(String schemaText);
 
     /**

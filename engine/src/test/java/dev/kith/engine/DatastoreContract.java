@@ -290,6 +290,76 @@ public abstract class DatastoreContract {
     }
 
     @Test
+    void loadAtStreamsTheStateAtAnOlderRevision() {
+        Revision schema = store.writeSchema("definition user {}");
+        Revision r1 = store.write(creates("doc:a#viewer@user:ann", "doc:b#viewer@user:bob"), List.of());
+        store.writeSchema("definition user {}\ndefinition doc {}");
+        store.write(
+                List.of(
+                        RelationshipUpdate.delete(rel("doc:a#viewer@user:ann")),
+                        RelationshipUpdate.create(rel("doc:c#viewer@user:cid"))),
+                List.of());
+        List<String> schemas = new ArrayList<>();
+        List<String> rels = new ArrayList<>();
+        assertThat(store.loadAt(r1, schemas::add, r -> rels.add(r.toString()))).isEqualTo(r1);
+        assertThat(schemas).containsExactly("definition user {}");
+        assertThat(rels).containsExactlyInAnyOrder("doc:a#viewer@user:ann", "doc:b#viewer@user:bob");
+
+        schemas.clear();
+        rels.clear();
+        assertThat(store.loadAt(Revision.ZERO, schemas::add, r -> rels.add(r.toString())))
+                .isEqualTo(Revision.ZERO);
+        assertThat(schemas).containsExactly((String) null);
+        assertThat(rels).isEmpty();
+
+        Revision head = store.headRevision();
+        assertThatThrownBy(() -> store.loadAt(new Revision(head.value() + 1), t -> {}, r -> {}))
+                .isInstanceOf(KithException.RevisionUnavailable.class);
+        store.collectGarbage(Instant.now().plusSeconds(3600));
+        assertThatThrownBy(() -> store.loadAt(schema, t -> {}, r -> {}))
+                .isInstanceOf(KithException.RevisionExpired.class);
+        rels.clear();
+        store.loadAt(head, t -> {}, r -> rels.add(r.toString()));
+        assertThat(rels).containsExactlyInAnyOrder("doc:b#viewer@user:bob", "doc:c#viewer@user:cid");
+    }
+
+    @Test
+    void commitTimesAndTheRevisionInForceAtAnInstant() {
+        Revision r1 = store.write(creates("doc:a#viewer@user:ann"), List.of());
+        Revision r2 = store.writeSchema("definition user {}");
+        Revision r3 = store.write(creates("doc:b#viewer@user:bob"), List.of());
+        List<Datastore.CommittedRevision> times = store.commitTimes(Revision.ZERO, 10);
+        assertThat(times).extracting(Datastore.CommittedRevision::revision).containsExactly(Revision.ZERO, r1, r2, r3);
+        for (int i = 1; i < times.size(); i++) {
+            assertThat(times.get(i).committedAt())
+                    .isAfterOrEqualTo(times.get(i - 1).committedAt());
+        }
+        assertThat(store.commitTimes(r2, 1)).containsExactly(times.get(2));
+        assertThat(store.commitTimes(new Revision(r3.value() + 1), 10)).isEmpty();
+
+        for (Datastore.CommittedRevision t : times) {
+            Revision newestAtThatTime = times.stream()
+                    .filter(o -> !o.committedAt().isAfter(t.committedAt()))
+                    .map(Datastore.CommittedRevision::revision)
+                    .max(Revision::compareTo)
+                    .orElseThrow();
+            assertThat(store.revisionAt(t.committedAt())).isEqualTo(newestAtThatTime);
+        }
+        Instant first = times.get(0).committedAt();
+        assertThat(store.revisionAt(first.minusSeconds(86_400)))
+                .as("before every kept revision: the oldest one")
+                .isEqualTo(Revision.ZERO);
+        assertThat(store.revisionAt(Instant.now().plusSeconds(3600))).isEqualTo(r3);
+
+        store.collectGarbage(Instant.now().plusSeconds(3600));
+        assertThat(store.revisionAt(first.minusSeconds(86_400))).isEqualTo(r3);
+        assertThatThrownBy(() -> store.commitTimes(r1, 10)).isInstanceOf(KithException.RevisionExpired.class);
+        assertThat(store.commitTimes(r3, 10))
+                .extracting(Datastore.CommittedRevision::revision)
+                .containsExactly(r3);
+    }
+
+    @Test
     void schemaTextIsKeptPerRevision() {
         Revision a = store.writeSchema("definition user {}");
         Revision mid = store.write(creates("doc:a#viewer@user:ann"), List.of());

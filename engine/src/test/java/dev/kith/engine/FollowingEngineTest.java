@@ -41,6 +41,22 @@ class FollowingEngineTest {
         }
 
         @Override
+        public Revision loadAt(
+                Revision revision, Consumer<String> schemaSink, Consumer<Relationship> relationshipSink) {
+            return inner.loadAt(revision, schemaSink, relationshipSink);
+        }
+
+        @Override
+        public Revision revisionAt(Instant instant) {
+            return inner.revisionAt(instant);
+        }
+
+        @Override
+        public List<CommittedRevision> commitTimes(Revision from, int max) {
+            return inner.commitTimes(from, max);
+        }
+
+        @Override
         public Revision writeSchema(String schemaText) {
             return inner.writeSchema(schemaText);
         }
@@ -262,24 +278,110 @@ class FollowingEngineTest {
     }
 
     @Test
-    void revisionsBeforeTheLoadedOneAreNotReadableExactlyOnAFreshNode() {
-        MemoryDatastore store = new MemoryDatastore(Clock.systemUTC());
+    void revisionsSupersededBeforeTheWindowAreNotReadableExactlyOnAFreshNode() {
+        MutableClock clock = new MutableClock(Instant.parse("2026-03-01T08:00:00Z"));
+        MemoryDatastore store = new MemoryDatastore(clock);
         store.writeSchema(SCHEMA);
         Revision before =
                 store.write(List.of(RelationshipUpdate.create(Relationship.parse("doc:a#viewer@user:ann"))), List.of());
+        clock.advance(Duration.ofMinutes(1));
         Revision loaded =
                 store.write(List.of(RelationshipUpdate.create(Relationship.parse("doc:b#viewer@user:bob"))), List.of());
-        Engine e = Engines.create(new External(store), EngineOptions.defaults());
+        clock.advance(Duration.ofMinutes(61));
+        Engine e = Engines.create(
+                new External(store), EngineOptions.defaults().withClock(clock).withGcWindow(Duration.ofHours(1)));
         assertThat(Fixture.check(e, "doc:b#view", "user:bob", Map.of(), new Consistency.AtExactSnapshot(loaded))
                         .permissionship())
                 .isEqualTo(HAS_PERMISSION);
         org.assertj.core.api.Assertions.assertThatThrownBy(() ->
                         Fixture.check(e, "doc:a#view", "user:ann", Map.of(), new Consistency.AtExactSnapshot(before)))
-                .as("this node never applied that revision: a clear expiry, not an answer from nothing")
+                .as("superseded 61 minutes ago, past the window: a clear expiry, not an answer from nothing")
                 .isInstanceOf(KithException.RevisionExpired.class);
         assertThat(Fixture.check(e, "doc:a#view", "user:ann", Map.of(), new Consistency.AtLeastAsFresh(before))
                         .permissionship())
                 .isEqualTo(HAS_PERMISSION);
         e.close();
+    }
+
+    static final String SCHEMA_OWNERS = """
+            definition user {}
+            definition doc {
+                relation viewer: user
+                relation owner: user
+                permission view = owner
+            }
+            """;
+
+    private static Permissionship at(Engine e, String resourceAndPermission, String subject, Revision revision) {
+        return Fixture.check(e, resourceAndPermission, subject, Map.of(), new Consistency.AtExactSnapshot(revision))
+                .permissionship();
+    }
+
+    /**
+     * A node that starts (a restart, or a second node starting late) answers at every revision still inside the
+     * GC window as a node running all along would: the relationships and the schema of that revision, each
+     * revision readable until a window after the store committed the next one, not after this node started.
+     */
+    @Test
+    void aRestartedNodeAnswersAtEveryRevisionInsideTheWindow() {
+        MutableClock clock = new MutableClock(Instant.parse("2026-03-01T08:00:00Z"));
+        MemoryDatastore store = new MemoryDatastore(clock);
+        EngineOptions options = EngineOptions.defaults().withClock(clock).withGcWindow(Duration.ofHours(1));
+        Engine first = Engines.create(new External(store), options);
+        Revision schema1 = first.writeSchema(SCHEMA);
+        Revision r1 = touch(first, "doc:a#viewer@user:ann");
+        clock.advance(Duration.ofMinutes(10));
+        Revision r2 = Fixture.delete(first, "doc:a#viewer@user:ann");
+        clock.advance(Duration.ofMinutes(10));
+        Revision schema2 = first.writeSchema(SCHEMA_OWNERS);
+        Revision r4 = touch(first, "doc:b#owner@user:bob", "doc:a#viewer@user:ann");
+        clock.advance(Duration.ofMinutes(10));
+        assertThat(at(first, "doc:a#view", "user:ann", r1)).isEqualTo(HAS_PERMISSION);
+        first.close();
+
+        Engine restarted = Engines.create(new External(store), options);
+        assertThat(restarted.appliedRevision()).isEqualTo(r4);
+        assertThat(at(restarted, "doc:a#view", "user:ann", r1))
+                .as("the relationship deleted since, under the schema of then")
+                .isEqualTo(HAS_PERMISSION);
+        assertThat(at(restarted, "doc:a#view", "user:ann", r2)).isEqualTo(NO_PERMISSION);
+        assertThat(at(restarted, "doc:b#view", "user:bob", r4)).isEqualTo(HAS_PERMISSION);
+        assertThat(at(restarted, "doc:a#view", "user:ann", r4))
+                .as("a viewer no longer grants view under the new schema")
+                .isEqualTo(NO_PERMISSION);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> at(restarted, "doc:b#owner", "user:bob", r2))
+                .as("the relation did not exist before the schema change")
+                .isInstanceOf(KithException.NotFound.class);
+        assertThat(Fixture.check(restarted, "doc:a#view", "user:ann", Map.of(), new Consistency.AtLeastAsFresh(r1))
+                        .permissionship())
+                .isEqualTo(NO_PERMISSION);
+        assertThat(restarted
+                        .readRelationships(new Requests.ReadRelationships(
+                                RelationshipFilter.ofType("doc"), new Consistency.AtExactSnapshot(r1), null, 0))
+                        .items())
+                .extracting(item -> item.relationship().toString())
+                .containsExactly("doc:a#viewer@user:ann");
+
+        // each revision expires a window after the next one was committed
+        clock.advance(Duration.ofMinutes(39)); // 69 minutes after r1 was written, 59 after r2 superseded it
+        assertThat(at(restarted, "doc:a#view", "user:ann", r1)).isEqualTo(HAS_PERMISSION);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> at(restarted, "doc:a#view", "user:ann", schema1))
+                .as("superseded by r1 69 minutes ago")
+                .isInstanceOf(KithException.RevisionExpired.class);
+        clock.advance(Duration.ofMinutes(2));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> at(restarted, "doc:a#view", "user:ann", r1))
+                .as("r2 committed 61 minutes ago, not when this node started")
+                .isInstanceOf(KithException.RevisionExpired.class);
+        assertThat(at(restarted, "doc:a#view", "user:ann", r2)).isEqualTo(NO_PERMISSION);
+
+        Engine late = Engines.create(new External(store), options);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> at(late, "doc:a#view", "user:ann", r1))
+                .as("a node starting after r1 left the window does not bring it back")
+                .isInstanceOf(KithException.RevisionExpired.class);
+        assertThat(at(late, "doc:a#view", "user:ann", r2)).isEqualTo(NO_PERMISSION);
+        assertThat(at(late, "doc:b#view", "user:bob", schema2)).isEqualTo(NO_PERMISSION);
+        assertThat(at(late, "doc:b#view", "user:bob", r4)).isEqualTo(HAS_PERMISSION);
+        restarted.close();
+        late.close();
     }
 }

@@ -90,6 +90,42 @@ public final class MemoryDatastore implements Datastore {
     }
 
     @Override
+    public Revision loadAt(Revision revision, Consumer<String> schemaSink, Consumer<Relationship> relationshipSink) {
+        long rev = readable(revision);
+        schemaSink.accept(schemaAt(rev));
+        index.scan(new RelationshipFilter(null, null, null, null, null), rev, clock.instant(), null, r -> {
+            relationshipSink.accept(r);
+            return true;
+        });
+        return revision;
+    }
+
+    @Override
+    public Revision revisionAt(Instant instant) {
+        Map.Entry<Long, Instant> inForce = null;
+        for (Map.Entry<Long, Instant> e : commitTimes.entrySet()) {
+            if (e.getValue().isAfter(instant)) break;
+            inForce = e;
+        }
+        long oldest = index.oldestRevision();
+        return new Revision(inForce == null ? oldest : Math.max(oldest, inForce.getKey()));
+    }
+
+    @Override
+    public List<CommittedRevision> commitTimes(Revision from, int max) {
+        if (from.value() < index.oldestRevision()) {
+            throw new KithException.RevisionExpired(from, new Revision(index.oldestRevision()));
+        }
+        List<CommittedRevision> out = new ArrayList<>();
+        for (Map.Entry<Long, Instant> e :
+                commitTimes.tailMap(from.value(), true).entrySet()) {
+            if (out.size() >= max) break;
+            out.add(new CommittedRevision(new Revision(e.getKey()), e.getValue()));
+        }
+        return out;
+    }
+
+    @Override
     public Revision writeSchema(String schemaText) {
         synchronized (writeLock) {
             beforeCommit("the schema write");

@@ -15,8 +15,9 @@ import java.time.Instant;
  * <ul>
  *   <li>{@link EmbeddedFeed}: the in-memory {@link MemoryDatastore} writes into its own index, which the engine
  *       shares: a committed revision is applied the moment it commits.
- *   <li>{@link StoreFollower}: any other store (e.g. PostgreSQL): the engine loads the store's head state into an
- *       index of its own and applies the store's later change sets as the store announces them.
+ *   <li>{@link StoreFollower}: any other store (e.g. PostgreSQL): the engine loads the store's state at the oldest
+ *       revision inside the GC window into an index of its own, replays the history from there to the head, and
+ *       applies the store's later change sets as the store announces them.
  * </ul>
  *
  * <p>Threading: everything that changes the index runs under the engine's one write lock, which the {@link Writer}
@@ -27,7 +28,8 @@ import java.time.Instant;
 sealed interface IndexFeed permits EmbeddedFeed, StoreFollower {
 
     /**
-     * Brings the index to the store's head state (and the schema history with it), before the engine serves.
+     * Brings the index to the store's head state (and the schema history with it), before the engine serves; an
+     * external store's history inside the GC window is loaded too, so earlier revisions stay readable.
      * {@code announce} is the engine's handling of a store announcement, for the feed to run again when it
      * retries.
      */

@@ -12,19 +12,23 @@ import dev.kith.engine.index.Index;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The feed of an external store (e.g. PostgreSQL): loads the store's head state into an index of the engine's own,
- * then applies every later change set in revision order ({@link Datastore#changesSince}) as the store announces
- * them. While the store is unavailable it keeps answering at the last applied revision and retries; when it fell
- * so far behind that the store no longer has the change sets in between, it loads the head state again. The
- * store's own history is collected at most once a {@link #STORE_GC_INTERVAL}.
+ * The feed of an external store (e.g. PostgreSQL): at start it loads the store's state at the oldest revision still
+ * inside the GC window into an index of the engine's own and replays the change sets from there to the head, each
+ * revision visible for the window from the store's commit time ({@link #start}); then it applies every later change
+ * set in revision order ({@link Datastore#changesSince}) as the store announces them. While the store is
+ * unavailable it keeps answering at the last applied revision and retries; when it fell so far behind that the
+ * store no longer has the change sets in between, it loads the head state again. The store's own history is
+ * collected at most once a {@link #STORE_GC_INTERVAL}.
  *
  * <p>Threading: loading and applying run under the engine's write lock, on whichever thread needs them: the
  * background thread after an announcement, a request waiting for a revision, a writer before a schema write.
@@ -51,6 +55,11 @@ final class StoreFollower implements IndexFeed {
     private Runnable announce = () -> {};
     /** When the store last collected garbage on this engine's behalf; guarded by the write lock. */
     private Instant lastStoreGc = Instant.MIN;
+    /**
+     * The store's commit times of the revisions that {@link #loadWindow} found and {@link #follow} has not applied
+     * yet: each becomes visible for the GC window from when it was committed. Guarded by the write lock.
+     */
+    private final Map<Long, Instant> commitTimes = new HashMap<>();
 
     private volatile boolean closed;
 
@@ -71,10 +80,55 @@ final class StoreFollower implements IndexFeed {
         this.background = background;
     }
 
+    /**
+     * Loads the store's state at the oldest revision still inside the GC window and replays the change sets from
+     * there to the head, so that this node answers at every revision a node running all along could (a token
+     * handed out before a restart, or by another node, stays good for its window). Each replayed revision became
+     * visible, for the window, when the store committed it, not when this node started. Falls back to the head
+     * state when the store no longer has that revision (its garbage collection ran in between).
+     */
     @Override
     public void start(Runnable announce) {
         this.announce = announce;
-        load();
+        if (!loadWindow()) load();
+        follow();
+    }
+
+    /**
+     * Loads the state at the revision in force at the GC horizon (by this engine's clock) and registers the commit
+     * times of it and every later revision, which {@link #follow} then applies. False, with nothing loaded, when
+     * the store dropped that revision before it could be read.
+     */
+    private boolean loadWindow() {
+        synchronized (writeLock) {
+            if (index.appliedRevision() > 0) return false;
+            Revision from = store.revisionAt(revisions.horizon(revisions.now()));
+            List<Index.Op> ops = new ArrayList<>();
+            String[] schemaText = {null};
+            List<Datastore.CommittedRevision> times = new ArrayList<>();
+            try {
+                store.loadAt(from, t -> schemaText[0] = t, r -> ops.add(index.toOp(r, false)));
+                for (long next = from.value(); ; ) {
+                    List<Datastore.CommittedRevision> page = store.commitTimes(new Revision(next), BATCH);
+                    times.addAll(page);
+                    if (page.size() < BATCH) break;
+                    next = page.get(page.size() - 1).revision().value() + 1;
+                }
+            } catch (KithException.RevisionExpired collected) {
+                return false;
+            }
+            long rev = from.value();
+            if (schemaText[0] != null) schemas.install(rev, schemas.compile(schemaText[0]));
+            if (rev > index.appliedRevision()) index.apply(rev, ops);
+            // nothing before `from` was loaded: it was superseded before the horizon, so it is expired anyway
+            index.collectGarbage(rev);
+            for (Datastore.CommittedRevision t : times) {
+                commitTimes.put(t.revision().value(), t.committedAt());
+            }
+            Instant loaded = commitTimes.remove(rev);
+            revisions.visible(rev, loaded == null ? revisions.now() : loaded);
+            return true;
+        }
     }
 
     @Override
@@ -158,6 +212,7 @@ final class StoreFollower implements IndexFeed {
             // here, so no revision before `rev` can be read exactly on this node any more.
             index.collectGarbage(rev.value());
             revisions.visibleNow(rev.value());
+            commitTimes.clear();
         }
     }
 
@@ -193,7 +248,8 @@ final class StoreFollower implements IndexFeed {
                         }
                         index.apply(rev, ops);
                     }
-                    revisions.visibleNow(rev);
+                    Instant committed = commitTimes.remove(rev);
+                    revisions.visible(rev, committed == null ? revisions.now() : committed);
                 }
             }
         }

@@ -131,6 +131,21 @@ public final class PostgresDatastore implements Datastore {
     }
 
     @Override
+    public Revision loadAt(Revision revision, Consumer<String> schemaSink, Consumer<Relationship> relationshipSink) {
+        return reads.loadAt(revision, schemaSink, relationshipSink);
+    }
+
+    @Override
+    public Revision revisionAt(Instant instant) {
+        return reads.revisionAt(instant);
+    }
+
+    @Override
+    public List<CommittedRevision> commitTimes(Revision from, int max) {
+        return reads.commitTimes(from, max);
+    }
+
+    @Override
     public Revision writeSchema(String schemaText) {
         return committed(writes.writeSchema(schemaText));
     }

@@ -1,5 +1,6 @@
 package dev.kith.storage.postgres;
 
+import dev.kith.engine.Datastore;
 import dev.kith.engine.KithException;
 import dev.kith.engine.Relationship;
 import dev.kith.engine.RelationshipFilter;
@@ -11,6 +12,8 @@ import io.vertx.sqlclient.PreparedStatement;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -85,6 +88,69 @@ final class Reads {
                 statement.close();
             }
             return new Revision(head.getLong(0));
+        });
+    }
+
+    /**
+     * The schema in force at {@code revision} and then every relationship live at it (as {@link #load}: expiration
+     * aside), through a cursor on one snapshot that also checks the store still keeps {@code revision}.
+     */
+    Revision loadAt(Revision revision, Consumer<String> schemaSink, Consumer<Relationship> relationshipSink) {
+        return client.inSnapshot(c -> {
+            Row row = client.await(
+                            c.preparedQuery(BOUNDS + ", (SELECT schema_text FROM kith_schema WHERE revision <= $1"
+                                            + " ORDER BY revision DESC LIMIT 1)")
+                                    .execute(Tuple.of(revision.value())))
+                    .iterator()
+                    .next();
+            requireReadable(revision, row);
+            schemaSink.accept(row.getString(2));
+            PreparedStatement statement = client.await(c.prepare("SELECT " + Sql.COLUMNS
+                    + " FROM kith_relationship WHERE created_revision <= $1"
+                    + " AND (deleted_revision IS NULL OR deleted_revision > $1)"));
+            Cursor cursor = statement.cursor(Tuple.of(revision.value()));
+            try {
+                do {
+                    RowSet<Row> rows = client.await(cursor.read(LOAD_FETCH));
+                    for (Row r : rows) relationshipSink.accept(Sql.relationship(r, 0));
+                } while (cursor.hasMore());
+            } finally {
+                cursor.close();
+                statement.close();
+            }
+            return revision;
+        });
+    }
+
+    /**
+     * The newest revision kept that committed at or before {@code instant}; the oldest kept one when none did.
+     * Commit times follow revision order, so this is one backward scan of the revisions' primary key.
+     */
+    Revision revisionAt(Instant instant) {
+        Row row = client.query(
+                        "SELECT coalesce((SELECT revision FROM kith_revision WHERE committed_at <= $1"
+                                + " ORDER BY revision DESC LIMIT 1), (SELECT min(revision) FROM kith_revision))",
+                        Tuple.of(instant.atOffset(ZoneOffset.UTC)))
+                .iterator()
+                .next();
+        return new Revision(row.getLong(0));
+    }
+
+    /** The revisions from {@code from} on with their commit times, at most {@code max}. */
+    List<Datastore.CommittedRevision> commitTimes(Revision from, int max) {
+        return client.inSnapshot(c -> {
+            Row bounds = client.await(c.query(BOUNDS).execute()).iterator().next();
+            long oldest = bounds.getLong(0);
+            if (from.value() < oldest) throw new KithException.RevisionExpired(from, new Revision(oldest));
+            List<Datastore.CommittedRevision> out = new ArrayList<>();
+            if (max <= 0) return out;
+            for (Row row : client.await(c.preparedQuery("SELECT revision, committed_at FROM kith_revision"
+                            + " WHERE revision >= $1 ORDER BY revision LIMIT $2")
+                    .execute(Tuple.of(from.value(), max)))) {
+                out.add(new Datastore.CommittedRevision(
+                        new Revision(row.getLong(0)), row.getOffsetDateTime(1).toInstant()));
+            }
+            return out;
         });
     }
 
