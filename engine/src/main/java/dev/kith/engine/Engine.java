@@ -75,7 +75,9 @@ public interface Engine extends AutoCloseable {
 
     /**
      * Calls {@code listener} with every change set after {@code after} that has changes {@code filter} delivers,
-     * in order, each with only those changes, until the handle closes.
+     * in order, each with only those changes, until the handle closes. A listener that is not {@linkplain
+     * WatchListener#ready ready} pauses its watch, which then resumes where it stopped (see {@link WatchListener});
+     * listeners that keep the defaults get every change set as soon as it is available.
      */
     AutoCloseable watch(Revision after, WatchFilter filter, WatchListener listener);
 

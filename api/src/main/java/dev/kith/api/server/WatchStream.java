@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * waiting for the event loop plus those in the response's write queue). Once it holds {@link
  * Limits#watchBufferBytes} the stream tells the engine it is not {@linkplain #ready ready}, so the engine reads
  * nothing more for it, and resumes it as the client takes what is queued. A watcher whose unaccepted bytes reach the
- * buffer (its client reads nothing, or too slowly) has fallen behind: the stream ends with an error line that
+ * buffer in more than one change set (its client reads nothing, or too slowly) has fallen behind (a single change
+ * set larger than the buffer is still sent whole): the stream ends with an error line that
  * carries the token of the last change set written to it (or its start token), from which the client resumes
  * without missing or repeating a change; its watch is closed and counted in {@code
  * kith_watches_closed_total{reason="behind"}}.
@@ -39,6 +40,8 @@ final class WatchStream implements Engine.WatchListener {
     private final AtomicLong pending = new AtomicLong();
     /** Of {@link #pending}, the bytes written to the response and not yet accepted by the socket. Event loop. */
     private long unaccepted;
+    /** The lines those bytes belong to. Event loop. */
+    private int unacceptedLines;
     /** The engine was told the stream is not ready: it waits for {@link #resume}. */
     private final AtomicBoolean paused = new AtomicBoolean();
 
@@ -110,14 +113,17 @@ final class WatchStream implements Engine.WatchListener {
             return;
         }
         unaccepted += line.length;
+        unacceptedLines++;
         response.write(Buffer.buffer(line)).onComplete(ar -> accepted(line.length));
         last = revision;
-        if (unaccepted >= limit) fallBehind();
+        // one change set larger than the buffer is still sent whole: behind is a buffer's worth of them not taken
+        if (unaccepted >= limit && unacceptedLines > 1) fallBehind();
     }
 
     /** The socket took {@code bytes}: resumes the engine if it waits and the buffer has room again. */
     private void accepted(int bytes) {
         unaccepted -= bytes;
+        unacceptedLines--;
         long now = pending.addAndGet(-bytes);
         if (now < limit && !behind && paused.compareAndSet(true, false)) resume.run();
     }

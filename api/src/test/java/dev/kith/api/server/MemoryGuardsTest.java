@@ -13,6 +13,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -75,7 +76,7 @@ class MemoryGuardsTest {
     private static Socket connect(ServerFixture f, int receiveBuffer) throws IOException {
         Socket s = new Socket();
         if (receiveBuffer > 0) s.setReceiveBufferSize(receiveBuffer);
-        s.connect(new InetSocketAddress("127.0.0.1", f.server.port()));
+        s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), f.server.port()));
         s.setSoTimeout((int) WAIT.toMillis()); // a safety net: every read ends well before
         return s;
     }
@@ -129,9 +130,10 @@ class MemoryGuardsTest {
             readLine(in);
         }
         List<JsonObject> lines = new ArrayList<>();
-        for (String line : body.toString(StandardCharsets.UTF_8).split("\n")) {
-            if (!line.isBlank()) lines.add(new JsonObject(line));
-        }
+        body.toString(StandardCharsets.UTF_8)
+                .lines()
+                .filter(line -> !line.isBlank())
+                .forEach(line -> lines.add(new JsonObject(line)));
         return lines;
     }
 
@@ -145,8 +147,8 @@ class MemoryGuardsTest {
 
     @Test
     void aWatcherThatReadsNothingIsClosedWithItsLastTokenAndResumesFromItExactlyOnce() throws Exception {
-        try (ServerFixture f = server(memory(256L << 20, 1000, 64 << 10))) {
-            String start = f.writeSchema();
+        try (ServerFixture f = server(memory(256L << 20, 1000, 256 << 10))) {
+            f.writeSchema();
             f.touch("document:readme#viewer@user:ann");
             String afterReadme = f.touch("document:other#viewer@user:bob");
             // a client that never reads, with a small receive window so the socket takes little
@@ -178,7 +180,7 @@ class MemoryGuardsTest {
             assertThat(error.getString("code")).isEqualTo("RESOURCE_EXHAUSTED");
             assertThat(error.getString("message"))
                     .contains("the watcher fell behind")
-                    .contains("65536 bytes")
+                    .contains("262144 bytes")
                     .contains("optionalStartCursor");
             List<String> received = lines.subList(0, lines.size() - 1).stream()
                     .map(l -> l.getJsonObject("result")
@@ -227,6 +229,34 @@ class MemoryGuardsTest {
                 assertThat(got)
                         .as("the rest exactly once, in order, ending with the next write")
                         .isEqualTo(rest);
+            }
+        }
+    }
+
+    @Test
+    void aReadingWatcherGetsAChangeSetLargerThanItsBufferWhole() throws Exception {
+        try (ServerFixture f = server(memory(256L << 20, 1000, 1024))) {
+            String start = f.writeSchema();
+            try (Socket watcher = connect(f, 0)) {
+                send(watcher, request("/v1/watch", watchBody(start)));
+                InputStream in = watcher.getInputStream();
+                assertThat(readHead(in)).startsWith("HTTP/1.1 200");
+                List<String> written = new ArrayList<>();
+                for (int i = 0; i < 3; i++) written.add(f.touch(bigBatch(i)));
+                List<String> got = new ArrayList<>();
+                while (got.size() < written.size()) {
+                    int size = Integer.parseInt(readLine(in), 16);
+                    assertThat(size).as("the stream ended early").isPositive();
+                    JsonObject line = new JsonObject(new String(in.readNBytes(size), StandardCharsets.UTF_8));
+                    readLine(in);
+                    assertThat(line.containsKey("result")).as(line.encode()).isTrue();
+                    got.add(line.getJsonObject("result")
+                            .getJsonObject("changesThrough")
+                            .getString("token"));
+                }
+                assertThat(got).isEqualTo(written);
+                assertThat(counter(f, "kith.watches.closed", Metrics.BEHIND)).isZero();
+                assertThat(gauge(f, "kith.watches.open")).isEqualTo(1);
             }
         }
     }
@@ -399,7 +429,7 @@ class MemoryGuardsTest {
                 });
         KithServer server = KithServer.start(failing, ServerConfig.loopback(List.of(ServerFixture.KEY)))
                 .await(30, TimeUnit.SECONDS);
-        try (Socket s = new Socket("127.0.0.1", server.port())) {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
             s.setSoTimeout((int) WAIT.toMillis());
             real.writeSchema(ServerFixture.SCHEMA);
             String write = "{\"updates\":[{\"operation\":\"OPERATION_TOUCH\",\"relationship\":"
@@ -410,7 +440,7 @@ class MemoryGuardsTest {
                 InputStream in = s.getInputStream();
                 String head = readHead(in);
                 int length = 0;
-                for (String line : head.split("\r\n")) {
+                for (String line : head.lines().toList()) {
                     if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
                         length = Integer.parseInt(line.substring(15).strip());
                     }
