@@ -415,6 +415,10 @@ final class ServeCommand implements Callable<Integer> {
                 if (!line.isBlank()) keys.add(line.strip());
             }
         }
+        if (!(heapWatermark > 0 && heapWatermark <= 1)) {
+            throw new IllegalArgumentException("--heap-watermark must be above 0 and at most 1 (a share of the maximum"
+                    + " heap, such as 0.85), not " + heapWatermark);
+        }
         Limits limits = new Limits(
                 maxBodyBytes,
                 maxImportBodyBytes,
