@@ -387,7 +387,7 @@ public final class KithServer implements AutoCloseable {
             try {
                 size = Math.min(Long.parseLong(length.strip()), endpointMax);
             } catch (NumberFormatException e) {
-                size = endpointMax; // the body handler answers the malformed header
+                size = Math.min(endpointMax, max); // the body handler answers the malformed header
             }
         } else if (ctx.request().isEnded()) {
             size = 0;
