@@ -216,6 +216,36 @@ final class ServeCommand implements Callable<Integer> {
     int maxInFlight;
 
     @Option(
+            names = "--max-in-flight-bytes",
+            defaultValue = "${env:KITH_MAX_IN_FLIGHT_BYTES:-268435456}",
+            description = "Request bodies read or served at once, in bytes (a body counts its Content-Length, or"
+                    + " without one the largest body its endpoint takes); a request over it is answered 429 before"
+                    + " its body is read (KITH_MAX_IN_FLIGHT_BYTES; ${DEFAULT-VALUE}).")
+    long maxInFlightBytes;
+
+    @Option(
+            names = "--max-watches",
+            defaultValue = "${env:KITH_MAX_WATCHES:-1000}",
+            description = "Watch streams open at once; one more is answered 429 (KITH_MAX_WATCHES; ${DEFAULT-VALUE}).")
+    int maxWatches;
+
+    @Option(
+            names = "--watch-buffer-bytes",
+            defaultValue = "${env:KITH_WATCH_BUFFER_BYTES:-1048576}",
+            description = "Bytes of changes a watch stream holds that its client has not taken; a watcher that"
+                    + " reaches it is closed with an error line carrying the token to resume from"
+                    + " (KITH_WATCH_BUFFER_BYTES; ${DEFAULT-VALUE}).")
+    long watchBufferBytes;
+
+    @Option(
+            names = "--heap-watermark",
+            defaultValue = "${env:KITH_HEAP_WATERMARK:-0.85}",
+            description = "Share of the maximum heap that, still live after a garbage collection, makes the server"
+                    + " refuse writes (429) until a later collection finds the live heap 5 points below it; reads go"
+                    + " on; 1 never refuses (KITH_HEAP_WATERMARK; ${DEFAULT-VALUE}).")
+    double heapWatermark;
+
+    @Option(
             names = "--max-connections",
             defaultValue = "${env:KITH_MAX_CONNECTIONS:-10000}",
             description = "Open connections kept; one over it is closed as soon as it is accepted"
@@ -386,6 +416,10 @@ final class ServeCommand implements Callable<Integer> {
                 if (!line.isBlank()) keys.add(line.strip());
             }
         }
+        if (!(heapWatermark > 0 && heapWatermark <= 1)) {
+            throw new IllegalArgumentException("--heap-watermark must be above 0 and at most 1 (a share of the maximum"
+                    + " heap, such as 0.85), not " + heapWatermark);
+        }
         Limits limits = new Limits(
                 maxBodyBytes,
                 maxImportBodyBytes,
@@ -402,7 +436,11 @@ final class ServeCommand implements Callable<Integer> {
                 idleTimeout,
                 headerTimeout,
                 bodyTimeout,
-                maxConnections);
+                maxConnections,
+                maxInFlightBytes,
+                maxWatches,
+                watchBufferBytes,
+                heapWatermark);
         String secret = tokenSecret == null || tokenSecret.isBlank() ? null : tokenSecret;
         return new ServerConfig(
                 bind, port, keys, insecureNoAuth, tlsCert, tlsKey, limits, auditLog, benchEndpoints, secret);

@@ -46,6 +46,35 @@ class ServeCommandTest {
     }
 
     @Test
+    void theMemoryLimitsHaveTheDocumentedDefaultsAndFlags() throws Exception {
+        var defaults = parse().config().limits();
+        assertThat(defaults.maxInFlightBytes()).isEqualTo(256L << 20);
+        assertThat(defaults.maxWatches()).isEqualTo(1000);
+        assertThat(defaults.watchBufferBytes()).isEqualTo(1L << 20);
+        assertThat(defaults.heapWatermark()).isEqualTo(0.85);
+        var given = parse(
+                        "--max-in-flight-bytes", "1000000",
+                        "--max-watches", "7",
+                        "--watch-buffer-bytes", "65536",
+                        "--heap-watermark", "0.7")
+                .config()
+                .limits();
+        assertThat(given.maxInFlightBytes()).isEqualTo(1_000_000);
+        assertThat(given.maxWatches()).isEqualTo(7);
+        assertThat(given.watchBufferBytes()).isEqualTo(65536);
+        assertThat(given.heapWatermark()).isEqualTo(0.7);
+
+        var err = new java.io.StringWriter();
+        var cl = Main.commandLine();
+        cl.setErr(new java.io.PrintWriter(err));
+        assertThat(cl.execute("serve", "--port", "0", "--heap-watermark", "1.5"))
+                .isEqualTo(2);
+        assertThat(err.toString().strip())
+                .isEqualTo("kith serve: --heap-watermark must be above 0 and at most 1 (a share of the maximum heap,"
+                        + " such as 0.85), not 1.5");
+    }
+
+    @Test
     void theGcWindowFollowsTheDatastoreUnlessGiven() {
         try (MemoryDatastore memory = new MemoryDatastore(Clock.systemUTC())) {
             assertThat(parse().forStore(EngineOptions.defaults(), memory).gcWindow())

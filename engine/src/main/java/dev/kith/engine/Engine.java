@@ -75,16 +75,42 @@ public interface Engine extends AutoCloseable {
 
     /**
      * Calls {@code listener} with every change set after {@code after} that has changes {@code filter} delivers,
-     * in order, each with only those changes, until the handle closes.
+     * in order, each with only those changes, until the handle closes. A listener that is not {@linkplain
+     * WatchListener#ready ready} pauses its watch, which then resumes where it stopped (see {@link WatchListener});
+     * listeners that keep the defaults get every change set as soon as it is available.
      */
     AutoCloseable watch(Revision after, WatchFilter filter, WatchListener listener);
 
-    /** Receives change sets from {@link #watch}. */
+    /**
+     * Receives change sets from {@link #watch}, one call at a time, in revision order.
+     *
+     * <p>Back-pressure: before the engine reads change sets for a watch, and before it delivers each one, it asks
+     * {@link #ready}. While the listener answers false the engine reads and delivers nothing more for that watch
+     * (the watch keeps its position, so nothing is skipped), until the listener runs the {@code resume} action it
+     * was given in {@link #onOpen}; delivery then goes on from the first change set it has not received. A listener
+     * that queues what it receives (a network stream, say) thus bounds its queue by answering false once it holds
+     * enough. The defaults (always ready, no resume action kept) deliver everything as soon as it is available.
+     */
     interface WatchListener {
         void onChanges(Results.ChangeSet changes);
 
         /** The watch ended with an error (e.g. the revision is no longer in the log). */
         default void onError(KithException error) {}
+
+        /**
+         * Whether the listener takes another change set now. Called on the engine's delivery thread; false
+         * pauses this watch's delivery until {@code resume} (see {@link #onOpen}) is run.
+         */
+        default boolean ready() {
+            return true;
+        }
+
+        /**
+         * Called once as the watch opens, before any change set, with the action that resumes a delivery paused
+         * by {@link #ready}: the listener runs it, from any thread, whenever it can take more after having answered
+         * false (running it when nothing is paused is harmless).
+         */
+        default void onOpen(Runnable resume) {}
     }
 
     @Override

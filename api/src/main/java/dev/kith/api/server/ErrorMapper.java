@@ -19,8 +19,9 @@ import java.util.List;
  *
  * <p>Statuses: 400 bad input (including unknown types, relations and permissions, expired revisions, depth and
  * caveat evaluation failures), 401 missing or wrong key, 404 unknown route, 405 a method the route does not take,
- * 409 failed precondition or conflict, 413 too large, 429 overloaded, 503 revision not reached in time or store
- * unavailable, 504 deadline.
+ * 409 failed precondition or conflict, 413 too large, 429 overloaded, 503 revision not reached in time, store
+ * unavailable or a JVM {@link Error} such as {@link OutOfMemoryError} while serving (a plain message, never its
+ * text), 504 deadline.
  *
  * <p>An error the engine found in a part of the request ({@link KithException#where}) names that part by its JSON
  * path in {@code details.field}, as the request's {@link FieldPaths} spell it, and the message starts with it. An
@@ -51,6 +52,7 @@ final class ErrorMapper {
         if (response.ended() || response.closed()) return;
         if (!(failure instanceof HttpFailure)
                 && !(failure instanceof KithException)
+                && !(failure instanceof Error)
                 && !ctx.request().isEnded()) {
             // the request itself could not be read (malformed chunked encoding, a broken connection): the client's
             // fault, not a bug, so one line in the log and a 400; the connection cannot carry another request
@@ -127,6 +129,19 @@ final class ErrorMapper {
         return switch (failure) {
             case KithException k -> mapKith(k, paths);
             case HttpFailure h -> error(h.status(), h.code(), h.getMessage(), h.field());
+            case OutOfMemoryError e -> {
+                LOG.log(System.Logger.Level.ERROR, "out of memory while serving a request", e);
+                yield error(503, "UNAVAILABLE", "the server ran out of memory serving this request; retry later", null);
+            }
+            case Error e -> {
+                String id = Long.toHexString(System.nanoTime());
+                LOG.log(System.Logger.Level.ERROR, "error " + id + " while serving a request", e);
+                yield error(
+                        503,
+                        "UNAVAILABLE",
+                        "the server could not serve this request (error id " + id + "); retry later",
+                        null);
+            }
             default -> {
                 String id = Long.toHexString(System.nanoTime());
                 LOG.log(System.Logger.Level.ERROR, "internal error " + id, failure);

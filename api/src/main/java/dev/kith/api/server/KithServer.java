@@ -34,6 +34,7 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * kith's HTTP service: the v1 JSON API (SpiceDB's shapes) over an {@link Engine}, with bearer-key
@@ -47,12 +48,17 @@ public final class KithServer implements AutoCloseable {
     /** The import endpoint, whose body limit is larger than the others'. */
     static final String IMPORT_PATH = "/v1/relationships/importbulk";
 
+    /** The endpoints that add to what the server holds: refused while the heap is above its watermark. */
+    private static final java.util.Set<String> WRITE_PATHS =
+            java.util.Set.of("/v1/relationships/write", "/v1/relationships/delete", IMPORT_PATH, "/v1/schema/write");
+
     private final Vertx vertx;
     private final HttpServer server;
     private final Router router;
     private final AuditLog audit;
     private final Tokens tokens;
     private final Metrics metrics;
+    private final HeapGuard heap;
     private final String host;
     private volatile boolean draining;
     private volatile Map<String, Metrics.Endpoint> endpointsByPath = Map.of();
@@ -65,8 +71,10 @@ public final class KithServer implements AutoCloseable {
             AuditLog audit,
             Tokens tokens,
             Metrics metrics,
+            HeapGuard heap,
             String host) {
         this.host = host;
+        this.heap = heap;
         this.vertx = vertx;
         this.server = server;
         this.router = router;
@@ -80,6 +88,11 @@ public final class KithServer implements AutoCloseable {
      * insecureNoAuth}, the server binds to loopback only, whatever host was asked for, and logs that it did.
      */
     public static Future<KithServer> start(Engine engine, ServerConfig config) {
+        return start(engine, config, HeapGuard.gcNotifications());
+    }
+
+    /** {@link #start(Engine, ServerConfig)}, measuring the live heap with {@code heapSource}. */
+    static Future<KithServer> start(Engine engine, ServerConfig config, HeapGuard.Source heapSource) {
         PrometheusMeterRegistry registry = Metrics.newRegistry();
         // Vert.x keeps its metrics backends in a process-wide map by registry name: under the default name a second
         // server in one process (tests, validate-http) bound its JVM and Vert.x meters into the first server's
@@ -94,7 +107,7 @@ public final class KithServer implements AutoCloseable {
                 .withMetrics(new MicrometerMetricsFactory(registry))
                 .build();
         try {
-            return start(vertx, registry, engine, config).onFailure(e -> vertx.close());
+            return start(vertx, registry, engine, config, heapSource).onFailure(e -> vertx.close());
         } catch (RuntimeException e) {
             vertx.close();
             return Future.failedFuture(e);
@@ -102,7 +115,11 @@ public final class KithServer implements AutoCloseable {
     }
 
     private static Future<KithServer> start(
-            Vertx vertx, PrometheusMeterRegistry registry, Engine engine, ServerConfig config) {
+            Vertx vertx,
+            PrometheusMeterRegistry registry,
+            Engine engine,
+            ServerConfig config,
+            HeapGuard.Source heapSource) {
         Authenticator auth = new Authenticator(config.presharedKeys());
         String host = config.host();
         if (!auth.enabled()) {
@@ -150,7 +167,9 @@ public final class KithServer implements AutoCloseable {
         }
         Connections connections = new Connections(vertx, limits, metrics);
         HttpServer server = vertx.createHttpServer(options).connectionHandler(connections::accepted);
-        KithServer kith = new KithServer(vertx, server, router, audit, tokens, metrics, host);
+        HeapGuard heap = new HeapGuard(limits.heapWatermark(), heapSource);
+        metrics.heap(heap);
+        KithServer kith = new KithServer(vertx, server, router, audit, tokens, metrics, heap, host);
         router.route().handler(connections::requestArrived);
         kith.routes(router, auth, limits, exchange, unary, streams, config.benchEndpoints(), registry);
         String scheme = config.tlsCert() == null ? "http" : "https";
@@ -158,6 +177,7 @@ public final class KithServer implements AutoCloseable {
         return server.requestHandler(router)
                 .listen()
                 .onFailure(e -> {
+                    heap.close();
                     if (audit != null) audit.close();
                 })
                 .recover(e -> Future.failedFuture(bindFailure(e, boundHost, config.port())))
@@ -231,11 +251,21 @@ public final class KithServer implements AutoCloseable {
         });
         BodyHandler body = BodyHandler.create(false).setBodyLimit(limits.maxBodyBytes());
         BodyHandler importBody = BodyHandler.create(false).setBodyLimit(limits.maxImportBodyBytes());
+        AtomicLong inFlightBytes = new AtomicLong();
         router.post("/v1/*").handler(ctx -> {
             // Every body is JSON or NDJSON whatever its Content-Type says (curl -d sends a form type): without
             // the header the body handler never decodes it as a form, which failed on bodies over 1 KiB.
             ctx.request().headers().remove("Content-Type");
-            if (ctx.request().path().equals(IMPORT_PATH)) importBody.handle(ctx);
+            String path = ctx.request().path();
+            boolean importing = path.equals(IMPORT_PATH);
+            if (heap.shedding() && WRITE_PATHS.contains(path)) {
+                metrics.writeRefused(Metrics.HEAP);
+                refuseUnread(ctx, heap.message());
+                return;
+            }
+            if (!admitBody(ctx, inFlightBytes, importing ? limits.maxImportBodyBytes() : limits.maxBodyBytes(), limits))
+                return;
+            if (importing) importBody.handle(ctx);
             else body.handle(ctx);
         });
         router.post("/v1/*").handler(x::parseLargeBody);
@@ -344,6 +374,54 @@ public final class KithServer implements AutoCloseable {
         ctx.next();
     }
 
+    /**
+     * Counts the request's body among those in flight until the request ends: its Content-Length, or without one
+     * (a chunked body) the largest body its endpoint takes, at most the whole limit. Refuses it with 429, before
+     * its body is read, when that would put the bodies in flight over {@link Limits#maxInFlightBytes}.
+     */
+    private boolean admitBody(RoutingContext ctx, AtomicLong inFlightBytes, long endpointMax, Limits limits) {
+        long max = limits.maxInFlightBytes();
+        long size;
+        String length = ctx.request().getHeader("Content-Length");
+        if (length != null) {
+            try {
+                size = Math.min(Long.parseLong(length.strip()), endpointMax);
+            } catch (NumberFormatException e) {
+                size = Math.min(endpointMax, max); // the body handler answers the malformed header
+            }
+        } else if (ctx.request().isEnded()) {
+            size = 0;
+        } else {
+            size = Math.min(endpointMax, max);
+        }
+        if (size <= 0) return true;
+        long reserved = size;
+        long now = inFlightBytes.addAndGet(reserved);
+        if (now > max) {
+            inFlightBytes.addAndGet(-reserved);
+            metrics.writeRefused(Metrics.IN_FLIGHT_BYTES);
+            refuseUnread(
+                    ctx,
+                    "the server is reading or serving too many request bodies at once (" + (now - reserved)
+                            + " bytes in flight, limit " + max + "); retry");
+            return false;
+        }
+        ctx.addEndHandler(ar -> inFlightBytes.addAndGet(-reserved));
+        return true;
+    }
+
+    /**
+     * Answers 429 RESOURCE_EXHAUSTED without reading the request's body; an HTTP/1.1 connection whose body was
+     * not read is closed after the answer (the rest of the body would be taken for the next request).
+     */
+    private static void refuseUnread(RoutingContext ctx, String message) {
+        if (!ctx.request().isEnded() && ctx.request().version() != io.vertx.core.http.HttpVersion.HTTP_2) {
+            io.vertx.core.http.HttpConnection connection = ctx.request().connection();
+            ctx.response().putHeader("Connection", "close").endHandler(v -> connection.close());
+        }
+        ctx.fail(new HttpFailure(429, "RESOURCE_EXHAUSTED", null, message));
+    }
+
     /** The timers labelled with the path of a known route, otherwise with "other" (so labels stay bounded). */
     private Metrics.Endpoint endpointTimers(String path) {
         Metrics.Endpoint e = endpointsByPath.get(path);
@@ -432,6 +510,7 @@ public final class KithServer implements AutoCloseable {
         server.shutdown(grace.toMillis(), TimeUnit.MILLISECONDS).onComplete(ar -> {
             // Closing Vert.x from one of its own threads would wait on itself: hand it to a plain thread.
             Thread.ofPlatform().name("kith-shutdown").start(() -> {
+                heap.close();
                 if (audit != null) audit.close();
                 try {
                     vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);

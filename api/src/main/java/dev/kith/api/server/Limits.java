@@ -26,6 +26,15 @@ import java.time.Duration;
  *     the connection (default 30 s; an import body has the longer of this and {@code importTimeout})
  * @param maxConnections open connections the server keeps; a connection over it is closed as soon as it is
  *     accepted, and counted in {@code kith_connections_refused_total} (default 10,000)
+ * @param maxInFlightBytes request bodies being read or served at once, in bytes (a body counts its Content-Length,
+ *     or without one the largest body its endpoint takes); a request that would go over it is answered 429 before
+ *     its body is read (default 256 MiB)
+ * @param maxWatches watch streams open at once; one more is answered 429 (default 1,000)
+ * @param watchBufferBytes bytes of changes one watch stream may hold that its client has not yet taken; a watcher
+ *     whose unread changes reach it is closed with an error line carrying its last token (default 1 MiB)
+ * @param heapWatermark the share of the maximum heap that, when still live after a garbage collection, makes the
+ *     server refuse writes with 429 until a later collection measures the live heap 5 points below it (default
+ *     0.85; 1 never sheds)
  */
 public record Limits(
         long maxBodyBytes,
@@ -43,13 +52,24 @@ public record Limits(
         Duration idleTimeout,
         Duration headerTimeout,
         Duration bodyTimeout,
-        int maxConnections) {
+        int maxConnections,
+        long maxInFlightBytes,
+        int maxWatches,
+        long watchBufferBytes,
+        double heapWatermark) {
     /** The default connection limits: idle 60 s, headers 10 s, body 30 s, 10,000 connections. */
     static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
 
     static final Duration HEADER_TIMEOUT = Duration.ofSeconds(10);
     static final Duration BODY_TIMEOUT = Duration.ofSeconds(30);
     static final int MAX_CONNECTIONS = 10_000;
+
+    /** The default memory limits: 256 MiB of bodies in flight, 1,000 watches of 1 MiB each, watermark 0.85. */
+    static final long MAX_IN_FLIGHT_BYTES = 256L << 20;
+
+    static final int MAX_WATCHES = 1000;
+    static final long WATCH_BUFFER_BYTES = 1L << 20;
+    static final double HEAP_WATERMARK = 0.85;
 
     public Limits {
         positive(maxBodyBytes, "maxBodyBytes");
@@ -68,6 +88,53 @@ public record Limits(
         positive(headerTimeout, "headerTimeout");
         positive(bodyTimeout, "bodyTimeout");
         positive(maxConnections, "maxConnections");
+        positive(maxInFlightBytes, "maxInFlightBytes");
+        positive(maxWatches, "maxWatches");
+        positive(watchBufferBytes, "watchBufferBytes");
+        if (!(heapWatermark > 0 && heapWatermark <= 1)) {
+            throw new IllegalArgumentException("heapWatermark must be above 0 and at most 1: " + heapWatermark);
+        }
+    }
+
+    /** Request and connection limits with the default memory limits. */
+    public Limits(
+            long maxBodyBytes,
+            long maxImportBodyBytes,
+            int maxUpdatesPerWrite,
+            int maxPreconditionsPerWrite,
+            int maxCheckBulkItems,
+            int maxIdLength,
+            int maxNameLength,
+            int maxJsonDepth,
+            int maxContextBytes,
+            int maxInFlight,
+            Duration requestTimeout,
+            Duration importTimeout,
+            Duration idleTimeout,
+            Duration headerTimeout,
+            Duration bodyTimeout,
+            int maxConnections) {
+        this(
+                maxBodyBytes,
+                maxImportBodyBytes,
+                maxUpdatesPerWrite,
+                maxPreconditionsPerWrite,
+                maxCheckBulkItems,
+                maxIdLength,
+                maxNameLength,
+                maxJsonDepth,
+                maxContextBytes,
+                maxInFlight,
+                requestTimeout,
+                importTimeout,
+                idleTimeout,
+                headerTimeout,
+                bodyTimeout,
+                maxConnections,
+                MAX_IN_FLIGHT_BYTES,
+                MAX_WATCHES,
+                WATCH_BUFFER_BYTES,
+                HEAP_WATERMARK);
     }
 
     /** Request limits with the default connection limits. */
@@ -137,7 +204,11 @@ public record Limits(
                 idleTimeout,
                 headerTimeout,
                 bodyTimeout,
-                maxConnections);
+                maxConnections,
+                maxInFlightBytes,
+                maxWatches,
+                watchBufferBytes,
+                heapWatermark);
     }
 
     /** This limits with the connection limits replaced. */
@@ -159,7 +230,36 @@ public record Limits(
                 idleTimeout,
                 headerTimeout,
                 bodyTimeout,
-                maxConnections);
+                maxConnections,
+                maxInFlightBytes,
+                maxWatches,
+                watchBufferBytes,
+                heapWatermark);
+    }
+
+    /** This limits with the memory limits (bodies in flight, watches, heap watermark) replaced. */
+    public Limits withMemoryLimits(long maxInFlightBytes, int maxWatches, long watchBufferBytes, double heapWatermark) {
+        return new Limits(
+                maxBodyBytes,
+                maxImportBodyBytes,
+                maxUpdatesPerWrite,
+                maxPreconditionsPerWrite,
+                maxCheckBulkItems,
+                maxIdLength,
+                maxNameLength,
+                maxJsonDepth,
+                maxContextBytes,
+                maxInFlight,
+                requestTimeout,
+                importTimeout,
+                idleTimeout,
+                headerTimeout,
+                bodyTimeout,
+                maxConnections,
+                maxInFlightBytes,
+                maxWatches,
+                watchBufferBytes,
+                heapWatermark);
     }
 
     private static void positive(Duration d, String name) {

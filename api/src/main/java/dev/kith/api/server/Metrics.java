@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * kith's own meters, next to the Vert.x ones in the same Prometheus registry: request count and latency per
  * endpoint and status, check outcomes, authentication failures, cancelled requests, the applied revision, the
- * index size, open connections and requests in flight.
+ * index size, open connections and requests in flight, open watches and the memory guards (writes refused, the
+ * live heap).
  */
 final class Metrics {
     /**
@@ -60,7 +61,17 @@ final class Metrics {
     /** {@link #cancelled} reason: a streaming client went away before its stream ended. */
     static final String DISCONNECT = "disconnect";
 
+    /** {@link #writeRefused} reason: the live heap is above its watermark. */
+    static final String HEAP = "heap";
+    /** {@link #writeRefused} reason: the request bodies in flight are at their limit. */
+    static final String IN_FLIGHT_BYTES = "in_flight_bytes";
+    /** {@link #watchClosed} reason: the watcher fell behind by more than its buffer. */
+    static final String BEHIND = "behind";
+
     private final Map<String, Counter> cancelled;
+    private final Map<String, Counter> writesRefused;
+    private final Counter watchesBehind;
+    private final AtomicInteger watchesOpen = new AtomicInteger();
     /** The timers of each endpoint label, resolved once per label so a request costs no string building. */
     private final Map<String, Endpoint> endpoints = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -101,6 +112,50 @@ final class Metrics {
         this.connectionsClosed = Map.copyOf(closed);
         Gauge.builder("kith.http.connections", connections, AtomicLong::get)
                 .description("open HTTP connections")
+                .register(registry);
+        Map<String, Counter> refused = new java.util.HashMap<>();
+        for (String reason : List.of(HEAP, IN_FLIGHT_BYTES)) {
+            refused.put(
+                    reason,
+                    Counter.builder("kith.writes.refused")
+                            .description("requests refused with 429 to bound memory: writes while the live heap is"
+                                    + " above its watermark (reason heap), requests over the limit of bodies in"
+                                    + " flight (reason in_flight_bytes)")
+                            .tag("reason", reason)
+                            .register(registry));
+        }
+        this.writesRefused = Map.copyOf(refused);
+        this.watchesBehind = Counter.builder("kith.watches.closed")
+                .description("watch streams the server closed: the watcher fell behind by more than its buffer")
+                .tag("reason", BEHIND)
+                .register(registry);
+        Gauge.builder("kith.watches.open", watchesOpen, AtomicInteger::get)
+                .description("open watch streams")
+                .register(registry);
+    }
+
+    /** Counts a request refused for {@code reason} ({@link #HEAP} or {@link #IN_FLIGHT_BYTES}). */
+    void writeRefused(String reason) {
+        writesRefused.get(reason).increment();
+    }
+
+    /** The open watch streams (the watch limit counts these). */
+    AtomicInteger watchesOpen() {
+        return watchesOpen;
+    }
+
+    /** Counts a watch stream the server closed because its watcher fell behind. */
+    void watchBehind() {
+        watchesBehind.increment();
+    }
+
+    /** Reports the live-heap ratio and the shedding state of {@code guard} as gauges. */
+    void heap(HeapGuard guard) {
+        Gauge.builder("kith.heap.live.ratio", guard, HeapGuard::liveRatio)
+                .description("the share of the maximum heap still live after the last garbage collection")
+                .register(registry);
+        Gauge.builder("kith.shedding.writes", guard, g -> g.shedding() ? 1 : 0)
+                .description("1 while writes are refused because the live heap is above its watermark")
                 .register(registry);
     }
 

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kith.engine.Consistency;
 import dev.kith.engine.Deadline;
-import dev.kith.engine.Engine;
 import dev.kith.engine.KithException;
 import dev.kith.engine.Relationship;
 import dev.kith.engine.RelationshipFilter;
@@ -14,7 +13,6 @@ import dev.kith.engine.Results;
 import dev.kith.engine.Revision;
 import dev.kith.engine.SubjectRef;
 import dev.kith.engine.WatchFilter;
-import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
@@ -325,7 +323,8 @@ final class StreamHandlers {
 
     /**
      * Streams change sets after {@code optionalStartCursor} (or after the newest revision now), each with the
-     * token of its revision, until the client goes away.
+     * token of its revision, until the client goes away or falls behind (see {@link WatchStream}); over {@link
+     * Limits#maxWatches} open watches, answers 429.
      */
     void watch(RoutingContext ctx) {
         Revision after;
@@ -350,47 +349,22 @@ final class StreamHandlers {
             Exchange.fail(ctx, e);
             return;
         }
+        var open = x.metrics.watchesOpen();
+        if (open.incrementAndGet() > x.limits.maxWatches()) {
+            open.decrementAndGet();
+            Exchange.fail(
+                    ctx,
+                    new HttpFailure(
+                            429,
+                            "RESOURCE_EXHAUSTED",
+                            null,
+                            "too many open watches (limit " + x.limits.maxWatches() + "); retry later"));
+            return;
+        }
         HttpServerResponse response = ctx.response();
         response.setStatusCode(200).setChunked(true).putHeader("Content-Type", Exchange.NDJSON);
-        response.setWriteQueueMaxSize(8 << 20);
         response.writeHead();
-        Context context = x.vertx.getOrCreateContext();
-        AutoCloseable handle = x.engine.watch(after, filter, new Engine.WatchListener() {
-            @Override
-            public void onChanges(Results.ChangeSet changes) {
-                byte[] line = x.out.line("result", x.out.changeSet(changes));
-                context.runOnContext(v -> {
-                    if (response.closed() || response.ended()) return;
-                    if (response.writeQueueFull()) {
-                        Exchange.fail(
-                                ctx,
-                                new HttpFailure(
-                                        429,
-                                        "RESOURCE_EXHAUSTED",
-                                        null,
-                                        "the watcher fell too far behind; resume from the last changesThrough token"));
-                        return;
-                    }
-                    response.write(Buffer.buffer(line));
-                });
-            }
-
-            @Override
-            public void onError(KithException error) {
-                context.runOnContext(v -> Exchange.fail(ctx, error));
-            }
-        });
-        response.closeHandler(v -> closeQuietly(handle));
-        response.endHandler(v -> closeQuietly(handle));
-    }
-
-    private static void closeQuietly(AutoCloseable handle) {
-        try {
-            handle.close();
-        } catch (Exception e) {
-            System.getLogger(StreamHandlers.class.getName())
-                    .log(System.Logger.Level.WARNING, "closing a watch failed: " + e.getMessage());
-        }
+        new WatchStream(x, ctx, x.vertx.getOrCreateContext(), after, open::decrementAndGet).open(x.engine, filter);
     }
 
     /**

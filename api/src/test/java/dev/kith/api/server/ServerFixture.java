@@ -47,9 +47,14 @@ final class ServerFixture implements AutoCloseable {
     }
 
     ServerFixture(ServerConfig config, EngineOptions options) {
+        this(config, options, HeapGuard.gcNotifications());
+    }
+
+    /** A server that measures its live heap with {@code heap} (a test drives the heap watermark with it). */
+    ServerFixture(ServerConfig config, EngineOptions options, HeapGuard.Source heap) {
         try {
             engine = Engines.inMemory(options);
-            server = KithServer.start(engine, config).await(30, TimeUnit.SECONDS);
+            server = KithServer.start(engine, config, heap).await(30, TimeUnit.SECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
             throw new AssertionError("the server did not start", e);
         }

@@ -9,6 +9,7 @@ import dev.kith.engine.WatchFilter;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The open watches and the delivery of the store's change sets to them, in revision order, each watch from the
@@ -16,7 +17,11 @@ import java.util.concurrent.Executor;
  *
  * <p>Threading: watches are opened and closed on any thread; delivery runs only on the engine's background thread
  * (so a watch's position needs no lock and a listener is never called twice at once), after each announcement of
- * new revisions and when a watch opens.
+ * new revisions, when a watch opens and when a paused watch resumes.
+ *
+ * <p>Back-pressure: a watch whose listener is not {@linkplain Engine.WatchListener#ready ready} is skipped before
+ * each read of the store and each delivery, keeping its position; its listener's resume action queues a delivery
+ * of that watch alone. So a slow consumer never makes the engine read, or hold, more than one batch for it.
  */
 final class WatchHub {
     /** Change sets read from the store at a time. */
@@ -38,6 +43,8 @@ final class WatchHub {
         final WatchFilter filter;
         long after;
         volatile boolean open = true;
+        /** A delivery of this watch alone is queued on the background thread (coalesces resumes). */
+        final AtomicBoolean resumeQueued = new AtomicBoolean();
 
         Watch(long after, WatchFilter filter, Engine.WatchListener listener) {
             this.after = after;
@@ -50,6 +57,19 @@ final class WatchHub {
             open = false;
             watches.remove(this);
         }
+
+        /** The listener can take more: delivers to this watch on the background thread. Any thread. */
+        void resume() {
+            if (!open || !resumeQueued.compareAndSet(false, true)) return;
+            try {
+                background.execute(() -> {
+                    resumeQueued.set(false);
+                    deliver(this);
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                resumeQueued.set(false); // the engine is closing: nothing more is delivered anyway
+            }
+        }
     }
 
     /**
@@ -58,6 +78,7 @@ final class WatchHub {
      */
     AutoCloseable watch(Revision after, WatchFilter filter, Engine.WatchListener listener) {
         Watch w = new Watch(after.value(), filter, listener);
+        listener.onOpen(w::resume);
         watches.add(w);
         background.execute(this::deliver);
         return w;
@@ -75,22 +96,28 @@ final class WatchHub {
 
     /** Delivers to every open watch the change sets it has not seen. Background thread only. */
     private void deliver() {
-        for (Watch w : watches) {
-            try {
-                while (w.open) {
-                    List<Results.ChangeSet> sets = store.changesSince(new Revision(w.after), BATCH);
-                    if (sets.isEmpty()) break;
-                    for (Results.ChangeSet s : sets) {
-                        if (!w.open) break;
-                        Results.ChangeSet kept = w.filter.apply(s);
-                        if (kept != null) w.listener.onChanges(kept);
-                        w.after = s.revision().value();
-                    }
+        for (Watch w : watches) deliver(w);
+    }
+
+    /**
+     * Delivers to {@code w} the change sets it has not seen, while its listener is ready for them. Background
+     * thread only.
+     */
+    private void deliver(Watch w) {
+        try {
+            while (w.open && w.listener.ready()) {
+                List<Results.ChangeSet> sets = store.changesSince(new Revision(w.after), BATCH);
+                if (sets.isEmpty()) break;
+                for (Results.ChangeSet s : sets) {
+                    if (!w.open || !w.listener.ready()) return;
+                    Results.ChangeSet kept = w.filter.apply(s);
+                    if (kept != null) w.listener.onChanges(kept);
+                    w.after = s.revision().value();
                 }
-            } catch (KithException e) {
-                w.close();
-                w.listener.onError(e);
             }
+        } catch (KithException e) {
+            w.close();
+            w.listener.onError(e);
         }
     }
 }

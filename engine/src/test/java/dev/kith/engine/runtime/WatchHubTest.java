@@ -85,4 +85,59 @@ class WatchHubTest {
         assertThat(recorder.changes).as("the failed watch is closed").isEmpty();
         assertThat(recorder.errors).hasSize(1);
     }
+
+    /** A listener that takes {@code room} change sets, then pauses until given more room. */
+    private static final class Bounded implements Engine.WatchListener {
+        final List<Long> revisions = new CopyOnWriteArrayList<>();
+        int room;
+        int readyCalls;
+        Runnable resume;
+
+        Bounded(int room) {
+            this.room = room;
+        }
+
+        @Override
+        public void onChanges(Results.ChangeSet set) {
+            assertThat(room).as("delivered only when ready").isPositive();
+            room--;
+            revisions.add(set.revision().value());
+        }
+
+        @Override
+        public boolean ready() {
+            readyCalls++;
+            return room > 0;
+        }
+
+        @Override
+        public void onOpen(Runnable resume) {
+            this.resume = resume;
+        }
+    }
+
+    @Test
+    void aListenerThatIsNotReadyGetsNothingMoreUntilItResumesThenEverythingOnceInOrder() {
+        long a = create("doc:a#viewer@user:ann");
+        long b = create("doc:b#viewer@user:bob");
+        long c = create("doc:c#viewer@user:cid");
+        Bounded listener = new Bounded(1);
+        hub.watch(new Revision(0), WatchFilter.ALL, listener);
+        assertThat(listener.resume).as("given its resume action as it opened").isNotNull();
+        assertThat(listener.revisions).containsExactly(a);
+
+        long d = create("doc:d#viewer@user:dan");
+        assertThat(listener.revisions)
+                .as("paused: the new revision is not delivered")
+                .containsExactly(a);
+
+        listener.room = 2;
+        listener.resume.run();
+        assertThat(listener.revisions).containsExactly(a, b, c);
+
+        listener.room = 10;
+        listener.resume.run();
+        listener.resume.run();
+        assertThat(listener.revisions).as("each change set exactly once").containsExactly(a, b, c, d);
+    }
 }

@@ -1,0 +1,161 @@
+package dev.kith.api.server;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kith.engine.Engine;
+import dev.kith.engine.KithException;
+import dev.kith.engine.Results;
+import dev.kith.engine.Revision;
+import io.vertx.core.Context;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One watch stream: the engine's change sets, each written as an NDJSON line to the response, with a bounded
+ * buffer.
+ *
+ * <p>The buffer counts the bytes of change sets handed to the event loop and not yet accepted by the socket (those
+ * waiting for the event loop plus those in the response's write queue). Once it holds {@link
+ * Limits#watchBufferBytes} the stream tells the engine it is not {@linkplain #ready ready}, so the engine reads
+ * nothing more for it, and resumes it as the client takes what is queued. A watcher whose unaccepted bytes reach the
+ * buffer in more than one change set (its client reads nothing, or too slowly) has fallen behind (a single change
+ * set larger than the buffer is still sent whole): the stream ends with an error line that
+ * carries the token of the last change set written to it (or its start token), from which the client resumes
+ * without missing or repeating a change; its watch is closed and counted in {@code
+ * kith_watches_closed_total{reason="behind"}}.
+ *
+ * <p>Threading: {@link #onChanges} and {@link #ready} run on the engine's delivery thread; everything else on the
+ * request's event loop.
+ */
+final class WatchStream implements Engine.WatchListener {
+    private final Exchange x;
+    private final RoutingContext ctx;
+    private final HttpServerResponse response;
+    private final Context context;
+    private final long limit;
+    private final Runnable released;
+    /** Bytes handed to the event loop and not yet accepted by the socket. */
+    private final AtomicLong pending = new AtomicLong();
+    /** Of {@link #pending}, the bytes written to the response and not yet accepted by the socket. Event loop. */
+    private long unaccepted;
+    /** The lines those bytes belong to. Event loop. */
+    private int unacceptedLines;
+    /** The engine was told the stream is not ready: it waits for {@link #resume}. */
+    private final AtomicBoolean paused = new AtomicBoolean();
+
+    private final AtomicBoolean ended = new AtomicBoolean();
+    private volatile boolean behind;
+    private volatile Runnable resume = () -> {};
+    /** The revision of the last change set written (the start revision before any). Event loop only. */
+    private Revision last;
+
+    private AutoCloseable handle;
+
+    /**
+     * A stream answering {@code ctx} from the change sets after {@code start}; {@code released} runs once when it
+     * ends, however it ends.
+     */
+    WatchStream(Exchange x, RoutingContext ctx, Context context, Revision start, Runnable released) {
+        this.x = x;
+        this.ctx = ctx;
+        this.response = ctx.response();
+        this.context = context;
+        this.limit = x.limits.watchBufferBytes();
+        this.last = start;
+        this.released = released;
+    }
+
+    /** Starts the watch (the response's head is written); the stream ends when the client goes away. */
+    void open(Engine engine, dev.kith.engine.WatchFilter filter) {
+        response.closeHandler(v -> end());
+        response.endHandler(v -> end());
+        handle = engine.watch(last, filter, this);
+        if (response.closed() || response.ended()) end();
+    }
+
+    @Override
+    public void onOpen(Runnable resume) {
+        this.resume = resume;
+    }
+
+    @Override
+    public boolean ready() {
+        if (behind || ended.get()) return false;
+        if (pending.get() < limit) return true;
+        paused.set(true);
+        // the queue may have drained between the two reads: then nothing would resume the engine
+        if (pending.get() < limit && paused.compareAndSet(true, false)) return true;
+        return false;
+    }
+
+    @Override
+    public void onChanges(Results.ChangeSet changes) {
+        if (behind || ended.get()) return;
+        byte[] line = x.out.line("result", x.out.changeSet(changes));
+        Revision revision = changes.revision();
+        pending.addAndGet(line.length);
+        context.runOnContext(v -> write(line, revision));
+    }
+
+    @Override
+    public void onError(KithException error) {
+        context.runOnContext(v -> {
+            end();
+            Exchange.fail(ctx, error);
+        });
+    }
+
+    private void write(byte[] line, Revision revision) {
+        if (behind || response.closed() || response.ended()) {
+            pending.addAndGet(-line.length);
+            return;
+        }
+        unaccepted += line.length;
+        unacceptedLines++;
+        response.write(Buffer.buffer(line)).onComplete(ar -> accepted(line.length));
+        last = revision;
+        // one change set larger than the buffer is still sent whole: behind is a buffer's worth of them not taken
+        if (unaccepted >= limit && unacceptedLines > 1) fallBehind();
+    }
+
+    /** The socket took {@code bytes}: resumes the engine if it waits and the buffer has room again. */
+    private void accepted(int bytes) {
+        unaccepted -= bytes;
+        unacceptedLines--;
+        long now = pending.addAndGet(-bytes);
+        if (now < limit && !behind && paused.compareAndSet(true, false)) resume.run();
+    }
+
+    /** The client did not take the buffer's worth of changes: end the stream with the token to resume from. */
+    private void fallBehind() {
+        behind = true;
+        x.metrics.watchBehind();
+        ErrorMapper.ApiError error = ErrorMapper.error(
+                429,
+                "RESOURCE_EXHAUSTED",
+                "the watcher fell behind: the changes waiting for it to read reached its buffer of " + limit
+                        + " bytes; watch again with optionalStartCursor set to details.changesThrough to resume after the last"
+                        + " change set received",
+                null);
+        ObjectNode details = (ObjectNode) error.body().get("details");
+        details.set("changesThrough", x.out.token(last));
+        end();
+        response.end(Buffer.buffer(x.out.line("error", error.body())));
+    }
+
+    /** Closes the watch and releases its place, once. */
+    private void end() {
+        if (!ended.compareAndSet(false, true)) return;
+        if (handle != null) {
+            try {
+                handle.close();
+            } catch (Exception e) {
+                System.getLogger(WatchStream.class.getName())
+                        .log(System.Logger.Level.WARNING, "closing a watch failed: " + e.getMessage());
+            }
+        }
+        released.run();
+    }
+}
