@@ -78,7 +78,7 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
                         + Integer.toHexString(ThreadLocalRandom.current().nextInt()))
                 .toLowerCase(Locale.ROOT);
         PostgresOptions on = servers.get();
-        try (PgClient admin = new PgClient(on)) {
+        try (PgClient admin = new PgClient(admin(on))) {
             admin.query("CREATE DATABASE " + name, Tuple.tuple());
         }
         created.add(name);
@@ -100,10 +100,18 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
     @Override
     public void afterAll(ExtensionContext context) {
         if (created.isEmpty()) return;
-        try (PgClient admin = new PgClient(servers.get())) {
+        try (PgClient admin = new PgClient(admin(servers.get()))) {
             for (String name : created) admin.query("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)", Tuple.tuple());
         }
         created.clear();
+    }
+
+    /**
+     * {@code on} for creating and dropping databases: a longer connect timeout than the tests' own, as a server
+     * started on a busy machine (the embedded one shares its cores with the build) may take seconds to accept.
+     */
+    private static PostgresOptions admin(PostgresOptions on) {
+        return on.withTimeouts(on.statementTimeout(), Duration.ofSeconds(20));
     }
 
     /** The server's options (its maintenance database), found once per JVM. */
