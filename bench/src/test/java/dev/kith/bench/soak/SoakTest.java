@@ -305,13 +305,15 @@ class SoakTest {
                 assertThat(health.getTotalCount())
                         .as("/healthz probes, one every 100 ms")
                         .isGreaterThan((long) (seconds * 10 * 0.8));
-                // Under load the heap also holds requests in flight and queued answers: at most twice the loaded
-                // data. Once the load has stopped, what is left is the data and what was written (no leak).
+                // Under load a sample also holds requests in flight, queued answers and, with a concurrent
+                // collector, what was allocated during its cycle (kept until the next): a loose bound of eight times
+                // the loaded data. Once the load has stopped, what is left is the data and what was written: the
+                // tight bound, where a leak would show.
                 long baseline = heapSamples.get(0);
                 for (int i = 0; i < heapSamples.size(); i++) {
                     assertThat(heapSamples.get(i))
                             .as("live heap sample %d of %s (baseline %d bytes after loading)", i, heapSamples, baseline)
-                            .isLessThanOrEqualTo(2 * baseline + (64L << 20) + heapAllowances.get(i));
+                            .isLessThanOrEqualTo(8 * baseline + (64L << 20) + heapAllowances.get(i));
                 }
                 int last = heapSamples.size() - 1;
                 assertThat(heapSamples.get(last))
