@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -28,7 +29,7 @@ class CaveatLimitsApiTest {
                 xs.exists(x, ys.exists(y, x == y))
             }
             definition document {
-                relation viewer: user with quad
+                relation viewer: user with quad | user
                 permission view = viewer
             }
             """;
@@ -36,8 +37,10 @@ class CaveatLimitsApiTest {
     private static ServerFixture server() {
         ServerFixture f = ServerFixture.withKey();
         f.engine.writeSchema(SCHEMA);
-        f.engine.importBulk(
-                List.of(Relationship.parse("document:d#viewer@user:u[quad]")).iterator());
+        f.engine.importBulk(List.of(
+                        Relationship.parse("document:d#viewer@user:u[quad]"),
+                        Relationship.parse("document:i#viewer@user:v"))
+                .iterator());
         return f;
     }
 
@@ -92,6 +95,28 @@ class CaveatLimitsApiTest {
             assertThat(e.getJsonObject("details").getString("caveat")).isEqualTo("quad");
             assertThat(e.getJsonObject("details").getLong("costLimit")).isEqualTo(CaveatLimits.DEFAULT_MAX_COST);
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+        }
+    }
+
+    /**
+     * Three callers keep the cost-limit attack in flight (each sends its next as soon as the last is answered 429)
+     * while /healthz, probed on its own connection, answers every time within 100 ms, and another caller's plain
+     * check is answered.
+     */
+    @Test
+    void healthzAnswersWithin100MsWhileSeveralCaveatAttacksAreInFlight() throws Exception {
+        try (ServerFixture f = server()) {
+            String body = attack(6_500);
+            Map<Integer, Integer> statuses = UnderAttack.assertHealthyDuring(
+                    f.server.port(),
+                    3,
+                    50,
+                    () -> f.post("/v1/permissions/check", body).status,
+                    () -> UnderAttack.innocentCheck(
+                            f.server.port(),
+                            ServerFixture.checkJson("document", "i", "view", "user", "v"),
+                            "PERMISSIONSHIP_HAS_PERMISSION"));
+            assertThat(statuses).containsOnlyKeys(429);
         }
     }
 

@@ -83,6 +83,8 @@ final class RequestBinding {
         Deadline request = Deadline.current();
         while (index.appliedRevision() < rev) {
             feed.catchUp();
+            // the catch-up may itself have applied rev, however long it took: that is not a timeout
+            if (index.appliedRevision() >= rev) return;
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 throw new KithException.RevisionUnavailable("revision " + rev + " was not applied within "

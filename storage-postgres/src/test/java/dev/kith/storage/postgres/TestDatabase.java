@@ -19,8 +19,8 @@ import org.testcontainers.postgresql.PostgreSQLContainer;
 
 /**
  * A fresh PostgreSQL database for one test class, dropped after it. The server, found once per JVM, is in
- * order: the URL in {@code KITH_TEST_PG_URL}; a server answering on 127.0.0.1:5432 as user {@code postgres}
- * without a password; a Testcontainers PostgreSQL when a Docker engine is available; else a PostgreSQL started
+ * order: the URL in {@code KITH_TEST_PG_URL}; a server answering on 127.0.0.1:5432 (or at the URL in {@code
+ * KITH_TEST_PG_LOCAL_URL}) as user {@code postgres} without a password; a Testcontainers PostgreSQL when a Docker engine is available; else a PostgreSQL started
  * from Maven artifacts ({@link EmbeddedServer}), so that a machine with only a JDK runs every test (issue #13).
  * {@code KITH_TEST_PG=embedded} (environment or system property) forces the last, before all others. One line on
  * standard error says which was chosen. If the chosen one cannot be reached the tests fail (never skip) with a
@@ -32,6 +32,11 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
     public static final String DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/postgres";
     /** {@code embedded} forces the server started from Maven artifacts. */
     public static final String CHOICE_VARIABLE = "KITH_TEST_PG";
+    /**
+     * The URL of the local server probed second, {@link #DEFAULT_URL} when unset (environment or system property):
+     * pointed at an address where nothing listens, the tests take the fallbacks after it.
+     */
+    public static final String LOCAL_VARIABLE = "KITH_TEST_PG_LOCAL_URL";
 
     private static PostgresOptions server;
     private static PostgresOptions embedded;
@@ -73,7 +78,7 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
                         + Integer.toHexString(ThreadLocalRandom.current().nextInt()))
                 .toLowerCase(Locale.ROOT);
         PostgresOptions on = servers.get();
-        try (PgClient admin = new PgClient(on)) {
+        try (PgClient admin = new PgClient(admin(on))) {
             admin.query("CREATE DATABASE " + name, Tuple.tuple());
         }
         created.add(name);
@@ -95,10 +100,18 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
     @Override
     public void afterAll(ExtensionContext context) {
         if (created.isEmpty()) return;
-        try (PgClient admin = new PgClient(servers.get())) {
+        try (PgClient admin = new PgClient(admin(servers.get()))) {
             for (String name : created) admin.query("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)", Tuple.tuple());
         }
         created.clear();
+    }
+
+    /**
+     * {@code on} for creating and dropping databases: a longer connect timeout than the tests' own, as a server
+     * started on a busy machine (the embedded one shares its cores with the build) may take seconds to accept.
+     */
+    private static PostgresOptions admin(PostgresOptions on) {
+        return on.withTimeouts(on.statementTimeout(), Duration.ofSeconds(20));
     }
 
     /** The server's options (its maintenance database), found once per JVM. */
@@ -115,7 +128,7 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
             source = "the URL in " + URL_VARIABLE;
         } else if (localServer() != null) {
             server = localServer();
-            announce(server, "the local server on 127.0.0.1:5432");
+            announce(server, "the local server on " + server.host() + ":" + server.port());
             return server;
         } else if (dockerAvailable()) {
             container = new PostgreSQLContainer("postgres:17-alpine");
@@ -125,10 +138,11 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
             source = "a container started by Testcontainers";
         } else {
             server = embeddedServer();
+            PostgresOptions probed = testOptions(localUrl());
             announce(
                     server,
-                    "embedded PostgreSQL (nothing answers on 127.0.0.1:5432, " + URL_VARIABLE
-                            + " is not set and no Docker engine is available)");
+                    "embedded PostgreSQL (nothing answers on " + probed.host() + ":" + probed.port() + ", "
+                            + URL_VARIABLE + " is not set and no Docker engine is available)");
             return server;
         }
         PostgresOptions candidate = testOptions(url);
@@ -158,8 +172,18 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
     }
 
     private static String choice() {
-        String property = System.getProperty(CHOICE_VARIABLE);
-        return property != null && !property.isBlank() ? property : System.getenv(CHOICE_VARIABLE);
+        return setting(CHOICE_VARIABLE);
+    }
+
+    private static String localUrl() {
+        String url = setting(LOCAL_VARIABLE);
+        return url == null || url.isBlank() ? DEFAULT_URL : url;
+    }
+
+    /** A system property, else the environment variable of the same name. */
+    private static String setting(String name) {
+        String property = System.getProperty(name);
+        return property != null && !property.isBlank() ? property : System.getenv(name);
     }
 
     private static void announce(PostgresOptions chosen, String source) {
@@ -176,16 +200,19 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
                 .build();
     }
 
-    /** {@link #DEFAULT_URL}'s options if a server accepts a TCP connection there and answers a query, else null. */
+    /**
+     * The options of {@link #LOCAL_VARIABLE}'s URL ({@link #DEFAULT_URL} by default) if a server accepts a TCP
+     * connection there and answers a query, else null.
+     */
     private static PostgresOptions localServer() {
         if (localProbed) return local;
         localProbed = true;
+        PostgresOptions candidate = testOptions(localUrl());
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), 5432), 500);
+            socket.connect(new InetSocketAddress(InetAddress.getByName(candidate.host()), candidate.port()), 500);
         } catch (IOException e) {
             return null;
         }
-        PostgresOptions candidate = testOptions(DEFAULT_URL);
         try (PgClient probe = new PgClient(candidate)) {
             probe.query("SELECT 1", Tuple.tuple());
         } catch (RuntimeException e) {
