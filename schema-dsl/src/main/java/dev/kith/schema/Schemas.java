@@ -66,8 +66,9 @@ public final class Schemas {
     }
 
     /**
-     * Checks syntax only, as SpiceDB's parser does: the text must parse, {@code use} flags must be
-     * known, and caveat bodies must parse as CEL. Names are not resolved and caveats not type-checked,
+     * Checks syntax only, as SpiceDB's parser does: the text must parse and {@code use} flags must be
+     * known. A caveat's body must close its brackets, but is otherwise not read: CEL belongs to the full
+     * check (as in SpiceDB, whose parser leaves the expression to the CEL compiler). Names are not resolved,
      * so a fragment that refers to types defined elsewhere passes.
      *
      * @throws SchemaException with every syntax problem found, in source order
@@ -78,8 +79,7 @@ public final class Schemas {
         List<Diagnostic> diagnostics = new ArrayList<>();
         SchemaLimits limits = SchemaLimits.DEFAULTS;
         checkSize(source, text, limits, diagnostics);
-        Syntax.SchemaFile file = Parser.parse(source, diagnostics, limits);
-        SchemaValidator.parseCaveats(source, file, diagnostics);
+        Parser.parse(source, diagnostics, limits);
         SchemaException.throwIfAny(diagnostics);
     }
 
