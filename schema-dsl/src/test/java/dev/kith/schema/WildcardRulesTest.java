@@ -155,5 +155,12 @@ class WildcardRulesTest {
         assertThatCode(() -> Schemas.checkSyntax("w.zed", schema)).doesNotThrowAnyException();
         assertThatThrownBy(() -> Schemas.checkSyntax("w.zed", "caveat c(a int) {\n    a == (1\n"))
                 .isInstanceOf(SchemaException.class);
+        // read with the schema language's tokens, as SpiceDB's parser does: a backtick starts none
+        assertThatThrownBy(() -> Schemas.checkSyntax("w.zed", "caveat cav(a int) {\n    a == 42 `\n}\n"))
+                .isInstanceOf(SchemaException.class)
+                .hasMessageStartingWith("w.zed:2:")
+                .hasMessageContaining("unexpected character '`' in the expression of caveat `cav`");
+        assertThatCode(() -> Schemas.checkSyntax("w.zed", "caveat cav(a string) {\n    a == \"`{}\" // `\n}\n"))
+                .doesNotThrowAnyException();
     }
 }
