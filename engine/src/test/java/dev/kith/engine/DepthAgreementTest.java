@@ -148,6 +148,68 @@ class DepthAgreementTest {
         assertThat(sawDepthError).as("a depth error exactly past the limit").isEqualTo(hops > 50);
     }
 
+    /** Expand spends depth as check does: the folder chain expands up to the limit, and the hop past it fails. */
+    @ParameterizedTest(name = "{0} hops")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {49, 50, 51})
+    void expandRunsOutOfDepthExactlyWhereCheckDoes(int hops) throws Exception {
+        List<Relationship> rels = chain("folders", hops);
+        Engine engine = Engines.inMemory(EngineOptions.defaults().withClock(Clock.fixed(NOW, ZoneOffset.UTC)));
+        engine.writeSchema(SCHEMA);
+        engine.write(
+                new Requests.Write(rels.stream().map(RelationshipUpdate::touch).toList(), List.of()));
+        String checked = check(engine, new ObjectRef("doc", "d"), "read", SubjectRef.object("user", "far"));
+        String expanded;
+        try {
+            engine.expand(new Requests.Expand(new ObjectRef("doc", "d"), "read", Consistency.MINIMIZE_LATENCY));
+            expanded = "TREE";
+        } catch (KithException.MaxDepthExceeded e) {
+            expanded = DEPTH_ERROR;
+        }
+        assertThat(checked).isEqualTo(hops > 50 ? DEPTH_ERROR : Permissionship.HAS_PERMISSION.name());
+        assertThat(expanded).isEqualTo(hops > 50 ? DEPTH_ERROR : "TREE");
+    }
+
+    /** Permissions on one object spend no depth in expand either (a limit of 3, five chained permissions). */
+    @org.junit.jupiter.api.Test
+    void chainedPermissionsOnOneObjectSpendNoDepthInExpand() throws Exception {
+        Engine engine = Engines.inMemory(EngineOptions.defaults()
+                .withClock(Clock.fixed(NOW, ZoneOffset.UTC))
+                .withDepthLimit(3));
+        engine.writeSchema("""
+                definition user {}
+                definition group {
+                    relation member: user | group#member
+                }
+                definition folder {
+                    relation viewer: user | group#member
+                    permission view = viewer
+                }
+                definition doc {
+                    relation folder: folder
+                    permission perm_one = folder->view
+                    permission perm_two = perm_one
+                    permission perm_three = perm_two
+                    permission perm_four = perm_three
+                    permission perm_five = perm_four
+                }
+                """);
+        engine.write(new Requests.Write(
+                java.util.stream.Stream.of(
+                                "doc:d#folder@folder:f",
+                                "folder:f#viewer@group:a#member",
+                                "group:a#member@group:b#member",
+                                "group:b#member@user:u")
+                        .map(Relationship::parse)
+                        .map(RelationshipUpdate::touch)
+                        .toList(),
+                List.of()));
+        assertThat(check(engine, new ObjectRef("doc", "d"), "perm_five", SubjectRef.object("user", "u")))
+                .isEqualTo(Permissionship.HAS_PERMISSION.name());
+        Results.Expand tree = engine.expand(
+                new Requests.Expand(new ObjectRef("doc", "d"), "perm_five", Consistency.MINIMIZE_LATENCY));
+        assertThat(tree.root()).isNotNull();
+    }
+
     /** Every object of a chain's type (lookup-resources answers for all of them) and one never written. */
     private static List<String> universe(String prefix, int hops) {
         List<String> ids = new ArrayList<>();

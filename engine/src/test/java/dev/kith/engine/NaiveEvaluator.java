@@ -121,9 +121,8 @@ final class NaiveEvaluator {
                 SubjectRef s = r.subject();
                 if (s.equals(subject)) {
                     terms.add(link);
-                } else if (s.isWildcard()
-                        && subject.relation() == null
-                        && s.type().equals(subject.type())) {
+                } else if (s.isWildcard() && !subject.isWildcard() && s.type().equals(subject.type())) {
+                    // a stored wildcard matches every subject of its type, a subject set included (SpiceDB)
                     terms.add(link);
                 } else if (s.isSubjectSet()) {
                     terms.add(and(List.of(link, relation(s.object(), s.relation()))));

@@ -49,7 +49,7 @@ final class Parser {
             TokenType.PLUS, Operator.UNION);
 
     /** Use flags that kith implements. */
-    static final List<String> SUPPORTED_FLAGS = List.of("expiration", "self", "typechecking");
+    static final List<String> SUPPORTED_FLAGS = List.of("expiration", "self", "typechecking", "transitive_wildcards");
 
     private static final Set<String> TOP_LEVEL_WORDS = Set.of("definition", "caveat", "use", "import", "partial");
 

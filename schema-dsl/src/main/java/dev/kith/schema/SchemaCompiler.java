@@ -43,6 +43,11 @@ final class SchemaCompiler {
             return useFlags.contains("expiration");
         }
 
+        /** {@code use transitive_wildcards}: subject sets may hold wildcards (OpenFGA's rule; kith only). */
+        boolean usesTransitiveWildcards() {
+            return useFlags.contains("transitive_wildcards");
+        }
+
         boolean usesSelf() {
             return useFlags.contains("self");
         }

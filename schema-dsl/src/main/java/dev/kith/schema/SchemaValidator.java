@@ -65,25 +65,6 @@ final class SchemaValidator {
         return validator.caveatAsts;
     }
 
-    /**
-     * Checks that each caveat expression at least parses as CEL (no type check): what a syntax-only
-     * check needs.
-     */
-    static void parseCaveats(SourceText source, SchemaFile file, List<Diagnostic> diagnostics) {
-        for (Declaration declaration : file.declarations()) {
-            if (declaration instanceof CaveatNode caveat) {
-                CelValidationResult parsed;
-                try {
-                    parsed = CaveatEnvironment.compiler(Map.of()).parse(caveat.expression());
-                } catch (StackOverflowError e) {
-                    diagnostics.add(source.diagnostic(caveat.expressionPosition(1, 0), tooDeep(caveat)));
-                    continue;
-                }
-                reportCel(source, caveat, parsed.getErrors(), diagnostics);
-            }
-        }
-    }
-
     private void run(SchemaFile file) {
         for (Declaration declaration : file.declarations()) {
             switch (declaration) {
@@ -237,7 +218,12 @@ final class SchemaValidator {
         }
         for (MemberNode member : node.members()) {
             switch (member) {
-                case RelationNode relation -> relation.types().forEach(this::checkSubject);
+                case RelationNode relation -> {
+                    for (TypeRefNode ref : relation.types()) {
+                        checkSubject(ref);
+                        checkTransitiveWildcard(definition, relation.name().text(), ref);
+                    }
+                }
                 case PermissionNode permission -> checkExpression(definition, permission, permission.expression());
             }
         }
@@ -261,6 +247,71 @@ final class SchemaValidator {
         }
     }
 
+    /**
+     * A relation may allow a subject set {@code T#s} of another type only if {@code s} can never hold a wildcard:
+     * not directly, and not through the subject sets it allows in turn (SpiceDB's rule, with its wording; subject
+     * sets of the relation's own type are not followed, as SpiceDB does not). {@code use transitive_wildcards}
+     * lifts the rule (OpenFGA's models rely on it; the evaluators match a stored wildcard at any depth).
+     */
+    private void checkTransitiveWildcard(Definition definition, String relation, TypeRefNode ref) {
+        if (ref.relation() == null
+                || ref.wildcard()
+                || ref.type().text().equals(definition.name())
+                || compiled.usesTransitiveWildcards()) {
+            return;
+        }
+        WildcardReference found =
+                wildcardReference(ref.type().text(), ref.relation().text(), new HashSet<>());
+        if (found != null) {
+            report(
+                    ref.relation().position(),
+                    "for relation `" + relation + "`: relation/permission `"
+                            + ref.type().text() + "#"
+                            + ref.relation().text() + "` includes wildcard type `" + found.wildcardType()
+                            + "` via relation `" + found.via() + "`: wildcard relations cannot be transitively"
+                            + " included");
+        }
+    }
+
+    /** Where a relation reaches a wildcard: the relation that allows it ({@code type#relation}) and its type. */
+    private record WildcardReference(String via, String wildcardType) {}
+
+    /**
+     * The first wildcard {@code type#relation} can hold, directly or through the subject sets it allows (each
+     * relation followed once); null when none. A permission allows no subjects of its own, so it holds none.
+     * Iterative, so a long chain of subject sets cannot exhaust the stack.
+     */
+    private WildcardReference wildcardReference(String type, String relation, Set<String> encountered) {
+        // depth first, in the order the subjects are written, as SpiceDB searches (so the same wildcard is named);
+        // an entry with a null relation is a wildcard allowed by the relation in `via`
+        Deque<String[]> pending = new ArrayDeque<>();
+        pending.push(new String[] {type, relation, null});
+        while (!pending.isEmpty()) {
+            String[] next = pending.pop();
+            if (next[1] == null) {
+                return new WildcardReference(next[2], next[0]);
+            }
+            if (!encountered.add(next[0] + "#" + next[1])) {
+                continue;
+            }
+            Definition definition = compiled.definitions().get(next[0]);
+            RelationDef found = definition == null ? null : definition.relation(next[1]);
+            if (found == null || found.isPermission()) {
+                continue;
+            }
+            List<AllowedSubject> subjects = found.allowedSubjects();
+            for (int i = subjects.size() - 1; i >= 0; i--) {
+                AllowedSubject subject = subjects.get(i);
+                if (subject.wildcard()) {
+                    pending.push(new String[] {subject.type(), null, next[0] + "#" + next[1]});
+                } else if (subject.relation() != null) {
+                    pending.push(new String[] {subject.type(), subject.relation(), null});
+                }
+            }
+        }
+        return null;
+    }
+
     private void checkExpression(Definition definition, PermissionNode permission, Expr expr) {
         switch (expr) {
             case Ref ref -> {
@@ -271,7 +322,7 @@ final class SchemaValidator {
                                     + "`");
                 }
             }
-            case Arrow arrow -> checkArrow(definition, arrow);
+            case Arrow arrow -> checkArrow(definition, permission, arrow);
             case Binary binary -> {
                 checkExpression(definition, permission, binary.left());
                 checkExpression(definition, permission, binary.right());
@@ -281,7 +332,7 @@ final class SchemaValidator {
         }
     }
 
-    private void checkArrow(Definition definition, Arrow arrow) {
+    private void checkArrow(Definition definition, PermissionNode permission, Arrow arrow) {
         if (!(arrow.left() instanceof Ref left)) {
             return;
         }
@@ -300,14 +351,15 @@ final class SchemaValidator {
                             + "` is a permission: arrows walk stored relationships");
             return;
         }
-        for (AllowedSubject subject : tupleset.allowedSubjects()) {
-            if (subject.wildcard()) {
-                report(
-                        left.position(),
-                        "arrow over relation `" + left.name() + "`, which allows the wildcard `" + subject.type()
-                                + ":*`: an arrow cannot walk a wildcard");
-                return;
-            }
+        WildcardReference wildcard = wildcardReference(definition.name(), left.name(), new HashSet<>());
+        if (wildcard != null) {
+            report(
+                    left.position(),
+                    "for arrow under permission `" + permission.name().text() + "`: relation `" + definition.name()
+                            + "#" + left.name() + "` includes wildcard type `" + wildcard.wildcardType()
+                            + "` via relation `" + wildcard.via() + "`: wildcard relations cannot be used on the"
+                            + " left side of arrows");
+            return;
         }
         String computed = arrow.right().name();
         boolean found = false;

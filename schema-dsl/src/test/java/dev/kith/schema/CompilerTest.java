@@ -165,9 +165,10 @@ class CompilerTest {
     }
 
     @Test
-    void syntaxOnlyCheckLeavesNamesUnresolvedButParsesCaveats() throws Exception {
+    void syntaxOnlyCheckLeavesNamesUnresolvedAndCelToTheFullCheck() throws Exception {
         Schemas.checkSyntax("t.zed", "definition doc { relation reader: nowhere#nothing\n permission view = missing }");
-        assertThatThrownBy(() -> Schemas.checkSyntax("t.zed", "caveat c(a int) { a == == 1 }"))
+        Schemas.checkSyntax("t.zed", "caveat c(a int) { a == == 1 }");
+        assertThatThrownBy(() -> Schemas.compile("t.zed", "caveat c(a int) { a == == 1 }"))
                 .hasMessageStartingWith("t.zed:1:");
     }
 

@@ -29,6 +29,9 @@ final class RandomSchemas {
     private final StringBuilder out = new StringBuilder();
 
     /** Per definition: its relation names, and which of them allow a wildcard. */
+    /** Every {@code type#relation} that can hold a wildcard, directly or through its subject sets. */
+    private final java.util.Set<String> reaching = new java.util.HashSet<>();
+
     private record Shape(String name, List<String> relations, List<String> wildcardFree, List<String> all) {}
 
     private RandomSchemas(long seed) {
@@ -88,7 +91,7 @@ final class RandomSchemas {
                 if (written.contains(subject)) {
                     continue;
                 }
-                wildcard |= subject.contains(":*");
+                wildcard |= subject.contains(":*") || reaching.contains(subject.split(" ")[0]);
                 out.append(written.isEmpty() ? "" : random.nextBoolean() ? " | " : "|")
                         .append(subject);
                 written.add(subject);
@@ -97,6 +100,8 @@ final class RandomSchemas {
             all.add(relation);
             if (!wildcard) {
                 wildcardFree.add(relation);
+            } else {
+                reaching.add(name + "#" + relation);
             }
         }
         int permissions = random.nextInt(4);
@@ -120,7 +125,9 @@ final class RandomSchemas {
         Shape target = earlier.get(random.nextInt(earlier.size()));
         String subject = switch (choice) {
             case 1 -> target.name() + ":*";
-            case 2 -> target.relations().isEmpty() ? target.name() : target.name() + "#" + pick(target.relations());
+            // a subject set of another type must never hold a wildcard, not even through its own subject sets
+            case 2 ->
+                target.wildcardFree().isEmpty() ? target.name() : target.name() + "#" + pick(target.wildcardFree());
             default -> target.name();
         };
         if (!caveats.isEmpty() && random.nextInt(3) == 0) {

@@ -45,6 +45,14 @@ final class FgaDifferences {
     static final String OBJECT_ID_CHARACTERS = "object ids with characters outside kith's (SpiceDB's) id alphabet"
             + " [a-zA-Z0-9/_|-=+], such as '(' and ')'";
 
+    /** A wildcard user in a check or list-objects: OpenFGA answers it, kith refuses it as SpiceDB does. */
+    static final String WILDCARD_USER = "a check or list-objects whose user is a wildcard such as `user:*` (OpenFGA"
+            + " answers it from stored wildcards; kith, like SpiceDB, refuses it as INVALID_ARGUMENT)";
+
+    /** A stored wildcard grants a userset of its type in kith and SpiceDB, not in OpenFGA. */
+    static final String WILDCARD_GRANTS_USERSET = "a stored wildcard `T:*` matched by a userset user `T:id#rel`"
+            + " (kith, like SpiceDB, grants it: the wildcard stands for every subject of type T; OpenFGA does not)";
+
     private FgaDifferences() {}
 
     /** The difference that explains why a model OpenFGA accepts does not translate, or null. */
@@ -56,6 +64,19 @@ final class FgaDifferences {
     static String of(OpenFgaModel model, Assertion assertion, OpenFgaRunner.Found found) {
         if (mentionsForeignId(assertion)) {
             return OBJECT_ID_CHARACTERS;
+        }
+        String user = switch (assertion) {
+            case FgaScenario.Check c -> c.user();
+            case FgaScenario.ListObjects l -> l.user();
+            case FgaScenario.ListUsers l -> null;
+        };
+        if (user != null
+                && user.endsWith(":*")
+                && found.refusal() == OpenFgaRunner.Found.Refusal.BAD_INPUT
+                && found.error() != null
+                && (found.error().contains("cannot perform check on wildcard subject")
+                        || found.error().contains("cannot perform lookup resources on wildcard"))) {
+            return WILDCARD_USER;
         }
         if (assertion instanceof FgaScenario.ListUsers users
                 && users.expect() instanceof ErrorCode code
@@ -76,6 +97,9 @@ final class FgaDifferences {
                 case FgaScenario.ListObjects l -> new String[] {l.type(), l.relation()};
                 case FgaScenario.ListUsers l -> new String[] {l.object().split(":", 2)[0], l.relation()};
             };
+            if (user != null && user.contains("#") && allowsWildcardOf(model, user.split(":", 2)[0])) {
+                return WILDCARD_GRANTS_USERSET;
+            }
             String type = model.names().type(asked[0]);
             String relation = model.names().relation(asked[0], asked[1]);
             if (type != null && relation != null && cycleThroughExclusion(model.schema(), type, relation)) {
@@ -83,6 +107,21 @@ final class FgaDifferences {
             }
         }
         return null;
+    }
+
+    /** Whether some relation of the model allows the wildcard of OpenFGA type {@code fgaType}. */
+    private static boolean allowsWildcardOf(OpenFgaModel model, String fgaType) {
+        String type = model.names().type(fgaType);
+        for (Definition definition : model.schema().definitions().values()) {
+            for (RelationDef relation : definition.relations().values()) {
+                for (AllowedSubject subject : relation.allowedSubjects()) {
+                    if (subject.wildcard() && subject.type().equals(type)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     /** Whether the assertion names an object or user whose id kith's id alphabet does not allow. */

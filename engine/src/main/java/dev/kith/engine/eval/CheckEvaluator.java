@@ -68,6 +68,14 @@ final class CheckEvaluator {
     private int subjectPair;
     private int subjectId;
     private boolean subjectIsObject;
+    /**
+     * The key of the stored wildcard of the subject's type ({@code user:*} for {@code user:ann} and for {@code
+     * user:ann#friend} alike: a stored wildcard matches every subject of its type, subject sets included), or -1
+     * when no stored wildcard matches this check's subject (the subject is the wildcard itself, or the caller
+     * asked for concrete paths only).
+     */
+    private long wildcardKey;
+
     private long[] path = new long[64];
     private int pathLength;
 
@@ -112,6 +120,25 @@ final class CheckEvaluator {
             int subjectId,
             boolean subjectIsObject,
             boolean tracing) {
+        reset(snapshot, schema, hops, now, context, subjectPair, subjectId, subjectIsObject, tracing, true);
+    }
+
+    /**
+     * {@link #reset(Snapshot, CompiledSchema, Hops, Instant, Map, int, int, boolean, boolean)}, where {@code
+     * matchWildcards} false makes stored wildcards match nothing: the answer of the paths that name the subject
+     * itself (lookup-subjects lists a concrete subject with that answer, beside the wildcard's).
+     */
+    void reset(
+            Snapshot snapshot,
+            CompiledSchema schema,
+            Hops hops,
+            Instant now,
+            Map<String, Object> context,
+            int subjectPair,
+            int subjectId,
+            boolean subjectIsObject,
+            boolean tracing,
+            boolean matchWildcards) {
         this.snapshot = snapshot;
         this.schema = schema;
         this.hops = hops;
@@ -120,6 +147,13 @@ final class CheckEvaluator {
         this.subjectPair = subjectPair;
         this.subjectId = subjectId;
         this.subjectIsObject = subjectIsObject;
+        this.wildcardKey = -1;
+        if (matchWildcards && !(subjectIsObject && subjectId == Snapshot.WILDCARD_ID)) {
+            int typePair = subjectIsObject
+                    ? subjectPair
+                    : snapshot.findPair(snapshot.pairType(subjectPair), Snapshot.NO_RELATION);
+            if (typePair >= 0) this.wildcardKey = Snapshot.key(typePair, Snapshot.WILDCARD_ID);
+        }
         this.pathLength = 0;
         this.missing = null;
         this.tracer = tracing ? new Tracer() : null;
@@ -251,8 +285,8 @@ final class CheckEvaluator {
             best = storedSubject(p, Snapshot.key(subjectPair, subjectId));
             if (best == Tri.HAS) return Tri.HAS;
             if (best == Tri.CONDITIONAL) acc = missing;
-            if (subjectIsObject && subjectId != Snapshot.WILDCARD_ID) {
-                int r = storedSubject(p, Snapshot.key(subjectPair, Snapshot.WILDCARD_ID));
+            if (wildcardKey != -1) {
+                int r = storedSubject(p, wildcardKey);
                 if (r == Tri.HAS) return Tri.HAS;
                 if (r == Tri.CONDITIONAL) {
                     best = Tri.CONDITIONAL;

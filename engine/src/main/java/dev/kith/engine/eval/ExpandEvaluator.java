@@ -33,6 +33,8 @@ final class ExpandEvaluator {
     private final Instant now;
     private final Hops hops;
     private final Set<Long> path = new HashSet<>();
+    /** The arrow links followed on the expansion's path: the hops check would have spent to get here. */
+    private int hopsTaken;
     /** Polls the caller's deadline: a step per (relation, object) expanded and per stored subject listed. */
     private final Deadline.Ticker ticker = new Deadline.Ticker("expand");
 
@@ -127,8 +129,14 @@ final class ExpandEvaluator {
                 if (c != null && c.expiredAt(now)) continue;
                 int target = schema.arrowTarget(snapshot, a, keys[i]);
                 if (target < 0) continue;
-                Results.ExpandNode kid = hops.follow(
-                        this, path.size(), resource, relationName, target, Snapshot.keyId(keys[i]), a.computedName());
+                Results.ExpandNode kid;
+                hopsTaken++;
+                try {
+                    kid = hops.follow(
+                            this, hopsTaken, resource, relationName, target, Snapshot.keyId(keys[i]), a.computedName());
+                } finally {
+                    hopsTaken--;
+                }
                 kids.add(c == null ? kid : linked(kid, c));
             }
         }

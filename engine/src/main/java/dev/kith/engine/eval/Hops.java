@@ -19,9 +19,9 @@ import dev.kith.engine.index.Snapshot;
  * cuts it. With a limit of 50 a chain of 50 hops answers and the 51st is the error. {@link DepthBounds} counts
  * hops the same way.
  *
- * <p>Expand's budget: an arrow's link is followed only while the (relation, object) nodes open on the expansion's
- * path, computed usersets included, are at most the limit (expand does not follow subject sets: a client expands
- * them with another call).
+ * <p>Expand's budget is check's: each arrow link followed on the expansion's path is a hop, computed usersets on
+ * one object are none, and the hop after the limit is the error (expand does not follow subject sets: a client
+ * expands them with another call, which starts its own budget).
  *
  * <p>Immutable and shared by every request of a {@link Queries}.
  */
@@ -74,18 +74,20 @@ final class Hops {
     }
 
     /**
-     * Expand's hop through an arrow's link from {@code from}'s {@code fromRelation}, with {@code open} nodes on
-     * the expansion's path: the tree of {@code relation} on (pair, object).
+     * Expand's hop through an arrow's link from {@code from}'s {@code fromRelation}, the {@code hop}th arrow link on
+     * the expansion's path: the tree of {@code relation} on (pair, object). Spent as check spends it (computed
+     * usersets on one object spend nothing), so a chain that check answers expands, and the hop after the limit
+     * is the error in both.
      */
     Results.ExpandNode follow(
             ExpandEvaluator expander,
-            int open,
+            int hop,
             ObjectRef from,
             String fromRelation,
             int pair,
             int object,
             String relation) {
-        if (open > limit) throw new KithException.MaxDepthExceeded(limit, "expand of " + from + "#" + fromRelation);
+        if (hop > limit) throw new KithException.MaxDepthExceeded(limit, "expand of " + from + "#" + fromRelation);
         return expander.relation(pair, object, relation);
     }
 }

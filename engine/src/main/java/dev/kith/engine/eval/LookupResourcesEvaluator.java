@@ -82,6 +82,9 @@ final class LookupResourcesEvaluator {
     private int subjectPair;
     private int subjectId;
     private boolean subjectIsObject;
+    /** The pair whose stored wildcard matches the subject (its type's; subject sets included), or -1. */
+    private int wildcardPair;
+
     private int negation;
     private boolean nonMonotone;
     private boolean upperBound;
@@ -164,6 +167,9 @@ final class LookupResourcesEvaluator {
         subjectPair = subject.pair();
         subjectId = subject.id();
         subjectIsObject = subject.isObject();
+        wildcardPair = subjectIsObject
+                ? (subjectId == Snapshot.WILDCARD_ID ? -1 : subjectPair)
+                : snapshot.findPair(snapshot.pairType(subjectPair), Snapshot.NO_RELATION);
         int bound = bounds.bound(pair);
         if (hops.mayRunOut(bound) || bound > ALGEBRA_HOPS) {
             RoaringBitmap every = new RoaringBitmap();
@@ -312,8 +318,8 @@ final class LookupResourcesEvaluator {
         RoaringBitmap d = new RoaringBitmap();
         RoaringBitmap m = new RoaringBitmap();
         add(snapshot.reverse(node.pair(), subjectPair, subjectId), true, d, m);
-        if (subjectIsObject && subjectId != Snapshot.WILDCARD_ID) {
-            add(snapshot.reverse(node.pair(), subjectPair, Snapshot.WILDCARD_ID), true, d, m);
+        if (wildcardPair >= 0) {
+            add(snapshot.reverse(node.pair(), wildcardPair, Snapshot.WILDCARD_ID), true, d, m);
         }
         for (int setPair : node.setPairs()) {
             Sets inner = pairSets(setPair);

@@ -105,6 +105,11 @@ public final class Queries {
         // and one snapshot per revision, not per check
         Snapshot snapshot = snapshot(rev);
         long target = targetKey(snapshot, schema, check.resource(), check.permission());
+        if (check.subject().isWildcard()) {
+            // SpiceDB refuses it too: a wildcard is asked about with lookup-subjects, not check
+            throw KithException.InvalidArgument.at(
+                    Where.request(Part.SUBJECT_ID), "cannot perform check on wildcard subject");
+        }
         long subject = subjectKey(snapshot, schema, check.subject(), check.resource(), Snapshot.keyId(target));
         CheckEvaluator c = checkers.get();
         c.reset(
@@ -136,6 +141,10 @@ public final class Queries {
         int after = at.position() == null ? -1 : Cursors.intPosition(at);
         Target t = target(snapshot, schema, new ObjectRef(lookup.resourceType(), "x"), lookup.permission());
         Subject s = subject(snapshot, schema, lookup.subject(), null, -1);
+        if (lookup.subject().isWildcard()) {
+            throw KithException.InvalidArgument.at(
+                    Where.request(Part.SUBJECT_ID), "cannot perform lookup resources on wildcard");
+        }
         LookupResourcesEvaluator lr = new LookupResourcesEvaluator(
                 snapshot, schema, now(), hops, checkers.get(), depthBounds(schema, snapshot));
         String unstoredSelf = s.id() < 0 && lookup.subject().type().equals(lookup.resourceType())

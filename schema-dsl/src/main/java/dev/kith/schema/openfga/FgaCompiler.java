@@ -371,6 +371,13 @@ final class FgaCompiler {
                         t.relations().forEach(r -> relationNames.add(r.name().text())));
         OpenFgaNames.Builder names = new OpenFgaNames.Builder(
                 List.copyOf(types.keySet()), List.copyOf(conditions.keySet()), List.copyOf(relationNames));
+        if (wildcardsAndUsersets(model)) {
+            // OpenFGA lets a userset hold a wildcard (`viewer: [group#member]` with `member: [user:*]`);
+            // SpiceDB's schema language refuses it unless the schema says otherwise
+            line("use transitive_wildcards", model.types().getFirst().name().position());
+            out.append('\n');
+            origins.add(origins.getLast());
+        }
         for (ConditionNode condition : conditions.values()) {
             emitCondition(names, condition);
         }
@@ -383,6 +390,35 @@ final class FgaCompiler {
             emitType(names, type);
         }
         return new Output(out.toString(), List.copyOf(origins), names.build());
+    }
+
+    /** True when the model allows both a wildcard and a userset somewhere (then a userset may hold a wildcard). */
+    private static boolean wildcardsAndUsersets(Model model) {
+        boolean[] seen = new boolean[2];
+        for (TypeNode type : model.types()) {
+            for (RelationNode relation : type.relations()) {
+                restrictions(relation.expression(), seen);
+            }
+        }
+        return seen[0] && seen[1];
+    }
+
+    private static void restrictions(Expr expr, boolean[] seen) {
+        switch (expr) {
+            case DirectTypes direct -> {
+                for (var t : direct.types()) {
+                    if (t.wildcard()) seen[0] = true;
+                    if (t.relation() != null) seen[1] = true;
+                }
+            }
+            case Union union -> union.children().forEach(c -> restrictions(c, seen));
+            case Intersection intersection -> intersection.children().forEach(c -> restrictions(c, seen));
+            case Exclusion exclusion -> {
+                restrictions(exclusion.base(), seen);
+                restrictions(exclusion.subtract(), seen);
+            }
+            default -> {}
+        }
     }
 
     private void emitCondition(OpenFgaNames.Builder names, ConditionNode condition) {
