@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -22,7 +24,9 @@ final class ConnectionPoolStatisticsTest {
     @Test
     void aHeldConnectionIsInUseAndASecondCallerWaitsForItOnAPoolOfOne() throws Exception {
         PostgresOptions options = DB.newDatabase("pool").toBuilder().poolSize(1).build();
-        try (PgClient client = new PgClient(options)) {
+        // threads of their own: the common pool may have a single thread, which the holder occupies
+        try (PgClient client = new PgClient(options);
+                ExecutorService threads = Executors.newFixedThreadPool(2)) {
             ConnectionPool pool = client.connectionPool();
             List<Long> acquired = new CopyOnWriteArrayList<>();
             pool.onAcquire(acquired::add);
@@ -34,19 +38,22 @@ final class ConnectionPoolStatisticsTest {
 
             CountDownLatch holding = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
-            CompletableFuture<Void> holder = CompletableFuture.runAsync(() -> client.inTransaction(c -> {
-                holding.countDown();
-                try {
-                    release.await(30, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return null;
-            }));
+            CompletableFuture<Void> holder = CompletableFuture.runAsync(
+                    () -> client.inTransaction(c -> {
+                        holding.countDown();
+                        try {
+                            release.await(30, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        return null;
+                    }),
+                    threads);
             assertThat(holding.await(30, TimeUnit.SECONDS)).isTrue();
             assertThat(pool.statistics()).isEqualTo(new ConnectionPool.Statistics(1, 0, 0));
 
-            CompletableFuture<Void> waiter = CompletableFuture.runAsync(() -> client.query("SELECT 2", Tuple.tuple()));
+            CompletableFuture<Void> waiter =
+                    CompletableFuture.runAsync(() -> client.query("SELECT 2", Tuple.tuple()), threads);
             Await.until("a second caller waits", () -> pool.statistics().waiting() == 1, Duration.ofSeconds(30));
             long seenWaiting = System.nanoTime();
             assertThat(pool.statistics().inUse()).isEqualTo(1);
