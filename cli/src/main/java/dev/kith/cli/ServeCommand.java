@@ -1,5 +1,6 @@
 package dev.kith.cli;
 
+import dev.kith.api.server.AuditOptions;
 import dev.kith.api.server.KithServer;
 import dev.kith.api.server.Limits;
 import dev.kith.api.server.ServerConfig;
@@ -280,8 +281,38 @@ final class ServeCommand implements Callable<Integer> {
     @Option(
             names = "--audit-log",
             defaultValue = "${env:KITH_AUDIT_LOG}",
-            description = "Write one JSON line per check decision to FILE, or '-' for stdout (KITH_AUDIT_LOG).")
+            description = "Write the audit log, one JSON line per API request (every decision, change, watch and"
+                    + " authentication failure), to FILE, or '-' for stdout (KITH_AUDIT_LOG).")
     String auditLog;
+
+    @Option(
+            names = "--audit-log-max-bytes",
+            defaultValue = "${env:KITH_AUDIT_LOG_MAX_BYTES:-104857600}",
+            description = "Size at which the audit log file is rotated to FILE.1, FILE.2, …"
+                    + " (KITH_AUDIT_LOG_MAX_BYTES; ${DEFAULT-VALUE}); not for stdout.")
+    long auditLogMaxBytes;
+
+    @Option(
+            names = "--audit-log-keep",
+            defaultValue = "${env:KITH_AUDIT_LOG_KEEP:-5}",
+            description =
+                    "Rotated audit log files kept; the oldest is deleted (KITH_AUDIT_LOG_KEEP; ${DEFAULT-VALUE}).")
+    int auditLogKeep;
+
+    @Option(
+            names = "--audit-sample-rate",
+            defaultValue = "${env:KITH_AUDIT_SAMPLE_RATE:-1.0}",
+            description = "Share (0 to 1) of successful checks, bulk checks, expands, lookups and reads written to the"
+                    + " audit log, chosen by request id; writes, deletes, imports, schema writes, watches and"
+                    + " failures are always written (KITH_AUDIT_SAMPLE_RATE; ${DEFAULT-VALUE}).")
+    double auditSampleRate;
+
+    @Option(
+            names = "--metrics-require-key",
+            defaultValue = "${env:KITH_METRICS_REQUIRE_KEY:-false}",
+            description = "Ask GET /metrics for a preshared key like the API, 401 without one"
+                    + " (KITH_METRICS_REQUIRE_KEY; default: /metrics is open).")
+    boolean metricsRequireKey;
 
     @Option(
             names = "--token-secret",
@@ -304,6 +335,9 @@ final class ServeCommand implements Callable<Integer> {
             defaultValue = "${env:KITH_BENCH_ENDPOINTS:-false}",
             description = "Serve GET /v1/bench/noop, the benchmark's HTTP baseline (KITH_BENCH_ENDPOINTS).")
     boolean benchEndpoints;
+
+    /** The datastore {@link #call} opened, whose connection pool (if it has one) the server meters. */
+    private Datastore store;
 
     @Override
     public Integer call() throws Exception {
@@ -337,6 +371,7 @@ final class ServeCommand implements Callable<Integer> {
             KithServer server;
             try {
                 server = KithServer.start(engine, config).await(60, TimeUnit.SECONDS);
+                if (store != null) store.connectionPool().ifPresent(server::monitorConnectionPool);
             } catch (Exception e) {
                 // A port in use, an unreadable TLS file or audit log: one line, no stack trace.
                 err.println("kith serve: cannot start: "
@@ -389,6 +424,7 @@ final class ServeCommand implements Callable<Integer> {
      */
     private Engine openEngine(EngineOptions options, PostgresOptions postgres) {
         Datastore store = postgres == null ? new MemoryDatastore(options.clock()) : PostgresDatastore.open(postgres);
+        this.store = store;
         EngineOptions effective = forStore(options, store);
         System.getLogger(ServeCommand.class.getName())
                 .log(
@@ -443,6 +479,17 @@ final class ServeCommand implements Callable<Integer> {
                 heapWatermark);
         String secret = tokenSecret == null || tokenSecret.isBlank() ? null : tokenSecret;
         return new ServerConfig(
-                bind, port, keys, insecureNoAuth, tlsCert, tlsKey, limits, auditLog, benchEndpoints, secret);
+                bind,
+                port,
+                keys,
+                insecureNoAuth,
+                tlsCert,
+                tlsKey,
+                limits,
+                auditLog,
+                benchEndpoints,
+                secret,
+                new AuditOptions(auditLogMaxBytes, auditLogKeep, auditSampleRate),
+                metricsRequireKey);
     }
 }

@@ -84,6 +84,16 @@ final class PostgresNodesTest {
                     .statusCode();
         }
 
+        String text(String path) throws IOException, InterruptedException {
+            HttpResponse<String> r = HTTP.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                            .timeout(Duration.ofSeconds(5))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as("%s answered %s", path, r.body()).isEqualTo(200);
+            return r.body();
+        }
+
         HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
             return HTTP.send(
                     HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
@@ -154,6 +164,40 @@ final class PostgresNodesTest {
         assertThat(cli.execute("migrate", "--datastore", "postgres://h?sslmode=sometimes"))
                 .isEqualTo(1);
         assertThat(err.toString()).contains("kith migrate: datastore URL: sslmode 'sometimes' is not one of");
+    }
+
+    /** The value of the Prometheus sample {@code series} (name and labels, as printed) in {@code metrics}. */
+    private static double sample(String metrics, String series) {
+        return metrics.lines()
+                .filter(l -> l.startsWith(series + " "))
+                .mapToDouble(
+                        l -> Double.parseDouble(l.substring(series.length() + 1).strip()))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no " + series + " in /metrics"));
+    }
+
+    @Test
+    void servingOverPostgresTheMetricsShowThePoolsConnectionsWaitersAndAcquireTimes() throws Exception {
+        try (Node node = new Node(
+                TestDatabase.url(DB.newDatabase("pool_metrics")).replaceFirst("pool_size=\\d+", "pool_size=3"))) {
+            node.ok("/v1/schema/write", "{\"schema\":\"" + SCHEMA + "\"}");
+            for (int i = 0; i < 5; i++) {
+                node.ok("/v1/relationships/write", write(update("TOUCH", "p" + i, "viewer", "ann")));
+            }
+            String metrics = node.text("/metrics");
+            double inUse = sample(metrics, "kith_pg_pool_connections{state=\"in_use\"}");
+            double idle = sample(metrics, "kith_pg_pool_connections{state=\"idle\"}");
+            assertThat(inUse).isBetween(0.0, 3.0);
+            assertThat(idle).isBetween(1.0, 3.0);
+            assertThat(inUse + idle).isLessThanOrEqualTo(3.0);
+            assertThat(sample(metrics, "kith_pg_pool_waiting")).isBetween(0.0, 3.0);
+            // every write acquired a connection, each taking some time, and the buckets add up to the count
+            double acquired = sample(metrics, "kith_pg_pool_acquire_seconds_count");
+            assertThat(acquired).isGreaterThanOrEqualTo(6);
+            assertThat(sample(metrics, "kith_pg_pool_acquire_seconds_sum")).isPositive();
+            assertThat(sample(metrics, "kith_pg_pool_acquire_seconds_bucket{le=\"+Inf\"}"))
+                    .isEqualTo(acquired);
+        }
     }
 
     @Test

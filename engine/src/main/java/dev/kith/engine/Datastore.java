@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -128,6 +129,14 @@ public interface Datastore extends AutoCloseable {
      * for the in-memory store, whose history costs heap; 24 h for PostgreSQL unless its URL says otherwise).
      */
     Duration defaultGcWindow();
+
+    /**
+     * The store's connection pool, for the server's metrics (see {@link ConnectionPool}); empty, the default, for a
+     * store that has none, such as the in-memory store.
+     */
+    default Optional<ConnectionPool> connectionPool() {
+        return Optional.empty();
+    }
 
     @Override
     void close();

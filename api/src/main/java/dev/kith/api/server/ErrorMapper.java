@@ -61,6 +61,7 @@ final class ErrorMapper {
                     "unreadable request " + ctx.request().method() + " "
                             + ctx.request().path() + " from " + ctx.request().remoteAddress() + ": " + failure);
             response.putHeader("Connection", "close");
+            ctx.put(AuditLog.ERROR, "INVALID_ARGUMENT");
             x.send(
                     ctx,
                     400,
@@ -69,6 +70,9 @@ final class ErrorMapper {
             return;
         }
         ApiError error = map(failure, ctx.get(FieldPaths.KEY));
+        ctx.put(AuditLog.ERROR, error.code());
+        String field = error.body().path("details").path("field").asText(null);
+        if (field != null) ctx.put(AuditLog.ERROR_FIELD, field);
         if (response.headWritten()) {
             if (Exchange.NDJSON.equals(response.headers().get("Content-Type"))) {
                 response.end(Buffer.buffer(x.out.line("error", error.body())));

@@ -2,6 +2,7 @@ package dev.kith.api.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kith.engine.ConnectionPool;
 import dev.kith.engine.Engine;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -29,6 +30,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -52,6 +54,9 @@ public final class KithServer implements AutoCloseable {
     private static final java.util.Set<String> WRITE_PATHS =
             java.util.Set.of("/v1/relationships/write", "/v1/relationships/delete", IMPORT_PATH, "/v1/schema/write");
 
+    /** The header that carries a request's id, in the request (optional) and in every response. */
+    static final String REQUEST_ID = "X-Request-Id";
+
     private final Vertx vertx;
     private final HttpServer server;
     private final Router router;
@@ -63,6 +68,8 @@ public final class KithServer implements AutoCloseable {
     private volatile boolean draining;
     private volatile Map<String, Metrics.Endpoint> endpointsByPath = Map.of();
     private volatile Metrics.Endpoint otherEndpoint;
+    private final String requestIdPrefix = HexFormat.of().toHexDigits(new java.security.SecureRandom().nextInt()) + "-";
+    private final AtomicLong requestIds = new AtomicLong();
 
     private KithServer(
             Vertx vertx,
@@ -147,11 +154,11 @@ public final class KithServer implements AutoCloseable {
         RequestReader reader = new RequestReader(limits, tokens, engine.caveatLimits());
         ObjectMapper mapper = reader.mapper();
         JsonOut out = new JsonOut(mapper, tokens);
-        AuditLog audit = AuditLog.open(config.auditLog(), mapper);
         Metrics metrics = new Metrics(registry, engine);
+        AuditLog audit = AuditLog.open(config.auditLog(), config.auditOptions(), mapper, metrics);
         Exchange exchange = new Exchange(vertx, engine, reader, out, limits, metrics);
         UnaryHandlers unary = new UnaryHandlers(exchange, audit, metrics);
-        StreamHandlers streams = new StreamHandlers(exchange);
+        StreamHandlers streams = new StreamHandlers(exchange, audit);
 
         Router router = Router.router(vertx);
         // No cleartext HTTP/2 (h2c): to detect an h2c upgrade Vert.x sets a connection up only once its first request
@@ -171,7 +178,16 @@ public final class KithServer implements AutoCloseable {
         metrics.heap(heap);
         KithServer kith = new KithServer(vertx, server, router, audit, tokens, metrics, heap, host);
         router.route().handler(connections::requestArrived);
-        kith.routes(router, auth, limits, exchange, unary, streams, config.benchEndpoints(), registry);
+        kith.routes(
+                router,
+                auth,
+                limits,
+                exchange,
+                unary,
+                streams,
+                config.benchEndpoints(),
+                config.metricsRequireKey(),
+                registry);
         String scheme = config.tlsCert() == null ? "http" : "https";
         String boundHost = host;
         return server.requestHandler(router)
@@ -201,6 +217,7 @@ public final class KithServer implements AutoCloseable {
             UnaryHandlers unary,
             StreamHandlers streams,
             boolean bench,
+            boolean metricsRequireKey,
             PrometheusMeterRegistry registry) {
         AtomicInteger inFlight = new AtomicInteger();
         metrics.inFlight(inFlight);
@@ -229,7 +246,14 @@ public final class KithServer implements AutoCloseable {
                         }
                     });
         });
-        readable(router, "/metrics").handler(PrometheusScrapingHandler.create(registry));
+        Handler<RoutingContext> scrape = PrometheusScrapingHandler.create(registry);
+        readable(router, "/metrics")
+                .handler(
+                        metricsRequireKey
+                                ? ctx -> {
+                                    if (authenticated(ctx, auth)) scrape.handle(ctx);
+                                }
+                                : scrape);
         byte[] openapi = openApiDocument();
         readable(router, "/openapi.json")
                 .handler(ctx ->
@@ -237,13 +261,7 @@ public final class KithServer implements AutoCloseable {
 
         router.route("/v1/*").handler(ctx -> {
             if (auth.enabled()) {
-                try {
-                    ctx.put(Exchange.CALLER, auth.authenticate(ctx.request().getHeader("Authorization")));
-                } catch (HttpFailure e) {
-                    metrics.authFailure();
-                    ctx.fail(e);
-                    return;
-                }
+                if (!authenticated(ctx, auth)) return;
             } else {
                 ctx.put(Exchange.CALLER, "anonymous");
             }
@@ -318,6 +336,29 @@ public final class KithServer implements AutoCloseable {
         otherEndpoint = metrics.endpoint("other");
     }
 
+    /**
+     * Authenticates the request's bearer key, keeping the caller's key id; or fails the request with 401, counts
+     * the failure and marks it for the audit log with its reason (never the key presented).
+     */
+    private boolean authenticated(RoutingContext ctx, Authenticator auth) {
+        String authorization = ctx.request().getHeader("Authorization");
+        try {
+            ctx.put(Exchange.CALLER, auth.authenticate(authorization));
+            return true;
+        } catch (HttpFailure e) {
+            metrics.authFailure();
+            AuditLog.authenticationFailed(
+                    ctx,
+                    authorization == null || authorization.isBlank()
+                            ? "no key"
+                            : authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+                                    ? "unknown key"
+                                    : "not a bearer key");
+            ctx.fail(e);
+            return false;
+        }
+    }
+
     /** A route for GET and HEAD (health checks and load balancers probe with either; HEAD gets no body). */
     private static Route readable(Router router, String path) {
         return router.route(path).method(HttpMethod.GET).method(HttpMethod.HEAD);
@@ -359,9 +400,14 @@ public final class KithServer implements AutoCloseable {
         String path = ctx.request().path();
         boolean limited = path.startsWith("/v1/");
         Metrics.Endpoint endpoint = endpointTimers(path);
+        String requestId = requestId(ctx);
+        ctx.response().putHeader(REQUEST_ID, requestId);
+        boolean audited = audit != null && (limited || path.equals("/metrics"));
+        if (audited) audit.begin(ctx, path, requestId);
         ctx.addEndHandler(ar -> {
             if (limited) inFlight.decrementAndGet();
             endpoint.record(ctx.response().getStatusCode(), System.nanoTime() - start);
+            if (audited) audit.finish(ctx);
         });
         if (limited && inFlight.incrementAndGet() > max) {
             ctx.fail(new HttpFailure(
@@ -420,6 +466,30 @@ public final class KithServer implements AutoCloseable {
             ctx.response().putHeader("Connection", "close").endHandler(v -> connection.close());
         }
         ctx.fail(new HttpFailure(429, "RESOURCE_EXHAUSTED", null, message));
+    }
+
+    /**
+     * The request's id: its {@code X-Request-Id} header when that is 1 to 128 characters of letters, digits and
+     * {@code -_.:/+=@}, otherwise a new one (this server's random prefix and a counter). It is sent back in the
+     * response's {@code X-Request-Id} header and written on the request's audit line.
+     */
+    private String requestId(RoutingContext ctx) {
+        String given = ctx.request().getHeader(REQUEST_ID);
+        if (given != null && validRequestId(given)) return given;
+        return requestIdPrefix + Long.toHexString(requestIds.incrementAndGet());
+    }
+
+    static boolean validRequestId(String id) {
+        if (id.isEmpty() || id.length() > 128) return false;
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || "-_.:/+=@".indexOf(c) >= 0;
+            if (!ok) return false;
+        }
+        return true;
     }
 
     /** The timers labelled with the path of a known route, otherwise with "other" (so labels stay bounded). */
@@ -489,6 +559,16 @@ public final class KithServer implements AutoCloseable {
     /** The consistency token naming {@code revision} in this deployment. */
     public String token(dev.kith.engine.Revision revision) {
         return tokens.encode(revision);
+    }
+
+    /**
+     * Adds the metrics of the engine's datastore's connection pool to {@code GET /metrics} ({@code
+     * kith_pg_pool_connections}, {@code kith_pg_pool_waiting}, {@code kith_pg_pool_acquire_seconds}; see {@link
+     * ConnectionPool}). The program that opened the datastore calls it once, when the store has a pool ({@link
+     * dev.kith.engine.Datastore#connectionPool}).
+     */
+    public void monitorConnectionPool(ConnectionPool pool) {
+        metrics.connectionPool(pool);
     }
 
     /** The registry behind {@code GET /metrics}. */

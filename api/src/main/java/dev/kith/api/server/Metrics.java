@@ -1,5 +1,6 @@
 package dev.kith.api.server;
 
+import dev.kith.engine.ConnectionPool;
 import dev.kith.engine.Engine;
 import dev.kith.engine.Permissionship;
 import io.micrometer.core.instrument.Counter;
@@ -15,12 +16,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntSupplier;
 
 /**
  * kith's own meters, next to the Vert.x ones in the same Prometheus registry: request count and latency per
  * endpoint and status, check outcomes, authentication failures, cancelled requests, the applied revision, the
  * index size, open connections and requests in flight, open watches and the memory guards (writes refused, the
- * live heap).
+ * live heap), dropped audit lines, and the datastore's connection pool when the program that starts the server
+ * hands it one ({@link #connectionPool}).
  */
 final class Metrics {
     /**
@@ -44,6 +47,7 @@ final class Metrics {
     private final PrometheusMeterRegistry registry;
     private final Map<Permissionship, Counter> checks = new EnumMap<>(Permissionship.class);
     private final Counter authFailures;
+    private final Counter auditDropped;
     private final AtomicLong connections = new AtomicLong();
     private final Map<String, Counter> connectionsClosed;
 
@@ -87,6 +91,10 @@ final class Metrics {
         }
         this.authFailures = Counter.builder("kith.auth.failures")
                 .description("requests refused for a missing or wrong bearer key")
+                .register(registry);
+        this.auditDropped = Counter.builder("kith.audit.dropped")
+                .description("sampled-class audit lines (successful checks, lookups, reads) dropped because the"
+                        + " audit log's queue was full; writes and failures are never dropped")
                 .register(registry);
         this.cancelled = Map.of(
                 DEADLINE, cancelledCounter(registry, DEADLINE), DISCONNECT, cancelledCounter(registry, DISCONNECT));
@@ -237,6 +245,42 @@ final class Metrics {
                     .serviceLevelObjectives(BUCKETS)
                     .register(registry);
         }
+    }
+
+    /** Counts an audit line dropped because the audit queue held too many sampled-class lines. */
+    void auditDropped() {
+        auditDropped.increment();
+    }
+
+    /** Shows the audit lines not yet written as a gauge. */
+    void auditQueue(IntSupplier pending) {
+        Gauge.builder("kith.audit.pending", pending, IntSupplier::getAsInt)
+                .description("audit lines waiting to be written")
+                .register(registry);
+    }
+
+    /**
+     * Meters {@code pool}, a datastore's connection pool: {@code kith_pg_pool_connections} by {@code state} ({@code
+     * in_use}, {@code idle}) and {@code kith_pg_pool_waiting}, read from the pool at each scrape, and the histogram
+     * {@code kith_pg_pool_acquire_seconds} of the time each connection acquisition took, which the pool reports.
+     */
+    void connectionPool(ConnectionPool pool) {
+        Gauge.builder("kith.pg.pool.connections", pool, p -> p.statistics().inUse())
+                .description("PostgreSQL connections of the pool, by state")
+                .tag("state", "in_use")
+                .register(registry);
+        Gauge.builder("kith.pg.pool.connections", pool, p -> p.statistics().idle())
+                .description("PostgreSQL connections of the pool, by state")
+                .tag("state", "idle")
+                .register(registry);
+        Gauge.builder("kith.pg.pool.waiting", pool, p -> p.statistics().waiting())
+                .description("callers waiting for a PostgreSQL connection from the pool")
+                .register(registry);
+        Timer acquire = Timer.builder("kith.pg.pool.acquire")
+                .description("time to acquire a PostgreSQL connection from the pool")
+                .serviceLevelObjectives(BUCKETS)
+                .register(registry);
+        pool.onAcquire(nanos -> acquire.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS));
     }
 
     void check(Permissionship p) {

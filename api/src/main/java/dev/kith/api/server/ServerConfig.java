@@ -15,12 +15,14 @@ import java.util.Objects;
  * @param tlsCert PEM certificate chain, or null for plain HTTP
  * @param tlsKey PEM private key, or null for plain HTTP
  * @param limits request limits
- * @param auditLog where to write one JSON line per check decision: a file path, {@code -} for standard output,
- *     or null for none
+ * @param auditLog where to write the audit log, one JSON line per API request: a file path, {@code -} for
+ *     standard output, or null for none
  * @param benchEndpoints serve {@code GET /v1/bench/noop}, the benchmark's HTTP baseline
  * @param tokenSecret the secret that signs consistency tokens and identifies this deployment (every node of one
  *     deployment must share it); null takes the deployment's own from the engine's datastore ({@code
  *     Engine.deployment()}: kept in the database by PostgreSQL, random per process in memory)
+ * @param auditOptions rotation and sampling of the audit log (null: {@link AuditOptions#defaults})
+ * @param metricsRequireKey ask {@code GET /metrics} for a preshared key like the API (it needs keys)
  */
 public record ServerConfig(
         String host,
@@ -32,7 +34,9 @@ public record ServerConfig(
         Limits limits,
         String auditLog,
         boolean benchEndpoints,
-        String tokenSecret) {
+        String tokenSecret,
+        AuditOptions auditOptions,
+        boolean metricsRequireKey) {
     public ServerConfig {
         Objects.requireNonNull(host, "host");
         if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be 0..65535: " + port);
@@ -44,6 +48,37 @@ public record ServerConfig(
             throw new IllegalArgumentException("TLS needs both a certificate and a key");
         }
         limits = limits == null ? Limits.defaults() : limits;
+        auditOptions = auditOptions == null ? AuditOptions.defaults() : auditOptions;
+        if (metricsRequireKey && presharedKeys.isEmpty()) {
+            throw new IllegalArgumentException("--metrics-require-key needs a --preshared-key");
+        }
+    }
+
+    /** A configuration with the default audit options and an open {@code /metrics}. */
+    public ServerConfig(
+            String host,
+            int port,
+            List<String> presharedKeys,
+            boolean insecureNoAuth,
+            Path tlsCert,
+            Path tlsKey,
+            Limits limits,
+            String auditLog,
+            boolean benchEndpoints,
+            String tokenSecret) {
+        this(
+                host,
+                port,
+                presharedKeys,
+                insecureNoAuth,
+                tlsCert,
+                tlsKey,
+                limits,
+                auditLog,
+                benchEndpoints,
+                tokenSecret,
+                null,
+                false);
     }
 
     /** Loopback on a random port, with the given keys and default limits: for tests and embedded use. */
@@ -53,21 +88,97 @@ public record ServerConfig(
 
     public ServerConfig withLimits(Limits v) {
         return new ServerConfig(
-                host, port, presharedKeys, insecureNoAuth, tlsCert, tlsKey, v, auditLog, benchEndpoints, tokenSecret);
+                host,
+                port,
+                presharedKeys,
+                insecureNoAuth,
+                tlsCert,
+                tlsKey,
+                v,
+                auditLog,
+                benchEndpoints,
+                tokenSecret,
+                auditOptions,
+                metricsRequireKey);
     }
 
     public ServerConfig withAuditLog(String v) {
         return new ServerConfig(
-                host, port, presharedKeys, insecureNoAuth, tlsCert, tlsKey, limits, v, benchEndpoints, tokenSecret);
+                host,
+                port,
+                presharedKeys,
+                insecureNoAuth,
+                tlsCert,
+                tlsKey,
+                limits,
+                v,
+                benchEndpoints,
+                tokenSecret,
+                auditOptions,
+                metricsRequireKey);
     }
 
     public ServerConfig withBenchEndpoints(boolean v) {
         return new ServerConfig(
-                host, port, presharedKeys, insecureNoAuth, tlsCert, tlsKey, limits, auditLog, v, tokenSecret);
+                host,
+                port,
+                presharedKeys,
+                insecureNoAuth,
+                tlsCert,
+                tlsKey,
+                limits,
+                auditLog,
+                v,
+                tokenSecret,
+                auditOptions,
+                metricsRequireKey);
     }
 
     public ServerConfig withTokenSecret(String v) {
         return new ServerConfig(
-                host, port, presharedKeys, insecureNoAuth, tlsCert, tlsKey, limits, auditLog, benchEndpoints, v);
+                host,
+                port,
+                presharedKeys,
+                insecureNoAuth,
+                tlsCert,
+                tlsKey,
+                limits,
+                auditLog,
+                benchEndpoints,
+                v,
+                auditOptions,
+                metricsRequireKey);
+    }
+
+    public ServerConfig withAuditOptions(AuditOptions v) {
+        return new ServerConfig(
+                host,
+                port,
+                presharedKeys,
+                insecureNoAuth,
+                tlsCert,
+                tlsKey,
+                limits,
+                auditLog,
+                benchEndpoints,
+                tokenSecret,
+                v,
+                metricsRequireKey);
+    }
+
+    public ServerConfig withMetricsRequireKey(boolean v) {
+        return new ServerConfig(
+                host,
+                port,
+                presharedKeys,
+                insecureNoAuth,
+                tlsCert,
+                tlsKey,
+                limits,
+                auditLog,
+                benchEndpoints,
+                tokenSecret,
+                auditOptions,
+                v);
     }
 }

@@ -65,9 +65,12 @@ final class StreamHandlers {
     }
 
     private final Exchange x;
+    /** The audit log, or null. */
+    private final AuditLog audit;
 
-    StreamHandlers(Exchange x) {
+    StreamHandlers(Exchange x, AuditLog audit) {
         this.x = x;
+        this.audit = audit;
     }
 
     void readRelationships(RoutingContext ctx) {
@@ -76,6 +79,7 @@ final class StreamHandlers {
             JsonIn in = JsonIn.object(x.json(ctx), "", READ);
             Consistency consistency = x.in.consistency(in);
             RelationshipFilter filter = x.in.filter(in, "relationshipFilter");
+            AuditLog.note(ctx, f -> AuditLog.filter(f.putObject("filter"), filter));
             streamItems(
                     ctx,
                     in,
@@ -98,6 +102,12 @@ final class StreamHandlers {
             String permission = x.in.relationName(in.str("permission"), "permission");
             SubjectRef subject = x.in.subjectRef(in, "subject");
             var context = x.in.context(in, "context");
+            AuditLog.note(ctx, f -> {
+                f.put("resourceType", type);
+                f.put("permission", permission);
+                f.put("subject", subject.toString());
+                AuditLog.keys(f, "contextKeys", context);
+            });
             streamItems(
                     ctx,
                     in,
@@ -128,6 +138,13 @@ final class StreamHandlers {
             int limit = Math.max(
                     in.optUint("optionalLimit", Integer.MAX_VALUE),
                     in.optUint("optionalConcreteLimit", Integer.MAX_VALUE));
+            AuditLog.note(ctx, f -> {
+                f.put("resource", resource.toString());
+                f.put("permission", permission);
+                f.put("subjectType", subjectType);
+                if (subjectRelation != null && !subjectRelation.isEmpty()) f.put("subjectRelation", subjectRelation);
+                AuditLog.keys(f, "contextKeys", context);
+            });
             streamItems(
                     ctx,
                     in,
@@ -170,6 +187,7 @@ final class StreamHandlers {
             RelationshipFilter filter =
                     in.has("optionalRelationshipFilter") ? x.in.filter(in, "optionalRelationshipFilter") : null;
             int pageSize = in.optUint("optionalLimit", 100_000);
+            if (filter != null) AuditLog.note(ctx, f -> AuditLog.filter(f.putObject("filter"), filter));
             stream(
                     ctx,
                     consistency,
@@ -284,6 +302,11 @@ final class StreamHandlers {
                         for (ObjectNode line : r.lines()) buf.appendBytes(x.out.line("result", line));
                         if (buf.length() > 0) response.write(buf);
                         long now = sent + r.page().items().size();
+                        AuditLog.note(ctx, f -> {
+                            f.put("count", now);
+                            if (!f.has("revision"))
+                                f.put("revision", r.page().revision().value());
+                        });
                         String nextCursor = r.page().nextCursor();
                         if (nextCursor == null
                                 || (total != 0 && now >= total)
@@ -329,16 +352,16 @@ final class StreamHandlers {
     void watch(RoutingContext ctx) {
         Revision after;
         WatchFilter filter;
+        Set<String> types = new HashSet<>();
+        List<RelationshipFilter> filters = new ArrayList<>();
         try {
             JsonIn in = JsonIn.object(x.json(ctx), "", WATCH);
-            Set<String> types = new HashSet<>();
             List<JsonNode> ts = in.array("optionalObjectTypes");
             for (int i = 0; i < ts.size(); i++) {
                 JsonNode t = ts.get(i);
                 if (!t.isTextual()) throw JsonIn.invalid("optionalObjectTypes[" + i + "]", "must be a string");
                 types.add(t.textValue());
             }
-            List<RelationshipFilter> filters = new ArrayList<>();
             List<JsonNode> fs = in.array("optionalRelationshipFilters");
             for (int i = 0; i < fs.size(); i++) {
                 filters.add(x.in.filter(fs.get(i), "optionalRelationshipFilters[" + i + "]"));
@@ -364,6 +387,20 @@ final class StreamHandlers {
         HttpServerResponse response = ctx.response();
         response.setStatusCode(200).setChunked(true).putHeader("Content-Type", Exchange.NDJSON);
         response.writeHead();
+        if (audit != null) {
+            Revision start = after;
+            AuditLog.note(ctx, f -> {
+                if (!types.isEmpty())
+                    AuditLog.names(f, "objectTypes", types.stream().sorted().toList());
+                if (!filters.isEmpty()) {
+                    ArrayNode a = f.putArray("filters");
+                    filters.forEach(rf -> AuditLog.filter(a.addObject(), rf));
+                }
+                f.put("afterRevision", start.value());
+            });
+            audit.watchOpened(ctx);
+            AuditLog.note(ctx, f -> f.put("changeSets", 0));
+        }
         new WatchStream(x, ctx, x.vertx.getOrCreateContext(), after, open::decrementAndGet).open(x.engine, filter);
     }
 
@@ -381,7 +418,13 @@ final class StreamHandlers {
                 new Exchange.Plan(
                         true,
                         () -> {
-                            Revision at = x.engine.importBulk(relationships);
+                            Revision at;
+                            try {
+                                at = x.engine.importBulk(relationships);
+                            } finally {
+                                AuditLog.note(ctx, f -> f.put("count", loaded[0]));
+                            }
+                            AuditLog.note(ctx, f -> f.put("revision", at.value()));
                             ObjectNode n = x.out.object();
                             n.put("numLoaded", Long.toString(loaded[0]));
                             n.set("writtenAt", x.out.token(at));

@@ -57,11 +57,28 @@ final class UnaryHandlers {
             String schema = in.optStr("schema");
             if (schema == null) throw JsonIn.invalid("schema", "is required");
             return new Exchange.Plan(true, () -> {
+                String before = audit == null ? null : currentSchema();
+                Revision at = x.engine.writeSchema(schema);
+                if (audit != null) {
+                    AuditLog.note(ctx, f -> {
+                        SchemaDiff.into(SchemaDiff.of(before, schema), f);
+                        f.put("revision", at.value());
+                    });
+                }
                 ObjectNode n = x.out.object();
-                n.set("writtenAt", x.out.token(x.engine.writeSchema(schema)));
+                n.set("writtenAt", x.out.token(at));
                 return n;
             });
         });
+    }
+
+    /** The schema text before a schema write, for the audit log's diff; null when there is none yet. */
+    private String currentSchema() {
+        try {
+            return x.engine.readSchema().text();
+        } catch (KithException.NotFound e) {
+            return null;
+        }
     }
 
     void readSchema(RoutingContext ctx) {
@@ -69,6 +86,7 @@ final class UnaryHandlers {
             JsonIn.object(body, "", EMPTY);
             return new Exchange.Plan(false, () -> {
                 Results.SchemaText s = x.engine.readSchema();
+                AuditLog.note(ctx, f -> f.put("revision", s.readAt().value()));
                 ObjectNode n = x.out.object();
                 n.put("schemaText", s.text());
                 n.set("readAt", x.out.token(s.readAt()));
@@ -85,9 +103,16 @@ final class UnaryHandlers {
                     x.in.updates(in, "updates"),
                     x.in.preconditions(in, "optionalPreconditions"),
                     x.in.transactionMetadata(in, "optionalTransactionMetadata"));
+            AuditLog.note(ctx, f -> {
+                AuditLog.updates(f, write.updates());
+                AuditLog.preconditions(f, write.preconditions());
+                AuditLog.keys(f, "metadataKeys", write.metadata());
+            });
             return new Exchange.Plan(true, () -> {
+                Revision at = x.engine.write(write);
+                AuditLog.note(ctx, f -> f.put("revision", at.value()));
                 ObjectNode n = x.out.object();
-                n.set("writtenAt", x.out.token(x.engine.write(write)));
+                n.set("writtenAt", x.out.token(at));
                 return n;
             });
         });
@@ -103,8 +128,20 @@ final class UnaryHandlers {
                     in.optUint("optionalLimit", Integer.MAX_VALUE),
                     in.bool("optionalAllowPartialDeletions"),
                     x.in.transactionMetadata(in, "optionalTransactionMetadata"));
+            AuditLog.note(ctx, f -> {
+                AuditLog.filter(f.putObject("filter"), delete.filter());
+                AuditLog.preconditions(f, delete.preconditions());
+                if (in.has("optionalLimit")) f.put("limit", delete.limit());
+                if (delete.allowPartial()) f.put("allowPartialDeletions", true);
+                AuditLog.keys(f, "metadataKeys", delete.metadata());
+            });
             return new Exchange.Plan(true, () -> {
                 Results.Delete d = x.engine.delete(delete);
+                AuditLog.note(ctx, f -> {
+                    f.put("count", d.deletedCount());
+                    if (d.partial()) f.put("partial", true);
+                    f.put("revision", d.deletedAt().value());
+                });
                 ObjectNode n = x.out.object();
                 n.set("deletedAt", x.out.token(d.deletedAt()));
                 n.put("deletionProgress", d.partial() ? "DELETION_PROGRESS_PARTIAL" : "DELETION_PROGRESS_COMPLETE");
@@ -118,10 +155,9 @@ final class UnaryHandlers {
         FieldPaths.use(ctx, FieldPaths.CHECK);
         Requests.Check plain = Exchange.parsed(ctx) ? null : plainCheck.read(Exchange.body(ctx));
         if (plain != null) {
-            String caller = ctx.get(Exchange.CALLER);
             x.runJson(ctx, x.mayWait(plain.consistency()), () -> {
                 Results.Check result = x.engine.check(plain);
-                decided(caller, plain, result);
+                decided(ctx, plain, result);
                 return x.out.checkJson(result);
             });
             return;
@@ -130,10 +166,9 @@ final class UnaryHandlers {
             JsonIn in = JsonIn.object(body, "", CHECK);
             Consistency consistency = x.in.consistency(in);
             Requests.Check check = x.in.check(in, consistency, in.bool("withTracing"));
-            String caller = ctx.get(Exchange.CALLER);
             return new Exchange.Plan(x.mayWait(consistency) || carriesContext(check), () -> {
                 Results.Check result = x.engine.check(check);
-                decided(caller, check, result);
+                decided(ctx, check, result);
                 return x.out.check(result);
             });
         });
@@ -180,32 +215,46 @@ final class UnaryHandlers {
                     engineIndex.add(-1);
                 }
             }
-            String caller = ctx.get(Exchange.CALLER);
             boolean blocking = x.mayWait(consistency) || checks.stream().anyMatch(UnaryHandlers::carriesContext);
             return new Exchange.Plan(blocking, () -> {
                 List<Results.CheckBulkItem> answers = checks.isEmpty() ? List.of() : x.engine.checkBulk(checks);
                 ObjectNode n = x.out.object();
                 Revision at = null;
                 ArrayNode pairs = n.putArray("pairs");
+                ArrayNode audited = audit == null ? null : x.out.object().arrayNode();
                 for (int i = 0; i < items.size(); i++) {
                     ObjectNode pair = pairs.addObject();
                     pair.set("request", items.get(i));
                     int e = engineIndex.get(i);
                     if (e < 0) {
-                        pair.set("error", ErrorMapper.map(parseErrors.get(i)).body());
+                        ErrorMapper.ApiError error = ErrorMapper.map(parseErrors.get(i));
+                        pair.set("error", error.body());
+                        if (audited != null) audited.addObject().put("error", error.code());
                         continue;
                     }
                     Results.CheckBulkItem answer = answers.get(e);
+                    ObjectNode auditItem = audited == null ? null : audited.addObject();
+                    if (auditItem != null) AuditLog.check(auditItem, checks.get(e));
                     if (answer.error() != null) {
                         FieldPaths item = FieldPaths.CHECK.under("items[" + i + "]");
-                        pair.set("error", ErrorMapper.map(answer.error(), item).body());
+                        ErrorMapper.ApiError error = ErrorMapper.map(answer.error(), item);
+                        pair.set("error", error.body());
+                        if (auditItem != null) auditItem.put("error", error.code());
                     } else {
-                        decided(caller, checks.get(e), answer.result());
+                        metrics.check(answer.result().permissionship());
+                        if (auditItem != null) AuditLog.checkResult(auditItem, answer.result());
                         if (at == null) at = answer.result().checkedAt();
                         pair.set("item", x.out.checkItem(answer.result()));
                     }
                 }
-                n.set("checkedAt", x.out.token(at == null ? x.engine.appliedRevision() : at));
+                Revision checkedAt = at == null ? x.engine.appliedRevision() : at;
+                if (audited != null) {
+                    AuditLog.note(ctx, f -> {
+                        f.set("items", audited);
+                        f.put("revision", checkedAt.value());
+                    });
+                }
+                n.set("checkedAt", x.out.token(checkedAt));
                 return n;
             });
         });
@@ -218,8 +267,13 @@ final class UnaryHandlers {
             Consistency consistency = x.in.consistency(in);
             var expand = new Requests.Expand(
                     x.in.objectRef(in, "resource"), x.in.relationName(in.str("permission"), "permission"), consistency);
+            AuditLog.note(ctx, f -> {
+                f.put("resource", expand.resource().toString());
+                f.put("permission", expand.permission());
+            });
             return new Exchange.Plan(x.mayWait(consistency), () -> {
                 Results.Expand e = x.engine.expand(expand);
+                AuditLog.note(ctx, f -> f.put("revision", e.expandedAt().value()));
                 ObjectNode n = x.out.object();
                 n.set("expandedAt", x.out.token(e.expandedAt()));
                 n.set("treeRoot", x.out.expandNode(e.root()));
@@ -228,8 +282,14 @@ final class UnaryHandlers {
         });
     }
 
-    private void decided(String caller, Requests.Check check, Results.Check result) {
+    private void decided(RoutingContext ctx, Requests.Check check, Results.Check result) {
         metrics.check(result.permissionship());
-        if (audit != null) audit.check(caller, check, result);
+        if (audit != null) {
+            AuditLog.note(ctx, f -> {
+                AuditLog.check(f, check);
+                AuditLog.checkResult(f, result);
+                f.put("revision", result.checkedAt().value());
+            });
+        }
     }
 }

@@ -116,6 +116,10 @@ final class WatchStream implements Engine.WatchListener {
         unacceptedLines++;
         response.write(Buffer.buffer(line)).onComplete(ar -> accepted(line.length));
         last = revision;
+        AuditLog.note(ctx, f -> {
+            f.put("changeSets", f.path("changeSets").asLong() + 1);
+            f.put("revision", revision.value());
+        });
         // one change set larger than the buffer is still sent whole: behind is a buffer's worth of them not taken
         if (unaccepted >= limit && unacceptedLines > 1) fallBehind();
     }

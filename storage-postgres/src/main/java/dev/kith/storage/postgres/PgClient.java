@@ -1,6 +1,7 @@
 package dev.kith.storage.postgres;
 
 import dev.kith.engine.BugException;
+import dev.kith.engine.ConnectionPool;
 import dev.kith.engine.Deadline;
 import dev.kith.engine.KithException;
 import dev.kith.engine.ObjectRef;
@@ -29,6 +30,8 @@ import java.security.KeyStore;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongConsumer;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
@@ -45,6 +48,9 @@ final class PgClient implements AutoCloseable {
     private final Vertx vertx;
     private final Pool pool;
     private final long callTimeoutMillis;
+    private final AtomicInteger inUse = new AtomicInteger();
+    private final AtomicInteger waiting = new AtomicInteger();
+    private volatile LongConsumer acquireListener = n -> {};
 
     PgClient(PostgresOptions options) {
         this.options = options;
@@ -129,12 +135,61 @@ final class PgClient implements AutoCloseable {
 
     /** Runs one parameterless statement with the simple protocol (for utility statements such as ANALYZE). */
     void statement(String sql) {
-        await(pool.query(sql).execute());
+        SqlConnection connection = acquire();
+        try {
+            await(connection.query(sql).execute());
+        } finally {
+            release(connection);
+        }
     }
 
     /** Runs one statement on its own (autocommit). */
     RowSet<Row> query(String sql, Tuple params) {
-        return await(pool.preparedQuery(sql).execute(params));
+        SqlConnection connection = acquire();
+        try {
+            return await(connection.preparedQuery(sql).execute(params));
+        } finally {
+            release(connection);
+        }
+    }
+
+    /**
+     * A connection from the pool, counted among the waiting callers until it is lent and then among those in use
+     * until {@link #release}; the time the acquisition took goes to the {@link ConnectionPool} listener.
+     */
+    private SqlConnection acquire() {
+        long start = System.nanoTime();
+        waiting.incrementAndGet();
+        SqlConnection connection;
+        try {
+            connection = await(pool.getConnection());
+        } finally {
+            waiting.decrementAndGet();
+        }
+        inUse.incrementAndGet();
+        acquireListener.accept(System.nanoTime() - start);
+        return connection;
+    }
+
+    private void release(SqlConnection connection) {
+        inUse.decrementAndGet();
+        connection.close();
+    }
+
+    /** The pool as the server's metrics see it (see {@link ConnectionPool}). */
+    ConnectionPool connectionPool() {
+        return new ConnectionPool() {
+            @Override
+            public Statistics statistics() {
+                int used = Math.max(0, inUse.get());
+                return new Statistics(used, Math.max(0, pool.size() - used), Math.max(0, waiting.get()));
+            }
+
+            @Override
+            public void onAcquire(LongConsumer listener) {
+                acquireListener = listener == null ? n -> {} : listener;
+            }
+        };
     }
 
     /** Runs {@code work} in a READ COMMITTED transaction that commits if it returns and rolls back if it throws. */
@@ -155,7 +210,7 @@ final class PgClient implements AutoCloseable {
      */
     private <T> T transaction(String setup, Work<T> work) {
         Deadline deadline = Deadline.current();
-        SqlConnection connection = await(pool.getConnection());
+        SqlConnection connection = acquire();
         try {
             Transaction tx = await(connection.begin());
             T result;
@@ -183,7 +238,7 @@ final class PgClient implements AutoCloseable {
             }
             return result;
         } finally {
-            connection.close();
+            release(connection);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.kith.storage.postgres;
 
+import dev.kith.engine.ConnectionPool;
 import dev.kith.engine.Datastore;
 import dev.kith.engine.DeploymentIdentity;
 import dev.kith.engine.KithException;
@@ -17,6 +18,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +47,7 @@ public final class PostgresDatastore implements Datastore {
     public record MigrationResult(int fromVersion, int toVersion) {}
 
     private final PgClient client;
+    private final ConnectionPool pool;
     private final RevisionListener listener;
     private final Reads reads;
     private final Writes writes;
@@ -57,6 +60,7 @@ public final class PostgresDatastore implements Datastore {
     private PostgresDatastore(
             PostgresOptions options, PgClient client, RevisionListener listener, DeploymentIdentity deployment) {
         this.client = client;
+        this.pool = client.connectionPool();
         this.listener = listener;
         this.deployment = deployment;
         this.gcWindow = options.gcWindow();
@@ -209,6 +213,15 @@ public final class PostgresDatastore implements Datastore {
     @Override
     public Duration defaultGcWindow() {
         return gcWindow;
+    }
+
+    /**
+     * The Vert.x pool's connections in use and idle, the callers waiting for one, and each acquisition's time. A
+     * bulk import's COPY runs on its own JDBC connection, outside the pool, and is not counted.
+     */
+    @Override
+    public Optional<ConnectionPool> connectionPool() {
+        return Optional.of(pool);
     }
 
     /** Runs the callbacks right away after this node's own write, not only when its NOTIFY comes back. */
