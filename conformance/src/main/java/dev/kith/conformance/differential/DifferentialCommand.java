@@ -53,7 +53,7 @@ public final class DifferentialCommand implements Callable<Integer> {
 
     @Option(
             names = "--timeout",
-            defaultValue = "20",
+            defaultValue = "10",
             description =
                     "Seconds SpiceDB may take over one case before it counts as not answered (default: ${DEFAULT-VALUE}).")
     private long timeout;
@@ -114,6 +114,7 @@ public final class DifferentialCommand implements Callable<Integer> {
                     switch (kind) {
                         case DOCUMENTED -> "documented kith differences:";
                         case KNOWN_OPEN -> "known open differences (kith will change):";
+                        case NOT_COMPARED -> "not compared:";
                         case UNEXPECTED -> "unexpected differences:";
                     });
             for (DifferenceClass c : DifferenceClass.values()) {
