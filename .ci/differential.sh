@@ -6,7 +6,7 @@
 set -euo pipefail
 harness=$1
 oracle="$(cd "$(dirname "$0")/../conformance/differential" && pwd)"
-SEEDS=${DIFFERENTIAL_SEEDS:-1..30}
+SEEDS=${DIFFERENTIAL_SEEDS:-1..20}
 
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   echo "no node/npm on PATH: the differential test against SpiceDB is skipped"

@@ -120,8 +120,8 @@ public final class DifferentialCommand implements Callable<Integer> {
             for (DifferenceClass c : DifferenceClass.values()) {
                 if (c.kind != kind) continue;
                 int n = t.counts.getOrDefault(c, 0);
-                out.printf("  %-32s %6d   %s%n", c.label(), n, c.predicate);
-                if (kind == Kind.KNOWN_OPEN && n > 0) {
+                out.printf("  %-38s %6d   %s%n", c.label(), n, c.predicate);
+                if (kind != Kind.UNEXPECTED && n > 0) {
                     t.differences.stream()
                             .filter(d -> d.classes().contains(c))
                             .findFirst()
