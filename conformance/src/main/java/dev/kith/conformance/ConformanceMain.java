@@ -1,6 +1,7 @@
 package dev.kith.conformance;
 
 import dev.kith.cli.Main;
+import dev.kith.conformance.differential.DifferentialCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -17,7 +18,12 @@ import picocli.CommandLine.Spec;
         name = "kith-conformance",
         mixinStandardHelpOptions = true,
         description = "Runs public conformance suites against kith.",
-        subcommands = {ValidateHttpCommand.class, SteelThreadCommand.class, ValidateOpenFgaCommand.class})
+        subcommands = {
+            ValidateHttpCommand.class,
+            SteelThreadCommand.class,
+            ValidateOpenFgaCommand.class,
+            DifferentialCommand.class
+        })
 public final class ConformanceMain implements Runnable {
     @Spec
     private CommandSpec spec;
