@@ -55,7 +55,8 @@ public final class Comparison {
         KITH_ONLY_TRANSITIVE_WILDCARD_REFUSAL(
                 Kind.KNOWN_OPEN,
                 "kith refuses the schema with `wildcard relations cannot be transitively included`, SpiceDB accepts it"
-                        + " (SpiceDB's check misses some subject sets behind a recursive one)"),
+                        + " (SpiceDB 1.54 remembers the rule's finding per relation name across definitions, so it"
+                        + " misses some such schemas)"),
         SPICEDB_NO_ANSWER(
                 Kind.NOT_COMPARED,
                 "SpiceDB's lookup did not finish within the oracle's deadline (CANCELLED or DEADLINE_EXCEEDED)"),
