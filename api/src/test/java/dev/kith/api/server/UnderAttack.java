@@ -2,6 +2,7 @@ package dev.kith.api.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kith.engine.Hiccups;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,7 +11,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -81,7 +81,7 @@ final class UnderAttack implements AutoCloseable {
     static Map<Integer, Integer> assertHealthyDuring(
             int port, int attackers, int minProbes, Callable<Integer> attack, Callable<?> innocent) throws Exception {
         try (Probe probe = new Probe(port);
-                Hiccups hiccups = new Hiccups();
+                Hiccups hiccups = new Hiccups("hiccup-meter");
                 UnderAttack a = new UnderAttack(attackers, attack)) {
             probe.warm();
             for (Thread t : a.attackers) t.start();
@@ -127,7 +127,7 @@ final class UnderAttack implements AutoCloseable {
      */
     static void assertHealthyNow(int port, int count, Callable<?> innocent) throws Exception {
         try (Probe probe = new Probe(port);
-                Hiccups hiccups = new Hiccups()) {
+                Hiccups hiccups = new Hiccups("hiccup-meter")) {
             probe.warm();
             Duration worst = Duration.ZERO;
             Duration worstRaw = Duration.ZERO;
@@ -172,54 +172,6 @@ final class UnderAttack implements AutoCloseable {
     public void close() {
         stop = true;
         for (Thread t : attackers) t.interrupt();
-    }
-
-    /**
-     * A thread that asks to wake every millisecond and records each interval in which it woke more than a
-     * millisecond late: time in which this JVM could not run a thread that was ready (an overloaded machine, a
-     * collection pausing every thread).
-     */
-    static final class Hiccups implements AutoCloseable {
-        private static final long TICK = TimeUnit.MILLISECONDS.toNanos(1);
-        private final java.util.concurrent.ConcurrentLinkedDeque<long[]> stalls =
-                new java.util.concurrent.ConcurrentLinkedDeque<>();
-        private volatile boolean stop;
-
-        Hiccups() {
-            Thread meter = new Thread(
-                    () -> {
-                        while (!stop) {
-                            long before = System.nanoTime();
-                            java.util.concurrent.locks.LockSupport.parkNanos(TICK);
-                            long after = System.nanoTime();
-                            long due = before + TICK;
-                            if (after - due > TICK) stalls.add(new long[] {due, after});
-                        }
-                    },
-                    "hiccup-meter");
-            meter.setDaemon(true);
-            meter.setPriority(Thread.MAX_PRIORITY);
-            meter.start();
-        }
-
-        /** The time between {@code start} and {@code end} (nanoTime) in which the meter could not run. */
-        long stalledBetween(long start, long end) {
-            long total = 0;
-            // newest first: the stalls are recorded in order, and the ones that ended before start do not count
-            for (Iterator<long[]> i = stalls.descendingIterator(); i.hasNext(); ) {
-                long[] s = i.next();
-                if (s[1] <= start) break;
-                long from = Math.max(s[0], start);
-                long to = Math.min(s[1], end);
-                if (to > from) total += to - from;
-            }
-            return total;
-        }
-
-        @Override
-        public void close() {
-            stop = true;
-        }
     }
 
     /** One keep-alive HTTP/1.1 connection that sends {@code GET /healthz} and reads the whole answer. */

@@ -12,6 +12,7 @@ import dev.kith.engine.Await;
 import dev.kith.engine.Consistency;
 import dev.kith.engine.Engine;
 import dev.kith.engine.EngineOptions;
+import dev.kith.engine.Hiccups;
 import dev.kith.engine.Relationship;
 import dev.kith.engine.RelationshipFilter;
 import dev.kith.engine.Requests;
@@ -55,7 +56,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import org.HdrHistogram.ConcurrentHistogram;
@@ -113,7 +113,7 @@ class SoakTest {
     /** The same, less the time in each probe in which this JVM could not run a ready thread ({@link Hiccups}). */
     private final AtomicLong healthAfterWarmupMaxLessStallsMicros = new AtomicLong();
 
-    private final Hiccups hiccups = new Hiccups();
+    private final Hiccups hiccups = new Hiccups("soak-hiccup-meter");
     private final List<String> problems = new CopyOnWriteArrayList<>();
     private final Queue acked = new Queue();
     private final AtomicLong problemCount = new AtomicLong();
@@ -660,54 +660,6 @@ class SoakTest {
             }
             if (in.readNBytes(length).length != length) throw new IOException("the /healthz answer was cut short");
             return head.substring(0, head.indexOf("\r\n"));
-        }
-    }
-
-    /**
-     * A thread that asks to wake every millisecond and records each interval in which it woke more than a
-     * millisecond late: time in which this JVM could not run a ready thread (an overloaded machine, a pause of every
-     * thread). A blocked event loop does not show here: the meter runs on its own thread.
-     */
-    private static final class Hiccups implements AutoCloseable {
-        private static final long TICK = TimeUnit.MILLISECONDS.toNanos(1);
-        private final java.util.concurrent.ConcurrentLinkedDeque<long[]> stalls =
-                new java.util.concurrent.ConcurrentLinkedDeque<>();
-        private volatile boolean stop;
-
-        Hiccups() {
-            Thread meter = new Thread(
-                    () -> {
-                        while (!stop) {
-                            long before = System.nanoTime();
-                            LockSupport.parkNanos(TICK);
-                            long after = System.nanoTime();
-                            long due = before + TICK;
-                            if (after - due > TICK) stalls.add(new long[] {due, after});
-                        }
-                    },
-                    "soak-hiccup-meter");
-            meter.setDaemon(true);
-            meter.setPriority(Thread.MAX_PRIORITY);
-            meter.start();
-        }
-
-        /** The time between {@code start} and {@code end} (nanoTime) in which the meter could not run. */
-        long stalledBetween(long start, long end) {
-            long total = 0;
-            // newest first: the stalls are recorded in order, and the ones that ended before start do not count
-            for (Iterator<long[]> i = stalls.descendingIterator(); i.hasNext(); ) {
-                long[] s = i.next();
-                if (s[1] <= start) break;
-                long from = Math.max(s[0], start);
-                long to = Math.min(s[1], end);
-                if (to > from) total += to - from;
-            }
-            return total;
-        }
-
-        @Override
-        public void close() {
-            stop = true;
         }
     }
 
