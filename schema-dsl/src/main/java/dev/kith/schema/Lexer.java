@@ -12,8 +12,23 @@ import java.util.List;
  */
 final class Lexer {
 
-    /** The raw text between a caveat's braces, with where it starts. */
-    record RawBody(String text, int offset, int line, int column, boolean closed) {}
+    /**
+     * The raw text between a caveat's braces, with where it starts; how deep its brackets nest; and where the first
+     * character stands that no schema token starts with (such as a backtick), or {@code strayLine} 0 if none.
+     */
+    record RawBody(
+            String text,
+            int offset,
+            int line,
+            int column,
+            boolean closed,
+            int nesting,
+            char stray,
+            int strayLine,
+            int strayColumn) {}
+
+    /** The characters the schema lexer takes in a caveat outside names, numbers, strings and comments. */
+    private static final String CAVEAT_PUNCTUATION = "{}()|+-&/=:;#*?![].,%<>\"'";
 
     private final SourceText source;
     private final String text;
@@ -208,14 +223,21 @@ final class Lexer {
     }
 
     /**
-     * Reads the text after a caveat's {@code {} up to its matching {@code }}, which it consumes. Braces
-     * inside CEL string literals and comments do not count.
+     * Reads the text after a caveat's {@code {} up to its matching {@code }}, which it consumes, as SpiceDB's parser
+     * does before it hands the text to CEL: braces inside CEL string literals and comments do not count, and the
+     * body is read with the schema language's tokens, so the first character no token starts with is recorded
+     * (the parser reports it). CEL's own grammar is left to the compiler.
      */
     RawBody readCaveatBody() {
         int start = pos;
         int startLine = line;
         int startColumn = column;
+        int braces = 0;
         int depth = 0;
+        int deepest = 0;
+        char stray = 0;
+        int strayLine = 0;
+        int strayColumn = 0;
         while (pos < text.length()) {
             char c = text.charAt(pos);
             if (c == '"' || c == '\'') {
@@ -228,19 +250,45 @@ final class Lexer {
                 }
                 continue;
             }
-            if (c == '{') {
-                depth++;
-            } else if (c == '}') {
-                if (depth == 0) {
-                    String body = text.substring(start, pos);
+            if (c == '/' && peekChar(1) == '*') {
+                advance();
+                advance();
+                while (pos < text.length() && !(text.charAt(pos) == '*' && peekChar(1) == '/')) {
                     advance();
-                    return new RawBody(body, start, startLine, startColumn, true);
                 }
-                depth--;
+                if (pos < text.length()) {
+                    advance();
+                    advance();
+                }
+                continue;
+            }
+            if (c == '}' && braces == 0) {
+                String body = text.substring(start, pos);
+                advance();
+                return new RawBody(body, start, startLine, startColumn, true, deepest, stray, strayLine, strayColumn);
+            }
+            if (c == '{') {
+                braces++;
+            } else if (c == '}') {
+                braces--;
+            }
+            if (c == '(' || c == '[' || c == '{') {
+                deepest = Math.max(deepest, ++depth);
+            } else if (c == ')' || c == ']' || c == '}') {
+                depth = Math.max(0, depth - 1);
+            } else if (strayLine == 0
+                    && !Character.isLetterOrDigit(c)
+                    && c != '_'
+                    && !Character.isWhitespace(c)
+                    && CAVEAT_PUNCTUATION.indexOf(c) < 0) {
+                stray = c;
+                strayLine = line;
+                strayColumn = column;
             }
             advance();
         }
-        return new RawBody(text.substring(start), start, startLine, startColumn, false);
+        return new RawBody(
+                text.substring(start), start, startLine, startColumn, false, deepest, stray, strayLine, strayColumn);
     }
 
     private void skipCelString(char quote) {

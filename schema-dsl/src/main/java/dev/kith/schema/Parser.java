@@ -486,7 +486,14 @@ final class Parser {
                             + limits.maxCaveatExpressionBytes() + " bytes "
                             + SchemaLimits.name("max-caveat-bytes", limits.maxCaveatExpressionBytes()));
         }
-        int depth = bracketDepth(body.text());
+        if (body.strayLine() > 0) {
+            diagnostics.add(source.diagnostic(
+                    body.strayLine(),
+                    body.strayColumn(),
+                    "unexpected character '" + body.stray() + "' in the expression of caveat `" + name.text() + "`"));
+            throw new Abandon();
+        }
+        int depth = body.nesting();
         if (depth > limits.maxExpressionNesting()) {
             throw error(
                     open,
@@ -495,33 +502,6 @@ final class Parser {
                             + SchemaLimits.name("max-expression-nesting", limits.maxExpressionNesting()));
         }
         return caveatNode(name, parameters, body, keyword, open);
-    }
-
-    /**
-     * How deep {@code (}, {@code [} and <code>{</code> nest in a CEL expression, outside string literals: CEL's
-     * parser and checker recurse once per level (and more), so a deep expression is refused before they see it.
-     */
-    static int bracketDepth(String cel) {
-        int depth = 0;
-        int deepest = 0;
-        char quote = 0;
-        for (int i = 0; i < cel.length(); i++) {
-            char c = cel.charAt(i);
-            if (quote != 0) {
-                if (c == '\\') {
-                    i++;
-                } else if (c == quote) {
-                    quote = 0;
-                }
-            } else if (c == '"' || c == '\'') {
-                quote = c;
-            } else if (c == '(' || c == '[' || c == '{') {
-                deepest = Math.max(deepest, ++depth);
-            } else if (c == ')' || c == ']' || c == '}') {
-                depth = Math.max(0, depth - 1);
-            }
-        }
-        return deepest;
     }
 
     /** {@code typeExpr := identifier ('<' typeExpr (',' typeExpr)* '>')?} */

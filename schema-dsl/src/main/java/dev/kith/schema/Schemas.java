@@ -79,65 +79,8 @@ public final class Schemas {
         List<Diagnostic> diagnostics = new ArrayList<>();
         SchemaLimits limits = SchemaLimits.DEFAULTS;
         checkSize(source, text, limits, diagnostics);
-        Syntax.SchemaFile file = Parser.parse(source, diagnostics, limits);
-        for (Syntax.Declaration declaration : file.declarations()) {
-            if (declaration instanceof Syntax.CaveatNode caveat) {
-                lexCaveat(source, caveat, diagnostics);
-            }
-        }
+        Parser.parse(source, diagnostics, limits);
         SchemaException.throwIfAny(diagnostics);
-    }
-
-    /** The characters SpiceDB's schema lexer takes outside string literals and comments. */
-    private static final String CAVEAT_PUNCTUATION = "{}()|+-&/=:;#*?![].,%<>\"'";
-
-    /**
-     * Reads a caveat's expression with the schema language's tokens, as SpiceDB's parser does before it hands the
-     * text to CEL: a character no token starts with (such as a backtick) is a syntax error; strings and comments
-     * are skipped whole. CEL's own grammar is left to the full check.
-     */
-    private static void lexCaveat(SourceText source, Syntax.CaveatNode caveat, List<Diagnostic> diagnostics) {
-        String text = caveat.expression();
-        int line = 1;
-        int column = 1;
-        for (int i = 0; i < text.length(); ) {
-            char c = text.charAt(i);
-            int skip = 1;
-            if (c == '"' || c == '\'') {
-                String quote = text.startsWith(String.valueOf(c).repeat(3), i)
-                        ? String.valueOf(c).repeat(3)
-                        : "" + c;
-                int end = i + quote.length();
-                while (end < text.length() && !text.startsWith(quote, end)) {
-                    end += text.charAt(end) == '\\' ? 2 : 1;
-                }
-                skip = Math.min(text.length(), end + quote.length()) - i;
-            } else if (text.startsWith("//", i)) {
-                int end = text.indexOf('\n', i);
-                skip = (end < 0 ? text.length() : end) - i;
-            } else if (text.startsWith("/*", i)) {
-                int end = text.indexOf("*/", i + 2);
-                skip = (end < 0 ? text.length() : end + 2) - i;
-            } else if (!Character.isLetterOrDigit(c)
-                    && c != '_'
-                    && !Character.isWhitespace(c)
-                    && CAVEAT_PUNCTUATION.indexOf(c) < 0) {
-                diagnostics.add(source.diagnostic(
-                        caveat.expressionPosition(line, column),
-                        "unexpected character '" + c + "' in the expression of caveat `"
-                                + caveat.name().text() + "`"));
-                return;
-            }
-            for (int k = i; k < i + skip && k < text.length(); k++) {
-                if (text.charAt(k) == '\n') {
-                    line++;
-                    column = 1;
-                } else {
-                    column++;
-                }
-            }
-            i += skip;
-        }
     }
 
     /** Compiles {@code text} and prints it in canonical form. */

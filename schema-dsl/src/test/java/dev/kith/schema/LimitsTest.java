@@ -141,7 +141,13 @@ class LimitsTest {
         assertThat(refusal(deep).message())
                 .contains("the expression of caveat `cav` nests brackets 51 deep, more than 50")
                 .contains("(schema limit max-expression-nesting = 50)");
-        assertThat(Parser.bracketDepth("f([1, {'a': \"(((\"}]) && ')' == ')'")).isEqualTo(3);
+        Lexer.RawBody body = new Lexer(
+                        new SourceText("t.zed", "f([1, {'a': \"(((\"}]) /* ((( */ && ')' == ')' } rest"),
+                        new java.util.ArrayList<>())
+                .readCaveatBody();
+        assertThat(body.closed()).isTrue();
+        assertThat(body.nesting()).isEqualTo(3);
+        assertThat(body.strayLine()).isZero();
         onSmallStack(() -> {
             try {
                 String within = "caveat cav(x int) { " + "(".repeat(50) + "x > 1" + ")".repeat(50) + " }";

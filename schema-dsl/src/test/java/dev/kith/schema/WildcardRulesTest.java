@@ -160,6 +160,11 @@ class WildcardRulesTest {
                 .isInstanceOf(SchemaException.class)
                 .hasMessageStartingWith("w.zed:2:")
                 .hasMessageContaining("unexpected character '`' in the expression of caveat `cav`");
+        // the full check reads the body the same way before CEL sees it, and names the same place
+        assertThatThrownBy(() -> Schemas.compile("w.zed", "caveat cav(a int) {\n    a == /* ` */ 42 `\n}\n"))
+                .isInstanceOf(SchemaException.class)
+                .hasMessageStartingWith("w.zed:2:")
+                .hasMessageContaining("unexpected character '`' in the expression of caveat `cav`");
         assertThatCode(() -> Schemas.checkSyntax("w.zed", "caveat cav(a string) {\n    a == \"`{}\" // `\n}\n"))
                 .doesNotThrowAnyException();
     }
