@@ -124,8 +124,9 @@ class LoadGeneratorTest {
     @Test
     void countsMismatchesAndExpectedErrorsAndMeasuresLatency() throws IOException {
         LoadReport report = LoadGenerator.run(
-                new LoadOptions(endpoint(), KEY, QUERIES, 4, Duration.ofMillis(700), Duration.ZERO, false));
-        assertThat(report.requests()).isGreaterThan(50);
+                new LoadOptions(endpoint(), KEY, QUERIES, 4, Duration.ofMillis(1500), Duration.ZERO, false));
+        // at least one full cycle of the queries, however busy the machine (a loaded 2-core runner sent 30)
+        assertThat(report.requests()).isGreaterThanOrEqualTo(QUERIES.size());
         assertThat(report.errors()).isZero();
         // the queries are sent in order, cycling, and every sent request completes: 2 in 10 mismatch
         long full = report.requests() / QUERIES.size();
