@@ -147,13 +147,9 @@ final class CheckEvaluator {
         this.subjectPair = subjectPair;
         this.subjectId = subjectId;
         this.subjectIsObject = subjectIsObject;
-        this.wildcardKey = -1;
-        if (matchWildcards && !(subjectIsObject && subjectId == Snapshot.WILDCARD_ID)) {
-            int typePair = subjectIsObject
-                    ? subjectPair
-                    : snapshot.findPair(snapshot.pairType(subjectPair), Snapshot.NO_RELATION);
-            if (typePair >= 0) this.wildcardKey = Snapshot.key(typePair, Snapshot.WILDCARD_ID);
-        }
+        int typePair =
+                matchWildcards ? Queries.Subject.wildcardPair(snapshot, subjectPair, subjectId, subjectIsObject) : -1;
+        this.wildcardKey = typePair >= 0 ? Snapshot.key(typePair, Snapshot.WILDCARD_ID) : -1;
         this.pathLength = 0;
         this.missing = null;
         this.tracer = tracing ? new Tracer() : null;

@@ -167,9 +167,7 @@ final class LookupResourcesEvaluator {
         subjectPair = subject.pair();
         subjectId = subject.id();
         subjectIsObject = subject.isObject();
-        wildcardPair = subjectIsObject
-                ? (subjectId == Snapshot.WILDCARD_ID ? -1 : subjectPair)
-                : snapshot.findPair(snapshot.pairType(subjectPair), Snapshot.NO_RELATION);
+        wildcardPair = Queries.Subject.wildcardPair(snapshot, subjectPair, subjectId, subjectIsObject);
         int bound = bounds.bound(pair);
         if (hops.mayRunOut(bound) || bound > ALGEBRA_HOPS) {
             RoaringBitmap every = new RoaringBitmap();

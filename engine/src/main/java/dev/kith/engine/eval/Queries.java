@@ -226,7 +226,17 @@ public final class Queries {
     record Target(int pair, int object) {}
 
     /** A subject as (pair, id); see {@link #subject}. */
-    record Subject(int pair, int id, boolean isObject) {}
+    record Subject(int pair, int id, boolean isObject) {
+        /**
+         * The pair whose stored wildcard matches a subject: its type's ({@code user:*} matches {@code user:ann} and
+         * {@code user:ann#friend} alike, subject sets included), or -1 when none can (the subject is the wildcard
+         * itself, or its type was never stored as a plain subject).
+         */
+        static int wildcardPair(Snapshot snapshot, int pair, int id, boolean isObject) {
+            if (isObject) return id == Snapshot.WILDCARD_ID ? -1 : pair;
+            return snapshot.findPair(snapshot.pairType(pair), Snapshot.NO_RELATION);
+        }
+    }
 
     private Target target(Snapshot snapshot, CompiledSchema schema, ObjectRef resource, String permission) {
         long key = targetKey(snapshot, schema, resource, permission);
