@@ -43,8 +43,9 @@ import org.roaringbitmap.RoaringBitmap;
  *       contextual one's condition (as a TOUCH of it would store).
  * </ul>
  *
- * <p>Types, relations and pairs are the base's (the schema interned them all). Immutable once built; reads allocate
- * only where they box nothing: a hash lookup, then the base.
+ * <p>Types, relations and pairs are the base's (the schema interned them all). Immutable once built, so any number
+ * of threads may read it; a read is a primitive-keyed hash lookup, then the base's read, and allocates nothing but
+ * the new array {@link #reverseSubjectPairs} hands out for a pair with contextual subject pairs.
  */
 public final class ContextualSnapshot implements Snapshot {
     private final Snapshot base;
