@@ -187,6 +187,13 @@ final class ServeCommand implements Callable<Integer> {
     int maxCheckBulkItems;
 
     @Option(
+            names = "--max-contextual-relationships",
+            defaultValue = "${env:KITH_MAX_CONTEXTUAL_RELATIONSHIPS:-1000}",
+            description = "Contextual relationships per check, bulk check, expand or lookup"
+                    + " (KITH_MAX_CONTEXTUAL_RELATIONSHIPS; ${DEFAULT-VALUE}).")
+    int maxContextualRelationships;
+
+    @Option(
             names = "--max-id-length",
             defaultValue = "${env:KITH_MAX_ID_LENGTH:-1024}",
             description = "Longest object id (KITH_MAX_ID_LENGTH; ${DEFAULT-VALUE}).")
@@ -476,7 +483,8 @@ final class ServeCommand implements Callable<Integer> {
                 maxInFlightBytes,
                 maxWatches,
                 watchBufferBytes,
-                heapWatermark);
+                heapWatermark,
+                maxContextualRelationships);
         String secret = tokenSecret == null || tokenSecret.isBlank() ? null : tokenSecret;
         return new ServerConfig(
                 bind,

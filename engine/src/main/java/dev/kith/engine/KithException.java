@@ -68,7 +68,9 @@ public abstract sealed class KithException extends RuntimeException {
         /** The {@code index}th update of a write. */
         UPDATE,
         /** The {@code index}th precondition of a write or delete. */
-        PRECONDITION
+        PRECONDITION,
+        /** The {@code index}th contextual relationship of a check, expand or lookup. */
+        CONTEXTUAL
     }
 
     /** A {@link Part} of an {@link Element}; {@code index} counts updates and preconditions, else it is -1. */
@@ -80,6 +82,11 @@ public abstract sealed class KithException extends RuntimeException {
         /** A part of a relationship: the {@code update}th of a write, or one on its own when it is -1. */
         public static Where relationship(int update, Part part) {
             return update < 0 ? new Where(Element.RELATIONSHIP, -1, part) : new Where(Element.UPDATE, update, part);
+        }
+
+        /** A part of the {@code index}th contextual relationship of a request. */
+        public static Where contextual(int index, Part part) {
+            return new Where(Element.CONTEXTUAL, index, part);
         }
 
         /** A part of a filter: the {@code precondition}th's, or the request's own when it is -1. */
@@ -97,6 +104,7 @@ public abstract sealed class KithException extends RuntimeException {
                 case RELATIONSHIP -> "relationship.";
                 case UPDATE -> "update " + index + ".relationship.";
                 case PRECONDITION -> "precondition " + index + ".filter.";
+                case CONTEXTUAL -> "contextual relationship " + index + ".";
             };
             return of + part.label();
         }

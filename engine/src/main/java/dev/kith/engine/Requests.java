@@ -8,6 +8,10 @@ import java.util.Objects;
  * The requests the {@link Engine} answers, as validated records. Context maps hold JSON-shaped Java values
  * (String, Boolean, Number, List, Map with String keys); a null context is an empty one. A {@code limit} of 0
  * means no limit; a null {@code cursor} starts from the beginning.
+ *
+ * <p>Check, expand and both lookups take {@code contextualRelationships}: relationships that count as stored for
+ * that one request only (OpenFGA's contextual tuples), validated against the schema as a write of them would be,
+ * never stored. A null list is an empty one; the constructors without the list give an empty one.
  */
 public final class Requests {
     private Requests() {}
@@ -19,13 +23,26 @@ public final class Requests {
             SubjectRef subject,
             Map<String, Object> context,
             Consistency consistency,
-            boolean withTracing) {
+            boolean withTracing,
+            List<Relationship> contextualRelationships) {
         public Check {
             Objects.requireNonNull(resource, "resource");
             Objects.requireNonNull(permission, "permission");
             Objects.requireNonNull(subject, "subject");
             context = context == null ? Map.of() : context;
             consistency = consistency == null ? Consistency.MINIMIZE_LATENCY : consistency;
+            contextualRelationships = contextual(contextualRelationships);
+        }
+
+        /** A check without contextual relationships. */
+        public Check(
+                ObjectRef resource,
+                String permission,
+                SubjectRef subject,
+                Map<String, Object> context,
+                Consistency consistency,
+                boolean withTracing) {
+            this(resource, permission, subject, context, consistency, withTracing, List.of());
         }
 
         public static Check of(ObjectRef resource, String permission, SubjectRef subject) {
@@ -34,11 +51,21 @@ public final class Requests {
     }
 
     /** The userset tree of {@code permission} on {@code resource}. */
-    public record Expand(ObjectRef resource, String permission, Consistency consistency) {
+    public record Expand(
+            ObjectRef resource,
+            String permission,
+            Consistency consistency,
+            List<Relationship> contextualRelationships) {
         public Expand {
             Objects.requireNonNull(resource, "resource");
             Objects.requireNonNull(permission, "permission");
             consistency = consistency == null ? Consistency.MINIMIZE_LATENCY : consistency;
+            contextualRelationships = contextual(contextualRelationships);
+        }
+
+        /** An expand without contextual relationships. */
+        public Expand(ObjectRef resource, String permission, Consistency consistency) {
+            this(resource, permission, consistency, List.of());
         }
     }
 
@@ -50,7 +77,8 @@ public final class Requests {
             Map<String, Object> context,
             Consistency consistency,
             String cursor,
-            int limit) {
+            int limit,
+            List<Relationship> contextualRelationships) {
         public LookupResources {
             Objects.requireNonNull(resourceType, "resourceType");
             Objects.requireNonNull(permission, "permission");
@@ -58,6 +86,19 @@ public final class Requests {
             context = context == null ? Map.of() : context;
             consistency = consistency == null ? Consistency.MINIMIZE_LATENCY : consistency;
             if (limit < 0) throw new IllegalArgumentException("limit must not be negative");
+            contextualRelationships = contextual(contextualRelationships);
+        }
+
+        /** A lookup without contextual relationships. */
+        public LookupResources(
+                String resourceType,
+                String permission,
+                SubjectRef subject,
+                Map<String, Object> context,
+                Consistency consistency,
+                String cursor,
+                int limit) {
+            this(resourceType, permission, subject, context, consistency, cursor, limit, List.of());
         }
     }
 
@@ -75,7 +116,8 @@ public final class Requests {
             Consistency consistency,
             String cursor,
             int limit,
-            boolean excludeWildcards) {
+            boolean excludeWildcards,
+            List<Relationship> contextualRelationships) {
         public LookupSubjects {
             Objects.requireNonNull(resource, "resource");
             Objects.requireNonNull(permission, "permission");
@@ -84,6 +126,31 @@ public final class Requests {
             context = context == null ? Map.of() : context;
             consistency = consistency == null ? Consistency.MINIMIZE_LATENCY : consistency;
             if (limit < 0) throw new IllegalArgumentException("limit must not be negative");
+            contextualRelationships = contextual(contextualRelationships);
+        }
+
+        /** A lookup without contextual relationships. */
+        public LookupSubjects(
+                ObjectRef resource,
+                String permission,
+                String subjectType,
+                String subjectRelation,
+                Map<String, Object> context,
+                Consistency consistency,
+                String cursor,
+                int limit,
+                boolean excludeWildcards) {
+            this(
+                    resource,
+                    permission,
+                    subjectType,
+                    subjectRelation,
+                    context,
+                    consistency,
+                    cursor,
+                    limit,
+                    excludeWildcards,
+                    List.of());
         }
 
         /** A lookup that includes the wildcard subject. */
@@ -96,7 +163,17 @@ public final class Requests {
                 Consistency consistency,
                 String cursor,
                 int limit) {
-            this(resource, permission, subjectType, subjectRelation, context, consistency, cursor, limit, false);
+            this(
+                    resource,
+                    permission,
+                    subjectType,
+                    subjectRelation,
+                    context,
+                    consistency,
+                    cursor,
+                    limit,
+                    false,
+                    List.of());
         }
     }
 
@@ -161,5 +238,14 @@ public final class Requests {
         public Delete(RelationshipFilter filter, List<Precondition> preconditions, int limit, boolean allowPartial) {
             this(filter, preconditions, limit, allowPartial, Map.of());
         }
+    }
+
+    /**
+     * A request's contextual relationships as an immutable list (none for null). An immutable list is kept as it
+     * is, so the items of one bulk check that share a list share it here too.
+     */
+    private static List<Relationship> contextual(List<Relationship> relationships) {
+        if (relationships == null || relationships.isEmpty()) return List.of();
+        return List.copyOf(relationships);
     }
 }

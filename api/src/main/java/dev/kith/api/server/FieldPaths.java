@@ -23,7 +23,10 @@ interface FieldPaths {
     String KEY = "kith.fieldPaths";
 
     /** check, expand, and each item of a bulk check: {@code resource}, {@code permission}, {@code subject}. */
-    FieldPaths CHECK = w -> w.element() == Element.REQUEST ? checkField(w.part()) : null;
+    FieldPaths CHECK = w -> w.element() == Element.REQUEST ? checkField(w.part()) : contextual(w);
+
+    /** A request's {@code contextualRelationships[i]} (a bulk check's, which are the whole request's). */
+    FieldPaths CONTEXTUAL = FieldPaths::contextual;
 
     /** Lookup-resources names the resource type {@code resourceObjectType}. */
     FieldPaths LOOKUP_RESOURCES = w ->
@@ -31,7 +34,7 @@ interface FieldPaths {
 
     /** Lookup-subjects names the subject type and relation {@code subjectObjectType} and {@code optionalSubjectRelation}. */
     FieldPaths LOOKUP_SUBJECTS = w -> {
-        if (w.element() != Element.REQUEST) return null;
+        if (w.element() != Element.REQUEST) return contextual(w);
         return switch (w.part()) {
             case SUBJECT_TYPE -> "subjectObjectType";
             case SUBJECT_RELATION -> "optionalSubjectRelation";
@@ -62,6 +65,12 @@ interface FieldPaths {
     /** Registers {@code paths} as the request's, for its errors. */
     static void use(RoutingContext ctx, FieldPaths paths) {
         ctx.put(KEY, paths);
+    }
+
+    private static String contextual(Where w) {
+        return w.element() == Element.CONTEXTUAL
+                ? join(RequestReader.CONTEXTUAL + "[" + w.index() + "]", relationshipField(w.part()))
+                : null;
     }
 
     private static String precondition(Where w) {

@@ -35,6 +35,8 @@ import java.time.Duration;
  * @param heapWatermark the share of the maximum heap that, when still live after a garbage collection, makes the
  *     server refuse writes with 429 until a later collection measures the live heap 5 points below it (default
  *     0.85; 1 never sheds)
+ * @param maxContextualRelationships contextual relationships per check, bulk check, expand or lookup (default
+ *     1,000); more is a 400
  */
 public record Limits(
         long maxBodyBytes,
@@ -56,7 +58,8 @@ public record Limits(
         long maxInFlightBytes,
         int maxWatches,
         long watchBufferBytes,
-        double heapWatermark) {
+        double heapWatermark,
+        int maxContextualRelationships) {
     /** The default connection limits: idle 60 s, headers 10 s, body 30 s, 10,000 connections. */
     static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
 
@@ -70,6 +73,9 @@ public record Limits(
     static final int MAX_WATCHES = 1000;
     static final long WATCH_BUFFER_BYTES = 1L << 20;
     static final double HEAP_WATERMARK = 0.85;
+
+    /** The default number of contextual relationships one request may carry. */
+    static final int MAX_CONTEXTUAL_RELATIONSHIPS = 1000;
 
     public Limits {
         positive(maxBodyBytes, "maxBodyBytes");
@@ -91,9 +97,56 @@ public record Limits(
         positive(maxInFlightBytes, "maxInFlightBytes");
         positive(maxWatches, "maxWatches");
         positive(watchBufferBytes, "watchBufferBytes");
+        positive(maxContextualRelationships, "maxContextualRelationships");
         if (!(heapWatermark > 0 && heapWatermark <= 1)) {
             throw new IllegalArgumentException("heapWatermark must be above 0 and at most 1: " + heapWatermark);
         }
+    }
+
+    /** Every limit but the contextual relationships per request, which is the default. */
+    public Limits(
+            long maxBodyBytes,
+            long maxImportBodyBytes,
+            int maxUpdatesPerWrite,
+            int maxPreconditionsPerWrite,
+            int maxCheckBulkItems,
+            int maxIdLength,
+            int maxNameLength,
+            int maxJsonDepth,
+            int maxContextBytes,
+            int maxInFlight,
+            Duration requestTimeout,
+            Duration importTimeout,
+            Duration idleTimeout,
+            Duration headerTimeout,
+            Duration bodyTimeout,
+            int maxConnections,
+            long maxInFlightBytes,
+            int maxWatches,
+            long watchBufferBytes,
+            double heapWatermark) {
+        this(
+                maxBodyBytes,
+                maxImportBodyBytes,
+                maxUpdatesPerWrite,
+                maxPreconditionsPerWrite,
+                maxCheckBulkItems,
+                maxIdLength,
+                maxNameLength,
+                maxJsonDepth,
+                maxContextBytes,
+                maxInFlight,
+                requestTimeout,
+                importTimeout,
+                idleTimeout,
+                headerTimeout,
+                bodyTimeout,
+                maxConnections,
+                maxInFlightBytes,
+                maxWatches,
+                watchBufferBytes,
+                heapWatermark,
+                MAX_CONTEXTUAL_RELATIONSHIPS);
     }
 
     /** Request and connection limits with the default memory limits. */
@@ -208,7 +261,8 @@ public record Limits(
                 maxInFlightBytes,
                 maxWatches,
                 watchBufferBytes,
-                heapWatermark);
+                heapWatermark,
+                maxContextualRelationships);
     }
 
     /** This limits with the connection limits replaced. */
@@ -234,7 +288,8 @@ public record Limits(
                 maxInFlightBytes,
                 maxWatches,
                 watchBufferBytes,
-                heapWatermark);
+                heapWatermark,
+                maxContextualRelationships);
     }
 
     /** This limits with the memory limits (bodies in flight, watches, heap watermark) replaced. */
@@ -259,7 +314,34 @@ public record Limits(
                 maxInFlightBytes,
                 maxWatches,
                 watchBufferBytes,
-                heapWatermark);
+                heapWatermark,
+                maxContextualRelationships);
+    }
+
+    /** This limits with {@code maxContextualRelationships} replaced. */
+    public Limits withMaxContextualRelationships(int maxContextualRelationships) {
+        return new Limits(
+                maxBodyBytes,
+                maxImportBodyBytes,
+                maxUpdatesPerWrite,
+                maxPreconditionsPerWrite,
+                maxCheckBulkItems,
+                maxIdLength,
+                maxNameLength,
+                maxJsonDepth,
+                maxContextBytes,
+                maxInFlight,
+                requestTimeout,
+                importTimeout,
+                idleTimeout,
+                headerTimeout,
+                bodyTimeout,
+                maxConnections,
+                maxInFlightBytes,
+                maxWatches,
+                watchBufferBytes,
+                heapWatermark,
+                maxContextualRelationships);
     }
 
     private static void positive(Duration d, String name) {

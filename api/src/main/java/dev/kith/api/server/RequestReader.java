@@ -383,6 +383,30 @@ final class RequestReader {
         return out;
     }
 
+    /** The field of check, bulk check, expand and the lookups that carries their contextual relationships. */
+    static final String CONTEXTUAL = "contextualRelationships";
+
+    /**
+     * The request's {@code contextualRelationships}: relationships in the shape a write takes, each read as a
+     * write's is (the schema judges them in the engine); at most {@link Limits#maxContextualRelationships}; none
+     * when absent.
+     */
+    List<Relationship> contextualRelationships(JsonIn in) {
+        List<JsonNode> items = in.array(CONTEXTUAL);
+        if (items.isEmpty()) return List.of();
+        if (items.size() > limits.maxContextualRelationships()) {
+            throw JsonIn.invalid(
+                    in.path(CONTEXTUAL),
+                    items.size() + " contextual relationships; at most " + limits.maxContextualRelationships()
+                            + " are allowed per request (--max-contextual-relationships)");
+        }
+        List<Relationship> out = new ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            out.add(relationship(items.get(i), in.path(CONTEXTUAL) + "[" + i + "]"));
+        }
+        return List.copyOf(out);
+    }
+
     /** The consistency mode; absent means minimizeLatency. */
     Consistency consistency(JsonIn in) {
         JsonIn c = in.optObj("consistency", CONSISTENCY);
@@ -462,14 +486,16 @@ final class RequestReader {
         return mapper.convertValue(n, MAP);
     }
 
-    Requests.Check check(JsonIn in, Consistency consistency, boolean withTracing) {
+    /** A check (or a bulk check's item) with {@code contextual} relationships, shared by a bulk check's items. */
+    Requests.Check check(JsonIn in, Consistency consistency, boolean withTracing, List<Relationship> contextual) {
         return new Requests.Check(
                 objectRef(in, "resource"),
                 relationName(in.str("permission"), in.path("permission")),
                 subjectRef(in, "subject"),
                 context(in, "context"),
                 consistency,
-                withTracing);
+                withTracing,
+                contextual);
     }
 
     // ---- names and ids

@@ -41,7 +41,14 @@ final class StreamHandlers {
     private static final Set<String> READ =
             Set.of("consistency", "relationshipFilter", "optionalLimit", "optionalCursor");
     private static final Set<String> LOOKUP_RESOURCES = Set.of(
-            "consistency", "resourceObjectType", "permission", "subject", "context", "optionalLimit", "optionalCursor");
+            "consistency",
+            "resourceObjectType",
+            "permission",
+            "subject",
+            "context",
+            "optionalLimit",
+            "optionalCursor",
+            RequestReader.CONTEXTUAL);
     private static final Set<String> LOOKUP_SUBJECTS = Set.of(
             "consistency",
             "resource",
@@ -52,7 +59,8 @@ final class StreamHandlers {
             "optionalLimit",
             "optionalConcreteLimit",
             "optionalCursor",
-            "wildcardOption");
+            "wildcardOption",
+            RequestReader.CONTEXTUAL);
     private static final Set<String> EXPORT =
             Set.of("consistency", "optionalLimit", "optionalCursor", "optionalRelationshipFilter");
     private static final Set<String> WATCH =
@@ -102,6 +110,7 @@ final class StreamHandlers {
             String permission = x.in.relationName(in.str("permission"), "permission");
             SubjectRef subject = x.in.subjectRef(in, "subject");
             var context = x.in.context(in, "context");
+            var contextual = x.in.contextualRelationships(in);
             AuditLog.note(ctx, f -> {
                 f.put("resourceType", type);
                 f.put("permission", permission);
@@ -113,8 +122,8 @@ final class StreamHandlers {
                     in,
                     consistency,
                     in.optUint("optionalLimit", Integer.MAX_VALUE),
-                    (c, cursor, limit) -> x.engine.lookupResources(
-                            new Requests.LookupResources(type, permission, subject, context, c, cursor, limit)),
+                    (c, cursor, limit) -> x.engine.lookupResources(new Requests.LookupResources(
+                            type, permission, subject, context, c, cursor, limit, contextual)),
                     x.out::lookupResource);
         } catch (RuntimeException e) {
             Exchange.fail(ctx, e);
@@ -135,6 +144,7 @@ final class StreamHandlers {
             }
             boolean excludeWildcards = parseWildcardOption(in.optStr("wildcardOption"));
             var context = x.in.context(in, "context");
+            var contextual = x.in.contextualRelationships(in);
             int limit = Math.max(
                     in.optUint("optionalLimit", Integer.MAX_VALUE),
                     in.optUint("optionalConcreteLimit", Integer.MAX_VALUE));
@@ -159,7 +169,8 @@ final class StreamHandlers {
                             c,
                             cursor,
                             pageLimit,
-                            excludeWildcards)),
+                            excludeWildcards,
+                            contextual)),
                     x.out::lookupSubject);
         } catch (RuntimeException e) {
             Exchange.fail(ctx, e);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kith.engine.Consistency;
 import dev.kith.engine.KithException;
+import dev.kith.engine.Relationship;
 import dev.kith.engine.Requests;
 import dev.kith.engine.Results;
 import dev.kith.engine.Revision;
@@ -30,12 +31,13 @@ final class UnaryHandlers {
             "optionalAllowPartialDeletions",
             "optionalTransactionMetadata");
     /** The fields a check body may have. */
-    static final Set<String> CHECK =
-            Set.of("consistency", "resource", "permission", "subject", "context", "withTracing");
+    static final Set<String> CHECK = Set.of(
+            "consistency", "resource", "permission", "subject", "context", "withTracing", RequestReader.CONTEXTUAL);
 
-    private static final Set<String> CHECK_BULK = Set.of("consistency", "items", "withTracing");
+    private static final Set<String> CHECK_BULK =
+            Set.of("consistency", "items", "withTracing", RequestReader.CONTEXTUAL);
     private static final Set<String> CHECK_BULK_ITEM = Set.of("resource", "permission", "subject", "context");
-    private static final Set<String> EXPAND = Set.of("consistency", "resource", "permission");
+    private static final Set<String> EXPAND = Set.of("consistency", "resource", "permission", RequestReader.CONTEXTUAL);
 
     private final Exchange x;
     /** Reads the usual check body without a JSON tree; {@link RequestReader} reads the rest. */
@@ -165,7 +167,8 @@ final class UnaryHandlers {
         x.unary(ctx, body -> {
             JsonIn in = JsonIn.object(body, "", CHECK);
             Consistency consistency = x.in.consistency(in);
-            Requests.Check check = x.in.check(in, consistency, in.bool("withTracing"));
+            Requests.Check check =
+                    x.in.check(in, consistency, in.bool("withTracing"), x.in.contextualRelationships(in));
             return new Exchange.Plan(x.mayWait(consistency) || carriesContext(check), () -> {
                 Results.Check result = x.engine.check(check);
                 decided(ctx, check, result);
@@ -175,7 +178,9 @@ final class UnaryHandlers {
     }
 
     /**
-     * Whether a check carries a caveat context, and so goes to a worker even when it need not wait. A check's
+     * Whether a check carries a caveat context or contextual relationships, and so goes to a worker even when it
+     * need not wait. Contextual relationships are validated and laid over the index for the request: work that
+     * grows with the list, which has no place on the event loop. A check's
      * caveats evaluate over the stored contexts laid over the request's: each evaluation is bounded by the
      * caveat cost limit and every context by the caveat context limits, but a caller-chosen context is what lets
      * one request pick the expensive end of those bounds (the largest lists into a nested comprehension) on every
@@ -185,14 +190,17 @@ final class UnaryHandlers {
      * were bounded when written, and stays inline.
      */
     private static boolean carriesContext(Requests.Check check) {
-        return check.context() != null && !check.context().isEmpty();
+        return !check.context().isEmpty() || !check.contextualRelationships().isEmpty();
     }
 
     void checkBulk(RoutingContext ctx) {
+        // an error in the request's own contextual relationships fails the whole request; items name their own
+        FieldPaths.use(ctx, FieldPaths.CONTEXTUAL);
         x.unary(ctx, body -> {
             JsonIn in = JsonIn.object(body, "", CHECK_BULK);
             Consistency consistency = x.in.consistency(in);
             boolean tracing = in.bool("withTracing");
+            List<Relationship> contextual = x.in.contextualRelationships(in);
             List<JsonNode> items = in.array("items");
             if (items.size() > x.limits.maxCheckBulkItems()) {
                 throw HttpFailure.tooLarge(
@@ -207,7 +215,7 @@ final class UnaryHandlers {
             for (int i = 0; i < items.size(); i++) {
                 try {
                     JsonIn item = JsonIn.object(items.get(i), "items[" + i + "]", CHECK_BULK_ITEM);
-                    checks.add(x.in.check(item, consistency, tracing));
+                    checks.add(x.in.check(item, consistency, tracing, contextual));
                     parseErrors.add(null);
                     engineIndex.add(checks.size() - 1);
                 } catch (KithException | HttpFailure e) {
@@ -266,19 +274,23 @@ final class UnaryHandlers {
             JsonIn in = JsonIn.object(body, "", EXPAND);
             Consistency consistency = x.in.consistency(in);
             var expand = new Requests.Expand(
-                    x.in.objectRef(in, "resource"), x.in.relationName(in.str("permission"), "permission"), consistency);
+                    x.in.objectRef(in, "resource"),
+                    x.in.relationName(in.str("permission"), "permission"),
+                    consistency,
+                    x.in.contextualRelationships(in));
             AuditLog.note(ctx, f -> {
                 f.put("resource", expand.resource().toString());
                 f.put("permission", expand.permission());
             });
-            return new Exchange.Plan(x.mayWait(consistency), () -> {
-                Results.Expand e = x.engine.expand(expand);
-                AuditLog.note(ctx, f -> f.put("revision", e.expandedAt().value()));
-                ObjectNode n = x.out.object();
-                n.set("expandedAt", x.out.token(e.expandedAt()));
-                n.set("treeRoot", x.out.expandNode(e.root()));
-                return n;
-            });
+            return new Exchange.Plan(
+                    x.mayWait(consistency) || !expand.contextualRelationships().isEmpty(), () -> {
+                        Results.Expand e = x.engine.expand(expand);
+                        AuditLog.note(ctx, f -> f.put("revision", e.expandedAt().value()));
+                        ObjectNode n = x.out.object();
+                        n.set("expandedAt", x.out.token(e.expandedAt()));
+                        n.set("treeRoot", x.out.expandNode(e.root()));
+                        return n;
+                    });
         });
     }
 

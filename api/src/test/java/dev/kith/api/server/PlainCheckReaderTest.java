@@ -106,7 +106,7 @@ class PlainCheckReaderTest {
     private Requests.Check generalRead(String body) {
         JsonIn in = JsonIn.object(general.parse(bytes(body)), "", UnaryHandlers.CHECK);
         Consistency consistency = general.consistency(in);
-        return general.check(in, consistency, in.bool("withTracing"));
+        return general.check(in, consistency, in.bool("withTracing"), general.contextualRelationships(in));
     }
 
     private static byte[] bytes(String s) {

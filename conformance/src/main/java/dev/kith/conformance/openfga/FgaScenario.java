@@ -10,13 +10,11 @@ import java.util.Set;
  * FgaSuiteLoader}.
  *
  * @param name where it comes from ({@code test/stage 2}, {@code store.fga.yaml/test name})
- * @param model the model in OpenFGA's DSL, or null when {@code unsupported} says why there is none
+ * @param model the model in OpenFGA's DSL (a modular model composed into one, see {@link FgaModules})
  * @param tuples the tuples, each as {@code object}, {@code relation}, {@code user} and an optional {@code
  *     condition} ({@code name}, {@code context})
- * @param unsupported the name of a feature kith lacks that the whole scenario needs, or null
  */
-record FgaScenario(
-        String name, String model, List<Map<String, Object>> tuples, List<Assertion> assertions, String unsupported) {
+record FgaScenario(String name, String model, List<Map<String, Object>> tuples, List<Assertion> assertions) {
 
     /** What an assertion expects. */
     sealed interface Expect permits Answer, Exactly, Contains, ErrorCode {}
@@ -39,8 +37,11 @@ record FgaScenario(
 
         Map<String, Object> context();
 
-        /** Whether it sends contextual tuples, which kith's API has no equivalent for. */
-        boolean contextualTuples();
+        /**
+         * The contextual tuples it sends (in the shape of {@code tuples}), sent to kith as contextual relationships;
+         * empty for none.
+         */
+        List<Map<String, Object>> contextualTuples();
 
         Expect expect();
     }
@@ -52,7 +53,7 @@ record FgaScenario(
             String relation,
             String user,
             Map<String, Object> context,
-            boolean contextualTuples,
+            List<Map<String, Object>> contextualTuples,
             Expect expect)
             implements Assertion {}
 
@@ -63,7 +64,7 @@ record FgaScenario(
             String type,
             String relation,
             Map<String, Object> context,
-            boolean contextualTuples,
+            List<Map<String, Object>> contextualTuples,
             Expect expect)
             implements Assertion {}
 
@@ -78,7 +79,7 @@ record FgaScenario(
             String relation,
             List<String> filters,
             Map<String, Object> context,
-            boolean contextualTuples,
+            List<Map<String, Object>> contextualTuples,
             Expect expect,
             boolean skipIfWildcard)
             implements Assertion {}

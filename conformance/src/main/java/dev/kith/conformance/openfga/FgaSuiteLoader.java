@@ -112,8 +112,7 @@ final class FgaSuiteLoader {
                         name,
                         text(stage.get("model"), name + ".model"),
                         List.copyOf(tuples),
-                        assertions(name, stage, false),
-                        null));
+                        assertions(name, stage, false)));
             }
         }
         return scenarios;
@@ -124,8 +123,7 @@ final class FgaSuiteLoader {
         List<FgaScenario> scenarios = new ArrayList<>();
         for (Map<String, Object> stage : maps(root.get("stages"), "stages")) {
             String name = text(stage.get("name"), "stages[].name");
-            scenarios.add(
-                    new FgaScenario(name, model, maps(stage.get("tuples"), name), assertions(name, stage, true), null));
+            scenarios.add(new FgaScenario(name, model, maps(stage.get("tuples"), name), assertions(name, stage, true)));
         }
         return scenarios;
     }
@@ -135,8 +133,7 @@ final class FgaSuiteLoader {
         List<FgaScenario> scenarios = new ArrayList<>();
         for (Map<String, Object> test : tests) {
             String name = text(test.get("name"), "tests[].name");
-            scenarios.add(
-                    new FgaScenario(name, model, maps(test.get("tuples"), name), assertions(name, test, false), null));
+            scenarios.add(new FgaScenario(name, model, maps(test.get("tuples"), name), assertions(name, test, false)));
         }
         return scenarios;
     }
@@ -153,7 +150,7 @@ final class FgaSuiteLoader {
             String label = name + (a.get("name") == null ? "" : "/" + a.get("name")) + ": check " + object + "#"
                     + relation + "@" + user;
             Map<String, Object> context = contextOf(a);
-            boolean contextual = a.get("contextualTuples") != null;
+            List<Map<String, Object>> contextual = maps(a.get("contextualTuples"), label + ".contextualTuples");
             Expect expect = expect(a, "errorCode");
             out.add(new Check(label, object, relation, user, context, contextual, expect));
             if (derive) {
@@ -188,7 +185,7 @@ final class FgaSuiteLoader {
                     type,
                     relation,
                     contextOf(request, a),
-                    request.get("contextualTuples") != null || a.get("contextualTuples") != null,
+                    contextualTuples(request, a),
                     expect(a, "errorCode")));
         }
         for (Map<String, Object> a : maps(stage.get("listUsersAssertions"), name + ".listUsersAssertions")) {
@@ -205,7 +202,7 @@ final class FgaSuiteLoader {
                     relation,
                     List.copyOf(filters),
                     contextOf(request, a),
-                    request.get("contextualTuples") != null || a.get("contextualTuples") != null,
+                    contextualTuples(request, a),
                     expect(a, "errorCode"),
                     false));
         }
@@ -237,12 +234,10 @@ final class FgaSuiteLoader {
     private static List<FgaScenario> store(Path file, Map<String, Object> root, List<Map<String, Object>> tests)
             throws LoadException {
         String model;
-        String unsupported = null;
         if (root.get("model_file") != null) {
             Path modelFile = file.resolveSibling(text(root.get("model_file"), "model_file"));
             if (modelFile.getFileName().toString().equals("fga.mod")) {
-                model = null;
-                unsupported = "modular models (fga.mod)";
+                model = FgaModules.compose(modelFile);
             } else {
                 model = read(modelFile);
             }
@@ -260,7 +255,7 @@ final class FgaSuiteLoader {
                     + (test.get("name") == null ? "test " + (scenarios.size() + 1) : test.get("name"));
             List<Map<String, Object>> tuples = new ArrayList<>(storeTuples);
             tuples.addAll(maps(test.get("tuples"), name + ".tuples"));
-            scenarios.add(new FgaScenario(name, model, List.copyOf(tuples), storeAssertions(name, test), unsupported));
+            scenarios.add(new FgaScenario(name, model, List.copyOf(tuples), storeAssertions(name, test)));
         }
         return scenarios;
     }
@@ -279,7 +274,7 @@ final class FgaSuiteLoader {
                         e.getKey(),
                         user,
                         contextOf(c),
-                        c.get("contextual_tuples") != null,
+                        maps(c.get("contextual_tuples"), name + ".contextual_tuples"),
                         new Answer(Boolean.TRUE.equals(e.getValue()))));
             }
         }
@@ -298,7 +293,7 @@ final class FgaSuiteLoader {
                         type,
                         e.getKey(),
                         contextOf(c),
-                        c.get("contextual_tuples") != null,
+                        maps(c.get("contextual_tuples"), name + ".contextual_tuples"),
                         new Exactly(Set.copyOf(items))));
             }
         }
@@ -322,12 +317,20 @@ final class FgaSuiteLoader {
                         e.getKey(),
                         List.copyOf(filters),
                         contextOf(c),
-                        c.get("contextual_tuples") != null,
+                        maps(c.get("contextual_tuples"), name + ".contextual_tuples"),
                         new Exactly(Set.copyOf(items)),
                         false));
             }
         }
         return List.copyOf(out);
+    }
+
+    /** The contextual tuples of a lookup assertion: in its request, or beside it. */
+    private static List<Map<String, Object>> contextualTuples(Map<String, Object> request, Map<String, Object> a)
+            throws LoadException {
+        Object tuples =
+                request.get("contextualTuples") != null ? request.get("contextualTuples") : a.get("contextualTuples");
+        return List.copyOf(maps(tuples, "contextualTuples"));
     }
 
     @SafeVarargs

@@ -46,8 +46,9 @@ import java.util.function.Supplier;
  *       NotFound}).
  *   <li>A lookup answer holding CONDITIONAL results agrees with {@code errorCode: 2000} as well; compared with an
  *       expected list it is a failure.
- *   <li>Contextual tuples have no equivalent in kith's API: such assertions are counted as "not supported" by
- *       name, never passed; so are scenarios on modular models.
+ *   <li>Contextual tuples are sent as kith's contextual relationships (translated as the stored tuples are); a
+ *       contextual tuple the model cannot hold is sent as it is, for kith to refuse as bad input, as OpenFGA
+ *       refuses it (2027).
  *   <li>Tuples the model does not allow are ignored (OpenFGA's staged tests keep tuples across stages while the
  *       model changes) and counted.
  *   <li>Where OpenFGA and kith (SpiceDB's semantics) differ by design, the assertion is counted under the
@@ -121,10 +122,6 @@ public final class OpenFgaRunner {
     }
 
     private void run(FgaScenario scenario, Tally tally) {
-        if (scenario.unsupported() != null) {
-            scenario.assertions().forEach(a -> tally.notSupported(scenario.unsupported()));
-            return;
-        }
         OpenFgaModel model;
         try {
             model = OpenFga.translate(scenario.name(), scenario.model());
@@ -143,10 +140,6 @@ public final class OpenFgaRunner {
             engine.writeSchema(model.kithSchema());
             tally.ignoredTuples += write(engine, model.names(), scenario.tuples());
             for (Assertion a : scenario.assertions()) {
-                if (a.contextualTuples()) {
-                    tally.notSupported("contextualTuples");
-                    continue;
-                }
                 Found found = ask(engine, model.names(), a);
                 String mismatch = compare(a, found);
                 if (mismatch == null) {
@@ -198,24 +191,41 @@ public final class OpenFgaRunner {
     /** The kith relationship of an OpenFGA tuple, or null if the model cannot hold it. */
     private static Relationship relationship(OpenFgaNames names, Map<String, Object> tuple) {
         try {
-            ObjectRef object = object(names, String.valueOf(tuple.get("object")));
             String relation = names.tupleRelation(
                     String.valueOf(tuple.get("object")).split(":", 2)[0], String.valueOf(tuple.get("relation")));
-            if (relation == null) {
-                return null;
-            }
-            Caveat caveat = null;
-            if (tuple.get("condition") instanceof Map<?, ?> condition) {
-                String name = String.valueOf(condition.get("name"));
-                String kithName = names.condition(name);
-                @SuppressWarnings("unchecked")
-                Map<String, Object> context = (Map<String, Object>) condition.get("context");
-                caveat = new Caveat(kithName == null ? name : kithName, context);
-            }
-            return new Relationship(object, relation, subject(names, String.valueOf(tuple.get("user"))), caveat, null);
+            return relation == null ? null : relationship(names, tuple, relation);
         } catch (IllegalArgumentException e) {
             return null;
         }
+    }
+
+    /**
+     * The contextual relationships of an assertion's contextual tuples. A tuple on a relation the model cannot hold
+     * keeps its relation name, so that kith refuses it; a malformed one is an {@link IllegalArgumentException}.
+     */
+    private static List<Relationship> contextual(OpenFgaNames names, List<Map<String, Object>> tuples) {
+        List<Relationship> out = new ArrayList<>(tuples.size());
+        for (Map<String, Object> tuple : tuples) {
+            String object = String.valueOf(tuple.get("object"));
+            String relation = String.valueOf(tuple.get("relation"));
+            String kith = names.tupleRelation(object.split(":", 2)[0], relation);
+            out.add(relationship(names, tuple, kith == null ? relation : kith));
+        }
+        return out;
+    }
+
+    /** The tuple as a kith relationship on {@code relation}. */
+    private static Relationship relationship(OpenFgaNames names, Map<String, Object> tuple, String relation) {
+        ObjectRef object = object(names, String.valueOf(tuple.get("object")));
+        Caveat caveat = null;
+        if (tuple.get("condition") instanceof Map<?, ?> condition) {
+            String name = String.valueOf(condition.get("name"));
+            String kithName = names.condition(name);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> context = (Map<String, Object>) condition.get("context");
+            caveat = new Caveat(kithName == null ? name : kithName, context);
+        }
+        return new Relationship(object, relation, subject(names, String.valueOf(tuple.get("user"))), caveat, null);
     }
 
     /**
@@ -258,6 +268,7 @@ public final class OpenFgaRunner {
 
     private static Found ask(Engine engine, OpenFgaNames names, Assertion assertion) {
         try {
+            List<Relationship> contextual = contextual(names, assertion.contextualTuples());
             return switch (assertion) {
                 case FgaScenario.Check c -> {
                     String type = c.object().split(":", 2)[0];
@@ -267,7 +278,8 @@ public final class OpenFgaRunner {
                             subject(names, c.user()),
                             c.context(),
                             null,
-                            false));
+                            false,
+                            contextual));
                     yield switch (result.permissionship()) {
                         case HAS_PERMISSION -> new Found(Set.of(ALLOWED), Set.of(), null, Found.Refusal.NONE);
                         case CONDITIONAL_PERMISSION -> new Found(Set.of(), Set.of(ALLOWED), null, Found.Refusal.NONE);
@@ -283,7 +295,8 @@ public final class OpenFgaRunner {
                             l.context(),
                             null,
                             null,
-                            0));
+                            0,
+                            contextual));
                     Set<String> allowed = new TreeSet<>();
                     Set<String> conditional = new TreeSet<>();
                     for (Results.LookupResource r : page.items()) {
@@ -292,7 +305,7 @@ public final class OpenFgaRunner {
                     }
                     yield new Found(allowed, conditional, null, Found.Refusal.NONE);
                 }
-                case FgaScenario.ListUsers l -> listUsers(engine, names, l);
+                case FgaScenario.ListUsers l -> listUsers(engine, names, l, contextual);
             };
         } catch (KithException.InvalidArgument | KithException.NotFound | IllegalArgumentException e) {
             return Found.error(e.getMessage(), Found.Refusal.BAD_INPUT);
@@ -303,7 +316,8 @@ public final class OpenFgaRunner {
         }
     }
 
-    private static Found listUsers(Engine engine, OpenFgaNames names, FgaScenario.ListUsers l) {
+    private static Found listUsers(
+            Engine engine, OpenFgaNames names, FgaScenario.ListUsers l, List<Relationship> contextual) {
         String objectType = l.object().split(":", 2)[0];
         Set<String> allowed = new TreeSet<>();
         Set<String> conditional = new TreeSet<>();
@@ -319,7 +333,9 @@ public final class OpenFgaRunner {
                     l.context(),
                     null,
                     null,
-                    0));
+                    0,
+                    false,
+                    contextual));
             for (Results.LookupSubject s : page.items()) {
                 String user = parts[0] + ":" + s.subjectId() + (parts.length == 2 ? "#" + parts[1] : "");
                 (s.permissionship() == Permissionship.HAS_PERMISSION ? allowed : conditional).add(user);
@@ -428,10 +444,6 @@ public final class OpenFgaRunner {
 
         void fail(String message) {
             failures.add(message);
-        }
-
-        void notSupported(String feature) {
-            notSupported.merge(feature, 1, Integer::sum);
         }
 
         void difference(String name) {

@@ -6,7 +6,6 @@ import dev.kith.engine.EngineOptions;
 import dev.kith.engine.runtime.Engines;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The OpenFGA runner on small suites written for these tests (src/test/resources/openfga). */
@@ -25,15 +24,16 @@ class OpenFgaRunnerTest {
     }
 
     @Test
-    void stagedTestsPassFailAndCountWhatKithLacks() {
+    void stagedTestsPassAndFailWithContextualTuplesSentAsContextualRelationships() {
         OpenFgaReport report = runner.run(resource("staged.yaml"));
         assertThat(report.failures())
                 .containsExactly("wrong expectation: check document:plan#viewer@user:eve: OpenFGA answers true,"
                         + " kith false");
         assertThat(report.failed()).isEqualTo(1);
-        // 6 checks + 1 list-objects + 2 list-users in stage 1, 1 check in stage 2
-        assertThat(report.passed()).isEqualTo(10);
-        assertThat(report.notSupported()).isEqualTo(Map.of("contextualTuples", 1));
+        // 8 checks (2 with contextual tuples, one of them invalid) + 2 list-objects (1 with contextual tuples) +
+        // 2 list-users in stage 1, 1 check in stage 2
+        assertThat(report.passed()).isEqualTo(13);
+        assertThat(report.notSupported()).isEmpty();
         assertThat(report.differences()).isEmpty();
         // stage 2's model has no viewer relation: the two viewer tuples of stage 1 are ignored there
         assertThat(report.ignoredTuples()).isEqualTo(2);
@@ -44,6 +44,22 @@ class OpenFgaRunnerTest {
         OpenFgaReport report = runner.run(resource("store/store.fga.yaml"));
         assertThat(report.failures()).isEmpty();
         assertThat(report.passed()).isEqualTo(5);
+    }
+
+    @Test
+    void aModularModelIsItsModulesCombinedWithTheirExtensions() {
+        OpenFgaReport report = runner.run(resource("modular/store.fga.yaml"));
+        assertThat(report.failures()).isEmpty();
+        assertThat(report.passed()).isEqualTo(5);
+    }
+
+    @Test
+    void aModuleExtendingATypeNoModuleDefinesIsOneFailureThatSaysSo() {
+        OpenFgaReport report = runner.run(resource("modular-broken/store.fga.yaml"));
+        assertThat(report.failures())
+                .singleElement()
+                .asString()
+                .contains("core.fga extends type document, which no module defines");
     }
 
     @Test

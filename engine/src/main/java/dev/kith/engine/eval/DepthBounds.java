@@ -1,5 +1,6 @@
 package dev.kith.engine.eval;
 
+import dev.kith.engine.index.ContextualSnapshot;
 import dev.kith.engine.index.Postings;
 import dev.kith.engine.index.Snapshot;
 import dev.kith.schema.AllowedSubject;
@@ -56,6 +57,35 @@ final class DepthBounds {
     /** Whether these bounds were computed for this schema and a snapshot equal to {@code s}. */
     boolean isFor(CompiledSchema c, Snapshot s) {
         return c == schema && s.equals(snapshot);
+    }
+
+    /**
+     * Whether {@code contextual} adds a link these bounds are computed from: a relationship under a relation that
+     * an allowed subject set or an arrow of a pair in a cycle of the schema reads. When it adds none, the bounds of
+     * its base hold for it too (links elsewhere are bounded by the schema alone, and its new objects have no link
+     * inside a cycle).
+     */
+    boolean readsLinksOfAny(ContextualSnapshot contextual) {
+        for (int p = 0; p < component.length; p++) {
+            CompiledSchema.Rule rule = schema.rule(p);
+            if (rule != null && cyclic[component[p]] && readsLinksOf(rule.node(), contextual)) return true;
+        }
+        return false;
+    }
+
+    private static boolean readsLinksOf(Node node, ContextualSnapshot contextual) {
+        return switch (node) {
+            case Node.Direct d -> d.setPairs().length > 0 && contextual.addsTo(d.pair());
+            case Node.Computed c -> false;
+            case Node.Arrow a -> contextual.addsTo(a.tupleset());
+            case Node.Union u ->
+                java.util.Arrays.stream(u.children()).anyMatch(child -> readsLinksOf(child, contextual));
+            case Node.Intersection i ->
+                java.util.Arrays.stream(i.children()).anyMatch(child -> readsLinksOf(child, contextual));
+            case Node.Exclusion e -> readsLinksOf(e.base(), contextual) || readsLinksOf(e.subtracted(), contextual);
+            case Node.Nil n -> false;
+            case Node.Self s -> false;
+        };
     }
 
     /** At least the hops any check from {@code pair} can try; pairs without a rule are 0. */

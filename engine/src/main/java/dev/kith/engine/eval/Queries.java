@@ -12,6 +12,7 @@ import dev.kith.engine.Requests;
 import dev.kith.engine.Results;
 import dev.kith.engine.Revision;
 import dev.kith.engine.SubjectRef;
+import dev.kith.engine.index.ContextualSnapshot;
 import dev.kith.engine.index.Index;
 import dev.kith.engine.index.Snapshot;
 import dev.kith.schema.Definition;
@@ -27,9 +28,16 @@ import java.util.function.UnaryOperator;
  * the cursor). Pins a {@link Snapshot} of the index at that revision, turns the request's names into the
  * snapshot's ids at the edge, then hands the ids, the snapshot and the {@link Hops} to one evaluator.
  *
+ * <p>A request that carries contextual relationships reads a {@link ContextualSnapshot} over the index's snapshot
+ * instead: its relationships are validated against the schema at the request's revision as a write of them would
+ * be, then laid over the index's for that request alone. Nothing kept per revision is shared between the two: the
+ * depth bounds of the index's snapshot serve a contextual one only when it adds no link they were computed from,
+ * and cursors of a contextual lookup name its relationships (see {@link #rebind}).
+ *
  * <p>Thread-safe: each thread reuses its own {@link CheckEvaluator}; the snapshot of the last revision a request
- * ran at and the lookup-resources depth bounds of the last (schema, snapshot) are shared and replaced, never
- * changed, so checks at one revision allocate no snapshot.
+ * ran at, the last contextual snapshot (so the items of one bulk check, which share their list, build it once)
+ * and the lookup-resources depth bounds of the last (schema, snapshot) are shared and replaced, never changed, so
+ * checks at one revision allocate no snapshot.
  */
 public final class Queries {
     private final Index index;
@@ -45,6 +53,12 @@ public final class Queries {
     private volatile Snapshot lastSnapshot;
     /** The last revision a check answered at, handed out again while it is current. */
     private volatile Revision lastRevision = Revision.ZERO;
+    /** The last contextual snapshot built, handed out again for the same list over the same snapshot and schema. */
+    private volatile Contextual lastContextual;
+
+    /** A contextual snapshot, and what it was built from. */
+    private record Contextual(
+            CompiledSchema schema, Snapshot base, List<Relationship> relationships, ContextualSnapshot snapshot) {}
 
     public Queries(Index index, int depthLimit, Clock clock) {
         this(index, depthLimit, clock, null);
@@ -103,7 +117,7 @@ public final class Queries {
         // packed (pair, id) keys instead of Target/Subject records, and a shared Revision: a check allocated
         // four objects besides its result (JFR allocation samples, github 1.01M, 2026-11-26)
         // and one snapshot per revision, not per check
-        Snapshot snapshot = snapshot(rev);
+        Snapshot snapshot = snapshot(schema, rev, check.contextualRelationships());
         long target = targetKey(snapshot, schema, check.resource(), check.permission());
         if (check.subject().isWildcard()) {
             // SpiceDB refuses it too: a wildcard is asked about with lookup-subjects, not check
@@ -128,7 +142,7 @@ public final class Queries {
     }
 
     public Results.Expand expand(CompiledSchema schema, long rev, Requests.Expand expand) {
-        Snapshot snapshot = snapshot(rev);
+        Snapshot snapshot = snapshot(schema, rev, expand.contextualRelationships());
         Target t = target(snapshot, schema, expand.resource(), expand.permission());
         Results.ExpandNode root =
                 new ExpandEvaluator(snapshot, schema, now(), hops).expand(t.pair(), t.object(), expand);
@@ -137,9 +151,11 @@ public final class Queries {
 
     public Results.Page<Results.LookupResource> lookupResources(
             CompiledSchema schema, Cursors.Cursor at, Requests.LookupResources lookup) {
-        Snapshot snapshot = snapshot(at.revision());
-        int after = at.position() == null ? -1 : Cursors.intPosition(at);
+        Snapshot snapshot = snapshot(schema, at.revision(), lookup.contextualRelationships());
+        String fingerprint = fingerprint(lookup.contextualRelationships());
         Target t = target(snapshot, schema, new ObjectRef(lookup.resourceType(), "x"), lookup.permission());
+        int type = snapshot.pairType(t.pair());
+        int after = at.position() == null ? -1 : resourcePosition(snapshot, type, at, fingerprint);
         Subject s = subject(snapshot, schema, lookup.subject(), null, -1);
         if (lookup.subject().isWildcard()) {
             throw KithException.InvalidArgument.at(
@@ -150,13 +166,21 @@ public final class Queries {
         String unstoredSelf = s.id() < 0 && lookup.subject().type().equals(lookup.resourceType())
                 ? lookup.subject().id()
                 : null;
-        return lr.lookup(t.pair(), s, unstoredSelf, lookup.context(), after, lookup.limit());
+        Results.Page<Results.LookupResource> page =
+                lr.lookup(t.pair(), s, unstoredSelf, lookup.context(), after, lookup.limit());
+        if (fingerprint == null) return page;
+        int from = ((ContextualSnapshot) snapshot).addedFrom(type);
+        return rebind(page, Cursors.RESOURCES, fingerprint, position -> {
+            int id = Integer.parseInt(position);
+            return id >= from && id != Integer.MAX_VALUE ? ADDED + (id - from) : position;
+        });
     }
 
     public Results.Page<Results.LookupSubject> lookupSubjects(
             CompiledSchema schema, Cursors.Cursor at, Requests.LookupSubjects lookup) {
-        Snapshot snapshot = snapshot(at.revision());
-        String after = at.position();
+        Snapshot snapshot = snapshot(schema, at.revision(), lookup.contextualRelationships());
+        String fingerprint = fingerprint(lookup.contextualRelationships());
+        String after = at.position() == null ? null : unbind(at.position(), fingerprint);
         Target t = target(snapshot, schema, lookup.resource(), lookup.permission());
         Definition sd = schema.schema.definition(lookup.subjectType());
         if (sd == null) throw NotFound.type(Where.request(Part.SUBJECT_TYPE), lookup.subjectType(), null);
@@ -172,7 +196,9 @@ public final class Queries {
         LookupSubjectsEvaluator ls = new LookupSubjectsEvaluator(snapshot, schema, now(), hops, checkers.get());
         int limit = lookup.limit();
         if (!lookup.excludeWildcards()) {
-            return ls.lookup(t.pair(), t.object(), lookup.resource(), subjectPair, lookup.context(), after, limit);
+            return rebind(
+                    ls.lookup(t.pair(), t.object(), lookup.resource(), subjectPair, lookup.context(), after, limit),
+                    fingerprint);
         }
         // One more than the limit: the wildcard, if on this page, is dropped and the page is still full.
         Results.Page<Results.LookupSubject> page = ls.lookup(
@@ -187,11 +213,127 @@ public final class Queries {
         for (Results.LookupSubject s : page.items()) {
             if (!SubjectRef.WILDCARD.equals(s.subjectId())) concrete.add(s);
         }
-        if (limit == 0) return new Results.Page<>(concrete, page.revision(), null);
+        if (limit == 0) return rebind(new Results.Page<>(concrete, page.revision(), null), fingerprint);
         boolean more = page.nextCursor() != null || concrete.size() > limit;
         if (concrete.size() > limit) concrete = concrete.subList(0, limit);
         String next = more && !concrete.isEmpty() ? concrete.getLast().afterCursor() : null;
-        return new Results.Page<>(concrete, page.revision(), next);
+        return rebind(new Results.Page<>(concrete, page.revision(), next), fingerprint);
+    }
+
+    // ---- contextual relationships
+
+    /**
+     * The snapshot a request at {@code rev} reads: the index's when it carries no contextual relationships (no
+     * allocation), else those relationships, validated against {@code schema}, over the index's.
+     */
+    private Snapshot snapshot(CompiledSchema schema, long rev, List<Relationship> contextual) {
+        Snapshot base = snapshot(rev);
+        if (contextual.isEmpty()) return base;
+        Contextual last = lastContextual;
+        if (last != null
+                && last.relationships() == contextual
+                && last.schema() == schema
+                && last.base().equals(base)) {
+            return last.snapshot();
+        }
+        for (int i = 0; i < contextual.size(); i++) {
+            RelationshipValidator.validateContextual(schema, contextual.get(i), i);
+        }
+        ContextualSnapshot s = ContextualSnapshot.over(base, contextual);
+        lastContextual = new Contextual(schema, base, contextual, s);
+        return s;
+    }
+
+    /**
+     * What a cursor of a lookup with contextual relationships carries after its position, so that it resumes only
+     * a lookup with the same ones (ids of contextual objects mean nothing over other relationships); null for
+     * none.
+     */
+    private static String fingerprint(List<Relationship> contextual) {
+        if (contextual.isEmpty()) return null;
+        return Integer.toHexString(contextual.hashCode());
+    }
+
+    /** Marks the position of a contextual object, counted from the first contextual id of its type. */
+    private static final String ADDED = "+";
+
+    /** Separates a position from the fingerprint of the contextual relationships (no object id has it). */
+    private static final char BOUND = '@';
+
+    /** A lookup-resources cursor's position as an id of {@code snapshot}. */
+    private static int resourcePosition(Snapshot snapshot, int type, Cursors.Cursor at, String fingerprint) {
+        String position = unbind(at.position(), fingerprint);
+        if (fingerprint != null && position.startsWith(ADDED)) {
+            int k = Cursors.intPosition(new Cursors.Cursor(at.revision(), position.substring(ADDED.length())));
+            return ((ContextualSnapshot) snapshot).addedFrom(type) + k;
+        }
+        return Cursors.intPosition(new Cursors.Cursor(at.revision(), position));
+    }
+
+    /**
+     * A cursor's position without its fingerprint; refused when it was handed out for other contextual
+     * relationships (or none), since its position means nothing here.
+     */
+    private static String unbind(String position, String fingerprint) {
+        int at = position.lastIndexOf(BOUND);
+        String given = at < 0 ? null : position.substring(at + 1);
+        if (!java.util.Objects.equals(given, fingerprint)) {
+            throw new KithException.InvalidArgument(
+                    "optionalCursor",
+                    given == null
+                            ? "was handed out for a lookup without contextual relationships; it resumes only such a"
+                                    + " lookup"
+                            : "was handed out for a lookup with other contextual relationships; it resumes only a"
+                                    + " lookup with the same ones");
+        }
+        return at < 0 ? position : position.substring(0, at);
+    }
+
+    /** A lookup-subjects page whose cursors carry {@code fingerprint}; the page itself without one. */
+    private static Results.Page<Results.LookupSubject> rebind(
+            Results.Page<Results.LookupSubject> page, String fingerprint) {
+        if (fingerprint == null) return page;
+        List<Results.LookupSubject> items = new ArrayList<>(page.items().size());
+        for (Results.LookupSubject s : page.items()) {
+            items.add(new Results.LookupSubject(
+                    s.subjectId(),
+                    s.permissionship(),
+                    s.missingContext(),
+                    s.excludedSubjects(),
+                    bind(s.afterCursor(), Cursors.SUBJECTS, fingerprint, UnaryOperator.identity())));
+        }
+        return new Results.Page<>(
+                items,
+                page.revision(),
+                bind(page.nextCursor(), Cursors.SUBJECTS, fingerprint, UnaryOperator.identity()));
+    }
+
+    /**
+     * A lookup-resources page whose cursors carry {@code fingerprint}, each position rewritten by {@code
+     * position} (ids of contextual objects counted from the first of their type, which another node or a later
+     * index may number differently).
+     */
+    private static Results.Page<Results.LookupResource> rebind(
+            Results.Page<Results.LookupResource> page,
+            String kind,
+            String fingerprint,
+            UnaryOperator<String> position) {
+        List<Results.LookupResource> items = new ArrayList<>(page.items().size());
+        for (Results.LookupResource r : page.items()) {
+            items.add(new Results.LookupResource(
+                    r.resourceId(),
+                    r.permissionship(),
+                    r.missingContext(),
+                    bind(r.afterCursor(), kind, fingerprint, position)));
+        }
+        return new Results.Page<>(items, page.revision(), bind(page.nextCursor(), kind, fingerprint, position));
+    }
+
+    /** {@code cursor} with its position rewritten and {@code fingerprint} after it; null for null. */
+    private static String bind(String cursor, String kind, String fingerprint, UnaryOperator<String> position) {
+        if (cursor == null) return null;
+        Cursors.Cursor c = Cursors.decode(kind, cursor);
+        return Cursors.encode(kind, c.revision(), position.apply(c.position()) + BOUND + fingerprint);
     }
 
     private Instant now() {
@@ -215,6 +357,12 @@ public final class Queries {
     private DepthBounds depthBounds(CompiledSchema schema, Snapshot snapshot) {
         // a decorated snapshot's bounds are its own: computed per request, never kept in place of the index's
         if (decorator != null) return new DepthBounds(snapshot, schema);
+        if (snapshot instanceof ContextualSnapshot contextual) {
+            // the index's bounds hold over contextual relationships that add no link the bounds read (links of
+            // relations in a cycle of the schema); other ones are the request's own, never kept
+            DepthBounds plain = depthBounds(schema, snapshot(snapshot.revision()));
+            return plain.readsLinksOfAny(contextual) ? new DepthBounds(snapshot, schema) : plain;
+        }
         DepthBounds b = depthBounds;
         if (b == null || !b.isFor(schema, snapshot)) depthBounds = b = new DepthBounds(snapshot, schema);
         return b;

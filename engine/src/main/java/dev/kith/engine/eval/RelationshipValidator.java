@@ -14,6 +14,7 @@ import dev.kith.schema.Definition;
 import dev.kith.schema.RelationDef;
 import dev.kith.schema.ValidatedSchema;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * Checks relationships against a schema before they are written (SEMANTICS.md "Subjects and relationships"):
@@ -30,17 +31,29 @@ public final class RelationshipValidator {
      * {@code update}th update of a write, or in a relationship on its own when {@code update} is -1.
      */
     public static void validate(CompiledSchema compiled, Relationship r, boolean forDelete, int update) {
+        validate(compiled, r, forDelete, part -> Where.relationship(update, part));
+    }
+
+    /**
+     * Validates the {@code index}th contextual relationship of a check, expand or lookup exactly as a write of it
+     * would be validated, its errors naming it as that.
+     */
+    public static void validateContextual(CompiledSchema compiled, Relationship r, int index) {
+        validate(compiled, r, false, part -> Where.contextual(index, part));
+    }
+
+    private static void validate(
+            CompiledSchema compiled, Relationship r, boolean forDelete, Function<Part, Where> where) {
         ValidatedSchema schema = compiled.schema;
-        checkId(r.resource().id(), Part.RESOURCE_ID, r, false, update);
-        checkId(r.subject().id(), Part.SUBJECT_ID, r, true, update);
+        checkId(r.resource().id(), Part.RESOURCE_ID, r, false, where);
+        checkId(r.subject().id(), Part.SUBJECT_ID, r, true, where);
         Definition def = schema.definition(r.resource().type());
         if (def == null) {
-            throw NotFound.type(
-                    Where.relationship(update, Part.RESOURCE_TYPE), r.resource().type(), r.toString());
+            throw NotFound.type(where.apply(Part.RESOURCE_TYPE), r.resource().type(), r.toString());
         }
         RelationDef rel = def.relation(r.relation());
         if (rel == null) {
-            throw NotFound.relation(Where.relationship(update, Part.RELATION), r.relation(), def.name(), r.toString());
+            throw NotFound.relation(where.apply(Part.RELATION), r.relation(), def.name(), r.toString());
         }
         if (rel.isPermission()) {
             throw invalid(
@@ -48,20 +61,18 @@ public final class RelationshipValidator {
                     "'" + r.relation() + "' is a permission of '" + def.name()
                             + "', and relationships can only be written to relations",
                     r,
-                    update);
+                    where);
         }
         SubjectRef s = r.subject();
         Definition sdef = schema.definition(s.type());
         if (sdef == null) {
-            throw NotFound.type(Where.relationship(update, Part.SUBJECT_TYPE), s.type(), r.toString());
+            throw NotFound.type(where.apply(Part.SUBJECT_TYPE), s.type(), r.toString());
         }
         if (s.relation() != null && sdef.relation(s.relation()) == null) {
-            throw NotFound.relation(
-                    Where.relationship(update, Part.SUBJECT_RELATION), s.relation(), s.type(), r.toString());
+            throw NotFound.relation(where.apply(Part.SUBJECT_RELATION), s.relation(), s.type(), r.toString());
         }
         if (r.caveat() != null && schema.caveat(r.caveat().name()) == null) {
-            throw NotFound.caveat(
-                    Where.relationship(update, Part.CAVEAT), r.caveat().name(), r.toString());
+            throw NotFound.caveat(where.apply(Part.CAVEAT), r.caveat().name(), r.toString());
         }
         if (forDelete) return;
         AllowedSubject match = null;
@@ -82,7 +93,7 @@ public final class RelationshipValidator {
                     "subjects of the form " + form(s) + " are not allowed on " + def.name() + "#" + rel.name()
                             + " (allowed: " + allowed(rel) + ")",
                     r,
-                    update);
+                    where);
         }
         if (match == null) {
             throw invalid(
@@ -90,13 +101,13 @@ public final class RelationshipValidator {
                     "the caveat and expiration of this relationship match no allowed subject of " + def.name() + "#"
                             + rel.name() + " (allowed: " + allowed(rel) + ")",
                     r,
-                    update);
+                    where);
         }
         if (r.caveat() != null) {
             try {
                 compiled.caveats.validateContext(r.caveat().name(), r.caveat().context());
             } catch (KithException.InvalidArgument e) {
-                throw invalid(Part.CAVEAT_CONTEXT, e.getMessage(), r, update);
+                throw invalid(Part.CAVEAT_CONTEXT, e.getMessage(), r, where);
             }
         }
     }
@@ -151,10 +162,11 @@ public final class RelationshipValidator {
         return false;
     }
 
-    private static void checkId(String id, Part part, Relationship r, boolean allowWildcard, int update) {
+    private static void checkId(
+            String id, Part part, Relationship r, boolean allowWildcard, Function<Part, Where> where) {
         if (allowWildcard && SubjectRef.WILDCARD.equals(id)) return;
         if (!RelationshipParser.isObjectId(id)) {
-            throw invalid(part, "'" + id + "' is not a valid object id", r, update);
+            throw invalid(part, "'" + id + "' is not a valid object id", r, where);
         }
     }
 
@@ -176,7 +188,8 @@ public final class RelationshipValidator {
         return b.toString();
     }
 
-    private static KithException.InvalidArgument invalid(Part part, String message, Relationship r, int update) {
-        return KithException.InvalidArgument.at(Where.relationship(update, part), message + " (in '" + r + "')");
+    private static KithException.InvalidArgument invalid(
+            Part part, String message, Relationship r, Function<Part, Where> where) {
+        return KithException.InvalidArgument.at(where.apply(part), message + " (in '" + r + "')");
     }
 }

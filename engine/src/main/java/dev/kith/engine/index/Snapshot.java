@@ -8,9 +8,9 @@ package dev.kith.engine.index;
  * interface, or a decorator of the default one, not an edit inside the evaluators:
  *
  * <ul>
- *   <li>request-scoped (contextual) relationships: a snapshot over the index's that adds the request's
- *       relationships to {@link #forward}, {@link #reverse} and {@link #reverseSubjectPairs}, and hands out ids
- *       above {@link #objectCount} for objects the index never stored;
+ *   <li>request-scoped (contextual) relationships: {@link ContextualSnapshot}, a snapshot over the index's that
+ *       adds the request's relationships to {@link #forward}, {@link #reverse} and {@link #reverseSubjectPairs},
+ *       and hands out ids above {@link #objectCount} for objects the index never stored;
  *   <li>a transitive-closure index: a snapshot whose reads are served from precomputed closures, answering
  *       exactly what the stored relationships answer (depth and cycles stay with the evaluators and {@code
  *       eval.Hops});

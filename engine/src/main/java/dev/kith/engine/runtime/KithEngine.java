@@ -214,7 +214,9 @@ public final class KithEngine implements Engine {
 
     /**
      * Items with the same consistency are answered at one revision, resolved once. The deadline is the whole
-     * request's: when it passes the bulk check fails, not just the item it interrupted.
+     * request's: when it passes the bulk check fails, not just the item it interrupted. So does an invalid
+     * contextual relationship: the items of one bulk check share their contextual relationships (one list, laid
+     * over the snapshot once), so the error is the request's, not one item's.
      */
     @Override
     public List<Results.CheckBulkItem> checkBulk(List<Requests.Check> checks) {
@@ -231,6 +233,7 @@ public final class KithEngine implements Engine {
             } catch (KithException.DeadlineExceeded passed) {
                 throw passed;
             } catch (KithException e) {
+                if (e.where() != null && e.where().element() == KithException.Element.CONTEXTUAL) throw e;
                 out.add(new Results.CheckBulkItem(null, e));
             }
         }
