@@ -35,6 +35,8 @@ import java.time.Duration;
  * @param heapWatermark the share of the maximum heap that, when still live after a garbage collection, makes the
  *     server refuse writes with 429 until a later collection measures the live heap 5 points below it (default
  *     0.85; 1 never sheds)
+ * @param watchStallTimeout how long a watch stream's connection may accept no byte of what the stream has written to
+ *     it before the stream is closed with an error line carrying its last token (default 30 s)
  */
 public record Limits(
         long maxBodyBytes,
@@ -56,7 +58,8 @@ public record Limits(
         long maxInFlightBytes,
         int maxWatches,
         long watchBufferBytes,
-        double heapWatermark) {
+        double heapWatermark,
+        Duration watchStallTimeout) {
     /** The default connection limits: idle 60 s, headers 10 s, body 30 s, 10,000 connections. */
     static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
 
@@ -70,6 +73,8 @@ public record Limits(
     static final int MAX_WATCHES = 1000;
     static final long WATCH_BUFFER_BYTES = 1L << 20;
     static final double HEAP_WATERMARK = 0.85;
+    /** The default watch stall timeout: 30 s. */
+    static final Duration WATCH_STALL_TIMEOUT = Duration.ofSeconds(30);
 
     public Limits {
         positive(maxBodyBytes, "maxBodyBytes");
@@ -94,6 +99,53 @@ public record Limits(
         if (!(heapWatermark > 0 && heapWatermark <= 1)) {
             throw new IllegalArgumentException("heapWatermark must be above 0 and at most 1: " + heapWatermark);
         }
+        positive(watchStallTimeout, "watchStallTimeout");
+    }
+
+    /** Request, connection and memory limits with the default watch stall timeout. */
+    public Limits(
+            long maxBodyBytes,
+            long maxImportBodyBytes,
+            int maxUpdatesPerWrite,
+            int maxPreconditionsPerWrite,
+            int maxCheckBulkItems,
+            int maxIdLength,
+            int maxNameLength,
+            int maxJsonDepth,
+            int maxContextBytes,
+            int maxInFlight,
+            Duration requestTimeout,
+            Duration importTimeout,
+            Duration idleTimeout,
+            Duration headerTimeout,
+            Duration bodyTimeout,
+            int maxConnections,
+            long maxInFlightBytes,
+            int maxWatches,
+            long watchBufferBytes,
+            double heapWatermark) {
+        this(
+                maxBodyBytes,
+                maxImportBodyBytes,
+                maxUpdatesPerWrite,
+                maxPreconditionsPerWrite,
+                maxCheckBulkItems,
+                maxIdLength,
+                maxNameLength,
+                maxJsonDepth,
+                maxContextBytes,
+                maxInFlight,
+                requestTimeout,
+                importTimeout,
+                idleTimeout,
+                headerTimeout,
+                bodyTimeout,
+                maxConnections,
+                maxInFlightBytes,
+                maxWatches,
+                watchBufferBytes,
+                heapWatermark,
+                WATCH_STALL_TIMEOUT);
     }
 
     /** Request and connection limits with the default memory limits. */
@@ -208,7 +260,8 @@ public record Limits(
                 maxInFlightBytes,
                 maxWatches,
                 watchBufferBytes,
-                heapWatermark);
+                heapWatermark,
+                watchStallTimeout);
     }
 
     /** This limits with the connection limits replaced. */
@@ -234,7 +287,8 @@ public record Limits(
                 maxInFlightBytes,
                 maxWatches,
                 watchBufferBytes,
-                heapWatermark);
+                heapWatermark,
+                watchStallTimeout);
     }
 
     /** This limits with the memory limits (bodies in flight, watches, heap watermark) replaced. */
@@ -259,7 +313,34 @@ public record Limits(
                 maxInFlightBytes,
                 maxWatches,
                 watchBufferBytes,
-                heapWatermark);
+                heapWatermark,
+                watchStallTimeout);
+    }
+
+    /** This limits with {@code watchStallTimeout} replaced. */
+    public Limits withWatchStallTimeout(Duration watchStallTimeout) {
+        return new Limits(
+                maxBodyBytes,
+                maxImportBodyBytes,
+                maxUpdatesPerWrite,
+                maxPreconditionsPerWrite,
+                maxCheckBulkItems,
+                maxIdLength,
+                maxNameLength,
+                maxJsonDepth,
+                maxContextBytes,
+                maxInFlight,
+                requestTimeout,
+                importTimeout,
+                idleTimeout,
+                headerTimeout,
+                bodyTimeout,
+                maxConnections,
+                maxInFlightBytes,
+                maxWatches,
+                watchBufferBytes,
+                heapWatermark,
+                watchStallTimeout);
     }
 
     private static void positive(Duration d, String name) {
