@@ -247,8 +247,8 @@ class MemoryGuardsTest {
                 String marker = f.touch("document:marker#viewer@user:ann");
                 rest.add(marker);
                 List<String> got = new ArrayList<>();
-                ChunkedLines lines = new ChunkedLines(rin);
-                while (got.size() < rest.size()) got.add(lines.nextToken());
+                ChunkedLines resumedLines = new ChunkedLines(rin);
+                while (got.size() < rest.size()) got.add(resumedLines.nextToken());
                 assertThat(got)
                         .as("the rest exactly once, in order, ending with the next write")
                         .isEqualTo(rest);
