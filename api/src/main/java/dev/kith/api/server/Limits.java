@@ -21,7 +21,8 @@ import java.time.Duration;
  *     (default 10 min)
  * @param idleTimeout how long a connection with no request in flight stays open (default 60 s)
  * @param headerTimeout how long a request may take to send its request line and headers (default 10 s): on a new
- *     connection from its accept, on a kept-alive one from the first byte after the previous answer
+ *     connection from its accept, on a kept-alive one from the arrival of its first bytes (also while an earlier
+ *     request of the connection is being served)
  * @param bodyTimeout how long a request body may take to arrive once its headers have, before a 408 that closes
  *     the connection (default 30 s; an import body has the longer of this and {@code importTimeout})
  * @param maxConnections open connections the server keeps; a connection over it is closed as soon as it is
