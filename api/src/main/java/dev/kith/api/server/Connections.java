@@ -8,12 +8,13 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
-import io.vertx.core.http.HttpVersion;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.ext.web.RoutingContext;
@@ -163,6 +164,10 @@ final class Connections {
         pipeline.addBefore("handler", "kith-requests", new ChannelInboundHandlerAdapter() {
             @Override
             public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                if (msg instanceof HttpRequest request
+                        && request.decoderResult().isSuccess()) {
+                    refuseOtherVersions(request);
+                }
                 boolean headers = msg instanceof HttpRequest;
                 boolean ended = msg instanceof LastHttpContent;
                 if (headers || ended) context.emit(null, v -> decoded(state, headers, ended));
@@ -171,6 +176,26 @@ final class Connections {
         });
         pipeline.addBefore("handler", "kith-framing", new FramingGuard());
         state.tracked = true;
+    }
+
+    /**
+     * The HTTP decoder reads any {@code NAME/major.minor} at the end of a request line as a protocol version, and
+     * Vert.x answers one other than HTTP/1.0 and HTTP/1.1 with an empty 501. Marked as a request that could not be
+     * read (as the decoder marks its own failures, with HTTP/1.0 so that the answer closes the connection), it gets
+     * the server's answer to an unreadable request head instead.
+     */
+    private static void refuseOtherVersions(HttpRequest request) {
+        HttpVersion version = request.protocolVersion();
+        if (version == HttpVersion.HTTP_1_1 || version == HttpVersion.HTTP_1_0) return;
+        request.setProtocolVersion(HttpVersion.HTTP_1_0);
+        request.setDecoderResult(DecoderResult.failure(new UnsupportedVersion()));
+    }
+
+    /** A request line whose version is not HTTP/1.0 or HTTP/1.1. Cheap: an answer, not a bug. */
+    static final class UnsupportedVersion extends RuntimeException {
+        UnsupportedVersion() {
+            super("the request line does not end with HTTP/1.0 or HTTP/1.1", null, false, false);
+        }
     }
 
     /** The decoder produced a request's head ({@code headers}) and/or the end of its body ({@code ended}). */
@@ -301,7 +326,7 @@ final class Connections {
                 "closing the connection of " + ctx.request().remoteAddress() + ": its request body did not arrive in "
                         + millis + " ms");
         HttpConnection connection = ctx.request().connection();
-        if (ctx.request().version() != HttpVersion.HTTP_2) {
+        if (ctx.request().version() != io.vertx.core.http.HttpVersion.HTTP_2) {
             // the rest of the body would be read as the next request: the connection cannot be reused
             ctx.response().putHeader("Connection", "close").endHandler(v -> connection.close());
         }

@@ -108,6 +108,8 @@ final class ErrorMapper {
                         "the request headers are larger than " + maxHeaderBytes + " bytes",
                         null);
             case null -> error(400, "INVALID_ARGUMENT", "malformed request line or headers", null);
+            case Connections.UnsupportedVersion e ->
+                error(400, "INVALID_ARGUMENT", "malformed request line or headers: " + e.getMessage(), null);
             default ->
                 error(400, "INVALID_ARGUMENT", "malformed request line or headers: " + decoderReason(cause), null);
         };

@@ -478,8 +478,14 @@ public final class KithServer implements AutoCloseable {
      */
     private void invalidRequest(HttpServerRequest request, HttpServerOptions options, ObjectMapper mapper) {
         Throwable cause = request.decoderResult().cause();
-        ErrorMapper.ApiError error =
-                ErrorMapper.unreadableHead(cause, options.getMaxInitialLineLength(), options.getMaxHeaderSize());
+        unreadableHead(
+                request,
+                ErrorMapper.unreadableHead(cause, options.getMaxInitialLineLength(), options.getMaxHeaderSize()),
+                mapper);
+    }
+
+    /** Answers {@code request}, whose head could not be read, with {@code error}, and closes its connection. */
+    private void unreadableHead(HttpServerRequest request, ErrorMapper.ApiError error, ObjectMapper mapper) {
         LOG.log(
                 System.Logger.Level.INFO,
                 "unreadable request head from " + request.remoteAddress() + ": "

@@ -398,13 +398,18 @@ class ConnectionLimitsTest {
             JsonObject header = unreadableHead(f, "GET /healthz HTTP/1.1\r\nHo st : x\r\n\r\n", "400");
             assertThat(header.getString("message")).startsWith("malformed request line or headers: ");
 
+            JsonObject protocol = unreadableHead(f, "GET /healthz XHTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", "400");
+            assertThat(protocol.getString("message"))
+                    .isEqualTo("malformed request line or headers: the request line does not end with HTTP/1.0 or"
+                            + " HTTP/1.1");
+
             // the same after a request answered on the connection: the first answer, then the error, then a close
             try (Socket s = connect(f)) {
                 send(s, HEALTHZ + "GET /" + "a".repeat(5000) + " HTTP/1.1\r\n\r\n");
                 String answers = readToClose(s);
                 assertThat(answers).startsWith("HTTP/1.1 200").contains(" 414 Request-URI Too Long");
             }
-            assertThat(closed(f, Metrics.MALFORMED)).isEqualTo(5);
+            assertThat(closed(f, Metrics.MALFORMED)).isEqualTo(6);
             assertThat(healthz(f)).startsWith("HTTP/1.1 200");
         } finally {
             root.removeHandler(capture);
@@ -414,7 +419,7 @@ class ConnectionLimitsTest {
                     .isEmpty();
             assertThat(logged.stream()
                             .filter(r -> String.valueOf(r.getMessage()).startsWith("unreadable request head")))
-                    .hasSize(5);
+                    .hasSize(6);
         }
     }
 
