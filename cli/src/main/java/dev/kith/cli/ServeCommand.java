@@ -246,6 +246,15 @@ final class ServeCommand implements Callable<Integer> {
     long watchBufferBytes;
 
     @Option(
+            names = "--watch-stall-timeout",
+            defaultValue = "${env:KITH_WATCH_STALL_TIMEOUT:-30s}",
+            converter = DurationConverter.class,
+            description = "How long a watch stream's connection may take none of the bytes written to it (its client"
+                    + " reads nothing) before the stream is closed with an error line carrying the token to resume"
+                    + " from (KITH_WATCH_STALL_TIMEOUT; ${DEFAULT-VALUE}).")
+    Duration watchStallTimeout;
+
+    @Option(
             names = "--heap-watermark",
             defaultValue = "${env:KITH_HEAP_WATERMARK:-0.85}",
             description = "Share of the maximum heap that, still live after a garbage collection, makes the server"
@@ -484,7 +493,8 @@ final class ServeCommand implements Callable<Integer> {
                 maxWatches,
                 watchBufferBytes,
                 heapWatermark,
-                maxContextualRelationships);
+                maxContextualRelationships,
+                watchStallTimeout);
         String secret = tokenSecret == null || tokenSecret.isBlank() ? null : tokenSecret;
         return new ServerConfig(
                 bind,

@@ -52,10 +52,12 @@ class ServeCommandTest {
         assertThat(defaults.maxWatches()).isEqualTo(1000);
         assertThat(defaults.watchBufferBytes()).isEqualTo(1L << 20);
         assertThat(defaults.heapWatermark()).isEqualTo(0.85);
+        assertThat(defaults.watchStallTimeout()).isEqualTo(java.time.Duration.ofSeconds(30));
         var given = parse(
                         "--max-in-flight-bytes", "1000000",
                         "--max-watches", "7",
                         "--watch-buffer-bytes", "65536",
+                        "--watch-stall-timeout", "2500ms",
                         "--heap-watermark", "0.7")
                 .config()
                 .limits();
@@ -63,6 +65,7 @@ class ServeCommandTest {
         assertThat(given.maxWatches()).isEqualTo(7);
         assertThat(given.watchBufferBytes()).isEqualTo(65536);
         assertThat(given.heapWatermark()).isEqualTo(0.7);
+        assertThat(given.watchStallTimeout()).isEqualTo(java.time.Duration.ofMillis(2500));
 
         var err = new java.io.StringWriter();
         var cl = Main.commandLine();

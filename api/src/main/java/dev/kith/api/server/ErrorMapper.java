@@ -92,6 +92,40 @@ final class ErrorMapper {
         return "malformed HTTP message";
     }
 
+    /**
+     * The answer to a request whose line or headers could not be read ({@code cause}, the HTTP decoder's reason): 414
+     * for a request line over {@code maxLineBytes}, 431 for headers over {@code maxHeaderBytes}, otherwise a 400
+     * naming what is malformed.
+     */
+    static ApiError unreadableHead(Throwable cause, int maxLineBytes, int maxHeaderBytes) {
+        return switch (cause) {
+            case io.netty.handler.codec.http.TooLongHttpLineException e ->
+                error(414, "RESOURCE_EXHAUSTED", "the request line is longer than " + maxLineBytes + " bytes", null);
+            case io.netty.handler.codec.http.TooLongHttpHeaderException e ->
+                error(
+                        431,
+                        "RESOURCE_EXHAUSTED",
+                        "the request headers are larger than " + maxHeaderBytes + " bytes",
+                        null);
+            case null -> error(400, "INVALID_ARGUMENT", "malformed request line or headers", null);
+            case Connections.UnsupportedVersion e ->
+                error(400, "INVALID_ARGUMENT", "malformed request line or headers: " + e.getMessage(), null);
+            default ->
+                error(400, "INVALID_ARGUMENT", "malformed request line or headers: " + decoderReason(cause), null);
+        };
+    }
+
+    /** The HTTP decoder's reason, as plain printable text of at most 200 characters (it may quote the request). */
+    private static String decoderReason(Throwable cause) {
+        String m = String.valueOf(cause.getMessage());
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < m.length() && b.length() < 200; i++) {
+            char c = m.charAt(i);
+            b.append(c >= 0x20 && c < 0x7f ? c : '?');
+        }
+        return b.toString();
+    }
+
     /** The failure a status without an exception stands for (Vert.x's body limit, the request deadline, …). */
     private static HttpFailure fromStatus(RoutingContext ctx, Limits limits) {
         int status = ctx.statusCode();

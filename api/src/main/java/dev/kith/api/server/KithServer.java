@@ -14,6 +14,8 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
@@ -177,6 +179,7 @@ public final class KithServer implements AutoCloseable {
         HeapGuard heap = new HeapGuard(limits.heapWatermark(), heapSource);
         metrics.heap(heap);
         KithServer kith = new KithServer(vertx, server, router, audit, tokens, metrics, heap, host);
+        server.invalidRequestHandler(request -> kith.invalidRequest(request, options, mapper));
         router.route().handler(connections::requestArrived);
         kith.routes(
                 router,
@@ -466,6 +469,49 @@ public final class KithServer implements AutoCloseable {
             ctx.response().putHeader("Connection", "close").endHandler(v -> connection.close());
         }
         ctx.fail(new HttpFailure(429, "RESOURCE_EXHAUSTED", null, message));
+    }
+
+    /**
+     * Answers a request Vert.x could not read as HTTP (a malformed request line or header, a request line or headers
+     * over their limit) with kith's JSON error, logs it in one line and closes the connection once the answer is
+     * sent: the bytes after it cannot be read as a request.
+     */
+    private void invalidRequest(HttpServerRequest request, HttpServerOptions options, ObjectMapper mapper) {
+        Throwable cause = request.decoderResult().cause();
+        unreadableHead(
+                request,
+                ErrorMapper.unreadableHead(cause, options.getMaxInitialLineLength(), options.getMaxHeaderSize()),
+                mapper);
+    }
+
+    /** Answers {@code request}, whose head could not be read, with {@code error}, and closes its connection. */
+    private void unreadableHead(HttpServerRequest request, ErrorMapper.ApiError error, ObjectMapper mapper) {
+        LOG.log(
+                System.Logger.Level.INFO,
+                "unreadable request head from " + request.remoteAddress() + ": "
+                        + error.body().path("message").asText());
+        metrics.connectionClosed(Metrics.MALFORMED);
+        byte[] body;
+        try {
+            body = mapper.writeValueAsBytes(error.body());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new dev.kith.engine.BugException("a JSON error that does not serialise", e);
+        }
+        String given = request.getHeader(REQUEST_ID);
+        HttpServerResponse response = request.response()
+                .setStatusCode(error.status())
+                .putHeader("Content-Type", Exchange.JSON)
+                .putHeader(
+                        REQUEST_ID,
+                        given != null && validRequestId(given)
+                                ? given
+                                : requestIdPrefix + Long.toHexString(requestIds.incrementAndGet()));
+        boolean http1 = request.version() != io.vertx.core.http.HttpVersion.HTTP_2;
+        if (http1) response.putHeader("Connection", "close");
+        io.vertx.core.http.HttpConnection connection = request.connection();
+        response.end(Buffer.buffer(body)).onComplete(ar -> {
+            if (http1) connection.close();
+        });
     }
 
     /**

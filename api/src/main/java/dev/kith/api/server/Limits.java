@@ -37,6 +37,8 @@ import java.time.Duration;
  *     0.85; 1 never sheds)
  * @param maxContextualRelationships contextual relationships per check, bulk check, expand or lookup (default
  *     1,000); more is a 400
+ * @param watchStallTimeout how long a watch stream's connection may accept no byte of what the stream has written to
+ *     it before the stream is closed with an error line carrying its last token (default 30 s)
  */
 public record Limits(
         long maxBodyBytes,
@@ -59,7 +61,8 @@ public record Limits(
         int maxWatches,
         long watchBufferBytes,
         double heapWatermark,
-        int maxContextualRelationships) {
+        int maxContextualRelationships,
+        Duration watchStallTimeout) {
     /** The default connection limits: idle 60 s, headers 10 s, body 30 s, 10,000 connections. */
     static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
 
@@ -76,6 +79,8 @@ public record Limits(
 
     /** The default number of contextual relationships one request may carry. */
     static final int MAX_CONTEXTUAL_RELATIONSHIPS = 1000;
+    /** The default watch stall timeout: 30 s. */
+    static final Duration WATCH_STALL_TIMEOUT = Duration.ofSeconds(30);
 
     public Limits {
         positive(maxBodyBytes, "maxBodyBytes");
@@ -98,12 +103,13 @@ public record Limits(
         positive(maxWatches, "maxWatches");
         positive(watchBufferBytes, "watchBufferBytes");
         positive(maxContextualRelationships, "maxContextualRelationships");
+        positive(watchStallTimeout, "watchStallTimeout");
         if (!(heapWatermark > 0 && heapWatermark <= 1)) {
             throw new IllegalArgumentException("heapWatermark must be above 0 and at most 1: " + heapWatermark);
         }
     }
 
-    /** Every limit but the contextual relationships per request, which is the default. */
+    /** Every limit but the contextual relationships per request and the watch stall timeout, which are the defaults. */
     public Limits(
             long maxBodyBytes,
             long maxImportBodyBytes,
@@ -146,7 +152,8 @@ public record Limits(
                 maxWatches,
                 watchBufferBytes,
                 heapWatermark,
-                MAX_CONTEXTUAL_RELATIONSHIPS);
+                MAX_CONTEXTUAL_RELATIONSHIPS,
+                WATCH_STALL_TIMEOUT);
     }
 
     /** Request and connection limits with the default memory limits. */
@@ -262,7 +269,8 @@ public record Limits(
                 maxWatches,
                 watchBufferBytes,
                 heapWatermark,
-                maxContextualRelationships);
+                maxContextualRelationships,
+                watchStallTimeout);
     }
 
     /** This limits with the connection limits replaced. */
@@ -289,7 +297,8 @@ public record Limits(
                 maxWatches,
                 watchBufferBytes,
                 heapWatermark,
-                maxContextualRelationships);
+                maxContextualRelationships,
+                watchStallTimeout);
     }
 
     /** This limits with the memory limits (bodies in flight, watches, heap watermark) replaced. */
@@ -315,7 +324,8 @@ public record Limits(
                 maxWatches,
                 watchBufferBytes,
                 heapWatermark,
-                maxContextualRelationships);
+                maxContextualRelationships,
+                watchStallTimeout);
     }
 
     /** This limits with {@code maxContextualRelationships} replaced. */
@@ -341,7 +351,35 @@ public record Limits(
                 maxWatches,
                 watchBufferBytes,
                 heapWatermark,
-                maxContextualRelationships);
+                maxContextualRelationships,
+                watchStallTimeout);
+    }
+
+    /** This limits with {@code watchStallTimeout} replaced. */
+    public Limits withWatchStallTimeout(Duration watchStallTimeout) {
+        return new Limits(
+                maxBodyBytes,
+                maxImportBodyBytes,
+                maxUpdatesPerWrite,
+                maxPreconditionsPerWrite,
+                maxCheckBulkItems,
+                maxIdLength,
+                maxNameLength,
+                maxJsonDepth,
+                maxContextBytes,
+                maxInFlight,
+                requestTimeout,
+                importTimeout,
+                idleTimeout,
+                headerTimeout,
+                bodyTimeout,
+                maxConnections,
+                maxInFlightBytes,
+                maxWatches,
+                watchBufferBytes,
+                heapWatermark,
+                maxContextualRelationships,
+                watchStallTimeout);
     }
 
     private static void positive(Duration d, String name) {

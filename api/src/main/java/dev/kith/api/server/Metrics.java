@@ -59,6 +59,11 @@ final class Metrics {
     static final String HEADERS = "headers";
     /** {@link #connectionClosed} reason: a request body did not arrive within the body timeout. */
     static final String BODY = "body";
+    /**
+     * {@link #connectionClosed} reason: a request line or headers that could not be read (malformed, or longer than
+     * their limit); the connection cannot carry another request.
+     */
+    static final String MALFORMED = "malformed";
 
     /** {@link #cancelled} reason: the request's deadline passed. */
     static final String DEADLINE = "deadline";
@@ -71,10 +76,12 @@ final class Metrics {
     static final String IN_FLIGHT_BYTES = "in_flight_bytes";
     /** {@link #watchClosed} reason: the watcher fell behind by more than its buffer. */
     static final String BEHIND = "behind";
+    /** {@link #watchClosed} reason: the watcher's connection took no bytes for the watch stall timeout. */
+    static final String STALLED = "stalled";
 
     private final Map<String, Counter> cancelled;
     private final Map<String, Counter> writesRefused;
-    private final Counter watchesBehind;
+    private final Map<String, Counter> watchesClosed;
     private final AtomicInteger watchesOpen = new AtomicInteger();
     /** The timers of each endpoint label, resolved once per label so a request costs no string building. */
     private final Map<String, Endpoint> endpoints = new java.util.concurrent.ConcurrentHashMap<>();
@@ -109,7 +116,7 @@ final class Metrics {
                 .description("object ids interned in this node's in-memory index")
                 .register(registry);
         Map<String, Counter> closed = new java.util.HashMap<>();
-        for (String reason : List.of(REFUSED, IDLE, HEADERS, BODY)) {
+        for (String reason : List.of(REFUSED, IDLE, HEADERS, BODY, MALFORMED)) {
             closed.put(
                     reason,
                     Counter.builder("kith.connections.closed")
@@ -133,10 +140,18 @@ final class Metrics {
                             .register(registry));
         }
         this.writesRefused = Map.copyOf(refused);
-        this.watchesBehind = Counter.builder("kith.watches.closed")
-                .description("watch streams the server closed: the watcher fell behind by more than its buffer")
-                .tag("reason", BEHIND)
-                .register(registry);
+        Map<String, Counter> watches = new java.util.HashMap<>();
+        for (String reason : List.of(BEHIND, STALLED)) {
+            watches.put(
+                    reason,
+                    Counter.builder("kith.watches.closed")
+                            .description("watch streams the server closed: the watcher fell behind by more than its"
+                                    + " buffer (reason behind), or its connection took nothing for the stall timeout"
+                                    + " (reason stalled)")
+                            .tag("reason", reason)
+                            .register(registry));
+        }
+        this.watchesClosed = Map.copyOf(watches);
         Gauge.builder("kith.watches.open", watchesOpen, AtomicInteger::get)
                 .description("open watch streams")
                 .register(registry);
@@ -152,9 +167,9 @@ final class Metrics {
         return watchesOpen;
     }
 
-    /** Counts a watch stream the server closed because its watcher fell behind. */
-    void watchBehind() {
-        watchesBehind.increment();
+    /** Counts a watch stream the server closed for {@code reason} ({@link #BEHIND} or {@link #STALLED}). */
+    void watchClosed(String reason) {
+        watchesClosed.get(reason).increment();
     }
 
     /** Reports the live-heap ratio and the shedding state of {@code guard} as gauges. */

@@ -24,12 +24,19 @@ import java.util.concurrent.atomic.AtomicLong;
  * set larger than the buffer is still sent whole): the stream ends with an error line that
  * carries the token of the last change set written to it (or its start token), from which the client resumes
  * without missing or repeating a change; its watch is closed and counted in {@code
- * kith_watches_closed_total{reason="behind"}}.
+ * kith_watches_closed_total{reason="behind"}}. A connection that accepts no byte of what was written to it for {@link
+ * Limits#watchStallTimeout} (its client reads nothing while a single change set larger than the buffer waits, which
+ * is not falling behind) has stalled: the stream ends the same way, counted with {@code reason="stalled"}. Lines are
+ * written in pieces of at most {@value #PIECE_BYTES} bytes so that a client reading a large change set slowly but
+ * steadily is seen to make progress.
  *
  * <p>Threading: {@link #onChanges} and {@link #ready} run on the engine's delivery thread; everything else on the
  * request's event loop.
  */
 final class WatchStream implements Engine.WatchListener {
+    /** The largest piece of a line written at once: each piece the socket accepts counts as the client's progress. */
+    static final int PIECE_BYTES = 64 << 10;
+
     private final Exchange x;
     private final RoutingContext ctx;
     private final HttpServerResponse response;
@@ -50,6 +57,10 @@ final class WatchStream implements Engine.WatchListener {
     private volatile Runnable resume = () -> {};
     /** The revision of the last change set written (the start revision before any). Event loop only. */
     private Revision last;
+    /** When the socket last accepted a piece, or when bytes began waiting for it with none waiting. Event loop. */
+    private long progressNanos;
+    /** The timer that checks the connection for progress while bytes wait, or -1. Event loop. */
+    private long stallTimer = -1;
 
     private AutoCloseable handle;
 
@@ -112,9 +123,18 @@ final class WatchStream implements Engine.WatchListener {
             pending.addAndGet(-line.length);
             return;
         }
+        if (unaccepted == 0) progressNanos = System.nanoTime();
         unaccepted += line.length;
         unacceptedLines++;
-        response.write(Buffer.buffer(line)).onComplete(ar -> accepted(line.length));
+        Buffer whole = Buffer.buffer(line);
+        for (int from = 0; from < line.length; from += PIECE_BYTES) {
+            int to = Math.min(line.length, from + PIECE_BYTES);
+            int size = to - from;
+            boolean lineEnds = to == line.length;
+            response.write(from == 0 && lineEnds ? whole : whole.slice(from, to))
+                    .onComplete(ar -> accepted(size, lineEnds));
+        }
+        if (stallTimer < 0) armStallTimer(x.limits.watchStallTimeout().toMillis());
         last = revision;
         AuditLog.note(ctx, f -> {
             f.put("changeSets", f.path("changeSets").asLong() + 1);
@@ -124,23 +144,58 @@ final class WatchStream implements Engine.WatchListener {
         if (unaccepted >= limit && unacceptedLines > 1) fallBehind();
     }
 
-    /** The socket took {@code bytes}: resumes the engine if it waits and the buffer has room again. */
-    private void accepted(int bytes) {
+    /**
+     * The socket took {@code bytes} (the end of a line when {@code lineEnds}): resumes the engine if it waits and the
+     * buffer has room again.
+     */
+    private void accepted(int bytes, boolean lineEnds) {
+        progressNanos = System.nanoTime();
         unaccepted -= bytes;
-        unacceptedLines--;
+        if (lineEnds) unacceptedLines--;
         long now = pending.addAndGet(-bytes);
         if (now < limit && !behind && paused.compareAndSet(true, false)) resume.run();
     }
 
+    /**
+     * Checks, {@code millis} from now, that the socket accepted something within the stall timeout while bytes wait
+     * for it; checks again later while it did, and ends the stream when it did not.
+     */
+    private void armStallTimer(long millis) {
+        stallTimer = x.vertx.setTimer(Math.max(1, millis), t -> {
+            stallTimer = -1;
+            if (behind || ended.get() || unaccepted == 0) return;
+            long timeout = x.limits.watchStallTimeout().toMillis();
+            long idle = (System.nanoTime() - progressNanos) / 1_000_000;
+            if (idle >= timeout) {
+                stop(
+                        Metrics.STALLED,
+                        "the watcher stalled: its connection accepted none of the " + unaccepted
+                                + " bytes waiting for it for " + timeout + " ms");
+            } else {
+                armStallTimer(timeout - idle);
+            }
+        });
+    }
+
     /** The client did not take the buffer's worth of changes: end the stream with the token to resume from. */
     private void fallBehind() {
+        stop(
+                Metrics.BEHIND,
+                "the watcher fell behind: the changes waiting for it to read reached its buffer of " + limit
+                        + " bytes");
+    }
+
+    /**
+     * Ends the stream for {@code reason} with a last line {@code RESOURCE_EXHAUSTED} saying {@code why}, carrying
+     * the token of the last change set written (or the start token) to resume from.
+     */
+    private void stop(String reason, String why) {
         behind = true;
-        x.metrics.watchBehind();
+        x.metrics.watchClosed(reason);
         ErrorMapper.ApiError error = ErrorMapper.error(
                 429,
                 "RESOURCE_EXHAUSTED",
-                "the watcher fell behind: the changes waiting for it to read reached its buffer of " + limit
-                        + " bytes; watch again with optionalStartCursor set to details.changesThrough to resume after the last"
+                why + "; watch again with optionalStartCursor set to details.changesThrough to resume after the last"
                         + " change set received",
                 null);
         ObjectNode details = (ObjectNode) error.body().get("details");
@@ -152,6 +207,8 @@ final class WatchStream implements Engine.WatchListener {
     /** Closes the watch and releases its place, once. */
     private void end() {
         if (!ended.compareAndSet(false, true)) return;
+        if (stallTimer >= 0) x.vertx.cancelTimer(stallTimer); // end() runs on the event loop, as the timer does
+        stallTimer = -1;
         if (handle != null) {
             try {
                 handle.close();

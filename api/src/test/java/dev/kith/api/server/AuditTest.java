@@ -294,6 +294,67 @@ final class AuditTest {
         assertThat(closed.getLong("revision")).isPositive();
     }
 
+    /**
+     * A request over its deadline is still audited, once, when its 504 is sent: with its status, the error code and
+     * the time it took; whether a timer on the event loop answered it while its work went on on a worker (then stopped)
+     * or the engine's own poll of the deadline ended work running inline.
+     */
+    @Test
+    void aRequestThatTimesOutIsAuditedOnceWithItsOutcomeAndLatency() throws Exception {
+        Path log = tmp.resolve("audit.log");
+        Duration timeout = Duration.ofMillis(1);
+        try (ServerFixture f = new ServerFixture(ServerConfig.loopback(List.of(KEY))
+                .withLimits(Limits.defaults().withTimeouts(timeout, timeout))
+                .withAuditLog(log.toString()))) {
+            f.engine.writeSchema(ServerFixture.SCHEMA);
+            List<dev.kith.engine.Relationship> rels = new java.util.ArrayList<>();
+            for (int i = 0; i < 50_000; i++) {
+                rels.add(dev.kith.engine.Relationship.parse("report:wide#source@group:g" + i));
+                rels.add(dev.kith.engine.Relationship.parse("group:g" + i + "#member@user:u" + i));
+                rels.add(dev.kith.engine.Relationship.parse("group:big#member@group:g" + i + "#member"));
+            }
+            rels.add(dev.kith.engine.Relationship.parse("document:wide#viewer@group:big#member"));
+            f.engine.importBulk(rels.iterator());
+            String expand = "{\"resource\":{\"objectType\":\"report\",\"objectId\":\"wide\"},\"permission\":\"read\"";
+            // on a worker (it may wait for the store): the deadline's timer answers 504
+            assertThat(postAs(
+                                    f,
+                                    "/v1/permissions/expand",
+                                    expand + ",\"consistency\":{\"fullyConsistent\":true}}",
+                                    KEY,
+                                    "slow-worker")
+                            .error(504)
+                            .getString("code"))
+                    .isEqualTo("DEADLINE_EXCEEDED");
+            // inline: the engine's poll of the deadline ends it
+            assertThat(postAs(f, "/v1/permissions/expand", expand + "}", KEY, "slow-inline")
+                            .error(504)
+                            .getString("code"))
+                    .isEqualTo("DEADLINE_EXCEEDED");
+            Await.until(
+                    "the worker's work has stopped",
+                    () -> f.get("/metrics").text.contains("kith_requests_cancelled_total{reason=\"deadline\",} 2.0")
+                            || f.get("/metrics")
+                                    .text
+                                    .contains("kith_requests_cancelled_total{reason=\"deadline\"} 2.0"),
+                    Duration.ofSeconds(30));
+        }
+        List<JsonObject> expands = ofKind(lines(log), "expand");
+        assertThat(expands.stream().map(l -> l.getString("requestId")))
+                .as("one line per request")
+                .containsExactlyInAnyOrder("slow-worker", "slow-inline");
+        for (JsonObject line : expands) {
+            assertThat(line.getInteger("status")).as(line.encode()).isEqualTo(504);
+            assertThat(line.getString("error")).as(line.encode()).isEqualTo("DEADLINE_EXCEEDED");
+            assertThat(line.getLong("latencyMicros"))
+                    .as(line.encode())
+                    .isGreaterThanOrEqualTo(timeout.toNanos() / 1000);
+            assertThat(line.getString("resource")).isEqualTo("report:wide");
+            assertThat(line.getString("permission")).isEqualTo("read");
+            assertThat(line.getString("caller")).startsWith("key-");
+        }
+    }
+
     @Test
     void aFileIsRotatedBySizeKeepingAtMostKeepOldFiles() throws Exception {
         Path log = tmp.resolve("audit.log");

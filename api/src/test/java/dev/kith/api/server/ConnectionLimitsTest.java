@@ -128,6 +128,70 @@ class ConnectionLimitsTest {
     }
 
     @Test
+    void theHeadersOfARequestPipelinedBehindAnotherAreBoundByTheHeaderTimeout() throws Exception {
+        try (ServerFixture f = server(LONG, SHORT, LONG, 100);
+                Socket slow = connect(f)) {
+            // one write: a whole request, then the beginning of the next one's headers, which never end
+            long start = System.nanoTime();
+            send(slow, HEALTHZ + "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ");
+            assertThat(readResponse(slow)).startsWith("HTTP/1.1 200");
+            assertThat(healthz(f)).startsWith("HTTP/1.1 200");
+            assertThat(readToClose(slow)).isEmpty();
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertThat(took).isGreaterThanOrEqualTo(SHORT.minusMillis(50)).isLessThan(LONG);
+            assertThat(closed(f, Metrics.HEADERS)).isEqualTo(1);
+            assertThat(closed(f, Metrics.IDLE)).isZero();
+        }
+    }
+
+    @Test
+    void aSlowTrickleOfHeadersRightAfterAFastRequestIsClosedAfterTheHeaderTimeout() throws Exception {
+        try (ServerFixture f = server(LONG, SHORT, LONG, 100);
+                Socket slow = connect(f)) {
+            long start = System.nanoTime();
+            send(slow, HEALTHZ + "GET /healthz HTTP/1.1\r\nX-Trickle: ");
+            assertThat(readResponse(slow)).startsWith("HTTP/1.1 200");
+            // a header byte every 50 ms, for ever: each byte is progress, none completes the headers
+            String closedBy = null;
+            while (closedBy == null) {
+                assertThat(Duration.ofNanos(System.nanoTime() - start))
+                        .as("the trickling connection is closed")
+                        .isLessThan(LONG);
+                try {
+                    send(slow, "a");
+                    slow.setSoTimeout(50);
+                    if (slow.getInputStream().read() < 0) closedBy = "end of stream";
+                } catch (java.net.SocketTimeoutException e) {
+                    // still open: trickle on
+                } catch (IOException e) {
+                    closedBy = e.getMessage();
+                }
+            }
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertThat(took).isGreaterThanOrEqualTo(SHORT.minusMillis(50)).isLessThan(SHORT.multipliedBy(10));
+            assertThat(closed(f, Metrics.HEADERS)).isEqualTo(1);
+            assertThat(healthz(f)).startsWith("HTTP/1.1 200");
+        }
+    }
+
+    @Test
+    void pipelinedRequestsSentTogetherAreAllAnsweredAndTheConnectionStaysOpen() throws Exception {
+        try (ServerFixture f = server(LONG, SHORT, LONG, 100);
+                Socket s = connect(f)) {
+            send(s, HEALTHZ + HEALTHZ + HEALTHZ + "\r\n");
+            for (int i = 0; i < 3; i++) assertThat(readResponse(s)).startsWith("HTTP/1.1 200");
+            long answered = System.nanoTime();
+            Await.until(
+                    "a pause longer than the header timeout",
+                    () -> System.nanoTime() - answered > SHORT.multipliedBy(2).toNanos(),
+                    LONG);
+            send(s, HEALTHZ);
+            assertThat(readResponse(s)).startsWith("HTTP/1.1 200");
+            assertThat(closed(f, Metrics.HEADERS)).isZero();
+        }
+    }
+
+    @Test
     void aKeptAliveConnectionServesRequestsSlowerThanTheHeaderTimeoutApart() throws Exception {
         // header timeout short, idle timeout long: a pause between whole requests is idle time, not header time
         try (ServerFixture f = server(LONG, SHORT, LONG, 100);
@@ -277,6 +341,85 @@ class ConnectionLimitsTest {
             assertThat(logged.stream()
                             .filter(r -> String.valueOf(r.getMessage()).startsWith("unreadable request")))
                     .hasSize(1);
+        }
+    }
+
+    /** The answer to a request head that cannot be read: its status line, headers and JSON error, then a close. */
+    private static JsonObject unreadableHead(ServerFixture f, String request, String status) throws IOException {
+        try (Socket s = connect(f)) {
+            send(s, request);
+            String answer = readToClose(s);
+            assertThat(answer)
+                    .startsWith("HTTP/1.")
+                    .contains(" " + status + " ")
+                    .contains("Connection: close");
+            assertThat(answer)
+                    .containsIgnoringCase("x-request-id: ")
+                    .containsIgnoringCase("content-type: application/json");
+            assertThat(answer).doesNotContain("Exception").doesNotContain("java.");
+            JsonObject error = new JsonObject(answer.substring(answer.indexOf("\r\n\r\n") + 4));
+            assertThat(error.getJsonObject("details")).isNotNull();
+            return error;
+        }
+    }
+
+    @Test
+    void anUnreadableRequestHeadGetsAJsonErrorNamingWhatIsWrongAndOneLogLine() throws Exception {
+        List<LogRecord> logged = new ArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public synchronized void publish(LogRecord r) {
+                logged.add(r);
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        Logger root = Logger.getLogger("");
+        root.addHandler(capture);
+        try (ServerFixture f = server(LONG, LONG, LONG, 100)) {
+            JsonObject line =
+                    unreadableHead(f, "GET /" + "a".repeat(5000) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", "414");
+            assertThat(line.getString("code")).isEqualTo("RESOURCE_EXHAUSTED");
+            assertThat(line.getString("message")).isEqualTo("the request line is longer than 4096 bytes");
+
+            JsonObject headers = unreadableHead(
+                    f, "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + "b".repeat(9000) + "\r\n\r\n", "431");
+            assertThat(headers.getString("code")).isEqualTo("RESOURCE_EXHAUSTED");
+            assertThat(headers.getString("message")).isEqualTo("the request headers are larger than 8192 bytes");
+
+            JsonObject version = unreadableHead(f, "GET /healthz HTTP/9.x\r\nHost: 127.0.0.1\r\n\r\n", "400");
+            assertThat(version.getString("code")).isEqualTo("INVALID_ARGUMENT");
+            assertThat(version.getString("message")).startsWith("malformed request line or headers: ");
+
+            JsonObject header = unreadableHead(f, "GET /healthz HTTP/1.1\r\nHo st : x\r\n\r\n", "400");
+            assertThat(header.getString("message")).startsWith("malformed request line or headers: ");
+
+            JsonObject protocol = unreadableHead(f, "GET /healthz XHTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", "400");
+            assertThat(protocol.getString("message"))
+                    .isEqualTo("malformed request line or headers: the request line does not end with HTTP/1.0 or"
+                            + " HTTP/1.1");
+
+            // the same after a request answered on the connection: the first answer, then the error, then a close
+            try (Socket s = connect(f)) {
+                send(s, HEALTHZ + "GET /" + "a".repeat(5000) + " HTTP/1.1\r\n\r\n");
+                String answers = readToClose(s);
+                assertThat(answers).startsWith("HTTP/1.1 200").contains(" 414 Request-URI Too Long");
+            }
+            assertThat(closed(f, Metrics.MALFORMED)).isEqualTo(6);
+            assertThat(healthz(f)).startsWith("HTTP/1.1 200");
+        } finally {
+            root.removeHandler(capture);
+        }
+        synchronized (capture) {
+            assertThat(logged.stream().filter(r -> r.getThrown() != null).map(LogRecord::getMessage))
+                    .isEmpty();
+            assertThat(logged.stream()
+                            .filter(r -> String.valueOf(r.getMessage()).startsWith("unreadable request head")))
+                    .hasSize(6);
         }
     }
 

@@ -27,8 +27,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Seeded, reproducible fuzzing of every public input of the HTTP API: the JSON bodies of every endpoint (values
  * replaced by other JSON types at every path, fields dropped or added, deep nesting, huge numbers, odd unicode,
- * duplicate keys, text cut or with bytes flipped), import NDJSON bodies, schema text, caveat context values, and
- * consistency tokens and cursors. Whatever comes in, the answer is never a 500, never names a Java class or
+ * duplicate keys, text cut or with bytes flipped), import NDJSON bodies, schema text, caveat context values,
+ * consistency tokens and cursors, relationship strings (the compact form, and each name and id of a written
+ * relationship), and the HTTP request line and headers themselves. Whatever comes in, the answer is never a 500, never names a Java class or
  * carries a stack trace, comes within its deadline, and the server still answers {@code /healthz} afterwards.
  *
  * <p>Each test draws from its own fixed seed, and every failure message carries the request that caused it, so
@@ -555,6 +556,203 @@ class FuzzTest {
         assertThat(e.getString("code")).isEqualTo("INVALID_ARGUMENT");
         assertThat(e.getString("message")).as(a.text).containsAnyOf("token", "cursor");
         assertThat(e.getJsonObject("details").getString("field")).as(a.text).isNotBlank();
+    }
+
+    // ------------------------------------------------------------------ relationship strings and their parts
+
+    /** Characters of the compact relationship syntax, of names and ids, and some that belong to neither. */
+    private static final String RELATIONSHIP_CHARS = "abcxyz_019:#@*[]{}\"/|-=+. ,\t\\éü\u0000\u202e";
+
+    private static String randomString(Random random, int maxLength) {
+        StringBuilder b = new StringBuilder();
+        int n = random.nextInt(maxLength + 1);
+        for (int i = 0; i < n; i++) b.append(RELATIONSHIP_CHARS.charAt(random.nextInt(RELATIONSHIP_CHARS.length())));
+        return b.toString();
+    }
+
+    /**
+     * The compact relationship form ({@code document:1#viewer@user:ann[caveat:{…}][expiration:…]}), which validation
+     * files, bootstrap files and the command line take: valid strings damaged at random are parsed, or refused with
+     * an {@code InvalidArgument} that says what is wrong; never another exception. What parses prints back to a
+     * string that parses to the same relationship.
+     */
+    @Test
+    void mutatedRelationshipStringsAreParsedOrAClearError() {
+        Random random = new Random(41L);
+        String[] valid = {
+            "document:fz#viewer@user:ann",
+            "document:fz#viewer@user:*",
+            "document:fz#viewer@group:eng#member",
+            "document:fz#viewer@user:ann[on_day:{\"day\":\"monday\",\"n\":[1,2.5,{\"k\":null}]}]",
+            "document:fz#viewer@user:ann[expiration:2030-01-02T03:04:05Z]",
+            "document:fz#viewer@user:ann[on_day][expiration:2030-01-02T03:04:05.123Z]",
+            "tenant1/document:a-b_c|d=e+f#viewer@user:x/y"
+        };
+        int parsed = 0;
+        for (int i = 0; i < 3000; i++) {
+            String text = valid[random.nextInt(valid.length)];
+            int damage = 1 + random.nextInt(3);
+            for (int d = 0; d < damage; d++) {
+                if (text.isEmpty()) break;
+                int at = random.nextInt(text.length() + 1);
+                text = switch (random.nextInt(4)) {
+                    case 0 -> text.substring(0, at);
+                    case 1 -> text.substring(0, at) + randomString(random, 3) + text.substring(at);
+                    case 2 -> at < text.length() ? text.substring(0, at) + text.substring(at + 1) : text;
+                    default ->
+                        at < text.length()
+                                ? text.substring(0, at) + randomString(random, 1) + text.substring(at + 1)
+                                : text;
+                };
+            }
+            try {
+                dev.kith.engine.Relationship r = dev.kith.engine.Relationship.parse(text);
+                assertThat(dev.kith.engine.Relationship.parse(r.toString()))
+                        .as("%s printed as %s", text, r)
+                        .isEqualTo(r);
+                parsed++;
+            } catch (dev.kith.engine.KithException.InvalidArgument e) {
+                assertThat(e.getMessage()).as(text).isNotBlank().doesNotContain("Exception");
+            } catch (RuntimeException e) {
+                throw new AssertionError("'" + text + "' failed with " + e, e);
+            }
+        }
+        assertThat(parsed)
+                .as("some damaged strings are still valid relationships")
+                .isPositive();
+    }
+
+    /**
+     * Every name and id of a written relationship (resource type and id, relation, subject type, id and relation,
+     * caveat name) given random text of the relationship syntax's characters: the write is answered, or refused with
+     * a 400 whose {@code details.field} is the path of that value.
+     */
+    @Test
+    void oddNamesAndIdsInAWrittenRelationshipAreAnsweredOrAClear400NamingThem() {
+        Random random = new Random(43L);
+        // report#source allows group and group with on_day: the unchanged relationship is valid
+        JsonObject relationship = new JsonObject(ServerFixture.relationshipJson("report:fz3#source@group:g1"));
+        relationship.put("optionalCaveat", new JsonObject().put("caveatName", "on_day"));
+        String prefix = "updates[0].relationship.";
+        String[][] fields = {
+            {"resource", "objectType"},
+            {"resource", "objectId"},
+            {"relation"},
+            {"subject", "object", "objectType"},
+            {"subject", "object", "objectId"},
+            {"subject", "optionalRelation"},
+            {"optionalCaveat", "caveatName"}
+        };
+        for (int i = 0; i < 400; i++) {
+            String[] field = fields[random.nextInt(fields.length)];
+            JsonObject rel = relationship.copy();
+            JsonObject parent = rel;
+            for (int k = 0; k < field.length - 1; k++) parent = parent.getJsonObject(field[k]);
+            String value = random.nextInt(5) == 0 ? "a".repeat(130 + random.nextInt(1000)) : randomString(random, 12);
+            parent.put(field[field.length - 1], value);
+            String body = new JsonObject()
+                    .put(
+                            "updates",
+                            new JsonArray()
+                                    .add(new JsonObject()
+                                            .put("operation", "OPERATION_TOUCH")
+                                            .put("relationship", rel)))
+                    .encode();
+            Answer a = send("/v1/relationships/write", body);
+            assertSafe("/v1/relationships/write", body, a);
+            if (a.status == 200) continue;
+            String what = abbreviate(body) + " -> " + a.text;
+            assertThat(a.status).as(what).isEqualTo(400);
+            JsonObject error = new JsonObject(a.text);
+            assertThat(error.getString("code")).as(what).isIn("INVALID_ARGUMENT", "UNKNOWN_NAME");
+            String path = prefix + String.join(".", field);
+            assertThat(error.getJsonObject("details").getString("field"))
+                    .as(what)
+                    .isIn(path, prefix.substring(0, prefix.length() - 1));
+        }
+    }
+
+    /**
+     * The HTTP head itself, sent raw: request lines and header lines damaged at random (methods, paths, versions,
+     * separators, lengths, request ids, keys). Every answer is an HTTP response whose status is below 500 and whose
+     * body, when there is one, is JSON without internals; the server answers {@code /healthz} throughout.
+     */
+    @Test
+    void mutatedRequestHeadsGetAnHttpAnswerAndNeverA500() throws Exception {
+        Random random = new Random(47L);
+        Duration shortWait = Duration.ofMillis(300);
+        Limits limits = Limits.defaults().withConnectionLimits(shortWait, shortWait, shortWait, 1000);
+        try (ServerFixture raw = new ServerFixture(
+                ServerConfig.loopback(List.of(ServerFixture.KEY)).withLimits(limits))) {
+            String body = check(null);
+            String[] lines = {
+                "POST /v1/permissions/check HTTP/1.1",
+                "Host: 127.0.0.1",
+                "Authorization: Bearer " + ServerFixture.KEY,
+                "X-Request-Id: fuzz-1",
+                "Content-Type: application/json",
+                "Content-Length: " + body.getBytes(StandardCharsets.UTF_8).length,
+                "Connection: close"
+            };
+            for (int i = 0; i < 80; i++) {
+                List<String> head = new ArrayList<>(List.of(lines));
+                int damage = 1 + random.nextInt(2);
+                for (int d = 0; d < damage; d++) {
+                    int at = random.nextInt(head.size());
+                    String line = head.get(at);
+                    int pos = random.nextInt(line.length() + 1);
+                    head.set(
+                            at,
+                            switch (random.nextInt(6)) {
+                                case 0 -> line.substring(0, pos);
+                                case 1 -> line.substring(0, pos) + randomString(random, 4) + line.substring(pos);
+                                case 2 -> line.substring(0, pos) + "x".repeat(5000 + random.nextInt(5000));
+                                case 3 -> line.substring(0, pos) + "\r" + line.substring(pos);
+                                case 4 -> line.substring(0, pos) + "\u00ff\u0001" + line.substring(pos);
+                                default -> line.replace(' ', random.nextBoolean() ? '\t' : '\u00a0');
+                            });
+                }
+                String request = String.join("\r\n", head) + "\r\n\r\n" + body;
+                String answer = exchangeRaw(raw, request);
+                String what = abbreviate(request) + " -> " + abbreviate(answer);
+                if (answer.isEmpty()) continue; // closed unanswered (the header timer on a head that never ended)
+                // the HTTP parser takes a version with bytes before "HTTP/" for a protocol of that name, and the
+                // status line of the answer repeats it
+                int version = answer.indexOf("HTTP/1.");
+                assertThat(version).as(what).isBetween(0, answer.indexOf("\r\n"));
+                String status = answer.substring(version + 9, version + 12);
+                assertThat(answer.substring(version)).as(what).matches("(?s)HTTP/1\\.[01] [1-4]\\d\\d .*");
+                // the first answer's body (a request whose head was damaged into keeping the connection may get more)
+                int bodyAt = answer.indexOf("\r\n\r\n");
+                java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)\r\ncontent-length: *(\\d+)")
+                        .matcher(bodyAt < 0 ? "" : answer.substring(0, bodyAt));
+                String text = bodyAt < 0 || !length.find()
+                        ? ""
+                        : answer.substring(
+                                bodyAt + 4, Math.min(answer.length(), bodyAt + 4 + Integer.parseInt(length.group(1))));
+                assertSafe("(raw head)", request, new Answer(Integer.parseInt(status), text));
+                if (text.startsWith("{") && status.compareTo("400") >= 0) {
+                    JsonObject error = new JsonObject(text);
+                    assertThat(error.getString("code")).as(what).isNotBlank();
+                    assertThat(error.getString("message")).as(what).isNotBlank();
+                }
+            }
+            assertThat(raw.get("/healthz").status).isEqualTo(200);
+        }
+    }
+
+    /** Sends {@code request} on a new connection and reads everything until the server closes it. */
+    private static String exchangeRaw(ServerFixture server, String request) throws IOException {
+        try (java.net.Socket s = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), server.server.port())) {
+            s.setSoTimeout((int) DEADLINE.toMillis());
+            s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            s.getOutputStream().flush();
+            try {
+                return new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            } catch (java.net.SocketException e) {
+                return ""; // reset by the server: it closed with bytes of ours unread
+            }
+        }
     }
 
     // ------------------------------------------------------------------ mutation helpers

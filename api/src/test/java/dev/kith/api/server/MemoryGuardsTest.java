@@ -137,6 +137,44 @@ class MemoryGuardsTest {
         return lines;
     }
 
+    /**
+     * The NDJSON lines of a chunked response as they arrive: a line may span chunks (the server writes a long line in
+     * pieces).
+     */
+    private static final class ChunkedLines {
+        private final InputStream in;
+        private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
+
+        ChunkedLines(InputStream in) {
+            this.in = in;
+        }
+
+        /** The next line; fails if the stream ends first. */
+        JsonObject next() throws IOException {
+            while (true) {
+                byte[] bytes = partial.toByteArray();
+                for (int i = 0; i < bytes.length; i++) {
+                    if (bytes[i] == '\n') {
+                        partial.reset();
+                        partial.write(bytes, i + 1, bytes.length - i - 1);
+                        return new JsonObject(new String(bytes, 0, i, StandardCharsets.UTF_8));
+                    }
+                }
+                int size = Integer.parseInt(readLine(in), 16);
+                assertThat(size).as("the stream ended early").isPositive();
+                partial.write(in.readNBytes(size));
+                readLine(in);
+            }
+        }
+
+        /** The token of the next line, a change set. */
+        String nextToken() throws IOException {
+            JsonObject line = next();
+            assertThat(line.containsKey("result")).as(line.encode()).isTrue();
+            return line.getJsonObject("result").getJsonObject("changesThrough").getString("token");
+        }
+    }
+
     /** 100 relationships with 500-character ids: a change set of about 100 KB. */
     private static String[] bigBatch(int n) {
         String[] rels = new String[100];
@@ -209,26 +247,81 @@ class MemoryGuardsTest {
                 String marker = f.touch("document:marker#viewer@user:ann");
                 rest.add(marker);
                 List<String> got = new ArrayList<>();
-                ByteArrayOutputStream partial = new ByteArrayOutputStream();
-                while (got.size() < rest.size()) {
-                    int size = Integer.parseInt(readLine(rin), 16);
-                    partial.write(rin.readNBytes(size));
-                    readLine(rin);
-                    String text = partial.toString(StandardCharsets.UTF_8);
-                    int nl;
-                    while ((nl = text.indexOf('\n')) >= 0) {
-                        got.add(new JsonObject(text.substring(0, nl))
-                                .getJsonObject("result")
-                                .getJsonObject("changesThrough")
-                                .getString("token"));
-                        text = text.substring(nl + 1);
-                    }
-                    partial.reset();
-                    partial.write(text.getBytes(StandardCharsets.UTF_8));
-                }
+                ChunkedLines resumedLines = new ChunkedLines(rin);
+                while (got.size() < rest.size()) got.add(resumedLines.nextToken());
                 assertThat(got)
                         .as("the rest exactly once, in order, ending with the next write")
                         .isEqualTo(rest);
+            }
+        }
+    }
+
+    /**
+     * A watcher that reads nothing while one change set far larger than its buffer (and than what the sockets take)
+     * waits for it is not behind (its buffer held a single change set) but stalled: its stream is closed after the
+     * stall timeout with the token of that change set, and resuming from it carries on exactly after it.
+     */
+    @Test
+    void aWatcherThatReadsNothingOfOneHugeChangeSetIsClosedAfterTheStallTimeoutAndResumes() throws Exception {
+        Duration stall = Duration.ofMillis(500);
+        try (ServerFixture f = server(memory(256L << 20, 1000, 1024).withWatchStallTimeout(stall))) {
+            f.writeSchema();
+            String afterReadme = f.touch("document:readme#viewer@user:ann");
+            Socket watcher = connect(f, 4096);
+            send(watcher, request("/v1/watch", watchBody(afterReadme)));
+            Await.until("the watch is open", () -> gauge(f, "kith.watches.open") == 1, WAIT);
+
+            // one change set of about 12 MB: 12,000 relationships with 900-character ids
+            String pad = "h".repeat(900);
+            List<dev.kith.engine.Relationship> huge = new ArrayList<>();
+            for (int i = 0; i < 12_000; i++) {
+                huge.add(dev.kith.engine.Relationship.parse("document:" + pad + i + "#viewer@user:ann"));
+            }
+            String hugeToken = f.server.token(f.engine.importBulk(huge.iterator()));
+            long written = System.nanoTime();
+            Await.until(
+                    "the stalled watcher is closed",
+                    () -> counter(f, "kith.watches.closed", Metrics.STALLED) == 1,
+                    WAIT);
+            Duration took = Duration.ofNanos(System.nanoTime() - written);
+            assertThat(took)
+                    .as("closed after the stall timeout, not much later")
+                    .isLessThan(Duration.ofSeconds(10));
+            Await.until("the watch count goes back down", () -> gauge(f, "kith.watches.open") == 0, WAIT);
+            assertThat(counter(f, "kith.watches.closed", Metrics.BEHIND)).isZero();
+            healthzFast(f);
+            checkSucceeds(f);
+            String after = f.touch("document:after#viewer@user:ann"); // after the watcher was closed
+
+            InputStream in = watcher.getInputStream();
+            assertThat(readHead(in)).startsWith("HTTP/1.1 200");
+            List<JsonObject> lines = readChunkedLines(in);
+            watcher.close();
+            assertThat(lines).hasSize(2);
+            assertThat(lines.getFirst()
+                            .getJsonObject("result")
+                            .getJsonObject("changesThrough")
+                            .getString("token"))
+                    .isEqualTo(hugeToken);
+            JsonObject error = lines.getLast().getJsonObject("error");
+            assertThat(error).as(lines.getLast().encode()).isNotNull();
+            assertThat(error.getString("code")).isEqualTo("RESOURCE_EXHAUSTED");
+            assertThat(error.getString("message"))
+                    .contains("the watcher stalled")
+                    .contains("for 500 ms")
+                    .contains("optionalStartCursor");
+            String resumeFrom = error.getJsonObject("details")
+                    .getJsonObject("changesThrough")
+                    .getString("token");
+            assertThat(resumeFrom).isEqualTo(hugeToken);
+
+            try (Socket resumed = connect(f, 0)) {
+                send(resumed, request("/v1/watch", watchBody(resumeFrom)));
+                InputStream rin = resumed.getInputStream();
+                assertThat(readHead(rin)).startsWith("HTTP/1.1 200");
+                assertThat(new ChunkedLines(rin).nextToken())
+                        .as("the change after the huge one, once")
+                        .isEqualTo(after);
             }
         }
     }
@@ -244,16 +337,8 @@ class MemoryGuardsTest {
                 List<String> written = new ArrayList<>();
                 for (int i = 0; i < 3; i++) written.add(f.touch(bigBatch(i)));
                 List<String> got = new ArrayList<>();
-                while (got.size() < written.size()) {
-                    int size = Integer.parseInt(readLine(in), 16);
-                    assertThat(size).as("the stream ended early").isPositive();
-                    JsonObject line = new JsonObject(new String(in.readNBytes(size), StandardCharsets.UTF_8));
-                    readLine(in);
-                    assertThat(line.containsKey("result")).as(line.encode()).isTrue();
-                    got.add(line.getJsonObject("result")
-                            .getJsonObject("changesThrough")
-                            .getString("token"));
-                }
+                ChunkedLines lines = new ChunkedLines(in);
+                while (got.size() < written.size()) got.add(lines.nextToken());
                 assertThat(got).isEqualTo(written);
                 assertThat(counter(f, "kith.watches.closed", Metrics.BEHIND)).isZero();
                 assertThat(gauge(f, "kith.watches.open")).isEqualTo(1);

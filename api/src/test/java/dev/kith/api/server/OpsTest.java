@@ -125,6 +125,57 @@ class OpsTest {
         }
     }
 
+    /**
+     * Every operation documents the X-Request-Id request header and, on each of its responses, the X-Request-Id
+     * response header; and the answers to an unreadable request head (400, 414, 431), which any path can get.
+     */
+    @Test
+    void everyOperationDocumentsTheRequestIdAndTheAnswersToAnUnreadableHead() {
+        try (ServerFixture f = ServerFixture.withKey()) {
+            JsonObject doc = f.client
+                    .get(f.server.port(), "127.0.0.1", "/openapi.json")
+                    .send()
+                    .await()
+                    .bodyAsJsonObject();
+            JsonObject components = doc.getJsonObject("components");
+            assertThat(components
+                            .getJsonObject("parameters")
+                            .getJsonObject("RequestId")
+                            .getString("name"))
+                    .isEqualTo("X-Request-Id");
+            assertThat(components.getJsonObject("headers").getJsonObject("RequestId"))
+                    .isNotNull();
+            JsonObject paths = doc.getJsonObject("paths");
+            int operations = 0;
+            for (String path : paths.fieldNames()) {
+                JsonObject ops = paths.getJsonObject(path);
+                for (String method : ops.fieldNames()) {
+                    JsonObject op = ops.getJsonObject(method);
+                    String where = method + " " + path;
+                    assertThat(op.getJsonArray("parameters").stream().map(p -> ((JsonObject) p).getString("$ref")))
+                            .as(where)
+                            .contains("#/components/parameters/RequestId");
+                    JsonObject responses = op.getJsonObject("responses");
+                    assertThat(responses.fieldNames()).as(where).contains("400", "414", "431");
+                    for (String status : responses.fieldNames()) {
+                        assertThat(responses
+                                        .getJsonObject(status)
+                                        .getJsonObject("headers")
+                                        .getJsonObject("X-Request-Id")
+                                        .getString("$ref"))
+                                .as(where + " " + status)
+                                .isEqualTo("#/components/headers/RequestId");
+                    }
+                    if (path.startsWith("/v1/") && method.equals("post")) {
+                        assertThat(responses.fieldNames()).as(where).contains("408");
+                    }
+                    operations++;
+                }
+            }
+            assertThat(operations).isGreaterThanOrEqualTo(20);
+        }
+    }
+
     @Test
     void theBenchEndpointExistsOnlyWhenAskedFor() {
         try (ServerFixture f = ServerFixture.withKey()) {

@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kith.api.server.KithServer;
-import dev.kith.api.server.Limits;
-import dev.kith.api.server.ServerConfig;
 import dev.kith.engine.Await;
 import dev.kith.engine.Consistency;
 import dev.kith.engine.Engine;
@@ -27,10 +24,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
-import java.lang.management.MemoryUsage;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -68,12 +61,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The soak test: a real kith server over a real PostgreSQL (reached through a {@link TcpProxy} that the test cuts
  * in the middle of the run) under mixed load from many connections for {@code -Dsoak.minutes} (default 10): 8
  * check connections, 2 lookup connections, 4 write connections, 4 watchers and 1 connection sending bad requests,
- * while {@code /healthz} is probed every 100 ms and the heap is sampled after a collection. Only in the {@code soak}
- * Maven profile ({@code ./mvnw -B -Psoak verify -pl bench -am}); see bench/README.md, "Soak test".
+ * while {@code /healthz} is probed every 100 ms and the heap is sampled after a collection. The server runs in a JVM
+ * of its own ({@link SoakServer#main}) unless {@code -Dsoak.separateServer=false} puts it in the test's. Only in the
+ * {@code soak} Maven profile ({@code ./mvnw -B -Psoak verify -pl bench -am}); see bench/README.md, "Soak test".
  */
 @Tag("soak")
 class SoakTest {
-    private static final String KEY = "soak-test-key";
+    private static final String KEY = SoakServer.KEY;
     private static final String SCHEMA = """
             definition user {}
             definition group {
@@ -93,8 +87,11 @@ class SoakTest {
     private static final int LOOKERS = 2;
     private static final int WRITERS = 4;
     private static final int WATCHERS = 4;
-    /** The server's request deadline: a write that waits on the database longer answers 504. */
-    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration REQUEST_TIMEOUT = SoakServer.REQUEST_TIMEOUT;
+    /** A watcher waits this long before its first reconnection after a failure, doubling up to {@link #BACKOFF_MAX}. */
+    private static final Duration BACKOFF_MIN = Duration.ofMillis(50);
+
+    private static final Duration BACKOFF_MAX = Duration.ofSeconds(2);
     /** /healthz probes in the first seconds (JIT warm-up of server and probe client) are reported, not asserted. */
     private static final Duration HEALTH_WARMUP = Duration.ofSeconds(5);
 
@@ -121,7 +118,9 @@ class SoakTest {
     private final AtomicLong writes504 = new AtomicLong();
     private final AtomicLong badRequests = new AtomicLong();
     private final AtomicLong watchEvents = new AtomicLong();
-    private final AtomicLong watchReconnects = new AtomicLong();
+    /** Watch reconnections before, during and after the outage (by when the watcher reconnected). */
+    private final AtomicLong[] watchReconnects = {new AtomicLong(), new AtomicLong(), new AtomicLong()};
+
     private final AtomicLong outageWrites = new AtomicLong();
     private final AtomicLong outageWriteMaxMicros = new AtomicLong();
     private final List<Long> heapSamples = new CopyOnWriteArrayList<>();
@@ -151,6 +150,7 @@ class SoakTest {
         Duration outage = min(Duration.ofSeconds(20), run.dividedBy(3));
         Duration outageStart = run.multipliedBy(2).dividedBy(5);
         boolean assertCheckP99 = Boolean.getBoolean("soak.assertCheckP99");
+        boolean separate = Boolean.parseBoolean(System.getProperty("soak.separateServer", "true"));
 
         PostgresOptions direct = DB.options();
         // Loaded by another engine first (as by an earlier node), with time to apply the import on a busy machine:
@@ -162,17 +162,10 @@ class SoakTest {
         }
         try (TcpProxy proxy = new TcpProxy(direct.host(), direct.port())) {
             proxy.start();
-            PostgresOptions viaProxy = direct.toBuilder()
-                    .address("127.0.0.1", proxy.port())
-                    .timeouts(Duration.ofSeconds(3), Duration.ofSeconds(2))
-                    .poolSize(8)
-                    .build();
-            Engine engine = Engines.create(PostgresDatastore.open(viaProxy), EngineOptions.defaults());
-            Limits limits = Limits.defaults().withTimeouts(REQUEST_TIMEOUT, Duration.ofMinutes(5));
-            KithServer server = KithServer.start(
-                            engine, ServerConfig.loopback(List.of(KEY)).withLimits(limits))
-                    .await(60, TimeUnit.SECONDS);
-            port = server.port();
+            PostgresOptions viaProxy =
+                    direct.toBuilder().address("127.0.0.1", proxy.port()).build();
+            Node node = separate ? new Forked(viaProxy) : new InProcess(viaProxy);
+            port = node.port();
             ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, r -> {
                 Thread t = new Thread(r, "soak-timer");
                 t.setPriority(Thread.MAX_PRIORITY);
@@ -185,7 +178,7 @@ class SoakTest {
             try {
                 long preloaded = (long) GROUPS * MEMBERS_PER_GROUP + 2L * DOCUMENTS;
                 String startToken = startToken();
-                heapSamples.add(liveHeapAfterGc());
+                heapSamples.add(node.liveHeapAfterGc());
                 heapAllowances.add(0L);
 
                 long started = System.nanoTime();
@@ -206,9 +199,13 @@ class SoakTest {
                 Duration heapEvery = max(Duration.ofSeconds(2), run.dividedBy(12));
                 var unusedSampler = timers.scheduleAtFixedRate(
                         () -> {
-                            long sample = liveHeapAfterGc();
-                            heapAllowances.add(acked.size.get() * 1024);
-                            heapSamples.add(sample);
+                            try {
+                                long sample = node.liveHeapAfterGc();
+                                heapAllowances.add(acked.size.get() * 1024);
+                                heapSamples.add(sample);
+                            } catch (IOException e) {
+                                problem("heap sample: " + e);
+                            }
                         },
                         heapEvery.toMillis(),
                         heapEvery.toMillis(),
@@ -242,7 +239,7 @@ class SoakTest {
                 timers.shutdownNow();
                 assertThat(timers.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
                 heapAllowances.add(acked.size.get() * 1024);
-                heapSamples.add(liveHeapAfterGc());
+                heapSamples.add(node.liveHeapAfterGc());
                 double seconds = (System.nanoTime() - started) / 1e9;
 
                 // Every acknowledged write reached every watcher (a watcher whose stream ended resumed from its
@@ -276,7 +273,14 @@ class SoakTest {
                 lost.removeAll(stored);
 
                 ObjectNode report = report(
-                        seconds, preloaded, ackedBeforeCut, ackedDuringOutage, recoverySeconds, outage, lost.size());
+                        seconds,
+                        preloaded,
+                        ackedBeforeCut,
+                        ackedDuringOutage,
+                        recoverySeconds,
+                        outage,
+                        lost.size(),
+                        separate);
                 String text = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report);
                 System.out.println("kith soak report:\n" + text);
                 Files.createDirectories(Path.of("target"));
@@ -331,8 +335,7 @@ class SoakTest {
                 for (Watcher w : watchers) w.close();
                 for (Thread t : threads) t.interrupt();
                 timers.shutdownNow();
-                server.close();
-                engine.close();
+                node.close();
             }
         }
     }
@@ -344,9 +347,11 @@ class SoakTest {
             long ackedDuringOutage,
             double recoverySeconds,
             Duration outage,
-            int lost) {
+            int lost,
+            boolean separate) {
         ObjectNode r = JSON.createObjectNode();
         r.put("seconds", Math.round(seconds * 10) / 10.0);
+        r.put("server_process", separate ? "separate JVM" : "the test's JVM");
         r.put("preloaded_relationships", preloaded);
         r.set("checks", latencies(checks));
         r.set("writes", latencies(writes));
@@ -367,7 +372,10 @@ class SoakTest {
         r.put("recovery_seconds", Math.round(recoverySeconds * 1000) / 1000.0);
         r.put("bad_requests", badRequests.get());
         r.put("watch_events", watchEvents.get());
-        r.put("watch_reconnects", watchReconnects.get());
+        r.put("watch_reconnects", watchReconnects[0].get() + watchReconnects[1].get() + watchReconnects[2].get());
+        r.put("watch_reconnects_before_outage", watchReconnects[0].get());
+        r.put("watch_reconnects_during_outage", watchReconnects[1].get());
+        r.put("watch_reconnects_after_outage", watchReconnects[2].get());
         r.put("unexpected_answers", problemCount.get());
         var heap = r.putArray("live_heap_mb");
         for (long s : heapSamples) heap.add(Math.round(s / 1048576.0 * 10) / 10.0);
@@ -551,7 +559,15 @@ class SoakTest {
 
         void run() throws Exception {
             HttpClient client = client();
-            while (!stopWatching) {
+            Duration backoff = BACKOFF_MIN;
+            for (boolean first = true; !stopWatching; first = false) {
+                if (!first) {
+                    // a stream that carried a change was a success: the next reconnection waits the least again
+                    Thread.sleep(backoff.toMillis());
+                    backoff = min(BACKOFF_MAX, backoff.multipliedBy(2));
+                    if (stopWatching) return;
+                    reconnected();
+                }
                 HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/watch"))
                         .header("Authorization", "Bearer " + KEY)
                         .POST(HttpRequest.BodyPublishers.ofString("{\"optionalObjectTypes\":[\"document\"],"
@@ -561,7 +577,6 @@ class SoakTest {
                 try {
                     r = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
                 } catch (IOException e) {
-                    watchReconnects.incrementAndGet();
                     continue;
                 }
                 stream = r.body();
@@ -586,12 +601,19 @@ class SoakTest {
                             watchEvents.incrementAndGet();
                         }
                         token.set(result.path("changesThrough").path("token").asText());
+                        backoff = BACKOFF_MIN;
                     }
                 } catch (IOException e) {
                     // the stream broke: resume from the last token
                 }
-                if (!stopWatching) watchReconnects.incrementAndGet();
             }
+        }
+
+        /** Counts a reconnection in the phase of the run it happens in. */
+        private void reconnected() {
+            long now = System.nanoTime();
+            int phase = now < cutAt ? 0 : now < restoredAt ? 1 : 2;
+            watchReconnects[phase].incrementAndGet();
         }
 
         /** Ends the open stream (a blocked read does not answer to an interrupt). */
@@ -663,6 +685,107 @@ class SoakTest {
         }
     }
 
+    // ---- the node under test ----
+
+    /** The kith node the load is driven against. */
+    private interface Node extends AutoCloseable {
+        int port();
+
+        /** The node's live heap after a collection ({@link SoakServer#liveHeapAfterGc}). */
+        long liveHeapAfterGc() throws IOException;
+
+        @Override
+        void close() throws Exception;
+    }
+
+    /** The node in the test's own JVM. */
+    private static final class InProcess implements Node {
+        private final SoakServer server;
+
+        InProcess(PostgresOptions store) throws Exception {
+            server = new SoakServer(store);
+        }
+
+        @Override
+        public int port() {
+            return server.port();
+        }
+
+        @Override
+        public long liveHeapAfterGc() {
+            return SoakServer.liveHeapAfterGc();
+        }
+
+        @Override
+        public void close() {
+            server.close();
+        }
+    }
+
+    /**
+     * The node in a JVM of its own ({@link SoakServer#main}, on ZGC with a 1 GiB heap, the test's class path), asked
+     * for its heap over its standard input and output; its log goes to {@code target/soak-server.log}.
+     */
+    private static final class Forked implements Node {
+        private final Process process;
+        private final BufferedReader out;
+        private final java.io.Writer in;
+        private final int port;
+
+        Forked(PostgresOptions store) throws IOException {
+            Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+            ProcessBuilder builder = new ProcessBuilder(
+                    java.toString(),
+                    "-XX:+UseZGC",
+                    "-Xmx1g",
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    SoakServer.class.getName(),
+                    store.host(),
+                    String.valueOf(store.port()),
+                    store.database(),
+                    store.user());
+            if (store.password() != null) builder.environment().put("KITH_SOAK_PG_PASSWORD", store.password());
+            Files.createDirectories(Path.of("target"));
+            builder.redirectError(Path.of("target", "soak-server.log").toFile());
+            process = builder.start();
+            out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            in = new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+            String first = out.readLine();
+            if (first == null || !first.startsWith("port ")) {
+                process.destroyForcibly();
+                throw new IOException("the soak server did not start (said " + first + "; see target/soak-server.log)");
+            }
+            port = Integer.parseInt(first.substring(5));
+        }
+
+        @Override
+        public int port() {
+            return port;
+        }
+
+        @Override
+        public synchronized long liveHeapAfterGc() throws IOException {
+            in.write("heap\n");
+            in.flush();
+            String line = out.readLine();
+            if (line == null || !line.startsWith("heap ")) throw new IOException("the soak server answered " + line);
+            return Long.parseLong(line.substring(5));
+        }
+
+        @Override
+        public synchronized void close() throws Exception {
+            try {
+                in.write("stop\n");
+                in.flush();
+                in.close();
+            } catch (IOException e) {
+                // it has gone already
+            }
+            if (!process.waitFor(60, TimeUnit.SECONDS)) process.destroyForcibly();
+        }
+    }
+
     // ---- data ----
 
     private static Iterator<Relationship> dataset() {
@@ -690,27 +813,6 @@ class SoakTest {
                         + "{\"objectType\":\"user\",\"objectId\":\"u0\"}}}}]}");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         return JSON.readTree(r.body()).path("writtenAt").path("token").asText();
-    }
-
-    /**
-     * The live heap: after a full collection ({@code System.gc()}; with ZGC in the soak profile, a concurrent one),
-     * what each heap pool held at the end of its last collection ({@code MemoryPoolMXBean.getCollectionUsage}),
-     * which leaves out what the load allocated meanwhile; the heap in use where a pool does not report it.
-     */
-    private static long liveHeapAfterGc() {
-        System.gc();
-        long live = 0;
-        boolean reported = false;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() != MemoryType.HEAP) continue;
-            MemoryUsage after = pool.getCollectionUsage();
-            if (after == null) continue;
-            live += after.getUsed();
-            reported = true;
-        }
-        return reported
-                ? live
-                : ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
     /** Records an unexpected answer (the first 1,000 in full; a systematic failure must not fill the heap). */
