@@ -54,6 +54,15 @@ final class Hops {
         return checker.relation(pair, object, depth - 1);
     }
 
+    /**
+     * Lookup-subjects' hop from (fromPair, fromObject) to (pair, object), with {@code depth} units left before it:
+     * the subject set of (pair, object) with one unit fewer, spent as check spends it.
+     */
+    SubjectSet follow(SubjectAlgebra algebra, int pair, int object, int depth, int fromPair, int fromObject) {
+        if (depth <= 0) throw exceeded(algebra.snapshot(), pair, object, fromPair, fromObject);
+        return algebra.relation(pair, object, depth - 1);
+    }
+
     /** Apart from {@link #follow}, which stays small enough to inline on check's hot path. */
     private KithException.MaxDepthExceeded exceeded(
             Snapshot snapshot, int pair, int object, int fromPair, int fromObject) {
