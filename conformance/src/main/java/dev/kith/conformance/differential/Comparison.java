@@ -44,14 +44,6 @@ public final class Comparison {
                 Kind.DOCUMENTED,
                 "a lookup result differs; kith's lookup answers as SpiceDB's own check of that resource and subject,"
                         + " SpiceDB's lookup does not"),
-        LS_CONCRETE_BESIDE_WILDCARD(
-                Kind.KNOWN_OPEN,
-                "lookup-subjects: SpiceDB lists a concrete subject beside the wildcard, kith lists only the wildcard,"
-                        + " with SpiceDB's permissionship, not excluding that subject"),
-        LS_EXCLUSION_PERMISSIONSHIP(
-                Kind.KNOWN_OPEN,
-                "lookup-subjects: both wildcards agree and exclude the same subjects, with a different permissionship"
-                        + " or missing parameters for an excluded subject"),
         KITH_ONLY_TRANSITIVE_WILDCARD_REFUSAL(
                 Kind.KNOWN_OPEN,
                 "kith refuses the schema with `wildcard relations cannot be transitively included`, SpiceDB accepts it"
@@ -201,26 +193,10 @@ public final class Comparison {
             } else if (s.isError() || k.isError()) {
                 classes.add(DifferenceClass.OTHER);
             } else {
-                Answer.Item sw = s.result("*");
-                Answer.Item kw = k.result("*");
                 for (String id : ids(s, k)) {
                     Answer.Item si = s.result(id);
                     Answer.Item ki = k.result(id);
                     if (Objects.equals(si, ki)) continue;
-                    if (id.equals("*") && si != null && ki != null && exclusionPermissionshipOnly(si, ki)) {
-                        classes.add(DifferenceClass.LS_EXCLUSION_PERMISSIONSHIP);
-                        continue;
-                    }
-                    if (!id.equals("*")
-                            && si != null
-                            && ki == null
-                            && sw != null
-                            && kw != null
-                            && sw.permissionship().equals(kw.permissionship())
-                            && kw.excluded().stream().noneMatch(x -> x.id().equals(id))) {
-                        classes.add(DifferenceClass.LS_CONCRETE_BESIDE_WILDCARD);
-                        continue;
-                    }
                     String subject =
                             q.subjectType() + ":" + id + (q.subjectRelation() == null ? "" : "#" + q.subjectRelation());
                     Answer check = id.equals("*")
@@ -283,14 +259,6 @@ public final class Comparison {
             }
         }
         return DifferenceClass.OTHER;
-    }
-
-    private static boolean exclusionPermissionshipOnly(Answer.Item s, Answer.Item k) {
-        if (!s.permissionship().equals(k.permissionship()) || !s.missing().equals(k.missing())) return false;
-        return s.excluded().stream()
-                .map(Answer.Item::id)
-                .toList()
-                .equals(k.excluded().stream().map(Answer.Item::id).toList());
     }
 
     private static Set<String> ids(Answer s, Answer k) {

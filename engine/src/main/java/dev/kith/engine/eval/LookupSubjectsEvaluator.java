@@ -25,13 +25,20 @@ import org.roaringbitmap.RoaringBitmap;
  * <p>First a forward walk from the resource over every branch of the rewrite (both sides of intersections and
  * exclusions, every arrow target, every stored subject set, each (relation, object) once) collects the
  * candidates: every stored subject of the wanted kind it meets, every subject set of that kind it passes
- * through (a subject set trivially has itself). Each candidate is then decided by check, so lookup-subjects
- * and check cannot disagree. Every other subject is decided at once by one more check: of the wildcard subject
- * for objects (a stored wildcard grants it as it grants any object), of a subject stored nowhere for subject
- * sets; a depth error there is every such subject's depth error, so the lookup raises it. When the wildcard
- * subject is granted, the answer has one {@code type:*} entry whose excluded subjects are the
- * candidates check denies (HAS: certainly excluded) or, when the wildcard is HAS, only grants conditionally
- * (CONDITIONAL: excluded unless their caveats hold). Results are ordered by subject id.
+ * through (a subject set trivially has itself). Each candidate is then decided by check. Every other subject is
+ * decided at once by one more check: of the wildcard subject for objects (a stored wildcard grants it as it grants
+ * any object), of a subject stored nowhere for subject sets; a depth error there is every such subject's depth
+ * error, so the lookup raises it.
+ *
+ * <p>How the answer lists them is SpiceDB's shape, from the subject-set algebra ({@link SubjectAlgebra}, decided by
+ * {@link Shape}): the wildcard entry (when check grants the wildcard subject) with its excluded subjects, each
+ * exclusion with its own permissionship, and beside it each concrete subject with the permissionship of the
+ * paths that name it. A subject is listed so when that shape grants it exactly what check does (its own entry OR
+ * the wildcard AND NOT its exclusion); otherwise, and for every subject when the algebra runs out of depth or
+ * budget or its wildcard disagrees with check, it is listed by check alone: its own entry with check's answer,
+ * excluded from a wildcard with HAS when check denies it, or with CONDITIONAL when check only grants it
+ * conditionally under a HAS wildcard. So read as a set the answer is always check's. Results are ordered by
+ * subject id.
  */
 final class LookupSubjectsEvaluator {
     /** A subject id no relationship holds (check's id for a subject never written). */
