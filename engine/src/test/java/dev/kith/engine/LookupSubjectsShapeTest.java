@@ -183,4 +183,27 @@ class LookupSubjectsShapeTest {
         assertThat(check(e, "tya:b#perm", "user:u1", Map.of())).isEqualTo(Permissionship.HAS_PERMISSION);
         assertThat(subjects(e, "tya:b", "perm", Map.of())).containsExactly("*:COND[flag]", "u1:HAS", "u2:COND[flag]");
     }
+
+    /** A subject set reached twice in one lookup is the same set both times, whatever was added beside it. */
+    @Test
+    void aSubjectSetReachedOnTwoPathsIsNotChangedByEither() {
+        Engine e = engine(
+                CAVEAT + """
+                        definition team {
+                            relation member: user
+                        }
+                        definition tya {
+                            relation rel_x: team#member | user
+                            relation rel_y: team#member | user
+                            permission perm = rel_x & rel_y
+                        }
+                        """,
+                "tya:b#rel_x@team:t1#member",
+                "tya:b#rel_x@user:u9",
+                "tya:b#rel_y@team:t1#member",
+                "tya:b#rel_y@user:u8",
+                "team:t1#member@user:u1");
+        assertThat(subjects(e, "tya:b", "perm", Map.of())).containsExactly("u1:HAS");
+        assertThat(subjects(e, "tya:b", "rel_x", Map.of())).containsExactly("u1:HAS", "u9:HAS");
+    }
 }

@@ -176,6 +176,7 @@ final class SubjectAlgebra {
             int id = Snapshot.keyId(keys[i]);
             CaveatExpr link = CaveatExpr.of(c == null ? null : c.caveat());
             if (kind == subjectPair) {
+                acc = acc.mutable(); // a union below may have made it a set shared with another path
                 if (id == Snapshot.WILDCARD_ID) {
                     acc.addWildcard(link, new Int2ObjectHashMap<>());
                 } else {
