@@ -38,8 +38,9 @@ public final class Comparison {
                         + " reachable from the resource (any cycle, for lookup-resources)"),
         MISSING_CONTEXT_ALL(
                 Kind.DOCUMENTED,
-                "both CONDITIONAL; SpiceDB's missing parameters are a non-empty strict subset of kith's (kith lists"
-                        + " every missing parameter)"),
+                "both CONDITIONAL (a check, a lookup result, or a subject excluded from a wildcard, the rest of the"
+                        + " result the same); SpiceDB's missing parameters are a non-empty strict subset of kith's (kith"
+                        + " lists every missing parameter)"),
         LOOKUP_FOLLOWS_CHECK(
                 Kind.DOCUMENTED,
                 "a lookup result differs; kith's lookup answers as SpiceDB's own check of that resource and subject,"
@@ -244,12 +245,7 @@ public final class Comparison {
     }
 
     private static DifferenceClass classifyItem(Answer.Item si, Answer.Item ki, Answer spicedbCheck) {
-        if (si != null
-                && ki != null
-                && missingSubset(si.permissionship(), si.missing(), ki.permissionship(), ki.missing())
-                && si.excluded().equals(ki.excluded())) {
-            return DifferenceClass.MISSING_CONTEXT_ALL;
-        }
+        if (si != null && ki != null && sameButMissing(si, ki)) return DifferenceClass.MISSING_CONTEXT_ALL;
         if (spicedbCheck != null && !spicedbCheck.isError()) {
             String kPerm = ki == null ? Answer.NO : ki.permissionship();
             String sPerm = si == null ? Answer.NO : si.permissionship();
@@ -259,6 +255,23 @@ public final class Comparison {
             }
         }
         return DifferenceClass.OTHER;
+    }
+
+    /**
+     * The same result (id, permissionship, excluded subjects) where each missing-parameter list of SpiceDB's, the
+     * result's own and each excluded subject's, is kith's or a non-empty strict subset of it.
+     */
+    static boolean sameButMissing(Answer.Item s, Answer.Item k) {
+        if (!s.id().equals(k.id()) || !s.permissionship().equals(k.permissionship())) return false;
+        if (!s.missing().equals(k.missing())
+                && !missingSubset(s.permissionship(), s.missing(), k.permissionship(), k.missing())) {
+            return false;
+        }
+        if (s.excluded().size() != k.excluded().size()) return false;
+        for (int i = 0; i < s.excluded().size(); i++) {
+            if (!sameButMissing(s.excluded().get(i), k.excluded().get(i))) return false;
+        }
+        return true;
     }
 
     private static Set<String> ids(Answer s, Answer k) {

@@ -135,6 +135,45 @@ class ComparisonTest {
         assertThat(t.unexpected()).hasSize(1);
     }
 
+    private static Answer.Item wildcard(String p, Answer.Item... excluded) {
+        return new Answer.Item("*", p, List.of(), List.of(excluded));
+    }
+
+    @Test
+    void aLookupIsReadAsTheUnionOfWhatItLists() {
+        // a wildcard streamed twice excludes only what both exclude, with the weaker exclusion
+        Answer twice = Answer.lookup(List.of(
+                wildcard(Answer.HAS, item("u1", Answer.HAS), item("u2", Answer.HAS)),
+                wildcard(Answer.HAS, item("u2", Answer.CONDITIONAL, "flag"))));
+        assertThat(twice.results()).containsExactly(wildcard(Answer.HAS, item("u2", Answer.CONDITIONAL, "flag")));
+        // a subject excluded with HAS and listed beside the wildcard from another stream
+        Answer beside = Answer.lookup(List.of(
+                wildcard(Answer.HAS, item("u1", Answer.HAS), item("u2", Answer.HAS), item("u3", Answer.HAS)),
+                item("u1", Answer.HAS),
+                item("u2", Answer.CONDITIONAL, "cap")));
+        assertThat(beside.results())
+                .containsExactly(
+                        wildcard(Answer.HAS, item("u2", Answer.CONDITIONAL, "cap"), item("u3", Answer.HAS)),
+                        item("u1", Answer.HAS),
+                        item("u2", Answer.CONDITIONAL, "cap"));
+        // a conditional exclusion beside a listing is a set's own answer and stays
+        Answer kept = Answer.lookup(List.of(
+                wildcard(Answer.HAS, item("u1", Answer.CONDITIONAL, "flag")), item("u1", Answer.CONDITIONAL, "flag")));
+        assertThat(kept.results().getFirst().excluded()).containsExactly(item("u1", Answer.CONDITIONAL, "flag"));
+    }
+
+    @Test
+    void fewerMissingParametersOnAnExcludedSubjectAreDocumented() {
+        Answer none = Answer.lookup(List.of());
+        Answer s = Answer.lookup(List.of(wildcard(Answer.HAS, item("u2", Answer.CONDITIONAL, "amount"))));
+        Answer k = Answer.lookup(List.of(wildcard(Answer.HAS, item("u2", Answer.CONDITIONAL, "amount", "cap"))));
+        Comparison.Tally t = compareLookups(Answer.check(Answer.NO, List.of()), none, none, s, k);
+        assertThat(t.counts).containsExactly(Map.entry(DifferenceClass.MISSING_CONTEXT_ALL, 1));
+        // kith listing fewer is not
+        t = compareLookups(Answer.check(Answer.NO, List.of()), none, none, k, s);
+        assertThat(t.unexpected()).hasSize(1);
+    }
+
     @Test
     void aSchemaOneSideRefusesIsUnexpectedAndBothRefusingAgrees() {
         DiffCase c = new DiffCase("t", 1, SCHEMA, CHAIN, Map.of(), List.of(), List.of(), List.of());

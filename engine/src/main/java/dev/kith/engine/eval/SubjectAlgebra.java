@@ -101,6 +101,7 @@ final class SubjectAlgebra {
         } finally {
             path.remove(here);
         }
+        if (node instanceof Node.Computed || node instanceof Node.Arrow) found = gathered(found);
         if (pair == subjectPair) {
             found = found.mutable();
             found.add(object, CaveatExpr.TRUE);
@@ -118,48 +119,51 @@ final class SubjectAlgebra {
         return self;
     }
 
+    /**
+     * The set of one rewrite. As in SpiceDB, every operand of a union, intersection or exclusion, and a permission
+     * that is a single term, is first gathered into a fresh set ({@link #gathered}): a concrete subject there lifts
+     * its exclusion from a wildcard of the same operand, which the operation that made the operand leaves apart.
+     */
     private SubjectSet eval(Node node, int object, int depth) {
         return switch (node) {
             case Node.Direct d -> direct(d, object, depth);
             case Node.Computed c -> relation(c.pair(), object, depth);
             case Node.Arrow a -> a.all() ? allArrow(a, object, depth) : anyArrow(a, object, depth);
             case Node.Union u -> {
-                SubjectSet acc = EMPTY;
-                for (Node child : u.children()) acc = union(acc, eval(child, object, depth));
+                SubjectSet acc = new SubjectSet();
+                for (Node child : u.children()) acc.addAll(eval(child, object, depth));
                 yield acc;
             }
             case Node.Intersection i -> {
-                SubjectSet acc = eval(i.children()[0], object, depth);
+                SubjectSet acc = gathered(eval(i.children()[0], object, depth));
                 for (int k = 1; k < i.children().length && !acc.isEmpty(); k++) {
-                    SubjectSet next = eval(i.children()[k], object, depth);
-                    acc = acc.mutable();
-                    acc.retainAll(next);
+                    acc.retainAll(gathered(eval(i.children()[k], object, depth)));
                 }
                 yield acc;
             }
             case Node.Exclusion e -> {
-                SubjectSet base = eval(e.base(), object, depth);
-                if (base.isEmpty()) yield base;
-                SubjectSet removed = eval(e.subtracted(), object, depth);
-                if (removed.isEmpty()) yield base;
-                base = base.mutable();
-                base.removeAll(removed);
+                SubjectSet base = gathered(eval(e.base(), object, depth));
+                if (!base.isEmpty()) base.removeAll(gathered(eval(e.subtracted(), object, depth)));
                 yield base;
             }
             case Node.Nil n -> EMPTY;
-            case Node.Self s -> {
-                yield s.selfPair() == subjectPair ? itself(object) : EMPTY;
-            }
+            case Node.Self s -> s.selfPair() == subjectPair ? itself(object) : EMPTY;
         };
     }
 
-    /** A union that reuses the larger side's set when nothing else holds it. */
-    private static SubjectSet union(SubjectSet acc, SubjectSet more) {
-        if (more.isEmpty()) return acc;
-        if (acc.isEmpty()) return more;
-        acc = acc.mutable();
-        acc.addAll(more);
-        return acc;
+    /** {@code set}'s entries added one by one into a fresh set: concrete subjects first, then the wildcard. */
+    private static SubjectSet gathered(SubjectSet set) {
+        SubjectSet fresh = new SubjectSet();
+        fresh.addAll(set);
+        return fresh;
+    }
+
+    /**
+     * The set of a subject set or arrow target reached through a link: gathered and ANDed with the link's caveat
+     * when it has one (as SpiceDB does), as it is otherwise.
+     */
+    private static SubjectSet linked(SubjectSet set, CaveatExpr link) {
+        return link == CaveatExpr.TRUE ? set : gathered(set).under(link);
     }
 
     /** The stored subjects of the kind, and the sets of the stored subject sets the relation allows. */
@@ -176,7 +180,6 @@ final class SubjectAlgebra {
             int id = Snapshot.keyId(keys[i]);
             CaveatExpr link = CaveatExpr.of(c == null ? null : c.caveat());
             if (kind == subjectPair) {
-                acc = acc.mutable(); // a union below may have made it a set shared with another path
                 if (id == Snapshot.WILDCARD_ID) {
                     acc.addWildcard(link, new Int2ObjectHashMap<>());
                 } else {
@@ -184,9 +187,7 @@ final class SubjectAlgebra {
                 }
             }
             if (id != Snapshot.WILDCARD_ID && allows(d.setPairs(), kind)) {
-                acc = union(
-                        acc,
-                        hops.follow(this, kind, id, depth, d.pair(), object).under(link));
+                acc.addAll(linked(hops.follow(this, kind, id, depth, d.pair(), object), link));
             }
         }
         return acc;
@@ -203,7 +204,7 @@ final class SubjectAlgebra {
     private SubjectSet anyArrow(Node.Arrow a, int object, int depth) {
         Postings p = snapshot.forward(a.tupleset(), object);
         if (p == null) return EMPTY;
-        SubjectSet acc = EMPTY;
+        SubjectSet acc = new SubjectSet();
         long[] keys = p.subjects();
         for (int i = 0; i < keys.length; i++) {
             ticker.tick();
@@ -212,7 +213,7 @@ final class SubjectAlgebra {
             int target = schema.arrowTarget(snapshot, a, keys[i]);
             if (target < 0) continue;
             SubjectSet linked = hops.follow(this, target, Snapshot.keyId(keys[i]), depth, a.tupleset(), object);
-            acc = union(acc, linked.under(CaveatExpr.of(c == null ? null : c.caveat())));
+            acc.addAll(SubjectAlgebra.linked(linked, CaveatExpr.of(c == null ? null : c.caveat())));
         }
         return acc;
     }
@@ -232,12 +233,12 @@ final class SubjectAlgebra {
             if (c != null && c.expiredAt(now)) continue;
             int target = schema.arrowTarget(snapshot, a, keys[i]);
             if (target < 0) return EMPTY;
-            SubjectSet linked = hops.follow(this, target, Snapshot.keyId(keys[i]), depth, a.tupleset(), object)
+            SubjectSet linked = gathered(
+                            hops.follow(this, target, Snapshot.keyId(keys[i]), depth, a.tupleset(), object))
                     .under(CaveatExpr.of(c == null ? null : c.caveat()));
             if (acc == null) {
                 acc = linked;
             } else {
-                acc = acc.mutable();
                 acc.retainAll(linked);
             }
             if (acc.isEmpty()) return EMPTY;
