@@ -19,6 +19,7 @@ import java.util.Set;
  * through subject sets and parents. The queries are a grid of checks (every resource, relation and permission
  * against users, a user stored nowhere, the wildcard, subject sets and objects), lookup-resources and
  * lookup-subjects, all with one request context drawn per case (often partial, so caveats stay conditional).
+ * Every even seed is a wildcard case (see {@link #schema}): lookup-subjects' subject-set algebra under stress.
  */
 public final class CaseGenerator {
     static final String[] TYPES = {"doc", "folder", "team"};
@@ -92,7 +93,7 @@ public final class CaseGenerator {
     public static DiffCase generate(long seed) {
         Random rnd = new Random(seed);
         Map<String, List<String>> allowed = new LinkedHashMap<>();
-        boolean wildcards = rnd.nextBoolean();
+        boolean wildcards = seed % 2 == 0; // the even seeds (a first draw of Random hardly varies with the seed)
         String schema = schema(rnd, allowed, wildcards);
         List<String> relationships = relationships(rnd, allowed, wildcards);
         Map<String, Object> context = CONTEXTS.get(rnd.nextInt(CONTEXTS.size()));
