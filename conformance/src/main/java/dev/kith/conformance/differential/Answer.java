@@ -43,10 +43,11 @@ public record Answer(
      *       missing parameters of both;
      *   <li>a wildcard named twice with the same permissionship excludes only what both exclude (each subject with
      *       the weaker of its two exclusions); with different ones, the HAS one stands;
-     *   <li>a subject excluded from the wildcard with HAS and listed beside it: the listing lifts the exclusion where
-     *       it holds (no exclusion beside a HAS listing, a CONDITIONAL exclusion with the listing's missing parameters
-     *       beside a CONDITIONAL one). One set never lists both so (a concrete subject lifts its exclusion when
-     *       gathered with the wildcard), so this reads only answers that came in several streams.
+     *   <li>a subject excluded from the wildcard and listed beside it: the listing lifts the exclusion where it holds
+     *       (no exclusion beside a HAS listing; a HAS exclusion beside a CONDITIONAL listing becomes CONDITIONAL with
+     *       the listing's missing parameters). One set never lists a subject so (a concrete subject lifts its
+     *       exclusion when gathered with the wildcard: the exclusion's expression is ANDed with the negation of the
+     *       listing's), so this reads only answers that came in several streams.
      * </ul>
      */
     public static Answer lookup(List<Item> items) {
@@ -93,7 +94,9 @@ public record Answer(
         List<Item> excluded = new ArrayList<>();
         for (Item x : wildcard.excluded()) {
             Item listed = byId.get(x.id());
-            if (listed == null || !x.permissionship().equals(HAS)) {
+            if (listed == null
+                    || (!x.permissionship().equals(HAS)
+                            && !listed.permissionship().equals(HAS))) {
                 excluded.add(x);
             } else if (!listed.permissionship().equals(HAS)) {
                 excluded.add(new Item(x.id(), CONDITIONAL, listed.missing(), List.of()));

@@ -148,14 +148,21 @@ class ComparisonTest {
         assertThat(twice.results()).containsExactly(wildcard(Answer.HAS, item("u2", Answer.CONDITIONAL, "flag")));
         // a subject excluded with HAS and listed beside the wildcard from another stream
         Answer beside = Answer.lookup(List.of(
-                wildcard(Answer.HAS, item("u1", Answer.HAS), item("u2", Answer.HAS), item("u3", Answer.HAS)),
+                wildcard(
+                        Answer.HAS,
+                        item("u1", Answer.HAS),
+                        item("u2", Answer.HAS),
+                        item("u3", Answer.HAS),
+                        item("u4", Answer.CONDITIONAL, "cap")),
                 item("u1", Answer.HAS),
+                item("u4", Answer.HAS),
                 item("u2", Answer.CONDITIONAL, "cap")));
         assertThat(beside.results())
                 .containsExactly(
                         wildcard(Answer.HAS, item("u2", Answer.CONDITIONAL, "cap"), item("u3", Answer.HAS)),
                         item("u1", Answer.HAS),
-                        item("u2", Answer.CONDITIONAL, "cap"));
+                        item("u2", Answer.CONDITIONAL, "cap"),
+                        item("u4", Answer.HAS));
         // a conditional exclusion beside a listing is a set's own answer and stays
         Answer kept = Answer.lookup(List.of(
                 wildcard(Answer.HAS, item("u1", Answer.CONDITIONAL, "flag")), item("u1", Answer.CONDITIONAL, "flag")));

@@ -9,7 +9,9 @@ import dev.kith.engine.index.Snapshot;
  * The hop policy: the one place an evaluation moves from one object to another — following a stored subject set
  * ({@code group:eng#member}) or an arrow's link ({@code parent->view}) — and the owner of the depth budget those
  * hops spend. Check and expand hop through here; lookup-resources and lookup-subjects decide their answers by
- * check (and lookup-resources asks {@link #mayRunOut} whether its algebra may stand in for check). Whatever
+ * check (and lookup-resources asks {@link #mayRunOut} whether its algebra may stand in for check), and
+ * lookup-subjects' subject-set algebra, which shapes its answer, hops through here too, spending as check does.
+ * Whatever
  * changes where a hop is evaluated (sending it to the node that owns its target) belongs here, not in the
  * evaluators.
  *
