@@ -206,4 +206,36 @@ class LookupSubjectsShapeTest {
         assertThat(subjects(e, "tya:b", "perm", Map.of())).containsExactly("u1:HAS");
         assertThat(subjects(e, "tya:b", "rel_x", Map.of())).containsExactly("u1:HAS", "u9:HAS");
     }
+
+    /**
+     * An operand of a union is gathered into a fresh set first, where a concrete subject lifts its exclusion from the
+     * wildcard: u2's exclusion depends on both caveats (SpiceDB lists {@code cap} and {@code flag} as missing).
+     */
+    @Test
+    void anOperandsConcreteSubjectLiftsItsExclusionWhenGathered() {
+        Engine e = engine(
+                """
+                caveat flagged(flag bool) {
+                    flag
+                }
+
+                caveat limited(amount int, cap int) {
+                    amount < cap
+                }
+
+                definition user {}
+
+                definition tya {
+                    relation rel_a: user with limited | user | user with flagged
+                    relation rel_b: user:* | user with limited
+                    permission perm_a = (rel_b - rel_a) + rel_a
+                }
+                """,
+                "tya:x3#rel_b@user:*",
+                "tya:x3#rel_a@user:u1[flagged:{\"flag\":true}]",
+                "tya:x3#rel_a@user:u2[flagged]",
+                "tya:x3#rel_b@user:u2[limited:{\"amount\":5}]");
+        assertThat(subjects(e, "tya:x3", "perm_a", Map.of("amount", 1)))
+                .containsExactly("*:HAS - {u2:COND[cap, flag]}", "u1:HAS", "u2:COND[cap, flag]");
+    }
 }
