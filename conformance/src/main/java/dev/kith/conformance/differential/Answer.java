@@ -34,25 +34,75 @@ public record Answer(
     }
 
     /**
-     * A lookup's results, one per id, sorted: SpiceDB's streams may name a result twice (once HAS, once
-     * CONDITIONAL, from two paths); the pair stands for HAS, as a check would answer.
+     * A lookup's results, one per id, sorted, read as the union of what they list. SpiceDB streams the results of a
+     * relation's stored subjects and of each subject set it holds apart (only permissions gather their operands into
+     * one set), so it may name a result twice or list a subject beside a wildcard from another stream:
+     *
+     * <ul>
+     *   <li>a subject named twice, once HAS: HAS, as a check would answer; twice CONDITIONAL: CONDITIONAL with the
+     *       missing parameters of both;
+     *   <li>a wildcard named twice with the same permissionship excludes only what both exclude (each subject with
+     *       the weaker of its two exclusions); with different ones, the HAS one stands;
+     *   <li>a subject excluded from the wildcard and listed beside it: the listing lifts the exclusion where it holds
+     *       (no exclusion beside a HAS listing; a HAS exclusion beside a CONDITIONAL listing becomes CONDITIONAL with
+     *       the listing's missing parameters). One set never lists a subject so (a concrete subject lifts its
+     *       exclusion when gathered with the wildcard: the exclusion's expression is ANDed with the negation of the
+     *       listing's), so this reads only answers that came in several streams.
+     * </ul>
      */
     public static Answer lookup(List<Item> items) {
         Map<String, Item> byId = new LinkedHashMap<>();
         for (Item item : items) byId.merge(item.id(), item, Answer::merge);
+        Item wildcard = byId.get("*");
+        if (wildcard != null) byId.put("*", lifted(wildcard, byId));
         List<Item> sorted = new ArrayList<>(byId.values());
         sorted.sort(Comparator.comparing(Item::id));
         return new Answer(null, null, null, null, sorted);
     }
 
     private static Item merge(Item a, Item b) {
+        if (a.id().equals("*") && a.permissionship().equals(b.permissionship())) {
+            List<Item> excluded = new ArrayList<>();
+            for (Item x : a.excluded()) {
+                for (Item y : b.excluded()) {
+                    if (x.id().equals(y.id())) excluded.add(weaker(x, y));
+                }
+            }
+            return new Item(a.id(), a.permissionship(), union(a.missing(), b.missing()), excluded);
+        }
         if (a.permissionship().equals(HAS)) return a;
         if (b.permissionship().equals(HAS)) return b;
-        List<String> missing = new ArrayList<>(a.missing());
-        missing.addAll(b.missing());
         List<Item> excluded = new ArrayList<>(a.excluded());
         excluded.addAll(b.excluded());
-        return new Item(a.id(), CONDITIONAL, missing, excluded);
+        return new Item(a.id(), CONDITIONAL, union(a.missing(), b.missing()), excluded);
+    }
+
+    /** The weaker of two exclusions of one subject: CONDITIONAL (with the missing parameters of both) over HAS. */
+    private static Item weaker(Item x, Item y) {
+        if (x.permissionship().equals(HAS)) return y;
+        if (y.permissionship().equals(HAS)) return x;
+        return new Item(x.id(), CONDITIONAL, union(x.missing(), y.missing()), List.of());
+    }
+
+    private static List<String> union(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    private static Item lifted(Item wildcard, Map<String, Item> byId) {
+        List<Item> excluded = new ArrayList<>();
+        for (Item x : wildcard.excluded()) {
+            Item listed = byId.get(x.id());
+            if (listed == null
+                    || (!x.permissionship().equals(HAS)
+                            && !listed.permissionship().equals(HAS))) {
+                excluded.add(x);
+            } else if (!listed.permissionship().equals(HAS)) {
+                excluded.add(new Item(x.id(), CONDITIONAL, listed.missing(), List.of()));
+            }
+        }
+        return new Item(wildcard.id(), wildcard.permissionship(), wildcard.missing(), excluded);
     }
 
     public boolean isError() {

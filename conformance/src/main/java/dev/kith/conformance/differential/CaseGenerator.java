@@ -19,6 +19,7 @@ import java.util.Set;
  * through subject sets and parents. The queries are a grid of checks (every resource, relation and permission
  * against users, a user stored nowhere, the wildcard, subject sets and objects), lookup-resources and
  * lookup-subjects, all with one request context drawn per case (often partial, so caveats stay conditional).
+ * Every even seed is a wildcard case (see {@link #schema}): lookup-subjects' subject-set algebra under stress.
  */
 public final class CaseGenerator {
     static final String[] TYPES = {"doc", "folder", "team"};
@@ -52,6 +53,30 @@ public final class CaseGenerator {
     private static final String[] PERM_B_LEAVES = {
         "rel_a", "rel_b", "perm_a", "parent->perm_b", "parent->rel_b", "parent.all(perm_a)", "nil"
     };
+    /** rel_b in a wildcard case: the wildcard beside caveated (and plain) users. */
+    private static final String[][] WILDCARD_REL_B = {
+        {"user:*", "user with flagged"},
+        {"user:*", "user with limited"},
+        {"user:*", "user with flagged", "user"},
+        {"user:*", "user with flagged and expiration", "user with limited"}
+    };
+    /** rel_a in a wildcard case: never a wildcard, so the subject sets naming it stay legal. */
+    private static final String[] WILDCARD_REL_A = {
+        "user", "user with flagged", "user with limited", "user with expiration", "team#rel_a", "folder#perm_a"
+    };
+    /** perm_a in a wildcard case: the wildcard of rel_b under exclusion and intersection. */
+    private static final String[] WILDCARD_PERM_A = {
+        "rel_b - rel_a",
+        "rel_b & rel_a",
+        "(rel_b - rel_a) + rel_a",
+        "rel_b - (rel_a & rel_b)",
+        "(rel_b - rel_a) & rel_b"
+    };
+    /** perm_b in a wildcard case: wildcards meeting wildcards (with exclusions) and concrete subjects. */
+    private static final String[] WILDCARD_PERM_B = {
+        "rel_b - perm_a", "perm_a & rel_b", "(perm_a + rel_a) - rel_b", "perm_a - parent->perm_a", "rel_b & perm_a"
+    };
+
     private static final List<Map<String, Object>> CONTEXTS = List.of(
             Map.of(),
             Map.of(),
@@ -68,8 +93,9 @@ public final class CaseGenerator {
     public static DiffCase generate(long seed) {
         Random rnd = new Random(seed);
         Map<String, List<String>> allowed = new LinkedHashMap<>();
-        String schema = schema(rnd, allowed);
-        List<String> relationships = relationships(rnd, allowed);
+        boolean wildcards = seed % 2 == 0; // the even seeds (a first draw of Random hardly varies with the seed)
+        String schema = schema(rnd, allowed, wildcards);
+        List<String> relationships = relationships(rnd, allowed, wildcards);
         Map<String, Object> context = CONTEXTS.get(rnd.nextInt(CONTEXTS.size()));
 
         List<String> subjects = new ArrayList<>();
@@ -104,7 +130,13 @@ public final class CaseGenerator {
                 "seed-" + seed, seed, schema, relationships, context, checks, lookupResources, lookupSubjects);
     }
 
-    static String schema(Random rnd, Map<String, List<String>> allowedOut) {
+    /**
+     * The schema. A wildcard case ({@code wildcards}) gives every type's {@code rel_b} the wildcard beside caveated
+     * users, keeps wildcards out of {@code rel_a}, and builds the permissions mostly from exclusions and
+     * intersections of the two (lookup-subjects' subject-set algebra: concrete subjects beside a wildcard, exclusions
+     * with their own caveats, wildcards meeting wildcards).
+     */
+    static String schema(Random rnd, Map<String, List<String>> allowedOut, boolean wildcards) {
         StringBuilder b = new StringBuilder("use expiration\n\n");
         b.append("caveat flagged(flag bool) {\n    flag\n}\n\n");
         b.append("caveat limited(amount int, cap int) {\n    amount < cap\n}\n\n");
@@ -114,7 +146,13 @@ public final class CaseGenerator {
             for (String r : RELATIONS) {
                 Set<String> allowed = new LinkedHashSet<>();
                 int n = 1 + rnd.nextInt(3);
-                while (allowed.size() < n) allowed.add(ALLOWED[rnd.nextInt(ALLOWED.length)]);
+                if (wildcards && r.equals("rel_b")) {
+                    allowed.addAll(List.of(WILDCARD_REL_B[rnd.nextInt(WILDCARD_REL_B.length)]));
+                } else if (wildcards) {
+                    while (allowed.size() < n) allowed.add(WILDCARD_REL_A[rnd.nextInt(WILDCARD_REL_A.length)]);
+                } else {
+                    while (allowed.size() < n) allowed.add(ALLOWED[rnd.nextInt(ALLOWED.length)]);
+                }
                 allowedOut.put(t + "#" + r, List.copyOf(allowed));
                 b.append("    relation ")
                         .append(r)
@@ -130,10 +168,16 @@ public final class CaseGenerator {
                     .append(String.join(" | ", parents))
                     .append('\n');
             b.append("    permission perm_a = ")
-                    .append(expression(rnd, 2, new ArrayList<>(List.of(PERM_A_LEAVES))))
+                    .append(
+                            wildcards && rnd.nextInt(4) > 0
+                                    ? WILDCARD_PERM_A[rnd.nextInt(WILDCARD_PERM_A.length)]
+                                    : expression(rnd, 2, new ArrayList<>(List.of(PERM_A_LEAVES))))
                     .append('\n');
             b.append("    permission perm_b = ")
-                    .append(expression(rnd, 2, new ArrayList<>(List.of(PERM_B_LEAVES))))
+                    .append(
+                            wildcards && rnd.nextInt(4) > 0
+                                    ? WILDCARD_PERM_B[rnd.nextInt(WILDCARD_PERM_B.length)]
+                                    : expression(rnd, 2, new ArrayList<>(List.of(PERM_B_LEAVES))))
                     .append('\n');
             b.append("}\n\n");
         }
@@ -151,8 +195,29 @@ public final class CaseGenerator {
         return "(" + left + op + expression(rnd, depth - 1, leaves) + ")";
     }
 
-    static List<String> relationships(Random rnd, Map<String, List<String>> allowed) {
+    /**
+     * The relationships. A wildcard case first puts, on two objects of each type, the wildcard into {@code rel_b}
+     * beside users (often caveated) in {@code rel_b} and in {@code rel_a}, drawn from the same three users so that
+     * grants and exclusions meet on one subject.
+     */
+    static List<String> relationships(Random rnd, Map<String, List<String>> allowed, boolean wildcards) {
         Map<String, String> out = new LinkedHashMap<>(); // keyed without the suffix: one relationship per key
+        if (wildcards) {
+            for (String type : TYPES) {
+                for (int k = 0; k < 2; k++) {
+                    String resource = type + ":" + IDS[rnd.nextInt(IDS.length)];
+                    add(out, resource + "#rel_b", "user:*");
+                    for (String relation : RELATIONS) {
+                        List<String> users = allowed.get(type + "#" + relation).stream()
+                                .filter(o -> o.startsWith("user") && !o.startsWith("user:*"))
+                                .toList();
+                        for (int u = rnd.nextInt(3); u > 0 && !users.isEmpty(); u--) {
+                            add(out, resource + "#" + relation, subject(rnd, users.get(rnd.nextInt(users.size()))));
+                        }
+                    }
+                }
+            }
+        }
         int n = 10 + rnd.nextInt(25);
         for (int i = 0; i < n; i++) {
             String type = TYPES[rnd.nextInt(TYPES.length)];

@@ -38,20 +38,13 @@ public final class Comparison {
                         + " reachable from the resource (any cycle, for lookup-resources)"),
         MISSING_CONTEXT_ALL(
                 Kind.DOCUMENTED,
-                "both CONDITIONAL; SpiceDB's missing parameters are a non-empty strict subset of kith's (kith lists"
-                        + " every missing parameter)"),
+                "both CONDITIONAL (a check, a lookup result, or a subject excluded from a wildcard, the rest of the"
+                        + " result the same); SpiceDB's missing parameters are a non-empty strict subset of kith's (kith"
+                        + " lists every missing parameter)"),
         LOOKUP_FOLLOWS_CHECK(
                 Kind.DOCUMENTED,
                 "a lookup result differs; kith's lookup answers as SpiceDB's own check of that resource and subject,"
                         + " SpiceDB's lookup does not"),
-        LS_CONCRETE_BESIDE_WILDCARD(
-                Kind.KNOWN_OPEN,
-                "lookup-subjects: SpiceDB lists a concrete subject beside the wildcard, kith lists only the wildcard,"
-                        + " with SpiceDB's permissionship, not excluding that subject"),
-        LS_EXCLUSION_PERMISSIONSHIP(
-                Kind.KNOWN_OPEN,
-                "lookup-subjects: both wildcards agree and exclude the same subjects, with a different permissionship"
-                        + " or missing parameters for an excluded subject"),
         KITH_ONLY_TRANSITIVE_WILDCARD_REFUSAL(
                 Kind.KNOWN_OPEN,
                 "kith refuses the schema with `wildcard relations cannot be transitively included`, SpiceDB accepts it"
@@ -201,26 +194,10 @@ public final class Comparison {
             } else if (s.isError() || k.isError()) {
                 classes.add(DifferenceClass.OTHER);
             } else {
-                Answer.Item sw = s.result("*");
-                Answer.Item kw = k.result("*");
                 for (String id : ids(s, k)) {
                     Answer.Item si = s.result(id);
                     Answer.Item ki = k.result(id);
                     if (Objects.equals(si, ki)) continue;
-                    if (id.equals("*") && si != null && ki != null && exclusionPermissionshipOnly(si, ki)) {
-                        classes.add(DifferenceClass.LS_EXCLUSION_PERMISSIONSHIP);
-                        continue;
-                    }
-                    if (!id.equals("*")
-                            && si != null
-                            && ki == null
-                            && sw != null
-                            && kw != null
-                            && sw.permissionship().equals(kw.permissionship())
-                            && kw.excluded().stream().noneMatch(x -> x.id().equals(id))) {
-                        classes.add(DifferenceClass.LS_CONCRETE_BESIDE_WILDCARD);
-                        continue;
-                    }
                     String subject =
                             q.subjectType() + ":" + id + (q.subjectRelation() == null ? "" : "#" + q.subjectRelation());
                     Answer check = id.equals("*")
@@ -268,12 +245,7 @@ public final class Comparison {
     }
 
     private static DifferenceClass classifyItem(Answer.Item si, Answer.Item ki, Answer spicedbCheck) {
-        if (si != null
-                && ki != null
-                && missingSubset(si.permissionship(), si.missing(), ki.permissionship(), ki.missing())
-                && si.excluded().equals(ki.excluded())) {
-            return DifferenceClass.MISSING_CONTEXT_ALL;
-        }
+        if (si != null && ki != null && sameButMissing(si, ki)) return DifferenceClass.MISSING_CONTEXT_ALL;
         if (spicedbCheck != null && !spicedbCheck.isError()) {
             String kPerm = ki == null ? Answer.NO : ki.permissionship();
             String sPerm = si == null ? Answer.NO : si.permissionship();
@@ -285,12 +257,21 @@ public final class Comparison {
         return DifferenceClass.OTHER;
     }
 
-    private static boolean exclusionPermissionshipOnly(Answer.Item s, Answer.Item k) {
-        if (!s.permissionship().equals(k.permissionship()) || !s.missing().equals(k.missing())) return false;
-        return s.excluded().stream()
-                .map(Answer.Item::id)
-                .toList()
-                .equals(k.excluded().stream().map(Answer.Item::id).toList());
+    /**
+     * The same result (id, permissionship, excluded subjects) where each missing-parameter list of SpiceDB's, the
+     * result's own and each excluded subject's, is kith's or a non-empty strict subset of it.
+     */
+    static boolean sameButMissing(Answer.Item s, Answer.Item k) {
+        if (!s.id().equals(k.id()) || !s.permissionship().equals(k.permissionship())) return false;
+        if (!s.missing().equals(k.missing())
+                && !missingSubset(s.permissionship(), s.missing(), k.permissionship(), k.missing())) {
+            return false;
+        }
+        if (s.excluded().size() != k.excluded().size()) return false;
+        for (int i = 0; i < s.excluded().size(); i++) {
+            if (!sameButMissing(s.excluded().get(i), k.excluded().get(i))) return false;
+        }
+        return true;
     }
 
     private static Set<String> ids(Answer s, Answer k) {

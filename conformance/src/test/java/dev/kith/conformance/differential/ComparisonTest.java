@@ -117,34 +117,68 @@ class ComparisonTest {
     }
 
     @Test
-    void lookupSubjectsKnownOpenDifferencesAreCountedByTheirOwnPredicates() {
+    void lookupSubjectsShapeDifferencesAreUnexpected() {
         Answer.Item star = item("*", Answer.HAS);
-        Answer spicedb = Answer.lookup(List.of(star, item("u2", Answer.CONDITIONAL, "flag")));
-        Answer kith = Answer.lookup(List.of(star));
         Answer none = Answer.lookup(List.of());
-        Comparison.Tally t = compareLookups(Answer.check(Answer.NO, List.of()), none, none, spicedb, kith);
-        assertThat(t.counts).containsExactly(Map.entry(DifferenceClass.LS_CONCRETE_BESIDE_WILDCARD, 1));
-        assertThat(t.unexpected()).isEmpty();
-        // kith's wildcard conditional where SpiceDB's is not: not that class
-        t = compareLookups(
-                Answer.check(Answer.NO, List.of()),
-                none,
-                none,
-                spicedb,
-                Answer.lookup(List.of(item("*", Answer.CONDITIONAL, "flag"))));
-        assertThat(t.unexpected()).hasSize(1);
-
+        // a concrete subject SpiceDB lists beside the wildcard and kith does not
+        Answer spicedb = Answer.lookup(List.of(star, item("u1", Answer.CONDITIONAL, "flag")));
+        Comparison.Tally t =
+                compareLookups(Answer.check(Answer.HAS, List.of()), none, none, spicedb, Answer.lookup(List.of(star)));
+        assertThat(t.counts).containsExactly(Map.entry(DifferenceClass.OTHER, 1));
+        // the same excluded subject with another permissionship
         Answer s2 = Answer.lookup(
                 List.of(new Answer.Item("*", Answer.HAS, List.of(), List.of(item("u1", Answer.CONDITIONAL, "flag")))));
         Answer k2 =
                 Answer.lookup(List.of(new Answer.Item("*", Answer.HAS, List.of(), List.of(item("u1", Answer.HAS)))));
         t = compareLookups(Answer.check(Answer.NO, List.of()), none, none, s2, k2);
-        assertThat(t.counts).containsExactly(Map.entry(DifferenceClass.LS_EXCLUSION_PERMISSIONSHIP, 1));
-        Answer k3 =
-                Answer.lookup(List.of(new Answer.Item("*", Answer.HAS, List.of(), List.of(item("u3", Answer.HAS)))));
-        assertThat(compareLookups(Answer.check(Answer.NO, List.of()), none, none, s2, k3)
-                        .unexpected())
-                .hasSize(1);
+        assertThat(t.counts).containsExactly(Map.entry(DifferenceClass.OTHER, 1));
+        assertThat(t.unexpected()).hasSize(1);
+    }
+
+    private static Answer.Item wildcard(String p, Answer.Item... excluded) {
+        return new Answer.Item("*", p, List.of(), List.of(excluded));
+    }
+
+    @Test
+    void aLookupIsReadAsTheUnionOfWhatItLists() {
+        // a wildcard streamed twice excludes only what both exclude, with the weaker exclusion
+        Answer twice = Answer.lookup(List.of(
+                wildcard(Answer.HAS, item("u1", Answer.HAS), item("u2", Answer.HAS)),
+                wildcard(Answer.HAS, item("u2", Answer.CONDITIONAL, "flag"))));
+        assertThat(twice.results()).containsExactly(wildcard(Answer.HAS, item("u2", Answer.CONDITIONAL, "flag")));
+        // a subject excluded with HAS and listed beside the wildcard from another stream
+        Answer beside = Answer.lookup(List.of(
+                wildcard(
+                        Answer.HAS,
+                        item("u1", Answer.HAS),
+                        item("u2", Answer.HAS),
+                        item("u3", Answer.HAS),
+                        item("u4", Answer.CONDITIONAL, "cap")),
+                item("u1", Answer.HAS),
+                item("u4", Answer.HAS),
+                item("u2", Answer.CONDITIONAL, "cap")));
+        assertThat(beside.results())
+                .containsExactly(
+                        wildcard(Answer.HAS, item("u2", Answer.CONDITIONAL, "cap"), item("u3", Answer.HAS)),
+                        item("u1", Answer.HAS),
+                        item("u2", Answer.CONDITIONAL, "cap"),
+                        item("u4", Answer.HAS));
+        // a conditional exclusion beside a listing is a set's own answer and stays
+        Answer kept = Answer.lookup(List.of(
+                wildcard(Answer.HAS, item("u1", Answer.CONDITIONAL, "flag")), item("u1", Answer.CONDITIONAL, "flag")));
+        assertThat(kept.results().getFirst().excluded()).containsExactly(item("u1", Answer.CONDITIONAL, "flag"));
+    }
+
+    @Test
+    void fewerMissingParametersOnAnExcludedSubjectAreDocumented() {
+        Answer none = Answer.lookup(List.of());
+        Answer s = Answer.lookup(List.of(wildcard(Answer.HAS, item("u2", Answer.CONDITIONAL, "amount"))));
+        Answer k = Answer.lookup(List.of(wildcard(Answer.HAS, item("u2", Answer.CONDITIONAL, "amount", "cap"))));
+        Comparison.Tally t = compareLookups(Answer.check(Answer.NO, List.of()), none, none, s, k);
+        assertThat(t.counts).containsExactly(Map.entry(DifferenceClass.MISSING_CONTEXT_ALL, 1));
+        // kith listing fewer is not
+        t = compareLookups(Answer.check(Answer.NO, List.of()), none, none, k, s);
+        assertThat(t.unexpected()).hasSize(1);
     }
 
     @Test

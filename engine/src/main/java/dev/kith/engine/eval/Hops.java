@@ -9,7 +9,9 @@ import dev.kith.engine.index.Snapshot;
  * The hop policy: the one place an evaluation moves from one object to another — following a stored subject set
  * ({@code group:eng#member}) or an arrow's link ({@code parent->view}) — and the owner of the depth budget those
  * hops spend. Check and expand hop through here; lookup-resources and lookup-subjects decide their answers by
- * check (and lookup-resources asks {@link #mayRunOut} whether its algebra may stand in for check). Whatever
+ * check (and lookup-resources asks {@link #mayRunOut} whether its algebra may stand in for check), and
+ * lookup-subjects' subject-set algebra, which shapes its answer, hops through here too, spending as check does.
+ * Whatever
  * changes where a hop is evaluated (sending it to the node that owns its target) belongs here, not in the
  * evaluators.
  *
@@ -52,6 +54,15 @@ final class Hops {
     int follow(CheckEvaluator checker, int pair, int object, int depth, int fromPair, int fromObject) {
         if (depth <= 0) throw exceeded(checker.snapshot(), pair, object, fromPair, fromObject);
         return checker.relation(pair, object, depth - 1);
+    }
+
+    /**
+     * Lookup-subjects' hop from (fromPair, fromObject) to (pair, object), with {@code depth} units left before it:
+     * the subject set of (pair, object) with one unit fewer, spent as check spends it.
+     */
+    SubjectSet follow(SubjectAlgebra algebra, int pair, int object, int depth, int fromPair, int fromObject) {
+        if (depth <= 0) throw exceeded(algebra.snapshot(), pair, object, fromPair, fromObject);
+        return algebra.relation(pair, object, depth - 1);
     }
 
     /** Apart from {@link #follow}, which stays small enough to inline on check's hot path. */

@@ -1,6 +1,7 @@
 package dev.kith.engine.eval;
 
 import dev.kith.engine.Deadline;
+import dev.kith.engine.KithException;
 import dev.kith.engine.ObjectRef;
 import dev.kith.engine.Results;
 import dev.kith.engine.Revision;
@@ -24,17 +25,30 @@ import org.roaringbitmap.RoaringBitmap;
  * <p>First a forward walk from the resource over every branch of the rewrite (both sides of intersections and
  * exclusions, every arrow target, every stored subject set, each (relation, object) once) collects the
  * candidates: every stored subject of the wanted kind it meets, every subject set of that kind it passes
- * through (a subject set trivially has itself). Each candidate is then decided by check, so lookup-subjects
- * and check cannot disagree. Every other subject is decided at once by one more check: of the wildcard subject
- * for objects (a stored wildcard grants it as it grants any object), of a subject stored nowhere for subject
- * sets; a depth error there is every such subject's depth error, so the lookup raises it. When the wildcard
- * subject is granted, the answer has one {@code type:*} entry whose excluded subjects are the
- * candidates check denies (HAS: certainly excluded) or, when the wildcard is HAS, only grants conditionally
- * (CONDITIONAL: excluded unless their caveats hold). Results are ordered by subject id.
+ * through (a subject set trivially has itself). Each candidate is then decided by check. Every other subject is
+ * decided at once by one more check: of the wildcard subject for objects (a stored wildcard grants it as it grants
+ * any object), of a subject stored nowhere for subject sets; a depth error there is every such subject's depth
+ * error, so the lookup raises it.
+ *
+ * <p>How the answer lists them is SpiceDB's shape, from the subject-set algebra ({@link SubjectAlgebra}, decided by
+ * {@link Shape}): the wildcard entry (when check grants the wildcard subject) with its excluded subjects, each
+ * exclusion with its own permissionship, and beside it each concrete subject with the permissionship of the
+ * paths that name it. A subject is listed so when that shape grants it exactly what check does (its own entry OR
+ * the wildcard AND NOT its exclusion); otherwise, and for every subject when the algebra runs out of depth or
+ * budget or its wildcard disagrees with check, it is listed by check alone: its own entry with check's answer,
+ * excluded from a wildcard with HAS when check denies it, or with CONDITIONAL when check only grants it
+ * conditionally under a HAS wildcard. So read as a set the answer is always check's. Results are ordered by
+ * subject id.
  */
 final class LookupSubjectsEvaluator {
     /** A subject id no relationship holds (check's id for a subject never written). */
     private static final int NEVER_STORED = -3;
+    /**
+     * The subject-set algebra's budget: calls per (relation, object) the candidate walk visited. Sets without a
+     * cycle cut beneath them are reused, so an acyclic graph needs one call per (relation, object) and hop; the
+     * budget only stops cycles that keep the algebra from reusing its sets.
+     */
+    private static final int ALGEBRA_BUDGET_PER_VISIT = 64;
 
     private final Snapshot snapshot;
     private final CompiledSchema schema;
@@ -76,8 +90,12 @@ final class LookupSubjectsEvaluator {
         // For objects that one check is the wildcard's (it matches stored wildcards just as any object does).
         int unseen = check(pair, object, plainObjects ? Snapshot.WILDCARD_ID : NEVER_STORED, plainObjects, context);
         int wildcard = plainObjects ? unseen : Tri.NO;
-        List<String> wildcardMissing = wildcard == Tri.CONDITIONAL ? checker.missing() : List.of();
+        Shape shape = object >= 0 ? shape(pair, object, context, wildcard) : null;
+        List<String> wildcardMissing = wildcard != Tri.CONDITIONAL
+                ? List.of()
+                : shape != null ? shape.wildcard().missingList() : checker.missing();
         List<Results.LookupSubject> excluded = new ArrayList<>();
+        if (shape != null) shape.addIdsTo(candidates);
         IntIterator it = candidates.getIntIterator();
         boolean selfDone = false;
         while (it.hasNext()) {
@@ -86,10 +104,10 @@ final class LookupSubjectsEvaluator {
             if (id == Snapshot.WILDCARD_ID) continue;
             String name = snapshot.objectName(subjectType, id);
             if (name.equals(resourceSelf)) selfDone = true;
-            decide(pair, object, id, name, plainObjects, context, wildcard, found, excluded);
+            decide(pair, object, id, name, plainObjects, context, wildcard, shape, found, excluded);
         }
         if (!selfDone && resourceSelf != null && object < 0) {
-            decide(pair, object, object, resourceSelf, plainObjects, context, wildcard, found, excluded);
+            decide(pair, object, object, resourceSelf, plainObjects, context, wildcard, null, found, excluded);
         }
         if (wildcard != Tri.NO) {
             excluded.sort(java.util.Comparator.comparing(Results.LookupSubject::subjectId));
@@ -115,6 +133,11 @@ final class LookupSubjectsEvaluator {
                 page, new Revision(snapshot.revision()), more ? page.getLast().afterCursor() : null);
     }
 
+    /**
+     * Lists subject {@code id} whose check answers {@code r}: as the subject-set algebra has it (its own concrete
+     * entry, its exclusion from the wildcard) when that covers it exactly as check answers, else by check alone
+     * (a concrete entry with check's answer, and an exclusion that keeps the wildcard from granting more).
+     */
     private void decide(
             int pair,
             int object,
@@ -123,19 +146,54 @@ final class LookupSubjectsEvaluator {
             boolean plainObjects,
             Map<String, Object> context,
             int wildcard,
+            Shape shape,
             List<Results.LookupSubject> found,
             List<Results.LookupSubject> excluded) {
         int r = check(pair, object, id, plainObjects, context);
+        if (shape != null) {
+            CaveatExpr.Value own = shape.concrete(id);
+            CaveatExpr.Value exclusion = wildcard == Tri.NO ? CaveatExpr.Value.NO : shape.excluded(id);
+            if (Shape.covered(own.tri(), wildcard, exclusion.tri()) == r) {
+                if (own.tri() != Tri.NO) found.add(listed(name, own.tri(), own.missingList()));
+                if (exclusion.tri() != Tri.NO) excluded.add(listed(name, exclusion.tri(), exclusion.missingList()));
+                return;
+            }
+        }
         List<String> missing = r == Tri.CONDITIONAL ? checker.missing() : List.of();
         if (wildcard != Tri.NO && r == Tri.NO) {
-            excluded.add(new Results.LookupSubject(name, Tri.toPermissionship(Tri.HAS), List.of(), List.of(), null));
+            excluded.add(listed(name, Tri.HAS, List.of()));
         } else if (wildcard == Tri.HAS && r == Tri.CONDITIONAL) {
-            excluded.add(
-                    new Results.LookupSubject(name, Tri.toPermissionship(Tri.CONDITIONAL), missing, List.of(), null));
+            excluded.add(listed(name, Tri.CONDITIONAL, missing));
         }
-        if (r != Tri.NO) {
-            found.add(new Results.LookupSubject(name, Tri.toPermissionship(r), missing, List.of(), null));
+        if (r != Tri.NO) found.add(listed(name, r, missing));
+    }
+
+    private static Results.LookupSubject listed(String name, int tri, List<String> missing) {
+        return new Results.LookupSubject(name, Tri.toPermissionship(tri), missing, List.of(), null);
+    }
+
+    /**
+     * The subject-set algebra's answer on (pair, object), decided with the request's context; null (answer by
+     * check alone) when it ran out of depth or budget, or when its wildcard disagrees with check's answer for the
+     * wildcard subject.
+     */
+    private Shape shape(int pair, int object, Map<String, Object> context, int wildcard) {
+        SubjectSet set;
+        try {
+            set = new SubjectAlgebra(
+                            snapshot,
+                            schema,
+                            now,
+                            hops,
+                            subjectPair,
+                            ticker,
+                            ALGEBRA_BUDGET_PER_VISIT * Math.max(visited.size(), 1))
+                    .of(pair, object);
+        } catch (KithException.MaxDepthExceeded | SubjectAlgebra.TooCostly e) {
+            return null;
         }
+        Shape shape = new Shape(set, new CaveatExpr.Evaluation(schema.caveats, context));
+        return shape.wildcard().tri() == wildcard ? shape : null;
     }
 
     private int check(int pair, int object, int id, boolean plainObjects, Map<String, Object> context) {
