@@ -142,7 +142,9 @@ final class WatchStream implements Engine.WatchListener {
                 "the watcher fell behind: the changes waiting for it to read reached its buffer of " + limit
                         + " bytes; watch again with optionalStartCursor set to details.changesThrough to resume after the last"
                         + " change set received",
-                null);
+                null,
+                io.grpc.Status.Code.RESOURCE_EXHAUSTED,
+                dev.kith.api.grpc.v1.ErrorReason.ERROR_REASON_UNSPECIFIED);
         ObjectNode details = (ObjectNode) error.body().get("details");
         details.set("changesThrough", x.out.token(last));
         end();
