@@ -241,6 +241,15 @@ final class AuditLog implements AutoCloseable {
         }
     }
 
+    /** {@link #watchOpened(RoutingContext)} for the gRPC watch whose entry is {@code e}. */
+    void watchOpened(Entry e) {
+        synchronized (e) {
+            e.kind = "watchOpened";
+            emit(line(e, e.caller, e.client, 200, null, null), false);
+            e.kind = "watchClosed";
+        }
+    }
+
     /** Writes the request's line (the response has ended, or its connection closed), unless sampled out. */
     void finish(RoutingContext ctx) {
         Entry e = ctx.get(ENTRY);

@@ -87,6 +87,14 @@ final class GrpcCalls {
         }
     }
 
+    /** Writes the {@code watchOpened} line of a watch call that has begun streaming (its entry goes on as
+     * {@code watchClosed}). */
+    void watchOpened(Call call) {
+        if (audit == null || call.entry == null) return;
+        audit.watchOpened(call.entry);
+        AuditLog.note(call.entry, f -> f.put("changeSets", 0));
+    }
+
     /**
      * Counts a call refused for its key and writes its audit line ({@code authFailure}, with {@code reason} and
      * the method as its {@code path}; never the key presented).

@@ -86,12 +86,14 @@ final class GrpcServer {
         ServerInterceptor authenticate = new Authenticate(auth, calls, requestIds);
         var permissions = new GrpcServices.Permissions(calls, unary, streams);
         var schema = new GrpcServices.Schema(calls, unary);
+        var watch = new GrpcServices.Watch(calls, streams);
         Server server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port), credentials)
                 .executor(workers)
                 .maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE, calls.x.limits.maxBodyBytes()))
                 .maxConcurrentCallsPerConnection(MAX_CALLS_PER_CONNECTION)
                 .addService(ServerInterceptors.intercept(permissions, authenticate))
                 .addService(ServerInterceptors.intercept(schema, authenticate))
+                .addService(ServerInterceptors.intercept(watch, authenticate))
                 .addService(health.getHealthService())
                 .addService(ProtoReflectionServiceV1.newInstance())
                 .addService(legacyReflection())
@@ -115,6 +117,9 @@ final class GrpcServer {
                 io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
         health.setStatus(
                 dev.kith.api.grpc.v1.SchemaServiceGrpc.SERVICE_NAME,
+                io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
+        health.setStatus(
+                dev.kith.api.grpc.v1.WatchServiceGrpc.SERVICE_NAME,
                 io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
         return new GrpcServer(server, workers, health);
     }

@@ -27,6 +27,9 @@ import dev.kith.api.grpc.v1.ReadRelationshipsResponse;
 import dev.kith.api.grpc.v1.ReadSchemaRequest;
 import dev.kith.api.grpc.v1.ReadSchemaResponse;
 import dev.kith.api.grpc.v1.SchemaServiceGrpc;
+import dev.kith.api.grpc.v1.WatchRequest;
+import dev.kith.api.grpc.v1.WatchResponse;
+import dev.kith.api.grpc.v1.WatchServiceGrpc;
 import dev.kith.api.grpc.v1.WriteRelationshipsRequest;
 import dev.kith.api.grpc.v1.WriteRelationshipsResponse;
 import dev.kith.api.grpc.v1.WriteSchemaRequest;
@@ -46,8 +49,8 @@ import java.util.function.Supplier;
 /**
  * The gRPC services of {@code authzed.api.v1}: each method hands its request to the HTTP endpoint's handler
  * through {@link GrpcCalls}, so both transports bind, limit, audit and answer alike. SchemaService's reflect,
- * diff, computable-permissions and dependent-relations methods, WatchService and ExperimentalService are not
- * served yet: they answer UNIMPLEMENTED.
+ * diff, computable-permissions and dependent-relations methods and ExperimentalService are not served yet: they
+ * answer UNIMPLEMENTED.
  */
 final class GrpcServices {
     private static final String PERMISSIONS = "/authzed.api.v1.PermissionsService/";
@@ -303,6 +306,44 @@ final class GrpcServices {
                 BiFunction<JsonNode, AuditLog.Entry, StreamHandlers.Spec<?>> parse,
                 Supplier<Message.Builder> builder) {
             streamSpec(calls, PERMISSIONS + method, kind, paths, request, out, parse, builder);
+        }
+    }
+
+    static final class Watch extends WatchServiceGrpc.WatchServiceImplBase {
+        private final GrpcCalls calls;
+        private final StreamHandlers streams;
+
+        Watch(GrpcCalls calls, StreamHandlers streams) {
+            this.calls = calls;
+            this.streams = streams;
+        }
+
+        /** The HTTP watch's binding, limit on open watches and audit lines; see {@link GrpcWatch}. */
+        @Override
+        public void watch(WatchRequest request, StreamObserver<WatchResponse> out) {
+            GrpcCalls.Call call;
+            try {
+                call = calls.begin("/authzed.api.v1.WatchService/Watch", "watch", null, false);
+            } catch (RuntimeException e) {
+                out.onError(GrpcErrors.of(e, null));
+                return;
+            }
+            StreamHandlers.Watch watch;
+            try {
+                watch = streams.watch(calls.json(request));
+                streams.reserveWatch();
+            } catch (RuntimeException e) {
+                out.onError(call.finish(e));
+                return;
+            }
+            StreamHandlers.note(call.entry, watch);
+            calls.watchOpened(call);
+            try {
+                GrpcWatch.open(calls, call, (ServerCallStreamObserver<WatchResponse>) out, watch);
+            } catch (RuntimeException e) {
+                calls.x.metrics.watchesOpen().decrementAndGet();
+                out.onError(call.finish(e));
+            }
         }
     }
 

@@ -150,10 +150,8 @@ final class StreamHandlers {
         }
         boolean excludeWildcards = parseWildcardOption(in.optStr("wildcardOption"));
         var context = x.in.context(in, "context");
-        // SpiceDB's field is optionalConcreteLimit (optionalLimit is also taken); 0 is no limit; with both, the
-        // smaller bounds
-        int limit = Math.min(
-                noLimitIfZero(in.optUint("optionalLimit", 0)), noLimitIfZero(in.optUint("optionalConcreteLimit", 0)));
+        int limit = Math.max(
+                in.optUint("optionalLimit", Integer.MAX_VALUE), in.optUint("optionalConcreteLimit", Integer.MAX_VALUE));
         AuditLog.note(entry, f -> {
             f.put("resource", resource.toString());
             f.put("permission", permission);
@@ -176,10 +174,6 @@ final class StreamHandlers {
                         pageLimit,
                         excludeWildcards)),
                 x.out::lookupSubject);
-    }
-
-    private static int noLimitIfZero(int limit) {
-        return limit == 0 ? Integer.MAX_VALUE : limit;
     }
 
     private static boolean parseWildcardOption(String option) {
@@ -365,58 +359,83 @@ final class StreamHandlers {
      * Limits#maxWatches} open watches, answers 429.
      */
     void watch(RoutingContext ctx) {
-        Revision after;
-        WatchFilter filter;
-        Set<String> types = new HashSet<>();
-        List<RelationshipFilter> filters = new ArrayList<>();
+        Watch watch;
         try {
-            JsonIn in = JsonIn.object(x.json(ctx), "", WATCH);
-            List<JsonNode> ts = in.array("optionalObjectTypes");
-            for (int i = 0; i < ts.size(); i++) {
-                JsonNode t = ts.get(i);
-                if (!t.isTextual()) throw JsonIn.invalid("optionalObjectTypes[" + i + "]", "must be a string");
-                types.add(t.textValue());
-            }
-            List<JsonNode> fs = in.array("optionalRelationshipFilters");
-            for (int i = 0; i < fs.size(); i++) {
-                filters.add(x.in.filter(fs.get(i), "optionalRelationshipFilters[" + i + "]"));
-            }
-            filter = new WatchFilter(types, filters);
-            after = in.has("optionalStartCursor") ? x.in.token(in, "optionalStartCursor") : x.engine.appliedRevision();
+            watch = watch(x.json(ctx));
         } catch (RuntimeException e) {
             Exchange.fail(ctx, e);
             return;
         }
+        Revision after = watch.after();
+        WatchFilter filter = watch.filter();
         var open = x.metrics.watchesOpen();
-        if (open.incrementAndGet() > x.limits.maxWatches()) {
-            open.decrementAndGet();
-            Exchange.fail(
-                    ctx,
-                    new HttpFailure(
-                            429,
-                            "RESOURCE_EXHAUSTED",
-                            null,
-                            "too many open watches (limit " + x.limits.maxWatches() + "); retry later"));
+        try {
+            reserveWatch();
+        } catch (HttpFailure e) {
+            Exchange.fail(ctx, e);
             return;
         }
         HttpServerResponse response = ctx.response();
         response.setStatusCode(200).setChunked(true).putHeader("Content-Type", Exchange.NDJSON);
         response.writeHead();
         if (audit != null) {
-            Revision start = after;
-            AuditLog.note(ctx, f -> {
-                if (!types.isEmpty())
-                    AuditLog.names(f, "objectTypes", types.stream().sorted().toList());
-                if (!filters.isEmpty()) {
-                    ArrayNode a = f.putArray("filters");
-                    filters.forEach(rf -> AuditLog.filter(a.addObject(), rf));
-                }
-                f.put("afterRevision", start.value());
-            });
+            note(AuditLog.entry(ctx), watch);
             audit.watchOpened(ctx);
             AuditLog.note(ctx, f -> f.put("changeSets", 0));
         }
         new WatchStream(x, ctx, x.vertx.getOrCreateContext(), after, open::decrementAndGet).open(x.engine, filter);
+    }
+
+    /**
+     * Takes a place among the open watches (give it back with {@code metrics.watchesOpen().decrementAndGet()}), or
+     * refuses with RESOURCE_EXHAUSTED over {@link Limits#maxWatches}.
+     */
+    void reserveWatch() {
+        var open = x.metrics.watchesOpen();
+        if (open.incrementAndGet() > x.limits.maxWatches()) {
+            open.decrementAndGet();
+            throw new HttpFailure(
+                    429,
+                    "RESOURCE_EXHAUSTED",
+                    null,
+                    "too many open watches (limit " + x.limits.maxWatches() + "); retry later");
+        }
+    }
+
+    /** A parsed watch request: the change sets after {@code after} that {@code filter} lets through. */
+    record Watch(WatchFilter filter, Revision after, Set<String> types, List<RelationshipFilter> filters) {}
+
+    /** Binds a watch request (after the newest revision now when it names no start). */
+    Watch watch(JsonNode body) {
+        Set<String> types = new HashSet<>();
+        List<RelationshipFilter> filters = new ArrayList<>();
+        JsonIn in = JsonIn.object(body, "", WATCH);
+        List<JsonNode> ts = in.array("optionalObjectTypes");
+        for (int i = 0; i < ts.size(); i++) {
+            JsonNode t = ts.get(i);
+            if (!t.isTextual()) throw JsonIn.invalid("optionalObjectTypes[" + i + "]", "must be a string");
+            types.add(t.textValue());
+        }
+        List<JsonNode> fs = in.array("optionalRelationshipFilters");
+        for (int i = 0; i < fs.size(); i++) {
+            filters.add(x.in.filter(fs.get(i), "optionalRelationshipFilters[" + i + "]"));
+        }
+        Revision after =
+                in.has("optionalStartCursor") ? x.in.token(in, "optionalStartCursor") : x.engine.appliedRevision();
+        return new Watch(new WatchFilter(types, filters), after, types, filters);
+    }
+
+    /** Notes what {@code watch} watches on the audit entry {@code entry} (null: none). */
+    static void note(AuditLog.Entry entry, Watch watch) {
+        AuditLog.note(entry, f -> {
+            if (!watch.types().isEmpty())
+                AuditLog.names(f, "objectTypes", watch.types().stream().sorted().toList());
+            if (!watch.filters().isEmpty()) {
+                ArrayNode a = f.putArray("filters");
+                watch.filters().forEach(rf -> AuditLog.filter(a.addObject(), rf));
+            }
+            f.put("afterRevision", watch.after().value());
+        });
     }
 
     /**

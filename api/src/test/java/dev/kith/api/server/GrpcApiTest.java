@@ -40,10 +40,14 @@ import dev.kith.api.grpc.v1.RelationshipFilter;
 import dev.kith.api.grpc.v1.RelationshipUpdate;
 import dev.kith.api.grpc.v1.SchemaServiceGrpc;
 import dev.kith.api.grpc.v1.SubjectReference;
+import dev.kith.api.grpc.v1.WatchRequest;
+import dev.kith.api.grpc.v1.WatchResponse;
+import dev.kith.api.grpc.v1.WatchServiceGrpc;
 import dev.kith.api.grpc.v1.WriteRelationshipsRequest;
 import dev.kith.api.grpc.v1.WriteRelationshipsResponse;
 import dev.kith.api.grpc.v1.WriteSchemaRequest;
 import dev.kith.api.grpc.v1.ZedToken;
+import io.grpc.Context;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
@@ -548,5 +552,32 @@ class GrpcApiTest {
                 });
         assertThat(check("doc9", "ann", null, fully()).getPermissionship())
                 .isEqualTo(CheckPermissionResponse.Permissionship.PERMISSIONSHIP_NO_PERMISSION);
+    }
+
+    @Test
+    void watchStreamsTheChangesAfterItsStartToken() throws Exception {
+        ZedToken start = write(rel("document", "doc1", "viewer", "user", "ann"));
+        ZedToken next = write(rel("document", "doc2", "viewer", "user", "bob"));
+        var watch = WatchServiceGrpc.newBlockingStub(channel).withInterceptors(key(ServerFixture.KEY));
+        Context.CancellableContext scope = Context.current().withCancellation();
+        try {
+            WatchResponse first = scope.call(() -> watch.watch(WatchRequest.newBuilder()
+                            .setOptionalStartCursor(start)
+                            .build())
+                    .next());
+            assertThat(first.getUpdatesList())
+                    .extracting(u -> u.getRelationship().getResource().getObjectId())
+                    .containsExactly("doc2");
+            assertThat(first.getUpdates(0).getOperation()).isEqualTo(RelationshipUpdate.Operation.OPERATION_TOUCH);
+            assertThat(first.getChangesThrough()).isEqualTo(next);
+        } finally {
+            scope.cancel(null);
+        }
+
+        StatusRuntimeException forged = failure(() -> watch.watch(WatchRequest.newBuilder()
+                        .setOptionalStartCursor(ZedToken.newBuilder().setToken("forged"))
+                        .build())
+                .next());
+        errorInfo(forged, Status.Code.INVALID_ARGUMENT);
     }
 }
