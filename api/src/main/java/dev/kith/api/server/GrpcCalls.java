@@ -171,7 +171,7 @@ final class GrpcCalls {
      * Runs {@code work} on this (executor) thread under a deadline of {@code timeout} or the call's own gRPC
      * deadline, whichever is sooner; cancelling the call (the client went away) stops it too.
      */
-    <T> T run(Callable<T> work, Duration timeout) throws Exception {
+    static <T> T run(Callable<T> work, Duration timeout) throws Exception {
         Context context = Context.current();
         io.grpc.Deadline callDeadline = context.getDeadline();
         if (callDeadline != null) {
