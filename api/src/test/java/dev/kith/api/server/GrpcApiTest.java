@@ -580,4 +580,53 @@ class GrpcApiTest {
                 .next());
         errorInfo(forged, Status.Code.INVALID_ARGUMENT);
     }
+
+    @Test
+    void aSlowReaderGetsEveryResultInOrder() throws Exception {
+        int n = 12_000;
+        List<dev.kith.engine.Relationship> rels = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            rels.add(dev.kith.engine.Relationship.parse("document:" + String.format("d%05d", i) + "#viewer@user:ann"));
+        }
+        fx.engine.importBulk(rels.iterator());
+        var async = PermissionsServiceGrpc.newStub(channel).withInterceptors(key(ServerFixture.KEY));
+        List<String> got = java.util.Collections.synchronizedList(new ArrayList<>());
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        // the client takes one message at a time, asking for the next only after it has handled the last, so the
+        // server meets a full flow-control window again and again
+        async.lookupResources(
+                LookupResourcesRequest.newBuilder()
+                        .setConsistency(fully())
+                        .setResourceObjectType("document")
+                        .setPermission("view")
+                        .setSubject(subject("user", "ann"))
+                        .build(),
+                new io.grpc.stub.ClientResponseObserver<LookupResourcesRequest, LookupResourcesResponse>() {
+                    private io.grpc.stub.ClientCallStreamObserver<LookupResourcesRequest> call;
+
+                    @Override
+                    public void beforeStart(io.grpc.stub.ClientCallStreamObserver<LookupResourcesRequest> c) {
+                        call = c;
+                        c.disableAutoRequestWithInitial(1);
+                    }
+
+                    @Override
+                    public void onNext(LookupResourcesResponse r) {
+                        got.add(r.getResourceObjectId());
+                        call.request(1);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        done.completeExceptionally(t);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        done.complete(null);
+                    }
+                });
+        done.get(120, TimeUnit.SECONDS);
+        assertThat(got).hasSize(n).doesNotHaveDuplicates().allMatch(id -> id.matches("d\\d{5}"));
+    }
 }
