@@ -8,6 +8,6 @@ FROM eclipse-temurin:21-jre
 RUN useradd --system --uid 10001 kith
 COPY --from=build /src/cli/target/kith.jar /opt/kith/kith.jar
 USER kith
-EXPOSE 8443
+EXPOSE 8443 50051
 ENTRYPOINT ["java", "-jar", "/opt/kith/kith.jar"]
 CMD ["serve"]

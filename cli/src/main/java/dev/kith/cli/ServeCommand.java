@@ -32,13 +32,13 @@ import picocli.CommandLine.Spec;
 import sun.misc.Signal;
 
 /**
- * {@code kith serve}: runs the HTTP service until SIGTERM or SIGINT, then shuts down gracefully (stops accepting,
+ * {@code kith serve}: runs the HTTP and gRPC services until SIGTERM or SIGINT, then shuts down gracefully (stops accepting,
  * lets in-flight requests finish) and exits 0. Every setting is a flag and a {@code KITH_*} environment variable.
  */
 @Command(
         name = "serve",
         mixinStandardHelpOptions = true,
-        description = "Run the kith HTTP service (every flag also reads a KITH_* environment variable).")
+        description = "Run the kith HTTP and gRPC services (every flag also reads a KITH_* environment variable).")
 final class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -48,6 +48,13 @@ final class ServeCommand implements Callable<Integer> {
             defaultValue = "${env:KITH_PORT:-8443}",
             description = "Port (KITH_PORT; ${DEFAULT-VALUE}).")
     int port;
+
+    @Option(
+            names = "--grpc-port",
+            defaultValue = "${env:KITH_GRPC_PORT:-50051}",
+            description = "Port of the gRPC API (authzed.api.v1, SpiceDB's), on the same address with the same keys and"
+                    + " TLS as HTTP; 0 for any free port, -1 for no gRPC (KITH_GRPC_PORT; ${DEFAULT-VALUE}).")
+    int grpcPort;
 
     @Option(
             names = "--bind",
@@ -508,6 +515,7 @@ final class ServeCommand implements Callable<Integer> {
                 benchEndpoints,
                 secret,
                 new AuditOptions(auditLogMaxBytes, auditLogKeep, auditSampleRate),
-                metricsRequireKey);
+                metricsRequireKey,
+                grpcPort);
     }
 }

@@ -136,7 +136,14 @@ class ServeCommandTest {
             var err = new java.io.StringWriter();
             var cl = Main.commandLine();
             cl.setErr(new java.io.PrintWriter(err));
-            int code = cl.execute("serve", "--bind", "127.0.0.1", "--port", Integer.toString(taken.getLocalPort()));
+            int code = cl.execute(
+                    "serve",
+                    "--bind",
+                    "127.0.0.1",
+                    "--port",
+                    Integer.toString(taken.getLocalPort()),
+                    "--grpc-port",
+                    "0");
             assertThat(code).isEqualTo(1);
             assertThat(err.toString())
                     .startsWith("kith serve: cannot start: ")
@@ -150,6 +157,8 @@ class ServeCommandTest {
         int code = cl.execute(
                 "serve",
                 "--port",
+                "0",
+                "--grpc-port",
                 "0",
                 "--tls-cert",
                 tmp.resolve("missing.pem").toString(),

@@ -74,6 +74,8 @@ public final class ServeProcess {
         ProcessBuilder builder =
                 new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(environment);
+        // any free gRPC port unless the test chose one: the default (50051) may be taken on a shared machine
+        builder.environment().putIfAbsent("KITH_GRPC_PORT", "0");
         Process process = builder.start();
         try {
             Await.until(

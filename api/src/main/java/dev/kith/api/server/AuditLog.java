@@ -146,11 +146,47 @@ final class AuditLog implements AutoCloseable {
         private String kind;
         private ObjectNode fields;
         private boolean written;
+        /** The caller's key id and address of a gRPC call (an HTTP request's are read from its context). */
+        private String caller;
+
+        private String client;
 
         private Entry(String requestId, String kind, ObjectNode fields) {
             this.requestId = requestId;
             this.kind = kind;
             this.fields = fields;
+        }
+    }
+
+    /** The entry of the HTTP request {@code ctx}, or null without an audit log. */
+    static Entry entry(RoutingContext ctx) {
+        return ctx.get(ENTRY);
+    }
+
+    /**
+     * Starts the entry of a gRPC call of {@code kind} (the kind of the HTTP endpoint it shares its handler
+     * with), by {@code caller} (a key id, or null) from {@code client} (host:port, or null).
+     */
+    Entry begin(String kind, String requestId, String caller, String client) {
+        Entry e = new Entry(requestId, kind, mapper.createObjectNode());
+        e.caller = caller;
+        e.client = client;
+        e.fields.put("transport", "grpc");
+        return e;
+    }
+
+    /**
+     * Writes the line of a gRPC call that has ended with {@code status} (the HTTP status its outcome maps to, see
+     * {@link ErrorMapper}), unless sampled out.
+     */
+    void finish(Entry e, int status, String error, String errorField) {
+        synchronized (e) {
+            if (e.written) return;
+            e.written = true;
+            boolean failed = status >= 400 || error != null;
+            boolean droppable = !failed && SAMPLED.contains(e.kind);
+            if (droppable && !sampled(e.requestId, sampleRate)) return;
+            emit(line(e, e.caller, e.client, status, error, errorField), droppable);
         }
     }
 
@@ -167,7 +203,11 @@ final class AuditLog implements AutoCloseable {
 
     /** Adds fields to the request's entry, if it has one (it has none without an audit log). */
     static void note(RoutingContext ctx, Consumer<ObjectNode> fill) {
-        Entry e = ctx.get(ENTRY);
+        note(entry(ctx), fill);
+    }
+
+    /** Adds fields to {@code e}, if there is one (there is none without an audit log). */
+    static void note(Entry e, Consumer<ObjectNode> fill) {
         if (e == null) return;
         synchronized (e) {
             fill.accept(e.fields);
@@ -195,8 +235,17 @@ final class AuditLog implements AutoCloseable {
         if (e == null) return;
         synchronized (e) {
             e.kind = "watchOpened";
-            ObjectNode line = line(ctx, e, 200, null, null);
+            ObjectNode line = line(e, ctx, 200, null, null);
             emit(line, false);
+            e.kind = "watchClosed";
+        }
+    }
+
+    /** {@link #watchOpened(RoutingContext)} for the gRPC watch whose entry is {@code e}. */
+    void watchOpened(Entry e) {
+        synchronized (e) {
+            e.kind = "watchOpened";
+            emit(line(e, e.caller, e.client, 200, null, null), false);
             e.kind = "watchClosed";
         }
     }
@@ -214,19 +263,28 @@ final class AuditLog implements AutoCloseable {
             boolean failed = status >= 400 || error != null;
             boolean droppable = !failed && SAMPLED.contains(e.kind);
             if (droppable && !sampled(e.requestId, sampleRate)) return;
-            emit(line(ctx, e, status, error, ctx.get(ERROR_FIELD)), droppable);
+            emit(line(e, ctx, status, error, ctx.get(ERROR_FIELD)), droppable);
         }
     }
 
-    private ObjectNode line(RoutingContext ctx, Entry e, int status, String error, String errorField) {
+    private ObjectNode line(Entry e, RoutingContext ctx, int status, String error, String errorField) {
+        SocketAddress remote = ctx.request().remoteAddress();
+        return line(
+                e,
+                ctx.get(Exchange.CALLER),
+                remote == null ? null : remote.hostAddress() + ":" + remote.port(),
+                status,
+                error,
+                errorField);
+    }
+
+    private ObjectNode line(Entry e, String caller, String client, int status, String error, String errorField) {
         ObjectNode n = mapper.createObjectNode();
         n.put("time", Instant.now().toString());
         n.put("kind", e.kind);
-        String caller = ctx.get(Exchange.CALLER);
         if (caller != null) n.put("caller", caller);
         n.put("requestId", e.requestId);
-        SocketAddress remote = ctx.request().remoteAddress();
-        if (remote != null) n.put("client", remote.hostAddress() + ":" + remote.port());
+        if (client != null) n.put("client", client);
         n.put("latencyMicros", TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - e.start));
         n.put("status", status);
         if (error != null) n.put("error", error);

@@ -40,7 +40,16 @@ final class Authenticator {
         for (Key k : keys) {
             if (MessageDigest.isEqual(k.digest(), presented)) found = k.id();
         }
-        if (found == null) throw unauthenticated("the bearer key is not valid");
+        if (found == null) {
+            // SpiceDB answers a key it does not know with PERMISSION_DENIED on gRPC; HTTP keeps its 401
+            throw new HttpFailure(
+                    401,
+                    "UNAUTHENTICATED",
+                    "Authorization",
+                    "invalid preshared key: the bearer key is not valid",
+                    dev.kith.api.grpc.v1.ErrorReason.ERROR_REASON_UNSPECIFIED,
+                    io.grpc.Status.Code.PERMISSION_DENIED);
+        }
         return found;
     }
 

@@ -3,8 +3,10 @@ package dev.kith.api.server;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kith.api.grpc.v1.ErrorReason;
 import dev.kith.engine.KithException;
 import dev.kith.schema.Diagnostic;
+import io.grpc.Status;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
@@ -16,6 +18,9 @@ import java.util.List;
  * stack trace goes to the log, never to the caller). {@link #respond} is the router's failure handler: every
  * failed request, whether a handler, the router (unknown route, method) or Vert.x (body too large, deadline)
  * failed it, is answered there, and a stream that has begun gets the error as its last line.
+ *
+ * <p>Each failure maps to an HTTP status and, in the same row, to a gRPC status code and {@code ErrorReason}
+ * (SpiceDB's for the same failure); the gRPC side ({@code GrpcErrors}) sends the same message and details.
  *
  * <p>Statuses: 400 bad input (including unknown types, relations and permissions, expired revisions, depth and
  * caveat evaluation failures), 401 missing or wrong key, 404 unknown route, 405 a method the route does not take,
@@ -32,10 +37,19 @@ final class ErrorMapper {
     private static final System.Logger LOG = System.getLogger(ErrorMapper.class.getName());
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-    /** A status with its JSON body {@code {code, message, details}}. */
-    record ApiError(int status, ObjectNode body) {
+    /**
+     * One failure as both transports answer it: the HTTP status with its JSON body {@code {code, message,
+     * details}}, and the gRPC status code with the {@code authzed.api.v1.ErrorReason} of its {@code
+     * google.rpc.ErrorInfo} (see {@code GrpcErrors}). Every row below fills all of them, so the two transports
+     * cannot drift apart.
+     */
+    record ApiError(int status, ObjectNode body, Status.Code grpcCode, ErrorReason reason) {
         String code() {
             return body.path("code").asText();
+        }
+
+        String message() {
+            return body.path("message").asText();
         }
     }
 
@@ -65,7 +79,13 @@ final class ErrorMapper {
             x.send(
                     ctx,
                     400,
-                    error(400, "INVALID_ARGUMENT", "the request could not be read: " + unreadable(failure), "body")
+                    error(
+                                    400,
+                                    "INVALID_ARGUMENT",
+                                    "the request could not be read: " + unreadable(failure),
+                                    "body",
+                                    Status.Code.INVALID_ARGUMENT,
+                                    ErrorReason.ERROR_REASON_UNSPECIFIED)
                             .body());
             return;
         }
@@ -100,18 +120,45 @@ final class ErrorMapper {
     static ApiError unreadableHead(Throwable cause, int maxLineBytes, int maxHeaderBytes) {
         return switch (cause) {
             case io.netty.handler.codec.http.TooLongHttpLineException e ->
-                error(414, "RESOURCE_EXHAUSTED", "the request line is longer than " + maxLineBytes + " bytes", null);
+                error(
+                        414,
+                        "RESOURCE_EXHAUSTED",
+                        "the request line is longer than " + maxLineBytes + " bytes",
+                        null,
+                        Status.Code.RESOURCE_EXHAUSTED,
+                        ErrorReason.ERROR_REASON_UNSPECIFIED);
             case io.netty.handler.codec.http.TooLongHttpHeaderException e ->
                 error(
                         431,
                         "RESOURCE_EXHAUSTED",
                         "the request headers are larger than " + maxHeaderBytes + " bytes",
-                        null);
-            case null -> error(400, "INVALID_ARGUMENT", "malformed request line or headers", null);
+                        null,
+                        Status.Code.RESOURCE_EXHAUSTED,
+                        ErrorReason.ERROR_REASON_UNSPECIFIED);
+            case null ->
+                error(
+                        400,
+                        "INVALID_ARGUMENT",
+                        "malformed request line or headers",
+                        null,
+                        Status.Code.INVALID_ARGUMENT,
+                        ErrorReason.ERROR_REASON_UNSPECIFIED);
             case Connections.UnsupportedVersion e ->
-                error(400, "INVALID_ARGUMENT", "malformed request line or headers: " + e.getMessage(), null);
+                error(
+                        400,
+                        "INVALID_ARGUMENT",
+                        "malformed request line or headers: " + e.getMessage(),
+                        null,
+                        Status.Code.INVALID_ARGUMENT,
+                        ErrorReason.ERROR_REASON_UNSPECIFIED);
             default ->
-                error(400, "INVALID_ARGUMENT", "malformed request line or headers: " + decoderReason(cause), null);
+                error(
+                        400,
+                        "INVALID_ARGUMENT",
+                        "malformed request line or headers: " + decoderReason(cause),
+                        null,
+                        Status.Code.INVALID_ARGUMENT,
+                        ErrorReason.ERROR_REASON_UNSPECIFIED);
         };
     }
 
@@ -166,10 +213,16 @@ final class ErrorMapper {
     static ApiError map(Throwable failure, FieldPaths paths) {
         return switch (failure) {
             case KithException k -> mapKith(k, paths);
-            case HttpFailure h -> error(h.status(), h.code(), h.getMessage(), h.field());
+            case HttpFailure h -> error(h.status(), h.code(), h.getMessage(), h.field(), grpcCode(h), h.reason());
             case OutOfMemoryError e -> {
                 LOG.log(System.Logger.Level.ERROR, "out of memory while serving a request", e);
-                yield error(503, "UNAVAILABLE", "the server ran out of memory serving this request; retry later", null);
+                yield error(
+                        503,
+                        "UNAVAILABLE",
+                        "the server ran out of memory serving this request; retry later",
+                        null,
+                        Status.Code.UNAVAILABLE,
+                        ErrorReason.ERROR_REASON_UNSPECIFIED);
             }
             case Error e -> {
                 String id = Long.toHexString(System.nanoTime());
@@ -178,50 +231,179 @@ final class ErrorMapper {
                         503,
                         "UNAVAILABLE",
                         "the server could not serve this request (error id " + id + "); retry later",
-                        null);
+                        null,
+                        Status.Code.UNAVAILABLE,
+                        ErrorReason.ERROR_REASON_UNSPECIFIED);
             }
             default -> {
                 String id = Long.toHexString(System.nanoTime());
                 LOG.log(System.Logger.Level.ERROR, "internal error " + id, failure);
-                yield error(500, "INTERNAL", "internal error (id " + id + "); see the server log", null);
+                yield error(
+                        500,
+                        "INTERNAL",
+                        "internal error (id " + id + "); see the server log",
+                        null,
+                        Status.Code.INTERNAL,
+                        ErrorReason.ERROR_REASON_UNSPECIFIED);
             }
         };
     }
 
     private static ApiError mapKith(KithException k, FieldPaths paths) {
         return switch (k) {
-            case KithException.InvalidArgument e -> located(e, "INVALID_ARGUMENT", e.field(), paths);
+            case KithException.InvalidArgument e ->
+                located(
+                        e,
+                        "INVALID_ARGUMENT",
+                        e.field(),
+                        paths,
+                        Status.Code.INVALID_ARGUMENT,
+                        ErrorReason.ERROR_REASON_UNSPECIFIED);
             case KithException.InvalidSchema e -> {
-                ApiError err = error(400, "INVALID_SCHEMA", e.getMessage(), "schema");
+                ApiError err = error(
+                        400,
+                        "INVALID_SCHEMA",
+                        e.getMessage(),
+                        "schema",
+                        Status.Code.INVALID_ARGUMENT,
+                        ErrorReason.ERROR_REASON_SCHEMA_PARSE_ERROR);
                 ((ObjectNode) err.body().get("details")).set("diagnostics", diagnostics(e.diagnostics()));
                 yield err;
             }
-            case KithException.NotFound e when e.name() == null -> error(400, "NO_SCHEMA", e.getMessage(), null);
+            case KithException.NotFound e
+            when e.name() == null ->
+                error(
+                        400,
+                        "NO_SCHEMA",
+                        e.getMessage(),
+                        null,
+                        Status.Code.NOT_FOUND,
+                        ErrorReason.ERROR_REASON_UNSPECIFIED);
             case KithException.NotFound e -> {
-                ApiError err = located(e, "UNKNOWN_NAME", null, paths);
+                ApiError err =
+                        located(e, "UNKNOWN_NAME", null, paths, Status.Code.FAILED_PRECONDITION, unknownNameReason(e));
                 ((ObjectNode) err.body().get("details")).put("name", e.name());
                 yield err;
             }
-            case KithException.PreconditionFailed e -> error(409, "FAILED_PRECONDITION", e.getMessage(), null);
-            case KithException.Conflict e -> error(409, "ALREADY_EXISTS", e.getMessage(), null);
-            case KithException.RevisionExpired e -> error(400, "REVISION_EXPIRED", e.getMessage(), "consistency");
-            case KithException.RevisionUnavailable e -> error(503, "UNAVAILABLE", e.getMessage(), "consistency");
+            case KithException.PreconditionFailed e ->
+                error(
+                        409,
+                        "FAILED_PRECONDITION",
+                        e.getMessage(),
+                        null,
+                        Status.Code.FAILED_PRECONDITION,
+                        ErrorReason.ERROR_REASON_WRITE_OR_DELETE_PRECONDITION_FAILURE);
+            case KithException.Conflict e ->
+                error(
+                        409,
+                        "ALREADY_EXISTS",
+                        e.getMessage(),
+                        null,
+                        Status.Code.ALREADY_EXISTS,
+                        ErrorReason.ERROR_REASON_ATTEMPT_TO_RECREATE_RELATIONSHIP);
+            case KithException.RevisionExpired e ->
+                error(
+                        400,
+                        "REVISION_EXPIRED",
+                        e.getMessage(),
+                        "consistency",
+                        Status.Code.OUT_OF_RANGE,
+                        ErrorReason.ERROR_REASON_UNSPECIFIED);
+            case KithException.RevisionUnavailable e ->
+                error(
+                        503,
+                        "UNAVAILABLE",
+                        e.getMessage(),
+                        "consistency",
+                        Status.Code.UNAVAILABLE,
+                        ErrorReason.ERROR_REASON_UNSPECIFIED);
             case KithException.MaxDepthExceeded e -> {
-                ApiError err = error(400, "MAX_DEPTH_EXCEEDED", e.getMessage(), null);
+                ApiError err = error(
+                        400,
+                        "MAX_DEPTH_EXCEEDED",
+                        e.getMessage(),
+                        null,
+                        Status.Code.RESOURCE_EXHAUSTED,
+                        ErrorReason.ERROR_REASON_MAXIMUM_DEPTH_EXCEEDED);
                 ((ObjectNode) err.body().get("details")).put("depthLimit", e.depthLimit());
                 yield err;
             }
-            case KithException.CaveatEvaluation e -> error(400, "CAVEAT_EVALUATION", e.getMessage(), "context");
+            case KithException.CaveatEvaluation e ->
+                error(
+                        400,
+                        "CAVEAT_EVALUATION",
+                        e.getMessage(),
+                        "context",
+                        Status.Code.INVALID_ARGUMENT,
+                        ErrorReason.ERROR_REASON_CAVEAT_EVALUATION_ERROR);
             case KithException.CaveatCostExceeded e -> {
-                ApiError err = error(429, "RESOURCE_EXHAUSTED", e.getMessage(), "context");
+                ApiError err = error(
+                        429,
+                        "RESOURCE_EXHAUSTED",
+                        e.getMessage(),
+                        "context",
+                        Status.Code.RESOURCE_EXHAUSTED,
+                        ErrorReason.ERROR_REASON_CAVEAT_EVALUATION_ERROR);
                 ObjectNode details = (ObjectNode) err.body().get("details");
                 details.put("caveat", e.caveat());
                 details.put("costLimit", e.costLimit());
                 yield err;
             }
-            case KithException.LimitExceeded e -> error(413, "RESOURCE_EXHAUSTED", e.getMessage(), null);
-            case KithException.StoreUnavailable e -> error(503, "UNAVAILABLE", e.getMessage(), null);
-            case KithException.DeadlineExceeded e -> error(504, "DEADLINE_EXCEEDED", e.getMessage(), null);
+            case KithException.LimitExceeded e ->
+                error(
+                        413,
+                        "RESOURCE_EXHAUSTED",
+                        e.getMessage(),
+                        null,
+                        Status.Code.INVALID_ARGUMENT,
+                        ErrorReason.ERROR_REASON_EXCEEDS_MAXIMUM_ALLOWABLE_LIMIT);
+            case KithException.StoreUnavailable e ->
+                error(
+                        503,
+                        "UNAVAILABLE",
+                        e.getMessage(),
+                        null,
+                        Status.Code.UNAVAILABLE,
+                        ErrorReason.ERROR_REASON_UNSPECIFIED);
+            case KithException.DeadlineExceeded e ->
+                error(
+                        504,
+                        "DEADLINE_EXCEEDED",
+                        e.getMessage(),
+                        null,
+                        Status.Code.DEADLINE_EXCEEDED,
+                        ErrorReason.ERROR_REASON_UNSPECIFIED);
+        };
+    }
+
+    /** SpiceDB's reason for an unknown name: a definition (type), a caveat, or a relation or permission. */
+    private static ErrorReason unknownNameReason(KithException.NotFound e) {
+        KithException.Part part = e.where() == null ? null : e.where().part();
+        if (part == null) return ErrorReason.ERROR_REASON_UNSPECIFIED;
+        return switch (part) {
+            case RESOURCE_TYPE, SUBJECT_TYPE -> ErrorReason.ERROR_REASON_UNKNOWN_DEFINITION;
+            case CAVEAT -> ErrorReason.ERROR_REASON_UNKNOWN_CAVEAT;
+            case RELATION, SUBJECT_RELATION -> ErrorReason.ERROR_REASON_UNKNOWN_RELATION_OR_PERMISSION;
+            default -> ErrorReason.ERROR_REASON_UNSPECIFIED;
+        };
+    }
+
+    /**
+     * The gRPC code of a failure the HTTP layer detected: its code when that is a gRPC code name (they are
+     * spelled alike), otherwise the one its HTTP status stands for.
+     */
+    private static Status.Code grpcCode(HttpFailure h) {
+        if (h.grpcCode() != null) return h.grpcCode();
+        for (Status.Code c : Status.Code.values()) {
+            if (c.name().equals(h.code())) return c;
+        }
+        return switch (h.status()) {
+            case 404 -> Status.Code.NOT_FOUND;
+            case 405 -> Status.Code.UNIMPLEMENTED;
+            case 413, 429 -> Status.Code.RESOURCE_EXHAUSTED;
+            case 504 -> Status.Code.DEADLINE_EXCEEDED;
+            case 503 -> Status.Code.UNAVAILABLE;
+            default -> h.status() < 500 ? Status.Code.INVALID_ARGUMENT : Status.Code.UNKNOWN;
         };
     }
 
@@ -229,10 +411,11 @@ final class ErrorMapper {
      * A 400 naming the JSON path of the part {@code e} is about, when the engine said where and the request has
      * that field; otherwise {@code field} and the engine's message.
      */
-    private static ApiError located(KithException e, String code, String field, FieldPaths paths) {
+    private static ApiError located(
+            KithException e, String code, String field, FieldPaths paths, Status.Code grpcCode, ErrorReason reason) {
         String path = e.where() == null || paths == null ? null : paths.path(e.where());
-        if (path == null) return error(400, code, e.getMessage(), field);
-        return error(400, code, path + ": " + e.reason(), path);
+        if (path == null) return error(400, code, e.getMessage(), field, grpcCode, reason);
+        return error(400, code, path + ": " + e.reason(), path, grpcCode, reason);
     }
 
     private static ArrayNode diagnostics(List<Diagnostic> diagnostics) {
@@ -254,12 +437,13 @@ final class ErrorMapper {
         return end == field.length() ? field : field.substring(0, end);
     }
 
-    static ApiError error(int status, String code, String message, String field) {
+    static ApiError error(
+            int status, String code, String message, String field, Status.Code grpcCode, ErrorReason reason) {
         ObjectNode body = NODES.objectNode();
         body.put("code", code);
         body.put("message", message == null ? code : message);
         ObjectNode details = body.putObject("details");
         if (field != null) details.put("field", trimDots(field));
-        return new ApiError(status, body);
+        return new ApiError(status, body, grpcCode, reason);
     }
 }

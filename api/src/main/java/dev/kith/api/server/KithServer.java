@@ -68,6 +68,9 @@ public final class KithServer implements AutoCloseable {
     private final HeapGuard heap;
     private final String host;
     private volatile boolean draining;
+    /** The gRPC server beside the HTTP one, or null when gRPC is off. */
+    private volatile GrpcServer grpc;
+
     private volatile Map<String, Metrics.Endpoint> endpointsByPath = Map.of();
     private volatile Metrics.Endpoint otherEndpoint;
     private final String requestIdPrefix = HexFormat.of().toHexDigits(new java.security.SecureRandom().nextInt()) + "-";
@@ -181,8 +184,11 @@ public final class KithServer implements AutoCloseable {
         KithServer kith = new KithServer(vertx, server, router, audit, tokens, metrics, heap, host);
         server.invalidRequestHandler(request -> kith.invalidRequest(request, options, mapper));
         router.route().handler(connections::requestArrived);
+        AtomicInteger inFlight = new AtomicInteger();
+        metrics.inFlight(inFlight);
         kith.routes(
                 router,
+                inFlight,
                 auth,
                 limits,
                 exchange,
@@ -193,9 +199,28 @@ public final class KithServer implements AutoCloseable {
                 registry);
         String scheme = config.tlsCert() == null ? "http" : "https";
         String boundHost = host;
+        if (config.grpcPort() != ServerConfig.NO_GRPC) {
+            try {
+                kith.grpc = GrpcServer.start(
+                        host,
+                        config.grpcPort(),
+                        config,
+                        auth,
+                        new GrpcCalls(exchange, audit, metrics, heap, inFlight),
+                        unary,
+                        streams,
+                        kith::newRequestId);
+            } catch (RuntimeException e) {
+                heap.close();
+                if (audit != null) audit.close();
+                return Future.failedFuture(e.getCause() != null ? e.getCause() : e);
+            }
+            GrpcServer.logStarted(host, kith.grpc.port(), config, auth, isLoopback(host));
+        }
         return server.requestHandler(router)
                 .listen()
                 .onFailure(e -> {
+                    if (kith.grpc != null) kith.grpc.shutdown(Duration.ZERO);
                     heap.close();
                     if (audit != null) audit.close();
                 })
@@ -214,6 +239,7 @@ public final class KithServer implements AutoCloseable {
 
     private void routes(
             Router router,
+            AtomicInteger inFlight,
             Authenticator auth,
             Limits limits,
             Exchange x,
@@ -222,8 +248,6 @@ public final class KithServer implements AutoCloseable {
             boolean bench,
             boolean metricsRequireKey,
             PrometheusMeterRegistry registry) {
-        AtomicInteger inFlight = new AtomicInteger();
-        metrics.inFlight(inFlight);
         router.route().handler(ctx -> admit(ctx, inFlight, limits.maxInFlight()));
 
         readable(router, "/healthz").handler(ctx -> x.send(ctx, 200, status(x, "SERVING")));
@@ -522,6 +546,11 @@ public final class KithServer implements AutoCloseable {
     private String requestId(RoutingContext ctx) {
         String given = ctx.request().getHeader(REQUEST_ID);
         if (given != null && validRequestId(given)) return given;
+        return newRequestId();
+    }
+
+    /** A new request id: this server's random prefix and a counter. */
+    private String newRequestId() {
         return requestIdPrefix + Long.toHexString(requestIds.incrementAndGet());
     }
 
@@ -602,6 +631,12 @@ public final class KithServer implements AutoCloseable {
         return server.actualPort();
     }
 
+    /** The port the gRPC server listens on, or {@link ServerConfig#NO_GRPC} when it serves no gRPC. */
+    public int grpcPort() {
+        GrpcServer g = grpc;
+        return g == null ? ServerConfig.NO_GRPC : g.port();
+    }
+
     /** The consistency token naming {@code revision} in this deployment. */
     public String token(dev.kith.engine.Revision revision) {
         return tokens.encode(revision);
@@ -629,13 +664,26 @@ public final class KithServer implements AutoCloseable {
     /**
      * Graceful shutdown: {@code /readyz} answers 503, the server stops accepting connections, in-flight requests
      * get up to {@code grace} to finish (open watch streams are then closed), and the Vert.x instance is closed.
+     * The gRPC server, if any, stops alike in parallel: its health service answers NOT_SERVING, calls in flight
+     * get the same grace, and the rest are cancelled.
      */
     public Future<Void> shutdown(Duration grace) {
         draining = true;
         Promise<Void> done = Promise.promise();
+        GrpcServer g = grpc;
+        Thread grpcStop = g == null
+                ? null
+                : Thread.ofPlatform().name("kith-grpc-shutdown").start(() -> g.shutdown(grace));
         server.shutdown(grace.toMillis(), TimeUnit.MILLISECONDS).onComplete(ar -> {
             // Closing Vert.x from one of its own threads would wait on itself: hand it to a plain thread.
             Thread.ofPlatform().name("kith-shutdown").start(() -> {
+                if (grpcStop != null) {
+                    try {
+                        grpcStop.join();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
                 heap.close();
                 if (audit != null) audit.close();
                 try {

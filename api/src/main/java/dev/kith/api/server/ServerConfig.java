@@ -23,6 +23,8 @@ import java.util.Objects;
  *     Engine.deployment()}: kept in the database by PostgreSQL, random per process in memory)
  * @param auditOptions rotation and sampling of the audit log (null: {@link AuditOptions#defaults})
  * @param metricsRequireKey ask {@code GET /metrics} for a preshared key like the API (it needs keys)
+ * @param grpcPort the port of the gRPC API ({@code authzed.api.v1}) served beside HTTP on the same host, with
+ *     the same keys and TLS: 0 for any free port, {@link #NO_GRPC} (-1) for no gRPC server
  */
 public record ServerConfig(
         String host,
@@ -36,10 +38,20 @@ public record ServerConfig(
         boolean benchEndpoints,
         String tokenSecret,
         AuditOptions auditOptions,
-        boolean metricsRequireKey) {
+        boolean metricsRequireKey,
+        int grpcPort) {
+    /** The gRPC port kith serves on unless told otherwise (SpiceDB's). */
+    public static final int DEFAULT_GRPC_PORT = 50051;
+
+    /** A {@link #grpcPort} that serves no gRPC. */
+    public static final int NO_GRPC = -1;
+
     public ServerConfig {
         Objects.requireNonNull(host, "host");
         if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be 0..65535: " + port);
+        if (grpcPort < NO_GRPC || grpcPort > 65535) {
+            throw new IllegalArgumentException("the gRPC port must be 0..65535, or -1 for none: " + grpcPort);
+        }
         presharedKeys = presharedKeys == null ? List.of() : List.copyOf(presharedKeys);
         for (String k : presharedKeys) {
             if (k.isBlank()) throw new IllegalArgumentException("a preshared key must not be blank");
@@ -54,7 +66,7 @@ public record ServerConfig(
         }
     }
 
-    /** A configuration with the default audit options and an open {@code /metrics}. */
+    /** A configuration with the default audit options, an open {@code /metrics} and no gRPC. */
     public ServerConfig(
             String host,
             int port,
@@ -78,7 +90,38 @@ public record ServerConfig(
                 benchEndpoints,
                 tokenSecret,
                 null,
-                false);
+                false,
+                NO_GRPC);
+    }
+
+    /** A configuration without gRPC. */
+    public ServerConfig(
+            String host,
+            int port,
+            List<String> presharedKeys,
+            boolean insecureNoAuth,
+            Path tlsCert,
+            Path tlsKey,
+            Limits limits,
+            String auditLog,
+            boolean benchEndpoints,
+            String tokenSecret,
+            AuditOptions auditOptions,
+            boolean metricsRequireKey) {
+        this(
+                host,
+                port,
+                presharedKeys,
+                insecureNoAuth,
+                tlsCert,
+                tlsKey,
+                limits,
+                auditLog,
+                benchEndpoints,
+                tokenSecret,
+                auditOptions,
+                metricsRequireKey,
+                NO_GRPC);
     }
 
     /** Loopback on a random port, with the given keys and default limits: for tests and embedded use. */
@@ -99,7 +142,8 @@ public record ServerConfig(
                 benchEndpoints,
                 tokenSecret,
                 auditOptions,
-                metricsRequireKey);
+                metricsRequireKey,
+                grpcPort);
     }
 
     public ServerConfig withAuditLog(String v) {
@@ -115,7 +159,8 @@ public record ServerConfig(
                 benchEndpoints,
                 tokenSecret,
                 auditOptions,
-                metricsRequireKey);
+                metricsRequireKey,
+                grpcPort);
     }
 
     public ServerConfig withBenchEndpoints(boolean v) {
@@ -131,7 +176,8 @@ public record ServerConfig(
                 v,
                 tokenSecret,
                 auditOptions,
-                metricsRequireKey);
+                metricsRequireKey,
+                grpcPort);
     }
 
     public ServerConfig withTokenSecret(String v) {
@@ -147,7 +193,8 @@ public record ServerConfig(
                 benchEndpoints,
                 v,
                 auditOptions,
-                metricsRequireKey);
+                metricsRequireKey,
+                grpcPort);
     }
 
     public ServerConfig withAuditOptions(AuditOptions v) {
@@ -163,7 +210,8 @@ public record ServerConfig(
                 benchEndpoints,
                 tokenSecret,
                 v,
-                metricsRequireKey);
+                metricsRequireKey,
+                grpcPort);
     }
 
     public ServerConfig withMetricsRequireKey(boolean v) {
@@ -179,6 +227,24 @@ public record ServerConfig(
                 benchEndpoints,
                 tokenSecret,
                 auditOptions,
+                v,
+                grpcPort);
+    }
+
+    public ServerConfig withGrpcPort(int v) {
+        return new ServerConfig(
+                host,
+                port,
+                presharedKeys,
+                insecureNoAuth,
+                tlsCert,
+                tlsKey,
+                limits,
+                auditLog,
+                benchEndpoints,
+                tokenSecret,
+                auditOptions,
+                metricsRequireKey,
                 v);
     }
 }

@@ -68,9 +68,23 @@ final class StreamHandlers {
     private static final Set<String> IMPORT_LINE = Set.of("relationships");
 
     /** Fetches one page of at most {@code limit} results after {@code cursor}, read at {@code consistency}. */
-    private interface Fetch<T> {
+    interface Fetch<T> {
         Results.Page<T> page(Consistency consistency, String cursor, int limit);
     }
+
+    /**
+     * A parsed streaming request, whatever the transport: pages of up to {@code pageSize} from {@code cursor}
+     * until {@code total} results (0: no limit) were sent or {@code fetch} has no more, each rendered as the
+     * response messages' JSON by {@code render}. The first page is read at {@code consistency}, the rest at the
+     * first page's exact revision.
+     */
+    record Spec<T>(
+            Consistency consistency,
+            String cursor,
+            int total,
+            int pageSize,
+            Fetch<T> fetch,
+            Function<Results.Page<T>, List<ObjectNode>> render) {}
 
     private final Exchange x;
     /** The audit log, or null. */
@@ -83,98 +97,94 @@ final class StreamHandlers {
 
     void readRelationships(RoutingContext ctx) {
         FieldPaths.use(ctx, FieldPaths.filter("relationshipFilter"));
-        try {
-            JsonIn in = JsonIn.object(x.json(ctx), "", READ);
-            Consistency consistency = x.in.consistency(in);
-            RelationshipFilter filter = x.in.filter(in, "relationshipFilter");
-            AuditLog.note(ctx, f -> AuditLog.filter(f.putObject("filter"), filter));
-            streamItems(
-                    ctx,
-                    in,
-                    consistency,
-                    in.optUint("optionalLimit", Integer.MAX_VALUE),
-                    (c, cursor, limit) ->
-                            x.engine.readRelationships(new Requests.ReadRelationships(filter, c, cursor, limit)),
-                    x.out::readRelationship);
-        } catch (RuntimeException e) {
-            Exchange.fail(ctx, e);
-        }
+        streamHttp(ctx, () -> readRelationships(x.json(ctx), AuditLog.entry(ctx)));
+    }
+
+    Spec<?> readRelationships(JsonNode body, AuditLog.Entry entry) {
+        JsonIn in = JsonIn.object(body, "", READ);
+        Consistency consistency = x.in.consistency(in);
+        RelationshipFilter filter = x.in.filter(in, "relationshipFilter");
+        AuditLog.note(entry, f -> AuditLog.filter(f.putObject("filter"), filter));
+        return items(
+                in,
+                consistency,
+                in.optUint("optionalLimit", Integer.MAX_VALUE),
+                (c, cursor, limit) ->
+                        x.engine.readRelationships(new Requests.ReadRelationships(filter, c, cursor, limit)),
+                x.out::readRelationship);
     }
 
     void lookupResources(RoutingContext ctx) {
         FieldPaths.use(ctx, FieldPaths.LOOKUP_RESOURCES);
-        try {
-            JsonIn in = JsonIn.object(x.json(ctx), "", LOOKUP_RESOURCES);
-            Consistency consistency = x.in.consistency(in);
-            String type = x.in.typeName(in, "resourceObjectType");
-            String permission = x.in.relationName(in.str("permission"), "permission");
-            SubjectRef subject = x.in.subjectRef(in, "subject");
-            var context = x.in.context(in, "context");
-            var contextual = x.in.contextualRelationships(in);
-            AuditLog.note(ctx, f -> {
-                f.put("resourceType", type);
-                f.put("permission", permission);
-                f.put("subject", subject.toString());
-                AuditLog.keys(f, "contextKeys", context);
-            });
-            streamItems(
-                    ctx,
-                    in,
-                    consistency,
-                    in.optUint("optionalLimit", Integer.MAX_VALUE),
-                    (c, cursor, limit) -> x.engine.lookupResources(new Requests.LookupResources(
-                            type, permission, subject, context, c, cursor, limit, contextual)),
-                    x.out::lookupResource);
-        } catch (RuntimeException e) {
-            Exchange.fail(ctx, e);
-        }
+        streamHttp(ctx, () -> lookupResources(x.json(ctx), AuditLog.entry(ctx)));
+    }
+
+    Spec<?> lookupResources(JsonNode body, AuditLog.Entry entry) {
+        JsonIn in = JsonIn.object(body, "", LOOKUP_RESOURCES);
+        Consistency consistency = x.in.consistency(in);
+        String type = x.in.typeName(in, "resourceObjectType");
+        String permission = x.in.relationName(in.str("permission"), "permission");
+        SubjectRef subject = x.in.subjectRef(in, "subject");
+        var context = x.in.context(in, "context");
+        var contextual = x.in.contextualRelationships(in);
+        AuditLog.note(entry, f -> {
+            f.put("resourceType", type);
+            f.put("permission", permission);
+            f.put("subject", subject.toString());
+            AuditLog.keys(f, "contextKeys", context);
+        });
+        return items(
+                in,
+                consistency,
+                in.optUint("optionalLimit", Integer.MAX_VALUE),
+                (c, cursor, limit) -> x.engine.lookupResources(
+                        new Requests.LookupResources(type, permission, subject, context, c, cursor, limit, contextual)),
+                x.out::lookupResource);
     }
 
     void lookupSubjects(RoutingContext ctx) {
         FieldPaths.use(ctx, FieldPaths.LOOKUP_SUBJECTS);
-        try {
-            JsonIn in = JsonIn.object(x.json(ctx), "", LOOKUP_SUBJECTS);
-            Consistency consistency = x.in.consistency(in);
-            var resource = x.in.objectRef(in, "resource");
-            String permission = x.in.relationName(in.str("permission"), "permission");
-            String subjectType = x.in.typeName(in, "subjectObjectType");
-            String subjectRelation = in.optStr("optionalSubjectRelation");
-            if (subjectRelation != null && !subjectRelation.isEmpty()) {
-                x.in.relationName(subjectRelation, "optionalSubjectRelation");
-            }
-            boolean excludeWildcards = parseWildcardOption(in.optStr("wildcardOption"));
-            var context = x.in.context(in, "context");
-            var contextual = x.in.contextualRelationships(in);
-            int limit = Math.max(
-                    in.optUint("optionalLimit", Integer.MAX_VALUE),
-                    in.optUint("optionalConcreteLimit", Integer.MAX_VALUE));
-            AuditLog.note(ctx, f -> {
-                f.put("resource", resource.toString());
-                f.put("permission", permission);
-                f.put("subjectType", subjectType);
-                if (subjectRelation != null && !subjectRelation.isEmpty()) f.put("subjectRelation", subjectRelation);
-                AuditLog.keys(f, "contextKeys", context);
-            });
-            streamItems(
-                    ctx,
-                    in,
-                    consistency,
-                    limit,
-                    (c, cursor, pageLimit) -> x.engine.lookupSubjects(new Requests.LookupSubjects(
-                            resource,
-                            permission,
-                            subjectType,
-                            subjectRelation,
-                            context,
-                            c,
-                            cursor,
-                            pageLimit,
-                            excludeWildcards,
-                            contextual)),
-                    x.out::lookupSubject);
-        } catch (RuntimeException e) {
-            Exchange.fail(ctx, e);
+        streamHttp(ctx, () -> lookupSubjects(x.json(ctx), AuditLog.entry(ctx)));
+    }
+
+    Spec<?> lookupSubjects(JsonNode body, AuditLog.Entry entry) {
+        JsonIn in = JsonIn.object(body, "", LOOKUP_SUBJECTS);
+        Consistency consistency = x.in.consistency(in);
+        var resource = x.in.objectRef(in, "resource");
+        String permission = x.in.relationName(in.str("permission"), "permission");
+        String subjectType = x.in.typeName(in, "subjectObjectType");
+        String subjectRelation = in.optStr("optionalSubjectRelation");
+        if (subjectRelation != null && !subjectRelation.isEmpty()) {
+            x.in.relationName(subjectRelation, "optionalSubjectRelation");
         }
+        boolean excludeWildcards = parseWildcardOption(in.optStr("wildcardOption"));
+        var context = x.in.context(in, "context");
+        var contextual = x.in.contextualRelationships(in);
+        int limit = Math.max(
+                in.optUint("optionalLimit", Integer.MAX_VALUE), in.optUint("optionalConcreteLimit", Integer.MAX_VALUE));
+        AuditLog.note(entry, f -> {
+            f.put("resource", resource.toString());
+            f.put("permission", permission);
+            f.put("subjectType", subjectType);
+            if (subjectRelation != null && !subjectRelation.isEmpty()) f.put("subjectRelation", subjectRelation);
+            AuditLog.keys(f, "contextKeys", context);
+        });
+        return items(
+                in,
+                consistency,
+                limit,
+                (c, cursor, pageLimit) -> x.engine.lookupSubjects(new Requests.LookupSubjects(
+                        resource,
+                        permission,
+                        subjectType,
+                        subjectRelation,
+                        context,
+                        c,
+                        cursor,
+                        pageLimit,
+                        excludeWildcards,
+                        contextual)),
+                x.out::lookupSubject);
     }
 
     private static boolean parseWildcardOption(String option) {
@@ -192,44 +202,41 @@ final class StreamHandlers {
     /** Streams every relationship (or those matching the filter), one line per page of up to optionalLimit. */
     void exportBulk(RoutingContext ctx) {
         FieldPaths.use(ctx, FieldPaths.filter("optionalRelationshipFilter"));
-        try {
-            JsonIn in = JsonIn.object(x.json(ctx), "", EXPORT);
-            Consistency consistency = x.in.consistency(in);
-            RelationshipFilter filter =
-                    in.has("optionalRelationshipFilter") ? x.in.filter(in, "optionalRelationshipFilter") : null;
-            int pageSize = in.optUint("optionalLimit", 100_000);
-            if (filter != null) AuditLog.note(ctx, f -> AuditLog.filter(f.putObject("filter"), filter));
-            stream(
-                    ctx,
-                    consistency,
-                    x.in.cursor(in, "optionalCursor"),
-                    0,
-                    pageSize == 0 ? PAGE : pageSize,
-                    (c, cursor, limit) -> x.engine.exportRelationships(new Requests.Export(filter, c, cursor, limit)),
-                    page -> {
-                        if (page.items().isEmpty()) return List.of();
-                        ObjectNode n = x.out.object();
-                        ArrayNode rels = n.putArray("relationships");
-                        page.items().forEach(r -> rels.add(x.out.relationship(r.relationship())));
-                        JsonOut.cursor(
-                                n, "afterResultCursor", page.items().getLast().afterCursor());
-                        return List.of(n);
-                    });
-        } catch (RuntimeException e) {
-            Exchange.fail(ctx, e);
-        }
+        streamHttp(ctx, () -> exportBulk(x.json(ctx), AuditLog.entry(ctx)));
     }
 
-    /** Streams one line per item, up to the request's {@code optionalLimit}, from its {@code optionalCursor}. */
-    private <T> void streamItems(
-            RoutingContext ctx,
+    Spec<?> exportBulk(JsonNode body, AuditLog.Entry entry) {
+        JsonIn in = JsonIn.object(body, "", EXPORT);
+        Consistency consistency = x.in.consistency(in);
+        RelationshipFilter filter =
+                in.has("optionalRelationshipFilter") ? x.in.filter(in, "optionalRelationshipFilter") : null;
+        int pageSize = in.optUint("optionalLimit", 100_000);
+        if (filter != null) AuditLog.note(entry, f -> AuditLog.filter(f.putObject("filter"), filter));
+        return new Spec<Results.ReadRelationship>(
+                consistency,
+                x.in.cursor(in, "optionalCursor"),
+                0,
+                pageSize == 0 ? PAGE : pageSize,
+                (c, cursor, limit) -> x.engine.exportRelationships(new Requests.Export(filter, c, cursor, limit)),
+                page -> {
+                    if (page.items().isEmpty()) return List.of();
+                    ObjectNode n = x.out.object();
+                    ArrayNode rels = n.putArray("relationships");
+                    page.items().forEach(r -> rels.add(x.out.relationship(r.relationship())));
+                    JsonOut.cursor(
+                            n, "afterResultCursor", page.items().getLast().afterCursor());
+                    return List.of(n);
+                });
+    }
+
+    /** One message per item, up to the request's {@code optionalLimit}, from its {@code optionalCursor}. */
+    private <T> Spec<T> items(
             JsonIn in,
             Consistency consistency,
             int limit,
             Fetch<T> fetch,
             java.util.function.BiFunction<T, Revision, ObjectNode> render) {
-        stream(
-                ctx,
+        return new Spec<>(
                 consistency,
                 x.in.cursor(in, "optionalCursor"),
                 limit,
@@ -240,19 +247,21 @@ final class StreamHandlers {
                         .toList());
     }
 
-    /**
-     * Pages through {@code fetch} until it has no more or {@code total} results (0: no limit) were sent.
-     * The first page is read at {@code consistency}, the rest at the first page's exact revision.
-     */
-    private <T> void stream(
-            RoutingContext ctx,
-            Consistency consistency,
-            String cursor,
-            int total,
-            int pageSize,
-            Fetch<T> fetch,
-            Function<Results.Page<T>, List<ObjectNode>> render) {
-        new Pager<>(ctx, fetch, render, total, pageSize).next(consistency, cursor, 0);
+    /** Parses a streaming request with {@code parse} and streams its answer as NDJSON, or fails the request. */
+    private void streamHttp(RoutingContext ctx, java.util.function.Supplier<Spec<?>> parse) {
+        Spec<?> spec;
+        try {
+            spec = parse.get();
+        } catch (RuntimeException e) {
+            Exchange.fail(ctx, e);
+            return;
+        }
+        start(ctx, spec);
+    }
+
+    private <T> void start(RoutingContext ctx, Spec<T> spec) {
+        new Pager<>(ctx, spec.fetch(), spec.render(), spec.total(), spec.pageSize())
+                .next(spec.consistency(), spec.cursor(), 0);
     }
 
     private final class Pager<T> {
@@ -361,58 +370,83 @@ final class StreamHandlers {
      * Limits#maxWatches} open watches, answers 429.
      */
     void watch(RoutingContext ctx) {
-        Revision after;
-        WatchFilter filter;
-        Set<String> types = new HashSet<>();
-        List<RelationshipFilter> filters = new ArrayList<>();
+        Watch watch;
         try {
-            JsonIn in = JsonIn.object(x.json(ctx), "", WATCH);
-            List<JsonNode> ts = in.array("optionalObjectTypes");
-            for (int i = 0; i < ts.size(); i++) {
-                JsonNode t = ts.get(i);
-                if (!t.isTextual()) throw JsonIn.invalid("optionalObjectTypes[" + i + "]", "must be a string");
-                types.add(t.textValue());
-            }
-            List<JsonNode> fs = in.array("optionalRelationshipFilters");
-            for (int i = 0; i < fs.size(); i++) {
-                filters.add(x.in.filter(fs.get(i), "optionalRelationshipFilters[" + i + "]"));
-            }
-            filter = new WatchFilter(types, filters);
-            after = in.has("optionalStartCursor") ? x.in.token(in, "optionalStartCursor") : x.engine.appliedRevision();
+            watch = watch(x.json(ctx));
         } catch (RuntimeException e) {
             Exchange.fail(ctx, e);
             return;
         }
+        Revision after = watch.after();
+        WatchFilter filter = watch.filter();
         var open = x.metrics.watchesOpen();
-        if (open.incrementAndGet() > x.limits.maxWatches()) {
-            open.decrementAndGet();
-            Exchange.fail(
-                    ctx,
-                    new HttpFailure(
-                            429,
-                            "RESOURCE_EXHAUSTED",
-                            null,
-                            "too many open watches (limit " + x.limits.maxWatches() + "); retry later"));
+        try {
+            reserveWatch();
+        } catch (HttpFailure e) {
+            Exchange.fail(ctx, e);
             return;
         }
         HttpServerResponse response = ctx.response();
         response.setStatusCode(200).setChunked(true).putHeader("Content-Type", Exchange.NDJSON);
         response.writeHead();
         if (audit != null) {
-            Revision start = after;
-            AuditLog.note(ctx, f -> {
-                if (!types.isEmpty())
-                    AuditLog.names(f, "objectTypes", types.stream().sorted().toList());
-                if (!filters.isEmpty()) {
-                    ArrayNode a = f.putArray("filters");
-                    filters.forEach(rf -> AuditLog.filter(a.addObject(), rf));
-                }
-                f.put("afterRevision", start.value());
-            });
+            note(AuditLog.entry(ctx), watch);
             audit.watchOpened(ctx);
             AuditLog.note(ctx, f -> f.put("changeSets", 0));
         }
         new WatchStream(x, ctx, x.vertx.getOrCreateContext(), after, open::decrementAndGet).open(x.engine, filter);
+    }
+
+    /**
+     * Takes a place among the open watches (give it back with {@code metrics.watchesOpen().decrementAndGet()}), or
+     * refuses with RESOURCE_EXHAUSTED over {@link Limits#maxWatches}.
+     */
+    void reserveWatch() {
+        var open = x.metrics.watchesOpen();
+        if (open.incrementAndGet() > x.limits.maxWatches()) {
+            open.decrementAndGet();
+            throw new HttpFailure(
+                    429,
+                    "RESOURCE_EXHAUSTED",
+                    null,
+                    "too many open watches (limit " + x.limits.maxWatches() + "); retry later");
+        }
+    }
+
+    /** A parsed watch request: the change sets after {@code after} that {@code filter} lets through. */
+    record Watch(WatchFilter filter, Revision after, Set<String> types, List<RelationshipFilter> filters) {}
+
+    /** Binds a watch request (after the newest revision now when it names no start). */
+    Watch watch(JsonNode body) {
+        Set<String> types = new HashSet<>();
+        List<RelationshipFilter> filters = new ArrayList<>();
+        JsonIn in = JsonIn.object(body, "", WATCH);
+        List<JsonNode> ts = in.array("optionalObjectTypes");
+        for (int i = 0; i < ts.size(); i++) {
+            JsonNode t = ts.get(i);
+            if (!t.isTextual()) throw JsonIn.invalid("optionalObjectTypes[" + i + "]", "must be a string");
+            types.add(t.textValue());
+        }
+        List<JsonNode> fs = in.array("optionalRelationshipFilters");
+        for (int i = 0; i < fs.size(); i++) {
+            filters.add(x.in.filter(fs.get(i), "optionalRelationshipFilters[" + i + "]"));
+        }
+        Revision after =
+                in.has("optionalStartCursor") ? x.in.token(in, "optionalStartCursor") : x.engine.appliedRevision();
+        return new Watch(new WatchFilter(types, filters), after, types, filters);
+    }
+
+    /** Notes what {@code watch} watches on the audit entry {@code entry} (null: none). */
+    static void note(AuditLog.Entry entry, Watch watch) {
+        AuditLog.note(entry, f -> {
+            if (!watch.types().isEmpty())
+                AuditLog.names(f, "objectTypes", watch.types().stream().sorted().toList());
+            if (!watch.filters().isEmpty()) {
+                ArrayNode a = f.putArray("filters");
+                watch.filters().forEach(rf -> AuditLog.filter(a.addObject(), rf));
+            }
+            f.put("afterRevision", watch.after().value());
+        });
     }
 
     /**
@@ -424,24 +458,30 @@ final class StreamHandlers {
         long[] loaded = {0};
         NdjsonRelationships relationships = new NdjsonRelationships(Exchange.body(ctx), loaded);
         FieldPaths.use(ctx, FieldPaths.relationship(relationships::at));
-        x.run(
-                ctx,
-                new Exchange.Plan(
-                        true,
-                        () -> {
-                            Revision at;
-                            try {
-                                at = x.engine.importBulk(relationships);
-                            } finally {
-                                AuditLog.note(ctx, f -> f.put("count", loaded[0]));
-                            }
-                            AuditLog.note(ctx, f -> f.put("revision", at.value()));
-                            ObjectNode n = x.out.object();
-                            n.put("numLoaded", Long.toString(loaded[0]));
-                            n.set("writtenAt", x.out.token(at));
-                            return n;
-                        },
-                        x.limits.importTimeout()));
+        x.run(ctx, importBulk(relationships, loaded, AuditLog.entry(ctx)));
+    }
+
+    /**
+     * The plan of an import of {@code relationships} in one transaction, counting them in {@code loaded[0]} as the
+     * engine takes them.
+     */
+    Exchange.Plan importBulk(Iterator<Relationship> relationships, long[] loaded, AuditLog.Entry entry) {
+        return new Exchange.Plan(
+                true,
+                () -> {
+                    Revision at;
+                    try {
+                        at = x.engine.importBulk(relationships);
+                    } finally {
+                        AuditLog.note(entry, f -> f.put("count", loaded[0]));
+                    }
+                    AuditLog.note(entry, f -> f.put("revision", at.value()));
+                    ObjectNode n = x.out.object();
+                    n.put("numLoaded", Long.toString(loaded[0]));
+                    n.set("writtenAt", x.out.token(at));
+                    return n;
+                },
+                x.limits.importTimeout());
     }
 
     /**

@@ -54,23 +54,26 @@ final class UnaryHandlers {
     }
 
     void writeSchema(RoutingContext ctx) {
-        x.unary(ctx, body -> {
-            JsonIn in = JsonIn.object(body, "", SCHEMA_WRITE);
-            String schema = in.optStr("schema");
-            if (schema == null) throw JsonIn.invalid("schema", "is required");
-            return new Exchange.Plan(true, () -> {
-                String before = audit == null ? null : currentSchema();
-                Revision at = x.engine.writeSchema(schema);
-                if (audit != null) {
-                    AuditLog.note(ctx, f -> {
-                        SchemaDiff.into(SchemaDiff.of(before, schema), f);
-                        f.put("revision", at.value());
-                    });
-                }
-                ObjectNode n = x.out.object();
-                n.set("writtenAt", x.out.token(at));
-                return n;
-            });
+        x.unary(ctx, body -> writeSchema(body, AuditLog.entry(ctx)));
+    }
+
+    /** The plan of a schema write with body {@code body}, noting on {@code entry} (null: no audit log). */
+    Exchange.Plan writeSchema(JsonNode body, AuditLog.Entry entry) {
+        JsonIn in = JsonIn.object(body, "", SCHEMA_WRITE);
+        String schema = in.optStr("schema");
+        if (schema == null) throw JsonIn.invalid("schema", "is required");
+        return new Exchange.Plan(true, () -> {
+            String before = entry == null ? null : currentSchema();
+            Revision at = x.engine.writeSchema(schema);
+            if (entry != null) {
+                AuditLog.note(entry, f -> {
+                    SchemaDiff.into(SchemaDiff.of(before, schema), f);
+                    f.put("revision", at.value());
+                });
+            }
+            ObjectNode n = x.out.object();
+            n.set("writtenAt", x.out.token(at));
+            return n;
         });
     }
 
@@ -84,72 +87,78 @@ final class UnaryHandlers {
     }
 
     void readSchema(RoutingContext ctx) {
-        x.unary(ctx, body -> {
-            JsonIn.object(body, "", EMPTY);
-            return new Exchange.Plan(false, () -> {
-                Results.SchemaText s = x.engine.readSchema();
-                AuditLog.note(ctx, f -> f.put("revision", s.readAt().value()));
-                ObjectNode n = x.out.object();
-                n.put("schemaText", s.text());
-                n.set("readAt", x.out.token(s.readAt()));
-                return n;
-            });
+        x.unary(ctx, body -> readSchema(body, AuditLog.entry(ctx)));
+    }
+
+    Exchange.Plan readSchema(JsonNode body, AuditLog.Entry entry) {
+        JsonIn.object(body, "", EMPTY);
+        return new Exchange.Plan(false, () -> {
+            Results.SchemaText s = x.engine.readSchema();
+            AuditLog.note(entry, f -> f.put("revision", s.readAt().value()));
+            ObjectNode n = x.out.object();
+            n.put("schemaText", s.text());
+            n.set("readAt", x.out.token(s.readAt()));
+            return n;
         });
     }
 
     void writeRelationships(RoutingContext ctx) {
         FieldPaths.use(ctx, FieldPaths.WRITE);
-        x.unary(ctx, body -> {
-            JsonIn in = JsonIn.object(body, "", WRITE);
-            var write = new Requests.Write(
-                    x.in.updates(in, "updates"),
-                    x.in.preconditions(in, "optionalPreconditions"),
-                    x.in.transactionMetadata(in, "optionalTransactionMetadata"));
-            AuditLog.note(ctx, f -> {
-                AuditLog.updates(f, write.updates());
-                AuditLog.preconditions(f, write.preconditions());
-                AuditLog.keys(f, "metadataKeys", write.metadata());
-            });
-            return new Exchange.Plan(true, () -> {
-                Revision at = x.engine.write(write);
-                AuditLog.note(ctx, f -> f.put("revision", at.value()));
-                ObjectNode n = x.out.object();
-                n.set("writtenAt", x.out.token(at));
-                return n;
-            });
+        x.unary(ctx, body -> writeRelationships(body, AuditLog.entry(ctx)));
+    }
+
+    Exchange.Plan writeRelationships(JsonNode body, AuditLog.Entry entry) {
+        JsonIn in = JsonIn.object(body, "", WRITE);
+        var write = new Requests.Write(
+                x.in.updates(in, "updates"),
+                x.in.preconditions(in, "optionalPreconditions"),
+                x.in.transactionMetadata(in, "optionalTransactionMetadata"));
+        AuditLog.note(entry, f -> {
+            AuditLog.updates(f, write.updates());
+            AuditLog.preconditions(f, write.preconditions());
+            AuditLog.keys(f, "metadataKeys", write.metadata());
+        });
+        return new Exchange.Plan(true, () -> {
+            Revision at = x.engine.write(write);
+            AuditLog.note(entry, f -> f.put("revision", at.value()));
+            ObjectNode n = x.out.object();
+            n.set("writtenAt", x.out.token(at));
+            return n;
         });
     }
 
     void deleteRelationships(RoutingContext ctx) {
         FieldPaths.use(ctx, FieldPaths.filter("relationshipFilter"));
-        x.unary(ctx, body -> {
-            JsonIn in = JsonIn.object(body, "", DELETE);
-            var delete = new Requests.Delete(
-                    x.in.filter(in, "relationshipFilter"),
-                    x.in.preconditions(in, "optionalPreconditions"),
-                    in.optUint("optionalLimit", Integer.MAX_VALUE),
-                    in.bool("optionalAllowPartialDeletions"),
-                    x.in.transactionMetadata(in, "optionalTransactionMetadata"));
-            AuditLog.note(ctx, f -> {
-                AuditLog.filter(f.putObject("filter"), delete.filter());
-                AuditLog.preconditions(f, delete.preconditions());
-                if (in.has("optionalLimit")) f.put("limit", delete.limit());
-                if (delete.allowPartial()) f.put("allowPartialDeletions", true);
-                AuditLog.keys(f, "metadataKeys", delete.metadata());
+        x.unary(ctx, body -> deleteRelationships(body, AuditLog.entry(ctx)));
+    }
+
+    Exchange.Plan deleteRelationships(JsonNode body, AuditLog.Entry entry) {
+        JsonIn in = JsonIn.object(body, "", DELETE);
+        var delete = new Requests.Delete(
+                x.in.filter(in, "relationshipFilter"),
+                x.in.preconditions(in, "optionalPreconditions"),
+                in.optUint("optionalLimit", Integer.MAX_VALUE),
+                in.bool("optionalAllowPartialDeletions"),
+                x.in.transactionMetadata(in, "optionalTransactionMetadata"));
+        AuditLog.note(entry, f -> {
+            AuditLog.filter(f.putObject("filter"), delete.filter());
+            AuditLog.preconditions(f, delete.preconditions());
+            if (in.has("optionalLimit")) f.put("limit", delete.limit());
+            if (delete.allowPartial()) f.put("allowPartialDeletions", true);
+            AuditLog.keys(f, "metadataKeys", delete.metadata());
+        });
+        return new Exchange.Plan(true, () -> {
+            Results.Delete d = x.engine.delete(delete);
+            AuditLog.note(entry, f -> {
+                f.put("count", d.deletedCount());
+                if (d.partial()) f.put("partial", true);
+                f.put("revision", d.deletedAt().value());
             });
-            return new Exchange.Plan(true, () -> {
-                Results.Delete d = x.engine.delete(delete);
-                AuditLog.note(ctx, f -> {
-                    f.put("count", d.deletedCount());
-                    if (d.partial()) f.put("partial", true);
-                    f.put("revision", d.deletedAt().value());
-                });
-                ObjectNode n = x.out.object();
-                n.set("deletedAt", x.out.token(d.deletedAt()));
-                n.put("deletionProgress", d.partial() ? "DELETION_PROGRESS_PARTIAL" : "DELETION_PROGRESS_COMPLETE");
-                n.put("relationshipsDeletedCount", Long.toString(d.deletedCount()));
-                return n;
-            });
+            ObjectNode n = x.out.object();
+            n.set("deletedAt", x.out.token(d.deletedAt()));
+            n.put("deletionProgress", d.partial() ? "DELETION_PROGRESS_PARTIAL" : "DELETION_PROGRESS_COMPLETE");
+            n.put("relationshipsDeletedCount", Long.toString(d.deletedCount()));
+            return n;
         });
     }
 
@@ -159,28 +168,27 @@ final class UnaryHandlers {
         if (plain != null) {
             x.runJson(ctx, x.mayWait(plain.consistency()), () -> {
                 Results.Check result = x.engine.check(plain);
-                decided(ctx, plain, result);
+                decided(AuditLog.entry(ctx), plain, result);
                 return x.out.checkJson(result);
             });
             return;
         }
-        x.unary(ctx, body -> {
-            JsonIn in = JsonIn.object(body, "", CHECK);
-            Consistency consistency = x.in.consistency(in);
-            Requests.Check check =
-                    x.in.check(in, consistency, in.bool("withTracing"), x.in.contextualRelationships(in));
-            return new Exchange.Plan(x.mayWait(consistency) || carriesContext(check), () -> {
-                Results.Check result = x.engine.check(check);
-                decided(ctx, check, result);
-                return x.out.check(result);
-            });
+        x.unary(ctx, body -> check(body, AuditLog.entry(ctx)));
+    }
+
+    Exchange.Plan check(JsonNode body, AuditLog.Entry entry) {
+        JsonIn in = JsonIn.object(body, "", CHECK);
+        Consistency consistency = x.in.consistency(in);
+        Requests.Check check = x.in.check(in, consistency, in.bool("withTracing"), x.in.contextualRelationships(in));
+        return new Exchange.Plan(x.mayWait(consistency) || carriesContext(check), () -> {
+            Results.Check result = x.engine.check(check);
+            decided(entry, check, result);
+            return x.out.check(result);
         });
     }
 
     /**
-     * Whether a check carries a caveat context or contextual relationships, and so goes to a worker even when it
-     * need not wait. Contextual relationships are validated and laid over the index for the request: work that
-     * grows with the list, which has no place on the event loop. A check's
+     * Whether a check carries a caveat context, and so goes to a worker even when it need not wait. A check's
      * caveats evaluate over the stored contexts laid over the request's: each evaluation is bounded by the
      * caveat cost limit and every context by the caveat context limits, but a caller-chosen context is what lets
      * one request pick the expensive end of those bounds (the largest lists into a nested comprehension) on every
@@ -196,108 +204,118 @@ final class UnaryHandlers {
     void checkBulk(RoutingContext ctx) {
         // an error in the request's own contextual relationships fails the whole request; items name their own
         FieldPaths.use(ctx, FieldPaths.CONTEXTUAL);
-        x.unary(ctx, body -> {
-            JsonIn in = JsonIn.object(body, "", CHECK_BULK);
-            Consistency consistency = x.in.consistency(in);
-            boolean tracing = in.bool("withTracing");
-            List<Relationship> contextual = x.in.contextualRelationships(in);
-            List<JsonNode> items = in.array("items");
-            if (items.size() > x.limits.maxCheckBulkItems()) {
-                throw HttpFailure.tooLarge(
-                        "items",
-                        items.size() + " items; at most " + x.limits.maxCheckBulkItems()
-                                + " are allowed per bulk check");
+        x.unary(ctx, body -> checkBulk(body, AuditLog.entry(ctx), (e, i) -> {}));
+    }
+
+    /**
+     * The plan of a bulk check; {@code itemErrors} is told each item's error as it is rendered (the gRPC side
+     * answers them as {@code google.rpc.Status}).
+     */
+    Exchange.Plan checkBulk(
+            JsonNode body, AuditLog.Entry entry, java.util.function.ObjIntConsumer<ErrorMapper.ApiError> itemErrors) {
+        JsonIn in = JsonIn.object(body, "", CHECK_BULK);
+        Consistency consistency = x.in.consistency(in);
+        boolean tracing = in.bool("withTracing");
+        List<Relationship> contextual = x.in.contextualRelationships(in);
+        List<JsonNode> items = in.array("items");
+        if (items.size() > x.limits.maxCheckBulkItems()) {
+            throw HttpFailure.tooLarge(
+                    "items",
+                    items.size() + " items; at most " + x.limits.maxCheckBulkItems() + " are allowed per bulk check");
+        }
+        // Each item is parsed on its own: a malformed item gets its own error and the others are answered.
+        List<Requests.Check> checks = new ArrayList<>(items.size());
+        List<RuntimeException> parseErrors = new ArrayList<>(items.size());
+        List<Integer> engineIndex = new ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            try {
+                JsonIn item = JsonIn.object(items.get(i), "items[" + i + "]", CHECK_BULK_ITEM);
+                checks.add(x.in.check(item, consistency, tracing, contextual));
+                parseErrors.add(null);
+                engineIndex.add(checks.size() - 1);
+            } catch (KithException | HttpFailure e) {
+                parseErrors.add(e);
+                engineIndex.add(-1);
             }
-            // Each item is parsed on its own: a malformed item gets its own error and the others are answered.
-            List<Requests.Check> checks = new ArrayList<>(items.size());
-            List<RuntimeException> parseErrors = new ArrayList<>(items.size());
-            List<Integer> engineIndex = new ArrayList<>(items.size());
+        }
+        boolean blocking = x.mayWait(consistency) || checks.stream().anyMatch(UnaryHandlers::carriesContext);
+        return new Exchange.Plan(blocking, () -> {
+            List<Results.CheckBulkItem> answers = checks.isEmpty() ? List.of() : x.engine.checkBulk(checks);
+            ObjectNode n = x.out.object();
+            Revision at = null;
+            ArrayNode pairs = n.putArray("pairs");
+            ArrayNode audited = entry == null ? null : x.out.object().arrayNode();
             for (int i = 0; i < items.size(); i++) {
-                try {
-                    JsonIn item = JsonIn.object(items.get(i), "items[" + i + "]", CHECK_BULK_ITEM);
-                    checks.add(x.in.check(item, consistency, tracing, contextual));
-                    parseErrors.add(null);
-                    engineIndex.add(checks.size() - 1);
-                } catch (KithException | HttpFailure e) {
-                    parseErrors.add(e);
-                    engineIndex.add(-1);
+                ObjectNode pair = pairs.addObject();
+                pair.set("request", items.get(i));
+                int e = engineIndex.get(i);
+                if (e < 0) {
+                    ErrorMapper.ApiError error = ErrorMapper.map(parseErrors.get(i));
+                    pair.set("error", error.body());
+                    itemErrors.accept(error, i);
+                    if (audited != null) audited.addObject().put("error", error.code());
+                    continue;
+                }
+                Results.CheckBulkItem answer = answers.get(e);
+                ObjectNode auditItem = audited == null ? null : audited.addObject();
+                if (auditItem != null) AuditLog.check(auditItem, checks.get(e));
+                if (answer.error() != null) {
+                    FieldPaths item = FieldPaths.CHECK.under("items[" + i + "]");
+                    ErrorMapper.ApiError error = ErrorMapper.map(answer.error(), item);
+                    pair.set("error", error.body());
+                    itemErrors.accept(error, i);
+                    if (auditItem != null) auditItem.put("error", error.code());
+                } else {
+                    metrics.check(answer.result().permissionship());
+                    if (auditItem != null) AuditLog.checkResult(auditItem, answer.result());
+                    if (at == null) at = answer.result().checkedAt();
+                    pair.set("item", x.out.checkItem(answer.result()));
                 }
             }
-            boolean blocking = x.mayWait(consistency) || checks.stream().anyMatch(UnaryHandlers::carriesContext);
-            return new Exchange.Plan(blocking, () -> {
-                List<Results.CheckBulkItem> answers = checks.isEmpty() ? List.of() : x.engine.checkBulk(checks);
-                ObjectNode n = x.out.object();
-                Revision at = null;
-                ArrayNode pairs = n.putArray("pairs");
-                ArrayNode audited = audit == null ? null : x.out.object().arrayNode();
-                for (int i = 0; i < items.size(); i++) {
-                    ObjectNode pair = pairs.addObject();
-                    pair.set("request", items.get(i));
-                    int e = engineIndex.get(i);
-                    if (e < 0) {
-                        ErrorMapper.ApiError error = ErrorMapper.map(parseErrors.get(i));
-                        pair.set("error", error.body());
-                        if (audited != null) audited.addObject().put("error", error.code());
-                        continue;
-                    }
-                    Results.CheckBulkItem answer = answers.get(e);
-                    ObjectNode auditItem = audited == null ? null : audited.addObject();
-                    if (auditItem != null) AuditLog.check(auditItem, checks.get(e));
-                    if (answer.error() != null) {
-                        FieldPaths item = FieldPaths.CHECK.under("items[" + i + "]");
-                        ErrorMapper.ApiError error = ErrorMapper.map(answer.error(), item);
-                        pair.set("error", error.body());
-                        if (auditItem != null) auditItem.put("error", error.code());
-                    } else {
-                        metrics.check(answer.result().permissionship());
-                        if (auditItem != null) AuditLog.checkResult(auditItem, answer.result());
-                        if (at == null) at = answer.result().checkedAt();
-                        pair.set("item", x.out.checkItem(answer.result()));
-                    }
-                }
-                Revision checkedAt = at == null ? x.engine.appliedRevision() : at;
-                if (audited != null) {
-                    AuditLog.note(ctx, f -> {
-                        f.set("items", audited);
-                        f.put("revision", checkedAt.value());
-                    });
-                }
-                n.set("checkedAt", x.out.token(checkedAt));
-                return n;
-            });
+            Revision checkedAt = at == null ? x.engine.appliedRevision() : at;
+            if (audited != null) {
+                AuditLog.note(entry, f -> {
+                    f.set("items", audited);
+                    f.put("revision", checkedAt.value());
+                });
+            }
+            n.set("checkedAt", x.out.token(checkedAt));
+            return n;
         });
     }
 
     void expand(RoutingContext ctx) {
         FieldPaths.use(ctx, FieldPaths.CHECK);
-        x.unary(ctx, body -> {
-            JsonIn in = JsonIn.object(body, "", EXPAND);
-            Consistency consistency = x.in.consistency(in);
-            var expand = new Requests.Expand(
-                    x.in.objectRef(in, "resource"),
-                    x.in.relationName(in.str("permission"), "permission"),
-                    consistency,
-                    x.in.contextualRelationships(in));
-            AuditLog.note(ctx, f -> {
-                f.put("resource", expand.resource().toString());
-                f.put("permission", expand.permission());
-            });
-            return new Exchange.Plan(
-                    x.mayWait(consistency) || !expand.contextualRelationships().isEmpty(), () -> {
-                        Results.Expand e = x.engine.expand(expand);
-                        AuditLog.note(ctx, f -> f.put("revision", e.expandedAt().value()));
-                        ObjectNode n = x.out.object();
-                        n.set("expandedAt", x.out.token(e.expandedAt()));
-                        n.set("treeRoot", x.out.expandNode(e.root()));
-                        return n;
-                    });
-        });
+        x.unary(ctx, body -> expand(body, AuditLog.entry(ctx)));
     }
 
-    private void decided(RoutingContext ctx, Requests.Check check, Results.Check result) {
+    Exchange.Plan expand(JsonNode body, AuditLog.Entry entry) {
+        JsonIn in = JsonIn.object(body, "", EXPAND);
+        Consistency consistency = x.in.consistency(in);
+        var expand = new Requests.Expand(
+                x.in.objectRef(in, "resource"),
+                x.in.relationName(in.str("permission"), "permission"),
+                consistency,
+                x.in.contextualRelationships(in));
+        AuditLog.note(entry, f -> {
+            f.put("resource", expand.resource().toString());
+            f.put("permission", expand.permission());
+        });
+        return new Exchange.Plan(
+                x.mayWait(consistency) || !expand.contextualRelationships().isEmpty(), () -> {
+                    Results.Expand e = x.engine.expand(expand);
+                    AuditLog.note(entry, f -> f.put("revision", e.expandedAt().value()));
+                    ObjectNode n = x.out.object();
+                    n.set("expandedAt", x.out.token(e.expandedAt()));
+                    n.set("treeRoot", x.out.expandNode(e.root()));
+                    return n;
+                });
+    }
+
+    private void decided(AuditLog.Entry entry, Requests.Check check, Results.Check result) {
         metrics.check(result.permissionship());
-        if (audit != null) {
-            AuditLog.note(ctx, f -> {
+        if (entry != null) {
+            AuditLog.note(entry, f -> {
                 AuditLog.check(f, check);
                 AuditLog.checkResult(f, result);
                 f.put("revision", result.checkedAt().value());

@@ -197,7 +197,9 @@ final class WatchStream implements Engine.WatchListener {
                 "RESOURCE_EXHAUSTED",
                 why + "; watch again with optionalStartCursor set to details.changesThrough to resume after the last"
                         + " change set received",
-                null);
+                null,
+                io.grpc.Status.Code.RESOURCE_EXHAUSTED,
+                dev.kith.api.grpc.v1.ErrorReason.ERROR_REASON_UNSPECIFIED);
         ObjectNode details = (ObjectNode) error.body().get("details");
         details.set("changesThrough", x.out.token(last));
         end();

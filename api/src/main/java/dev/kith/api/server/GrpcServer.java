@@ -1,0 +1,226 @@
+package dev.kith.api.server;
+
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.ForwardingServerCall;
+import io.grpc.Grpc;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.Metadata;
+import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerCredentials;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.StatusRuntimeException;
+import io.grpc.TlsServerCredentials;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * kith's gRPC server ({@code authzed.api.v1}), started and stopped by {@link KithServer} beside its HTTP server:
+ * the same host, keys ({@code authorization: Bearer <key>} metadata) and TLS certificate, its own port. Calls run
+ * on a fixed pool of {@link #WORKERS} threads, never on the transport's event loops, so a blocking engine call
+ * holds only its worker. The standard health service ({@code grpc.health.v1}) and server reflection answer
+ * without a key.
+ */
+final class GrpcServer {
+    private static final System.Logger LOG = System.getLogger(GrpcServer.class.getName());
+
+    /** The threads that run calls (as many as Vert.x's worker pool, which runs the HTTP side's blocking work). */
+    static final int WORKERS = 20;
+
+    /** Concurrent calls (HTTP/2 streams) one connection may have open. */
+    static final int MAX_CALLS_PER_CONNECTION = 1000;
+
+    private static final Metadata.Key<String> AUTHORIZATION =
+            Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+    private static final Metadata.Key<String> REQUEST_ID =
+            Metadata.Key.of("x-request-id", Metadata.ASCII_STRING_MARSHALLER);
+
+    private final Server server;
+    private final ExecutorService workers;
+    private final HealthStatusManager health;
+
+    private GrpcServer(Server server, ExecutorService workers, HealthStatusManager health) {
+        this.server = server;
+        this.workers = workers;
+        this.health = health;
+    }
+
+    /**
+     * Starts serving {@code calls} on {@code host:port} (0: any free port), with TLS when {@code config} has a
+     * certificate; {@code requestIds} makes an id for a call that brings none.
+     */
+    static GrpcServer start(
+            String host,
+            int port,
+            ServerConfig config,
+            Authenticator auth,
+            GrpcCalls calls,
+            UnaryHandlers unary,
+            StreamHandlers streams,
+            Supplier<String> requestIds) {
+        ServerCredentials credentials;
+        try {
+            credentials = config.tlsCert() == null
+                    ? InsecureServerCredentials.create()
+                    : TlsServerCredentials.create(
+                            config.tlsCert().toFile(), config.tlsKey().toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the TLS certificate or key: " + e.getMessage(), e);
+        }
+        ExecutorService workers = Executors.newFixedThreadPool(
+                WORKERS, Thread.ofPlatform().name("kith-grpc-", 0).daemon().factory());
+        HealthStatusManager health = new HealthStatusManager();
+        ServerInterceptor authenticate = new Authenticate(auth, calls, requestIds);
+        var permissions = new GrpcServices.Permissions(calls, unary, streams);
+        var schema = new GrpcServices.Schema(calls, unary);
+        var watch = new GrpcServices.Watch(calls, streams);
+        Server server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port), credentials)
+                .executor(workers)
+                .maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE, calls.x.limits.maxBodyBytes()))
+                .maxConcurrentCallsPerConnection(MAX_CALLS_PER_CONNECTION)
+                .addService(ServerInterceptors.intercept(permissions, authenticate))
+                .addService(ServerInterceptors.intercept(schema, authenticate))
+                .addService(ServerInterceptors.intercept(watch, authenticate))
+                .addService(health.getHealthService())
+                .addService(ProtoReflectionServiceV1.newInstance())
+                .addService(legacyReflection())
+                .build();
+        try {
+            server.start();
+        } catch (IOException e) {
+            workers.shutdownNow();
+            if (e instanceof java.net.BindException
+                    || String.valueOf(e.getMessage()).contains("already in use")) {
+                java.net.BindException b =
+                        new java.net.BindException("gRPC address " + host + ":" + port + " is already in use");
+                b.initCause(e);
+                throw new UncheckedIOException(b);
+            }
+            throw new UncheckedIOException("cannot start the gRPC server on " + host + ":" + port, e);
+        }
+        health.setStatus("", io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
+        health.setStatus(
+                dev.kith.api.grpc.v1.PermissionsServiceGrpc.SERVICE_NAME,
+                io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
+        health.setStatus(
+                dev.kith.api.grpc.v1.SchemaServiceGrpc.SERVICE_NAME,
+                io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
+        health.setStatus(
+                dev.kith.api.grpc.v1.WatchServiceGrpc.SERVICE_NAME,
+                io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
+        return new GrpcServer(server, workers, health);
+    }
+
+    /** The reflection service older tools (grpcurl before v1, zed) ask for, {@code grpc.reflection.v1alpha}. */
+    @SuppressWarnings("deprecation")
+    private static io.grpc.BindableService legacyReflection() {
+        return io.grpc.protobuf.services.ProtoReflectionService.newInstance();
+    }
+
+    int port() {
+        return server.getPort();
+    }
+
+    /**
+     * Stops taking calls (health answers NOT_SERVING), gives those in flight up to {@code grace} to finish, then
+     * cancels the rest.
+     */
+    void shutdown(Duration grace) {
+        health.enterTerminalState();
+        server.shutdown();
+        try {
+            if (!server.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                server.shutdownNow();
+                server.awaitTermination(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            server.shutdownNow();
+        }
+        workers.shutdownNow();
+    }
+
+    /**
+     * Checks every call's {@code authorization: Bearer <key>} metadata against the preshared keys: none is
+     * UNAUTHENTICATED, an unknown key PERMISSION_DENIED (as SpiceDB answers). Sets the caller, its address and
+     * the request id (its {@code x-request-id} header, sent back in the response headers) on the call's context.
+     */
+    private static final class Authenticate implements ServerInterceptor {
+        private final Authenticator auth;
+        private final GrpcCalls calls;
+        private final Supplier<String> requestIds;
+
+        Authenticate(Authenticator auth, GrpcCalls calls, Supplier<String> requestIds) {
+            this.auth = auth;
+            this.calls = calls;
+            this.requestIds = requestIds;
+        }
+
+        @Override
+        public <Q, A> ServerCall.Listener<Q> interceptCall(
+                ServerCall<Q, A> call, Metadata headers, ServerCallHandler<Q, A> next) {
+            String given = headers.get(REQUEST_ID);
+            String requestId = given != null && KithServer.validRequestId(given) ? given : requestIds.get();
+            SocketAddress remote = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
+            String client =
+                    remote instanceof InetSocketAddress a ? a.getAddress().getHostAddress() + ":" + a.getPort() : null;
+            ServerCall<Q, A> withId = new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
+                @Override
+                public void sendHeaders(Metadata responseHeaders) {
+                    responseHeaders.put(REQUEST_ID, requestId);
+                    super.sendHeaders(responseHeaders);
+                }
+            };
+            String caller = "anonymous";
+            if (auth.enabled()) {
+                String authorization = headers.get(AUTHORIZATION);
+                try {
+                    caller = auth.authenticate(authorization);
+                } catch (HttpFailure e) {
+                    calls.authenticationFailed(
+                            call.getMethodDescriptor().getFullMethodName(),
+                            requestId,
+                            client,
+                            authorization == null || authorization.isBlank()
+                                    ? "no key"
+                                    : authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+                                            ? "unknown key"
+                                            : "not a bearer key");
+                    StatusRuntimeException answer = GrpcErrors.of(e, null);
+                    Metadata trailers = answer.getTrailers() == null ? new Metadata() : answer.getTrailers();
+                    withId.close(answer.getStatus(), trailers);
+                    return new ServerCall.Listener<>() {};
+                }
+            }
+            Context context = Context.current()
+                    .withValues(GrpcCalls.CALLER, caller, GrpcCalls.CLIENT, client, GrpcCalls.REQUEST_ID, requestId);
+            return Contexts.interceptCall(context, withId, headers, next);
+        }
+    }
+
+    static void logStarted(String host, int port, ServerConfig config, Authenticator auth, boolean loopback) {
+        LOG.log(
+                System.Logger.Level.INFO,
+                "kith gRPC listening on " + host + ":" + port + (config.tlsCert() == null ? " (plaintext)" : " (TLS)"));
+        if (auth.enabled() && config.tlsCert() == null && !loopback) {
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "serving gRPC with preshared keys over PLAINTEXT on " + host + ":" + port
+                            + ": every key crosses the network unencrypted; give --tls-cert and --tls-key, or bind to"
+                            + " loopback behind a TLS-terminating proxy");
+        }
+    }
+}

@@ -1,0 +1,420 @@
+package dev.kith.api.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.Message;
+import dev.kith.api.grpc.v1.CheckBulkPermissionsPair;
+import dev.kith.api.grpc.v1.CheckBulkPermissionsRequest;
+import dev.kith.api.grpc.v1.CheckBulkPermissionsResponse;
+import dev.kith.api.grpc.v1.CheckPermissionRequest;
+import dev.kith.api.grpc.v1.CheckPermissionResponse;
+import dev.kith.api.grpc.v1.DeleteRelationshipsRequest;
+import dev.kith.api.grpc.v1.DeleteRelationshipsResponse;
+import dev.kith.api.grpc.v1.ExpandPermissionTreeRequest;
+import dev.kith.api.grpc.v1.ExpandPermissionTreeResponse;
+import dev.kith.api.grpc.v1.ExportBulkRelationshipsRequest;
+import dev.kith.api.grpc.v1.ExportBulkRelationshipsResponse;
+import dev.kith.api.grpc.v1.ImportBulkRelationshipsRequest;
+import dev.kith.api.grpc.v1.ImportBulkRelationshipsResponse;
+import dev.kith.api.grpc.v1.LookupResourcesRequest;
+import dev.kith.api.grpc.v1.LookupResourcesResponse;
+import dev.kith.api.grpc.v1.LookupSubjectsRequest;
+import dev.kith.api.grpc.v1.LookupSubjectsResponse;
+import dev.kith.api.grpc.v1.PermissionsServiceGrpc;
+import dev.kith.api.grpc.v1.ReadRelationshipsRequest;
+import dev.kith.api.grpc.v1.ReadRelationshipsResponse;
+import dev.kith.api.grpc.v1.ReadSchemaRequest;
+import dev.kith.api.grpc.v1.ReadSchemaResponse;
+import dev.kith.api.grpc.v1.SchemaServiceGrpc;
+import dev.kith.api.grpc.v1.WatchRequest;
+import dev.kith.api.grpc.v1.WatchResponse;
+import dev.kith.api.grpc.v1.WatchServiceGrpc;
+import dev.kith.api.grpc.v1.WriteRelationshipsRequest;
+import dev.kith.api.grpc.v1.WriteRelationshipsResponse;
+import dev.kith.api.grpc.v1.WriteSchemaRequest;
+import dev.kith.api.grpc.v1.WriteSchemaResponse;
+import dev.kith.engine.Relationship;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
+
+/**
+ * The gRPC services of {@code authzed.api.v1}: each method hands its request to the HTTP endpoint's handler
+ * through {@link GrpcCalls}, so both transports bind, limit, audit and answer alike. SchemaService's reflect,
+ * diff, computable-permissions and dependent-relations methods and ExperimentalService are not served yet: they
+ * answer UNIMPLEMENTED.
+ */
+final class GrpcServices {
+    private static final String PERMISSIONS = "/authzed.api.v1.PermissionsService/";
+    private static final String SCHEMA = "/authzed.api.v1.SchemaService/";
+
+    private GrpcServices() {}
+
+    static final class Permissions extends PermissionsServiceGrpc.PermissionsServiceImplBase {
+        private final GrpcCalls calls;
+        private final UnaryHandlers unary;
+        private final StreamHandlers streams;
+
+        Permissions(GrpcCalls calls, UnaryHandlers unary, StreamHandlers streams) {
+            this.calls = calls;
+            this.unary = unary;
+            this.streams = streams;
+        }
+
+        @Override
+        public void writeRelationships(
+                WriteRelationshipsRequest request, StreamObserver<WriteRelationshipsResponse> out) {
+            calls.unary(
+                    PERMISSIONS + "WriteRelationships",
+                    "writeRelationships",
+                    FieldPaths.WRITE,
+                    true,
+                    request,
+                    out,
+                    unary::writeRelationships,
+                    n -> calls.message(n, WriteRelationshipsResponse.newBuilder()));
+        }
+
+        @Override
+        public void deleteRelationships(
+                DeleteRelationshipsRequest request, StreamObserver<DeleteRelationshipsResponse> out) {
+            calls.unary(
+                    PERMISSIONS + "DeleteRelationships",
+                    "deleteRelationships",
+                    FieldPaths.filter("relationshipFilter"),
+                    true,
+                    request,
+                    out,
+                    unary::deleteRelationships,
+                    n -> calls.message(n, DeleteRelationshipsResponse.newBuilder()));
+        }
+
+        @Override
+        public void checkPermission(CheckPermissionRequest request, StreamObserver<CheckPermissionResponse> out) {
+            calls.unary(
+                    PERMISSIONS + "CheckPermission",
+                    "check",
+                    FieldPaths.CHECK,
+                    false,
+                    request,
+                    out,
+                    unary::check,
+                    n -> calls.message(withoutTrace(n), CheckPermissionResponse.newBuilder()));
+        }
+
+        @Override
+        public void checkBulkPermissions(
+                CheckBulkPermissionsRequest request, StreamObserver<CheckBulkPermissionsResponse> out) {
+            Map<Integer, ErrorMapper.ApiError> errors = new HashMap<>();
+            calls.unary(
+                    PERMISSIONS + "CheckBulkPermissions",
+                    "checkBulk",
+                    FieldPaths.CHECK,
+                    false,
+                    request,
+                    out,
+                    (body, entry) -> unary.checkBulk(body, entry, (error, i) -> errors.put(i, error)),
+                    n -> bulkAnswer(n, errors));
+        }
+
+        /** The bulk answer, each failed item's error as a {@code google.rpc.Status} with its ErrorInfo. */
+        private CheckBulkPermissionsResponse bulkAnswer(ObjectNode n, Map<Integer, ErrorMapper.ApiError> errors) {
+            ArrayNode pairs = (ArrayNode) n.path("pairs");
+            for (JsonNode pair : pairs) {
+                ((ObjectNode) pair).remove("error");
+                if (pair.has("item")) withoutTrace((ObjectNode) pair.get("item"));
+            }
+            CheckBulkPermissionsResponse.Builder b =
+                    calls
+                            .<CheckBulkPermissionsResponse>message(n, CheckBulkPermissionsResponse.newBuilder())
+                            .toBuilder();
+            for (var e : errors.entrySet()) {
+                CheckBulkPermissionsPair pair = b.getPairs(e.getKey());
+                b.setPairs(
+                        e.getKey(),
+                        pair.toBuilder()
+                                .setError(GrpcErrors.status(e.getValue()))
+                                .build());
+            }
+            return b.build();
+        }
+
+        @Override
+        public void expandPermissionTree(
+                ExpandPermissionTreeRequest request, StreamObserver<ExpandPermissionTreeResponse> out) {
+            calls.unary(
+                    PERMISSIONS + "ExpandPermissionTree",
+                    "expand",
+                    FieldPaths.CHECK,
+                    false,
+                    request,
+                    out,
+                    unary::expand,
+                    n -> calls.message(n, ExpandPermissionTreeResponse.newBuilder()));
+        }
+
+        @Override
+        public void readRelationships(ReadRelationshipsRequest request, StreamObserver<ReadRelationshipsResponse> out) {
+            stream(
+                    "ReadRelationships",
+                    "readRelationships",
+                    FieldPaths.filter("relationshipFilter"),
+                    request,
+                    out,
+                    streams::readRelationships,
+                    ReadRelationshipsResponse::newBuilder);
+        }
+
+        @Override
+        public void lookupResources(LookupResourcesRequest request, StreamObserver<LookupResourcesResponse> out) {
+            stream(
+                    "LookupResources",
+                    "lookupResources",
+                    FieldPaths.LOOKUP_RESOURCES,
+                    request,
+                    out,
+                    streams::lookupResources,
+                    LookupResourcesResponse::newBuilder);
+        }
+
+        @Override
+        public void lookupSubjects(LookupSubjectsRequest request, StreamObserver<LookupSubjectsResponse> out) {
+            stream(
+                    "LookupSubjects",
+                    "lookupSubjects",
+                    FieldPaths.LOOKUP_SUBJECTS,
+                    request,
+                    out,
+                    streams::lookupSubjects,
+                    LookupSubjectsResponse::newBuilder);
+        }
+
+        @Override
+        public void exportBulkRelationships(
+                ExportBulkRelationshipsRequest request, StreamObserver<ExportBulkRelationshipsResponse> out) {
+            stream(
+                    "ExportBulkRelationships",
+                    "exportRelationships",
+                    FieldPaths.filter("optionalRelationshipFilter"),
+                    request,
+                    out,
+                    streams::exportBulk,
+                    ExportBulkRelationshipsResponse::newBuilder);
+        }
+
+        /**
+         * Takes the stream of import messages, binding each relationship as it arrives (an error names its
+         * message and index, {@code relationships[i]} of message {@code n}), up to the import body limit in
+         * serialized bytes; when the stream ends, imports them all in one transaction as the HTTP import does.
+         */
+        @Override
+        public StreamObserver<ImportBulkRelationshipsRequest> importBulkRelationships(
+                StreamObserver<ImportBulkRelationshipsResponse> out) {
+            return new ImportStream(out);
+        }
+
+        private final class ImportStream implements StreamObserver<ImportBulkRelationshipsRequest> {
+            private final StreamObserver<ImportBulkRelationshipsResponse> out;
+            private final List<Relationship> relationships = new ArrayList<>();
+            private final List<String> paths = new ArrayList<>();
+            private long bytes;
+            private int messages;
+            private boolean failed;
+            private String at = "request";
+
+            ImportStream(StreamObserver<ImportBulkRelationshipsResponse> out) {
+                this.out = out;
+            }
+
+            @Override
+            public void onNext(ImportBulkRelationshipsRequest message) {
+                if (failed) return;
+                int n = messages++;
+                try {
+                    bytes += message.getSerializedSize();
+                    if (bytes > calls.x.limits.maxImportBodyBytes()) {
+                        throw HttpFailure.tooLarge(
+                                "relationships",
+                                "the import is larger than " + calls.x.limits.maxImportBodyBytes() + " bytes");
+                    }
+                    JsonNode body = calls.json(message);
+                    JsonNode rels = body.path("relationships");
+                    for (int i = 0; i < rels.size(); i++) {
+                        String path = "message " + (n + 1) + ".relationships[" + i + "]";
+                        relationships.add(calls.x.in.relationship(rels.get(i), path));
+                        paths.add(path);
+                    }
+                } catch (RuntimeException e) {
+                    failed = true;
+                    out.onError(GrpcErrors.of(e, null));
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                failed = true;
+            }
+
+            @Override
+            public void onCompleted() {
+                if (failed) return;
+                long[] loaded = {0};
+                Iterator<Relationship> it = new Iterator<>() {
+                    private int next;
+
+                    @Override
+                    public boolean hasNext() {
+                        return next < relationships.size();
+                    }
+
+                    @Override
+                    public Relationship next() {
+                        if (!hasNext()) throw new NoSuchElementException();
+                        loaded[0]++;
+                        at = paths.get(next);
+                        return relationships.get(next++);
+                    }
+                };
+                calls.unary(
+                        PERMISSIONS + "ImportBulkRelationships",
+                        "importRelationships",
+                        FieldPaths.relationship(() -> at),
+                        true,
+                        ImportBulkRelationshipsRequest.getDefaultInstance(),
+                        out,
+                        (body, entry) -> streams.importBulk(it, loaded, entry),
+                        n -> ImportBulkRelationshipsResponse.newBuilder()
+                                .setNumLoaded(loaded[0])
+                                .build());
+            }
+        }
+
+        private <R extends Message> void stream(
+                String method,
+                String kind,
+                FieldPaths paths,
+                Message request,
+                StreamObserver<R> out,
+                BiFunction<JsonNode, AuditLog.Entry, StreamHandlers.Spec<?>> parse,
+                Supplier<Message.Builder> builder) {
+            streamSpec(calls, PERMISSIONS + method, kind, paths, request, out, parse, builder);
+        }
+    }
+
+    static final class Watch extends WatchServiceGrpc.WatchServiceImplBase {
+        private final GrpcCalls calls;
+        private final StreamHandlers streams;
+
+        Watch(GrpcCalls calls, StreamHandlers streams) {
+            this.calls = calls;
+            this.streams = streams;
+        }
+
+        /** The HTTP watch's binding, limit on open watches and audit lines; see {@link GrpcWatch}. */
+        @Override
+        public void watch(WatchRequest request, StreamObserver<WatchResponse> out) {
+            GrpcCalls.Call call;
+            try {
+                call = calls.begin("/authzed.api.v1.WatchService/Watch", "watch", null, false);
+            } catch (RuntimeException e) {
+                out.onError(GrpcErrors.of(e, null));
+                return;
+            }
+            StreamHandlers.Watch watch;
+            try {
+                watch = streams.watch(calls.json(request));
+                streams.reserveWatch();
+            } catch (RuntimeException e) {
+                out.onError(call.finish(e));
+                return;
+            }
+            StreamHandlers.note(call.entry, watch);
+            calls.watchOpened(call);
+            try {
+                GrpcWatch.open(calls, call, (ServerCallStreamObserver<WatchResponse>) out, watch);
+            } catch (RuntimeException e) {
+                calls.x.metrics.watchesOpen().decrementAndGet();
+                out.onError(call.finish(e));
+            }
+        }
+    }
+
+    static final class Schema extends SchemaServiceGrpc.SchemaServiceImplBase {
+        private final GrpcCalls calls;
+        private final UnaryHandlers unary;
+
+        Schema(GrpcCalls calls, UnaryHandlers unary) {
+            this.calls = calls;
+            this.unary = unary;
+        }
+
+        @Override
+        public void readSchema(ReadSchemaRequest request, StreamObserver<ReadSchemaResponse> out) {
+            calls.unary(
+                    SCHEMA + "ReadSchema",
+                    "readSchema",
+                    null,
+                    false,
+                    request,
+                    out,
+                    unary::readSchema,
+                    n -> calls.message(n, ReadSchemaResponse.newBuilder()));
+        }
+
+        @Override
+        public void writeSchema(WriteSchemaRequest request, StreamObserver<WriteSchemaResponse> out) {
+            calls.unary(
+                    SCHEMA + "WriteSchema",
+                    "writeSchema",
+                    null,
+                    true,
+                    request,
+                    out,
+                    unary::writeSchema,
+                    n -> calls.message(n, WriteSchemaResponse.newBuilder()));
+        }
+    }
+
+    /**
+     * A check answer without kith's own trace, whose shape is not SpiceDB's {@code DebugInformation}: over gRPC
+     * {@code with_tracing} answers without a trace for now.
+     */
+    private static ObjectNode withoutTrace(ObjectNode n) {
+        n.remove("debugTrace");
+        return n;
+    }
+
+    private static <R extends Message> void streamSpec(
+            GrpcCalls calls,
+            String method,
+            String kind,
+            FieldPaths paths,
+            Message request,
+            StreamObserver<R> out,
+            BiFunction<JsonNode, AuditLog.Entry, StreamHandlers.Spec<?>> parse,
+            Supplier<Message.Builder> builder) {
+        GrpcCalls.Call call;
+        try {
+            call = calls.begin(method, kind, paths, false);
+        } catch (RuntimeException e) {
+            out.onError(GrpcErrors.of(e, paths));
+            return;
+        }
+        StreamHandlers.Spec<?> spec;
+        try {
+            spec = parse.apply(calls.json(request), call.entry);
+        } catch (RuntimeException e) {
+            out.onError(call.finish(e));
+            return;
+        }
+        GrpcStream.start(calls, call, (ServerCallStreamObserver<R>) out, spec, n -> calls.message(n, builder.get()));
+    }
+}
