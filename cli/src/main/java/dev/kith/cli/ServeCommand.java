@@ -479,29 +479,30 @@ final class ServeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--heap-watermark must be above 0 and at most 1 (a share of the maximum"
                     + " heap, such as 0.85), not " + heapWatermark);
         }
-        Limits limits = new Limits(
-                maxBodyBytes,
-                maxImportBodyBytes,
-                maxUpdates,
-                maxPreconditions,
-                maxCheckBulkItems,
-                maxIdLength,
-                maxNameLength,
-                maxJsonDepth,
-                maxContextBytes,
-                maxInFlight,
-                requestTimeout,
-                importTimeout,
-                idleTimeout,
-                headerTimeout,
-                bodyTimeout,
-                maxConnections,
-                maxInFlightBytes,
-                maxWatches,
-                watchBufferBytes,
-                heapWatermark,
-                maxContextualRelationships,
-                watchStallTimeout);
+        Limits limits = new Limits.Builder()
+                .maxBodyBytes(maxBodyBytes)
+                .maxImportBodyBytes(maxImportBodyBytes)
+                .maxUpdatesPerWrite(maxUpdates)
+                .maxPreconditionsPerWrite(maxPreconditions)
+                .maxCheckBulkItems(maxCheckBulkItems)
+                .maxIdLength(maxIdLength)
+                .maxNameLength(maxNameLength)
+                .maxJsonDepth(maxJsonDepth)
+                .maxContextBytes(maxContextBytes)
+                .maxInFlight(maxInFlight)
+                .requestTimeout(requestTimeout)
+                .importTimeout(importTimeout)
+                .idleTimeout(idleTimeout)
+                .headerTimeout(headerTimeout)
+                .bodyTimeout(bodyTimeout)
+                .maxConnections(maxConnections)
+                .maxInFlightBytes(maxInFlightBytes)
+                .maxWatches(maxWatches)
+                .watchBufferBytes(watchBufferBytes)
+                .heapWatermark(heapWatermark)
+                .maxContextualRelationships(maxContextualRelationships)
+                .watchStallTimeout(watchStallTimeout)
+                .build();
         String secret = tokenSecret == null || tokenSecret.isBlank() ? null : tokenSecret;
         return new ServerConfig(
                 bind,

@@ -116,23 +116,38 @@ public abstract sealed class KithException extends RuntimeException {
      */
     public static final class InvalidArgument extends KithException {
         private final String field;
+        private final boolean wildcard;
 
         public InvalidArgument(String field, String message) {
-            this(null, field, message);
+            this(null, field, message, false);
         }
 
-        private InvalidArgument(Where where, String field, String message) {
+        private InvalidArgument(Where where, String field, String message, boolean wildcard) {
             super(where, field, message);
             this.field = field;
+            this.wildcard = wildcard;
         }
 
         /** Bad input that the engine found {@code where}. */
         public static InvalidArgument at(Where where, String message) {
-            return new InvalidArgument(where, where.label(), message);
+            return new InvalidArgument(where, where.label(), message, false);
+        }
+
+        /**
+         * A wildcard subject where only a concrete one may stand (check, lookup-resources): SpiceDB's {@code
+         * ERROR_REASON_WILDCARD_NOT_ALLOWED}.
+         */
+        public static InvalidArgument wildcardNotAllowed(Where where, String message) {
+            return new InvalidArgument(where, where.label(), message, true);
         }
 
         public String field() {
             return field;
+        }
+
+        /** Whether the bad input is a wildcard where it is not allowed. */
+        public boolean wildcard() {
+            return wildcard;
         }
     }
 

@@ -258,7 +258,9 @@ final class ErrorMapper {
                         e.field(),
                         paths,
                         Status.Code.INVALID_ARGUMENT,
-                        ErrorReason.ERROR_REASON_UNSPECIFIED);
+                        e.wildcard()
+                                ? ErrorReason.ERROR_REASON_WILDCARD_NOT_ALLOWED
+                                : ErrorReason.ERROR_REASON_UNSPECIFIED);
             case KithException.InvalidSchema e -> {
                 ApiError err = error(
                         400,

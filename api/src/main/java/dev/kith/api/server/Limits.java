@@ -109,277 +109,246 @@ public record Limits(
         }
     }
 
-    /** Every limit but the contextual relationships per request and the watch stall timeout, which are the defaults. */
-    public Limits(
-            long maxBodyBytes,
-            long maxImportBodyBytes,
-            int maxUpdatesPerWrite,
-            int maxPreconditionsPerWrite,
-            int maxCheckBulkItems,
-            int maxIdLength,
-            int maxNameLength,
-            int maxJsonDepth,
-            int maxContextBytes,
-            int maxInFlight,
-            Duration requestTimeout,
-            Duration importTimeout,
-            Duration idleTimeout,
-            Duration headerTimeout,
-            Duration bodyTimeout,
-            int maxConnections,
-            long maxInFlightBytes,
-            int maxWatches,
-            long watchBufferBytes,
-            double heapWatermark) {
-        this(
-                maxBodyBytes,
-                maxImportBodyBytes,
-                maxUpdatesPerWrite,
-                maxPreconditionsPerWrite,
-                maxCheckBulkItems,
-                maxIdLength,
-                maxNameLength,
-                maxJsonDepth,
-                maxContextBytes,
-                maxInFlight,
-                requestTimeout,
-                importTimeout,
-                idleTimeout,
-                headerTimeout,
-                bodyTimeout,
-                maxConnections,
-                maxInFlightBytes,
-                maxWatches,
-                watchBufferBytes,
-                heapWatermark,
-                MAX_CONTEXTUAL_RELATIONSHIPS,
-                WATCH_STALL_TIMEOUT);
-    }
-
-    /** Request and connection limits with the default memory limits. */
-    public Limits(
-            long maxBodyBytes,
-            long maxImportBodyBytes,
-            int maxUpdatesPerWrite,
-            int maxPreconditionsPerWrite,
-            int maxCheckBulkItems,
-            int maxIdLength,
-            int maxNameLength,
-            int maxJsonDepth,
-            int maxContextBytes,
-            int maxInFlight,
-            Duration requestTimeout,
-            Duration importTimeout,
-            Duration idleTimeout,
-            Duration headerTimeout,
-            Duration bodyTimeout,
-            int maxConnections) {
-        this(
-                maxBodyBytes,
-                maxImportBodyBytes,
-                maxUpdatesPerWrite,
-                maxPreconditionsPerWrite,
-                maxCheckBulkItems,
-                maxIdLength,
-                maxNameLength,
-                maxJsonDepth,
-                maxContextBytes,
-                maxInFlight,
-                requestTimeout,
-                importTimeout,
-                idleTimeout,
-                headerTimeout,
-                bodyTimeout,
-                maxConnections,
-                MAX_IN_FLIGHT_BYTES,
-                MAX_WATCHES,
-                WATCH_BUFFER_BYTES,
-                HEAP_WATERMARK);
-    }
-
-    /** Request limits with the default connection limits. */
-    public Limits(
-            long maxBodyBytes,
-            long maxImportBodyBytes,
-            int maxUpdatesPerWrite,
-            int maxPreconditionsPerWrite,
-            int maxCheckBulkItems,
-            int maxIdLength,
-            int maxNameLength,
-            int maxJsonDepth,
-            int maxContextBytes,
-            int maxInFlight,
-            Duration requestTimeout,
-            Duration importTimeout) {
-        this(
-                maxBodyBytes,
-                maxImportBodyBytes,
-                maxUpdatesPerWrite,
-                maxPreconditionsPerWrite,
-                maxCheckBulkItems,
-                maxIdLength,
-                maxNameLength,
-                maxJsonDepth,
-                maxContextBytes,
-                maxInFlight,
-                requestTimeout,
-                importTimeout,
-                IDLE_TIMEOUT,
-                HEADER_TIMEOUT,
-                BODY_TIMEOUT,
-                MAX_CONNECTIONS);
-    }
-
+    /** Every limit at its default (the table under Limits in the server's README). */
     public static Limits defaults() {
-        return new Limits(
-                4L << 20,
-                512L << 20,
-                1000,
-                1000,
-                1000,
-                1024,
-                128,
-                32,
-                64 << 10,
-                10_000,
-                Duration.ofSeconds(30),
-                Duration.ofMinutes(10));
+        return new Builder().build();
+    }
+
+    /** A builder that starts from this limits: set the ones to change, keep the rest. */
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
     /** This limits with {@code requestTimeout} and {@code importTimeout} replaced. */
     public Limits withTimeouts(Duration requestTimeout, Duration importTimeout) {
-        return new Limits(
-                maxBodyBytes,
-                maxImportBodyBytes,
-                maxUpdatesPerWrite,
-                maxPreconditionsPerWrite,
-                maxCheckBulkItems,
-                maxIdLength,
-                maxNameLength,
-                maxJsonDepth,
-                maxContextBytes,
-                maxInFlight,
-                requestTimeout,
-                importTimeout,
-                idleTimeout,
-                headerTimeout,
-                bodyTimeout,
-                maxConnections,
-                maxInFlightBytes,
-                maxWatches,
-                watchBufferBytes,
-                heapWatermark,
-                maxContextualRelationships,
-                watchStallTimeout);
+        return toBuilder()
+                .requestTimeout(requestTimeout)
+                .importTimeout(importTimeout)
+                .build();
     }
 
     /** This limits with the connection limits replaced. */
     public Limits withConnectionLimits(
             Duration idleTimeout, Duration headerTimeout, Duration bodyTimeout, int maxConnections) {
-        return new Limits(
-                maxBodyBytes,
-                maxImportBodyBytes,
-                maxUpdatesPerWrite,
-                maxPreconditionsPerWrite,
-                maxCheckBulkItems,
-                maxIdLength,
-                maxNameLength,
-                maxJsonDepth,
-                maxContextBytes,
-                maxInFlight,
-                requestTimeout,
-                importTimeout,
-                idleTimeout,
-                headerTimeout,
-                bodyTimeout,
-                maxConnections,
-                maxInFlightBytes,
-                maxWatches,
-                watchBufferBytes,
-                heapWatermark,
-                maxContextualRelationships,
-                watchStallTimeout);
+        return toBuilder()
+                .idleTimeout(idleTimeout)
+                .headerTimeout(headerTimeout)
+                .bodyTimeout(bodyTimeout)
+                .maxConnections(maxConnections)
+                .build();
     }
 
     /** This limits with the memory limits (bodies in flight, watches, heap watermark) replaced. */
     public Limits withMemoryLimits(long maxInFlightBytes, int maxWatches, long watchBufferBytes, double heapWatermark) {
-        return new Limits(
-                maxBodyBytes,
-                maxImportBodyBytes,
-                maxUpdatesPerWrite,
-                maxPreconditionsPerWrite,
-                maxCheckBulkItems,
-                maxIdLength,
-                maxNameLength,
-                maxJsonDepth,
-                maxContextBytes,
-                maxInFlight,
-                requestTimeout,
-                importTimeout,
-                idleTimeout,
-                headerTimeout,
-                bodyTimeout,
-                maxConnections,
-                maxInFlightBytes,
-                maxWatches,
-                watchBufferBytes,
-                heapWatermark,
-                maxContextualRelationships,
-                watchStallTimeout);
+        return toBuilder()
+                .maxInFlightBytes(maxInFlightBytes)
+                .maxWatches(maxWatches)
+                .watchBufferBytes(watchBufferBytes)
+                .heapWatermark(heapWatermark)
+                .build();
     }
 
     /** This limits with {@code maxContextualRelationships} replaced. */
     public Limits withMaxContextualRelationships(int maxContextualRelationships) {
-        return new Limits(
-                maxBodyBytes,
-                maxImportBodyBytes,
-                maxUpdatesPerWrite,
-                maxPreconditionsPerWrite,
-                maxCheckBulkItems,
-                maxIdLength,
-                maxNameLength,
-                maxJsonDepth,
-                maxContextBytes,
-                maxInFlight,
-                requestTimeout,
-                importTimeout,
-                idleTimeout,
-                headerTimeout,
-                bodyTimeout,
-                maxConnections,
-                maxInFlightBytes,
-                maxWatches,
-                watchBufferBytes,
-                heapWatermark,
-                maxContextualRelationships,
-                watchStallTimeout);
+        return toBuilder()
+                .maxContextualRelationships(maxContextualRelationships)
+                .build();
     }
 
     /** This limits with {@code watchStallTimeout} replaced. */
     public Limits withWatchStallTimeout(Duration watchStallTimeout) {
-        return new Limits(
-                maxBodyBytes,
-                maxImportBodyBytes,
-                maxUpdatesPerWrite,
-                maxPreconditionsPerWrite,
-                maxCheckBulkItems,
-                maxIdLength,
-                maxNameLength,
-                maxJsonDepth,
-                maxContextBytes,
-                maxInFlight,
-                requestTimeout,
-                importTimeout,
-                idleTimeout,
-                headerTimeout,
-                bodyTimeout,
-                maxConnections,
-                maxInFlightBytes,
-                maxWatches,
-                watchBufferBytes,
-                heapWatermark,
-                maxContextualRelationships,
-                watchStallTimeout);
+        return toBuilder().watchStallTimeout(watchStallTimeout).build();
+    }
+
+    /** Limits built one at a time from the defaults; {@link #build} checks them all. */
+    public static final class Builder {
+        private long maxBodyBytes = 4L << 20;
+        private long maxImportBodyBytes = 512L << 20;
+        private int maxUpdatesPerWrite = 1000;
+        private int maxPreconditionsPerWrite = 1000;
+        private int maxCheckBulkItems = 1000;
+        private int maxIdLength = 1024;
+        private int maxNameLength = 128;
+        private int maxJsonDepth = 32;
+        private int maxContextBytes = 64 << 10;
+        private int maxInFlight = 10_000;
+        private Duration requestTimeout = Duration.ofSeconds(30);
+        private Duration importTimeout = Duration.ofMinutes(10);
+        private Duration idleTimeout = IDLE_TIMEOUT;
+        private Duration headerTimeout = HEADER_TIMEOUT;
+        private Duration bodyTimeout = BODY_TIMEOUT;
+        private int maxConnections = MAX_CONNECTIONS;
+        private long maxInFlightBytes = MAX_IN_FLIGHT_BYTES;
+        private int maxWatches = MAX_WATCHES;
+        private long watchBufferBytes = WATCH_BUFFER_BYTES;
+        private double heapWatermark = HEAP_WATERMARK;
+        private int maxContextualRelationships = MAX_CONTEXTUAL_RELATIONSHIPS;
+        private Duration watchStallTimeout = WATCH_STALL_TIMEOUT;
+
+        /** A builder holding every default. */
+        public Builder() {}
+
+        private Builder(Limits from) {
+            this.maxBodyBytes = from.maxBodyBytes;
+            this.maxImportBodyBytes = from.maxImportBodyBytes;
+            this.maxUpdatesPerWrite = from.maxUpdatesPerWrite;
+            this.maxPreconditionsPerWrite = from.maxPreconditionsPerWrite;
+            this.maxCheckBulkItems = from.maxCheckBulkItems;
+            this.maxIdLength = from.maxIdLength;
+            this.maxNameLength = from.maxNameLength;
+            this.maxJsonDepth = from.maxJsonDepth;
+            this.maxContextBytes = from.maxContextBytes;
+            this.maxInFlight = from.maxInFlight;
+            this.requestTimeout = from.requestTimeout;
+            this.importTimeout = from.importTimeout;
+            this.idleTimeout = from.idleTimeout;
+            this.headerTimeout = from.headerTimeout;
+            this.bodyTimeout = from.bodyTimeout;
+            this.maxConnections = from.maxConnections;
+            this.maxInFlightBytes = from.maxInFlightBytes;
+            this.maxWatches = from.maxWatches;
+            this.watchBufferBytes = from.watchBufferBytes;
+            this.heapWatermark = from.heapWatermark;
+            this.maxContextualRelationships = from.maxContextualRelationships;
+            this.watchStallTimeout = from.watchStallTimeout;
+        }
+
+        public Builder maxBodyBytes(long maxBodyBytes) {
+            this.maxBodyBytes = maxBodyBytes;
+            return this;
+        }
+
+        public Builder maxImportBodyBytes(long maxImportBodyBytes) {
+            this.maxImportBodyBytes = maxImportBodyBytes;
+            return this;
+        }
+
+        public Builder maxUpdatesPerWrite(int maxUpdatesPerWrite) {
+            this.maxUpdatesPerWrite = maxUpdatesPerWrite;
+            return this;
+        }
+
+        public Builder maxPreconditionsPerWrite(int maxPreconditionsPerWrite) {
+            this.maxPreconditionsPerWrite = maxPreconditionsPerWrite;
+            return this;
+        }
+
+        public Builder maxCheckBulkItems(int maxCheckBulkItems) {
+            this.maxCheckBulkItems = maxCheckBulkItems;
+            return this;
+        }
+
+        public Builder maxIdLength(int maxIdLength) {
+            this.maxIdLength = maxIdLength;
+            return this;
+        }
+
+        public Builder maxNameLength(int maxNameLength) {
+            this.maxNameLength = maxNameLength;
+            return this;
+        }
+
+        public Builder maxJsonDepth(int maxJsonDepth) {
+            this.maxJsonDepth = maxJsonDepth;
+            return this;
+        }
+
+        public Builder maxContextBytes(int maxContextBytes) {
+            this.maxContextBytes = maxContextBytes;
+            return this;
+        }
+
+        public Builder maxInFlight(int maxInFlight) {
+            this.maxInFlight = maxInFlight;
+            return this;
+        }
+
+        public Builder requestTimeout(Duration requestTimeout) {
+            this.requestTimeout = requestTimeout;
+            return this;
+        }
+
+        public Builder importTimeout(Duration importTimeout) {
+            this.importTimeout = importTimeout;
+            return this;
+        }
+
+        public Builder idleTimeout(Duration idleTimeout) {
+            this.idleTimeout = idleTimeout;
+            return this;
+        }
+
+        public Builder headerTimeout(Duration headerTimeout) {
+            this.headerTimeout = headerTimeout;
+            return this;
+        }
+
+        public Builder bodyTimeout(Duration bodyTimeout) {
+            this.bodyTimeout = bodyTimeout;
+            return this;
+        }
+
+        public Builder maxConnections(int maxConnections) {
+            this.maxConnections = maxConnections;
+            return this;
+        }
+
+        public Builder maxInFlightBytes(long maxInFlightBytes) {
+            this.maxInFlightBytes = maxInFlightBytes;
+            return this;
+        }
+
+        public Builder maxWatches(int maxWatches) {
+            this.maxWatches = maxWatches;
+            return this;
+        }
+
+        public Builder watchBufferBytes(long watchBufferBytes) {
+            this.watchBufferBytes = watchBufferBytes;
+            return this;
+        }
+
+        public Builder heapWatermark(double heapWatermark) {
+            this.heapWatermark = heapWatermark;
+            return this;
+        }
+
+        public Builder maxContextualRelationships(int maxContextualRelationships) {
+            this.maxContextualRelationships = maxContextualRelationships;
+            return this;
+        }
+
+        public Builder watchStallTimeout(Duration watchStallTimeout) {
+            this.watchStallTimeout = watchStallTimeout;
+            return this;
+        }
+
+        /** The limits set so far; an out-of-range one is an {@link IllegalArgumentException} naming it. */
+        public Limits build() {
+            return new Limits(
+                    maxBodyBytes,
+                    maxImportBodyBytes,
+                    maxUpdatesPerWrite,
+                    maxPreconditionsPerWrite,
+                    maxCheckBulkItems,
+                    maxIdLength,
+                    maxNameLength,
+                    maxJsonDepth,
+                    maxContextBytes,
+                    maxInFlight,
+                    requestTimeout,
+                    importTimeout,
+                    idleTimeout,
+                    headerTimeout,
+                    bodyTimeout,
+                    maxConnections,
+                    maxInFlightBytes,
+                    maxWatches,
+                    watchBufferBytes,
+                    heapWatermark,
+                    maxContextualRelationships,
+                    watchStallTimeout);
+        }
     }
 
     private static void positive(Duration d, String name) {

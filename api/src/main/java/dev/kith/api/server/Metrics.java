@@ -280,15 +280,21 @@ final class Metrics {
      * {@code kith_pg_pool_acquire_seconds} of the time each connection acquisition took, which the pool reports.
      */
     void connectionPool(ConnectionPool pool) {
-        Gauge.builder("kith.pg.pool.connections", pool, p -> p.statistics().inUse())
+        // one reading serves the three gauges of a scrape, so in_use + idle never counts a connection twice
+        // (it moved between the two reads) and never exceeds the pool's size
+        PoolReading reading = new PoolReading(pool);
+        Gauge.builder("kith.pg.pool.connections", reading, r -> r.get().inUse())
+                .strongReference(true)
                 .description("PostgreSQL connections of the pool, by state")
                 .tag("state", "in_use")
                 .register(registry);
-        Gauge.builder("kith.pg.pool.connections", pool, p -> p.statistics().idle())
+        Gauge.builder("kith.pg.pool.connections", reading, r -> r.get().idle())
+                .strongReference(true)
                 .description("PostgreSQL connections of the pool, by state")
                 .tag("state", "idle")
                 .register(registry);
-        Gauge.builder("kith.pg.pool.waiting", pool, p -> p.statistics().waiting())
+        Gauge.builder("kith.pg.pool.waiting", reading, r -> r.get().waiting())
+                .strongReference(true)
                 .description("callers waiting for a PostgreSQL connection from the pool")
                 .register(registry);
         Timer acquire = Timer.builder("kith.pg.pool.acquire")
@@ -317,5 +323,26 @@ final class Metrics {
                         + " a streaming client went away (reason disconnect)")
                 .tag("reason", reason)
                 .register(registry);
+    }
+
+    /** The pool's statistics, read at most once per {@link #FRESH_NANOS}: the gauges of one scrape share a reading. */
+    private static final class PoolReading {
+        private static final long FRESH_NANOS = 500_000_000L;
+        private final ConnectionPool pool;
+        private ConnectionPool.Statistics last;
+        private long readAt;
+
+        PoolReading(ConnectionPool pool) {
+            this.pool = pool;
+        }
+
+        synchronized ConnectionPool.Statistics get() {
+            long now = System.nanoTime();
+            if (last == null || now - readAt > FRESH_NANOS) {
+                last = pool.statistics();
+                readAt = now;
+            }
+            return last;
+        }
     }
 }

@@ -501,20 +501,7 @@ class ConnectionLimitsTest {
      */
     @Test
     void aLargeBodyIsParsedOffTheEventLoop() throws Exception {
-        Limits limits = Limits.defaults();
-        limits = new Limits(
-                16L << 20,
-                limits.maxImportBodyBytes(),
-                limits.maxUpdatesPerWrite(),
-                limits.maxPreconditionsPerWrite(),
-                limits.maxCheckBulkItems(),
-                limits.maxIdLength(),
-                limits.maxNameLength(),
-                limits.maxJsonDepth(),
-                limits.maxContextBytes(),
-                limits.maxInFlight(),
-                limits.requestTimeout(),
-                limits.importTimeout());
+        Limits limits = new Limits.Builder().maxBodyBytes(16L << 20).build();
         try (ServerFixture f = new ServerFixture(
                 ServerConfig.loopback(List.of(ServerFixture.KEY)).withLimits(limits))) {
             f.writeSchema();

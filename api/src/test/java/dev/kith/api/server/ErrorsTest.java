@@ -19,8 +19,16 @@ class ErrorsTest {
 
     @BeforeAll
     static void start() {
-        Limits small = new Limits(
-                64 << 10, 1 << 20, 3, 2, 4, 1024, 128, 8, 256, 10_000, Duration.ofSeconds(1), Duration.ofMinutes(10));
+        Limits small = new Limits.Builder()
+                .maxBodyBytes(64 << 10)
+                .maxImportBodyBytes(1 << 20)
+                .maxUpdatesPerWrite(3)
+                .maxPreconditionsPerWrite(2)
+                .maxCheckBulkItems(4)
+                .maxJsonDepth(8)
+                .maxContextBytes(256)
+                .requestTimeout(Duration.ofSeconds(1))
+                .build();
         f = new ServerFixture(
                 ServerConfig.loopback(List.of(ServerFixture.KEY)).withLimits(small),
                 EngineOptions.defaults().withFreshnessTimeout(Duration.ofSeconds(5)));
@@ -220,8 +228,14 @@ class ErrorsTest {
 
     @Test
     void aRevisionNotReachedInTimeIs503NeverAStaleAnswer() {
-        Limits patient = new Limits(
-                4 << 20, 1 << 20, 10, 10, 10, 1024, 128, 32, 4096, 100, Duration.ofSeconds(30), Duration.ofMinutes(10));
+        Limits patient = new Limits.Builder()
+                .maxImportBodyBytes(1 << 20)
+                .maxUpdatesPerWrite(10)
+                .maxPreconditionsPerWrite(10)
+                .maxCheckBulkItems(10)
+                .maxContextBytes(4096)
+                .maxInFlight(100)
+                .build();
         try (ServerFixture g = new ServerFixture(
                 ServerConfig.loopback(List.of(ServerFixture.KEY)).withLimits(patient),
                 EngineOptions.defaults().withFreshnessTimeout(Duration.ofMillis(200)))) {

@@ -311,6 +311,16 @@ class GrpcApiTest {
                 .build();
         ErrorInfo id = errorInfo(failure(() -> permissions.checkPermission(badId)), Status.Code.INVALID_ARGUMENT);
         assertThat(id.getMetadataMap()).containsEntry("field", "resource.objectId");
+
+        // a wildcard is asked about with lookup-subjects: check refuses it with SpiceDB's reason
+        CheckPermissionRequest wildcard = unknownPermission.toBuilder()
+                .setPermission("view")
+                .setSubject(subject("user", "*"))
+                .build();
+        StatusRuntimeException refused = failure(() -> permissions.checkPermission(wildcard));
+        assertThat(refused.getStatus().getDescription()).contains("cannot perform check on wildcard subject");
+        ErrorInfo wild = errorInfo(refused, Status.Code.INVALID_ARGUMENT);
+        assertThat(wild.getReason()).isEqualTo("ERROR_REASON_WILDCARD_NOT_ALLOWED");
     }
 
     @Test

@@ -268,8 +268,14 @@ class OpsTest {
 
     @Test
     void moreRequestsInFlightThanTheLimitAre429() throws Exception {
-        Limits one = new Limits(
-                4 << 20, 1 << 20, 10, 10, 10, 1024, 128, 32, 4096, 1, Duration.ofSeconds(30), Duration.ofMinutes(10));
+        Limits one = new Limits.Builder()
+                .maxImportBodyBytes(1 << 20)
+                .maxUpdatesPerWrite(10)
+                .maxPreconditionsPerWrite(10)
+                .maxCheckBulkItems(10)
+                .maxContextBytes(4096)
+                .maxInFlight(1)
+                .build();
         try (ServerFixture f = new ServerFixture(
                 ServerConfig.loopback(List.of(ServerFixture.KEY)).withLimits(one))) {
             HttpClient http = HttpClient.newHttpClient();

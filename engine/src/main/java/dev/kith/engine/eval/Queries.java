@@ -121,7 +121,7 @@ public final class Queries {
         long target = targetKey(snapshot, schema, check.resource(), check.permission());
         if (check.subject().isWildcard()) {
             // SpiceDB refuses it too: a wildcard is asked about with lookup-subjects, not check
-            throw KithException.InvalidArgument.at(
+            throw KithException.InvalidArgument.wildcardNotAllowed(
                     Where.request(Part.SUBJECT_ID), "cannot perform check on wildcard subject");
         }
         long subject = subjectKey(snapshot, schema, check.subject(), check.resource(), Snapshot.keyId(target));
@@ -158,7 +158,7 @@ public final class Queries {
         int after = at.position() == null ? -1 : resourcePosition(snapshot, type, at, fingerprint);
         Subject s = subject(snapshot, schema, lookup.subject(), null, -1);
         if (lookup.subject().isWildcard()) {
-            throw KithException.InvalidArgument.at(
+            throw KithException.InvalidArgument.wildcardNotAllowed(
                     Where.request(Part.SUBJECT_ID), "cannot perform lookup resources on wildcard");
         }
         LookupResourcesEvaluator lr = new LookupResourcesEvaluator(
