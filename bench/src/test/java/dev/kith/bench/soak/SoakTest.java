@@ -126,6 +126,9 @@ class SoakTest {
     private final List<Long> heapSamples = new CopyOnWriteArrayList<>();
     private final List<Long> heapAllowances = new CopyOnWriteArrayList<>();
     private volatile boolean stop;
+    /** When the load began ({@link System#nanoTime}): problems are stamped with the seconds since. */
+    private volatile long runStarted = Long.MIN_VALUE;
+
     private volatile boolean stopWatching;
     private volatile long cutAt = Long.MAX_VALUE;
     private volatile long restoredAt = Long.MAX_VALUE;
@@ -182,6 +185,7 @@ class SoakTest {
                 heapAllowances.add(0L);
 
                 long started = System.nanoTime();
+                runStarted = started;
                 for (int i = 0; i < CHECKERS; i++) threads.add(loop("check-" + i, this::checkLoop));
                 for (int i = 0; i < LOOKERS; i++) threads.add(loop("lookup-" + i, this::lookupLoop));
                 for (int i = 0; i < WRITERS; i++) {
@@ -281,6 +285,7 @@ class SoakTest {
                         outage,
                         lost.size(),
                         separate);
+                report.set("connections_closed", connectionsClosed());
                 String text = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report);
                 System.out.println("kith soak report:\n" + text);
                 Files.createDirectories(Path.of("target"));
@@ -818,7 +823,24 @@ class SoakTest {
     /** Records an unexpected answer (the first 1,000 in full; a systematic failure must not fill the heap). */
     private void problem(String what) {
         problemCount.incrementAndGet();
-        if (problems.size() < 1_000) problems.add(head(what));
+        long at = runStarted;
+        String when = at == Long.MIN_VALUE ? "" : String.format("[%.1f s] ", (System.nanoTime() - at) / 1e9);
+        if (problems.size() < 1_000) problems.add(when + head(what));
+    }
+
+    /**
+     * The server's {@code kith_connections_closed_total} by reason (idle, headers, malformed, …), from its
+     * {@code /metrics}: which of its own rules closed connections during the run.
+     */
+    private ObjectNode connectionsClosed() throws IOException, InterruptedException {
+        ObjectNode closed = JSON.createObjectNode();
+        HttpResponse<String> r = client().send(request("/metrics").GET().build(), HttpResponse.BodyHandlers.ofString());
+        String prefix = "kith_connections_closed_total{reason=\"";
+        r.body().lines().filter(l -> l.startsWith(prefix)).forEach(l -> {
+            String reason = l.substring(prefix.length(), l.indexOf('"', prefix.length()));
+            closed.put(reason, Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)));
+        });
+        return closed;
     }
 
     private static String head(String s) {
