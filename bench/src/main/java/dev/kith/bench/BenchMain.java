@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             GenerateCommand.class,
             HttpCommand.class,
+            GrpcCommand.class,
             WritesCommand.class,
             CheckCommand.class,
             LookupCommand.class,

@@ -6,7 +6,10 @@ import picocli.CommandLine.Option;
 
 /** The {@code --endpoint} and {@code --key} options of the commands that load a running server. */
 final class ServerTarget {
-    @Option(names = "--endpoint", required = true, description = "the server's base URL, e.g. http://127.0.0.1:8443")
+    @Option(
+            names = "--endpoint",
+            required = true,
+            description = "the server's base URL, e.g. http://127.0.0.1:8443 (grpc://127.0.0.1:50051 for grpc)")
     private String endpoint;
 
     @Option(names = "--key", description = "API key, sent as Authorization: Bearer KEY")

@@ -168,6 +168,37 @@ final class GrpcCalls {
     }
 
     /**
+     * Answers a unary call bound without JSON: {@code work} runs under the call's deadline (noting on its audit
+     * entry), {@code render} builds the message from what it returned.
+     */
+    <T, R extends Message> void unary(
+            String method,
+            String kind,
+            FieldPaths paths,
+            boolean write,
+            java.util.function.Function<AuditLog.Entry, T> work,
+            Function<T, R> render,
+            StreamObserver<R> response) {
+        Call call;
+        try {
+            call = begin(method, kind, paths, write);
+        } catch (RuntimeException e) {
+            response.onError(GrpcErrors.of(e, paths));
+            return;
+        }
+        R answer;
+        try {
+            answer = render.apply(run(() -> work.apply(call.entry), x.limits.requestTimeout()));
+        } catch (Exception | Error e) {
+            response.onError(call.finish(e));
+            return;
+        }
+        call.finish(null);
+        response.onNext(answer);
+        response.onCompleted();
+    }
+
+    /**
      * Runs {@code work} on this (executor) thread under a deadline of {@code timeout} or the call's own gRPC
      * deadline, whichever is sooner; cancelling the call (the client went away) stops it too.
      */

@@ -34,7 +34,10 @@ import dev.kith.api.grpc.v1.WriteRelationshipsRequest;
 import dev.kith.api.grpc.v1.WriteRelationshipsResponse;
 import dev.kith.api.grpc.v1.WriteSchemaRequest;
 import dev.kith.api.grpc.v1.WriteSchemaResponse;
+import dev.kith.api.grpc.v1.ZedToken;
 import dev.kith.engine.Relationship;
+import dev.kith.engine.Requests;
+import dev.kith.engine.Results;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
@@ -99,6 +102,19 @@ final class GrpcServices {
 
         @Override
         public void checkPermission(CheckPermissionRequest request, StreamObserver<CheckPermissionResponse> out) {
+            Requests.Check plain = unary.plainCheck(request);
+            if (plain != null) {
+                // the hot path: bound and answered without the JSON round trip, as the HTTP route's plain check
+                calls.unary(
+                        PERMISSIONS + "CheckPermission",
+                        "check",
+                        FieldPaths.CHECK,
+                        false,
+                        entry -> unary.check(plain, entry),
+                        result -> checkAnswer(result),
+                        out);
+                return;
+            }
             calls.unary(
                     PERMISSIONS + "CheckPermission",
                     "check",
@@ -123,6 +139,28 @@ final class GrpcServices {
                     out,
                     (body, entry) -> unary.checkBulk(body, entry, (error, i) -> errors.put(i, error)),
                     n -> bulkAnswer(n, errors));
+        }
+
+        /**
+         * A plain check's answer: the usual one (no missing context) built directly, any other through its JSON
+         * shape, so both read exactly as the general path's.
+         */
+        private CheckPermissionResponse checkAnswer(Results.Check result) {
+            if (!result.missingContext().isEmpty() || result.trace() != null) {
+                return calls.message(withoutTrace(calls.x.out.check(result)), CheckPermissionResponse.newBuilder());
+            }
+            return CheckPermissionResponse.newBuilder()
+                    .setCheckedAt(ZedToken.newBuilder().setToken(calls.x.out.tokenText(result.checkedAt())))
+                    .setPermissionship(
+                            switch (result.permissionship()) {
+                                case HAS_PERMISSION ->
+                                    CheckPermissionResponse.Permissionship.PERMISSIONSHIP_HAS_PERMISSION;
+                                case NO_PERMISSION ->
+                                    CheckPermissionResponse.Permissionship.PERMISSIONSHIP_NO_PERMISSION;
+                                case CONDITIONAL_PERMISSION ->
+                                    CheckPermissionResponse.Permissionship.PERMISSIONSHIP_CONDITIONAL_PERMISSION;
+                            })
+                    .build();
         }
 
         /** The bulk answer, each failed item's error as a {@code google.rpc.Status} with its ErrorInfo. */

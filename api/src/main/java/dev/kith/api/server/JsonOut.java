@@ -35,6 +35,11 @@ final class JsonOut {
         return mapper.createObjectNode();
     }
 
+    /** The consistency token of {@code revision}, as text. */
+    String tokenText(Revision revision) {
+        return tokens.encode(revision);
+    }
+
     ObjectNode token(Revision revision) {
         ObjectNode n = object();
         n.put("token", tokens.encode(revision));

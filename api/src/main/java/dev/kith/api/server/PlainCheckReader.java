@@ -82,6 +82,52 @@ final class PlainCheckReader {
         }
     }
 
+    /**
+     * The check a gRPC {@code CheckPermissionRequest} asks for when it is of the plain shape (the same rules as
+     * for a body: valid names and ids, a consistency of {@code minimize_latency} or {@code fully_consistent} or
+     * none, no context, no tracing), else null: then the request goes through the general reader, which gives
+     * the error or handles the rarer fields.
+     */
+    Requests.Check read(dev.kith.api.grpc.v1.CheckPermissionRequest r) {
+        if (r.hasContext() || r.getWithTracing() || !r.hasResource() || !r.hasSubject()) return null;
+        Consistency consistency = Consistency.MINIMIZE_LATENCY;
+        if (r.hasConsistency()) {
+            var c = r.getConsistency();
+            if (c.getRequirementCase() == dev.kith.api.grpc.v1.Consistency.RequirementCase.MINIMIZE_LATENCY
+                    && c.getMinimizeLatency()) {
+                consistency = Consistency.MINIMIZE_LATENCY;
+            } else if (c.getRequirementCase() == dev.kith.api.grpc.v1.Consistency.RequirementCase.FULLY_CONSISTENT
+                    && c.getFullyConsistent()) {
+                consistency = Consistency.FULLY_CONSISTENT;
+            } else {
+                return null;
+            }
+        }
+        var resource = r.getResource();
+        String permission = r.getPermission();
+        var subject = r.getSubject();
+        if (!subject.hasObject()) return null;
+        var object = subject.getObject();
+        if (!isTypeName(resource.getObjectType())
+                || !isObjectId(resource.getObjectId())
+                || !isRelationName(permission)
+                || !isTypeName(object.getObjectType())) {
+            return null;
+        }
+        boolean wildcard = SubjectRef.WILDCARD.equals(object.getObjectId());
+        if (!wildcard && !isObjectId(object.getObjectId())) return null;
+        String relation = subject.getOptionalRelation();
+        if (relation.isEmpty() || relation.equals("...")) relation = null;
+        if (relation != null && (wildcard || !isRelationName(relation))) return null;
+        return new Requests.Check(
+                new ObjectRef(resource.getObjectType(), resource.getObjectId()),
+                permission,
+                new SubjectRef(object.getObjectType(), object.getObjectId(), relation),
+                Map.of(),
+                consistency,
+                false);
+    }
+
     /** {"objectType": …, "objectId": …} with a valid type name and object id, else null. */
     private ObjectRef objectRef(JsonParser p) throws IOException {
         if (p.currentToken() != JsonToken.START_OBJECT) return null;

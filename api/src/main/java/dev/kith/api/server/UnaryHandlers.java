@@ -176,6 +176,22 @@ final class UnaryHandlers {
         x.unary(ctx, body -> check(body, AuditLog.entry(ctx)));
     }
 
+    /**
+     * The plan of a gRPC check of the plain shape ({@link PlainCheckReader#read(dev.kith.api.grpc.v1.
+     * CheckPermissionRequest)}), or null for any other: bound straight from the message, as the HTTP side binds a
+     * plain body without a JSON tree; the answer is the engine's result, rendered by the caller.
+     */
+    Requests.Check plainCheck(dev.kith.api.grpc.v1.CheckPermissionRequest request) {
+        return plainCheck.read(request);
+    }
+
+    /** Runs a plain check (see {@link #plainCheck}) and notes its decision, as the HTTP route does. */
+    Results.Check check(Requests.Check plain, AuditLog.Entry entry) {
+        Results.Check result = x.engine.check(plain);
+        decided(entry, plain, result);
+        return result;
+    }
+
     Exchange.Plan check(JsonNode body, AuditLog.Entry entry) {
         JsonIn in = JsonIn.object(body, "", CHECK);
         Consistency consistency = x.in.consistency(in);

@@ -74,21 +74,7 @@ public final class LoadGenerator {
             }
             LoadReport report = measure(vertx, context, check, options);
             LoadReport baseline = options.baseline() ? measure(vertx, context, noop, options) : null;
-            return baseline == null
-                    ? report
-                    : new LoadReport(
-                            report.requests(),
-                            report.seconds(),
-                            report.requestsPerSecond(),
-                            report.p50Ms(),
-                            report.p90Ms(),
-                            report.p99Ms(),
-                            report.p999Ms(),
-                            report.maxMs(),
-                            report.p99UncorrectedMs(),
-                            report.errors(),
-                            report.mismatches(),
-                            baseline);
+            return baseline == null ? report : report.withBaseline(baseline);
         } finally {
             await(vertx.close().toCompletionStage().toCompletableFuture(), 30, "load run");
         }
@@ -161,15 +147,20 @@ public final class LoadGenerator {
                     "the endpoint must be an http:// URL with a host, like http://127.0.0.1:8443, got '" + endpoint
                             + "'");
         }
+        requireLocalHost(endpoint.getHost());
+    }
+
+    /** Refuses a host that is not this machine (see {@link #requireLocal}); the gRPC driver's rule too. */
+    public static void requireLocalHost(String host) {
         InetAddress[] addresses;
         try {
-            addresses = InetAddress.getAllByName(endpoint.getHost());
+            addresses = InetAddress.getAllByName(host);
         } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("cannot resolve the endpoint's host '" + endpoint.getHost() + "'");
+            throw new IllegalArgumentException("cannot resolve the endpoint's host '" + host + "'");
         }
         for (InetAddress address : addresses) {
             if (!isLocal(address)) {
-                throw new IllegalArgumentException("the endpoint's host '" + endpoint.getHost() + "' ("
+                throw new IllegalArgumentException("the endpoint's host '" + host + "' ("
                         + address.getHostAddress() + ") is not this machine: the load generator only targets"
                         + " loopback or local addresses");
             }

@@ -1,5 +1,7 @@
 package dev.kith.bench.http;
 
+import org.HdrHistogram.Histogram;
+
 /**
  * The outcome of a load run. Latencies are in milliseconds and corrected for coordinated omission (see
  * {@link LoadGenerator}); {@code p99UncorrectedMs} is the raw figure for comparison.
@@ -31,6 +33,60 @@ public record LoadReport(
         long errors,
         long mismatches,
         LoadReport baseline) {
+
+    /**
+     * The figures of one closed-loop phase (HTTP or gRPC): the raw latency histogram (microseconds) is corrected
+     * for coordinated omission with its mean as the expected interval between one loop's requests.
+     *
+     * @param histogram the raw latencies, in microseconds
+     * @param requests requests completed (errors included)
+     * @param seconds the measured time
+     * @param errors requests that failed
+     * @param mismatches answers that differ from their expectation
+     */
+    public static LoadReport of(Histogram histogram, long requests, double seconds, long errors, long mismatches) {
+        Histogram corrected = histogram.getTotalCount() == 0
+                ? histogram
+                : histogram.copyCorrectedForCoordinatedOmission(Math.max(1, Math.round(histogram.getMean())));
+        return new LoadReport(
+                requests,
+                round(seconds),
+                round(requests / seconds),
+                millis(corrected.getValueAtPercentile(50)),
+                millis(corrected.getValueAtPercentile(90)),
+                millis(corrected.getValueAtPercentile(99)),
+                millis(corrected.getValueAtPercentile(99.9)),
+                millis(corrected.getMaxValue()),
+                millis(histogram.getValueAtPercentile(99)),
+                errors,
+                mismatches,
+                null);
+    }
+
+    /** The same report with {@code baseline} beside it. */
+    public LoadReport withBaseline(LoadReport baseline) {
+        return new LoadReport(
+                requests,
+                seconds,
+                requestsPerSecond,
+                p50Ms,
+                p90Ms,
+                p99Ms,
+                p999Ms,
+                maxMs,
+                p99UncorrectedMs,
+                errors,
+                mismatches,
+                baseline);
+    }
+
+    static double millis(long micros) {
+        return round(micros / 1000.0);
+    }
+
+    static double round(double value) {
+        return Math.round(value * 1000) / 1000.0;
+    }
 
     /** Check throughput over no-op throughput, or NaN without a baseline. */
     public double ratio() {

@@ -200,30 +200,6 @@ final class LoadRun {
 
     /** The phase's figures; call after {@link #done()} completed. */
     LoadReport report() {
-        double seconds = seconds();
-        Histogram corrected = histogram.getTotalCount() == 0
-                ? histogram
-                : histogram.copyCorrectedForCoordinatedOmission(Math.max(1, Math.round(histogram.getMean())));
-        return new LoadReport(
-                requests,
-                round(seconds),
-                round(requests / seconds),
-                millis(corrected.getValueAtPercentile(50)),
-                millis(corrected.getValueAtPercentile(90)),
-                millis(corrected.getValueAtPercentile(99)),
-                millis(corrected.getValueAtPercentile(99.9)),
-                millis(corrected.getMaxValue()),
-                millis(histogram.getValueAtPercentile(99)),
-                errors,
-                mismatches,
-                null);
-    }
-
-    static double millis(long micros) {
-        return round(micros / 1000.0);
-    }
-
-    static double round(double value) {
-        return Math.round(value * 1000) / 1000.0;
+        return LoadReport.of(histogram, requests, seconds(), errors, mismatches);
     }
 }

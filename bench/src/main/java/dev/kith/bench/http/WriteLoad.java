@@ -127,12 +127,12 @@ public final class WriteLoad {
             return new Report(
                     measured.requests(),
                     relationships,
-                    LoadRun.round(seconds),
-                    LoadRun.round(measured.requests() / seconds),
-                    LoadRun.round(relationships / seconds),
-                    LoadRun.millis(latencies.getValueAtPercentile(50)),
-                    LoadRun.millis(latencies.getValueAtPercentile(99)),
-                    LoadRun.millis(latencies.getMaxValue()),
+                    LoadReport.round(seconds),
+                    LoadReport.round(measured.requests() / seconds),
+                    LoadReport.round(relationships / seconds),
+                    LoadReport.millis(latencies.getValueAtPercentile(50)),
+                    LoadReport.millis(latencies.getValueAtPercentile(99)),
+                    LoadReport.millis(latencies.getMaxValue()),
                     measured.errors(),
                     nextRepo + measured.sent());
         } finally {

@@ -448,7 +448,17 @@ class SoakTest {
                     + "\"permission\":\"view\",\"subject\":{\"object\":{\"objectType\":\"user\",\"objectId\":\"u"
                     + random.nextInt(USERS) + "\"}}}";
             long t = System.nanoTime();
-            HttpResponse<String> r = post(client, "/v1/permissions/check", body);
+            HttpResponse<String> r;
+            try {
+                r = post(client, "/v1/permissions/check", body);
+            } catch (IOException e) {
+                // a transport failure is a problem of the run, but this loop goes on, on a new connection, so that
+                // one failure neither ends a loop's load nor hides what the rest of the run would show
+                if (stop) return;
+                problem("check connection failed after " + (System.nanoTime() - t) / 1_000_000 + " ms: " + e);
+                client = client();
+                continue;
+            }
             long micros = (System.nanoTime() - t) / 1000;
             if (r.statusCode() != 200 || !r.body().contains("PERMISSIONSHIP_")) {
                 problem("check answered " + r.statusCode() + ": " + r.body());
@@ -466,7 +476,17 @@ class SoakTest {
                     + "\"subject\":{\"object\":{\"objectType\":\"user\",\"objectId\":\"u" + random.nextInt(USERS)
                     + "\"}}}";
             long t = System.nanoTime();
-            HttpResponse<String> r = post(client, "/v1/permissions/resources", body);
+            HttpResponse<String> r;
+            try {
+                r = post(client, "/v1/permissions/resources", body);
+            } catch (IOException e) {
+                // a transport failure is a problem of the run, but this loop goes on, on a new connection, so that
+                // one failure neither ends a loop's load nor hides what the rest of the run would show
+                if (stop) return;
+                problem("lookup connection failed after " + (System.nanoTime() - t) / 1_000_000 + " ms: " + e);
+                client = client();
+                continue;
+            }
             long micros = (System.nanoTime() - t) / 1000;
             if (r.statusCode() != 200 || r.body().contains("\"error\"")) {
                 problem("lookup answered " + r.statusCode() + ": " + head(r.body()));

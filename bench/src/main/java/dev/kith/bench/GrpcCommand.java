@@ -1,0 +1,95 @@
+package dev.kith.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kith.bench.grpc.GrpcLoad;
+import dev.kith.bench.http.LoadOptions;
+import dev.kith.bench.http.LoadReport;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code grpc}: the {@code http} command's load over gRPC, {@code PermissionsService/CheckPermission}. */
+@Command(
+        name = "grpc",
+        description = "Load a local kith server's gRPC authzed.api.v1.PermissionsService/CheckPermission with a"
+                + " queries file")
+final class GrpcCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Mixin
+    private ServerTarget server;
+
+    @Option(names = "--queries", required = true, description = "queries file (queries.txt format)")
+    private Path queries;
+
+    @Option(
+            names = "--connections",
+            defaultValue = "16",
+            description = "concurrent calls, each with one call in flight (default 16)")
+    private int connections;
+
+    @Option(
+            names = "--channels",
+            defaultValue = "1",
+            description = "HTTP/2 connections the calls are spread over (default 1, as SpiceDB's clients)")
+    private int channels;
+
+    @Option(names = "--seconds", defaultValue = "10", description = "measured seconds (default 10)")
+    private double seconds;
+
+    @Option(names = "--warmup", defaultValue = "2", description = "unmeasured warm-up seconds (default 2)")
+    private double warmup;
+
+    @Option(names = "--baseline", description = "also load grpc.health.v1.Health/Check and report the ratio")
+    private boolean baseline;
+
+    @Override
+    public Integer call() throws IOException {
+        LoadReport report;
+        try {
+            LoadOptions options = new LoadOptions(
+                    server.uri(),
+                    server.key(),
+                    CommandInputs.queries(queries),
+                    connections,
+                    Duration.ofMillis(Math.round(seconds * 1000)),
+                    Duration.ofMillis(Math.round(warmup * 1000)),
+                    baseline);
+            report = GrpcLoad.run(options, channels);
+        } catch (IllegalArgumentException e) {
+            throw new BenchMain.UsageException(e.getMessage());
+        }
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("requests", report.requests());
+        json.put("seconds", report.seconds());
+        json.put("requests_per_second", report.requestsPerSecond());
+        json.put("p50_ms", report.p50Ms());
+        json.put("p90_ms", report.p90Ms());
+        json.put("p99_ms", report.p99Ms());
+        json.put("p999_ms", report.p999Ms());
+        json.put("max_ms", report.maxMs());
+        json.put("p99_uncorrected_ms", report.p99UncorrectedMs());
+        json.put("errors", report.errors());
+        json.put("mismatches", report.mismatches());
+        json.put("connections", connections);
+        json.put("channels", channels);
+        if (report.baseline() != null) {
+            json.put("baseline_requests_per_second", report.baseline().requestsPerSecond());
+            json.put("baseline_p99_ms", report.baseline().p99Ms());
+            json.put("baseline_errors", report.baseline().errors());
+            double ratio = report.ratio();
+            json.put("ratio", Double.isNaN(ratio) ? null : Math.round(ratio * 1000) / 1000.0);
+        }
+        spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(json));
+        return 0;
+    }
+}
