@@ -815,9 +815,26 @@ function steps(target) {
         await sleep(200);
         const r = await api.call("WriteRelationships", { updates: [touch(rel("document:watched#viewer@user:walt"))] });
         s.written = r.writtenAt.token;
+        // changes after the token: the import's (where the target serves imports), then the write
         let m;
-        do m = await w.next(5000); while ((m.updates ?? []).length === 0);
+        for (;;) {
+          m = await w.next(5000);
+          const updates = (m.updates ?? []).map((u) => relText(u.relationship));
+          if (updates.includes("document:watched#viewer@user:walt")) break;
+          ok(updates.every((u) => /^document:imp\d#viewer@user:u\d$/.test(u)), `an unexpected change ${updates}`);
+        }
         ok(m.changesThrough?.token, "changesThrough.token");
+        eq(m.updates.map((u) => `${u.operation} ${relText(u.relationship)}`),
+          ["OPERATION_TOUCH document:watched#viewer@user:walt"], "the write's change");
+        w.cancel();
+        // the client's cancel ends the stream on its side as CANCELLED, with nothing more delivered
+        let end;
+        try {
+          end = new AssertionFailed(`a message after the cancel: ${JSON.stringify(await w.next(5000))}`);
+        } catch (e) {
+          end = e;
+        }
+        ok(end instanceof ApiError && end.code === "CANCELLED", `the stream after cancel: ${end}`);
         return m.updates.map((u) => `${u.operation} ${relText(u.relationship)}`);
       } finally {
         w.cancel();
