@@ -149,28 +149,16 @@ const HTTP_PATHS = {
 
 /** A bulk check's answer as JSON: the error of a pair is a google.rpc.Status whose Any details need decoding. */
 function bulkToJson(api, r) {
+  const reason = (status) => {
+    const info = (status.details ?? []).find((d) => d.typeUrl.endsWith("google.rpc.ErrorInfo"));
+    return (info && errorInfo(info.value).reason) || UNSPECIFIED;
+  };
   return {
     checkedAt: r.checkedAt,
     pairs: r.pairs.map((p) => p.response.oneofKind === "item"
       ? { item: api.CheckBulkPermissionsResponseItem.toJson(p.response.item) }
-      : { error: { code: p.response.error.code, message: p.response.error.message,
-        reason: reasonOfStatus(encodeStatusDetails(p.response.error)) } }),
+      : { error: { code: p.response.error.code, message: p.response.error.message, reason: reason(p.response.error) } }),
   };
-}
-// Re-encode the pair's Any details as Status field 3 so reasonOfStatus can read them.
-function encodeStatusDetails(status) {
-  const parts = [];
-  const varint = (n) => {
-    const b = [];
-    do { let x = n & 0x7f; n >>>= 7; if (n) x |= 0x80; b.push(x); } while (n);
-    return b;
-  };
-  const field = (no, bytes) => [...varint((no << 3) | 2), ...varint(bytes.length), ...bytes];
-  for (const d of status.details ?? []) {
-    const any = [...field(1, [...Buffer.from(d.typeUrl, "utf8")]), ...field(2, [...d.value])];
-    parts.push(...field(3, any));
-  }
-  return new Uint8Array(parts);
 }
 
 /** The official client over gRPC (kith), with the key given, or none at all. */
