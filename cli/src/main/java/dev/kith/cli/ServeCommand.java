@@ -504,19 +504,19 @@ final class ServeCommand implements Callable<Integer> {
                 .watchStallTimeout(watchStallTimeout)
                 .build();
         String secret = tokenSecret == null || tokenSecret.isBlank() ? null : tokenSecret;
-        return new ServerConfig(
-                bind,
-                port,
-                keys,
-                insecureNoAuth,
-                tlsCert,
-                tlsKey,
-                limits,
-                auditLog,
-                benchEndpoints,
-                secret,
-                new AuditOptions(auditLogMaxBytes, auditLogKeep, auditSampleRate),
-                metricsRequireKey,
-                grpcPort);
+        return ServerConfig.builder()
+                .host(bind)
+                .port(port)
+                .presharedKeys(keys)
+                .insecureNoAuth(insecureNoAuth)
+                .tls(tlsCert, tlsKey)
+                .limits(limits)
+                .auditLog(auditLog)
+                .benchEndpoints(benchEndpoints)
+                .tokenSecret(secret)
+                .auditOptions(new AuditOptions(auditLogMaxBytes, auditLogKeep, auditSampleRate))
+                .metricsRequireKey(metricsRequireKey)
+                .grpcPort(grpcPort)
+                .build();
     }
 }

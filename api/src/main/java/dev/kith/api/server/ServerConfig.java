@@ -66,185 +66,176 @@ public record ServerConfig(
         }
     }
 
-    /** A configuration with the default audit options, an open {@code /metrics} and no gRPC. */
-    public ServerConfig(
-            String host,
-            int port,
-            List<String> presharedKeys,
-            boolean insecureNoAuth,
-            Path tlsCert,
-            Path tlsKey,
-            Limits limits,
-            String auditLog,
-            boolean benchEndpoints,
-            String tokenSecret) {
-        this(
-                host,
-                port,
-                presharedKeys,
-                insecureNoAuth,
-                tlsCert,
-                tlsKey,
-                limits,
-                auditLog,
-                benchEndpoints,
-                tokenSecret,
-                null,
-                false,
-                NO_GRPC);
+    /**
+     * A configuration to fill in: loopback on a random port, no keys, default limits and audit options, no audit
+     * log, no gRPC.
+     */
+    public static Builder builder() {
+        return new Builder();
     }
 
-    /** A configuration without gRPC. */
-    public ServerConfig(
-            String host,
-            int port,
-            List<String> presharedKeys,
-            boolean insecureNoAuth,
-            Path tlsCert,
-            Path tlsKey,
-            Limits limits,
-            String auditLog,
-            boolean benchEndpoints,
-            String tokenSecret,
-            AuditOptions auditOptions,
-            boolean metricsRequireKey) {
-        this(
-                host,
-                port,
-                presharedKeys,
-                insecureNoAuth,
-                tlsCert,
-                tlsKey,
-                limits,
-                auditLog,
-                benchEndpoints,
-                tokenSecret,
-                auditOptions,
-                metricsRequireKey,
-                NO_GRPC);
+    /** A builder holding this configuration, to change a few of its settings. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.host = host;
+        b.port = port;
+        b.presharedKeys = presharedKeys;
+        b.insecureNoAuth = insecureNoAuth;
+        b.tlsCert = tlsCert;
+        b.tlsKey = tlsKey;
+        b.limits = limits;
+        b.auditLog = auditLog;
+        b.benchEndpoints = benchEndpoints;
+        b.tokenSecret = tokenSecret;
+        b.auditOptions = auditOptions;
+        b.metricsRequireKey = metricsRequireKey;
+        b.grpcPort = grpcPort;
+        return b;
     }
 
     /** Loopback on a random port, with the given keys and default limits: for tests and embedded use. */
     public static ServerConfig loopback(List<String> presharedKeys) {
-        return new ServerConfig("127.0.0.1", 0, presharedKeys, false, null, null, Limits.defaults(), null, false, null);
+        return builder().presharedKeys(presharedKeys).build();
     }
 
     public ServerConfig withLimits(Limits v) {
-        return new ServerConfig(
-                host,
-                port,
-                presharedKeys,
-                insecureNoAuth,
-                tlsCert,
-                tlsKey,
-                v,
-                auditLog,
-                benchEndpoints,
-                tokenSecret,
-                auditOptions,
-                metricsRequireKey,
-                grpcPort);
+        return toBuilder().limits(v).build();
     }
 
     public ServerConfig withAuditLog(String v) {
-        return new ServerConfig(
-                host,
-                port,
-                presharedKeys,
-                insecureNoAuth,
-                tlsCert,
-                tlsKey,
-                limits,
-                v,
-                benchEndpoints,
-                tokenSecret,
-                auditOptions,
-                metricsRequireKey,
-                grpcPort);
+        return toBuilder().auditLog(v).build();
     }
 
     public ServerConfig withBenchEndpoints(boolean v) {
-        return new ServerConfig(
-                host,
-                port,
-                presharedKeys,
-                insecureNoAuth,
-                tlsCert,
-                tlsKey,
-                limits,
-                auditLog,
-                v,
-                tokenSecret,
-                auditOptions,
-                metricsRequireKey,
-                grpcPort);
+        return toBuilder().benchEndpoints(v).build();
     }
 
     public ServerConfig withTokenSecret(String v) {
-        return new ServerConfig(
-                host,
-                port,
-                presharedKeys,
-                insecureNoAuth,
-                tlsCert,
-                tlsKey,
-                limits,
-                auditLog,
-                benchEndpoints,
-                v,
-                auditOptions,
-                metricsRequireKey,
-                grpcPort);
+        return toBuilder().tokenSecret(v).build();
     }
 
     public ServerConfig withAuditOptions(AuditOptions v) {
-        return new ServerConfig(
-                host,
-                port,
-                presharedKeys,
-                insecureNoAuth,
-                tlsCert,
-                tlsKey,
-                limits,
-                auditLog,
-                benchEndpoints,
-                tokenSecret,
-                v,
-                metricsRequireKey,
-                grpcPort);
+        return toBuilder().auditOptions(v).build();
     }
 
     public ServerConfig withMetricsRequireKey(boolean v) {
-        return new ServerConfig(
-                host,
-                port,
-                presharedKeys,
-                insecureNoAuth,
-                tlsCert,
-                tlsKey,
-                limits,
-                auditLog,
-                benchEndpoints,
-                tokenSecret,
-                auditOptions,
-                v,
-                grpcPort);
+        return toBuilder().metricsRequireKey(v).build();
     }
 
     public ServerConfig withGrpcPort(int v) {
-        return new ServerConfig(
-                host,
-                port,
-                presharedKeys,
-                insecureNoAuth,
-                tlsCert,
-                tlsKey,
-                limits,
-                auditLog,
-                benchEndpoints,
-                tokenSecret,
-                auditOptions,
-                metricsRequireKey,
-                v);
+        return toBuilder().grpcPort(v).build();
+    }
+
+    /** Builds a {@link ServerConfig}; {@link #build} checks it. Settings not given keep {@link #builder}'s. */
+    public static final class Builder {
+        private String host = "127.0.0.1";
+        private int port = 0;
+        private List<String> presharedKeys = List.of();
+        private boolean insecureNoAuth = false;
+        private Path tlsCert = null;
+        private Path tlsKey = null;
+        private Limits limits = null;
+        private String auditLog = null;
+        private boolean benchEndpoints = false;
+        private String tokenSecret = null;
+        private AuditOptions auditOptions = null;
+        private boolean metricsRequireKey = false;
+        private int grpcPort = NO_GRPC;
+
+        private Builder() {}
+
+        public Builder host(String v) {
+            host = v;
+            return this;
+        }
+
+        public Builder port(int v) {
+            port = v;
+            return this;
+        }
+
+        public Builder presharedKeys(List<String> v) {
+            presharedKeys = v;
+            return this;
+        }
+
+        public Builder insecureNoAuth(boolean v) {
+            insecureNoAuth = v;
+            return this;
+        }
+
+        public Builder tlsCert(Path v) {
+            tlsCert = v;
+            return this;
+        }
+
+        public Builder tlsKey(Path v) {
+            tlsKey = v;
+            return this;
+        }
+
+        public Builder limits(Limits v) {
+            limits = v;
+            return this;
+        }
+
+        public Builder auditLog(String v) {
+            auditLog = v;
+            return this;
+        }
+
+        public Builder benchEndpoints(boolean v) {
+            benchEndpoints = v;
+            return this;
+        }
+
+        public Builder tokenSecret(String v) {
+            tokenSecret = v;
+            return this;
+        }
+
+        public Builder auditOptions(AuditOptions v) {
+            auditOptions = v;
+            return this;
+        }
+
+        public Builder metricsRequireKey(boolean v) {
+            metricsRequireKey = v;
+            return this;
+        }
+
+        public Builder grpcPort(int v) {
+            grpcPort = v;
+            return this;
+        }
+
+        /** TLS from a PEM certificate chain and its private key (both, or neither for plain text). */
+        public Builder tls(Path cert, Path key) {
+            tlsCert = cert;
+            tlsKey = key;
+            return this;
+        }
+
+        /**
+         * The configuration.
+         *
+         * @throws IllegalArgumentException if a setting is out of range or settings contradict each other
+         */
+        public ServerConfig build() {
+            return new ServerConfig(
+                    host,
+                    port,
+                    presharedKeys,
+                    insecureNoAuth,
+                    tlsCert,
+                    tlsKey,
+                    limits,
+                    auditLog,
+                    benchEndpoints,
+                    tokenSecret,
+                    auditOptions,
+                    metricsRequireKey,
+                    grpcPort);
+        }
     }
 }

@@ -78,18 +78,11 @@ class GrpcOpsTest {
     void tlsUsesTheHttpCertificate() throws Exception {
         SelfSignedCertificate cert = SelfSignedCertificate.create("localhost");
         try {
-            var config = new ServerConfig(
-                            "127.0.0.1",
-                            0,
-                            List.of(ServerFixture.KEY),
-                            false,
-                            Path.of(cert.certificatePath()),
-                            Path.of(cert.privateKeyPath()),
-                            null,
-                            null,
-                            false,
-                            null)
-                    .withGrpcPort(0);
+            var config = ServerConfig.builder()
+                    .presharedKeys(List.of(ServerFixture.KEY))
+                    .tls(Path.of(cert.certificatePath()), Path.of(cert.privateKeyPath()))
+                    .grpcPort(0)
+                    .build();
             try (ServerFixture f = new ServerFixture(config)) {
                 f.engine.writeSchema(ServerFixture.SCHEMA);
                 ManagedChannel tls = channel(

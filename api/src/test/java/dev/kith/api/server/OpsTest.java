@@ -223,13 +223,14 @@ class OpsTest {
 
     @Test
     void withoutAKeyTheServerBindsOnlyToLoopback() {
-        var config = new ServerConfig("0.0.0.0", 0, List.of(), false, null, null, null, null, false, null);
+        var config = ServerConfig.builder().host("0.0.0.0").build();
         try (ServerFixture f = new ServerFixture(config)) {
             assertThat(f.server.host()).isEqualTo("127.0.0.1");
             var a = f.post("/v1/schema/read", "{}", null);
             assertThat(a.status).isNotEqualTo(401);
         }
-        var insecure = new ServerConfig("0.0.0.0", 0, List.of(), true, null, null, null, null, false, null);
+        var insecure =
+                ServerConfig.builder().host("0.0.0.0").insecureNoAuth(true).build();
         try (ServerFixture f = new ServerFixture(insecure)) {
             assertThat(f.server.host()).isEqualTo("0.0.0.0");
         }
@@ -239,17 +240,10 @@ class OpsTest {
     void tlsServesHttpsWithAPemCertificateAndKey() {
         SelfSignedCertificate cert = SelfSignedCertificate.create("localhost");
         try {
-            var config = new ServerConfig(
-                    "127.0.0.1",
-                    0,
-                    List.of(ServerFixture.KEY),
-                    false,
-                    Path.of(cert.certificatePath()),
-                    Path.of(cert.privateKeyPath()),
-                    null,
-                    null,
-                    false,
-                    null);
+            var config = ServerConfig.builder()
+                    .presharedKeys(List.of(ServerFixture.KEY))
+                    .tls(Path.of(cert.certificatePath()), Path.of(cert.privateKeyPath()))
+                    .build();
             try (ServerFixture f = new ServerFixture(config)) {
                 WebClient https = WebClient.create(
                         f.vertx,

@@ -45,8 +45,10 @@ class PlaintextWarningTest {
 
     @Test
     void aKeyOverPlaintextOnAReachableAddressIsAWarningNamingTheAddress() {
-        ServerConfig config = new ServerConfig(
-                "0.0.0.0", 0, List.of(ServerFixture.KEY), false, null, null, Limits.defaults(), null, false, null);
+        ServerConfig config = ServerConfig.builder()
+                .host("0.0.0.0")
+                .presharedKeys(List.of(ServerFixture.KEY))
+                .build();
         try (ServerFixture f = new ServerFixture(config)) {
             Answer a = f.post("/v1/schema/read", "{}");
             assertThat(a.status).as("the key is taken as usual: %s", a.text).isNotEqualTo(401);
