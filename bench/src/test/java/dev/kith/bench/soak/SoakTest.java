@@ -382,6 +382,8 @@ class SoakTest {
         r.put("watch_reconnects_during_outage", watchReconnects[1].get());
         r.put("watch_reconnects_after_outage", watchReconnects[2].get());
         r.put("unexpected_answers", problemCount.get());
+        var first = r.putArray("first_problems");
+        problems.stream().limit(20).forEach(first::add);
         var heap = r.putArray("live_heap_mb");
         for (long s : heapSamples) heap.add(Math.round(s / 1048576.0 * 10) / 10.0);
         return r;
