@@ -89,7 +89,13 @@ final class PlainCheckReader {
      * the error or handles the rarer fields.
      */
     Requests.Check read(dev.kith.api.grpc.v1.CheckPermissionRequest r) {
-        if (r.hasContext() || r.getWithTracing() || !r.hasResource() || !r.hasSubject()) return null;
+        if (r.hasContext()
+                || r.getWithTracing()
+                || r.getContextualRelationshipsCount() > 0
+                || !r.hasResource()
+                || !r.hasSubject()) {
+            return null;
+        }
         Consistency consistency = Consistency.MINIMIZE_LATENCY;
         if (r.hasConsistency()) {
             var c = r.getConsistency();
