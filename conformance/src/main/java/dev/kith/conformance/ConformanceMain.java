@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
             ValidateHttpCommand.class,
             SteelThreadCommand.class,
             ValidateOpenFgaCommand.class,
-            DifferentialCommand.class
+            DifferentialCommand.class,
+            GatewayShapesCommand.class
         })
 public final class ConformanceMain implements Runnable {
     @Spec

@@ -34,11 +34,12 @@ final class EmbeddedKith implements AutoCloseable {
     private final Engine engine;
     private final KithServer server;
     private final KithClient client;
+    private final String key;
     private String token;
 
     EmbeddedKith() {
         SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
-        String key = UUID.randomUUID().toString();
+        key = UUID.randomUUID().toString();
         engine = Engines.inMemory(EngineOptions.defaults());
         try {
             server = KithServer.start(engine, ServerConfig.loopback(List.of(key)))
@@ -48,6 +49,16 @@ final class EmbeddedKith implements AutoCloseable {
             throw new IllegalStateException("the embedded server did not start: " + e.getMessage(), e);
         }
         client = new KithClient("http://127.0.0.1:" + server.port(), key);
+    }
+
+    /** The server's base URL, {@code http://127.0.0.1:PORT}. */
+    String baseUrl() {
+        return "http://127.0.0.1:" + server.port();
+    }
+
+    /** The preshared key the server asks for. */
+    String key() {
+        return key;
     }
 
     KithClient client() {
