@@ -76,9 +76,7 @@ final class GrpcCalls {
             int status = error == null ? 200 : error.status();
             endpoint.record(status, System.nanoTime() - start);
             if (audit != null && entry != null) {
-                String field = error == null
-                        ? null
-                        : error.body().path("details").path("field").asText(null);
+                String field = error == null ? null : error.field();
                 audit.finish(entry, status, error == null ? null : error.code(), field);
             }
             return error == null
