@@ -324,11 +324,17 @@ final class AuditTest {
                                     KEY,
                                     "slow-worker")
                             .error(504)
+                            .getJsonArray("details")
+                            .getJsonObject(0)
+                            .getJsonObject("metadata")
                             .getString("code"))
                     .isEqualTo("DEADLINE_EXCEEDED");
             // inline: the engine's poll of the deadline ends it
             assertThat(postAs(f, "/v1/permissions/expand", expand + "}", KEY, "slow-inline")
                             .error(504)
+                            .getJsonArray("details")
+                            .getJsonObject(0)
+                            .getJsonObject("metadata")
                             .getString("code"))
                     .isEqualTo("DEADLINE_EXCEEDED");
             Await.until(
