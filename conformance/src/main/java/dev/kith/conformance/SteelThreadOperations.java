@@ -296,7 +296,7 @@ final class SteelThreadOperations {
 
     /**
      * Writes {@code schema}: {@code {}} when kith accepts it, else {@code error: 'failed to write schema: rpc
-     * error: code = <Code> desc = <message>'} with kith's error code in gRPC's spelling and kith's message.
+     * error: code = <Code> desc = <message>'} with the error's gRPC code in Go's spelling and kith's message.
      */
     private Output writeSchema(Args a) {
         try {
@@ -304,8 +304,8 @@ final class SteelThreadOperations {
             return new Output(SteelThreadYaml.emptyMap(), List.of());
         } catch (KithClient.ApiException e) {
             return new Output(
-                    SteelThreadYaml.error("failed to write schema: rpc error: code = " + grpcCode(e.code()) + " desc = "
-                            + e.getMessage()),
+                    SteelThreadYaml.error("failed to write schema: rpc error: code = " + grpcCode(e.grpcCodeName())
+                            + " desc = " + e.getMessage()),
                     List.of());
         }
     }

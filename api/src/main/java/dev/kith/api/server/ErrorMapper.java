@@ -339,7 +339,13 @@ final class ErrorMapper {
                         .with("diagnostics", diagnostics(e.diagnostics()).toString());
             case KithException.NotFound e
             when e.name() == null ->
-                error(Status.Code.NOT_FOUND, "NO_SCHEMA", e.getMessage(), null, ErrorReason.ERROR_REASON_UNSPECIFIED);
+                // before any schema every type is unknown, as SpiceDB answers it (a schema read says NOT_FOUND)
+                error(
+                        Status.Code.FAILED_PRECONDITION,
+                        "NO_SCHEMA",
+                        e.getMessage(),
+                        null,
+                        ErrorReason.ERROR_REASON_UNKNOWN_DEFINITION);
             case KithException.NotFound e ->
                 located(e, "UNKNOWN_NAME", null, paths, Status.Code.FAILED_PRECONDITION, unknownNameReason(e))
                         .with("name", e.name());

@@ -97,7 +97,7 @@ final class GrpcCalls {
      * Counts a call refused for its key and writes its audit line ({@code authFailure}, with {@code reason} and
      * the method as its {@code path}; never the key presented).
      */
-    void authenticationFailed(String method, String requestId, String client, String reason) {
+    void authenticationFailed(String method, String requestId, String client, String reason, HttpFailure failure) {
         metrics.authFailure();
         if (audit == null) return;
         AuditLog.Entry e = audit.begin("authFailure", requestId, null, client);
@@ -105,7 +105,8 @@ final class GrpcCalls {
             f.put("reason", reason);
             f.put("path", "/" + method);
         });
-        audit.finish(e, 401, "UNAUTHENTICATED", null);
+        ErrorMapper.ApiError error = ErrorMapper.map(failure);
+        audit.finish(e, error.status(), error.code(), null);
     }
 
     /**

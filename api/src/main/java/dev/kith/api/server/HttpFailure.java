@@ -111,6 +111,15 @@ final class HttpFailure extends RuntimeException {
                 io.grpc.Status.Code.RESOURCE_EXHAUSTED);
     }
 
+    /**
+     * A schema read before any schema was written: NOT_FOUND as SpiceDB answers it (any other request then is a
+     * FAILED_PRECONDITION, see {@link ErrorMapper}).
+     */
+    static HttpFailure noSchema(String message) {
+        return new HttpFailure(
+                404, "NO_SCHEMA", null, message, ErrorReason.ERROR_REASON_UNSPECIFIED, io.grpc.Status.Code.NOT_FOUND);
+    }
+
     /** No endpoint at the path: grpc-gateway's NOT_FOUND, message and all. */
     static HttpFailure notFound() {
         return new HttpFailure(

@@ -93,7 +93,13 @@ final class UnaryHandlers {
     Exchange.Plan readSchema(JsonNode body, AuditLog.Entry entry) {
         JsonIn.object(body, "", EMPTY);
         return new Exchange.Plan(false, () -> {
-            Results.SchemaText s = x.engine.readSchema();
+            Results.SchemaText s;
+            try {
+                s = x.engine.readSchema();
+            } catch (KithException.NotFound e) {
+                if (e.name() != null) throw e;
+                throw HttpFailure.noSchema(e.getMessage()); // SpiceDB reads no schema as NOT_FOUND
+            }
             AuditLog.note(entry, f -> f.put("revision", s.readAt().value()));
             ObjectNode n = x.out.object();
             n.put("schemaText", s.text());

@@ -129,12 +129,13 @@ class ApiTest {
     }
 
     @Test
-    void aFailedPreconditionIs409AndNothingIsWritten() {
+    void aFailedPreconditionIs400FailedPreconditionAndNothingIsWritten() {
         String body = "{\"updates\":[{\"operation\":\"OPERATION_TOUCH\",\"relationship\":"
                 + ServerFixture.relationshipJson("document:pre#viewer@user:pat") + "}],"
                 + "\"optionalPreconditions\":[{\"operation\":\"OPERATION_MUST_MATCH\",\"filter\":"
                 + "{\"resourceType\":\"document\",\"optionalResourceId\":\"pre\",\"optionalRelation\":\"owner\"}}]}";
-        JsonObject e = f.post("/v1/relationships/write", body).error(409);
+        JsonObject e = f.post("/v1/relationships/write", body).error(400);
+        assertThat(e.getInteger("code")).isEqualTo(9);
         assertThat(ServerFixture.meta(e).getString("code")).isEqualTo("FAILED_PRECONDITION");
         var pat = f.post("/v1/permissions/check", ServerFixture.checkJson("document", "pre", "view", "user", "pat"));
         assertThat(pat.json().getString("permissionship")).isEqualTo("PERMISSIONSHIP_NO_PERMISSION");

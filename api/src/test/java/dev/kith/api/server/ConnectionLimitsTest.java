@@ -519,14 +519,14 @@ class ConnectionLimitsTest {
                     50,
                     () -> {
                         ServerFixture.Answer a = f.post("/v1/relationships/write", big);
-                        assertThat(a.error(413).getString("message")).contains("at most 1000");
+                        assertThat(a.error(400).getString("message")).contains("at most 1000");
                         return a.status;
                     },
                     () -> UnderAttack.innocentCheck(
                             f.server.port(),
                             ServerFixture.checkJson("document", "i", "view", "user", "v"),
                             "PERMISSIONSHIP_HAS_PERMISSION"));
-            assertThat(statuses).containsOnlyKeys(413);
+            assertThat(statuses).containsOnlyKeys(400);
         }
     }
 }

@@ -733,9 +733,7 @@ class FuzzTest {
                 assertSafe("(raw head)", request, new Answer(Integer.parseInt(status), text));
                 if (text.startsWith("{") && status.compareTo("400") >= 0) {
                     JsonObject error = new JsonObject(text);
-                    assertThat(ServerFixture.meta(error).getString("code"))
-                            .as(what)
-                            .isNotBlank();
+                    ServerFixture.assertStatusShape(error);
                     assertThat(error.getString("message")).as(what).isNotBlank();
                 }
             }

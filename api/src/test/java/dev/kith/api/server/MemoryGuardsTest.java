@@ -214,7 +214,11 @@ class MemoryGuardsTest {
             watcher.close();
             JsonObject last = lines.getLast();
             assertThat(last.containsKey("error")).as(last.encode()).isTrue();
+            assertThat(last.fieldNames()).as("grpc-gateway's stream error line").containsExactly("error");
             JsonObject error = last.getJsonObject("error");
+            ServerFixture.assertStatusShape(error);
+            assertThat(error.getJsonArray("details")).hasSize(1);
+            assertThat(error.getInteger("code")).isEqualTo(8);
             assertThat(ServerFixture.meta(error).getString("code")).isEqualTo("RESOURCE_EXHAUSTED");
             assertThat(error.getString("message"))
                     .contains("the watcher fell behind")

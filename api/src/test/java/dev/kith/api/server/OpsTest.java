@@ -47,7 +47,7 @@ class OpsTest {
     void healthAndReadinessNeedNoKey() {
         try (ServerFixture f = ServerFixture.withKey()) {
             var health = f.post("/healthz", "", null);
-            assertThat(health.status).as("POST on a GET route").isEqualTo(405);
+            assertThat(health.status).as("POST on a GET route").isEqualTo(501);
             var h = f.client
                     .get(f.server.port(), "127.0.0.1", "/healthz")
                     .send()

@@ -236,14 +236,9 @@ class StreamEndpointsTest {
         assertThat(lines).hasSize(1001);
         assertThat(lines.subList(0, 1000))
                 .allSatisfy(l -> assertThat(l.containsKey("result")).isTrue());
+        // grpc-gateway's stream error: a last line {"error": <google.rpc.Status>}
         assertThat(lines.getLast())
-                .isEqualTo(new JsonObject()
-                        .put(
-                                "error",
-                                new JsonObject()
-                                        .put("code", "UNAVAILABLE")
-                                        .put("message", "the store went away")
-                                        .put("details", new JsonObject())));
+                .isEqualTo(new JsonObject("{\"error\": " + unavailable("the store went away") + "}"));
     }
 
     @Test
@@ -254,10 +249,13 @@ class StreamEndpointsTest {
                 "{\"relationshipFilter\":{\"resourceType\":\"document\"},\"optionalLimit\":7}");
         assertThat(r.statusCode()).isEqualTo(503);
         assertThat(r.headers().firstValue("Content-Type")).hasValue(Exchange.JSON);
-        assertThat(new JsonObject(r.body()))
-                .isEqualTo(new JsonObject()
-                        .put("code", "UNAVAILABLE")
-                        .put("message", "the store is away")
-                        .put("details", new JsonObject()));
+        assertThat(new JsonObject(r.body())).isEqualTo(new JsonObject(unavailable("the store is away")));
+    }
+
+    /** The Status JSON of an UNAVAILABLE failure saying {@code message}. */
+    private static String unavailable(String message) {
+        return "{\"code\": 14, \"message\": \"" + message + "\", \"details\": [{"
+                + "\"@type\": \"type.googleapis.com/google.rpc.ErrorInfo\", \"reason\": \"ERROR_REASON_UNSPECIFIED\","
+                + " \"domain\": \"authzed.com\", \"metadata\": {\"code\": \"UNAVAILABLE\"}}]}";
     }
 }
