@@ -385,7 +385,7 @@ public final class KithServer implements AutoCloseable {
 
     /**
      * The methods each endpoint takes (its {@code Allow} header), by exact path: a request to a known path with
-     * another method is a 405, to an unknown path a 404.
+     * another method is a 501 (grpc-gateway's UNIMPLEMENTED), to an unknown path a 404.
      */
     private static Map<String, String> allowedMethods(Router router) {
         Map<String, TreeSet<String>> methods = new HashMap<>();
