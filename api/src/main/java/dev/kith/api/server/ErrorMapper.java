@@ -137,7 +137,8 @@ final class ErrorMapper {
     /**
      * Answers the failed request {@code ctx}: with the error's status and JSON body; when a stream has begun
      * (its NDJSON head was written), with a last line {@code {"error": <the same Status>}} as grpc-gateway ends a
-     * failed stream; any other response already under way is reset. An UNAUTHENTICATED answer carries its message
+     * failed stream, and when a stream's call failed before its first line, with the error's status and that line
+     * alone; any other response already under way is reset. An UNAUTHENTICATED answer carries its message
      * in {@code WWW-Authenticate}, as grpc-gateway's does.
      */
     static void respond(RoutingContext ctx, Exchange x) {
@@ -175,6 +176,14 @@ final class ErrorMapper {
             } else {
                 response.reset();
             }
+            return;
+        }
+        if (Boolean.TRUE.equals(ctx.get(Exchange.STREAM_CALL))) {
+            // a server stream that fails before its first message: grpc-gateway answers the code's status and
+            // the error as the stream's only line
+            response.setStatusCode(error.status())
+                    .putHeader("Content-Type", Exchange.JSON)
+                    .end(Buffer.buffer(x.out.line("error", error.body())));
             return;
         }
         if (error.grpcCode() == Status.Code.UNAUTHENTICATED) response.putHeader("WWW-Authenticate", error.message());

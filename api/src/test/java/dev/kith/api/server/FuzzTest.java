@@ -552,7 +552,7 @@ class FuzzTest {
     private static void assertClear400(String body, String path, Answer a) {
         assertSafe(path, body, a);
         assertThat(a.status).as(path + " " + abbreviate(body) + " -> " + a.text).isEqualTo(400);
-        JsonObject e = new JsonObject(a.text);
+        JsonObject e = ServerFixture.unwrap(new JsonObject(a.text));
         assertThat(ServerFixture.meta(e).getString("code")).isEqualTo("INVALID_ARGUMENT");
         assertThat(e.getString("message")).as(a.text).containsAnyOf("token", "cursor");
         assertThat(ServerFixture.meta(e).getString("field")).as(a.text).isNotBlank();

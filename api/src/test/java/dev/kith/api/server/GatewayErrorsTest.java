@@ -372,6 +372,32 @@ class GatewayErrorsTest {
     }
 
     @Test
+    void aStreamThatFailsBeforeItsFirstLineAnswersTheCodesStatusWithAnErrorLine() {
+        ServerFixture.Answer a = f.post(
+                "/v1/permissions/resources",
+                "{\"resourceObjectType\":\"folder\",\"permission\":\"view\","
+                        + "\"subject\":{\"object\":{\"objectType\":\"user\",\"objectId\":\"ann\"}}}");
+        assertThat(a.status).isEqualTo(400);
+        assertThat(a.contentType).isEqualTo("application/json");
+        assertThat(a.text).endsWith("}\n");
+        JsonObject line = a.json();
+        assertThat(line.fieldNames()).containsExactly("error");
+        JsonObject error = line.getJsonObject("error");
+        ServerFixture.assertStatusShape(error);
+        assertThat(error.getInteger("code")).isEqualTo(9);
+        assertThat(ServerFixture.reason(error)).isEqualTo("ERROR_REASON_UNKNOWN_DEFINITION");
+        assertThat(ServerFixture.meta(error).getMap())
+                .containsEntry("code", "UNKNOWN_NAME")
+                .containsEntry("field", "resourceObjectType")
+                .containsEntry("name", "folder");
+
+        // a body that is not JSON fails before the call: the Status alone, as grpc-gateway's decoding failure
+        ServerFixture.Answer notJson = f.post("/v1/relationships/read", "{\"relationshipFilter\": ");
+        assertThat(notJson.status).isEqualTo(400);
+        assertThat(notJson.json().getInteger("code")).isEqualTo(3);
+    }
+
+    @Test
     void aBulkCheckItemErrorIsTheSameStatus() {
         String good = check("document", "d1", "view", "user", "ann");
         String bad = check("folder", "f1", "view", "user", "ann");

@@ -361,8 +361,9 @@ class MemoryGuardsTest {
 
             ServerFixture.Answer third = f.post("/v1/watch", watchBody(start));
             assertThat(third.status).as(third.text).isEqualTo(429);
-            assertThat(ServerFixture.meta(third.json()).getString("code")).isEqualTo("RESOURCE_EXHAUSTED");
-            assertThat(third.json().getString("message")).contains("too many open watches (limit 2)");
+            JsonObject refused = third.error(429);
+            assertThat(ServerFixture.meta(refused).getString("code")).isEqualTo("RESOURCE_EXHAUSTED");
+            assertThat(refused.getString("message")).contains("too many open watches (limit 2)");
             healthzFast(f);
             checkSucceeds(f);
 

@@ -189,11 +189,16 @@ final class ServerFixture implements AutoCloseable {
         /**
          * Asserts the status and that the body is a {@code google.rpc.Status} as grpc-gateway writes it (a numeric
          * gRPC code, a message, and one ErrorInfo of domain authzed.com whose metadata are strings and carry kith's
-         * code); returns it.
+         * code), alone or, for a stream's call, as the line {@code {"error": <Status>}}; returns the Status.
          */
         JsonObject error(int expectedStatus) {
             assertThat(status).as(text).isEqualTo(expectedStatus);
             JsonObject e = json();
+            if (e.fieldNames().equals(java.util.Set.of("error"))) {
+                // a stream's call that failed before its first line: grpc-gateway's {"error": <Status>} line
+                assertThat(text).endsWith("}\n");
+                e = e.getJsonObject("error");
+            }
             assertStatusShape(e);
             assertThat(e.getJsonArray("details")).as(text).hasSize(1);
             assertThat(text).doesNotContain("Exception").doesNotContain("\tat ");
@@ -217,6 +222,11 @@ final class ServerFixture implements AutoCloseable {
         JsonObject metadata = info.getJsonObject("metadata");
         assertThat(metadata.getString("code")).isNotBlank();
         metadata.forEach(m -> assertThat(m.getValue()).as(m.getKey()).isInstanceOf(String.class));
+    }
+
+    /** The Status of an error body: itself, or the one a stream's {@code {"error": …}} line holds. */
+    static JsonObject unwrap(JsonObject body) {
+        return body.fieldNames().equals(java.util.Set.of("error")) ? body.getJsonObject("error") : body;
     }
 
     /** The ErrorInfo metadata of the error {@code e} (kith's code, field, name, …). */
