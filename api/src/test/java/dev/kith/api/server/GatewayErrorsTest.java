@@ -311,9 +311,67 @@ class GatewayErrorsTest {
     }
 
     @Test
-    void noSchemaYetIsNotFound404() throws Exception {
+    void aWildcardSubjectInACheckIsInvalidArgument400WithSpiceDbsReason() throws Exception {
+        row(
+                "/v1/permissions/check",
+                check("document", "d1", "view", "user", "*"),
+                CheckPermissionRequest.newBuilder(),
+                permissions::checkPermission,
+                400,
+                3,
+                "ERROR_REASON_WILDCARD_NOT_ALLOWED",
+                Map.of("code", "INVALID_ARGUMENT"));
+    }
+
+    @Test
+    void aRevisionNotReachedInTimeIsUnavailable503() throws Exception {
+        try (ServerFixture g = new ServerFixture(
+                ServerConfig.loopback(List.of(ServerFixture.KEY)).withGrpcPort(0),
+                EngineOptions.defaults().withFreshnessTimeout(java.time.Duration.ofMillis(100)))) {
+            g.writeSchema();
+            String future = g.server.token(new dev.kith.engine.Revision(1_000_000));
+            String body = new JsonObject(check("document", "d1", "view", "user", "ann"))
+                    .put("consistency", new JsonObject().put("atLeastAsFresh", new JsonObject().put("token", future)))
+                    .encode();
+            JsonObject e = g.post("/v1/permissions/check", body).error(503);
+            assertThat(e.getInteger("code")).isEqualTo(14);
+            assertThat(ServerFixture.meta(e).getMap())
+                    .containsEntry("code", "UNAVAILABLE")
+                    .containsEntry("field", "consistency");
+            assertThat(grpcStatus(g, body)).isEqualTo(e);
+        }
+    }
+
+    /** The Status, in proto3 JSON, of the check {@code json} sent over gRPC to {@code server}, which must fail. */
+    private static JsonObject grpcStatus(ServerFixture server, String json) throws Exception {
+        ManagedChannel c = Grpc.newChannelBuilderForAddress(
+                        "127.0.0.1", server.server.grpcPort(), InsecureChannelCredentials.create())
+                .build();
+        try {
+            CheckPermissionRequest.Builder request = CheckPermissionRequest.newBuilder();
+            JsonFormat.parser().merge(json, request);
+            StatusRuntimeException failure = org.junit.jupiter.api.Assertions.assertThrows(
+                    StatusRuntimeException.class,
+                    () -> PermissionsServiceGrpc.newBlockingStub(c)
+                            .withInterceptors(key(ServerFixture.KEY))
+                            .checkPermission(request.build()));
+            return new JsonObject(STATUS_JSON.print(StatusProto.fromThrowable(failure)));
+        } finally {
+            c.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void noSchemaYetIsNotFound404ForASchemaReadAndFailedPrecondition400Otherwise() throws Exception {
         try (ServerFixture empty = new ServerFixture(
                 ServerConfig.loopback(List.of(ServerFixture.KEY)).withGrpcPort(0))) {
+            String check = check("document", "d1", "view", "user", "ann");
+            JsonObject checked = empty.post("/v1/permissions/check", check).error(400);
+            assertThat(checked.getInteger("code")).isEqualTo(9);
+            assertThat(ServerFixture.reason(checked)).isEqualTo("ERROR_REASON_UNKNOWN_DEFINITION");
+            assertThat(ServerFixture.meta(checked).getString("code")).isEqualTo("NO_SCHEMA");
+            assertThat(grpcStatus(empty, check)).isEqualTo(checked);
+
             ServerFixture.Answer a = empty.post("/v1/schema/read", "{}");
             JsonObject e = a.error(404);
             assertThat(e.getInteger("code")).isEqualTo(5);
