@@ -12,7 +12,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Every error path of the API: a 4xx/5xx with {code, message, details} naming the problem, never a 500. */
+/**
+ * Every error path of the API: a 4xx/5xx whose body is grpc-gateway's {@code google.rpc.Status} naming the problem,
+ * never a 500.
+ */
 class ErrorsTest {
     static ServerFixture f;
     static final String IMPORT = KithServer.IMPORT_PATH;

@@ -625,7 +625,7 @@ class FuzzTest {
     /**
      * Every name and id of a written relationship (resource type and id, relation, subject type, id and relation,
      * caveat name) given random text of the relationship syntax's characters: the write is answered, or refused with
-     * a 400 whose {@code details.field} is the path of that value.
+     * a 400 whose ErrorInfo metadata {@code field} is the path of that value.
      */
     @Test
     void oddNamesAndIdsInAWrittenRelationshipAreAnsweredOrAClear400NamingThem() {

@@ -10,9 +10,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * An unknown type, relation, permission or caveat, from every endpoint: a 400 {@code UNKNOWN_NAME} whose {@code
- * details.field} is the JSON path of the offending value and {@code details.name} the name; the other errors the
- * engine finds in a write name their full path too.
+ * An unknown type, relation, permission or caveat, from every endpoint: a 400 FAILED_PRECONDITION whose ErrorInfo
+ * metadata {@code code} is {@code UNKNOWN_NAME}, {@code field} the JSON path of the offending value and {@code name}
+ * the name; the other errors the engine finds in a write name their full path too.
  */
 class UnknownNamesTest {
     static ServerFixture f;
