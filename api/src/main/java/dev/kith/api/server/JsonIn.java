@@ -172,10 +172,6 @@ final class JsonIn {
         };
     }
 
-    private static List<String> sorted(Set<String> s) {
-        return s.stream().sorted().toList();
-    }
-
     static KithException.InvalidArgument invalid(String field, String message) {
         return new KithException.InvalidArgument(field, message);
     }
