@@ -88,6 +88,6 @@ class ClientCommandsTest {
         assertThat(bad.err()).startsWith("kith: ").doesNotContain("\tat ");
         KithCli.Run unknown = kith("check", "nosuchtype:c1#view@user:ann");
         assertThat(unknown.status()).isEqualTo(1);
-        assertThat(unknown.err()).contains("HTTP 400");
+        assertThat(unknown.err()).contains("kith: UNKNOWN_NAME (HTTP 400): ");
     }
 }

@@ -17,7 +17,8 @@ import java.util.function.Consumer;
 
 /**
  * A blocking client of a running kith server: JSON requests, JSON or NDJSON answers, and the server's error
- * answers turned into {@link ApiException}s that carry its code and message.
+ * answers (a {@code google.rpc.Status} in JSON, as SpiceDB's HTTP gateway writes it, also as a stream's last
+ * {@code {"error": …}} line) turned into {@link ApiException}s that carry its codes, reason and message.
  */
 public final class KithClient {
     private final URI endpoint;
@@ -34,26 +35,77 @@ public final class KithClient {
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     }
 
-    /** An error answer of the server: its HTTP status, code and message. */
+    /**
+     * An error answer of the server: its HTTP status, gRPC code number, kith's error code (its ErrorInfo metadata
+     * {@code code}), SpiceDB's {@code ERROR_REASON_…} and message.
+     */
     public static final class ApiException extends RuntimeException {
         private static final long serialVersionUID = 1L;
         private final int status;
+        private final int grpcCode;
         private final String code;
+        private final String reason;
 
-        ApiException(int status, String code, String message) {
+        ApiException(int status, int grpcCode, String code, String reason, String message) {
             super(message, null, false, false);
             this.status = status;
+            this.grpcCode = grpcCode;
             this.code = code;
+            this.reason = reason;
         }
 
+        /** The HTTP status of the answer (200 for an error line that ended a stream). */
         public int status() {
             return status;
         }
 
+        /** The gRPC status code number of the error (-1 when the answer was not a Status). */
+        public int grpcCode() {
+            return grpcCode;
+        }
+
+        /**
+         * kith's error code, such as {@code UNKNOWN_NAME}; without one (an unknown path, say) the gRPC code's name,
+         * or {@code HTTP_<status>} when the answer was not a Status at all.
+         */
         public String code() {
             return code;
         }
+
+        /**
+         * The name of the error's gRPC status code, such as {@code INVALID_ARGUMENT}; {@link #code()} when the answer
+         * was not a Status.
+         */
+        public String grpcCodeName() {
+            return grpcCode >= 0 && grpcCode < GRPC_CODES.length ? GRPC_CODES[grpcCode] : code;
+        }
+
+        /** SpiceDB's {@code ERROR_REASON_…} of the error, or null when it carries none. */
+        public String reason() {
+            return reason;
+        }
     }
+
+    /** The names of the gRPC status codes, by number. */
+    private static final String[] GRPC_CODES = {
+        "OK",
+        "CANCELLED",
+        "UNKNOWN",
+        "INVALID_ARGUMENT",
+        "DEADLINE_EXCEEDED",
+        "NOT_FOUND",
+        "ALREADY_EXISTS",
+        "PERMISSION_DENIED",
+        "RESOURCE_EXHAUSTED",
+        "FAILED_PRECONDITION",
+        "ABORTED",
+        "OUT_OF_RANGE",
+        "UNIMPLEMENTED",
+        "INTERNAL",
+        "UNAVAILABLE",
+        "DATA_LOSS",
+        "UNAUTHENTICATED"
+    };
 
     public ObjectMapper mapper() {
         return mapper;
@@ -132,10 +184,18 @@ public final class KithClient {
         }
     }
 
+    /** The exception for the error body {@code n} (a {@code google.rpc.Status}) answered with HTTP {@code status}. */
     private static ApiException error(int status, JsonNode n) {
+        JsonNode code = n.path("code");
+        int grpc = code.isInt() || code.isLong() ? code.asInt() : -1;
+        JsonNode info = n.path("details").path(0);
+        String kith = info.path("metadata").path("code").asText(null);
+        if (kith == null) kith = grpc >= 0 && grpc < GRPC_CODES.length ? GRPC_CODES[grpc] : "HTTP_" + status;
         return new ApiException(
                 status,
-                n.path("code").asText("HTTP_" + status),
+                grpc,
+                kith,
+                info.path("reason").asText(null),
                 n.path("message").asText("HTTP " + status));
     }
 }

@@ -296,7 +296,8 @@ final class SteelThreadOperations {
 
     /**
      * Writes {@code schema}: {@code {}} when kith accepts it, else {@code error: 'failed to write schema: rpc
-     * error: code = <Code> desc = <message>'} with kith's error code in gRPC's spelling and kith's message.
+     * error: code = <Code> desc = <message>'} with the error's gRPC code (kith's INVALID_SCHEMA for a schema that
+     * does not compile) in Go's spelling and kith's message.
      */
     private Output writeSchema(Args a) {
         try {
@@ -304,10 +305,18 @@ final class SteelThreadOperations {
             return new Output(SteelThreadYaml.emptyMap(), List.of());
         } catch (KithClient.ApiException e) {
             return new Output(
-                    SteelThreadYaml.error("failed to write schema: rpc error: code = " + grpcCode(e.code()) + " desc = "
-                            + e.getMessage()),
+                    SteelThreadYaml.error("failed to write schema: rpc error: code = " + grpcCode(schemaCode(e))
+                            + " desc = " + e.getMessage()),
                     List.of());
         }
+    }
+
+    /**
+     * The code a refused schema write is reported with: kith's own {@code INVALID_SCHEMA} for a schema that does not
+     * compile (a deliberate difference the steel-thread command notes), else the error's gRPC code.
+     */
+    private static String schemaCode(KithClient.ApiException e) {
+        return "INVALID_SCHEMA".equals(e.code()) ? e.code() : e.grpcCodeName();
     }
 
     /** {@code INVALID_ARGUMENT} → {@code InvalidArgument}: how Go's gRPC status prints a code. */

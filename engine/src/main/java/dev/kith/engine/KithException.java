@@ -294,8 +294,31 @@ public abstract sealed class KithException extends RuntimeException {
 
     /** A request exceeds a configured limit (updates per write, items per bulk check, sizes). */
     public static final class LimitExceeded extends KithException {
+        /** Which limit: the API answers each with its own reason. */
+        public enum Limit {
+            /** Updates in one write. */
+            UPDATES,
+            /** Preconditions in one write or delete. */
+            PRECONDITIONS,
+            /** Relationships a delete may remove when it does not allow partial deletion. */
+            DELETE_LIMIT,
+            /** Any other limit. */
+            OTHER
+        }
+
+        private final Limit limit;
+
         public LimitExceeded(String message) {
+            this(Limit.OTHER, message);
+        }
+
+        public LimitExceeded(Limit limit, String message) {
             super(message);
+            this.limit = limit;
+        }
+
+        public Limit limit() {
+            return limit;
         }
     }
 

@@ -41,10 +41,10 @@ final class Authenticator {
             if (MessageDigest.isEqual(k.digest(), presented)) found = k.id();
         }
         if (found == null) {
-            // SpiceDB answers a key it does not know with PERMISSION_DENIED on gRPC; HTTP keeps its 401
+            // SpiceDB answers a key it does not know with PERMISSION_DENIED (HTTP 403), a missing one with 401
             throw new HttpFailure(
-                    401,
-                    "UNAUTHENTICATED",
+                    403,
+                    "PERMISSION_DENIED",
                     "Authorization",
                     "invalid preshared key: the bearer key is not valid",
                     dev.kith.api.grpc.v1.ErrorReason.ERROR_REASON_UNSPECIFIED,

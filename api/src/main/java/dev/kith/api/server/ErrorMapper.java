@@ -3,6 +3,7 @@ package dev.kith.api.server;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.rpc.ErrorInfo;
 import dev.kith.api.grpc.v1.ErrorReason;
 import dev.kith.engine.KithException;
 import dev.kith.schema.Diagnostic;
@@ -13,52 +14,132 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 
 /**
- * The one place where failures become HTTP answers: every {@link KithException} case, the HTTP layer's own
- * {@link HttpFailure}s, and anything unexpected (a 500 that says only "internal error" and an error id; the
- * stack trace goes to the log, never to the caller). {@link #respond} is the router's failure handler: every
- * failed request, whether a handler, the router (unknown route, method) or Vert.x (body too large, deadline)
- * failed it, is answered there, and a stream that has begun gets the error as its last line.
+ * The one place where failures become answers, for both transports: every {@link KithException} case, the HTTP
+ * layer's own {@link HttpFailure}s, and anything unexpected (an INTERNAL that says only "internal error" and an
+ * error id; the stack trace goes to the log, never to the caller). {@link #respond} is the router's failure
+ * handler: every failed request, whether a handler, the router (unknown route, method) or Vert.x (body too large,
+ * deadline) failed it, is answered there, and a stream that has begun gets the error as its last line.
  *
- * <p>Each failure maps to an HTTP status and, in the same row, to a gRPC status code and {@code ErrorReason}
- * (SpiceDB's for the same failure); the gRPC side ({@code GrpcErrors}) sends the same message and details.
+ * <p>Each failure maps, in one row, to the gRPC status code and {@code ErrorReason} SpiceDB answers the same
+ * failure with. The HTTP answer is what SpiceDB's HTTP gateway (grpc-gateway) makes of that: the status {@link
+ * #httpStatus} gives for the code, and a body that is the {@code google.rpc.Status} in proto3 JSON, {@code {"code":
+ * 3, "message": …, "details": [{"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": …, "domain":
+ * "authzed.com", "metadata": {…}}]}}; the gRPC side ({@code GrpcErrors}) sends the very same {@code Status} in its
+ * trailers. Only failures with no call behind them (a body over its byte limit, a request line or headers too
+ * long, a body that did not arrive in time) keep an HTTP status of their own (413, 414, 431, 408).
  *
- * <p>Statuses: 400 bad input (including unknown types, relations and permissions, expired revisions, depth and
- * caveat evaluation failures), 401 missing or wrong key, 404 unknown route, 405 a method the route does not take,
- * 409 failed precondition or conflict, 413 too large, 429 overloaded, 503 revision not reached in time, store
- * unavailable or a JVM {@link Error} such as {@link OutOfMemoryError} while serving (a plain message, never its
- * text), 504 deadline.
- *
- * <p>An error the engine found in a part of the request ({@link KithException#where}) names that part by its JSON
- * path in {@code details.field}, as the request's {@link FieldPaths} spell it, and the message starts with it. An
- * unknown type, relation, permission or caveat is {@code UNKNOWN_NAME} with the name in {@code details.name}; a
- * request before any schema was written is {@code NO_SCHEMA}.
+ * <p>The ErrorInfo's metadata carries kith's own detail as strings: {@code code} (kith's error code, such as
+ * {@code UNKNOWN_NAME}), {@code field} (the JSON path of the part of the request at fault; the message starts with
+ * it), {@code name} (an unknown type, relation, permission or caveat), and per failure {@code depthLimit}, {@code
+ * diagnostics}, {@code caveat}, {@code costLimit}, {@code changes_through_token}.
  */
 final class ErrorMapper {
     private static final System.Logger LOG = System.getLogger(ErrorMapper.class.getName());
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
+    /** The {@code @type} of an ErrorInfo detail in proto3 JSON. */
+    static final String ERROR_INFO_TYPE = "type.googleapis.com/google.rpc.ErrorInfo";
+
+    /** The HTTP statuses a failure with no gRPC call behind it keeps (request too large or too slow to read). */
+    private static final java.util.Set<Integer> TRANSPORT_STATUSES = java.util.Set.of(408, 413, 414, 431);
+
     /**
-     * One failure as both transports answer it: the HTTP status with its JSON body {@code {code, message,
-     * details}}, and the gRPC status code with the {@code authzed.api.v1.ErrorReason} of its {@code
-     * google.rpc.ErrorInfo} (see {@code GrpcErrors}). Every row below fills all of them, so the two transports
-     * cannot drift apart.
+     * One failure as both transports answer it: the gRPC status code and the {@code authzed.api.v1.ErrorReason} of
+     * its {@code google.rpc.ErrorInfo}, the message, kith's error code and the ErrorInfo's metadata; and the HTTP
+     * status, which follows from the gRPC code (see {@link #httpStatus}) unless the failure is a transport one.
+     * {@link #rpcStatus()} is the {@code google.rpc.Status} both transports send; {@link #body()} is it in proto3
+     * JSON.
      */
-    record ApiError(int status, ObjectNode body, Status.Code grpcCode, ErrorReason reason) {
-        String code() {
-            return body.path("code").asText();
+    record ApiError(
+            int status,
+            Status.Code grpcCode,
+            ErrorReason reason,
+            String code,
+            String message,
+            java.util.LinkedHashMap<String, String> metadata,
+            boolean detailed) {
+        /** The JSON path of the part of the request at fault, or null. */
+        String field() {
+            return metadata.get("field");
         }
 
-        String message() {
-            return body.path("message").asText();
+        /** Adds {@code key} to the ErrorInfo metadata (kith's extra detail); returns this error. */
+        ApiError with(String key, String value) {
+            metadata.put(key, value);
+            return this;
         }
+
+        /** The ErrorInfo both transports send: reason, SpiceDB's domain, and the metadata. */
+        ErrorInfo info() {
+            return ErrorInfo.newBuilder()
+                    .setReason(reason.name())
+                    .setDomain(GrpcErrors.DOMAIN)
+                    .putAllMetadata(metadata)
+                    .build();
+        }
+
+        /**
+         * The {@code google.rpc.Status} of this failure, with its one ErrorInfo (none for a routing failure, as
+         * grpc-gateway's).
+         */
+        com.google.rpc.Status rpcStatus() {
+            var status =
+                    com.google.rpc.Status.newBuilder().setCode(grpcCode.value()).setMessage(message);
+            if (detailed) status.addDetails(com.google.protobuf.Any.pack(info()));
+            return status.build();
+        }
+
+        /** This failure without its ErrorInfo. */
+        ApiError bare() {
+            return new ApiError(status, grpcCode, reason, code, message, metadata, false);
+        }
+
+        /** {@link #rpcStatus()} in proto3 JSON, as grpc-gateway writes it. */
+        ObjectNode body() {
+            ObjectNode body = NODES.objectNode();
+            body.put("code", grpcCode.value());
+            body.put("message", message);
+            ArrayNode details = body.putArray("details");
+            if (!detailed) return body;
+            ObjectNode info = details.addObject();
+            info.put("@type", ERROR_INFO_TYPE);
+            info.put("reason", reason.name());
+            info.put("domain", GrpcErrors.DOMAIN);
+            ObjectNode m = info.putObject("metadata");
+            metadata.forEach(m::put);
+            return body;
+        }
+    }
+
+    /**
+     * The HTTP status grpc-gateway answers a gRPC code with ({@code runtime.HTTPStatusFromCode}): every error
+     * status of the HTTP API that has a call behind it comes from here.
+     */
+    static int httpStatus(Status.Code code) {
+        return switch (code) {
+            case OK -> 200;
+            case CANCELLED -> 499;
+            case UNKNOWN, INTERNAL, DATA_LOSS -> 500;
+            case INVALID_ARGUMENT, FAILED_PRECONDITION, OUT_OF_RANGE -> 400;
+            case DEADLINE_EXCEEDED -> 504;
+            case NOT_FOUND -> 404;
+            case ALREADY_EXISTS, ABORTED -> 409;
+            case PERMISSION_DENIED -> 403;
+            case UNAUTHENTICATED -> 401;
+            case RESOURCE_EXHAUSTED -> 429;
+            case UNIMPLEMENTED -> 501;
+            case UNAVAILABLE -> 503;
+        };
     }
 
     private ErrorMapper() {}
 
     /**
      * Answers the failed request {@code ctx}: with the error's status and JSON body; when a stream has begun
-     * (its NDJSON head was written), with a last {@code {"error": …}} line; any other response already under way
-     * is reset.
+     * (its NDJSON head was written), with a last line {@code {"error": <the same Status>}} as grpc-gateway ends a
+     * failed stream, and when a stream's call failed before its first line, with the error's status and that line
+     * alone; any other response already under way is reset. An UNAUTHENTICATED answer carries its message
+     * in {@code WWW-Authenticate}, as grpc-gateway's does.
      */
     static void respond(RoutingContext ctx, Exchange x) {
         Throwable failure = ctx.failure() != null ? ctx.failure() : fromStatus(ctx, x.limits);
@@ -76,22 +157,18 @@ final class ErrorMapper {
                             + ctx.request().path() + " from " + ctx.request().remoteAddress() + ": " + failure);
             response.putHeader("Connection", "close");
             ctx.put(AuditLog.ERROR, "INVALID_ARGUMENT");
-            x.send(
-                    ctx,
-                    400,
-                    error(
-                                    400,
-                                    "INVALID_ARGUMENT",
-                                    "the request could not be read: " + unreadable(failure),
-                                    "body",
-                                    Status.Code.INVALID_ARGUMENT,
-                                    ErrorReason.ERROR_REASON_UNSPECIFIED)
-                            .body());
+            ApiError error = error(
+                    Status.Code.INVALID_ARGUMENT,
+                    "INVALID_ARGUMENT",
+                    "the request could not be read: " + unreadable(failure),
+                    "body",
+                    ErrorReason.ERROR_REASON_UNSPECIFIED);
+            x.send(ctx, error.status(), error.body());
             return;
         }
         ApiError error = map(failure, ctx.get(FieldPaths.KEY));
         ctx.put(AuditLog.ERROR, error.code());
-        String field = error.body().path("details").path("field").asText(null);
+        String field = error.field();
         if (field != null) ctx.put(AuditLog.ERROR_FIELD, field);
         if (response.headWritten()) {
             if (Exchange.NDJSON.equals(response.headers().get("Content-Type"))) {
@@ -101,6 +178,15 @@ final class ErrorMapper {
             }
             return;
         }
+        if (Boolean.TRUE.equals(ctx.get(Exchange.STREAM_CALL))) {
+            // a server stream that fails before its first message: grpc-gateway answers the code's status and
+            // the error as the stream's only line
+            response.setStatusCode(error.status())
+                    .putHeader("Content-Type", Exchange.JSON)
+                    .end(Buffer.buffer(x.out.line("error", error.body())));
+            return;
+        }
+        if (error.grpcCode() == Status.Code.UNAUTHENTICATED) response.putHeader("WWW-Authenticate", error.message());
         x.send(ctx, error.status(), error.body());
     }
 
@@ -114,52 +200,38 @@ final class ErrorMapper {
 
     /**
      * The answer to a request whose line or headers could not be read ({@code cause}, the HTTP decoder's reason): 414
-     * for a request line over {@code maxLineBytes}, 431 for headers over {@code maxHeaderBytes}, otherwise a 400
-     * naming what is malformed.
+     * for a request line over {@code maxLineBytes}, 431 for headers over {@code maxHeaderBytes} (both
+     * RESOURCE_EXHAUSTED), otherwise a 400 INVALID_ARGUMENT naming what is malformed.
      */
     static ApiError unreadableHead(Throwable cause, int maxLineBytes, int maxHeaderBytes) {
         return switch (cause) {
             case io.netty.handler.codec.http.TooLongHttpLineException e ->
-                error(
+                transport(
                         414,
-                        "RESOURCE_EXHAUSTED",
+                        Status.Code.RESOURCE_EXHAUSTED,
                         "the request line is longer than " + maxLineBytes + " bytes",
-                        null,
-                        Status.Code.RESOURCE_EXHAUSTED,
-                        ErrorReason.ERROR_REASON_UNSPECIFIED);
+                        null);
             case io.netty.handler.codec.http.TooLongHttpHeaderException e ->
-                error(
+                transport(
                         431,
-                        "RESOURCE_EXHAUSTED",
-                        "the request headers are larger than " + maxHeaderBytes + " bytes",
-                        null,
                         Status.Code.RESOURCE_EXHAUSTED,
-                        ErrorReason.ERROR_REASON_UNSPECIFIED);
-            case null ->
-                error(
-                        400,
-                        "INVALID_ARGUMENT",
-                        "malformed request line or headers",
-                        null,
-                        Status.Code.INVALID_ARGUMENT,
-                        ErrorReason.ERROR_REASON_UNSPECIFIED);
+                        "the request headers are larger than " + maxHeaderBytes + " bytes",
+                        null);
+            case null -> invalidHead("malformed request line or headers");
             case Connections.UnsupportedVersion e ->
-                error(
-                        400,
-                        "INVALID_ARGUMENT",
-                        "malformed request line or headers: " + e.getMessage(),
-                        null,
-                        Status.Code.INVALID_ARGUMENT,
-                        ErrorReason.ERROR_REASON_UNSPECIFIED);
-            default ->
-                error(
-                        400,
-                        "INVALID_ARGUMENT",
-                        "malformed request line or headers: " + decoderReason(cause),
-                        null,
-                        Status.Code.INVALID_ARGUMENT,
-                        ErrorReason.ERROR_REASON_UNSPECIFIED);
+                invalidHead("malformed request line or headers: " + e.getMessage());
+            default -> invalidHead("malformed request line or headers: " + decoderReason(cause));
         };
+    }
+
+    private static ApiError invalidHead(String message) {
+        return error(
+                Status.Code.INVALID_ARGUMENT, "INVALID_ARGUMENT", message, null, ErrorReason.ERROR_REASON_UNSPECIFIED);
+    }
+
+    /** A failure with no call behind it, answered with its own HTTP {@code status}. */
+    private static ApiError transport(int status, Status.Code grpcCode, String message, String field) {
+        return error(status, grpcCode.name(), message, field, grpcCode, ErrorReason.ERROR_REASON_UNSPECIFIED);
     }
 
     /** The HTTP decoder's reason, as plain printable text of at most 200 characters (it may quote the request). */
@@ -179,7 +251,7 @@ final class ErrorMapper {
         boolean importing = ctx.request().path().equals(KithServer.IMPORT_PATH);
         return switch (status) {
             case 413 ->
-                HttpFailure.tooLarge(
+                HttpFailure.bodyTooLarge(
                         "body",
                         "the request body is larger than "
                                 + (importing ? limits.maxImportBodyBytes() : limits.maxBodyBytes())
@@ -192,16 +264,16 @@ final class ErrorMapper {
                         "the request took longer than its deadline of "
                                 + (importing ? limits.importTimeout() : limits.requestTimeout()).toMillis()
                                 + " ms and was cancelled");
-            case 404 ->
-                new HttpFailure(
-                        404, "NOT_FOUND", null, "no endpoint " + ctx.request().path());
-            case 405 -> new HttpFailure(405, "METHOD_NOT_ALLOWED", null, "method not allowed");
+            case 404 -> HttpFailure.notFound();
+            case 405 -> HttpFailure.methodNotAllowed();
             default ->
                 new HttpFailure(
                         status < 400 ? 500 : status,
                         "HTTP_" + status,
                         null,
-                        "the request failed with status " + status);
+                        "the request failed with status " + status,
+                        ErrorReason.ERROR_REASON_UNSPECIFIED,
+                        status < 500 ? Status.Code.INVALID_ARGUMENT : Status.Code.INTERNAL);
         };
     }
 
@@ -213,42 +285,47 @@ final class ErrorMapper {
     static ApiError map(Throwable failure, FieldPaths paths) {
         return switch (failure) {
             case KithException k -> mapKith(k, paths);
-            case HttpFailure h -> error(h.status(), h.code(), h.getMessage(), h.field(), grpcCode(h), h.reason());
+            case HttpFailure h -> {
+                ApiError err = error(h.status(), h.code(), h.getMessage(), h.field(), grpcCode(h), h.reason());
+                h.metadata().forEach(err::with);
+                yield h.isRouting() ? err.bare() : err;
+            }
             case OutOfMemoryError e -> {
                 LOG.log(System.Logger.Level.ERROR, "out of memory while serving a request", e);
                 yield error(
-                        503,
+                        Status.Code.UNAVAILABLE,
                         "UNAVAILABLE",
                         "the server ran out of memory serving this request; retry later",
                         null,
-                        Status.Code.UNAVAILABLE,
                         ErrorReason.ERROR_REASON_UNSPECIFIED);
             }
             case Error e -> {
                 String id = Long.toHexString(System.nanoTime());
                 LOG.log(System.Logger.Level.ERROR, "error " + id + " while serving a request", e);
                 yield error(
-                        503,
+                        Status.Code.UNAVAILABLE,
                         "UNAVAILABLE",
                         "the server could not serve this request (error id " + id + "); retry later",
                         null,
-                        Status.Code.UNAVAILABLE,
                         ErrorReason.ERROR_REASON_UNSPECIFIED);
             }
             default -> {
                 String id = Long.toHexString(System.nanoTime());
                 LOG.log(System.Logger.Level.ERROR, "internal error " + id, failure);
                 yield error(
-                        500,
+                        Status.Code.INTERNAL,
                         "INTERNAL",
                         "internal error (id " + id + "); see the server log",
                         null,
-                        Status.Code.INTERNAL,
                         ErrorReason.ERROR_REASON_UNSPECIFIED);
             }
         };
     }
 
+    /**
+     * The table of the engine's failures: each one's gRPC code and ErrorReason as SpiceDB answers it (the HTTP
+     * status follows from the code), kith's error code, and its metadata.
+     */
     private static ApiError mapKith(KithException k, FieldPaths paths) {
         return switch (k) {
             case KithException.InvalidArgument e ->
@@ -261,120 +338,105 @@ final class ErrorMapper {
                         e.wildcard()
                                 ? ErrorReason.ERROR_REASON_WILDCARD_NOT_ALLOWED
                                 : ErrorReason.ERROR_REASON_UNSPECIFIED);
-            case KithException.InvalidSchema e -> {
-                ApiError err = error(
-                        400,
-                        "INVALID_SCHEMA",
-                        e.getMessage(),
-                        "schema",
-                        Status.Code.INVALID_ARGUMENT,
-                        ErrorReason.ERROR_REASON_SCHEMA_PARSE_ERROR);
-                ((ObjectNode) err.body().get("details")).set("diagnostics", diagnostics(e.diagnostics()));
-                yield err;
-            }
+            case KithException.InvalidSchema e ->
+                error(
+                                Status.Code.INVALID_ARGUMENT,
+                                "INVALID_SCHEMA",
+                                e.getMessage(),
+                                "schema",
+                                ErrorReason.ERROR_REASON_SCHEMA_PARSE_ERROR)
+                        .with("diagnostics", diagnostics(e.diagnostics()).toString());
             case KithException.NotFound e
             when e.name() == null ->
+                // before any schema every type is unknown, as SpiceDB answers it (a schema read says NOT_FOUND)
                 error(
-                        400,
+                        Status.Code.FAILED_PRECONDITION,
                         "NO_SCHEMA",
                         e.getMessage(),
                         null,
-                        Status.Code.NOT_FOUND,
-                        ErrorReason.ERROR_REASON_UNSPECIFIED);
-            case KithException.NotFound e -> {
-                ApiError err =
-                        located(e, "UNKNOWN_NAME", null, paths, Status.Code.FAILED_PRECONDITION, unknownNameReason(e));
-                ((ObjectNode) err.body().get("details")).put("name", e.name());
-                yield err;
-            }
+                        ErrorReason.ERROR_REASON_UNKNOWN_DEFINITION);
+            case KithException.NotFound e ->
+                located(e, "UNKNOWN_NAME", null, paths, Status.Code.FAILED_PRECONDITION, unknownNameReason(e))
+                        .with("name", e.name());
             case KithException.PreconditionFailed e ->
                 error(
-                        409,
+                        Status.Code.FAILED_PRECONDITION,
                         "FAILED_PRECONDITION",
                         e.getMessage(),
                         null,
-                        Status.Code.FAILED_PRECONDITION,
                         ErrorReason.ERROR_REASON_WRITE_OR_DELETE_PRECONDITION_FAILURE);
             case KithException.Conflict e ->
                 error(
-                        409,
+                        Status.Code.ALREADY_EXISTS,
                         "ALREADY_EXISTS",
                         e.getMessage(),
                         null,
-                        Status.Code.ALREADY_EXISTS,
                         ErrorReason.ERROR_REASON_ATTEMPT_TO_RECREATE_RELATIONSHIP);
             case KithException.RevisionExpired e ->
                 error(
-                        400,
+                        Status.Code.OUT_OF_RANGE,
                         "REVISION_EXPIRED",
                         e.getMessage(),
                         "consistency",
-                        Status.Code.OUT_OF_RANGE,
                         ErrorReason.ERROR_REASON_UNSPECIFIED);
             case KithException.RevisionUnavailable e ->
                 error(
-                        503,
+                        Status.Code.UNAVAILABLE,
                         "UNAVAILABLE",
                         e.getMessage(),
                         "consistency",
-                        Status.Code.UNAVAILABLE,
                         ErrorReason.ERROR_REASON_UNSPECIFIED);
-            case KithException.MaxDepthExceeded e -> {
-                ApiError err = error(
-                        400,
-                        "MAX_DEPTH_EXCEEDED",
-                        e.getMessage(),
-                        null,
-                        Status.Code.RESOURCE_EXHAUSTED,
-                        ErrorReason.ERROR_REASON_MAXIMUM_DEPTH_EXCEEDED);
-                ((ObjectNode) err.body().get("details")).put("depthLimit", e.depthLimit());
-                yield err;
-            }
+            case KithException.MaxDepthExceeded e ->
+                error(
+                                Status.Code.RESOURCE_EXHAUSTED,
+                                "MAX_DEPTH_EXCEEDED",
+                                e.getMessage(),
+                                null,
+                                ErrorReason.ERROR_REASON_MAXIMUM_DEPTH_EXCEEDED)
+                        .with("depthLimit", String.valueOf(e.depthLimit()))
+                        .with("maximum_depth_allowed", String.valueOf(e.depthLimit()));
             case KithException.CaveatEvaluation e ->
                 error(
-                        400,
+                        Status.Code.INVALID_ARGUMENT,
                         "CAVEAT_EVALUATION",
                         e.getMessage(),
                         "context",
-                        Status.Code.INVALID_ARGUMENT,
                         ErrorReason.ERROR_REASON_CAVEAT_EVALUATION_ERROR);
-            case KithException.CaveatCostExceeded e -> {
-                ApiError err = error(
-                        429,
-                        "RESOURCE_EXHAUSTED",
-                        e.getMessage(),
-                        "context",
-                        Status.Code.RESOURCE_EXHAUSTED,
-                        ErrorReason.ERROR_REASON_CAVEAT_EVALUATION_ERROR);
-                ObjectNode details = (ObjectNode) err.body().get("details");
-                details.put("caveat", e.caveat());
-                details.put("costLimit", e.costLimit());
-                yield err;
-            }
-            case KithException.LimitExceeded e ->
+            case KithException.CaveatCostExceeded e ->
                 error(
-                        413,
-                        "RESOURCE_EXHAUSTED",
-                        e.getMessage(),
-                        null,
-                        Status.Code.INVALID_ARGUMENT,
-                        ErrorReason.ERROR_REASON_EXCEEDS_MAXIMUM_ALLOWABLE_LIMIT);
+                                Status.Code.RESOURCE_EXHAUSTED,
+                                "RESOURCE_EXHAUSTED",
+                                e.getMessage(),
+                                "context",
+                                ErrorReason.ERROR_REASON_CAVEAT_EVALUATION_ERROR)
+                        .with("caveat", e.caveat())
+                        .with("costLimit", String.valueOf(e.costLimit()));
+            case KithException.LimitExceeded e ->
+                error(Status.Code.INVALID_ARGUMENT, "INVALID_ARGUMENT", e.getMessage(), null, limitReason(e));
             case KithException.StoreUnavailable e ->
                 error(
-                        503,
+                        Status.Code.UNAVAILABLE,
                         "UNAVAILABLE",
                         e.getMessage(),
                         null,
-                        Status.Code.UNAVAILABLE,
                         ErrorReason.ERROR_REASON_UNSPECIFIED);
             case KithException.DeadlineExceeded e ->
                 error(
-                        504,
+                        Status.Code.DEADLINE_EXCEEDED,
                         "DEADLINE_EXCEEDED",
                         e.getMessage(),
                         null,
-                        Status.Code.DEADLINE_EXCEEDED,
                         ErrorReason.ERROR_REASON_UNSPECIFIED);
+        };
+    }
+
+    /** SpiceDB's reason for a limit the engine enforces: updates or preconditions in a write, or a delete's limit. */
+    private static ErrorReason limitReason(KithException.LimitExceeded e) {
+        return switch (e.limit()) {
+            case UPDATES -> ErrorReason.ERROR_REASON_TOO_MANY_UPDATES_IN_REQUEST;
+            case PRECONDITIONS -> ErrorReason.ERROR_REASON_TOO_MANY_PRECONDITIONS_IN_REQUEST;
+            case DELETE_LIMIT -> ErrorReason.ERROR_REASON_TOO_MANY_RELATIONSHIPS_FOR_TRANSACTIONAL_DELETE;
+            case OTHER -> ErrorReason.ERROR_REASON_EXCEEDS_MAXIMUM_ALLOWABLE_LIMIT;
         };
     }
 
@@ -391,8 +453,8 @@ final class ErrorMapper {
     }
 
     /**
-     * The gRPC code of a failure the HTTP layer detected: its code when that is a gRPC code name (they are
-     * spelled alike), otherwise the one its HTTP status stands for.
+     * The gRPC code of a failure the HTTP layer detected: the one it was given, else its code when that is a gRPC
+     * code name (they are spelled alike), otherwise the one its HTTP status stands for.
      */
     private static Status.Code grpcCode(HttpFailure h) {
         if (h.grpcCode() != null) return h.grpcCode();
@@ -400,24 +462,27 @@ final class ErrorMapper {
             if (c.name().equals(h.code())) return c;
         }
         return switch (h.status()) {
+            case 401 -> Status.Code.UNAUTHENTICATED;
+            case 403 -> Status.Code.PERMISSION_DENIED;
             case 404 -> Status.Code.NOT_FOUND;
-            case 405 -> Status.Code.UNIMPLEMENTED;
-            case 413, 429 -> Status.Code.RESOURCE_EXHAUSTED;
-            case 504 -> Status.Code.DEADLINE_EXCEEDED;
+            case 405, 501 -> Status.Code.UNIMPLEMENTED;
+            case 409 -> Status.Code.ALREADY_EXISTS;
+            case 413, 414, 429, 431 -> Status.Code.RESOURCE_EXHAUSTED;
+            case 408, 504 -> Status.Code.DEADLINE_EXCEEDED;
             case 503 -> Status.Code.UNAVAILABLE;
-            default -> h.status() < 500 ? Status.Code.INVALID_ARGUMENT : Status.Code.UNKNOWN;
+            default -> h.status() < 500 ? Status.Code.INVALID_ARGUMENT : Status.Code.INTERNAL;
         };
     }
 
     /**
-     * A 400 naming the JSON path of the part {@code e} is about, when the engine said where and the request has
+     * An error naming the JSON path of the part {@code e} is about, when the engine said where and the request has
      * that field; otherwise {@code field} and the engine's message.
      */
     private static ApiError located(
             KithException e, String code, String field, FieldPaths paths, Status.Code grpcCode, ErrorReason reason) {
         String path = e.where() == null || paths == null ? null : paths.path(e.where());
-        if (path == null) return error(400, code, e.getMessage(), field, grpcCode, reason);
-        return error(400, code, path + ": " + e.reason(), path, grpcCode, reason);
+        if (path == null) return error(grpcCode, code, e.getMessage(), field, reason);
+        return error(grpcCode, code, path + ": " + e.reason(), path, reason);
     }
 
     private static ArrayNode diagnostics(List<Diagnostic> diagnostics) {
@@ -439,13 +504,24 @@ final class ErrorMapper {
         return end == field.length() ? field : field.substring(0, end);
     }
 
+    /**
+     * A failure answered with gRPC {@code grpcCode} and {@code reason}, over HTTP with the status the code maps to;
+     * kith's {@code code} and the {@code field} at fault (null: none) go into the ErrorInfo metadata.
+     */
+    static ApiError error(Status.Code grpcCode, String code, String message, String field, ErrorReason reason) {
+        return error(httpStatus(grpcCode), code, message, field, grpcCode, reason);
+    }
+
+    /**
+     * {@link #error(Status.Code, String, String, String, ErrorReason)}; {@code status} is kept only for a failure
+     * with no call behind it (408, 413, 414, 431), every other status follows from {@code grpcCode}.
+     */
     static ApiError error(
             int status, String code, String message, String field, Status.Code grpcCode, ErrorReason reason) {
-        ObjectNode body = NODES.objectNode();
-        body.put("code", code);
-        body.put("message", message == null ? code : message);
-        ObjectNode details = body.putObject("details");
-        if (field != null) details.put("field", trimDots(field));
-        return new ApiError(status, body, grpcCode, reason);
+        java.util.LinkedHashMap<String, String> metadata = new java.util.LinkedHashMap<>();
+        metadata.put("code", code);
+        if (field != null) metadata.put("field", trimDots(field));
+        int http = TRANSPORT_STATUSES.contains(status) ? status : httpStatus(grpcCode);
+        return new ApiError(http, grpcCode, reason, code, message == null ? code : message, metadata, true);
     }
 }

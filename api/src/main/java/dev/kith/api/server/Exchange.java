@@ -27,6 +27,12 @@ final class Exchange {
     /** The routing-context key of a body parsed on a worker ({@link #parseLargeBody}). */
     static final String PARSED = "kith.parsedBody";
 
+    /**
+     * The routing-context key set once a streaming request's JSON was read: its failures are then a stream's
+     * {@code {"error": …}} answer (see {@link ErrorMapper#respond}).
+     */
+    static final String STREAM_CALL = "kith.streamCall";
+
     /** Bodies up to this size are parsed on the event loop, larger ones on a worker. */
     static final int PARSE_INLINE_MAX_BYTES = 16 << 10;
 

@@ -9,7 +9,7 @@ import java.util.function.Supplier;
 /**
  * How one endpoint's JSON names the parts of its request: turns where the engine found an error ({@link Where}:
  * the i-th update's subject type, the request's permission, a precondition's filter relation) into the JSON path
- * of that field, such as {@code updates[3].relationship.subject.object.objectType}, for {@code details.field}. The
+ * of that field, such as {@code updates[3].relationship.subject.object.objectType}, for the {@code field} of its error (ErrorInfo metadata). The
  * engine stays the judge of names (the schema may change between parsing and evaluation); this only names the
  * field. A handler {@linkplain #use registers} its endpoint's paths on the routing context, where {@link
  * ErrorMapper} finds them.

@@ -76,9 +76,7 @@ final class GrpcCalls {
             int status = error == null ? 200 : error.status();
             endpoint.record(status, System.nanoTime() - start);
             if (audit != null && entry != null) {
-                String field = error == null
-                        ? null
-                        : error.body().path("details").path("field").asText(null);
+                String field = error == null ? null : error.field();
                 audit.finish(entry, status, error == null ? null : error.code(), field);
             }
             return error == null
@@ -99,7 +97,7 @@ final class GrpcCalls {
      * Counts a call refused for its key and writes its audit line ({@code authFailure}, with {@code reason} and
      * the method as its {@code path}; never the key presented).
      */
-    void authenticationFailed(String method, String requestId, String client, String reason) {
+    void authenticationFailed(String method, String requestId, String client, String reason, HttpFailure failure) {
         metrics.authFailure();
         if (audit == null) return;
         AuditLog.Entry e = audit.begin("authFailure", requestId, null, client);
@@ -107,7 +105,8 @@ final class GrpcCalls {
             f.put("reason", reason);
             f.put("path", "/" + method);
         });
-        audit.finish(e, 401, "UNAUTHENTICATED", null);
+        ErrorMapper.ApiError error = ErrorMapper.map(failure);
+        audit.finish(e, error.status(), error.code(), null);
     }
 
     /**

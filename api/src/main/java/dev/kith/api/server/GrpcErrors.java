@@ -1,18 +1,13 @@
 package dev.kith.api.server;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.google.protobuf.Any;
-import com.google.rpc.ErrorInfo;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
-import java.util.Iterator;
-import java.util.Map;
 
 /**
- * Failures as gRPC answers: the status code and reason of {@link ErrorMapper}'s row for the failure, its message,
- * and a {@code google.rpc.ErrorInfo} (reason {@code ERROR_REASON_…}, domain {@code authzed.com}, metadata: kith's
- * error code and the details the HTTP body carries, such as {@code field} and {@code name}), sent in the {@code
- * grpc-status-details-bin} trailer as SpiceDB does.
+ * Failures as gRPC answers: the {@code google.rpc.Status} of {@link ErrorMapper}'s row for the failure (code,
+ * message, and the {@code google.rpc.ErrorInfo} with reason {@code ERROR_REASON_…}, domain {@code authzed.com} and
+ * kith's metadata), sent in the {@code grpc-status-details-bin} trailer as SpiceDB does. The HTTP API sends the
+ * same Status as its JSON error body.
  */
 final class GrpcErrors {
     /** The ErrorInfo domain of every failure, SpiceDB's. */
@@ -27,20 +22,6 @@ final class GrpcErrors {
 
     /** {@code error} as a {@code google.rpc.Status} (in trailers, or in a bulk check's item). */
     static com.google.rpc.Status status(ErrorMapper.ApiError error) {
-        ErrorInfo.Builder info =
-                ErrorInfo.newBuilder().setReason(error.reason().name()).setDomain(DOMAIN);
-        info.putMetadata("code", error.code());
-        JsonNode details = error.body().path("details");
-        for (Iterator<Map.Entry<String, JsonNode>> it = details.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            if (e.getValue().isValueNode())
-                info.putMetadata(e.getKey(), e.getValue().asText());
-            else info.putMetadata(e.getKey(), e.getValue().toString());
-        }
-        return com.google.rpc.Status.newBuilder()
-                .setCode(error.grpcCode().value())
-                .setMessage(error.message())
-                .addDetails(Any.pack(info.build()))
-                .build();
+        return error.rpcStatus();
     }
 }

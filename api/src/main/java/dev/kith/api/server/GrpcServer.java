@@ -198,7 +198,8 @@ final class GrpcServer {
                                     ? "no key"
                                     : authorization.regionMatches(true, 0, "Bearer ", 0, 7)
                                             ? "unknown key"
-                                            : "not a bearer key");
+                                            : "not a bearer key",
+                            e);
                     StatusRuntimeException answer = GrpcErrors.of(e, null);
                     Metadata trailers = answer.getTrailers() == null ? new Metadata() : answer.getTrailers();
                     withId.close(answer.getStatus(), trailers);

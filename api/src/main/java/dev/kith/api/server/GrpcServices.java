@@ -279,7 +279,7 @@ final class GrpcServices {
                 try {
                     bytes += message.getSerializedSize();
                     if (bytes > calls.x.limits.maxImportBodyBytes()) {
-                        throw HttpFailure.tooLarge(
+                        throw HttpFailure.bodyTooLarge(
                                 "relationships",
                                 "the import is larger than " + calls.x.limits.maxImportBodyBytes() + " bytes");
                     }

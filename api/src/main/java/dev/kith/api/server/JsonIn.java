@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A strict view of one JSON object of a request: only the named fields are allowed (each in lowerCamelCase
- * or in protobuf's snake_case), and every getter checks the JSON type. Every error is an {@link
+ * A view of one JSON object of a request: the named fields (each in lowerCamelCase or in protobuf's snake_case),
+ * every other field ignored as SpiceDB's HTTP gateway ignores it, and every getter checks the JSON type. Every error is an {@link
  * KithException.InvalidArgument} naming the field by its path, such as {@code updates[3].relationship.subject}.
  */
 final class JsonIn {
@@ -22,7 +22,7 @@ final class JsonIn {
         this.fields = fields;
     }
 
-    /** Views {@code node}, which must be a JSON object with no fields other than {@code allowed}. */
+    /** Views {@code node}, which must be a JSON object, as its fields among {@code allowed} (others are ignored). */
     static JsonIn object(JsonNode node, String path, Set<String> allowed) {
         String where = path.isEmpty() ? "body" : path;
         if (node == null || node.isMissingNode() || node.isNull()) {
@@ -37,12 +37,8 @@ final class JsonIn {
             var e = it.next();
             String camel = toCamel(e.getKey());
             String fieldPath = child(path, e.getKey());
-            if (!allowed.contains(camel)) {
-                throw invalid(
-                        fieldPath,
-                        "unknown field '" + e.getKey() + "'"
-                                + (allowed.isEmpty() ? "" : "; expected one of " + String.join(", ", sorted(allowed))));
-            }
+            // an unknown field is discarded, as SpiceDB's HTTP gateway discards it (clients of a newer API version)
+            if (!allowed.contains(camel)) continue;
             if (fields.put(camel, e.getValue()) != null) {
                 throw invalid(fieldPath, "is given twice (in camelCase and snake_case)");
             }
@@ -174,10 +170,6 @@ final class JsonIn {
             case NULL -> "null";
             default -> "a " + n.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
         };
-    }
-
-    private static List<String> sorted(Set<String> s) {
-        return s.stream().sorted().toList();
     }
 
     static KithException.InvalidArgument invalid(String field, String message) {

@@ -341,18 +341,10 @@ public final class KithServer implements AutoCloseable {
             String allow = allowed.get(path);
             if (allow != null) {
                 ctx.response().putHeader("Allow", allow);
-                ctx.fail(new HttpFailure(
-                        405,
-                        "METHOD_NOT_ALLOWED",
-                        null,
-                        ctx.request().method() + " " + path + " is not allowed; use " + allow));
+                ctx.fail(HttpFailure.methodNotAllowed());
                 return;
             }
-            ctx.fail(new HttpFailure(
-                    404,
-                    "NOT_FOUND",
-                    null,
-                    "no endpoint " + ctx.request().method() + " " + path + "; see GET /openapi.json"));
+            ctx.fail(HttpFailure.notFound());
         });
         router.route().failureHandler(ctx -> ErrorMapper.respond(ctx, x));
         Map<String, Metrics.Endpoint> byPath = new HashMap<>();
@@ -393,7 +385,7 @@ public final class KithServer implements AutoCloseable {
 
     /**
      * The methods each endpoint takes (its {@code Allow} header), by exact path: a request to a known path with
-     * another method is a 405, to an unknown path a 404.
+     * another method is a 501 (grpc-gateway's UNIMPLEMENTED), to an unknown path a 404.
      */
     private static Map<String, String> allowedMethods(Router router) {
         Map<String, TreeSet<String>> methods = new HashMap<>();
@@ -512,8 +504,7 @@ public final class KithServer implements AutoCloseable {
     private void unreadableHead(HttpServerRequest request, ErrorMapper.ApiError error, ObjectMapper mapper) {
         LOG.log(
                 System.Logger.Level.INFO,
-                "unreadable request head from " + request.remoteAddress() + ": "
-                        + error.body().path("message").asText());
+                "unreadable request head from " + request.remoteAddress() + ": " + error.message());
         metrics.connectionClosed(Metrics.MALFORMED);
         byte[] body;
         try {

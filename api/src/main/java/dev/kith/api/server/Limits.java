@@ -3,7 +3,7 @@ package dev.kith.api.server;
 import java.time.Duration;
 
 /**
- * The request limits the service enforces, each answered with a clear 400 or 413 when exceeded.
+ * The request limits the service enforces, each answered with a clear 400 (413 for a body over its byte limit) when exceeded.
  *
  * @param maxBodyBytes largest request body (default 4 MiB)
  * @param maxImportBodyBytes largest import-bulk body (default 512 MiB)

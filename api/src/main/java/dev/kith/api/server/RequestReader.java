@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kith.api.grpc.v1.ErrorReason;
 import dev.kith.engine.Caveat;
 import dev.kith.engine.CaveatLimits;
 import dev.kith.engine.Consistency;
@@ -336,9 +337,13 @@ final class RequestReader {
     List<Precondition> preconditions(JsonIn in, String field) {
         List<JsonNode> items = in.array(field);
         if (items.size() > limits.maxPreconditionsPerWrite()) {
-            throw HttpFailure.tooLarge(
-                    in.path(field),
-                    items.size() + " preconditions; at most " + limits.maxPreconditionsPerWrite() + " are allowed");
+            throw HttpFailure.tooMany(
+                            in.path(field),
+                            in.path(field) + ": " + items.size() + " preconditions; at most "
+                                    + limits.maxPreconditionsPerWrite() + " are allowed",
+                            ErrorReason.ERROR_REASON_TOO_MANY_PRECONDITIONS_IN_REQUEST)
+                    .with("precondition_count", String.valueOf(items.size()))
+                    .with("maximum_updates_allowed", String.valueOf(limits.maxPreconditionsPerWrite()));
         }
         List<Precondition> out = new ArrayList<>(items.size());
         for (int i = 0; i < items.size(); i++) {
@@ -361,9 +366,13 @@ final class RequestReader {
         List<JsonNode> items = in.array(field);
         if (items.isEmpty()) throw JsonIn.invalid(in.path(field), "needs at least one update");
         if (items.size() > limits.maxUpdatesPerWrite()) {
-            throw HttpFailure.tooLarge(
-                    in.path(field),
-                    items.size() + " updates; at most " + limits.maxUpdatesPerWrite() + " are allowed per write");
+            throw HttpFailure.tooMany(
+                            in.path(field),
+                            in.path(field) + ": " + items.size() + " updates; at most " + limits.maxUpdatesPerWrite()
+                                    + " are allowed per write",
+                            ErrorReason.ERROR_REASON_TOO_MANY_UPDATES_IN_REQUEST)
+                    .with("update_count", String.valueOf(items.size()))
+                    .with("maximum_updates_allowed", String.valueOf(limits.maxUpdatesPerWrite()));
         }
         List<RelationshipUpdate> out = new ArrayList<>(items.size());
         for (int i = 0; i < items.size(); i++) {

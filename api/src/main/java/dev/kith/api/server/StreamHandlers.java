@@ -97,7 +97,7 @@ final class StreamHandlers {
 
     void readRelationships(RoutingContext ctx) {
         FieldPaths.use(ctx, FieldPaths.filter("relationshipFilter"));
-        streamHttp(ctx, () -> readRelationships(x.json(ctx), AuditLog.entry(ctx)));
+        streamHttp(ctx, body -> readRelationships(body, AuditLog.entry(ctx)));
     }
 
     Spec<?> readRelationships(JsonNode body, AuditLog.Entry entry) {
@@ -116,7 +116,7 @@ final class StreamHandlers {
 
     void lookupResources(RoutingContext ctx) {
         FieldPaths.use(ctx, FieldPaths.LOOKUP_RESOURCES);
-        streamHttp(ctx, () -> lookupResources(x.json(ctx), AuditLog.entry(ctx)));
+        streamHttp(ctx, body -> lookupResources(body, AuditLog.entry(ctx)));
     }
 
     Spec<?> lookupResources(JsonNode body, AuditLog.Entry entry) {
@@ -144,7 +144,7 @@ final class StreamHandlers {
 
     void lookupSubjects(RoutingContext ctx) {
         FieldPaths.use(ctx, FieldPaths.LOOKUP_SUBJECTS);
-        streamHttp(ctx, () -> lookupSubjects(x.json(ctx), AuditLog.entry(ctx)));
+        streamHttp(ctx, body -> lookupSubjects(body, AuditLog.entry(ctx)));
     }
 
     Spec<?> lookupSubjects(JsonNode body, AuditLog.Entry entry) {
@@ -202,7 +202,7 @@ final class StreamHandlers {
     /** Streams every relationship (or those matching the filter), one line per page of up to optionalLimit. */
     void exportBulk(RoutingContext ctx) {
         FieldPaths.use(ctx, FieldPaths.filter("optionalRelationshipFilter"));
-        streamHttp(ctx, () -> exportBulk(x.json(ctx), AuditLog.entry(ctx)));
+        streamHttp(ctx, body -> exportBulk(body, AuditLog.entry(ctx)));
     }
 
     Spec<?> exportBulk(JsonNode body, AuditLog.Entry entry) {
@@ -247,16 +247,31 @@ final class StreamHandlers {
                         .toList());
     }
 
-    /** Parses a streaming request with {@code parse} and streams its answer as NDJSON, or fails the request. */
-    private void streamHttp(RoutingContext ctx, java.util.function.Supplier<Spec<?>> parse) {
+    /**
+     * Reads a streaming request's JSON, parses it with {@code parse} and streams its answer as NDJSON, or fails the
+     * request: a body that is not JSON with an ordinary error answer, anything after it as a stream's error line
+     * (see {@link #streamCall}).
+     */
+    private void streamHttp(RoutingContext ctx, Function<JsonNode, Spec<?>> parse) {
         Spec<?> spec;
         try {
-            spec = parse.get();
+            JsonNode body = x.json(ctx);
+            streamCall(ctx);
+            spec = parse.apply(body);
         } catch (RuntimeException e) {
             Exchange.fail(ctx, e);
             return;
         }
         start(ctx, spec);
+    }
+
+    /**
+     * Marks the request as a stream's call: from here on it fails, even before its first line, as grpc-gateway
+     * fails a server stream, with the HTTP status of its code and a body {@code {"error": <Status>}} (a request
+     * whose body is not JSON is refused before the call, with the Status alone).
+     */
+    private static void streamCall(RoutingContext ctx) {
+        ctx.put(Exchange.STREAM_CALL, Boolean.TRUE);
     }
 
     private <T> void start(RoutingContext ctx, Spec<T> spec) {
@@ -372,7 +387,9 @@ final class StreamHandlers {
     void watch(RoutingContext ctx) {
         Watch watch;
         try {
-            watch = watch(x.json(ctx));
+            JsonNode body = x.json(ctx);
+            streamCall(ctx);
+            watch = watch(body);
         } catch (RuntimeException e) {
             Exchange.fail(ctx, e);
             return;

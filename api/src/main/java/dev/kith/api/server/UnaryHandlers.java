@@ -93,7 +93,13 @@ final class UnaryHandlers {
     Exchange.Plan readSchema(JsonNode body, AuditLog.Entry entry) {
         JsonIn.object(body, "", EMPTY);
         return new Exchange.Plan(false, () -> {
-            Results.SchemaText s = x.engine.readSchema();
+            Results.SchemaText s;
+            try {
+                s = x.engine.readSchema();
+            } catch (KithException.NotFound e) {
+                if (e.name() != null) throw e;
+                throw HttpFailure.noSchema(e.getMessage()); // SpiceDB reads no schema as NOT_FOUND
+            }
             AuditLog.note(entry, f -> f.put("revision", s.readAt().value()));
             ObjectNode n = x.out.object();
             n.put("schemaText", s.text());
@@ -235,9 +241,14 @@ final class UnaryHandlers {
         List<Relationship> contextual = x.in.contextualRelationships(in);
         List<JsonNode> items = in.array("items");
         if (items.size() > x.limits.maxCheckBulkItems()) {
-            throw HttpFailure.tooLarge(
-                    "items",
-                    items.size() + " items; at most " + x.limits.maxCheckBulkItems() + " are allowed per bulk check");
+            // SpiceDB answers too many checks with INVALID_ARGUMENT and no particular reason
+            throw HttpFailure.tooMany(
+                            "items",
+                            "items: " + items.size() + " items; at most " + x.limits.maxCheckBulkItems()
+                                    + " are allowed per bulk check",
+                            dev.kith.api.grpc.v1.ErrorReason.ERROR_REASON_UNSPECIFIED)
+                    .with("check_count", String.valueOf(items.size()))
+                    .with("maximum_checks_allowed", String.valueOf(x.limits.maxCheckBulkItems()));
         }
         // Each item is parsed on its own: a malformed item gets its own error and the others are answered.
         List<Requests.Check> checks = new ArrayList<>(items.size());

@@ -1,6 +1,5 @@
 package dev.kith.api.server;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kith.engine.Engine;
 import dev.kith.engine.KithException;
 import dev.kith.engine.Results;
@@ -36,6 +35,12 @@ import java.util.concurrent.atomic.AtomicLong;
 final class WatchStream implements Engine.WatchListener {
     /** The largest piece of a line written at once: each piece the socket accepts counts as the client's progress. */
     static final int PIECE_BYTES = 64 << 10;
+
+    /**
+     * The ErrorInfo metadata key of the token a watch that fell behind resumes from (the last change set it was
+     * sent, or its start).
+     */
+    static final String WATCH_RESUME_KEY = "changes_through_token";
 
     private final Exchange x;
     private final RoutingContext ctx;
@@ -193,15 +198,13 @@ final class WatchStream implements Engine.WatchListener {
         behind = true;
         x.metrics.watchClosed(reason);
         ErrorMapper.ApiError error = ErrorMapper.error(
-                429,
-                "RESOURCE_EXHAUSTED",
-                why + "; watch again with optionalStartCursor set to details.changesThrough to resume after the last"
-                        + " change set received",
-                null,
-                io.grpc.Status.Code.RESOURCE_EXHAUSTED,
-                dev.kith.api.grpc.v1.ErrorReason.ERROR_REASON_UNSPECIFIED);
-        ObjectNode details = (ObjectNode) error.body().get("details");
-        details.set("changesThrough", x.out.token(last));
+                        io.grpc.Status.Code.RESOURCE_EXHAUSTED,
+                        "RESOURCE_EXHAUSTED",
+                        why + "; watch again with optionalStartCursor.token set to the error's metadata"
+                                + " changes_through_token to resume after the last change set received",
+                        null,
+                        dev.kith.api.grpc.v1.ErrorReason.ERROR_REASON_UNSPECIFIED)
+                .with(WATCH_RESUME_KEY, x.out.token(last).path("token").asText());
         end();
         response.end(Buffer.buffer(x.out.line("error", error.body())));
     }

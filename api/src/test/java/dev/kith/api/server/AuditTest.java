@@ -149,7 +149,7 @@ final class AuditTest {
                             .status)
                     .isEqualTo(400);
             assertThat(f.post("/v1/schema/read", "{}", null).status).isEqualTo(401);
-            assertThat(f.post("/v1/schema/read", "{}", WRONG_KEY).status).isEqualTo(401);
+            assertThat(f.post("/v1/schema/read", "{}", WRONG_KEY).status).isEqualTo(403);
 
             HttpResponse<InputStream> watch = HttpClient.newHttpClient()
                     .sendAsync(
@@ -279,9 +279,10 @@ final class AuditTest {
         List<JsonObject> authFailures = ofKind(lines, "authFailure");
         assertThat(authFailures).hasSize(2);
         assertThat(authFailures.stream().map(l -> l.getString("reason"))).containsExactly("no key", "unknown key");
+        assertThat(authFailures.stream().map(l -> l.getInteger("status"))).containsExactly(401, 403);
+        assertThat(authFailures.stream().map(l -> l.getString("error")))
+                .containsExactly("UNAUTHENTICATED", "PERMISSION_DENIED");
         for (JsonObject a : authFailures) {
-            assertThat(a.getInteger("status")).isEqualTo(401);
-            assertThat(a.getString("error")).isEqualTo("UNAUTHENTICATED");
             assertThat(a.getString("path")).isEqualTo("/v1/schema/read");
             assertThat(a.containsKey("caller")).isFalse();
         }
@@ -324,11 +325,17 @@ final class AuditTest {
                                     KEY,
                                     "slow-worker")
                             .error(504)
+                            .getJsonArray("details")
+                            .getJsonObject(0)
+                            .getJsonObject("metadata")
                             .getString("code"))
                     .isEqualTo("DEADLINE_EXCEEDED");
             // inline: the engine's poll of the deadline ends it
             assertThat(postAs(f, "/v1/permissions/expand", expand + "}", KEY, "slow-inline")
                             .error(504)
+                            .getJsonArray("details")
+                            .getJsonObject(0)
+                            .getJsonObject("metadata")
                             .getString("code"))
                     .isEqualTo("DEADLINE_EXCEEDED");
             Await.until(
@@ -483,7 +490,7 @@ final class AuditTest {
         try (ServerFixture f = new ServerFixture(
                 ServerConfig.loopback(List.of(KEY)).withMetricsRequireKey(true).withAuditLog(log.toString()))) {
             getAs(f, "/metrics", null).error(401);
-            getAs(f, "/metrics", WRONG_KEY).error(401);
+            getAs(f, "/metrics", WRONG_KEY).error(403);
             var scraped = getAs(f, "/metrics", KEY);
             assertThat(scraped.status).isEqualTo(200);
             assertThat(scraped.text)

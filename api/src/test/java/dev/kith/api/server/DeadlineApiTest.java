@@ -90,7 +90,7 @@ class DeadlineApiTest {
             assertThat(cancelled(f, Metrics.DEADLINE)).isZero();
             JsonObject expand = expandWide().put("consistency", new JsonObject().put("fullyConsistent", true));
             JsonObject error = f.post("/v1/permissions/expand", expand.encode()).error(504);
-            assertThat(error.getString("code")).isEqualTo("DEADLINE_EXCEEDED");
+            assertThat(ServerFixture.meta(error).getString("code")).isEqualTo("DEADLINE_EXCEEDED");
             awaitCancelled(f, Metrics.DEADLINE, 1);
             assertThat(f.get("/metrics").text)
                     .contains("kith_http_requests_seconds_count{endpoint=\"/v1/permissions/expand\",status=\"504\"} 1");
@@ -103,7 +103,7 @@ class DeadlineApiTest {
             wideData(f);
             JsonObject error =
                     f.post("/v1/permissions/expand", expandWide().encode()).error(504);
-            assertThat(error.getString("code")).isEqualTo("DEADLINE_EXCEEDED");
+            assertThat(ServerFixture.meta(error).getString("code")).isEqualTo("DEADLINE_EXCEEDED");
             assertThat(error.getString("message")).contains("expand");
             assertThat(cancelled(f, Metrics.DEADLINE)).isEqualTo(1);
             assertThat(f.post(
@@ -122,7 +122,7 @@ class DeadlineApiTest {
             wideData(f);
             JsonObject error =
                     f.post("/v1/permissions/subjects", LOOKUP_SUBJECTS).error(504);
-            assertThat(error.getString("code")).isEqualTo("DEADLINE_EXCEEDED");
+            assertThat(ServerFixture.meta(error).getString("code")).isEqualTo("DEADLINE_EXCEEDED");
             assertThat(error.getString("message")).contains("lookup-subjects");
             awaitCancelled(f, Metrics.DEADLINE, 1);
         }
@@ -139,7 +139,7 @@ class DeadlineApiTest {
             }
             JsonObject error =
                     f.post("/v1/relationships/importbulk", body.toString()).error(504);
-            assertThat(error.getString("code")).isEqualTo("DEADLINE_EXCEEDED");
+            assertThat(ServerFixture.meta(error).getString("code")).isEqualTo("DEADLINE_EXCEEDED");
             awaitCancelled(f, Metrics.DEADLINE, 1);
             assertThat(f.engine.appliedRevision()).isEqualTo(before);
             assertThat(f.engine.stats().relationships()).isZero();

@@ -12,7 +12,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Every error path of the API: a 4xx/5xx with {code, message, details} naming the problem, never a 500. */
+/**
+ * Every error path of the API: a 4xx/5xx whose body is grpc-gateway's {@code google.rpc.Status} naming the problem,
+ * never a 500.
+ */
 class ErrorsTest {
     static ServerFixture f;
     static final String IMPORT = KithServer.IMPORT_PATH;
@@ -65,7 +68,7 @@ class ErrorsTest {
         cases.put("{\"permission\": \"a\nb\"}", "a control character in a string must be escaped");
         cases.forEach((body, expected) -> {
             JsonObject e = f.post("/v1/permissions/check", body).error(400);
-            assertThat(e.getString("code")).isEqualTo("INVALID_ARGUMENT");
+            assertThat(ServerFixture.meta(e).getString("code")).isEqualTo("INVALID_ARGUMENT");
             assertThat(e.getString("message"))
                     .as(body)
                     .startsWith("body: malformed JSON at line ")
@@ -75,7 +78,7 @@ class ErrorsTest {
                     .doesNotContain("`")
                     .doesNotContain("jackson")
                     .doesNotContain("ObjectNode");
-            assertThat(e.getJsonObject("details").getString("field")).isEqualTo("body");
+            assertThat(ServerFixture.meta(e).getString("field")).isEqualTo("body");
         });
     }
 
@@ -86,47 +89,54 @@ class ErrorsTest {
                         "/v1/permissions/check",
                         "{\"resource\": {\"objectType\": \"document\", \"objectId\": " + digits + "}}")
                 .error(400);
-        assertThat(e.getString("code")).isEqualTo("INVALID_ARGUMENT");
+        assertThat(ServerFixture.meta(e).getString("code")).isEqualTo("INVALID_ARGUMENT");
         assertThat(e.getString("message")).contains("number too large").doesNotContain("nested");
-        assertThat(e.getJsonObject("details").getString("field")).isEqualTo("resource.objectId");
+        assertThat(ServerFixture.meta(e).getString("field")).isEqualTo("resource.objectId");
         JsonObject inArray = f.post("/v1/permissions/checkbulk", "{\"items\": [{}, " + digits + "]}")
                 .error(400);
-        assertThat(inArray.getJsonObject("details").getString("field")).isEqualTo("items[1]");
+        assertThat(ServerFixture.meta(inArray).getString("field")).isEqualTo("items[1]");
     }
 
     @Test
     void aFieldPathNeverEndsWithADot() {
         for (String body : List.of("{\"\": 1}", "{\"resource\": {\"\": 1}}", "{\"resource\": {\"a.\": 1}}")) {
             JsonObject e = f.post("/v1/permissions/check", body).error(400);
-            String field = e.getJsonObject("details").getString("field");
+            String field = ServerFixture.meta(e).getString("field");
             assertThat(field).as(body).isNotEmpty().doesNotEndWith(".");
         }
-        JsonObject e =
-                f.post("/v1/permissions/check", "{\"resource\": {\"\": 1}}").error(400);
-        assertThat(e.getJsonObject("details").getString("field")).isEqualTo("resource[\"\"]");
+        JsonObject e = f.post("/v1/permissions/check", "{\"resource\": {\"\": \"x\"}, \"permission\": \"view\"}")
+                .error(400);
+        assertThat(ServerFixture.meta(e).getString("field")).isEqualTo("resource.objectType");
     }
 
     @Test
     void aWrongTypeNamesTheField() {
         JsonObject e = f.post("/v1/permissions/check", check().replace("\"view\"", "42"))
                 .error(400);
-        assertThat(e.getJsonObject("details").getString("field")).isEqualTo("permission");
+        assertThat(ServerFixture.meta(e).getString("field")).isEqualTo("permission");
         assertThat(e.getString("message")).contains("must be a string");
     }
 
     @Test
-    void anUnknownFieldIsNamed() {
-        String body = new JsonObject(check()).put("colour", "red").encode();
-        JsonObject e = f.post("/v1/permissions/check", body).error(400);
-        assertThat(e.getJsonObject("details").getString("field")).isEqualTo("colour");
-        assertThat(e.getString("message")).contains("unknown field 'colour'");
+    void anUnknownFieldIsIgnoredAndTheRequestAnswered() {
+        f.touch("document:d1#viewer@user:ann");
+        String body = new JsonObject(check())
+                .put("colour", "red")
+                .put("futureOption", new JsonObject().put("deep", List.of(1, 2)))
+                .encode();
+        JsonObject answer = f.post("/v1/permissions/check", body).json();
+        assertThat(answer.getString("permissionship")).isEqualTo("PERMISSIONSHIP_HAS_PERMISSION");
     }
 
     @Test
-    void aNestedUnknownFieldIsNamedByItsPath() {
-        String body = check().replace("\"objectType\":\"document\"", "\"objectType\":\"document\",\"x\":1");
-        JsonObject e = f.post("/v1/permissions/check", body).error(400);
-        assertThat(e.getJsonObject("details").getString("field")).isEqualTo("resource.x");
+    void aNestedUnknownFieldIsIgnoredButAWrongTypeIsStillNamed() {
+        String nested = check().replace("\"objectType\":\"document\"", "\"objectType\":\"document\",\"x\":1");
+        assertThat(f.post("/v1/permissions/check", nested).status).isEqualTo(200);
+        String wrong = check().replace("\"objectType\":\"document\"", "\"objectType\":7");
+        JsonObject e = f.post("/v1/permissions/check", wrong).error(400);
+        assertThat(e.getInteger("code")).isEqualTo(3);
+        assertThat(ServerFixture.meta(e).getString("field")).isEqualTo("resource.objectType");
+        assertThat(e.getString("message")).startsWith("resource.objectType: ");
     }
 
     @Test
@@ -134,7 +144,7 @@ class ErrorsTest {
         JsonObject e = f.post(
                         "/v1/permissions/check", ServerFixture.checkJson("document", "no spaces", "view", "user", "a"))
                 .error(400);
-        assertThat(e.getJsonObject("details").getString("field")).isEqualTo("resource.objectId");
+        assertThat(ServerFixture.meta(e).getString("field")).isEqualTo("resource.objectId");
     }
 
     @Test
@@ -150,13 +160,14 @@ class ErrorsTest {
         String write = "{\"updates\":[{\"operation\":\"OPERATION_UPSERT\",\"relationship\":"
                 + ServerFixture.relationshipJson("document:d1#viewer@user:ann") + "}]}";
         JsonObject e = f.post("/v1/relationships/write", write).error(400);
-        assertThat(e.getJsonObject("details").getString("field")).isEqualTo("updates[0].operation");
+        assertThat(ServerFixture.meta(e).getString("field")).isEqualTo("updates[0].operation");
     }
 
     @Test
     void tooDeepJsonIsRefused() {
         String deep = "{\"context\":" + "{\"a\":".repeat(20) + "1" + "}".repeat(20) + "}";
-        f.post("/v1/permissions/check", deep).error(413);
+        JsonObject e = f.post("/v1/permissions/check", deep).error(400);
+        assertThat(ServerFixture.reason(e)).isEqualTo("ERROR_REASON_EXCEEDS_MAXIMUM_ALLOWABLE_LIMIT");
     }
 
     @Test
@@ -167,7 +178,7 @@ class ErrorsTest {
     }
 
     @Test
-    void tooManyUpdatesPreconditionsOrItemsAre413() {
+    void tooManyUpdatesPreconditionsOrItemsAreInvalidArgumentsWithSpiceDbsReasons() {
         StringBuilder updates = new StringBuilder();
         for (int i = 0; i < 4; i++) {
             if (i > 0) updates.append(',');
@@ -175,25 +186,38 @@ class ErrorsTest {
                     .append(ServerFixture.relationshipJson("document:d" + i + "#viewer@user:ann"))
                     .append('}');
         }
-        f.post("/v1/relationships/write", "{\"updates\":[" + updates + "]}").error(413);
+        JsonObject u = f.post("/v1/relationships/write", "{\"updates\":[" + updates + "]}")
+                .error(400);
+        assertThat(ServerFixture.reason(u)).isEqualTo("ERROR_REASON_TOO_MANY_UPDATES_IN_REQUEST");
+        assertThat(ServerFixture.meta(u).getMap())
+                .containsEntry("update_count", "4")
+                .containsEntry("maximum_updates_allowed", "3");
 
         String filter = "{\"operation\":\"OPERATION_MUST_MATCH\",\"filter\":{\"resourceType\":\"document\"}}";
         String pre = "{\"updates\":[{\"operation\":\"OPERATION_TOUCH\",\"relationship\":"
                 + ServerFixture.relationshipJson("document:d1#viewer@user:ann") + "}],\"optionalPreconditions\":["
                 + filter + "," + filter + "," + filter + "]}";
-        f.post("/v1/relationships/write", pre).error(413);
+        JsonObject p = f.post("/v1/relationships/write", pre).error(400);
+        assertThat(ServerFixture.reason(p)).isEqualTo("ERROR_REASON_TOO_MANY_PRECONDITIONS_IN_REQUEST");
+        assertThat(ServerFixture.meta(p).getString("field")).isEqualTo("optionalPreconditions");
 
         String items = String.join(",", check(), check(), check(), check(), check());
-        f.post("/v1/permissions/checkbulk", "{\"items\":[" + items + "]}").error(413);
+        JsonObject i = f.post("/v1/permissions/checkbulk", "{\"items\":[" + items + "]}")
+                .error(400);
+        assertThat(ServerFixture.reason(i)).isEqualTo("ERROR_REASON_UNSPECIFIED");
+        assertThat(ServerFixture.meta(i).getMap())
+                .containsEntry("check_count", "5")
+                .containsEntry("maximum_checks_allowed", "4");
     }
 
     @Test
-    void aContextOverTheLimitIs413() {
+    void aContextOverTheLimitIsAnInvalidArgument() {
         String body = new JsonObject(check())
                 .put("context", new JsonObject().put("day", "m".repeat(300)))
                 .encode();
-        JsonObject e = f.post("/v1/permissions/check", body).error(413);
-        assertThat(e.getJsonObject("details").getString("field")).isEqualTo("context");
+        JsonObject e = f.post("/v1/permissions/check", body).error(400);
+        assertThat(ServerFixture.meta(e).getString("field")).isEqualTo("context");
+        assertThat(ServerFixture.reason(e)).isEqualTo("ERROR_REASON_EXCEEDS_MAXIMUM_ALLOWABLE_LIMIT");
     }
 
     private static String withToken(String mode, String token) {
@@ -242,7 +266,7 @@ class ErrorsTest {
             g.writeSchema();
             String future = g.server.token(new Revision(1_000_000));
             JsonObject e = g.post("/v1/permissions/check", withTokenFor(future)).error(503);
-            assertThat(e.getString("code")).isEqualTo("UNAVAILABLE");
+            assertThat(ServerFixture.meta(e).getString("code")).isEqualTo("UNAVAILABLE");
         }
     }
 
@@ -288,7 +312,7 @@ class ErrorsTest {
             g.touch("document:gc#viewer@user:cid");
             JsonObject e = g.post("/v1/permissions/check", withToken("atExactSnapshot", old))
                     .error(400);
-            assertThat(e.getString("code")).isEqualTo("REVISION_EXPIRED");
+            assertThat(ServerFixture.meta(e).getString("code")).isEqualTo("REVISION_EXPIRED");
             assertThat(e.getString("message")).contains("expired");
         }
     }
@@ -298,7 +322,7 @@ class ErrorsTest {
         // The engine waits up to 5 s for a revision that never comes; the request deadline is 1 s.
         String future = f.server.token(new Revision(1_000_000));
         JsonObject e = f.post("/v1/permissions/check", withTokenFor(future)).error(504);
-        assertThat(e.getString("code")).isEqualTo("DEADLINE_EXCEEDED");
+        assertThat(ServerFixture.meta(e).getString("code")).isEqualTo("DEADLINE_EXCEEDED");
     }
 
     @Test
@@ -312,28 +336,29 @@ class ErrorsTest {
     }
 
     @Test
-    void anUnknownRouteIsAJson404() {
-        JsonObject e = f.post("/v1/nothing/here", "{}").error(404);
-        assertThat(e.getString("message")).contains("/v1/nothing/here");
-        assertThat(e.getString("code")).isEqualTo("NOT_FOUND");
-        assertThat(f.get("/v1/nothing/here").error(404).getString("code")).isEqualTo("NOT_FOUND");
+    void anUnknownRouteIsGrpcGatewaysNotFound() {
+        JsonObject expected = new JsonObject("{\"code\":5,\"message\":\"Not Found\",\"details\":[]}");
+        for (ServerFixture.Answer a : List.of(f.post("/v1/nothing/here", "{}"), f.get("/v1/nothing/here"))) {
+            assertThat(a.status).isEqualTo(404);
+            assertThat(a.contentType).isEqualTo("application/json");
+            assertThat(a.json()).isEqualTo(expected);
+        }
     }
 
     @Test
-    void anotherMethodOnAKnownRouteIs405WithAllow() {
+    void anotherMethodOnAKnownRouteIsGrpcGatewaysUnimplementedWithAllow() {
+        JsonObject expected = new JsonObject("{\"code\":12,\"message\":\"Method Not Allowed\",\"details\":[]}");
         for (String path : List.of("/v1/permissions/check", "/v1/relationships/read", IMPORT)) {
             for (HttpMethod method : List.of(HttpMethod.GET, HttpMethod.PUT, HttpMethod.DELETE)) {
                 ServerFixture.Answer a = f.request(method, path);
-                JsonObject e = a.error(405);
-                assertThat(e.getString("code")).isEqualTo("METHOD_NOT_ALLOWED");
-                assertThat(e.getString("message"))
-                        .contains(method.name() + " " + path)
-                        .contains("POST");
+                assertThat(a.status).as(method + " " + path).isEqualTo(501);
+                assertThat(a.json()).isEqualTo(expected);
                 assertThat(a.headers.get("Allow")).as(method + " " + path).isEqualTo("POST");
             }
         }
         ServerFixture.Answer health = f.request(HttpMethod.POST, "/healthz");
-        assertThat(health.error(405).getString("code")).isEqualTo("METHOD_NOT_ALLOWED");
+        assertThat(health.status).isEqualTo(501);
+        assertThat(health.json()).isEqualTo(expected);
         assertThat(health.headers.get("Allow")).isEqualTo("GET, HEAD");
     }
 
@@ -429,10 +454,8 @@ class ErrorsTest {
             int space = request.indexOf(' ');
             JsonObject e = f.post(request.substring(0, space), request.substring(space + 1))
                     .error(400);
-            assertThat(e.getString("code")).as(request).isEqualTo("INVALID_ARGUMENT");
-            assertThat(e.getJsonObject("details").getString("field"))
-                    .as(request)
-                    .isEqualTo("optionalCursor");
+            assertThat(ServerFixture.meta(e).getString("code")).as(request).isEqualTo("INVALID_ARGUMENT");
+            assertThat(ServerFixture.meta(e).getString("field")).as(request).isEqualTo("optionalCursor");
         }
     }
 }

@@ -428,7 +428,7 @@ class FuzzTest {
         Answer a = send("/v1/permissions/check", body);
         assertThat(a.status).as(a.text).isEqualTo(400);
         JsonObject e = new JsonObject(a.text);
-        assertThat(e.getJsonObject("details").getString("field")).isEqualTo("context.d");
+        assertThat(ServerFixture.meta(e).getString("field")).isEqualTo("context.d");
         assertThat(e.getString("message")).isEqualTo("context.d: is a number too large for a double");
 
         String relationship =
@@ -438,7 +438,7 @@ class FuzzTest {
         assertThat(write).contains("-1e400");
         Answer w = send("/v1/relationships/write", write);
         assertThat(w.status).as(w.text).isEqualTo(400);
-        assertThat(new JsonObject(w.text).getJsonObject("details").getString("field"))
+        assertThat(ServerFixture.meta(new JsonObject(w.text)).getString("field"))
                 .endsWith("optionalCaveat.context.n[0]");
     }
 
@@ -552,10 +552,10 @@ class FuzzTest {
     private static void assertClear400(String body, String path, Answer a) {
         assertSafe(path, body, a);
         assertThat(a.status).as(path + " " + abbreviate(body) + " -> " + a.text).isEqualTo(400);
-        JsonObject e = new JsonObject(a.text);
-        assertThat(e.getString("code")).isEqualTo("INVALID_ARGUMENT");
+        JsonObject e = ServerFixture.unwrap(new JsonObject(a.text));
+        assertThat(ServerFixture.meta(e).getString("code")).isEqualTo("INVALID_ARGUMENT");
         assertThat(e.getString("message")).as(a.text).containsAnyOf("token", "cursor");
-        assertThat(e.getJsonObject("details").getString("field")).as(a.text).isNotBlank();
+        assertThat(ServerFixture.meta(e).getString("field")).as(a.text).isNotBlank();
     }
 
     // ------------------------------------------------------------------ relationship strings and their parts
@@ -625,7 +625,7 @@ class FuzzTest {
     /**
      * Every name and id of a written relationship (resource type and id, relation, subject type, id and relation,
      * caveat name) given random text of the relationship syntax's characters: the write is answered, or refused with
-     * a 400 whose {@code details.field} is the path of that value.
+     * a 400 whose ErrorInfo metadata {@code field} is the path of that value.
      */
     @Test
     void oddNamesAndIdsInAWrittenRelationshipAreAnsweredOrAClear400NamingThem() {
@@ -664,9 +664,9 @@ class FuzzTest {
             String what = abbreviate(body) + " -> " + a.text;
             assertThat(a.status).as(what).isEqualTo(400);
             JsonObject error = new JsonObject(a.text);
-            assertThat(error.getString("code")).as(what).isIn("INVALID_ARGUMENT", "UNKNOWN_NAME");
+            assertThat(ServerFixture.meta(error).getString("code")).as(what).isIn("INVALID_ARGUMENT", "UNKNOWN_NAME");
             String path = prefix + String.join(".", field);
-            assertThat(error.getJsonObject("details").getString("field"))
+            assertThat(ServerFixture.meta(error).getString("field"))
                     .as(what)
                     .isIn(path, prefix.substring(0, prefix.length() - 1));
         }
@@ -733,7 +733,7 @@ class FuzzTest {
                 assertSafe("(raw head)", request, new Answer(Integer.parseInt(status), text));
                 if (text.startsWith("{") && status.compareTo("400") >= 0) {
                     JsonObject error = new JsonObject(text);
-                    assertThat(error.getString("code")).as(what).isNotBlank();
+                    ServerFixture.assertStatusShape(error);
                     assertThat(error.getString("message")).as(what).isNotBlank();
                 }
             }

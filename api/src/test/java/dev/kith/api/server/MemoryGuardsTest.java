@@ -214,8 +214,12 @@ class MemoryGuardsTest {
             watcher.close();
             JsonObject last = lines.getLast();
             assertThat(last.containsKey("error")).as(last.encode()).isTrue();
+            assertThat(last.fieldNames()).as("grpc-gateway's stream error line").containsExactly("error");
             JsonObject error = last.getJsonObject("error");
-            assertThat(error.getString("code")).isEqualTo("RESOURCE_EXHAUSTED");
+            ServerFixture.assertStatusShape(error);
+            assertThat(error.getJsonArray("details")).hasSize(1);
+            assertThat(error.getInteger("code")).isEqualTo(8);
+            assertThat(ServerFixture.meta(error).getString("code")).isEqualTo("RESOURCE_EXHAUSTED");
             assertThat(error.getString("message"))
                     .contains("the watcher fell behind")
                     .contains("262144 bytes")
@@ -231,9 +235,7 @@ class MemoryGuardsTest {
             assertThat(written.subList(0, received.size()))
                     .as("the stream carried the first writes in order")
                     .isEqualTo(received);
-            String resumeFrom = error.getJsonObject("details")
-                    .getJsonObject("changesThrough")
-                    .getString("token");
+            String resumeFrom = ServerFixture.meta(error).getString(WatchStream.WATCH_RESUME_KEY);
             assertThat(resumeFrom)
                     .as("the error carries the last token delivered (or the start token)")
                     .isEqualTo(received.isEmpty() ? afterReadme : received.getLast());
@@ -305,14 +307,12 @@ class MemoryGuardsTest {
                     .isEqualTo(hugeToken);
             JsonObject error = lines.getLast().getJsonObject("error");
             assertThat(error).as(lines.getLast().encode()).isNotNull();
-            assertThat(error.getString("code")).isEqualTo("RESOURCE_EXHAUSTED");
+            assertThat(ServerFixture.meta(error).getString("code")).isEqualTo("RESOURCE_EXHAUSTED");
             assertThat(error.getString("message"))
                     .contains("the watcher stalled")
                     .contains("for 500 ms")
                     .contains("optionalStartCursor");
-            String resumeFrom = error.getJsonObject("details")
-                    .getJsonObject("changesThrough")
-                    .getString("token");
+            String resumeFrom = ServerFixture.meta(error).getString(WatchStream.WATCH_RESUME_KEY);
             assertThat(resumeFrom).isEqualTo(hugeToken);
 
             try (Socket resumed = connect(f, 0)) {
@@ -361,8 +361,9 @@ class MemoryGuardsTest {
 
             ServerFixture.Answer third = f.post("/v1/watch", watchBody(start));
             assertThat(third.status).as(third.text).isEqualTo(429);
-            assertThat(third.json().getString("code")).isEqualTo("RESOURCE_EXHAUSTED");
-            assertThat(third.json().getString("message")).contains("too many open watches (limit 2)");
+            JsonObject refused = third.error(429);
+            assertThat(ServerFixture.meta(refused).getString("code")).isEqualTo("RESOURCE_EXHAUSTED");
+            assertThat(refused.getString("message")).contains("too many open watches (limit 2)");
             healthzFast(f);
             checkSucceeds(f);
 
@@ -405,7 +406,7 @@ class MemoryGuardsTest {
             String big = writeOfSize("big", 3000);
             ServerFixture.Answer refused = f.post("/v1/relationships/write", big);
             assertThat(refused.status).as(refused.text).isEqualTo(429);
-            assertThat(refused.json().getString("code")).isEqualTo("RESOURCE_EXHAUSTED");
+            assertThat(ServerFixture.meta(refused.json()).getString("code")).isEqualTo("RESOURCE_EXHAUSTED");
             assertThat(refused.json().getString("message"))
                     .contains("too many request bodies at once")
                     .contains("limit 10000");
@@ -463,7 +464,7 @@ class MemoryGuardsTest {
             for (String[] w : writes) {
                 ServerFixture.Answer a = f.post(w[0], w[1]);
                 assertThat(a.status).as(w[0] + ": " + a.text).isEqualTo(429);
-                assertThat(a.json().getString("code")).isEqualTo("RESOURCE_EXHAUSTED");
+                assertThat(ServerFixture.meta(a.json()).getString("code")).isEqualTo("RESOURCE_EXHAUSTED");
                 assertThat(a.json().getString("message"))
                         .isEqualTo("the server's memory is above its watermark (live heap 90 MiB of 100 MiB); writes"
                                 + " are refused until it falls; reads continue");
@@ -532,7 +533,7 @@ class MemoryGuardsTest {
                 }
                 JsonObject body = new JsonObject(new String(in.readNBytes(length), StandardCharsets.UTF_8));
                 assertThat(head).as(r[0] + " " + body).startsWith("HTTP/1.1 503");
-                assertThat(body.getString("code")).isEqualTo("UNAVAILABLE");
+                assertThat(ServerFixture.meta(body).getString("code")).isEqualTo("UNAVAILABLE");
                 assertThat(body.getString("message"))
                         .isEqualTo("the server ran out of memory serving this request; retry later")
                         .doesNotContain("heap space");

@@ -186,15 +186,56 @@ final class ServerFixture implements AutoCloseable {
                     .toList();
         }
 
-        /** Asserts the status and that the body is a {@code {code, message, details}} error; returns it. */
+        /**
+         * Asserts the status and that the body is a {@code google.rpc.Status} as grpc-gateway writes it (a numeric
+         * gRPC code, a message, and one ErrorInfo of domain authzed.com whose metadata are strings and carry kith's
+         * code), alone or, for a stream's call, as the line {@code {"error": <Status>}}; returns the Status.
+         */
         JsonObject error(int expectedStatus) {
             assertThat(status).as(text).isEqualTo(expectedStatus);
             JsonObject e = json();
-            assertThat(e.getString("code")).isNotBlank();
-            assertThat(e.getString("message")).isNotBlank();
-            assertThat(e.getJsonObject("details")).isNotNull();
+            if (e.fieldNames().equals(java.util.Set.of("error"))) {
+                // a stream's call that failed before its first line: grpc-gateway's {"error": <Status>} line
+                assertThat(text).endsWith("}\n");
+                e = e.getJsonObject("error");
+            }
+            assertStatusShape(e);
+            assertThat(e.getJsonArray("details")).as(text).hasSize(1);
             assertThat(text).doesNotContain("Exception").doesNotContain("\tat ");
             return e;
         }
+    }
+
+    /** Asserts that {@code e} is a google.rpc.Status in proto3 JSON with at most one ErrorInfo, well formed. */
+    static void assertStatusShape(JsonObject e) {
+        assertThat(e.fieldNames()).as(e.encode()).containsExactlyInAnyOrder("code", "message", "details");
+        assertThat(e.getValue("code")).as(e.encode()).isInstanceOf(Integer.class);
+        assertThat(e.getString("message")).isNotBlank();
+        io.vertx.core.json.JsonArray details = e.getJsonArray("details");
+        assertThat(details.size()).as(e.encode()).isLessThanOrEqualTo(1);
+        if (details.isEmpty()) return;
+        JsonObject info = details.getJsonObject(0);
+        assertThat(info.fieldNames()).containsExactly("@type", "reason", "domain", "metadata");
+        assertThat(info.getString("@type")).isEqualTo("type.googleapis.com/google.rpc.ErrorInfo");
+        assertThat(info.getString("reason")).startsWith("ERROR_REASON_");
+        assertThat(info.getString("domain")).isEqualTo("authzed.com");
+        JsonObject metadata = info.getJsonObject("metadata");
+        assertThat(metadata.getString("code")).isNotBlank();
+        metadata.forEach(m -> assertThat(m.getValue()).as(m.getKey()).isInstanceOf(String.class));
+    }
+
+    /** The Status of an error body: itself, or the one a stream's {@code {"error": …}} line holds. */
+    static JsonObject unwrap(JsonObject body) {
+        return body.fieldNames().equals(java.util.Set.of("error")) ? body.getJsonObject("error") : body;
+    }
+
+    /** The ErrorInfo metadata of the error {@code e} (kith's code, field, name, …). */
+    static JsonObject meta(JsonObject e) {
+        return e.getJsonArray("details").getJsonObject(0).getJsonObject("metadata");
+    }
+
+    /** The ErrorInfo reason of the error {@code e}. */
+    static String reason(JsonObject e) {
+        return e.getJsonArray("details").getJsonObject(0).getString("reason");
     }
 }

@@ -143,7 +143,9 @@ class StreamEndpointsTest {
         HttpResponse<String> filtered = post(
                 "/v1/relationships/exportbulk", "{\"optionalRelationshipFilter\":{\"resourceType\":\"document\"}}");
         assertThat(filtered.statusCode()).isEqualTo(400);
-        assertThat(new JsonObject(filtered.body()).getString("code")).isEqualTo("NO_SCHEMA");
+        assertThat(ServerFixture.meta(new JsonObject(filtered.body()).getJsonObject("error"))
+                        .getString("code"))
+                .isEqualTo("NO_SCHEMA");
     }
 
     @Test
@@ -195,9 +197,9 @@ class StreamEndpointsTest {
         start(schemaEngine());
         HttpResponse<String> r = post("/v1/watch", "{\"optionalObjectTypes\":[\"document\",7]}");
         assertThat(r.statusCode()).isEqualTo(400);
-        JsonObject e = new JsonObject(r.body());
-        assertThat(e.getString("code")).isEqualTo("INVALID_ARGUMENT");
-        assertThat(e.getJsonObject("details").getString("field")).isEqualTo("optionalObjectTypes[1]");
+        JsonObject e = new JsonObject(r.body()).getJsonObject("error");
+        assertThat(ServerFixture.meta(e).getString("code")).isEqualTo("INVALID_ARGUMENT");
+        assertThat(ServerFixture.meta(e).getString("field")).isEqualTo("optionalObjectTypes[1]");
     }
 
     /** {@code real}, except that every read after a first page fails as if the store had gone away. */
@@ -235,28 +237,29 @@ class StreamEndpointsTest {
         assertThat(lines).hasSize(1001);
         assertThat(lines.subList(0, 1000))
                 .allSatisfy(l -> assertThat(l.containsKey("result")).isTrue());
+        // grpc-gateway's stream error: a last line {"error": <google.rpc.Status>}
         assertThat(lines.getLast())
-                .isEqualTo(new JsonObject()
-                        .put(
-                                "error",
-                                new JsonObject()
-                                        .put("code", "UNAVAILABLE")
-                                        .put("message", "the store went away")
-                                        .put("details", new JsonObject())));
+                .isEqualTo(new JsonObject("{\"error\": " + unavailable("the store went away") + "}"));
     }
 
     @Test
-    void aStreamThatFailsBeforeItsFirstPageIsAnOrdinaryErrorAnswer() throws Exception {
+    void aStreamThatFailsBeforeItsFirstPageAnswersTheCodesStatusWithOneErrorLine() throws Exception {
         start(failingAfterFirstPage(schemaEngine()));
         HttpResponse<String> r = post(
                 "/v1/relationships/read",
                 "{\"relationshipFilter\":{\"resourceType\":\"document\"},\"optionalLimit\":7}");
         assertThat(r.statusCode()).isEqualTo(503);
         assertThat(r.headers().firstValue("Content-Type")).hasValue(Exchange.JSON);
+        // grpc-gateway's answer to a server stream failing before its first message: the code's status, one line
+        assertThat(r.body()).endsWith("}\n");
         assertThat(new JsonObject(r.body()))
-                .isEqualTo(new JsonObject()
-                        .put("code", "UNAVAILABLE")
-                        .put("message", "the store is away")
-                        .put("details", new JsonObject()));
+                .isEqualTo(new JsonObject("{\"error\": " + unavailable("the store is away") + "}"));
+    }
+
+    /** The Status JSON of an UNAVAILABLE failure saying {@code message}. */
+    private static String unavailable(String message) {
+        return "{\"code\": 14, \"message\": \"" + message + "\", \"details\": [{"
+                + "\"@type\": \"type.googleapis.com/google.rpc.ErrorInfo\", \"reason\": \"ERROR_REASON_UNSPECIFIED\","
+                + " \"domain\": \"authzed.com\", \"metadata\": {\"code\": \"UNAVAILABLE\"}}]}";
     }
 }

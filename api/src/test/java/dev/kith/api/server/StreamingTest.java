@@ -304,7 +304,8 @@ class StreamingTest {
         JsonObject tooLarge = f.post(
                         "/v1/relationships/write",
                         "{\"updates\":[" + update + "],\"optionalTransactionMetadata\":{\"big\":\"" + big + "\"}}")
-                .error(413);
+                .error(400);
+        assertThat(ServerFixture.reason(tooLarge)).isEqualTo("ERROR_REASON_EXCEEDS_MAXIMUM_ALLOWABLE_LIMIT");
         assertThat(tooLarge.getString("message")).contains("transaction metadata is");
     }
 }

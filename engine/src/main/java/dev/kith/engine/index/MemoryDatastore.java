@@ -190,9 +190,11 @@ public final class MemoryDatastore implements Datastore {
             boolean partial = false;
             if (limit > 0 && matches.size() > limit) {
                 if (!delete.allowPartial()) {
-                    throw new KithException.LimitExceeded("more than " + limit
-                            + " relationships match the delete filter; nothing was deleted (allow partial deletion"
-                            + " to delete " + limit + " of them)");
+                    throw new KithException.LimitExceeded(
+                            KithException.LimitExceeded.Limit.DELETE_LIMIT,
+                            "more than " + limit
+                                    + " relationships match the delete filter; nothing was deleted (allow partial deletion"
+                                    + " to delete " + limit + " of them)");
                 }
                 matches.remove(matches.size() - 1);
                 partial = true;

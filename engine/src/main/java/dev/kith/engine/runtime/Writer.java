@@ -101,6 +101,7 @@ final class Writer {
         int size = write.updates().size() + write.preconditions().size();
         if (size > maxUpdatesPerWrite) {
             throw new KithException.LimitExceeded(
+                    KithException.LimitExceeded.Limit.UPDATES,
                     "a write takes at most " + maxUpdatesPerWrite + " updates and preconditions; this one has " + size);
         }
         Revision rev;
@@ -125,7 +126,9 @@ final class Writer {
     /** A delete by filter; returns its revision and what it deleted. */
     Results.Delete delete(Requests.Delete delete) {
         if (delete.preconditions().size() > maxUpdatesPerWrite) {
-            throw new KithException.LimitExceeded("a delete takes at most " + maxUpdatesPerWrite + " preconditions");
+            throw new KithException.LimitExceeded(
+                    KithException.LimitExceeded.Limit.PRECONDITIONS,
+                    "a delete takes at most " + maxUpdatesPerWrite + " preconditions");
         }
         Datastore.DeleteOutcome outcome;
         synchronized (writeLock) {

@@ -167,9 +167,11 @@ final class Writes {
                         .getLong(0);
                 if (matching > delete.limit()) {
                     if (!delete.allowPartial()) {
-                        throw new KithException.LimitExceeded("the delete matches more than its limit of "
-                                + delete.limit() + " relationships (" + Sql.describe(delete.filter())
-                                + "); nothing was deleted: raise the limit or allow partial deletion");
+                        throw new KithException.LimitExceeded(
+                                KithException.LimitExceeded.Limit.DELETE_LIMIT,
+                                "the delete matches more than its limit of "
+                                        + delete.limit() + " relationships (" + Sql.describe(delete.filter())
+                                        + "); nothing was deleted: raise the limit or allow partial deletion");
                     }
                     partial = true;
                 }
