@@ -41,6 +41,31 @@ final class JsonOut {
         return n;
     }
 
+    /**
+     * The binding of a listing's cursors (see {@link Tokens#signCursor}): {@code parts} as one JSON array, maps with
+     * their keys sorted, so that the same request always has the same binding whatever order its JSON came in.
+     */
+    String binding(Object... parts) {
+        try {
+            return mapper.writer()
+                    .with(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+                    .writeValueAsString(java.util.Arrays.asList(parts));
+        } catch (JsonProcessingException e) {
+            throw new dev.kith.engine.BugException("a cursor binding that does not serialise", e);
+        }
+    }
+
+    /**
+     * Replaces the engine's cursor in {@code n}'s {@code afterResultCursor} (when it has one) with the signed cursor
+     * bound to {@code binding}.
+     */
+    ObjectNode signCursor(ObjectNode n, String binding) {
+        if (n.get("afterResultCursor") instanceof ObjectNode c && c.hasNonNull("token")) {
+            c.put("token", tokens.signCursor(binding, c.get("token").asText()));
+        }
+        return n;
+    }
+
     static ObjectNode cursor(ObjectNode parent, String field, String cursor) {
         if (cursor != null) parent.putObject(field).put("token", cursor);
         return parent;
@@ -183,9 +208,19 @@ final class JsonOut {
         return cursor(n, "afterResultCursor", r.afterCursor());
     }
 
+    /**
+     * One subject of a lookup: {@code subject} and {@code excludedSubjects}, and, as SpiceDB still fills them for
+     * older clients, the deprecated top-level {@code subjectObjectId}, {@code excludedSubjectIds}, {@code
+     * permissionship} and {@code partialCaveatInfo} copied from them.
+     */
     ObjectNode lookupSubject(Results.LookupSubject s, Revision at) {
         ObjectNode n = object();
         n.set("lookedUpAt", token(at));
+        n.put("subjectObjectId", s.subjectId());
+        ArrayNode excludedIds = n.putArray("excludedSubjectIds");
+        s.excludedSubjects().forEach(e -> excludedIds.add(e.subjectId()));
+        n.put("permissionship", lookupPermissionship(s.permissionship()));
+        missingContext(n, s.missingContext());
         n.set("subject", resolvedSubject(s));
         ArrayNode excluded = n.putArray("excludedSubjects");
         s.excludedSubjects().forEach(e -> excluded.add(resolvedSubject(e)));

@@ -107,6 +107,7 @@ final class StreamHandlers {
         AuditLog.note(entry, f -> AuditLog.filter(f.putObject("filter"), filter));
         return items(
                 in,
+                x.out.binding("read", filter.toString()),
                 consistency,
                 in.optUint("optionalLimit", Integer.MAX_VALUE),
                 (c, cursor, limit) ->
@@ -135,6 +136,8 @@ final class StreamHandlers {
         });
         return items(
                 in,
+                x.out.binding(
+                        "resources", type, permission, subject.toString(), context, relationships(contextual)),
                 consistency,
                 in.optUint("optionalLimit", Integer.MAX_VALUE),
                 (c, cursor, limit) -> x.engine.lookupResources(
@@ -171,6 +174,15 @@ final class StreamHandlers {
         });
         return items(
                 in,
+                x.out.binding(
+                        "subjects",
+                        resource.toString(),
+                        permission,
+                        subjectType,
+                        subjectRelation == null ? "" : subjectRelation,
+                        excludeWildcards,
+                        context,
+                        relationships(contextual)),
                 consistency,
                 limit,
                 (c, cursor, pageLimit) -> x.engine.lookupSubjects(new Requests.LookupSubjects(
@@ -212,9 +224,10 @@ final class StreamHandlers {
                 in.has("optionalRelationshipFilter") ? x.in.filter(in, "optionalRelationshipFilter") : null;
         int pageSize = in.optUint("optionalLimit", 100_000);
         if (filter != null) AuditLog.note(entry, f -> AuditLog.filter(f.putObject("filter"), filter));
+        String binding = x.out.binding("export", filter == null ? "" : filter.toString());
         return new Spec<Results.ReadRelationship>(
                 consistency,
-                x.in.cursor(in, "optionalCursor"),
+                x.in.cursor(in, "optionalCursor", binding),
                 0,
                 pageSize == 0 ? PAGE : pageSize,
                 (c, cursor, limit) -> x.engine.exportRelationships(new Requests.Export(filter, c, cursor, limit)),
@@ -225,26 +238,38 @@ final class StreamHandlers {
                     page.items().forEach(r -> rels.add(x.out.relationship(r.relationship())));
                     JsonOut.cursor(
                             n, "afterResultCursor", page.items().getLast().afterCursor());
-                    return List.of(n);
+                    return List.of(x.out.signCursor(n, binding));
                 });
     }
 
-    /** One message per item, up to the request's {@code optionalLimit}, from its {@code optionalCursor}. */
+    /**
+     * One message per item, up to the request's {@code optionalLimit}, from its {@code optionalCursor}; the cursors
+     * handed out are signed and bound to {@code binding}, the request's kind and parameters, and the cursor taken
+     * must be bound to the same.
+     */
     private <T> Spec<T> items(
             JsonIn in,
+            String binding,
             Consistency consistency,
             int limit,
             Fetch<T> fetch,
             java.util.function.BiFunction<T, Revision, ObjectNode> render) {
         return new Spec<>(
                 consistency,
-                x.in.cursor(in, "optionalCursor"),
+                x.in.cursor(in, "optionalCursor", binding),
                 limit,
                 PAGE,
                 fetch,
                 page -> page.items().stream()
-                        .map(item -> render.apply(item, page.revision()))
+                        .map(item -> x.out.signCursor(render.apply(item, page.revision()), binding))
                         .toList());
+    }
+
+    /** Contextual relationships in their compact form, for a cursor binding. */
+    private static List<String> relationships(List<Relationship> contextual) {
+        return contextual == null
+                ? List.of()
+                : contextual.stream().map(Relationship::toString).toList();
     }
 
     /** Parses a streaming request with {@code parse} and streams its answer as NDJSON, or fails the request. */
