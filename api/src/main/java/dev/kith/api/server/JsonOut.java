@@ -250,8 +250,31 @@ final class JsonOut {
             u.put("operation", "OPERATION_" + c.operation().name());
             u.set("relationship", relationship(c.relationship()));
         }
+        return watchTail(n, changes);
+    }
+
+    /** A watch's message for a schema write: {@code schemaUpdated}, no updates. */
+    ObjectNode schemaUpdated(Results.ChangeSet changes) {
+        ObjectNode n = object();
+        n.put("schemaUpdated", true);
+        return watchTail(n, changes);
+    }
+
+    /** A watch's checkpoint: every change through {@code revision} has been sent; no updates. */
+    ObjectNode checkpoint(Revision revision) {
+        ObjectNode n = object();
+        n.put("isCheckpoint", true);
+        n.set("changesThrough", token(revision));
+        return n;
+    }
+
+    /** {@code changesThrough}, and the write's metadata as SpiceDB sends it (also as the one full revision's). */
+    private ObjectNode watchTail(ObjectNode n, Results.ChangeSet changes) {
         n.set("changesThrough", token(changes.revision()));
-        if (!changes.metadata().isEmpty()) n.set("optionalTransactionMetadata", mapper.valueToTree(changes.metadata()));
+        if (!changes.metadata().isEmpty()) {
+            n.set("optionalTransactionMetadata", mapper.valueToTree(changes.metadata()));
+            n.putArray("fullRevisionMetadata").add(mapper.valueToTree(changes.metadata()));
+        }
         return n;
     }
 

@@ -64,7 +64,13 @@ final class StreamHandlers {
     private static final Set<String> EXPORT =
             Set.of("consistency", "optionalLimit", "optionalCursor", "optionalRelationshipFilter");
     private static final Set<String> WATCH =
-            Set.of("optionalObjectTypes", "optionalStartCursor", "optionalRelationshipFilters");
+            Set.of("optionalObjectTypes", "optionalStartCursor", "optionalRelationshipFilters", "optionalUpdateKinds");
+    /** SpiceDB's {@code WatchKind} names, by number. */
+    private static final List<String> WATCH_KINDS = List.of(
+            "WATCH_KIND_UNSPECIFIED",
+            "WATCH_KIND_INCLUDE_RELATIONSHIP_UPDATES",
+            "WATCH_KIND_INCLUDE_SCHEMA_UPDATES",
+            "WATCH_KIND_INCLUDE_CHECKPOINTS");
     private static final Set<String> IMPORT_LINE = Set.of("relationships");
 
     /** Fetches one page of at most {@code limit} results after {@code cursor}, read at {@code consistency}. */
@@ -419,7 +425,8 @@ final class StreamHandlers {
             audit.watchOpened(ctx);
             AuditLog.note(ctx, f -> f.put("changeSets", 0));
         }
-        new WatchStream(x, ctx, x.vertx.getOrCreateContext(), after, open::decrementAndGet).open(x.engine, filter);
+        new WatchStream(x, ctx, x.vertx.getOrCreateContext(), after, watch.checkpoints(), open::decrementAndGet)
+                .open(x.engine, filter);
     }
 
     /**
@@ -438,14 +445,48 @@ final class StreamHandlers {
         }
     }
 
-    /** A parsed watch request: the change sets after {@code after} that {@code filter} lets through. */
-    record Watch(WatchFilter filter, Revision after, Set<String> types, List<RelationshipFilter> filters) {}
+    /**
+     * A parsed watch request: the change sets after {@code after} that {@code filter} lets through (relationship
+     * changes and schema writes as its update kinds ask), and checkpoints when {@code checkpoints}.
+     */
+    record Watch(
+            WatchFilter filter,
+            Revision after,
+            Set<String> types,
+            List<RelationshipFilter> filters,
+            boolean checkpoints) {}
 
-    /** Binds a watch request (after the newest revision now when it names no start). */
+    /**
+     * Binds a watch request (after the newest revision now when it names no start). {@code optionalUpdateKinds}
+     * (names or numbers of SpiceDB's {@code WatchKind}) chooses what is sent: relationship changes when it is empty
+     * or names {@code WATCH_KIND_UNSPECIFIED} or {@code WATCH_KIND_INCLUDE_RELATIONSHIP_UPDATES}, schema writes with
+     * {@code WATCH_KIND_INCLUDE_SCHEMA_UPDATES}, checkpoints with {@code WATCH_KIND_INCLUDE_CHECKPOINTS}. As in
+     * SpiceDB, object types and relationship filters together are refused when relationship changes are watched.
+     */
     Watch watch(JsonNode body) {
         Set<String> types = new HashSet<>();
         List<RelationshipFilter> filters = new ArrayList<>();
         JsonIn in = JsonIn.object(body, "", WATCH);
+        Set<String> kinds = new HashSet<>();
+        List<JsonNode> ks = in.array("optionalUpdateKinds");
+        for (int i = 0; i < ks.size(); i++) {
+            JsonNode k = ks.get(i);
+            String kind = k.isTextual() ? k.textValue() : null;
+            if (k.isIntegralNumber() && k.asInt() >= 0 && k.asInt() < WATCH_KINDS.size()) {
+                kind = WATCH_KINDS.get(k.asInt());
+            }
+            if (kind == null || !WATCH_KINDS.contains(kind)) {
+                throw JsonIn.invalid(
+                        "optionalUpdateKinds[" + i + "]",
+                        "'" + k.asText() + "' is not one of " + String.join(", ", WATCH_KINDS));
+            }
+            kinds.add(kind);
+        }
+        boolean relationships = kinds.isEmpty()
+                || kinds.contains(WATCH_KINDS.get(0))
+                || kinds.contains("WATCH_KIND_INCLUDE_RELATIONSHIP_UPDATES");
+        boolean schema = kinds.contains("WATCH_KIND_INCLUDE_SCHEMA_UPDATES");
+        boolean checkpoints = kinds.contains("WATCH_KIND_INCLUDE_CHECKPOINTS");
         List<JsonNode> ts = in.array("optionalObjectTypes");
         for (int i = 0; i < ts.size(); i++) {
             JsonNode t = ts.get(i);
@@ -456,9 +497,14 @@ final class StreamHandlers {
         for (int i = 0; i < fs.size(); i++) {
             filters.add(x.in.filter(fs.get(i), "optionalRelationshipFilters[" + i + "]"));
         }
+        if (relationships && !types.isEmpty() && !filters.isEmpty()) {
+            throw JsonIn.invalid(
+                    "optionalRelationshipFilters", "cannot specify both object types and relationship filters");
+        }
         Revision after =
                 in.has("optionalStartCursor") ? x.in.token(in, "optionalStartCursor") : x.engine.appliedRevision();
-        return new Watch(new WatchFilter(types, filters), after, types, filters);
+        return new Watch(
+                new WatchFilter(types, filters, relationships, schema), after, types, filters, checkpoints);
     }
 
     /** Notes what {@code watch} watches on the audit entry {@code entry} (null: none). */
