@@ -120,12 +120,18 @@ final class JsonOut {
         missing.forEach(a::add);
     }
 
-    /** The body of a check's answer (also one item of a bulk check, without the token). */
-    ObjectNode checkItem(Results.Check c) {
+    /**
+     * The body of a check's answer (also one item of a bulk check, without the token) for {@code subject}: with a
+     * trace, SpiceDB's {@code DebugInformation} as {@code debugTrace} and kith's own trace as {@code kithDebugTrace}.
+     */
+    ObjectNode checkItem(Results.Check c, SubjectRef subject) {
         ObjectNode n = object();
         n.put("permissionship", permissionship(c.permissionship()));
         missingContext(n, c.missingContext());
-        if (c.trace() != null) n.set("debugTrace", trace(c.trace()));
+        if (c.trace() != null) {
+            n.set("debugTrace", debugInformation(c.trace(), subject));
+            n.set("kithDebugTrace", trace(c.trace()));
+        }
         return n;
     }
 
@@ -133,8 +139,8 @@ final class JsonOut {
      * A check's answer as JSON bytes, the same as serialising {@link #check}: the usual answer (no missing
      * context, no trace) is written straight from the token's ASCII without building a tree.
      */
-    byte[] checkJson(Results.Check c) throws JsonProcessingException {
-        if (!c.missingContext().isEmpty() || c.trace() != null) return mapper.writeValueAsBytes(check(c));
+    byte[] checkJson(Results.Check c, SubjectRef subject) throws JsonProcessingException {
+        if (!c.missingContext().isEmpty() || c.trace() != null) return mapper.writeValueAsBytes(check(c, subject));
         String token = tokens.encode(c.checkedAt());
         byte[] tail = CHECK_TAILS[c.permissionship().ordinal()];
         byte[] out = new byte[CHECK_HEAD.length + token.length() + tail.length];
@@ -145,13 +151,14 @@ final class JsonOut {
         return out;
     }
 
-    ObjectNode check(Results.Check c) {
+    ObjectNode check(Results.Check c, SubjectRef subject) {
         ObjectNode n = object();
         n.set("checkedAt", token(c.checkedAt()));
-        n.setAll(checkItem(c));
+        n.setAll(checkItem(c, subject));
         return n;
     }
 
+    /** kith's own trace: every evaluated step with a description, including the subject reached, cuts and caveats. */
     ObjectNode trace(Results.CheckTrace t) {
         ObjectNode n = object();
         n.put("description", t.description());
@@ -165,6 +172,79 @@ final class JsonOut {
             t.children().forEach(c -> a.add(trace(c)));
         }
         return n;
+    }
+
+    /** SpiceDB's {@code DebugInformation}: the trace's tree of relation and permission checks, and the schema. */
+    ObjectNode debugInformation(Results.CheckTrace root, SubjectRef subject) {
+        ObjectNode n = object();
+        n.set("check", debugTrace(root, subjectRef(subject)));
+        if (root.schemaUsed() != null) n.put("schemaUsed", root.schemaUsed());
+        return n;
+    }
+
+    /**
+     * SpiceDB's {@code CheckDebugTrace} of one relation or permission on an object: its result, the caveat it
+     * evaluated itself, and as sub-problems the relations and permissions it was computed from (kith's steps that
+     * are not relations or permissions, a subject reached or a cut, appear only in kith's own trace).
+     */
+    private ObjectNode debugTrace(Results.CheckTrace t, ObjectNode subject) {
+        ObjectNode n = object();
+        Results.CheckTrace.Step step = t.step();
+        if (step != null && step.resource() != null) {
+            n.set("resource", objectRef(step.resource()));
+            n.put("permission", step.relation());
+            n.put(
+                    "permissionType",
+                    switch (step.kind()) {
+                        case PERMISSION -> "PERMISSION_TYPE_PERMISSION";
+                        case RELATION -> "PERMISSION_TYPE_RELATION";
+                        default -> "PERMISSION_TYPE_UNSPECIFIED";
+                    });
+        }
+        n.set("subject", subject.deepCopy());
+        n.put("result", permissionship(t.result()));
+        Results.CheckTrace caveat = null;
+        ArrayNode traces = object().arrayNode();
+        for (Results.CheckTrace c : t.children()) {
+            Results.CheckTrace.Step.Kind kind = c.step() == null ? null : c.step().kind();
+            if (kind == Results.CheckTrace.Step.Kind.CAVEAT) {
+                if (caveat == null || (caveat.result() != t.result() && c.result() == t.result())) caveat = c;
+            } else if (kind == Results.CheckTrace.Step.Kind.RELATION
+                    || kind == Results.CheckTrace.Step.Kind.PERMISSION) {
+                traces.add(debugTrace(c, subject));
+            }
+        }
+        if (caveat != null) n.set("caveatEvaluationInfo", caveatEvaluation(caveat));
+        n.put("duration", duration(t.durationNanos()));
+        if (traces.isEmpty()) {
+            n.put("wasCachedResult", false);
+        } else {
+            n.putObject("subProblems").set("traces", traces);
+        }
+        return n;
+    }
+
+    /** SpiceDB's {@code CaveatEvalInfo} of a caveat step. */
+    private ObjectNode caveatEvaluation(Results.CheckTrace c) {
+        ObjectNode n = object();
+        if (c.step().expression() != null) n.put("expression", c.step().expression());
+        n.put(
+                "result",
+                switch (c.result()) {
+                    case HAS_PERMISSION -> "RESULT_TRUE";
+                    case NO_PERMISSION -> "RESULT_FALSE";
+                    case CONDITIONAL_PERMISSION -> "RESULT_MISSING_SOME_CONTEXT";
+                });
+        n.set("context", mapper.valueToTree(c.step().context()));
+        missingContext(n, c.missingContext());
+        n.put("caveatName", c.step().caveat());
+        return n;
+    }
+
+    /** A duration in the proto3 JSON form, seconds with nanosecond digits: {@code 0.000284997s}. */
+    static String duration(long nanos) {
+        long n = Math.max(0, nanos);
+        return String.format(java.util.Locale.ROOT, "%d.%09ds", n / 1_000_000_000L, n % 1_000_000_000L);
     }
 
     ObjectNode expandNode(Results.ExpandNode node) {
