@@ -27,6 +27,7 @@ final class GrpcWatch implements Engine.WatchListener {
     private final ServerCallStreamObserver<WatchResponse> out;
     /** Checkpoints were asked for. */
     private final boolean checkpoints;
+
     private final AtomicBoolean paused = new AtomicBoolean();
     private final AtomicBoolean ended = new AtomicBoolean();
     private volatile Runnable resume = () -> {};

@@ -206,7 +206,8 @@ final class JsonOut {
         Results.CheckTrace caveat = null;
         ArrayNode traces = object().arrayNode();
         for (Results.CheckTrace c : t.children()) {
-            Results.CheckTrace.Step.Kind kind = c.step() == null ? null : c.step().kind();
+            Results.CheckTrace.Step.Kind kind =
+                    c.step() == null ? null : c.step().kind();
             if (kind == Results.CheckTrace.Step.Kind.CAVEAT) {
                 if (caveat == null || (caveat.result() != t.result() && c.result() == t.result())) caveat = c;
             } else if (kind == Results.CheckTrace.Step.Kind.RELATION

@@ -71,6 +71,7 @@ final class StreamHandlers {
             "WATCH_KIND_INCLUDE_RELATIONSHIP_UPDATES",
             "WATCH_KIND_INCLUDE_SCHEMA_UPDATES",
             "WATCH_KIND_INCLUDE_CHECKPOINTS");
+
     private static final Set<String> IMPORT_LINE = Set.of("relationships");
 
     /** Fetches one page of at most {@code limit} results after {@code cursor}, read at {@code consistency}. */
@@ -142,8 +143,7 @@ final class StreamHandlers {
         });
         return items(
                 in,
-                x.out.binding(
-                        "resources", type, permission, subject.toString(), context, relationships(contextual)),
+                x.out.binding("resources", type, permission, subject.toString(), context, relationships(contextual)),
                 consistency,
                 in.optUint("optionalLimit", Integer.MAX_VALUE),
                 (c, cursor, limit) -> x.engine.lookupResources(
@@ -503,8 +503,7 @@ final class StreamHandlers {
         }
         Revision after =
                 in.has("optionalStartCursor") ? x.in.token(in, "optionalStartCursor") : x.engine.appliedRevision();
-        return new Watch(
-                new WatchFilter(types, filters, relationships, schema), after, types, filters, checkpoints);
+        return new Watch(new WatchFilter(types, filters, relationships, schema), after, types, filters, checkpoints);
     }
 
     /** Notes what {@code watch} watches on the audit entry {@code entry} (null: none). */

@@ -125,7 +125,9 @@ public final class Tokens {
     String signCursor(String binding, String position) {
         byte[] p = position.getBytes(StandardCharsets.UTF_8);
         ByteBuffer b = ByteBuffer.allocate(1 + BINDING_BYTES + p.length + MAC_BYTES);
-        b.put(CURSOR_VERSION).put(cursorMac(bindingInput(binding)), 0, BINDING_BYTES).put(p);
+        b.put(CURSOR_VERSION)
+                .put(cursorMac(bindingInput(binding)), 0, BINDING_BYTES)
+                .put(p);
         b.put(cursorMac(java.util.Arrays.copyOf(b.array(), b.position())), 0, MAC_BYTES);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
     }

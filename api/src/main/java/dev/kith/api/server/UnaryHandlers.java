@@ -269,7 +269,9 @@ final class UnaryHandlers {
                     metrics.check(answer.result().permissionship());
                     if (auditItem != null) AuditLog.checkResult(auditItem, answer.result());
                     if (at == null) at = answer.result().checkedAt();
-                    pair.set("item", x.out.checkItem(answer.result(), checks.get(e).subject()));
+                    pair.set(
+                            "item",
+                            x.out.checkItem(answer.result(), checks.get(e).subject()));
                 }
             }
             Revision checkedAt = at == null ? x.engine.appliedRevision() : at;

@@ -44,6 +44,7 @@ final class WatchHub {
         long after;
         /** The revision the listener was last told it had caught up to (the start revision before that). */
         long caughtUp;
+
         volatile boolean open = true;
         /** A delivery of this watch alone is queued on the background thread (coalesces resumes). */
         final AtomicBoolean resumeQueued = new AtomicBoolean();
