@@ -153,7 +153,10 @@ class FuzzTest {
         v.put(
                 "/v1/watch",
                 "{\"optionalObjectTypes\":[\"document\"],\"optionalStartCursor\":{\"token\":\"" + token + "\"},"
-                        + "\"optionalRelationshipFilters\":[{\"resourceType\":\"document\"}]}");
+                        + "\"optionalRelationshipFilters\":[{\"resourceType\":\"document\"}],"
+                        // object types and filters together only without relationship updates, as in SpiceDB
+                        + "\"optionalUpdateKinds\":[\"WATCH_KIND_INCLUDE_SCHEMA_UPDATES\","
+                        + "\"WATCH_KIND_INCLUDE_CHECKPOINTS\"]}");
         return v;
     }
 
