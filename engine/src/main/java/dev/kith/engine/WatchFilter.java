@@ -8,15 +8,12 @@ import java.util.Set;
  * Which changes a {@link Engine#watch watch} delivers (SpiceDB's {@code optionalObjectTypes} and {@code
  * optionalRelationshipFilters}): a change whose resource type is one of {@code objectTypes} (any type when
  * empty) and that matches one of {@code relationshipFilters} (any change when empty). A change set is delivered
- * with its matching changes only, and not at all when none matches. Relationship changes are delivered only with
- * {@code relationshipUpdates}; schema writes (to {@link Engine.WatchListener#onSchemaUpdated}) only with {@code
- * schemaUpdates} (SpiceDB's watch kinds).
+ * with its matching changes only, and not at all when none matches. Schema writes are delivered (to {@link
+ * Engine.WatchListener#onSchemaUpdated}) only with {@code schemaUpdates} (SpiceDB's watch kinds, which always
+ * include relationship changes).
  */
 public record WatchFilter(
-        Set<String> objectTypes,
-        List<RelationshipFilter> relationshipFilters,
-        boolean relationshipUpdates,
-        boolean schemaUpdates) {
+        Set<String> objectTypes, List<RelationshipFilter> relationshipFilters, boolean schemaUpdates) {
     /** Every change. */
     public static final WatchFilter ALL = new WatchFilter(Set.of(), List.of());
 
@@ -25,9 +22,9 @@ public record WatchFilter(
         relationshipFilters = relationshipFilters == null ? List.of() : List.copyOf(relationshipFilters);
     }
 
-    /** Relationship changes only (SpiceDB's default update kind), no schema updates. */
+    /** Relationship changes only (SpiceDB's default), no schema updates. */
     public WatchFilter(Set<String> objectTypes, List<RelationshipFilter> relationshipFilters) {
-        this(objectTypes, relationshipFilters, true, false);
+        this(objectTypes, relationshipFilters, false);
     }
 
     /** Whether a change of {@code r} is delivered (caveat and expiration are not considered). */
@@ -42,11 +39,10 @@ public record WatchFilter(
 
     /**
      * {@code changes} with only the changes this filter delivers (the same revision and transaction metadata),
-     * or null when none is (or relationship updates are not asked for): a change set without changes (a schema
-     * write) is never delivered either.
+     * or null when none is: a change set without changes (a schema write) is never delivered either.
      */
     public Results.ChangeSet apply(Results.ChangeSet changes) {
-        if (!relationshipUpdates || changes.changes().isEmpty()) return null;
+        if (changes.changes().isEmpty()) return null;
         if (objectTypes.isEmpty() && relationshipFilters.isEmpty()) return changes;
         List<Results.RelationshipChange> kept = new ArrayList<>();
         for (Results.RelationshipChange c : changes.changes()) {

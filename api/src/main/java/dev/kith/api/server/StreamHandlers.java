@@ -446,8 +446,8 @@ final class StreamHandlers {
     }
 
     /**
-     * A parsed watch request: the change sets after {@code after} that {@code filter} lets through (relationship
-     * changes and schema writes as its update kinds ask), and checkpoints when {@code checkpoints}.
+     * A parsed watch request: the change sets after {@code after} that {@code filter} lets through (and schema
+     * writes when its update kinds ask for them), and checkpoints when {@code checkpoints}.
      */
     record Watch(
             WatchFilter filter,
@@ -458,10 +458,11 @@ final class StreamHandlers {
 
     /**
      * Binds a watch request (after the newest revision now when it names no start). {@code optionalUpdateKinds}
-     * (names or numbers of SpiceDB's {@code WatchKind}) chooses what is sent: relationship changes when it is empty
-     * or names {@code WATCH_KIND_UNSPECIFIED} or {@code WATCH_KIND_INCLUDE_RELATIONSHIP_UPDATES}, schema writes with
-     * {@code WATCH_KIND_INCLUDE_SCHEMA_UPDATES}, checkpoints with {@code WATCH_KIND_INCLUDE_CHECKPOINTS}. As in
-     * SpiceDB, object types and relationship filters together are refused when relationship changes are watched.
+     * (names or numbers of SpiceDB's {@code WatchKind}) adds to what is sent, as in SpiceDB: relationship changes
+     * always, schema writes with {@code WATCH_KIND_INCLUDE_SCHEMA_UPDATES}, checkpoints with {@code
+     * WATCH_KIND_INCLUDE_CHECKPOINTS}. As in SpiceDB, object types and relationship filters together are refused
+     * when the kinds are empty or name {@code WATCH_KIND_UNSPECIFIED} or {@code
+     * WATCH_KIND_INCLUDE_RELATIONSHIP_UPDATES}; otherwise a change must match both.
      */
     Watch watch(JsonNode body) {
         Set<String> types = new HashSet<>();
@@ -482,7 +483,7 @@ final class StreamHandlers {
             }
             kinds.add(kind);
         }
-        boolean relationships = kinds.isEmpty()
+        boolean relationshipsNamed = kinds.isEmpty()
                 || kinds.contains(WATCH_KINDS.get(0))
                 || kinds.contains("WATCH_KIND_INCLUDE_RELATIONSHIP_UPDATES");
         boolean schema = kinds.contains("WATCH_KIND_INCLUDE_SCHEMA_UPDATES");
@@ -497,13 +498,13 @@ final class StreamHandlers {
         for (int i = 0; i < fs.size(); i++) {
             filters.add(x.in.filter(fs.get(i), "optionalRelationshipFilters[" + i + "]"));
         }
-        if (relationships && !types.isEmpty() && !filters.isEmpty()) {
+        if (relationshipsNamed && !types.isEmpty() && !filters.isEmpty()) {
             throw JsonIn.invalid(
                     "optionalRelationshipFilters", "cannot specify both object types and relationship filters");
         }
         Revision after =
                 in.has("optionalStartCursor") ? x.in.token(in, "optionalStartCursor") : x.engine.appliedRevision();
-        return new Watch(new WatchFilter(types, filters, relationships, schema), after, types, filters, checkpoints);
+        return new Watch(new WatchFilter(types, filters, schema), after, types, filters, checkpoints);
     }
 
     /** Notes what {@code watch} watches on the audit entry {@code entry} (null: none). */

@@ -162,7 +162,7 @@ class SpiceDbDetailsTest {
     // ---- watch update kinds
 
     @Test
-    void aWatchOfSchemaUpdatesAndCheckpointsGetsThoseAndNoRelationshipChanges() throws Exception {
+    void aWatchOfSchemaUpdatesAndCheckpointsGetsThemBesideTheRelationshipChanges() throws Exception {
         ZedToken start = write(rel("document", "w0", "viewer", "user", "ann"));
         Context.CancellableContext scope = Context.current().withCancellation();
         try {
@@ -172,6 +172,11 @@ class SpiceDbDetailsTest {
                     .addOptionalUpdateKinds(WatchKind.WATCH_KIND_INCLUDE_CHECKPOINTS)
                     .build()));
             ZedToken written = write(rel("document", "w1", "viewer", "user", "bob"));
+            // as in SpiceDB, the kinds add to the relationship changes, which are always sent
+            WatchResponse change = next(it);
+            assertThat(change.getIsCheckpoint()).isFalse();
+            assertThat(change.getUpdatesList()).hasSize(1);
+            assertThat(change.getChangesThrough()).isEqualTo(written);
             WatchResponse checkpoint = next(it);
             assertThat(checkpoint.getIsCheckpoint()).isTrue();
             assertThat(checkpoint.getUpdatesList()).isEmpty();
@@ -277,7 +282,7 @@ class SpiceDbDetailsTest {
                         .next()),
                 "optionalRelationshipFilters");
         assertThat(both).contains("cannot specify both object types and relationship filters");
-        // without relationship updates, both are allowed (they filter nothing then)
+        // when the kinds do not name relationship updates, both are taken, and a change must match both
         Context.CancellableContext scope = Context.current().withCancellation();
         try {
             ZedToken start = write(rel("document", "w0", "viewer", "user", "ann"));
@@ -288,8 +293,14 @@ class SpiceDbDetailsTest {
                             RelationshipFilter.newBuilder().setResourceType("document"))
                     .addOptionalUpdateKinds(WatchKind.WATCH_KIND_INCLUDE_CHECKPOINTS)
                     .build()));
-            ZedToken written = write(rel("document", "w1", "viewer", "user", "bob"));
-            assertThat(next(it).getChangesThrough()).isEqualTo(written);
+            ZedToken written =
+                    write(rel("document", "w1", "viewer", "user", "bob"), rel("group", "g", "member", "user", "bob"));
+            WatchResponse change = next(it);
+            assertThat(change.getUpdatesList())
+                    .extracting(u -> u.getRelationship().getResource().getObjectType())
+                    .containsExactly("document");
+            assertThat(change.getChangesThrough()).isEqualTo(written);
+            assertThat(next(it).getIsCheckpoint()).isTrue();
         } finally {
             scope.cancel(null);
         }
