@@ -177,9 +177,27 @@ final class JsonOut {
     /** SpiceDB's {@code DebugInformation}: the trace's tree of relation and permission checks, and the schema. */
     ObjectNode debugInformation(Results.CheckTrace root, SubjectRef subject) {
         ObjectNode n = object();
-        n.set("check", debugTrace(root, subjectRef(subject)));
+        ObjectNode check = debugTrace(root, subjectRef(subject));
+        if (!check.has("caveatEvaluationInfo")) {
+            // as SpiceDB's, the checked permission shows the caveat evaluation that decided it, however deep
+            Results.CheckTrace deciding = decidingCaveat(root, root.result());
+            if (deciding != null) check.set("caveatEvaluationInfo", caveatEvaluation(deciding));
+        }
+        n.set("check", check);
         if (root.schemaUsed() != null) n.put("schemaUsed", root.schemaUsed());
         return n;
+    }
+
+    /** The first caveat step beneath {@code t} whose outcome is {@code result}, depth first; null when none. */
+    private static Results.CheckTrace decidingCaveat(Results.CheckTrace t, Permissionship result) {
+        for (Results.CheckTrace c : t.children()) {
+            if (c.step() != null && c.step().kind() == Results.CheckTrace.Step.Kind.CAVEAT && c.result() == result) {
+                return c;
+            }
+            Results.CheckTrace below = decidingCaveat(c, result);
+            if (below != null) return below;
+        }
+        return null;
     }
 
     /**

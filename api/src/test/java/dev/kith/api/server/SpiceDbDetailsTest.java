@@ -78,6 +78,15 @@ class SpiceDbDetailsTest {
             definition note {
                 relation viewer: user with expiration
             }
+            definition folder {
+                relation viewer: user | user with on_day
+                permission view = viewer
+            }
+            definition file {
+                relation parent: folder
+                relation editor: user
+                permission view = editor + parent->view
+            }
             """;
 
     private ServerFixture fx;
@@ -561,6 +570,44 @@ class SpiceDbDetailsTest {
         assertThat(http.getJsonObject("debugTrace").getString("schemaUsed")).contains("definition document");
         assertThat(http.getJsonObject("kithDebugTrace").getString("description"))
                 .isEqualTo("document:t#view");
+    }
+
+    @Test
+    void aTraceOfAUnionWithAnArrowShowsTheCaveatWhereItWasEvaluatedAndOnTheCheckedPermission() {
+        write(
+                rel("file", "f", "parent", "folder", "x"),
+                rel("folder", "x", "viewer", "user", "ann")
+                        .setOptionalCaveat(ContextualizedCaveat.newBuilder().setCaveatName("on_day")));
+        CheckDebugTrace root = permissions
+                .checkPermission(CheckPermissionRequest.newBuilder()
+                        .setConsistency(fully())
+                        .setResource(obj("file", "f"))
+                        .setPermission("view")
+                        .setSubject(subject("user", "ann"))
+                        .setWithTracing(true)
+                        .build())
+                .getDebugTrace()
+                .getCheck();
+        assertThat(root.getResult()).isEqualTo(CheckDebugTrace.Permissionship.PERMISSIONSHIP_CONDITIONAL_PERMISSION);
+        assertThat(root.getCaveatEvaluationInfo().getResult())
+                .isEqualTo(CaveatEvalInfo.Result.RESULT_MISSING_SOME_CONTEXT);
+        assertThat(root.getSubProblems().getTracesList())
+                .extracting(t ->
+                        t.getResource().getObjectType() + ":" + t.getResource().getObjectId() + "#" + t.getPermission()
+                                + "=" + t.getResult().name())
+                .containsExactly(
+                        "file:f#editor=PERMISSIONSHIP_NO_PERMISSION",
+                        "folder:x#view=PERMISSIONSHIP_CONDITIONAL_PERMISSION");
+        CheckDebugTrace view = root.getSubProblems().getTraces(1);
+        assertThat(view.getPermissionType()).isEqualTo(CheckDebugTrace.PermissionType.PERMISSION_TYPE_PERMISSION);
+        assertThat(view.hasCaveatEvaluationInfo()).isFalse();
+        CheckDebugTrace viewer = view.getSubProblems().getTraces(0);
+        assertThat(viewer.getPermission()).isEqualTo("viewer");
+        assertThat(viewer.getPermissionType()).isEqualTo(CheckDebugTrace.PermissionType.PERMISSION_TYPE_RELATION);
+        assertThat(viewer.getResult()).isEqualTo(CheckDebugTrace.Permissionship.PERMISSIONSHIP_CONDITIONAL_PERMISSION);
+        assertThat(viewer.getCaveatEvaluationInfo().getCaveatName()).isEqualTo("on_day");
+        assertThat(viewer.getWasCachedResult()).isFalse();
+        assertThat(viewer.hasSubProblems()).isFalse();
     }
 
     private static CheckPermissionRequest traced(String doc, String user) {
