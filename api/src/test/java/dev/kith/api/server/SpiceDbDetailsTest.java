@@ -697,5 +697,12 @@ class SpiceDbDetailsTest {
                         + cursor.getToken() + "\"}}");
         assertThat(lookupHttp.status).as(lookupHttp.text).isEqualTo(200);
         assertThat(lookupHttp.results()).hasSize(3);
+        var otherType = fx.post(
+                "/v1/permissions/resources",
+                "{\"resourceObjectType\":\"report\",\"permission\":\"read\",\"subject\":{\"object\":"
+                        + "{\"objectType\":\"user\",\"objectId\":\"ann\"}},\"optionalCursor\":{\"token\":\""
+                        + cursor.getToken() + "\"}}");
+        assertThat(otherType.status).isEqualTo(400);
+        assertThat(otherType.text).contains("optionalCursor").contains("another request");
     }
 }
