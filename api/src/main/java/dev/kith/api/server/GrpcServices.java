@@ -107,7 +107,7 @@ final class GrpcServices {
                     request,
                     out,
                     unary::check,
-                    n -> calls.message(withoutKithTrace(n), CheckPermissionResponse.newBuilder()));
+                    n -> calls.message(withoutTrace(n), CheckPermissionResponse.newBuilder()));
         }
 
         @Override
@@ -130,7 +130,7 @@ final class GrpcServices {
             ArrayNode pairs = (ArrayNode) n.path("pairs");
             for (JsonNode pair : pairs) {
                 ((ObjectNode) pair).remove("error");
-                if (pair.has("item")) withoutKithTrace((ObjectNode) pair.get("item"));
+                if (pair.has("item")) withoutTrace((ObjectNode) pair.get("item"));
             }
             CheckBulkPermissionsResponse.Builder b =
                     calls
@@ -383,12 +383,8 @@ final class GrpcServices {
         }
     }
 
-    /**
-     * A check answer without kith's own trace, whose shape is not SpiceDB's {@code DebugInformation}: over gRPC
-     * {@code with_tracing} answers without a trace for now.
-     */
     /** {@code n} without kith's own trace, which has no field in SpiceDB's messages (HTTP only). */
-    private static ObjectNode withoutKithTrace(ObjectNode n) {
+    private static ObjectNode withoutTrace(ObjectNode n) {
         n.remove("kithDebugTrace");
         return n;
     }

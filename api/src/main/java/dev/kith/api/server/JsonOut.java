@@ -151,6 +151,11 @@ final class JsonOut {
         return out;
     }
 
+    /** A check's answer; a trace in it names no subject (use {@link #check(Results.Check, SubjectRef)}). */
+    ObjectNode check(Results.Check c) {
+        return check(c, null);
+    }
+
     ObjectNode check(Results.Check c, SubjectRef subject) {
         ObjectNode n = object();
         n.set("checkedAt", token(c.checkedAt()));
@@ -174,10 +179,13 @@ final class JsonOut {
         return n;
     }
 
-    /** SpiceDB's {@code DebugInformation}: the trace's tree of relation and permission checks, and the schema. */
+    /**
+     * SpiceDB's {@code DebugInformation}: the trace's tree of relation and permission checks of {@code subject}
+     * (null: named in none), and the schema.
+     */
     ObjectNode debugInformation(Results.CheckTrace root, SubjectRef subject) {
         ObjectNode n = object();
-        ObjectNode check = debugTrace(root, subjectRef(subject));
+        ObjectNode check = debugTrace(root, subject == null ? null : subjectRef(subject));
         if (!check.has("caveatEvaluationInfo")) {
             // as SpiceDB's, the checked permission shows the caveat evaluation that decided it, however deep
             Results.CheckTrace deciding = decidingCaveat(root, root.result());
@@ -219,7 +227,7 @@ final class JsonOut {
                         default -> "PERMISSION_TYPE_UNSPECIFIED";
                     });
         }
-        n.set("subject", subject.deepCopy());
+        if (subject != null) n.set("subject", subject.deepCopy());
         n.put("result", permissionship(t.result()));
         Results.CheckTrace caveat = null;
         ArrayNode traces = object().arrayNode();
