@@ -143,7 +143,10 @@ public final class Tokens {
         } catch (IllegalArgumentException e) {
             throw new KithException.InvalidArgument(field, "the cursor is malformed (not base64url)");
         }
-        if (raw.length < 1 + BINDING_BYTES + MAC_BYTES || raw[0] != CURSOR_VERSION) {
+        // only the one encoding kith writes: no padding, no stray bits in the last character
+        if (!Base64.getUrlEncoder().withoutPadding().encodeToString(raw).equals(cursor)
+                || raw.length < 1 + BINDING_BYTES + MAC_BYTES
+                || raw[0] != CURSOR_VERSION) {
             throw new KithException.InvalidArgument(field, "the cursor is malformed: not a cursor kith handed out");
         }
         int body = raw.length - MAC_BYTES;
