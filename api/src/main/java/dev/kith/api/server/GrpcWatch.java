@@ -74,26 +74,28 @@ final class GrpcWatch implements Engine.WatchListener {
 
     @Override
     public void onChanges(Results.ChangeSet changes) {
-        send(calls.x.out.changeSet(changes), changes.revision());
+        send(calls.x.out.changeSet(changes), changes.revision(), true);
     }
 
     @Override
     public void onSchemaUpdated(Results.ChangeSet changes) {
-        send(calls.x.out.schemaUpdated(changes), changes.revision());
+        send(calls.x.out.schemaUpdated(changes), changes.revision(), true);
     }
 
     @Override
     public void onCaughtUp(Revision revision) {
-        if (checkpoints) send(calls.x.out.checkpoint(revision), revision);
+        if (checkpoints) send(calls.x.out.checkpoint(revision), revision, false);
     }
 
-    private void send(ObjectNode json, Revision revision) {
+    /** Sends {@code json} for {@code revision}; {@code changeSet}: counted as a change set (not a checkpoint). */
+    private void send(ObjectNode json, Revision revision, boolean changeSet) {
         if (ended.get()) return;
         WatchResponse message = calls.message(json, WatchResponse.newBuilder());
         synchronized (this) {
             if (ended.get()) return;
             out.onNext(message);
         }
+        if (!changeSet) return;
         AuditLog.note(call.entry, f -> {
             f.put("changeSets", f.path("changeSets").asLong() + 1);
             f.put("revision", revision.value());

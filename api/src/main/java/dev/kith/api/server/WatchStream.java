@@ -110,24 +110,25 @@ final class WatchStream implements Engine.WatchListener {
 
     @Override
     public void onChanges(Results.ChangeSet changes) {
-        send(x.out.changeSet(changes), changes.revision());
+        send(x.out.changeSet(changes), changes.revision(), true);
     }
 
     @Override
     public void onSchemaUpdated(Results.ChangeSet changes) {
-        send(x.out.schemaUpdated(changes), changes.revision());
+        send(x.out.schemaUpdated(changes), changes.revision(), true);
     }
 
     @Override
     public void onCaughtUp(Revision revision) {
-        if (checkpoints) send(x.out.checkpoint(revision), revision);
+        if (checkpoints) send(x.out.checkpoint(revision), revision, false);
     }
 
-    private void send(ObjectNode result, Revision revision) {
+    /** Writes {@code result} for {@code revision}; {@code changeSet}: counted as a change set (not a checkpoint). */
+    private void send(ObjectNode result, Revision revision, boolean changeSet) {
         if (behind || ended.get()) return;
         byte[] line = x.out.line("result", result);
         pending.addAndGet(line.length);
-        context.runOnContext(v -> write(line, revision));
+        context.runOnContext(v -> write(line, revision, changeSet));
     }
 
     @Override
@@ -138,7 +139,7 @@ final class WatchStream implements Engine.WatchListener {
         });
     }
 
-    private void write(byte[] line, Revision revision) {
+    private void write(byte[] line, Revision revision, boolean changeSet) {
         if (behind || response.closed() || response.ended()) {
             pending.addAndGet(-line.length);
             return;
@@ -156,10 +157,12 @@ final class WatchStream implements Engine.WatchListener {
         }
         if (stallTimer < 0) armStallTimer(x.limits.watchStallTimeout().toMillis());
         last = revision;
-        AuditLog.note(ctx, f -> {
-            f.put("changeSets", f.path("changeSets").asLong() + 1);
-            f.put("revision", revision.value());
-        });
+        if (changeSet) {
+            AuditLog.note(ctx, f -> {
+                f.put("changeSets", f.path("changeSets").asLong() + 1);
+                f.put("revision", revision.value());
+            });
+        }
         // one change set larger than the buffer is still sent whole: behind is a buffer's worth of them not taken
         if (unaccepted >= limit && unacceptedLines > 1) fallBehind();
     }
