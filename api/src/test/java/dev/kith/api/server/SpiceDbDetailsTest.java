@@ -704,5 +704,25 @@ class SpiceDbDetailsTest {
                         + cursor.getToken() + "\"}}");
         assertThat(otherType.status).isEqualTo(400);
         assertThat(otherType.text).contains("optionalCursor").contains("another request");
+
+        // a lookup-subjects cursor is bound to its wildcard option as well
+        String subjects = "{\"resource\":{\"objectType\":\"document\",\"objectId\":\"c0\"},\"permission\":\"view\","
+                + "\"subjectObjectType\":\"user\",\"optionalConcreteLimit\":1%s}";
+        write(rel("document", "c0", "viewer", "user", "bob"));
+        var firstSubject = fx.post("/v1/permissions/subjects", subjects.formatted(""));
+        String subjectCursor = firstSubject
+                .results()
+                .getFirst()
+                .getJsonObject("afterResultCursor")
+                .getString("token");
+        String resume = ",\"optionalCursor\":{\"token\":\"" + subjectCursor + "\"}";
+        var rest = fx.post("/v1/permissions/subjects", subjects.formatted(resume));
+        assertThat(rest.status).as(rest.text).isEqualTo(200);
+        assertThat(rest.results()).hasSize(1);
+        var excluding = fx.post(
+                "/v1/permissions/subjects",
+                subjects.formatted(",\"wildcardOption\":\"WILDCARD_OPTION_EXCLUDE_WILDCARDS\"" + resume));
+        assertThat(excluding.status).isEqualTo(400);
+        assertThat(excluding.text).contains("optionalCursor").contains("another request");
     }
 }
