@@ -94,6 +94,19 @@ public interface Engine extends AutoCloseable {
     interface WatchListener {
         void onChanges(Results.ChangeSet changes);
 
+        /**
+         * The schema was written in {@code changes}' revision (it has no relationship changes); called only when
+         * the watch's filter asks for {@linkplain WatchFilter#schemaUpdates schema updates}.
+         */
+        default void onSchemaUpdated(Results.ChangeSet changes) {}
+
+        /**
+         * The watch has been given every change set through {@code revision}, the newest the store has, and had
+         * not been told so yet: no change it delivers will be at or before it (SpiceDB's checkpoint). Called after
+         * each batch of change sets the watch reads, whether or not its filter kept any of them.
+         */
+        default void onCaughtUp(Revision revision) {}
+
         /** The watch ended with an error (e.g. the revision is no longer in the log). */
         default void onError(KithException error) {}
 

@@ -24,10 +24,53 @@ public final class Results {
      * caveat), with its own answer, children in evaluation order.
      */
     public record CheckTrace(
-            String description, Permissionship result, List<String> missingContext, List<CheckTrace> children) {
+            String description,
+            Permissionship result,
+            List<String> missingContext,
+            List<CheckTrace> children,
+            Step step,
+            long durationNanos,
+            String schemaUsed) {
         public CheckTrace {
             missingContext = List.copyOf(missingContext);
             children = List.copyOf(children);
+        }
+
+        /** A node without structure (its description says what it is), duration or schema. */
+        public CheckTrace(
+                String description, Permissionship result, List<String> missingContext, List<CheckTrace> children) {
+            this(description, result, missingContext, children, null, 0, null);
+        }
+
+        /** This node with {@code schemaUsed}, the source text of the schema the check read (set on the root). */
+        public CheckTrace withSchema(String schemaUsed) {
+            return new CheckTrace(description, result, missingContext, children, step, durationNanos, schemaUsed);
+        }
+
+        /**
+         * What a node evaluated, for SpiceDB's {@code CheckDebugTrace}: a relation or permission on an object (its
+         * children are what it was computed from), the subject itself reached, a step cut because it was already on
+         * the path, or a stored relationship's caveat ({@code caveat}, its CEL {@code expression} and the context it
+         * was evaluated with).
+         */
+        public record Step(
+                Kind kind,
+                ObjectRef resource,
+                String relation,
+                String caveat,
+                String expression,
+                Map<String, Object> context) {
+            public enum Kind {
+                RELATION,
+                PERMISSION,
+                SUBJECT,
+                CUT,
+                CAVEAT
+            }
+
+            public Step {
+                context = context == null ? Map.of() : Results.jsonObject(context);
+            }
         }
     }
 

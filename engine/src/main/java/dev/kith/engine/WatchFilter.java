@@ -8,15 +8,23 @@ import java.util.Set;
  * Which changes a {@link Engine#watch watch} delivers (SpiceDB's {@code optionalObjectTypes} and {@code
  * optionalRelationshipFilters}): a change whose resource type is one of {@code objectTypes} (any type when
  * empty) and that matches one of {@code relationshipFilters} (any change when empty). A change set is delivered
- * with its matching changes only, and not at all when none matches.
+ * with its matching changes only, and not at all when none matches. Schema writes are delivered (to {@link
+ * Engine.WatchListener#onSchemaUpdated}) only with {@code schemaUpdates} (SpiceDB's watch kinds, which always
+ * include relationship changes).
  */
-public record WatchFilter(Set<String> objectTypes, List<RelationshipFilter> relationshipFilters) {
+public record WatchFilter(
+        Set<String> objectTypes, List<RelationshipFilter> relationshipFilters, boolean schemaUpdates) {
     /** Every change. */
     public static final WatchFilter ALL = new WatchFilter(Set.of(), List.of());
 
     public WatchFilter {
         objectTypes = objectTypes == null ? Set.of() : Set.copyOf(objectTypes);
         relationshipFilters = relationshipFilters == null ? List.of() : List.copyOf(relationshipFilters);
+    }
+
+    /** Relationship changes only (SpiceDB's default), no schema updates. */
+    public WatchFilter(Set<String> objectTypes, List<RelationshipFilter> relationshipFilters) {
+        this(objectTypes, relationshipFilters, false);
     }
 
     /** Whether a change of {@code r} is delivered (caveat and expiration are not considered). */

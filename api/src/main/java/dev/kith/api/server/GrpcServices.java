@@ -421,12 +421,9 @@ final class GrpcServices {
         }
     }
 
-    /**
-     * A check answer without kith's own trace, whose shape is not SpiceDB's {@code DebugInformation}: over gRPC
-     * {@code with_tracing} answers without a trace for now.
-     */
+    /** {@code n} without kith's own trace, which has no field in SpiceDB's messages (HTTP only). */
     private static ObjectNode withoutTrace(ObjectNode n) {
-        n.remove("debugTrace");
+        n.remove("kithDebugTrace");
         return n;
     }
 

@@ -1,14 +1,17 @@
 package dev.kith.api.server;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kith.api.grpc.v1.WatchResponse;
 import dev.kith.engine.Engine;
 import dev.kith.engine.KithException;
 import dev.kith.engine.Results;
+import dev.kith.engine.Revision;
 import io.grpc.stub.ServerCallStreamObserver;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One gRPC watch: the engine's change sets, one {@code WatchResponse} each, sent only while the transport is
+ * One gRPC watch: the engine's change sets (and schema writes and checkpoints, when asked for), one {@code
+ * WatchResponse} each, sent only while the transport is
  * {@linkplain ServerCallStreamObserver#isReady ready} for more. When it is not, the stream tells the engine it is
  * not {@linkplain #ready ready}, so the engine reads nothing more for this watch (keeping its place), and resumes
  * it when the transport becomes ready again: a slow reader holds kith to one change set beyond what HTTP/2 flow
@@ -22,13 +25,18 @@ final class GrpcWatch implements Engine.WatchListener {
     private final GrpcCalls calls;
     private final GrpcCalls.Call call;
     private final ServerCallStreamObserver<WatchResponse> out;
+    /** Checkpoints were asked for. */
+    private final boolean checkpoints;
+
     private final AtomicBoolean paused = new AtomicBoolean();
     private final AtomicBoolean ended = new AtomicBoolean();
     private volatile Runnable resume = () -> {};
     private volatile AutoCloseable handle;
 
-    private GrpcWatch(GrpcCalls calls, GrpcCalls.Call call, ServerCallStreamObserver<WatchResponse> out) {
+    private GrpcWatch(
+            GrpcCalls calls, GrpcCalls.Call call, ServerCallStreamObserver<WatchResponse> out, boolean checkpoints) {
         this.calls = calls;
+        this.checkpoints = checkpoints;
         this.call = call;
         this.out = out;
     }
@@ -39,7 +47,7 @@ final class GrpcWatch implements Engine.WatchListener {
             GrpcCalls.Call call,
             ServerCallStreamObserver<WatchResponse> out,
             StreamHandlers.Watch watch) {
-        GrpcWatch w = new GrpcWatch(calls, call, out);
+        GrpcWatch w = new GrpcWatch(calls, call, out, watch.checkpoints());
         out.setOnCancelHandler(w::end);
         out.setOnReadyHandler(w::transportReady);
         w.handle = calls.x.engine.watch(watch.after(), watch.filter(), w);
@@ -66,15 +74,31 @@ final class GrpcWatch implements Engine.WatchListener {
 
     @Override
     public void onChanges(Results.ChangeSet changes) {
+        send(calls.x.out.changeSet(changes), changes.revision(), true);
+    }
+
+    @Override
+    public void onSchemaUpdated(Results.ChangeSet changes) {
+        send(calls.x.out.schemaUpdated(changes), changes.revision(), true);
+    }
+
+    @Override
+    public void onCaughtUp(Revision revision) {
+        if (checkpoints) send(calls.x.out.checkpoint(revision), revision, false);
+    }
+
+    /** Sends {@code json} for {@code revision}; {@code changeSet}: counted as a change set (not a checkpoint). */
+    private void send(ObjectNode json, Revision revision, boolean changeSet) {
         if (ended.get()) return;
-        WatchResponse message = calls.message(calls.x.out.changeSet(changes), WatchResponse.newBuilder());
+        WatchResponse message = calls.message(json, WatchResponse.newBuilder());
         synchronized (this) {
             if (ended.get()) return;
             out.onNext(message);
         }
+        if (!changeSet) return;
         AuditLog.note(call.entry, f -> {
             f.put("changeSets", f.path("changeSets").asLong() + 1);
-            f.put("revision", changes.revision().value());
+            f.put("revision", revision.value());
         });
     }
 

@@ -452,13 +452,17 @@ final class RequestReader {
         return tokens.decode(t.str("token"), t.path("token"));
     }
 
-    /** The cursor's opaque text, or null when absent. */
-    String cursor(JsonIn in, String field) {
+    /**
+     * The engine's position in the request's cursor, or null when it has none: the cursor must have been handed
+     * out by this deployment for a request with the same {@code binding} (see {@link Tokens#signCursor}).
+     */
+    String cursor(JsonIn in, String field, String binding) {
         JsonIn c = in.optObj(field, CURSOR);
         if (c == null) return null;
         String t = c.optStr("token");
         if (t != null && t.length() > 4096) throw tooLong(c.path("token"), 4096);
-        return emptyToNull(t);
+        t = emptyToNull(t);
+        return t == null ? null : tokens.openCursor(t, binding, in.path(field));
     }
 
     /**

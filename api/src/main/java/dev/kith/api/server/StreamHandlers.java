@@ -64,7 +64,14 @@ final class StreamHandlers {
     private static final Set<String> EXPORT =
             Set.of("consistency", "optionalLimit", "optionalCursor", "optionalRelationshipFilter");
     private static final Set<String> WATCH =
-            Set.of("optionalObjectTypes", "optionalStartCursor", "optionalRelationshipFilters");
+            Set.of("optionalObjectTypes", "optionalStartCursor", "optionalRelationshipFilters", "optionalUpdateKinds");
+    /** SpiceDB's {@code WatchKind} names, by number. */
+    private static final List<String> WATCH_KINDS = List.of(
+            "WATCH_KIND_UNSPECIFIED",
+            "WATCH_KIND_INCLUDE_RELATIONSHIP_UPDATES",
+            "WATCH_KIND_INCLUDE_SCHEMA_UPDATES",
+            "WATCH_KIND_INCLUDE_CHECKPOINTS");
+
     private static final Set<String> IMPORT_LINE = Set.of("relationships");
 
     /** Fetches one page of at most {@code limit} results after {@code cursor}, read at {@code consistency}. */
@@ -107,6 +114,7 @@ final class StreamHandlers {
         AuditLog.note(entry, f -> AuditLog.filter(f.putObject("filter"), filter));
         return items(
                 in,
+                x.out.binding("read", filter.toString()),
                 consistency,
                 in.optUint("optionalLimit", Integer.MAX_VALUE),
                 (c, cursor, limit) ->
@@ -135,6 +143,7 @@ final class StreamHandlers {
         });
         return items(
                 in,
+                x.out.binding("resources", type, permission, subject.toString(), context, relationships(contextual)),
                 consistency,
                 in.optUint("optionalLimit", Integer.MAX_VALUE),
                 (c, cursor, limit) -> x.engine.lookupResources(
@@ -171,6 +180,15 @@ final class StreamHandlers {
         });
         return items(
                 in,
+                x.out.binding(
+                        "subjects",
+                        resource.toString(),
+                        permission,
+                        subjectType,
+                        subjectRelation == null ? "" : subjectRelation,
+                        excludeWildcards,
+                        context,
+                        relationships(contextual)),
                 consistency,
                 limit,
                 (c, cursor, pageLimit) -> x.engine.lookupSubjects(new Requests.LookupSubjects(
@@ -212,9 +230,10 @@ final class StreamHandlers {
                 in.has("optionalRelationshipFilter") ? x.in.filter(in, "optionalRelationshipFilter") : null;
         int pageSize = in.optUint("optionalLimit", 100_000);
         if (filter != null) AuditLog.note(entry, f -> AuditLog.filter(f.putObject("filter"), filter));
+        String binding = x.out.binding("export", filter == null ? "" : filter.toString());
         return new Spec<Results.ReadRelationship>(
                 consistency,
-                x.in.cursor(in, "optionalCursor"),
+                x.in.cursor(in, "optionalCursor", binding),
                 0,
                 pageSize == 0 ? PAGE : pageSize,
                 (c, cursor, limit) -> x.engine.exportRelationships(new Requests.Export(filter, c, cursor, limit)),
@@ -225,26 +244,38 @@ final class StreamHandlers {
                     page.items().forEach(r -> rels.add(x.out.relationship(r.relationship())));
                     JsonOut.cursor(
                             n, "afterResultCursor", page.items().getLast().afterCursor());
-                    return List.of(n);
+                    return List.of(x.out.signCursor(n, binding));
                 });
     }
 
-    /** One message per item, up to the request's {@code optionalLimit}, from its {@code optionalCursor}. */
+    /**
+     * One message per item, up to the request's {@code optionalLimit}, from its {@code optionalCursor}; the cursors
+     * handed out are signed and bound to {@code binding}, the request's kind and parameters, and the cursor taken
+     * must be bound to the same.
+     */
     private <T> Spec<T> items(
             JsonIn in,
+            String binding,
             Consistency consistency,
             int limit,
             Fetch<T> fetch,
             java.util.function.BiFunction<T, Revision, ObjectNode> render) {
         return new Spec<>(
                 consistency,
-                x.in.cursor(in, "optionalCursor"),
+                x.in.cursor(in, "optionalCursor", binding),
                 limit,
                 PAGE,
                 fetch,
                 page -> page.items().stream()
-                        .map(item -> render.apply(item, page.revision()))
+                        .map(item -> x.out.signCursor(render.apply(item, page.revision()), binding))
                         .toList());
+    }
+
+    /** Contextual relationships in their compact form, for a cursor binding. */
+    private static List<String> relationships(List<Relationship> contextual) {
+        return contextual == null
+                ? List.of()
+                : contextual.stream().map(Relationship::toString).toList();
     }
 
     /**
@@ -411,7 +442,8 @@ final class StreamHandlers {
             audit.watchOpened(ctx);
             AuditLog.note(ctx, f -> f.put("changeSets", 0));
         }
-        new WatchStream(x, ctx, x.vertx.getOrCreateContext(), after, open::decrementAndGet).open(x.engine, filter);
+        new WatchStream(x, ctx, x.vertx.getOrCreateContext(), after, watch.checkpoints(), open::decrementAndGet)
+                .open(x.engine, filter);
     }
 
     /**
@@ -430,14 +462,49 @@ final class StreamHandlers {
         }
     }
 
-    /** A parsed watch request: the change sets after {@code after} that {@code filter} lets through. */
-    record Watch(WatchFilter filter, Revision after, Set<String> types, List<RelationshipFilter> filters) {}
+    /**
+     * A parsed watch request: the change sets after {@code after} that {@code filter} lets through (and schema
+     * writes when its update kinds ask for them), and checkpoints when {@code checkpoints}.
+     */
+    record Watch(
+            WatchFilter filter,
+            Revision after,
+            Set<String> types,
+            List<RelationshipFilter> filters,
+            boolean checkpoints) {}
 
-    /** Binds a watch request (after the newest revision now when it names no start). */
+    /**
+     * Binds a watch request (after the newest revision now when it names no start). {@code optionalUpdateKinds}
+     * (names or numbers of SpiceDB's {@code WatchKind}) adds to what is sent, as in SpiceDB: relationship changes
+     * always, schema writes with {@code WATCH_KIND_INCLUDE_SCHEMA_UPDATES}, checkpoints with {@code
+     * WATCH_KIND_INCLUDE_CHECKPOINTS}. As in SpiceDB, object types and relationship filters together are refused
+     * when the kinds are empty or name {@code WATCH_KIND_UNSPECIFIED} or {@code
+     * WATCH_KIND_INCLUDE_RELATIONSHIP_UPDATES}; otherwise a change must match both.
+     */
     Watch watch(JsonNode body) {
         Set<String> types = new HashSet<>();
         List<RelationshipFilter> filters = new ArrayList<>();
         JsonIn in = JsonIn.object(body, "", WATCH);
+        Set<String> kinds = new HashSet<>();
+        List<JsonNode> ks = in.array("optionalUpdateKinds");
+        for (int i = 0; i < ks.size(); i++) {
+            JsonNode k = ks.get(i);
+            String kind = k.isTextual() ? k.textValue() : null;
+            if (k.isIntegralNumber() && k.asInt() >= 0 && k.asInt() < WATCH_KINDS.size()) {
+                kind = WATCH_KINDS.get(k.asInt());
+            }
+            if (kind == null || !WATCH_KINDS.contains(kind)) {
+                throw JsonIn.invalid(
+                        "optionalUpdateKinds[" + i + "]",
+                        "'" + k.asText() + "' is not one of " + String.join(", ", WATCH_KINDS));
+            }
+            kinds.add(kind);
+        }
+        boolean relationshipsNamed = kinds.isEmpty()
+                || kinds.contains(WATCH_KINDS.get(0))
+                || kinds.contains("WATCH_KIND_INCLUDE_RELATIONSHIP_UPDATES");
+        boolean schema = kinds.contains("WATCH_KIND_INCLUDE_SCHEMA_UPDATES");
+        boolean checkpoints = kinds.contains("WATCH_KIND_INCLUDE_CHECKPOINTS");
         List<JsonNode> ts = in.array("optionalObjectTypes");
         for (int i = 0; i < ts.size(); i++) {
             JsonNode t = ts.get(i);
@@ -448,9 +515,13 @@ final class StreamHandlers {
         for (int i = 0; i < fs.size(); i++) {
             filters.add(x.in.filter(fs.get(i), "optionalRelationshipFilters[" + i + "]"));
         }
+        if (relationshipsNamed && !types.isEmpty() && !filters.isEmpty()) {
+            throw JsonIn.invalid(
+                    "optionalRelationshipFilters", "cannot specify both object types and relationship filters");
+        }
         Revision after =
                 in.has("optionalStartCursor") ? x.in.token(in, "optionalStartCursor") : x.engine.appliedRevision();
-        return new Watch(new WatchFilter(types, filters), after, types, filters);
+        return new Watch(new WatchFilter(types, filters, schema), after, types, filters, checkpoints);
     }
 
     /** Notes what {@code watch} watches on the audit entry {@code entry} (null: none). */

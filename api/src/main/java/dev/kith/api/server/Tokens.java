@@ -19,6 +19,9 @@ import javax.crypto.spec.SecretKeySpec;
  * the first 13 bytes of an HMAC-SHA256 over those 17 bytes (30 bytes in all, so every base64 character carries data). The deployment id and the HMAC key are both derived
  * from the deployment's token secret, so a token from another deployment is recognised as foreign and an altered
  * or forged one fails its MAC. Decoding failures are {@link KithException.InvalidArgument}s that say which.
+ *
+ * <p>Page cursors are signed with a key derived from the same secret, and bound to the request that produced them
+ * ({@link #signCursor}).
  */
 public final class Tokens {
     private static final byte VERSION = 1;
@@ -26,8 +29,12 @@ public final class Tokens {
     private static final int BODY_BYTES = 1 + 8 + 8;
     private static final int TOKEN_BYTES = BODY_BYTES + MAC_BYTES;
 
+    private static final byte CURSOR_VERSION = 1;
+    private static final int BINDING_BYTES = 8;
+
     private final byte[] deploymentId;
     private final SecretKeySpec key;
+    private final SecretKeySpec cursorKey;
 
     /**
      * The last token encoded. Almost every answer is computed at the newest applied revision, so one entry
@@ -41,6 +48,7 @@ public final class Tokens {
     private Tokens(String secret) {
         this.deploymentId = java.util.Arrays.copyOf(sha256("kith-deployment:" + secret), 8);
         this.key = new SecretKeySpec(sha256("kith-token-key:" + secret), "HmacSHA256");
+        this.cursorKey = new SecretKeySpec(sha256("kith-cursor-key:" + secret), "HmacSHA256");
     }
 
     /** Tokens signed with {@code secret}: the deployment's (see {@code Datastore.deployment()}) or an operator's. */
@@ -103,6 +111,74 @@ public final class Tokens {
             throw new KithException.InvalidArgument(field, "the consistency token names a negative revision");
         }
         return new Revision(revision);
+    }
+
+    /**
+     * The cursor handed out for {@code position} (the engine's own cursor) of a listing whose request is {@code
+     * binding} (its kind and every parameter that decides its results, see {@link StreamHandlers}).
+     *
+     * <p>Layout before base64url (no padding): a version byte, the first {@value #BINDING_BYTES} bytes of an HMAC
+     * of the binding, the position's bytes, and the first {@value #MAC_BYTES} bytes of an HMAC over all of that.
+     * So a cursor is URL-safe, an edited or forged one fails its MAC, and one handed out for another request
+     * (another permission, subject, filter, resource type or kind of listing) is recognised as such.
+     */
+    String signCursor(String binding, String position) {
+        byte[] p = position.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer b = ByteBuffer.allocate(1 + BINDING_BYTES + p.length + MAC_BYTES);
+        b.put(CURSOR_VERSION)
+                .put(cursorMac(bindingInput(binding)), 0, BINDING_BYTES)
+                .put(p);
+        b.put(cursorMac(java.util.Arrays.copyOf(b.array(), b.position())), 0, MAC_BYTES);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
+    }
+
+    /**
+     * The engine's position in {@code cursor}, which must have been {@linkplain #signCursor signed} by this
+     * deployment for a request with the same {@code binding}; {@code field} names it in errors.
+     */
+    String openCursor(String cursor, String binding, String field) {
+        byte[] raw;
+        try {
+            raw = Base64.getUrlDecoder().decode(cursor);
+        } catch (IllegalArgumentException e) {
+            throw new KithException.InvalidArgument(field, "the cursor is malformed (not base64url)");
+        }
+        // only the one encoding kith writes: no padding, no stray bits in the last character
+        if (!Base64.getUrlEncoder().withoutPadding().encodeToString(raw).equals(cursor)
+                || raw.length < 1 + BINDING_BYTES + MAC_BYTES
+                || raw[0] != CURSOR_VERSION) {
+            throw new KithException.InvalidArgument(field, "the cursor is malformed: not a cursor kith handed out");
+        }
+        int body = raw.length - MAC_BYTES;
+        byte[] expected = cursorMac(java.util.Arrays.copyOf(raw, body));
+        if (!MessageDigest.isEqual(
+                java.util.Arrays.copyOf(expected, MAC_BYTES), java.util.Arrays.copyOfRange(raw, body, raw.length))) {
+            throw new KithException.InvalidArgument(
+                    field, "the cursor has been altered or forged, or was handed out by another kith deployment");
+        }
+        if (!MessageDigest.isEqual(
+                java.util.Arrays.copyOf(cursorMac(bindingInput(binding)), BINDING_BYTES),
+                java.util.Arrays.copyOfRange(raw, 1, 1 + BINDING_BYTES))) {
+            throw new KithException.InvalidArgument(
+                    field,
+                    "the cursor was handed out for another request: resume a listing with the same request (the same"
+                            + " endpoint, and the same parameters besides the cursor, the limit and the consistency)");
+        }
+        return new String(raw, 1 + BINDING_BYTES, body - 1 - BINDING_BYTES, StandardCharsets.UTF_8);
+    }
+
+    private static byte[] bindingInput(String binding) {
+        return ("binding:" + binding).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private byte[] cursorMac(byte[] input) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(cursorKey);
+            return mac.doFinal(input);
+        } catch (GeneralSecurityException e) {
+            throw new BugException("HmacSHA256 is part of every JDK", e);
+        }
     }
 
     private byte[] mac(byte[] tokenBytes) {

@@ -175,7 +175,7 @@ final class UnaryHandlers {
             x.runJson(ctx, x.mayWait(plain.consistency()), () -> {
                 Results.Check result = x.engine.check(plain);
                 decided(AuditLog.entry(ctx), plain, result);
-                return x.out.checkJson(result);
+                return x.out.checkJson(result, plain.subject());
             });
             return;
         }
@@ -205,7 +205,7 @@ final class UnaryHandlers {
         return new Exchange.Plan(x.mayWait(consistency) || carriesContext(check), () -> {
             Results.Check result = x.engine.check(check);
             decided(entry, check, result);
-            return x.out.check(result);
+            return x.out.check(result, check.subject());
         });
     }
 
@@ -296,7 +296,9 @@ final class UnaryHandlers {
                     metrics.check(answer.result().permissionship());
                     if (auditItem != null) AuditLog.checkResult(auditItem, answer.result());
                     if (at == null) at = answer.result().checkedAt();
-                    pair.set("item", x.out.checkItem(answer.result()));
+                    pair.set(
+                            "item",
+                            x.out.checkItem(answer.result(), checks.get(e).subject()));
                 }
             }
             Revision checkedAt = at == null ? x.engine.appliedRevision() : at;

@@ -1,5 +1,6 @@
 package dev.kith.api.server;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kith.engine.Engine;
 import dev.kith.engine.KithException;
 import dev.kith.engine.Results;
@@ -29,8 +30,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * written in pieces of at most {@value #PIECE_BYTES} bytes so that a client reading a large change set slowly but
  * steadily is seen to make progress.
  *
- * <p>Threading: {@link #onChanges} and {@link #ready} run on the engine's delivery thread; everything else on the
- * request's event loop.
+ * <p>Schema writes and checkpoints (when the request asked for them) are lines like change sets, with {@code
+ * schemaUpdated} or {@code isCheckpoint} and no updates.
+ *
+ * <p>Threading: {@link #onChanges}, {@link #onSchemaUpdated}, {@link #onCaughtUp} and {@link #ready} run on the
+ * engine's delivery thread; everything else on the request's event loop.
  */
 final class WatchStream implements Engine.WatchListener {
     /** The largest piece of a line written at once: each piece the socket accepts counts as the client's progress. */
@@ -48,6 +52,8 @@ final class WatchStream implements Engine.WatchListener {
     private final Context context;
     private final long limit;
     private final Runnable released;
+    /** Checkpoints were asked for. */
+    private final boolean checkpoints;
     /** Bytes handed to the event loop and not yet accepted by the socket. */
     private final AtomicLong pending = new AtomicLong();
     /** Of {@link #pending}, the bytes written to the response and not yet accepted by the socket. Event loop. */
@@ -73,8 +79,10 @@ final class WatchStream implements Engine.WatchListener {
      * A stream answering {@code ctx} from the change sets after {@code start}; {@code released} runs once when it
      * ends, however it ends.
      */
-    WatchStream(Exchange x, RoutingContext ctx, Context context, Revision start, Runnable released) {
+    WatchStream(
+            Exchange x, RoutingContext ctx, Context context, Revision start, boolean checkpoints, Runnable released) {
         this.x = x;
+        this.checkpoints = checkpoints;
         this.ctx = ctx;
         this.response = ctx.response();
         this.context = context;
@@ -108,11 +116,25 @@ final class WatchStream implements Engine.WatchListener {
 
     @Override
     public void onChanges(Results.ChangeSet changes) {
+        send(x.out.changeSet(changes), changes.revision(), true);
+    }
+
+    @Override
+    public void onSchemaUpdated(Results.ChangeSet changes) {
+        send(x.out.schemaUpdated(changes), changes.revision(), true);
+    }
+
+    @Override
+    public void onCaughtUp(Revision revision) {
+        if (checkpoints) send(x.out.checkpoint(revision), revision, false);
+    }
+
+    /** Writes {@code result} for {@code revision}; {@code changeSet}: counted as a change set (not a checkpoint). */
+    private void send(ObjectNode result, Revision revision, boolean changeSet) {
         if (behind || ended.get()) return;
-        byte[] line = x.out.line("result", x.out.changeSet(changes));
-        Revision revision = changes.revision();
+        byte[] line = x.out.line("result", result);
         pending.addAndGet(line.length);
-        context.runOnContext(v -> write(line, revision));
+        context.runOnContext(v -> write(line, revision, changeSet));
     }
 
     @Override
@@ -123,7 +145,7 @@ final class WatchStream implements Engine.WatchListener {
         });
     }
 
-    private void write(byte[] line, Revision revision) {
+    private void write(byte[] line, Revision revision, boolean changeSet) {
         if (behind || response.closed() || response.ended()) {
             pending.addAndGet(-line.length);
             return;
@@ -141,10 +163,12 @@ final class WatchStream implements Engine.WatchListener {
         }
         if (stallTimer < 0) armStallTimer(x.limits.watchStallTimeout().toMillis());
         last = revision;
-        AuditLog.note(ctx, f -> {
-            f.put("changeSets", f.path("changeSets").asLong() + 1);
-            f.put("revision", revision.value());
-        });
+        if (changeSet) {
+            AuditLog.note(ctx, f -> {
+                f.put("changeSets", f.path("changeSets").asLong() + 1);
+                f.put("revision", revision.value());
+            });
+        }
         // one change set larger than the buffer is still sent whole: behind is a buffer's worth of them not taken
         if (unaccepted >= limit && unacceptedLines > 1) fallBehind();
     }

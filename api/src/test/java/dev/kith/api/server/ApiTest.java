@@ -98,10 +98,12 @@ class ApiTest {
                 .encode();
         var a = f.post("/v1/permissions/check", body);
         assertThat(a.status).as(a.text).isEqualTo(200);
-        JsonObject trace = a.json().getJsonObject("debugTrace");
-        assertThat(trace).isNotNull();
+        JsonObject trace = a.json().getJsonObject("debugTrace").getJsonObject("check");
         assertThat(trace.getString("result")).isEqualTo("PERMISSIONSHIP_HAS_PERMISSION");
-        assertThat(trace.getString("description")).isNotBlank();
+        assertThat(trace.getString("permission")).isEqualTo("view");
+        JsonObject kith = a.json().getJsonObject("kithDebugTrace");
+        assertThat(kith.getString("result")).isEqualTo("PERMISSIONSHIP_HAS_PERMISSION");
+        assertThat(kith.getString("description")).isNotBlank();
     }
 
     @Test

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 /** A check's answer written without a tree is byte for byte the serialised tree. */
 class CheckJsonTest {
     private final ObjectMapper mapper = new ObjectMapper();
+    private static final dev.kith.engine.SubjectRef ANN = new dev.kith.engine.SubjectRef("user", "ann", null);
     private final JsonOut out = new JsonOut(mapper, Tokens.create("secret"));
 
     @Test
@@ -19,8 +20,8 @@ class CheckJsonTest {
         for (Permissionship p : Permissionship.values()) {
             for (long revision : new long[] {0, 1, 42, Long.MAX_VALUE}) {
                 var c = new Results.Check(p, List.of(), new Revision(revision), null);
-                assertThat(new String(out.checkJson(c), java.nio.charset.StandardCharsets.UTF_8))
-                        .isEqualTo(mapper.writeValueAsString(out.check(c)));
+                assertThat(new String(out.checkJson(c, ANN), java.nio.charset.StandardCharsets.UTF_8))
+                        .isEqualTo(mapper.writeValueAsString(out.check(c, ANN)));
             }
         }
     }
@@ -28,7 +29,7 @@ class CheckJsonTest {
     @Test
     void anAnswerWithMissingContextIsTheSerialisedTree() throws Exception {
         var c = new Results.Check(Permissionship.CONDITIONAL_PERMISSION, List.of("ip", "time"), new Revision(9), null);
-        String json = new String(out.checkJson(c), java.nio.charset.StandardCharsets.UTF_8);
-        assertThat(json).isEqualTo(mapper.writeValueAsString(out.check(c))).contains("\"missingRequiredContext\"");
+        String json = new String(out.checkJson(c, ANN), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(json).isEqualTo(mapper.writeValueAsString(out.check(c, ANN))).contains("\"missingRequiredContext\"");
     }
 }

@@ -153,7 +153,11 @@ class FuzzTest {
         v.put(
                 "/v1/watch",
                 "{\"optionalObjectTypes\":[\"document\"],\"optionalStartCursor\":{\"token\":\"" + token + "\"},"
-                        + "\"optionalRelationshipFilters\":[{\"resourceType\":\"document\"}]}");
+                        + "\"optionalRelationshipFilters\":[{\"resourceType\":\"document\"}],"
+                        // object types and filters together only when the kinds do not name relationship updates,
+                        // as in SpiceDB
+                        + "\"optionalUpdateKinds\":[\"WATCH_KIND_INCLUDE_SCHEMA_UPDATES\","
+                        + "\"WATCH_KIND_INCLUDE_CHECKPOINTS\"]}");
         return v;
     }
 

@@ -61,4 +61,35 @@ class TokensTest {
                         Tokens.create(DeploymentIdentity.random().tokenSecret()).decode(t, "t"))
                 .hasMessageContaining("another kith deployment");
     }
+
+    @Test
+    void aCursorCarriesItsPositionForTheSameBindingOnly() {
+        String position = "cmVzb3VyY2VzOjQyOjE3"; // any text the engine hands out
+        String cursor = tokens.signCursor("[\"resources\",\"doc\",\"view\"]", position);
+        assertThat(cursor).matches("[A-Za-z0-9_-]+");
+        assertThat(Tokens.create("secret-one").openCursor(cursor, "[\"resources\",\"doc\",\"view\"]", "c"))
+                .isEqualTo(position);
+        assertThatThrownBy(() -> tokens.openCursor(cursor, "[\"resources\",\"doc\",\"edit\"]", "optionalCursor"))
+                .isInstanceOfSatisfying(KithException.InvalidArgument.class, e -> {
+                    assertThat(e.field()).isEqualTo("optionalCursor");
+                    assertThat(e.getMessage()).contains("handed out for another request");
+                });
+        assertThatThrownBy(() -> Tokens.create("secret-two")
+                        .openCursor(cursor, "[\"resources\",\"doc\",\"view\"]", "optionalCursor"))
+                .isInstanceOf(KithException.InvalidArgument.class)
+                .hasMessageContaining("altered or forged");
+        for (int i = 0; i < cursor.length(); i++) {
+            char c = cursor.charAt(i);
+            String altered = cursor.substring(0, i) + (c == 'A' ? 'B' : 'A') + cursor.substring(i + 1);
+            assertThatThrownBy(() -> tokens.openCursor(altered, "[\"resources\",\"doc\",\"view\"]", "c"))
+                    .as("character %d", i)
+                    .isInstanceOf(KithException.InvalidArgument.class);
+        }
+        for (String garbage : new String[] {"not base64!", "AA", cursor.substring(0, 10)}) {
+            assertThatThrownBy(() -> tokens.openCursor(garbage, "[]", "optionalCursor"))
+                    .as(garbage)
+                    .isInstanceOf(KithException.InvalidArgument.class)
+                    .hasMessageContaining("cursor");
+        }
+    }
 }

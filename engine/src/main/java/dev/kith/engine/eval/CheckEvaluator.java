@@ -179,7 +179,21 @@ final class CheckEvaluator {
     }
 
     Results.CheckTrace trace() {
-        return tracer == null ? null : tracer.root();
+        if (tracer == null || tracer.root() == null) return null;
+        return tracer.root().withSchema(schema.schema.source());
+    }
+
+    /** The trace step of (pair, object) as names. */
+    private Results.CheckTrace.Step step(Results.CheckTrace.Step.Kind kind, int pair, int object) {
+        int t = snapshot.pairType(pair);
+        String id = object < 0 ? "(unknown)" : snapshot.objectName(t, object);
+        return new Results.CheckTrace.Step(
+                kind,
+                new dev.kith.engine.ObjectRef(snapshot.typeName(t), id),
+                snapshot.relationName(snapshot.pairRelation(pair)),
+                null,
+                null,
+                null);
     }
 
     /** The snapshot this check reads. */
@@ -195,7 +209,13 @@ final class CheckEvaluator {
         ticker.tick();
         if (depth < lowest) lowest = depth;
         if (pair == subjectPair && object == subjectId) {
-            if (tracer != null) tracer.leaf(describe(pair, object) + " is the subject itself", Tri.HAS, null);
+            if (tracer != null) {
+                tracer.leaf(
+                        describe(pair, object) + " is the subject itself",
+                        Tri.HAS,
+                        null,
+                        step(Results.CheckTrace.Step.Kind.SUBJECT, pair, object));
+            }
             return Tri.HAS;
         }
         CompiledSchema.Rule rule = schema.rule(pair);
@@ -204,7 +224,13 @@ final class CheckEvaluator {
         for (int i = 0; i < pathLength; i++) {
             if (path[i] == here) {
                 cuts++;
-                if (tracer != null) tracer.leaf(describe(pair, object) + " is already on the path: cut", Tri.NO, null);
+                if (tracer != null) {
+                    tracer.leaf(
+                            describe(pair, object) + " is already on the path: cut",
+                            Tri.NO,
+                            null,
+                            step(Results.CheckTrace.Step.Kind.CUT, pair, object));
+                }
                 return Tri.NO;
             }
         }
@@ -220,7 +246,17 @@ final class CheckEvaluator {
     private int walk(CompiledSchema.Rule rule, long here, int object, int depth) {
         if (pathLength == path.length) path = Arrays.copyOf(path, path.length * 2);
         path[pathLength++] = here;
-        if (tracer != null) tracer.open(describe(Snapshot.keyPair(here), object));
+        if (tracer != null) {
+            int pair = Snapshot.keyPair(here);
+            tracer.open(
+                    describe(pair, object),
+                    step(
+                            rule.def().kind() == dev.kith.schema.RelationDef.Kind.PERMISSION
+                                    ? Results.CheckTrace.Step.Kind.PERMISSION
+                                    : Results.CheckTrace.Step.Kind.RELATION,
+                            pair,
+                            object));
+        }
         int result = Tri.NO;
         try {
             result = eval(rule.node(), rule.type(), object, depth);
@@ -457,7 +493,20 @@ final class CheckEvaluator {
         int r = Tri.of(o.result());
         if (r == Tri.CONDITIONAL) missing = new TreeSet<>(o.missing());
         if (tracer != null) {
-            tracer.leaf("caveat " + c.caveat().name(), r, r == Tri.CONDITIONAL ? missing : null);
+            Map<String, Object> evaluatedWith = new java.util.LinkedHashMap<>(context == null ? Map.of() : context);
+            evaluatedWith.putAll(c.caveat().context());
+            var def = schema.schema.caveat(c.caveat().name());
+            tracer.leaf(
+                    "caveat " + c.caveat().name(),
+                    r,
+                    r == Tri.CONDITIONAL ? missing : null,
+                    new Results.CheckTrace.Step(
+                            Results.CheckTrace.Step.Kind.CAVEAT,
+                            null,
+                            null,
+                            c.caveat().name(),
+                            def == null ? null : def.expression(),
+                            evaluatedWith));
         }
         return r;
     }
@@ -547,30 +596,44 @@ final class CheckEvaluator {
     private static final class Tracer {
         private final List<List<Results.CheckTrace>> children = new ArrayList<>();
         private final List<String> names = new ArrayList<>();
+        private final List<Results.CheckTrace.Step> steps = new ArrayList<>();
+        private final List<Long> starts = new ArrayList<>();
         private Results.CheckTrace root;
 
         Tracer() {
             children.add(new ArrayList<>());
         }
 
-        void open(String description) {
+        void open(String description, Results.CheckTrace.Step step) {
             names.add(description);
+            steps.add(step);
+            starts.add(System.nanoTime());
             children.add(new ArrayList<>());
         }
 
         void close(int result, Set<String> missing) {
             List<Results.CheckTrace> kids = children.removeLast();
             String name = names.removeLast();
+            long nanos = System.nanoTime() - starts.removeLast();
             add(new Results.CheckTrace(
-                    name, Tri.toPermissionship(result), missing == null ? List.of() : List.copyOf(missing), kids));
+                    name,
+                    Tri.toPermissionship(result),
+                    missing == null ? List.of() : List.copyOf(missing),
+                    kids,
+                    steps.removeLast(),
+                    nanos,
+                    null));
         }
 
-        void leaf(String description, int result, Set<String> missing) {
+        void leaf(String description, int result, Set<String> missing, Results.CheckTrace.Step step) {
             add(new Results.CheckTrace(
                     description,
                     Tri.toPermissionship(result),
                     missing == null ? List.of() : List.copyOf(missing),
-                    List.of()));
+                    List.of(),
+                    step,
+                    0,
+                    null));
         }
 
         private void add(Results.CheckTrace t) {

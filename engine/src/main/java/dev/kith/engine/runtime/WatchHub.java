@@ -42,12 +42,16 @@ final class WatchHub {
         final Engine.WatchListener listener;
         final WatchFilter filter;
         long after;
+        /** The revision the listener was last told it had caught up to (the start revision before that). */
+        long caughtUp;
+
         volatile boolean open = true;
         /** A delivery of this watch alone is queued on the background thread (coalesces resumes). */
         final AtomicBoolean resumeQueued = new AtomicBoolean();
 
         Watch(long after, WatchFilter filter, Engine.WatchListener listener) {
             this.after = after;
+            this.caughtUp = after;
             this.filter = filter;
             this.listener = listener;
         }
@@ -94,6 +98,16 @@ final class WatchHub {
         watches.clear();
     }
 
+    /**
+     * Whether {@code s} is a schema write: it changes no relationship, and the schema text in force at its revision
+     * differs from the one before.
+     */
+    private boolean schemaWritten(Results.ChangeSet s) {
+        if (!s.changes().isEmpty()) return false;
+        long rev = s.revision().value();
+        return !java.util.Objects.equals(store.schemaAt(new Revision(rev)), store.schemaAt(new Revision(rev - 1)));
+    }
+
     /** Delivers to every open watch the change sets it has not seen. Background thread only. */
     private void deliver() {
         for (Watch w : watches) deliver(w);
@@ -107,11 +121,18 @@ final class WatchHub {
         try {
             while (w.open && w.listener.ready()) {
                 List<Results.ChangeSet> sets = store.changesSince(new Revision(w.after), BATCH);
-                if (sets.isEmpty()) break;
+                if (sets.isEmpty()) {
+                    if (w.after > w.caughtUp) {
+                        w.caughtUp = w.after;
+                        w.listener.onCaughtUp(new Revision(w.after));
+                    }
+                    break;
+                }
                 for (Results.ChangeSet s : sets) {
                     if (!w.open || !w.listener.ready()) return;
                     Results.ChangeSet kept = w.filter.apply(s);
                     if (kept != null) w.listener.onChanges(kept);
+                    if (w.filter.schemaUpdates() && schemaWritten(s)) w.listener.onSchemaUpdated(s);
                     w.after = s.revision().value();
                 }
             }
