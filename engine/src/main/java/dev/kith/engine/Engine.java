@@ -20,6 +20,12 @@ public interface Engine extends AutoCloseable {
 
     Results.SchemaText readSchema();
 
+    /**
+     * The compiled schema at the revision {@code consistency} picks (as a check would read it), for reflecting
+     * and diffing the schema; its {@code schema} is null when none had been written by then.
+     */
+    Results.SchemaAt schemaAt(Consistency consistency);
+
     /** An atomic batch write; returns the revision it was written at. */
     Revision write(Requests.Write write);
 

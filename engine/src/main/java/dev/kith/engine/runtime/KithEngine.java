@@ -148,6 +148,14 @@ public final class KithEngine implements Engine {
     }
 
     @Override
+    public Results.SchemaAt schemaAt(Consistency consistency) {
+        long rev = binding.resolve(consistency);
+        CompiledSchema s = schemas.schemaOrNull(rev);
+        revisions.checkReadable(rev);
+        return new Results.SchemaAt(s == null ? null : s.schema(), new Revision(rev));
+    }
+
+    @Override
     public Revision write(Requests.Write write) {
         return writer.write(write);
     }
