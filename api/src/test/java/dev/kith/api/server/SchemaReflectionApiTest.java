@@ -763,6 +763,38 @@ class SchemaReflectionApiTest {
     }
 
     @Test
+    void experimentalHttpPathsOfTheBulkMethods() {
+        fx.post(
+                "/v1/schema/write",
+                new JsonObject()
+                        .put(
+                                "schema",
+                                "definition user {}\ndefinition document {\n relation viewer: user\n"
+                                        + " permission view = viewer\n}")
+                        .encode());
+        var imported = fx.post(
+                "/v1/experimental/relationships/bulkimport",
+                ServerFixture.relationshipJson("document:doc1#viewer@user:ann") + "\n");
+        assertThat(imported.status).as(imported.text).isEqualTo(200);
+        assertThat(imported.text).contains("\"numLoaded\"");
+        var exported =
+                fx.post("/v1/experimental/relationships/bulkexport", "{\"consistency\": {\"fullyConsistent\": true}}");
+        assertThat(exported.status).as(exported.text).isEqualTo(200);
+        assertThat(exported.text).contains("doc1").contains("afterResultCursor");
+        var checked = fx.post(
+                "/v1/experimental/permissions/bulkcheckpermission",
+                "{\"consistency\": {\"fullyConsistent\": true}, \"items\": ["
+                        + ServerFixture.checkJson("document", "doc1", "view", "user", "ann") + "]}");
+        assertThat(checked.status).as(checked.text).isEqualTo(200);
+        assertThat(checked.json()
+                        .getJsonArray("pairs")
+                        .getJsonObject(0)
+                        .getJsonObject("item")
+                        .getString("permissionship"))
+                .isEqualTo("PERMISSIONSHIP_HAS_PERMISSION");
+    }
+
+    @Test
     void httpErrorsNameTheFieldAndSaySo() {
         fx.post("/v1/schema/write", new JsonObject().put("schema", FULL).encode());
         var unknown = fx.post("/v1/schema/permissions/computable", "{\"definitionName\": \"nope\"}");
