@@ -69,6 +69,11 @@ public interface Engine extends AutoCloseable {
     /** The identity of the deployment this engine's store belongs to (see {@link Datastore#deployment}). */
     DeploymentIdentity deployment();
 
+    /** The bounds a written schema must keep to (a schema diff's compared schema keeps to them too). */
+    default dev.kith.schema.SchemaLimits schemaLimits() {
+        return dev.kith.schema.SchemaLimits.DEFAULTS;
+    }
+
     /** The bounds of caveat evaluation and caveat contexts this engine enforces. */
     default CaveatLimits caveatLimits() {
         return CaveatLimits.defaults();

@@ -14,7 +14,6 @@ import dev.kith.schema.Definition;
 import dev.kith.schema.RelationDef;
 import dev.kith.schema.SchemaChanges;
 import dev.kith.schema.SchemaException;
-import dev.kith.schema.SchemaLimits;
 import dev.kith.schema.SchemaReflection;
 import dev.kith.schema.Schemas;
 import dev.kith.schema.ValidatedSchema;
@@ -270,7 +269,7 @@ final class ReflectionHandlers {
         return new Exchange.Plan(true, () -> {
             ValidatedSchema compared;
             try {
-                compared = Schemas.compile("schema", text, SchemaLimits.DEFAULTS);
+                compared = Schemas.compile("schema", text, x.engine.schemaLimits());
             } catch (SchemaException e) {
                 throw new KithException.InvalidSchema(e.getMessage(), e.diagnostics());
             }

@@ -61,11 +61,13 @@ public final class KithEngine implements Engine {
     private final ScheduledExecutorService background;
     private final Queries queries;
     private final CaveatLimits caveatLimits;
+    private final dev.kith.schema.SchemaLimits schemaLimits;
     private volatile boolean closed;
 
     private KithEngine(Datastore store, IndexFeed feed, Shared shared, EngineOptions options) {
         this.store = store;
         this.caveatLimits = options.caveatLimits();
+        this.schemaLimits = options.schemaLimits();
         this.index = shared.index;
         this.feed = feed;
         this.schemas = shared.schemas;
@@ -288,6 +290,11 @@ public final class KithEngine implements Engine {
     public EngineStats stats() {
         long rev = index.appliedRevision();
         return new EngineStats(index.relationshipCount(), index.internedObjects(), new Revision(rev));
+    }
+
+    @Override
+    public dev.kith.schema.SchemaLimits schemaLimits() {
+        return schemaLimits;
     }
 
     @Override
