@@ -177,10 +177,12 @@ public final class SchemaReflection {
     /** The graphs of one schema, built once per relation. */
     private static final class Graphs {
         private final ValidatedSchema schema;
+        private final Runnable poll;
         private final Map<String, Graph> built = new HashMap<>();
 
-        Graphs(ValidatedSchema schema) {
+        Graphs(ValidatedSchema schema, Runnable poll) {
             this.schema = schema;
+            this.poll = poll;
         }
 
         Graph of(RelationKey r) {
@@ -253,6 +255,7 @@ public final class SchemaReflection {
                 Set<String> encountered,
                 Set<String> visited) {
             if (!visited.add(resource.key())) return;
+            poll.run();
             encountered.add(resource.key());
             Graph g = of(resource);
             if (subject != null) {
@@ -292,7 +295,16 @@ public final class SchemaReflection {
      * checks that both names exist.
      */
     public static List<RelationRef> dependentRelations(ValidatedSchema schema, String definition, String permission) {
-        Graphs graphs = new Graphs(schema);
+        return dependentRelations(schema, definition, permission, () -> {});
+    }
+
+    /**
+     * {@link #dependentRelations(ValidatedSchema, String, String)}, running {@code poll} at each step of the walk
+     * (it may throw to stop it, at a deadline).
+     */
+    public static List<RelationRef> dependentRelations(
+            ValidatedSchema schema, String definition, String permission, Runnable poll) {
+        Graphs graphs = new Graphs(schema, poll);
         Set<String> encountered = new LinkedHashSet<>();
         graphs.collect(
                 new RelationKey(definition, permission), null, new ArrayList<>(), encountered, new LinkedHashSet<>());
@@ -309,7 +321,17 @@ public final class SchemaReflection {
      */
     public static List<RelationRef> computablePermissions(
             ValidatedSchema schema, String definition, String relation, String definitionPrefix) {
-        Graphs graphs = new Graphs(schema);
+        return computablePermissions(schema, definition, relation, definitionPrefix, () -> {});
+    }
+
+    /**
+     * {@link #computablePermissions(ValidatedSchema, String, String, String)}, running {@code poll} at each step of
+     * the walk (it may throw to stop it, at a deadline). The walk is SpiceDB's: every relation of every definition
+     * is tried against each newly reached relation, so it grows with the square of the schema's size.
+     */
+    public static List<RelationRef> computablePermissions(
+            ValidatedSchema schema, String definition, String relation, String definitionPrefix, Runnable poll) {
+        Graphs graphs = new Graphs(schema, poll);
         Set<String> reached = new LinkedHashSet<>();
         List<RelationKey> toCheck = new ArrayList<>();
         toCheck.add(new RelationKey(definition, relation.isEmpty() ? ELLIPSIS : relation));

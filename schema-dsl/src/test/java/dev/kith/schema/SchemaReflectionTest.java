@@ -119,6 +119,21 @@ class SchemaReflectionTest {
     }
 
     @Test
+    void theWalkPollsSoADeadlineCanStopIt() {
+        int[] polls = {0};
+        Runnable stopAtThree = () -> {
+            if (++polls[0] == 3) throw new IllegalStateException("stopped");
+        };
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> SchemaReflection.computablePermissions(compile(NESTED), "user", "", "", stopAtThree))
+                .hasMessage("stopped");
+        polls[0] = 0;
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> SchemaReflection.dependentRelations(compile(NESTED), "document", "view", stopAtThree))
+                .hasMessage("stopped");
+    }
+
+    @Test
     void aWildcardFeedsEverySubjectOfItsType() {
         ValidatedSchema s = compile("""
                 definition user {}

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kith.engine.Consistency;
+import dev.kith.engine.Deadline;
 import dev.kith.engine.KithException;
 import dev.kith.engine.KithException.Part;
 import dev.kith.engine.KithException.Where;
@@ -370,7 +371,14 @@ final class ReflectionHandlers {
                 throw unknownRelation(definition, relation);
             }
             ObjectNode n = x.out.object();
-            refs(n.putArray("permissions"), SchemaReflection.computablePermissions(s, definition, relation, prefix));
+            refs(
+                    n.putArray("permissions"),
+                    SchemaReflection.computablePermissions(
+                            s,
+                            definition,
+                            relation,
+                            prefix,
+                            () -> Deadline.current().check("computing the computable permissions")));
             n.set("readAt", x.out.token(at.readAt()));
             return n;
         });
@@ -401,7 +409,13 @@ final class ReflectionHandlers {
                         "permissionName", "the relation `" + permission + "` is not a permission");
             }
             ObjectNode n = x.out.object();
-            refs(n.putArray("relations"), SchemaReflection.dependentRelations(s, definition, permission));
+            refs(
+                    n.putArray("relations"),
+                    SchemaReflection.dependentRelations(
+                            s,
+                            definition,
+                            permission,
+                            () -> Deadline.current().check("computing the dependent relations")));
             n.set("readAt", x.out.token(at.readAt()));
             return n;
         });
