@@ -72,7 +72,9 @@ import org.junit.jupiter.api.Test;
  * give the schemas and the exact responses, written out here. That includes SpiceDB's order (definitions and caveats
  * by name, relations in declaration order, caveat parameters by name, references sorted), its comments (every
  * comment above the item, delimiters included) and its {@code is_terminal_subject} set to false for a plain subject
- * type.
+ * type. The in-process SpiceDB used elsewhere for differential tests serves only check, write and schema
+ * read/write, so it cannot answer these methods; the cases marked "derived" below follow SpiceDB's code
+ * (convertDiff, DiffNamespaces, DiffCaveats) rather than a recorded answer.
  */
 class SchemaReflectionApiTest {
     private ServerFixture fx;
@@ -342,6 +344,7 @@ class SchemaReflectionApiTest {
                         .build());
     }
 
+    /** Derived: the delta kinds and their order as SpiceDB's DiffNamespaces and DiffCaveats produce them. */
     @Test
     void diffSchemaListsRelationPermissionAndCaveatChanges() {
         DiffSchemaResponse d = diff("""
