@@ -87,7 +87,12 @@ public final class SchemaReflection {
                 t = lexer.next();
                 continue;
             }
-            if (definition != null && (t.isWord("relation") || t.isWord("permission"))) {
+            if (definition != null
+                    && (t.isWord("relation") || t.isWord("permission"))
+                    && (t.newlineBefore()
+                            || previous == null
+                            || previous.is(TokenType.LEFT_BRACE)
+                            || previous.is(TokenType.SEMICOLON))) {
                 Token keyword = t;
                 t = lexer.next();
                 put(out, "definition " + definition + "#" + t.text(), keyword, previous);

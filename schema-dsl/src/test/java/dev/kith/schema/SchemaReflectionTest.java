@@ -181,6 +181,23 @@ class SchemaReflectionTest {
     }
 
     @Test
+    void membersSharingALineEachGetTheirOwnComments() {
+        ValidatedSchema s = compile("""
+                definition user {}
+                definition document {
+                    // who
+                    relation viewer: user; relation editor: user
+                    /** view */
+                    permission view = viewer
+                }
+                """);
+        assertThat(SchemaReflection.comments(s))
+                .containsOnly(
+                        org.assertj.core.api.Assertions.entry("definition document#viewer", "// who"),
+                        org.assertj.core.api.Assertions.entry("definition document#view", "/** view */"));
+    }
+
+    @Test
     void diffListsEachChangeInOrder() {
         ValidatedSchema before = compile("""
                 definition user {}
