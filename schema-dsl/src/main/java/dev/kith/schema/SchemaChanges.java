@@ -127,10 +127,10 @@ public final class SchemaChanges {
         if (!Objects.equals(oldComments.get(key), newComments.get(key))) {
             out.add(Change.definition(Kind.DEFINITION_DOC_COMMENT_CHANGED, name, false));
         }
-        TreeSet<String> oldRelations = members(before, false);
-        TreeSet<String> newRelations = members(after, false);
-        TreeSet<String> oldPermissions = members(before, true);
-        TreeSet<String> newPermissions = members(after, true);
+        java.util.SortedSet<String> oldRelations = members(before, false);
+        java.util.SortedSet<String> newRelations = members(after, false);
+        java.util.SortedSet<String> oldPermissions = members(before, true);
+        java.util.SortedSet<String> newPermissions = members(after, true);
         for (String r : oldRelations) {
             if (!newRelations.contains(r)) out.add(Change.member(Kind.RELATION_REMOVED, name, r, true));
         }
@@ -174,7 +174,7 @@ public final class SchemaChanges {
         }
     }
 
-    private static TreeSet<String> members(Definition d, boolean permissions) {
+    private static java.util.SortedSet<String> members(Definition d, boolean permissions) {
         TreeSet<String> names = new TreeSet<>();
         d.relations().forEach((n, r) -> {
             if (r.isPermission() == permissions) names.add(n);

@@ -288,15 +288,14 @@ final class ReflectionHandlers {
             for (SchemaChanges.Change c : changes) {
                 ValidatedSchema side = c.fromExisting() ? existing : compared;
                 Map<String, String> comments = c.fromExisting() ? oldComments : newComments;
-                diffs.add(diff(c, side, existing, comments));
+                diffs.add(diff(c, side, comments));
             }
             n.set("readAt", x.out.token(at.readAt()));
             return n;
         });
     }
 
-    private ObjectNode diff(
-            SchemaChanges.Change c, ValidatedSchema side, ValidatedSchema existing, Map<String, String> comments) {
+    private ObjectNode diff(SchemaChanges.Change c, ValidatedSchema side, Map<String, String> comments) {
         ObjectNode n = x.out.object();
         String field = switch (c.kind()) {
             case DEFINITION_ADDED -> "definitionAdded";
