@@ -825,6 +825,41 @@ class SchemaReflectionApiTest {
     }
 
     @Test
+    void eachEndpointWritesItsAuditLine(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        java.nio.file.Path log = tmp.resolve("audit.log");
+        try (ServerFixture f = new ServerFixture(
+                ServerConfig.loopback(List.of(ServerFixture.KEY)).withAuditLog(log.toString()))) {
+            f.post("/v1/schema/write", new JsonObject().put("schema", FULL).encode());
+            assertThat(f.post(
+                                    "/v1/schema/reflectschema",
+                                    "{\"optionalFilters\": [{\"optionalCaveatNameFilter\": \"s\"}]}")
+                            .status)
+                    .isEqualTo(200);
+            assertThat(f.post("/v1/schema/diffschema", "{\"comparisonSchema\": \"definition user {}\"}").status)
+                    .isEqualTo(200);
+            assertThat(f.post(
+                                    "/v1/experimental/permissions/computable",
+                                    "{\"definitionName\": \"group\", \"relationName\": \"admin\"}")
+                            .status)
+                    .isEqualTo(200);
+            assertThat(f.post("/v1/schema/permissions/dependent", "{\"definitionName\": \"nope\"}").status)
+                    .isEqualTo(400);
+        }
+        List<JsonObject> lines = java.nio.file.Files.readAllLines(log).stream()
+                .map(JsonObject::new)
+                .filter(l -> !"writeSchema".equals(l.getString("kind")))
+                .toList();
+        assertThat(lines)
+                .extracting(l -> l.getString("kind"))
+                .containsExactly("reflectSchema", "diffSchema", "computablePermissions", "dependentRelations");
+        assertThat(lines.get(0).getInteger("filters")).isEqualTo(1);
+        assertThat(lines.get(1).getInteger("diffs"))
+                .isEqualTo(4); // two definitions and a caveat removed, a comment gone
+        assertThat(lines.get(2).getString("definition")).isEqualTo("group");
+        assertThat(lines.get(3).getString("error")).isEqualTo("UNKNOWN_NAME");
+    }
+
+    @Test
     void theReadAtTokenReadsTheSchemaOfItsRevision() {
         write("definition user {}");
         ZedToken before = schema.reflectSchema(ReflectSchemaRequest.newBuilder()
