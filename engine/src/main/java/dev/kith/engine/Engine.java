@@ -20,6 +20,12 @@ public interface Engine extends AutoCloseable {
 
     Results.SchemaText readSchema();
 
+    /**
+     * The compiled schema at the revision {@code consistency} picks (as a check would read it), for reflecting
+     * and diffing the schema; its {@code schema} is null when none had been written by then.
+     */
+    Results.SchemaAt schemaAt(Consistency consistency);
+
     /** An atomic batch write; returns the revision it was written at. */
     Revision write(Requests.Write write);
 
@@ -62,6 +68,11 @@ public interface Engine extends AutoCloseable {
 
     /** The identity of the deployment this engine's store belongs to (see {@link Datastore#deployment}). */
     DeploymentIdentity deployment();
+
+    /** The bounds a written schema must keep to (a schema diff's compared schema keeps to them too). */
+    default dev.kith.schema.SchemaLimits schemaLimits() {
+        return dev.kith.schema.SchemaLimits.DEFAULTS;
+    }
 
     /** The bounds of caveat evaluation and caveat contexts this engine enforces. */
     default CaveatLimits caveatLimits() {

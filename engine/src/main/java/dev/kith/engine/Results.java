@@ -152,6 +152,14 @@ public final class Results {
     public record SchemaText(String text, Revision readAt) {}
 
     /**
+     * The compiled schema in force at a revision, for reflection and diffs.
+     *
+     * @param schema the schema, or {@code null} when none had been written by {@code readAt}
+     * @param readAt the revision the consistency picked
+     */
+    public record SchemaAt(dev.kith.schema.ValidatedSchema schema, Revision readAt) {}
+
+    /**
      * One committed write batch, as the change feed and watch deliver it, with the transaction metadata the
      * writer gave (empty for none).
      */

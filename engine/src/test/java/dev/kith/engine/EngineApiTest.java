@@ -370,6 +370,20 @@ class EngineApiTest {
     }
 
     @Test
+    void schemaAtReadsTheCompiledSchemaOfTheRevisionPicked() {
+        Engine e = Engines.inMemory(EngineOptions.defaults());
+        Results.SchemaAt none = e.schemaAt(Consistency.FULLY_CONSISTENT);
+        assertThat(none.schema()).isNull();
+        Revision first = e.writeSchema("definition user {}");
+        e.writeSchema("definition user {}\ndefinition team {}");
+        Results.SchemaAt then = e.schemaAt(new Consistency.AtExactSnapshot(first));
+        assertThat(then.readAt()).isEqualTo(first);
+        assertThat(then.schema().definitions()).containsOnlyKeys("user");
+        assertThat(e.schemaAt(Consistency.FULLY_CONSISTENT).schema().definitions())
+                .containsOnlyKeys("user", "team");
+    }
+
+    @Test
     void nothingWorksBeforeASchemaIsWritten() {
         Engine e = Engines.inMemory(EngineOptions.defaults());
         assertThatThrownBy(e::readSchema).isInstanceOf(KithException.NotFound.class);

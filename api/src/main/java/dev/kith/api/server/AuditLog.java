@@ -80,7 +80,11 @@ final class AuditLog implements AutoCloseable {
             "lookupSubjects",
             "readRelationships",
             "exportRelationships",
-            "readSchema");
+            "readSchema",
+            "reflectSchema",
+            "diffSchema",
+            "computablePermissions",
+            "dependentRelations");
 
     /** The kind of each API path. */
     private static final Map<String, String> KINDS = Map.ofEntries(
@@ -92,6 +96,17 @@ final class AuditLog implements AutoCloseable {
             Map.entry("/v1/relationships/read", "readRelationships"),
             Map.entry("/v1/relationships/exportbulk", "exportRelationships"),
             Map.entry("/v1/schema/read", "readSchema"),
+            Map.entry("/v1/schema/reflectschema", "reflectSchema"),
+            Map.entry("/v1/schema/diffschema", "diffSchema"),
+            Map.entry("/v1/schema/permissions/computable", "computablePermissions"),
+            Map.entry("/v1/schema/permissions/dependent", "dependentRelations"),
+            Map.entry("/v1/experimental/reflectschema", "reflectSchema"),
+            Map.entry("/v1/experimental/diffschema", "diffSchema"),
+            Map.entry("/v1/experimental/permissions/computable", "computablePermissions"),
+            Map.entry("/v1/experimental/permissions/dependent", "dependentRelations"),
+            Map.entry("/v1/experimental/permissions/bulkcheckpermission", "checkBulk"),
+            Map.entry("/v1/experimental/relationships/bulkexport", "exportRelationships"),
+            Map.entry(KithServer.EXPERIMENTAL_IMPORT_PATH, "importRelationships"),
             Map.entry("/v1/relationships/write", "writeRelationships"),
             Map.entry("/v1/relationships/delete", "deleteRelationships"),
             Map.entry(KithServer.IMPORT_PATH, "importRelationships"),

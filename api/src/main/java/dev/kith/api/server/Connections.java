@@ -306,7 +306,7 @@ final class Connections {
             });
         }
         if (!ctx.request().isEnded()) {
-            boolean importing = ctx.request().path().equals(KithServer.IMPORT_PATH);
+            boolean importing = KithServer.isImport(ctx.request().path());
             long millis = importing
                     ? Math.max(
                             limits.bodyTimeout().toMillis(),

@@ -248,7 +248,7 @@ final class ErrorMapper {
     /** The failure a status without an exception stands for (Vert.x's body limit, the request deadline, …). */
     private static HttpFailure fromStatus(RoutingContext ctx, Limits limits) {
         int status = ctx.statusCode();
-        boolean importing = ctx.request().path().equals(KithServer.IMPORT_PATH);
+        boolean importing = KithServer.isImport(ctx.request().path());
         return switch (status) {
             case 413 ->
                 HttpFailure.bodyTooLarge(

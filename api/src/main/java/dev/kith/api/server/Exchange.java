@@ -87,7 +87,7 @@ final class Exchange {
         Buffer b = ctx.body() == null ? null : ctx.body().buffer();
         if (b == null
                 || b.length() <= PARSE_INLINE_MAX_BYTES
-                || ctx.request().path().equals(KithServer.IMPORT_PATH)) {
+                || KithServer.isImport(ctx.request().path())) {
             ctx.next();
             return;
         }

@@ -85,7 +85,9 @@ final class GrpcServer {
         HealthStatusManager health = new HealthStatusManager();
         ServerInterceptor authenticate = new Authenticate(auth, calls, requestIds);
         var permissions = new GrpcServices.Permissions(calls, unary, streams);
-        var schema = new GrpcServices.Schema(calls, unary);
+        ReflectionHandlers reflection = new ReflectionHandlers(calls.x);
+        var schema = new GrpcServices.Schema(calls, unary, reflection);
+        var experimental = new GrpcServices.Experimental(calls, unary, streams, reflection);
         var watch = new GrpcServices.Watch(calls, streams);
         Server server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port), credentials)
                 .executor(workers)
@@ -94,6 +96,7 @@ final class GrpcServer {
                 .addService(ServerInterceptors.intercept(permissions, authenticate))
                 .addService(ServerInterceptors.intercept(schema, authenticate))
                 .addService(ServerInterceptors.intercept(watch, authenticate))
+                .addService(ServerInterceptors.intercept(experimental, authenticate))
                 .addService(health.getHealthService())
                 .addService(ProtoReflectionServiceV1.newInstance())
                 .addService(legacyReflection())

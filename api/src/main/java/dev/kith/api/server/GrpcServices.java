@@ -4,15 +4,36 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.Message;
+import dev.kith.api.grpc.v1.BulkCheckPermissionRequest;
+import dev.kith.api.grpc.v1.BulkCheckPermissionResponse;
+import dev.kith.api.grpc.v1.BulkExportRelationshipsRequest;
+import dev.kith.api.grpc.v1.BulkExportRelationshipsResponse;
+import dev.kith.api.grpc.v1.BulkImportRelationshipsRequest;
+import dev.kith.api.grpc.v1.BulkImportRelationshipsResponse;
 import dev.kith.api.grpc.v1.CheckBulkPermissionsPair;
 import dev.kith.api.grpc.v1.CheckBulkPermissionsRequest;
 import dev.kith.api.grpc.v1.CheckBulkPermissionsResponse;
 import dev.kith.api.grpc.v1.CheckPermissionRequest;
 import dev.kith.api.grpc.v1.CheckPermissionResponse;
+import dev.kith.api.grpc.v1.ComputablePermissionsRequest;
+import dev.kith.api.grpc.v1.ComputablePermissionsResponse;
 import dev.kith.api.grpc.v1.DeleteRelationshipsRequest;
 import dev.kith.api.grpc.v1.DeleteRelationshipsResponse;
+import dev.kith.api.grpc.v1.DependentRelationsRequest;
+import dev.kith.api.grpc.v1.DependentRelationsResponse;
+import dev.kith.api.grpc.v1.DiffSchemaRequest;
+import dev.kith.api.grpc.v1.DiffSchemaResponse;
 import dev.kith.api.grpc.v1.ExpandPermissionTreeRequest;
 import dev.kith.api.grpc.v1.ExpandPermissionTreeResponse;
+import dev.kith.api.grpc.v1.ExperimentalComputablePermissionsRequest;
+import dev.kith.api.grpc.v1.ExperimentalComputablePermissionsResponse;
+import dev.kith.api.grpc.v1.ExperimentalDependentRelationsRequest;
+import dev.kith.api.grpc.v1.ExperimentalDependentRelationsResponse;
+import dev.kith.api.grpc.v1.ExperimentalDiffSchemaRequest;
+import dev.kith.api.grpc.v1.ExperimentalDiffSchemaResponse;
+import dev.kith.api.grpc.v1.ExperimentalReflectSchemaRequest;
+import dev.kith.api.grpc.v1.ExperimentalReflectSchemaResponse;
+import dev.kith.api.grpc.v1.ExperimentalServiceGrpc;
 import dev.kith.api.grpc.v1.ExportBulkRelationshipsRequest;
 import dev.kith.api.grpc.v1.ExportBulkRelationshipsResponse;
 import dev.kith.api.grpc.v1.ImportBulkRelationshipsRequest;
@@ -26,6 +47,8 @@ import dev.kith.api.grpc.v1.ReadRelationshipsRequest;
 import dev.kith.api.grpc.v1.ReadRelationshipsResponse;
 import dev.kith.api.grpc.v1.ReadSchemaRequest;
 import dev.kith.api.grpc.v1.ReadSchemaResponse;
+import dev.kith.api.grpc.v1.ReflectSchemaRequest;
+import dev.kith.api.grpc.v1.ReflectSchemaResponse;
 import dev.kith.api.grpc.v1.SchemaServiceGrpc;
 import dev.kith.api.grpc.v1.WatchRequest;
 import dev.kith.api.grpc.v1.WatchResponse;
@@ -52,12 +75,14 @@ import java.util.function.Supplier;
 /**
  * The gRPC services of {@code authzed.api.v1}: each method hands its request to the HTTP endpoint's handler
  * through {@link GrpcCalls}, so both transports bind, limit, audit and answer alike. SchemaService's reflect,
- * diff, computable-permissions and dependent-relations methods and ExperimentalService are not served yet: they
- * answer UNIMPLEMENTED.
+ * diff, computable-permissions and dependent-relations methods go to {@link ReflectionHandlers}. ExperimentalService
+ * serves what SpiceDB promoted to the stable services through the same handlers; its relationship counters answer
+ * UNIMPLEMENTED (kith keeps no registered counters).
  */
 final class GrpcServices {
     private static final String PERMISSIONS = "/authzed.api.v1.PermissionsService/";
     private static final String SCHEMA = "/authzed.api.v1.SchemaService/";
+    private static final String EXPERIMENTAL = "/authzed.api.v1.ExperimentalService/";
 
     private GrpcServices() {}
 
@@ -138,7 +163,7 @@ final class GrpcServices {
                     request,
                     out,
                     (body, entry) -> unary.checkBulk(body, entry, (error, i) -> errors.put(i, error)),
-                    n -> bulkAnswer(n, errors));
+                    n -> bulkAnswer(calls, n, errors));
         }
 
         /**
@@ -161,28 +186,6 @@ final class GrpcServices {
                                     CheckPermissionResponse.Permissionship.PERMISSIONSHIP_CONDITIONAL_PERMISSION;
                             })
                     .build();
-        }
-
-        /** The bulk answer, each failed item's error as a {@code google.rpc.Status} with its ErrorInfo. */
-        private CheckBulkPermissionsResponse bulkAnswer(ObjectNode n, Map<Integer, ErrorMapper.ApiError> errors) {
-            ArrayNode pairs = (ArrayNode) n.path("pairs");
-            for (JsonNode pair : pairs) {
-                ((ObjectNode) pair).remove("error");
-                if (pair.has("item")) withoutTrace((ObjectNode) pair.get("item"));
-            }
-            CheckBulkPermissionsResponse.Builder b =
-                    calls
-                            .<CheckBulkPermissionsResponse>message(n, CheckBulkPermissionsResponse.newBuilder())
-                            .toBuilder();
-            for (var e : errors.entrySet()) {
-                CheckBulkPermissionsPair pair = b.getPairs(e.getKey());
-                b.setPairs(
-                        e.getKey(),
-                        pair.toBuilder()
-                                .setError(GrpcErrors.status(e.getValue()))
-                                .build());
-            }
-            return b.build();
         }
 
         @Override
@@ -256,83 +259,14 @@ final class GrpcServices {
         @Override
         public StreamObserver<ImportBulkRelationshipsRequest> importBulkRelationships(
                 StreamObserver<ImportBulkRelationshipsResponse> out) {
-            return new ImportStream(out);
-        }
-
-        private final class ImportStream implements StreamObserver<ImportBulkRelationshipsRequest> {
-            private final StreamObserver<ImportBulkRelationshipsResponse> out;
-            private final List<Relationship> relationships = new ArrayList<>();
-            private final List<String> paths = new ArrayList<>();
-            private long bytes;
-            private int messages;
-            private boolean failed;
-            private String at = "request";
-
-            ImportStream(StreamObserver<ImportBulkRelationshipsResponse> out) {
-                this.out = out;
-            }
-
-            @Override
-            public void onNext(ImportBulkRelationshipsRequest message) {
-                if (failed) return;
-                int n = messages++;
-                try {
-                    bytes += message.getSerializedSize();
-                    if (bytes > calls.x.limits.maxImportBodyBytes()) {
-                        throw HttpFailure.bodyTooLarge(
-                                "relationships",
-                                "the import is larger than " + calls.x.limits.maxImportBodyBytes() + " bytes");
-                    }
-                    JsonNode body = calls.json(message);
-                    JsonNode rels = body.path("relationships");
-                    for (int i = 0; i < rels.size(); i++) {
-                        String path = "message " + (n + 1) + ".relationships[" + i + "]";
-                        relationships.add(calls.x.in.relationship(rels.get(i), path));
-                        paths.add(path);
-                    }
-                } catch (RuntimeException e) {
-                    failed = true;
-                    out.onError(GrpcErrors.of(e, null));
-                }
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                failed = true;
-            }
-
-            @Override
-            public void onCompleted() {
-                if (failed) return;
-                long[] loaded = {0};
-                Iterator<Relationship> it = new Iterator<>() {
-                    private int next;
-
-                    @Override
-                    public boolean hasNext() {
-                        return next < relationships.size();
-                    }
-
-                    @Override
-                    public Relationship next() {
-                        if (!hasNext()) throw new NoSuchElementException();
-                        loaded[0]++;
-                        at = paths.get(next);
-                        return relationships.get(next++);
-                    }
-                };
-                calls.unary(
-                        PERMISSIONS + "ImportBulkRelationships",
-                        "importRelationships",
-                        FieldPaths.relationship(() -> at),
-                        true,
-                        ImportBulkRelationshipsRequest.getDefaultInstance(),
-                        out,
-                        (body, entry) -> streams.importBulk(it, loaded, entry),
-                        n -> ImportBulkRelationshipsResponse.newBuilder()
-                                .setNumLoaded(loaded[0])
-                                .build());
-            }
+            return new ImportStream<>(
+                    calls,
+                    streams,
+                    PERMISSIONS + "ImportBulkRelationships",
+                    out,
+                    n -> ImportBulkRelationshipsResponse.newBuilder()
+                            .setNumLoaded(n)
+                            .build());
         }
 
         private <R extends Message> void stream(
@@ -389,9 +323,12 @@ final class GrpcServices {
         private final GrpcCalls calls;
         private final UnaryHandlers unary;
 
-        Schema(GrpcCalls calls, UnaryHandlers unary) {
+        private final ReflectionHandlers reflection;
+
+        Schema(GrpcCalls calls, UnaryHandlers unary, ReflectionHandlers reflection) {
             this.calls = calls;
             this.unary = unary;
+            this.reflection = reflection;
         }
 
         @Override
@@ -418,6 +355,298 @@ final class GrpcServices {
                     out,
                     unary::writeSchema,
                     n -> calls.message(n, WriteSchemaResponse.newBuilder()));
+        }
+
+        @Override
+        public void reflectSchema(ReflectSchemaRequest request, StreamObserver<ReflectSchemaResponse> out) {
+            calls.unary(
+                    SCHEMA + "ReflectSchema",
+                    "reflectSchema",
+                    null,
+                    false,
+                    request,
+                    out,
+                    reflection::reflectSchema,
+                    n -> calls.message(n, ReflectSchemaResponse.newBuilder()));
+        }
+
+        @Override
+        public void diffSchema(DiffSchemaRequest request, StreamObserver<DiffSchemaResponse> out) {
+            calls.unary(
+                    SCHEMA + "DiffSchema",
+                    "diffSchema",
+                    null,
+                    false,
+                    request,
+                    out,
+                    reflection::diffSchema,
+                    n -> calls.message(n, DiffSchemaResponse.newBuilder()));
+        }
+
+        @Override
+        public void computablePermissions(
+                ComputablePermissionsRequest request, StreamObserver<ComputablePermissionsResponse> out) {
+            calls.unary(
+                    SCHEMA + "ComputablePermissions",
+                    "computablePermissions",
+                    ReflectionHandlers.COMPUTABLE_PATHS,
+                    false,
+                    request,
+                    out,
+                    reflection::computablePermissions,
+                    n -> calls.message(n, ComputablePermissionsResponse.newBuilder()));
+        }
+
+        @Override
+        public void dependentRelations(
+                DependentRelationsRequest request, StreamObserver<DependentRelationsResponse> out) {
+            calls.unary(
+                    SCHEMA + "DependentRelations",
+                    "dependentRelations",
+                    ReflectionHandlers.DEPENDENT_PATHS,
+                    false,
+                    request,
+                    out,
+                    reflection::dependentRelations,
+                    n -> calls.message(n, DependentRelationsResponse.newBuilder()));
+        }
+    }
+
+    /**
+     * ExperimentalService: the methods SpiceDB promoted to the stable services, answered by the same handlers
+     * (bulk check, bulk import and export, reflect, diff, computable permissions, dependent relations; their
+     * messages are the stable ones under other names, with the same JSON). The relationship counters are not
+     * served (kith keeps no registered counters): they answer UNIMPLEMENTED.
+     */
+    static final class Experimental extends ExperimentalServiceGrpc.ExperimentalServiceImplBase {
+        private final GrpcCalls calls;
+        private final UnaryHandlers unary;
+        private final StreamHandlers streams;
+        private final ReflectionHandlers reflection;
+
+        Experimental(GrpcCalls calls, UnaryHandlers unary, StreamHandlers streams, ReflectionHandlers reflection) {
+            this.calls = calls;
+            this.unary = unary;
+            this.streams = streams;
+            this.reflection = reflection;
+        }
+
+        @Override
+        public void bulkCheckPermission(
+                BulkCheckPermissionRequest request, StreamObserver<BulkCheckPermissionResponse> out) {
+            Map<Integer, ErrorMapper.ApiError> errors = new HashMap<>();
+            calls.unary(
+                    EXPERIMENTAL + "BulkCheckPermission",
+                    "checkBulk",
+                    FieldPaths.CHECK,
+                    false,
+                    request,
+                    out,
+                    (body, entry) -> unary.checkBulk(body, entry, (error, i) -> errors.put(i, error)),
+                    n -> {
+                        // the stable answer has the same fields under the same numbers (and a trace this has not)
+                        try {
+                            return BulkCheckPermissionResponse.parseFrom(
+                                    bulkAnswer(calls, n, errors).toByteString());
+                        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+                            throw new dev.kith.engine.BugException("a bulk check answer that does not convert", e);
+                        }
+                    });
+        }
+
+        @Override
+        public StreamObserver<BulkImportRelationshipsRequest> bulkImportRelationships(
+                StreamObserver<BulkImportRelationshipsResponse> out) {
+            return new ImportStream<>(
+                    calls,
+                    streams,
+                    EXPERIMENTAL + "BulkImportRelationships",
+                    out,
+                    n -> BulkImportRelationshipsResponse.newBuilder()
+                            .setNumLoaded(n)
+                            .build());
+        }
+
+        @Override
+        public void bulkExportRelationships(
+                BulkExportRelationshipsRequest request, StreamObserver<BulkExportRelationshipsResponse> out) {
+            streamSpec(
+                    calls,
+                    EXPERIMENTAL + "BulkExportRelationships",
+                    "exportRelationships",
+                    FieldPaths.filter("optionalRelationshipFilter"),
+                    request,
+                    out,
+                    streams::exportBulk,
+                    BulkExportRelationshipsResponse::newBuilder);
+        }
+
+        @Override
+        public void experimentalReflectSchema(
+                ExperimentalReflectSchemaRequest request, StreamObserver<ExperimentalReflectSchemaResponse> out) {
+            calls.unary(
+                    EXPERIMENTAL + "ExperimentalReflectSchema",
+                    "reflectSchema",
+                    null,
+                    false,
+                    request,
+                    out,
+                    reflection::reflectSchema,
+                    n -> calls.message(n, ExperimentalReflectSchemaResponse.newBuilder()));
+        }
+
+        @Override
+        public void experimentalDiffSchema(
+                ExperimentalDiffSchemaRequest request, StreamObserver<ExperimentalDiffSchemaResponse> out) {
+            calls.unary(
+                    EXPERIMENTAL + "ExperimentalDiffSchema",
+                    "diffSchema",
+                    null,
+                    false,
+                    request,
+                    out,
+                    reflection::diffSchema,
+                    n -> calls.message(n, ExperimentalDiffSchemaResponse.newBuilder()));
+        }
+
+        @Override
+        public void experimentalComputablePermissions(
+                ExperimentalComputablePermissionsRequest request,
+                StreamObserver<ExperimentalComputablePermissionsResponse> out) {
+            calls.unary(
+                    EXPERIMENTAL + "ExperimentalComputablePermissions",
+                    "computablePermissions",
+                    ReflectionHandlers.COMPUTABLE_PATHS,
+                    false,
+                    request,
+                    out,
+                    reflection::computablePermissions,
+                    n -> calls.message(n, ExperimentalComputablePermissionsResponse.newBuilder()));
+        }
+
+        @Override
+        public void experimentalDependentRelations(
+                ExperimentalDependentRelationsRequest request,
+                StreamObserver<ExperimentalDependentRelationsResponse> out) {
+            calls.unary(
+                    EXPERIMENTAL + "ExperimentalDependentRelations",
+                    "dependentRelations",
+                    ReflectionHandlers.DEPENDENT_PATHS,
+                    false,
+                    request,
+                    out,
+                    reflection::dependentRelations,
+                    n -> calls.message(n, ExperimentalDependentRelationsResponse.newBuilder()));
+        }
+    }
+
+    /** The bulk answer, each failed item's error as a {@code google.rpc.Status} with its ErrorInfo. */
+    private static CheckBulkPermissionsResponse bulkAnswer(
+            GrpcCalls calls, ObjectNode n, Map<Integer, ErrorMapper.ApiError> errors) {
+        ArrayNode pairs = (ArrayNode) n.path("pairs");
+        for (JsonNode pair : pairs) {
+            ((ObjectNode) pair).remove("error");
+            if (pair.has("item")) withoutTrace((ObjectNode) pair.get("item"));
+        }
+        CheckBulkPermissionsResponse.Builder b =
+                calls.<CheckBulkPermissionsResponse>message(n, CheckBulkPermissionsResponse.newBuilder()).toBuilder();
+        for (var e : errors.entrySet()) {
+            CheckBulkPermissionsPair pair = b.getPairs(e.getKey());
+            b.setPairs(
+                    e.getKey(),
+                    pair.toBuilder().setError(GrpcErrors.status(e.getValue())).build());
+        }
+        return b.build();
+    }
+
+    /**
+     * A client stream of import messages (PermissionsService's and ExperimentalService's import): binds each
+     * relationship as it arrives and imports them all in one transaction when the stream ends.
+     */
+    private static final class ImportStream<Q extends Message, R extends Message> implements StreamObserver<Q> {
+        private final GrpcCalls calls;
+        private final StreamHandlers streams;
+        private final String method;
+        private final java.util.function.LongFunction<R> answer;
+        private final StreamObserver<R> out;
+        private final List<Relationship> relationships = new ArrayList<>();
+        private final List<String> paths = new ArrayList<>();
+        private long bytes;
+        private int messages;
+        private boolean failed;
+        private String at = "request";
+
+        ImportStream(
+                GrpcCalls calls,
+                StreamHandlers streams,
+                String method,
+                StreamObserver<R> out,
+                java.util.function.LongFunction<R> answer) {
+            this.calls = calls;
+            this.streams = streams;
+            this.method = method;
+            this.out = out;
+            this.answer = answer;
+        }
+
+        @Override
+        public void onNext(Q message) {
+            if (failed) return;
+            int n = messages++;
+            try {
+                bytes += message.getSerializedSize();
+                if (bytes > calls.x.limits.maxImportBodyBytes()) {
+                    throw HttpFailure.tooLarge(
+                            "relationships",
+                            "the import is larger than " + calls.x.limits.maxImportBodyBytes() + " bytes");
+                }
+                JsonNode body = calls.json(message);
+                JsonNode rels = body.path("relationships");
+                for (int i = 0; i < rels.size(); i++) {
+                    String path = "message " + (n + 1) + ".relationships[" + i + "]";
+                    relationships.add(calls.x.in.relationship(rels.get(i), path));
+                    paths.add(path);
+                }
+            } catch (RuntimeException e) {
+                failed = true;
+                out.onError(GrpcErrors.of(e, null));
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            failed = true;
+        }
+
+        @Override
+        public void onCompleted() {
+            if (failed) return;
+            long[] loaded = {0};
+            Iterator<Relationship> it = new Iterator<>() {
+                private int next;
+
+                @Override
+                public boolean hasNext() {
+                    return next < relationships.size();
+                }
+
+                @Override
+                public Relationship next() {
+                    if (!hasNext()) throw new NoSuchElementException();
+                    loaded[0]++;
+                    at = paths.get(next);
+                    return relationships.get(next++);
+                }
+            };
+            calls.unary(
+                    method,
+                    "importRelationships",
+                    FieldPaths.relationship(() -> at),
+                    true,
+                    ImportBulkRelationshipsRequest.getDefaultInstance(),
+                    out,
+                    (body, entry) -> streams.importBulk(it, loaded, entry),
+                    n -> answer.apply(loaded[0]));
         }
     }
 

@@ -51,10 +51,21 @@ public final class KithServer implements AutoCloseable {
 
     /** The import endpoint, whose body limit is larger than the others'. */
     static final String IMPORT_PATH = "/v1/relationships/importbulk";
+    /** ExperimentalService's bulk import, the same endpoint under its older path. */
+    static final String EXPERIMENTAL_IMPORT_PATH = "/v1/experimental/relationships/bulkimport";
+
+    /** Whether {@code path} is a bulk import's (NDJSON body under the import limits). */
+    static boolean isImport(String path) {
+        return path.equals(IMPORT_PATH) || path.equals(EXPERIMENTAL_IMPORT_PATH);
+    }
 
     /** The endpoints that add to what the server holds: refused while the heap is above its watermark. */
-    private static final java.util.Set<String> WRITE_PATHS =
-            java.util.Set.of("/v1/relationships/write", "/v1/relationships/delete", IMPORT_PATH, "/v1/schema/write");
+    private static final java.util.Set<String> WRITE_PATHS = java.util.Set.of(
+            "/v1/relationships/write",
+            "/v1/relationships/delete",
+            IMPORT_PATH,
+            EXPERIMENTAL_IMPORT_PATH,
+            "/v1/schema/write");
 
     /** The header that carries a request's id, in the request (optional) and in every response. */
     static final String REQUEST_ID = "X-Request-Id";
@@ -302,7 +313,7 @@ public final class KithServer implements AutoCloseable {
             // the header the body handler never decodes it as a form, which failed on bodies over 1 KiB.
             ctx.request().headers().remove("Content-Type");
             String path = ctx.request().path();
-            boolean importing = path.equals(IMPORT_PATH);
+            boolean importing = isImport(path);
             if (heap.shedding() && WRITE_PATHS.contains(path)) {
                 metrics.writeRefused(Metrics.HEAP);
                 refuseUnread(ctx, heap.message());
@@ -317,6 +328,16 @@ public final class KithServer implements AutoCloseable {
 
         unaryRoute(router, "/v1/schema/write", unary::writeSchema);
         unaryRoute(router, "/v1/schema/read", unary::readSchema);
+        ReflectionHandlers reflection = new ReflectionHandlers(x);
+        unaryRoute(router, "/v1/schema/reflectschema", reflection::reflectSchema);
+        unaryRoute(router, "/v1/schema/diffschema", reflection::diffSchema);
+        unaryRoute(router, "/v1/schema/permissions/computable", reflection::computablePermissions);
+        unaryRoute(router, "/v1/schema/permissions/dependent", reflection::dependentRelations);
+        unaryRoute(router, "/v1/experimental/reflectschema", reflection::reflectSchema);
+        unaryRoute(router, "/v1/experimental/diffschema", reflection::diffSchema);
+        unaryRoute(router, "/v1/experimental/permissions/computable", reflection::computablePermissions);
+        unaryRoute(router, "/v1/experimental/permissions/dependent", reflection::dependentRelations);
+        unaryRoute(router, "/v1/experimental/permissions/bulkcheckpermission", unary::checkBulk);
         unaryRoute(router, "/v1/relationships/write", unary::writeRelationships);
         unaryRoute(router, "/v1/relationships/delete", unary::deleteRelationships);
         unaryRoute(router, "/v1/permissions/check", unary::check);
@@ -327,6 +348,8 @@ public final class KithServer implements AutoCloseable {
         router.post("/v1/permissions/subjects").handler(streams::lookupSubjects);
         router.post("/v1/relationships/exportbulk").handler(streams::exportBulk);
         router.post(IMPORT_PATH).handler(streams::importBulk);
+        router.post(EXPERIMENTAL_IMPORT_PATH).handler(streams::importBulk);
+        router.post("/v1/experimental/relationships/bulkexport").handler(streams::exportBulk);
         router.post("/v1/watch").handler(streams::watch);
         if (bench) {
             router.get("/v1/bench/noop").handler(ctx -> {

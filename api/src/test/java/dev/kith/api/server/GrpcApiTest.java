@@ -17,7 +17,6 @@ import dev.kith.api.grpc.v1.ContextualizedCaveat;
 import dev.kith.api.grpc.v1.Cursor;
 import dev.kith.api.grpc.v1.DeleteRelationshipsRequest;
 import dev.kith.api.grpc.v1.DeleteRelationshipsResponse;
-import dev.kith.api.grpc.v1.DiffSchemaRequest;
 import dev.kith.api.grpc.v1.ExpandPermissionTreeRequest;
 import dev.kith.api.grpc.v1.ExpandPermissionTreeResponse;
 import dev.kith.api.grpc.v1.ExportBulkRelationshipsRequest;
@@ -344,9 +343,12 @@ class GrpcApiTest {
 
     @Test
     void methodsNotServedYetAnswerUnimplemented() {
-        StatusRuntimeException e = failure(() -> schema.diffSchema(DiffSchemaRequest.newBuilder()
-                .setComparisonSchema("definition usr {}")
-                .build()));
+        StatusRuntimeException e = failure(() -> dev.kith.api.grpc.v1.ExperimentalServiceGrpc.newBlockingStub(channel)
+                .withInterceptors(key(ServerFixture.KEY))
+                .experimentalRegisterRelationshipCounter(
+                        dev.kith.api.grpc.v1.ExperimentalRegisterRelationshipCounterRequest.newBuilder()
+                                .setName("docs")
+                                .build()));
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
     }
 

@@ -61,11 +61,13 @@ public final class KithEngine implements Engine {
     private final ScheduledExecutorService background;
     private final Queries queries;
     private final CaveatLimits caveatLimits;
+    private final dev.kith.schema.SchemaLimits schemaLimits;
     private volatile boolean closed;
 
     private KithEngine(Datastore store, IndexFeed feed, Shared shared, EngineOptions options) {
         this.store = store;
         this.caveatLimits = options.caveatLimits();
+        this.schemaLimits = options.schemaLimits();
         this.index = shared.index;
         this.feed = feed;
         this.schemas = shared.schemas;
@@ -145,6 +147,14 @@ public final class KithEngine implements Engine {
         CompiledSchema s = schemas.schemaOrNull(rev);
         if (s == null) throw new KithException.NotFound("no schema has been written");
         return new Results.SchemaText(s.schema().source(), new Revision(rev));
+    }
+
+    @Override
+    public Results.SchemaAt schemaAt(Consistency consistency) {
+        long rev = binding.resolve(consistency);
+        CompiledSchema s = schemas.schemaOrNull(rev);
+        revisions.checkReadable(rev);
+        return new Results.SchemaAt(s == null ? null : s.schema(), new Revision(rev));
     }
 
     @Override
@@ -280,6 +290,11 @@ public final class KithEngine implements Engine {
     public EngineStats stats() {
         long rev = index.appliedRevision();
         return new EngineStats(index.relationshipCount(), index.internedObjects(), new Revision(rev));
+    }
+
+    @Override
+    public dev.kith.schema.SchemaLimits schemaLimits() {
+        return schemaLimits;
     }
 
     @Override
