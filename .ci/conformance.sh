@@ -27,6 +27,9 @@ java -jar "$harness" validate-http "${files[@]}" || status=1
 echo "== SpiceDB steel-thread cases, through the HTTP API"
 java -jar "$harness" conformance-steelthread "$conf/spicedb/steelthread/steelthread_manifest.json" || status=1
 
+echo "== kith's HTTP answers against SpiceDB's API description (Swagger)"
+java -jar "$harness" gateway-shapes "$conf/spicedb/api/apidocs.swagger.json" || status=1
+
 echo "== OpenFGA tests, matrices, sample stores and DSL validation cases, in-process"
 java -jar "$harness" validate-openfga "$conf/openfga/tests" "$conf/openfga/matrix" "$conf/openfga/sample-stores" \
     "$conf/openfga/language/dsl-syntax-validation-cases.yaml" \

@@ -16,11 +16,7 @@ import { v1 } from "@authzed/authzed-node";
 // Features kith does not have yet. A step that needs one of them and does not pass is reported as PENDING
 // instead of failing; a step that passes although its feature is listed here is reported, so that the entry
 // can be removed. Empty this list as the features land.
-const KNOWN_PENDING = {
-  "schema-reflect-diff": "SchemaService ReflectSchema and DiffSchema",
-  "watch-checkpoints": "Watch with WATCH_KIND_INCLUDE_CHECKPOINTS",
-  "gateway-error-shape": "HTTP errors as grpc-gateway's google.rpc.Status JSON with grpc-gateway's HTTP statuses",
-};
+const KNOWN_PENDING = {};
 
 const CODES = ["OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS",
   "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED",

@@ -46,16 +46,26 @@ import picocli.CommandLine.Spec;
 final class GatewayShapesCommand implements Callable<Integer> {
     /**
      * Fields kith adds to SpiceDB's answers, each documented in the api README: the conditions of a caveated or
-     * expiring subject in an expand tree, and the consistency token of an import. A SpiceDB client ignores them.
+     * expiring subject in an expand tree, the consistency token of an import, and kith's own check trace beside
+     * SpiceDB's. A SpiceDB client ignores them.
      */
     static final java.util.Set<String> KITH_ADDITIONS = java.util.Set.of(
+            "CheckPermissionResponse.kithDebugTrace",
+            "CheckBulkPermissionsResponseItem.kithDebugTrace",
+            "BulkCheckPermissionResponseItem.kithDebugTrace",
             "SubjectReference.optionalCaveat",
             "SubjectReference.optionalExpiresAt",
             "ImportBulkRelationshipsResponse.writtenAt",
             "BulkImportRelationshipsResponse.writtenAt");
 
+    private static final String COUNTERS =
+            "kith keeps no registered relationship counters (state every node would share through the datastore)";
+
     /** Paths of the document kith does not serve, with the reason (the api README says the same). */
-    static final Map<String, String> NOT_SERVED = Map.of();
+    static final Map<String, String> NOT_SERVED = Map.of(
+            "/v1/experimental/registerrelationshipcounter", COUNTERS,
+            "/v1/experimental/countrelationships", COUNTERS,
+            "/v1/experimental/unregisterrelationshipcounter", COUNTERS);
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
