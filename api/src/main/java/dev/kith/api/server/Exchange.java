@@ -135,7 +135,9 @@ final class Exchange {
      * path, goes straight to {@link #runJson} and binds none: one check is bounded by the depth limit.
      */
     void run(RoutingContext ctx, Plan plan) {
-        Callable<byte[]> work = () -> json(plan.work().call());
+        String path = ctx.request().path();
+        Callable<byte[]> work =
+                () -> json(GatewayFields.forPath(path, plan.work().call()));
         Duration timeout = plan.timeout() != null ? plan.timeout() : limits.requestTimeout();
         runJson(
                 ctx,

@@ -20,7 +20,61 @@ import java.util.Map;
 final class GatewayFields {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
+    /** The gRPC message of each HTTP endpoint's answer (of each line, for a stream). */
+    private static final Map<String, Descriptor> ANSWERS = Map.ofEntries(
+            Map.entry("/v1/schema/write", dev.kith.api.grpc.v1.WriteSchemaResponse.getDescriptor()),
+            Map.entry("/v1/schema/read", dev.kith.api.grpc.v1.ReadSchemaResponse.getDescriptor()),
+            Map.entry("/v1/schema/reflectschema", dev.kith.api.grpc.v1.ReflectSchemaResponse.getDescriptor()),
+            Map.entry("/v1/schema/diffschema", dev.kith.api.grpc.v1.DiffSchemaResponse.getDescriptor()),
+            Map.entry(
+                    "/v1/schema/permissions/computable",
+                    dev.kith.api.grpc.v1.ComputablePermissionsResponse.getDescriptor()),
+            Map.entry(
+                    "/v1/schema/permissions/dependent",
+                    dev.kith.api.grpc.v1.DependentRelationsResponse.getDescriptor()),
+            Map.entry(
+                    "/v1/experimental/reflectschema",
+                    dev.kith.api.grpc.v1.ExperimentalReflectSchemaResponse.getDescriptor()),
+            Map.entry(
+                    "/v1/experimental/diffschema", dev.kith.api.grpc.v1.ExperimentalDiffSchemaResponse.getDescriptor()),
+            Map.entry(
+                    "/v1/experimental/permissions/computable",
+                    dev.kith.api.grpc.v1.ExperimentalComputablePermissionsResponse.getDescriptor()),
+            Map.entry(
+                    "/v1/experimental/permissions/dependent",
+                    dev.kith.api.grpc.v1.ExperimentalDependentRelationsResponse.getDescriptor()),
+            Map.entry(
+                    "/v1/experimental/permissions/bulkcheckpermission",
+                    dev.kith.api.grpc.v1.BulkCheckPermissionResponse.getDescriptor()),
+            Map.entry(
+                    "/v1/experimental/relationships/bulkimport",
+                    dev.kith.api.grpc.v1.BulkImportRelationshipsResponse.getDescriptor()),
+            Map.entry(
+                    "/v1/experimental/relationships/bulkexport",
+                    dev.kith.api.grpc.v1.BulkExportRelationshipsResponse.getDescriptor()),
+            Map.entry("/v1/relationships/write", dev.kith.api.grpc.v1.WriteRelationshipsResponse.getDescriptor()),
+            Map.entry("/v1/relationships/delete", dev.kith.api.grpc.v1.DeleteRelationshipsResponse.getDescriptor()),
+            Map.entry("/v1/relationships/read", dev.kith.api.grpc.v1.ReadRelationshipsResponse.getDescriptor()),
+            Map.entry(
+                    "/v1/relationships/importbulk",
+                    dev.kith.api.grpc.v1.ImportBulkRelationshipsResponse.getDescriptor()),
+            Map.entry(
+                    "/v1/relationships/exportbulk",
+                    dev.kith.api.grpc.v1.ExportBulkRelationshipsResponse.getDescriptor()),
+            Map.entry("/v1/permissions/check", dev.kith.api.grpc.v1.CheckPermissionResponse.getDescriptor()),
+            Map.entry("/v1/permissions/checkbulk", dev.kith.api.grpc.v1.CheckBulkPermissionsResponse.getDescriptor()),
+            Map.entry("/v1/permissions/expand", dev.kith.api.grpc.v1.ExpandPermissionTreeResponse.getDescriptor()),
+            Map.entry("/v1/permissions/resources", dev.kith.api.grpc.v1.LookupResourcesResponse.getDescriptor()),
+            Map.entry("/v1/permissions/subjects", dev.kith.api.grpc.v1.LookupSubjectsResponse.getDescriptor()),
+            Map.entry("/v1/watch", dev.kith.api.grpc.v1.WatchResponse.getDescriptor()));
+
     private GatewayFields() {}
+
+    /** {@code answer} of the endpoint at {@code path} completed ({@link #complete}); as it is for another path. */
+    static ObjectNode forPath(String path, ObjectNode answer) {
+        Descriptor type = ANSWERS.get(path);
+        return type == null ? answer : complete(answer, type);
+    }
 
     /** {@code answer} (kith's JSON of a {@code type} message) with every field of {@code type}, in its order. */
     static ObjectNode complete(ObjectNode answer, Descriptor type) {

@@ -20,7 +20,9 @@ final class JsonOut {
     private static final byte[] CHECK_HEAD = "{\"checkedAt\":{\"token\":\"".getBytes(StandardCharsets.US_ASCII);
     /** What follows the token, by {@link Permissionship#ordinal()}. */
     private static final byte[][] CHECK_TAILS = java.util.Arrays.stream(Permissionship.values())
-            .map(p -> ("\"},\"permissionship\":\"" + permissionship(p) + "\"}").getBytes(StandardCharsets.US_ASCII))
+            .map(p -> ("\"},\"permissionship\":\"" + permissionship(p)
+                            + "\",\"partialCaveatInfo\":null,\"debugTrace\":null,\"optionalExpiresAt\":null}")
+                    .getBytes(StandardCharsets.US_ASCII))
             .toArray(byte[][]::new);
 
     private final ObjectMapper mapper;
@@ -145,7 +147,10 @@ final class JsonOut {
      * context, no trace) is written straight from the token's ASCII without building a tree.
      */
     byte[] checkJson(Results.Check c, SubjectRef subject) throws JsonProcessingException {
-        if (!c.missingContext().isEmpty() || c.trace() != null) return mapper.writeValueAsBytes(check(c, subject));
+        if (!c.missingContext().isEmpty() || c.trace() != null) {
+            return mapper.writeValueAsBytes(GatewayFields.complete(
+                    check(c, subject), dev.kith.api.grpc.v1.CheckPermissionResponse.getDescriptor()));
+        }
         String token = tokens.encode(c.checkedAt());
         byte[] tail = CHECK_TAILS[c.permissionship().ordinal()];
         byte[] out = new byte[CHECK_HEAD.length + token.length() + tail.length];

@@ -365,7 +365,9 @@ final class StreamHandlers {
                             response.setStatusCode(200).setChunked(true).putHeader("Content-Type", Exchange.NDJSON);
                         }
                         Buffer buf = Buffer.buffer();
-                        for (ObjectNode line : r.lines()) buf.appendBytes(x.out.line("result", line));
+                        String path = ctx.request().path();
+                        for (ObjectNode line : r.lines())
+                            buf.appendBytes(x.out.line("result", GatewayFields.forPath(path, line)));
                         if (buf.length() > 0) response.write(buf);
                         long now = sent + r.page().items().size();
                         AuditLog.note(ctx, f -> {

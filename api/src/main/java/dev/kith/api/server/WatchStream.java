@@ -132,7 +132,8 @@ final class WatchStream implements Engine.WatchListener {
     /** Writes {@code result} for {@code revision}; {@code changeSet}: counted as a change set (not a checkpoint). */
     private void send(ObjectNode result, Revision revision, boolean changeSet) {
         if (behind || ended.get()) return;
-        byte[] line = x.out.line("result", result);
+        byte[] line = x.out.line(
+                "result", GatewayFields.complete(result, dev.kith.api.grpc.v1.WatchResponse.getDescriptor()));
         pending.addAndGet(line.length);
         context.runOnContext(v -> write(line, revision, changeSet));
     }

@@ -15,13 +15,19 @@ class CheckJsonTest {
     private static final dev.kith.engine.SubjectRef ANN = new dev.kith.engine.SubjectRef("user", "ann", null);
     private final JsonOut out = new JsonOut(mapper, Tokens.create("secret"));
 
+    /** The answer as the HTTP gateway writes it: every field of CheckPermissionResponse. */
+    private static com.fasterxml.jackson.databind.node.ObjectNode gateway(
+            com.fasterxml.jackson.databind.node.ObjectNode n) {
+        return GatewayFields.complete(n, dev.kith.api.grpc.v1.CheckPermissionResponse.getDescriptor());
+    }
+
     @Test
     void theUsualAnswerIsTheSerialisedTree() throws Exception {
         for (Permissionship p : Permissionship.values()) {
             for (long revision : new long[] {0, 1, 42, Long.MAX_VALUE}) {
                 var c = new Results.Check(p, List.of(), new Revision(revision), null);
                 assertThat(new String(out.checkJson(c, ANN), java.nio.charset.StandardCharsets.UTF_8))
-                        .isEqualTo(mapper.writeValueAsString(out.check(c, ANN)));
+                        .isEqualTo(mapper.writeValueAsString(gateway(out.check(c, ANN))));
             }
         }
     }
@@ -30,6 +36,8 @@ class CheckJsonTest {
     void anAnswerWithMissingContextIsTheSerialisedTree() throws Exception {
         var c = new Results.Check(Permissionship.CONDITIONAL_PERMISSION, List.of("ip", "time"), new Revision(9), null);
         String json = new String(out.checkJson(c, ANN), java.nio.charset.StandardCharsets.UTF_8);
-        assertThat(json).isEqualTo(mapper.writeValueAsString(out.check(c, ANN))).contains("\"missingRequiredContext\"");
+        assertThat(json)
+                .isEqualTo(mapper.writeValueAsString(gateway(out.check(c, ANN))))
+                .contains("\"missingRequiredContext\"");
     }
 }

@@ -91,7 +91,8 @@ class StreamEndpointsTest {
                 String relation = sub.getString("optionalRelation");
                 out.add(res.getString("objectType") + ":" + res.getString("objectId") + "#" + rel.getString("relation")
                         + "@" + sub.getJsonObject("object").getString("objectType") + ":"
-                        + sub.getJsonObject("object").getString("objectId") + (relation == null ? "" : "#" + relation));
+                        + sub.getJsonObject("object").getString("objectId")
+                        + (relation == null || relation.isEmpty() ? "" : "#" + relation));
             }
         }
         return out;
