@@ -30,8 +30,9 @@ import java.util.function.Supplier;
 /**
  * kith's gRPC server ({@code authzed.api.v1}), started and stopped by {@link KithServer} beside its HTTP server:
  * the same host, keys ({@code authorization: Bearer <key>} metadata) and TLS certificate, its own port. Calls run
- * on a fixed pool of {@link #WORKERS} threads, never on the transport's event loops, so a blocking engine call
- * holds only its worker. The standard health service ({@code grpc.health.v1}) and server reflection answer
+ * on a fixed pool of {@link #WORKERS} threads, so a blocking engine call holds only its worker; only a plain check
+ * that need not wait (answered from memory, bounded by the depth limit) and the health check are answered on the
+ * transport's event loop ({@link #executorOf}), as the HTTP side answers a plain check on its own. The standard health service ({@code grpc.health.v1}) and server reflection answer
  * without a key.
  */
 final class GrpcServer {
@@ -84,13 +85,20 @@ final class GrpcServer {
                 WORKERS, Thread.ofPlatform().name("kith-grpc-", 0).daemon().factory());
         HealthStatusManager health = new HealthStatusManager();
         ServerInterceptor authenticate = new Authenticate(auth, calls, requestIds);
-        var permissions = new GrpcServices.Permissions(calls, unary, streams);
+        var permissions = new GrpcServices.Permissions(calls, unary, streams, workers);
         ReflectionHandlers reflection = new ReflectionHandlers(calls.x);
         var schema = new GrpcServices.Schema(calls, unary, reflection);
         var experimental = new GrpcServices.Experimental(calls, unary, streams, reflection);
         var watch = new GrpcServices.Watch(calls, streams);
         Server server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port), credentials)
                 .executor(workers)
+                .callExecutor(new io.grpc.ServerCallExecutorSupplier() {
+                    @Override
+                    public <ReqT, RespT> java.util.concurrent.Executor getExecutor(
+                            io.grpc.ServerCall<ReqT, RespT> call, io.grpc.Metadata headers) {
+                        return executorOf(call.getMethodDescriptor().getFullMethodName());
+                    }
+                })
                 .maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE, calls.x.limits.maxBodyBytes()))
                 .maxConcurrentCallsPerConnection(MAX_CALLS_PER_CONNECTION)
                 .addService(ServerInterceptors.intercept(permissions, authenticate))
@@ -125,6 +133,21 @@ final class GrpcServer {
                 dev.kith.api.grpc.v1.WatchServiceGrpc.SERVICE_NAME,
                 io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
         return new GrpcServer(server, workers, health);
+    }
+
+    /**
+     * The executor a call of {@code method} runs on: the network thread itself (a direct executor) for
+     * CheckPermission, which hands to the workers only the checks that may wait or evaluate a caller's context
+     * ({@link GrpcServices.Permissions#checkPermission}), and for the health check; the workers (null: the
+     * server's executor) for every other method.
+     */
+    static java.util.concurrent.Executor executorOf(String method) {
+        return method.equals(dev.kith.api.grpc.v1.PermissionsServiceGrpc.getCheckPermissionMethod()
+                                .getFullMethodName())
+                        || method.equals(
+                                io.grpc.health.v1.HealthGrpc.getCheckMethod().getFullMethodName())
+                ? com.google.common.util.concurrent.MoreExecutors.directExecutor()
+                : null;
     }
 
     /** The reflection service older tools (grpcurl before v1, zed) ask for, {@code grpc.reflection.v1alpha}. */

@@ -91,10 +91,15 @@ final class GrpcServices {
         private final UnaryHandlers unary;
         private final StreamHandlers streams;
 
-        Permissions(GrpcCalls calls, UnaryHandlers unary, StreamHandlers streams) {
+        /** Where a check that cannot be answered on the network thread goes (see {@link #checkPermission}). */
+        private final java.util.concurrent.Executor workers;
+
+        Permissions(
+                GrpcCalls calls, UnaryHandlers unary, StreamHandlers streams, java.util.concurrent.Executor workers) {
             this.calls = calls;
             this.unary = unary;
             this.streams = streams;
+            this.workers = workers;
         }
 
         @Override
@@ -127,7 +132,19 @@ final class GrpcServices {
 
         @Override
         public void checkPermission(CheckPermissionRequest request, StreamObserver<CheckPermissionResponse> out) {
+            // CheckPermission is called on the network thread (GrpcServer#executorOf): a plain check that need not
+            // wait is answered there, from memory, as the HTTP route answers it on its event loop; any other
+            // (a caveat context, contextual relationships, a consistency that may wait) goes to a worker
             Requests.Check plain = unary.plainCheck(request);
+            if (plain != null && !calls.x.mayWait(plain.consistency())) {
+                check(request, plain, out);
+                return;
+            }
+            workers.execute(io.grpc.Context.current().wrap(() -> check(request, plain, out)));
+        }
+
+        private void check(
+                CheckPermissionRequest request, Requests.Check plain, StreamObserver<CheckPermissionResponse> out) {
             if (plain != null) {
                 // the hot path: bound and answered without the JSON round trip, as the HTTP route's plain check
                 calls.unary(
