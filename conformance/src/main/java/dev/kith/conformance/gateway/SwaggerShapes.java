@@ -16,7 +16,8 @@ import java.util.Set;
  * a problem unless the schema has {@code additionalProperties}), {@code required}, {@code type} with the formats
  * protobuf's JSON mapping uses (a 64-bit integer may be a JSON string of digits, a {@code date-time} an RFC 3339
  * string), {@code enum} and {@code items}. A {@code null} is accepted where the schema describes a message (an
- * object or a reference to one), as the gateway writes an unset message field; nowhere else. Each problem names
+ * object or a reference to one, or a {@code date-time} string, which is a {@code google.protobuf.Timestamp}), as the
+ * gateway writes an unset message field; nowhere else. Each problem names
  * the JSON path where it was found.
  *
  * <p>A server may add fields of its own to the described messages: those named in {@code additions} (as {@code
@@ -67,7 +68,13 @@ public final class SwaggerShapes {
         }
         String type = schema.path("type").asText("");
         if (value.isNull()) {
-            if (!type.equals("object") && !type.isEmpty()) {
+            // a message the gateway writes as null when unset: an object, or a google.protobuf.Timestamp, which
+            // the description gives as a date-time string
+            boolean message = type.equals("object")
+                    || type.isEmpty()
+                    || (type.equals("string")
+                            && schema.path("format").asText("").equals("date-time"));
+            if (!message) {
                 problems.add(
                         path + ": null where the schema expects " + (type.equals("integer") ? "an " : "a ") + type);
             }
