@@ -32,7 +32,7 @@ final class GrpcCalls {
     /** The caller's key id, set by the authentication interceptor. */
     static final Context.Key<String> CALLER = Context.key("kith.caller");
     /** The caller's address, host:port. */
-    static final Context.Key<String> CLIENT = Context.key("kith.client");
+    static final Context.Key<java.net.SocketAddress> CLIENT = Context.key("kith.client");
     /** The call's request id (its {@code x-request-id} header, or a new one). */
     static final Context.Key<String> REQUEST_ID = Context.key("kith.requestId");
 
@@ -63,7 +63,7 @@ final class GrpcCalls {
         private Call(String method, String kind, FieldPaths paths) {
             this.endpoint = metrics.endpoint(method);
             this.paths = paths;
-            this.entry = audit == null ? null : audit.begin(kind, REQUEST_ID.get(), CALLER.get(), CLIENT.get());
+            this.entry = audit == null ? null : audit.begin(kind, REQUEST_ID.get(), CALLER.get(), client(CLIENT.get()));
         }
 
         /** Ends the call: with success when {@code failure} is null; returns the gRPC error to answer with. */
@@ -83,6 +83,16 @@ final class GrpcCalls {
                     ? null
                     : io.grpc.protobuf.StatusProto.toStatusRuntimeException(GrpcErrors.status(error));
         }
+    }
+
+    /**
+     * The caller's address as the audit log writes it, host:port; formatted only when a line is written, not on
+     * every call.
+     */
+    static String client(java.net.SocketAddress remote) {
+        return remote instanceof java.net.InetSocketAddress a
+                ? a.getAddress().getHostAddress() + ":" + a.getPort()
+                : null;
     }
 
     /** Writes the {@code watchOpened} line of a watch call that has begun streaming (its entry goes on as

@@ -201,8 +201,6 @@ final class GrpcServer {
             String given = headers.get(REQUEST_ID);
             String requestId = given != null && KithServer.validRequestId(given) ? given : requestIds.get();
             SocketAddress remote = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
-            String client =
-                    remote instanceof InetSocketAddress a ? a.getAddress().getHostAddress() + ":" + a.getPort() : null;
             ServerCall<Q, A> withId = new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
                 @Override
                 public void sendHeaders(Metadata responseHeaders) {
@@ -219,7 +217,7 @@ final class GrpcServer {
                     calls.authenticationFailed(
                             call.getMethodDescriptor().getFullMethodName(),
                             requestId,
-                            client,
+                            GrpcCalls.client(remote),
                             authorization == null || authorization.isBlank()
                                     ? "no key"
                                     : authorization.regionMatches(true, 0, "Bearer ", 0, 7)
@@ -233,7 +231,7 @@ final class GrpcServer {
                 }
             }
             Context context = Context.current()
-                    .withValues(GrpcCalls.CALLER, caller, GrpcCalls.CLIENT, client, GrpcCalls.REQUEST_ID, requestId);
+                    .withValues(GrpcCalls.CALLER, caller, GrpcCalls.CLIENT, remote, GrpcCalls.REQUEST_ID, requestId);
             return Contexts.interceptCall(context, withId, headers, next);
         }
     }
