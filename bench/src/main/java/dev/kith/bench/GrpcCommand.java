@@ -7,7 +7,6 @@ import dev.kith.bench.http.LoadReport;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -68,27 +67,9 @@ final class GrpcCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new BenchMain.UsageException(e.getMessage());
         }
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("requests", report.requests());
-        json.put("seconds", report.seconds());
-        json.put("requests_per_second", report.requestsPerSecond());
-        json.put("p50_ms", report.p50Ms());
-        json.put("p90_ms", report.p90Ms());
-        json.put("p99_ms", report.p99Ms());
-        json.put("p999_ms", report.p999Ms());
-        json.put("max_ms", report.maxMs());
-        json.put("p99_uncorrected_ms", report.p99UncorrectedMs());
-        json.put("errors", report.errors());
-        json.put("mismatches", report.mismatches());
-        json.put("connections", connections);
+        Map<String, Object> json = HttpCommand.figures(report, connections);
         json.put("channels", channels);
-        if (report.baseline() != null) {
-            json.put("baseline_requests_per_second", report.baseline().requestsPerSecond());
-            json.put("baseline_p99_ms", report.baseline().p99Ms());
-            json.put("baseline_errors", report.baseline().errors());
-            double ratio = report.ratio();
-            json.put("ratio", Double.isNaN(ratio) ? null : Math.round(ratio * 1000) / 1000.0);
-        }
+        HttpCommand.baseline(json, report);
         spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(json));
         return 0;
     }

@@ -61,6 +61,14 @@ final class HttpCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new BenchMain.UsageException(e.getMessage());
         }
+        Map<String, Object> json = figures(report, connections);
+        baseline(json, report);
+        spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(json));
+        return 0;
+    }
+
+    /** A load report's figures as the commands print them, up to {@code connections}, in this order. */
+    static Map<String, Object> figures(LoadReport report, int connections) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("requests", report.requests());
         json.put("seconds", report.seconds());
@@ -74,14 +82,16 @@ final class HttpCommand implements Callable<Integer> {
         json.put("errors", report.errors());
         json.put("mismatches", report.mismatches());
         json.put("connections", connections);
-        if (report.baseline() != null) {
-            json.put("baseline_requests_per_second", report.baseline().requestsPerSecond());
-            json.put("baseline_p99_ms", report.baseline().p99Ms());
-            json.put("baseline_errors", report.baseline().errors());
-            double ratio = report.ratio();
-            json.put("ratio", Double.isNaN(ratio) ? null : Math.round(ratio * 1000) / 1000.0);
-        }
-        spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(json));
-        return 0;
+        return json;
+    }
+
+    /** Adds the baseline's figures and the ratio to {@code json}, when the report has a baseline. */
+    static void baseline(Map<String, Object> json, LoadReport report) {
+        if (report.baseline() == null) return;
+        json.put("baseline_requests_per_second", report.baseline().requestsPerSecond());
+        json.put("baseline_p99_ms", report.baseline().p99Ms());
+        json.put("baseline_errors", report.baseline().errors());
+        double ratio = report.ratio();
+        json.put("ratio", Double.isNaN(ratio) ? null : Math.round(ratio * 1000) / 1000.0);
     }
 }

@@ -120,15 +120,12 @@ final class PlainCheckReader {
                 || !isTypeName(object.getObjectType())) {
             return null;
         }
-        boolean wildcard = SubjectRef.WILDCARD.equals(object.getObjectId());
-        if (!wildcard && !isObjectId(object.getObjectId())) return null;
-        String relation = subject.getOptionalRelation();
-        if (relation.isEmpty() || relation.equals("...")) relation = null;
-        if (relation != null && (wildcard || !isRelationName(relation))) return null;
+        SubjectRef subjectRef = subject(object.getObjectType(), object.getObjectId(), subject.getOptionalRelation());
+        if (subjectRef == null) return null;
         return new Requests.Check(
                 new ObjectRef(resource.getObjectType(), resource.getObjectId()),
                 permission,
-                new SubjectRef(object.getObjectType(), object.getObjectId(), relation),
+                subjectRef,
                 Map.of(),
                 consistency,
                 false);
@@ -191,11 +188,19 @@ final class PlainCheckReader {
             }
         }
         if (object == null) return null;
-        boolean wildcard = SubjectRef.WILDCARD.equals(object.id());
-        if (!wildcard && !isObjectId(object.id())) return null;
+        return subject(object.type(), object.id(), relation);
+    }
+
+    /**
+     * The subject {@code type:id[#relation]} (the type already checked) with a valid id (the wildcard only without
+     * a relation) and relation ({@code ""} and {@code "..."} meaning none), else null: the rule of both readers.
+     */
+    private SubjectRef subject(String type, String id, String relation) {
+        boolean wildcard = SubjectRef.WILDCARD.equals(id);
+        if (!wildcard && !isObjectId(id)) return null;
         if (relation != null && (relation.isEmpty() || relation.equals("..."))) relation = null;
         if (relation != null && (wildcard || !isRelationName(relation))) return null;
-        return new SubjectRef(object.type(), object.id(), relation);
+        return new SubjectRef(type, id, relation);
     }
 
     /** {"minimizeLatency": true} or {"fullyConsistent": true}, else null. */
