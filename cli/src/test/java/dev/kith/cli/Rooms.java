@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * The rooms of kith and the arrows between them, as ArchUnit rules over the packages under {@code root}: each
- * module owns one package tree ({@code schema}, {@code engine}, {@code storage}, {@code api}, {@code client},
+ * module owns one package tree ({@code schema}, {@code engine}, {@code proto}, {@code storage}, {@code api}, {@code client},
  * {@code validation}, {@code cli}), so a dependency between packages is a dependency between modules. The
  * rules take the root as a parameter so that {@link ArchitectureTest} can show each one failing on a fixture.
  */
@@ -24,6 +24,8 @@ final class Rooms {
                 .definedBy(root + ".schema..")
                 .layer("engine")
                 .definedBy(root + ".engine..")
+                .layer("proto")
+                .definedBy(root + ".proto..")
                 .layer("storage-postgres")
                 .definedBy(root + ".storage..")
                 .layer("api")
@@ -42,6 +44,8 @@ final class Rooms {
                 .mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("client")
                 .mayOnlyBeAccessedByLayers("cli")
+                .whereLayer("proto")
+                .mayOnlyBeAccessedByLayers("api", "client", "cli")
                 .whereLayer("validation")
                 .mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("engine")

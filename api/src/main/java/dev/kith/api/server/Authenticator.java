@@ -47,7 +47,7 @@ final class Authenticator {
                     "PERMISSION_DENIED",
                     "Authorization",
                     "invalid preshared key: the bearer key is not valid",
-                    dev.kith.api.grpc.v1.ErrorReason.ERROR_REASON_UNSPECIFIED,
+                    dev.kith.proto.v1.ErrorReason.ERROR_REASON_UNSPECIFIED,
                     io.grpc.Status.Code.PERMISSION_DENIED);
         }
         return found;

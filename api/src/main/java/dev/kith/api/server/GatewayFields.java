@@ -22,51 +22,46 @@ final class GatewayFields {
 
     /** The gRPC message of each HTTP endpoint's answer (of each line, for a stream). */
     private static final Map<String, Descriptor> ANSWERS = Map.ofEntries(
-            Map.entry("/v1/schema/write", dev.kith.api.grpc.v1.WriteSchemaResponse.getDescriptor()),
-            Map.entry("/v1/schema/read", dev.kith.api.grpc.v1.ReadSchemaResponse.getDescriptor()),
-            Map.entry("/v1/schema/reflectschema", dev.kith.api.grpc.v1.ReflectSchemaResponse.getDescriptor()),
-            Map.entry("/v1/schema/diffschema", dev.kith.api.grpc.v1.DiffSchemaResponse.getDescriptor()),
+            Map.entry("/v1/schema/write", dev.kith.proto.v1.WriteSchemaResponse.getDescriptor()),
+            Map.entry("/v1/schema/read", dev.kith.proto.v1.ReadSchemaResponse.getDescriptor()),
+            Map.entry("/v1/schema/reflectschema", dev.kith.proto.v1.ReflectSchemaResponse.getDescriptor()),
+            Map.entry("/v1/schema/diffschema", dev.kith.proto.v1.DiffSchemaResponse.getDescriptor()),
             Map.entry(
                     "/v1/schema/permissions/computable",
-                    dev.kith.api.grpc.v1.ComputablePermissionsResponse.getDescriptor()),
-            Map.entry(
-                    "/v1/schema/permissions/dependent",
-                    dev.kith.api.grpc.v1.DependentRelationsResponse.getDescriptor()),
+                    dev.kith.proto.v1.ComputablePermissionsResponse.getDescriptor()),
+            Map.entry("/v1/schema/permissions/dependent", dev.kith.proto.v1.DependentRelationsResponse.getDescriptor()),
             Map.entry(
                     "/v1/experimental/reflectschema",
-                    dev.kith.api.grpc.v1.ExperimentalReflectSchemaResponse.getDescriptor()),
-            Map.entry(
-                    "/v1/experimental/diffschema", dev.kith.api.grpc.v1.ExperimentalDiffSchemaResponse.getDescriptor()),
+                    dev.kith.proto.v1.ExperimentalReflectSchemaResponse.getDescriptor()),
+            Map.entry("/v1/experimental/diffschema", dev.kith.proto.v1.ExperimentalDiffSchemaResponse.getDescriptor()),
             Map.entry(
                     "/v1/experimental/permissions/computable",
-                    dev.kith.api.grpc.v1.ExperimentalComputablePermissionsResponse.getDescriptor()),
+                    dev.kith.proto.v1.ExperimentalComputablePermissionsResponse.getDescriptor()),
             Map.entry(
                     "/v1/experimental/permissions/dependent",
-                    dev.kith.api.grpc.v1.ExperimentalDependentRelationsResponse.getDescriptor()),
+                    dev.kith.proto.v1.ExperimentalDependentRelationsResponse.getDescriptor()),
             Map.entry(
                     "/v1/experimental/permissions/bulkcheckpermission",
-                    dev.kith.api.grpc.v1.BulkCheckPermissionResponse.getDescriptor()),
+                    dev.kith.proto.v1.BulkCheckPermissionResponse.getDescriptor()),
             Map.entry(
                     "/v1/experimental/relationships/bulkimport",
-                    dev.kith.api.grpc.v1.BulkImportRelationshipsResponse.getDescriptor()),
+                    dev.kith.proto.v1.BulkImportRelationshipsResponse.getDescriptor()),
             Map.entry(
                     "/v1/experimental/relationships/bulkexport",
-                    dev.kith.api.grpc.v1.BulkExportRelationshipsResponse.getDescriptor()),
-            Map.entry("/v1/relationships/write", dev.kith.api.grpc.v1.WriteRelationshipsResponse.getDescriptor()),
-            Map.entry("/v1/relationships/delete", dev.kith.api.grpc.v1.DeleteRelationshipsResponse.getDescriptor()),
-            Map.entry("/v1/relationships/read", dev.kith.api.grpc.v1.ReadRelationshipsResponse.getDescriptor()),
+                    dev.kith.proto.v1.BulkExportRelationshipsResponse.getDescriptor()),
+            Map.entry("/v1/relationships/write", dev.kith.proto.v1.WriteRelationshipsResponse.getDescriptor()),
+            Map.entry("/v1/relationships/delete", dev.kith.proto.v1.DeleteRelationshipsResponse.getDescriptor()),
+            Map.entry("/v1/relationships/read", dev.kith.proto.v1.ReadRelationshipsResponse.getDescriptor()),
             Map.entry(
-                    "/v1/relationships/importbulk",
-                    dev.kith.api.grpc.v1.ImportBulkRelationshipsResponse.getDescriptor()),
+                    "/v1/relationships/importbulk", dev.kith.proto.v1.ImportBulkRelationshipsResponse.getDescriptor()),
             Map.entry(
-                    "/v1/relationships/exportbulk",
-                    dev.kith.api.grpc.v1.ExportBulkRelationshipsResponse.getDescriptor()),
-            Map.entry("/v1/permissions/check", dev.kith.api.grpc.v1.CheckPermissionResponse.getDescriptor()),
-            Map.entry("/v1/permissions/checkbulk", dev.kith.api.grpc.v1.CheckBulkPermissionsResponse.getDescriptor()),
-            Map.entry("/v1/permissions/expand", dev.kith.api.grpc.v1.ExpandPermissionTreeResponse.getDescriptor()),
-            Map.entry("/v1/permissions/resources", dev.kith.api.grpc.v1.LookupResourcesResponse.getDescriptor()),
-            Map.entry("/v1/permissions/subjects", dev.kith.api.grpc.v1.LookupSubjectsResponse.getDescriptor()),
-            Map.entry("/v1/watch", dev.kith.api.grpc.v1.WatchResponse.getDescriptor()));
+                    "/v1/relationships/exportbulk", dev.kith.proto.v1.ExportBulkRelationshipsResponse.getDescriptor()),
+            Map.entry("/v1/permissions/check", dev.kith.proto.v1.CheckPermissionResponse.getDescriptor()),
+            Map.entry("/v1/permissions/checkbulk", dev.kith.proto.v1.CheckBulkPermissionsResponse.getDescriptor()),
+            Map.entry("/v1/permissions/expand", dev.kith.proto.v1.ExpandPermissionTreeResponse.getDescriptor()),
+            Map.entry("/v1/permissions/resources", dev.kith.proto.v1.LookupResourcesResponse.getDescriptor()),
+            Map.entry("/v1/permissions/subjects", dev.kith.proto.v1.LookupSubjectsResponse.getDescriptor()),
+            Map.entry("/v1/watch", dev.kith.proto.v1.WatchResponse.getDescriptor()));
 
     private GatewayFields() {}
 

@@ -124,13 +124,13 @@ final class GrpcServer {
         }
         health.setStatus("", io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
         health.setStatus(
-                dev.kith.api.grpc.v1.PermissionsServiceGrpc.SERVICE_NAME,
+                dev.kith.proto.v1.PermissionsServiceGrpc.SERVICE_NAME,
                 io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
         health.setStatus(
-                dev.kith.api.grpc.v1.SchemaServiceGrpc.SERVICE_NAME,
+                dev.kith.proto.v1.SchemaServiceGrpc.SERVICE_NAME,
                 io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
         health.setStatus(
-                dev.kith.api.grpc.v1.WatchServiceGrpc.SERVICE_NAME,
+                dev.kith.proto.v1.WatchServiceGrpc.SERVICE_NAME,
                 io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
         return new GrpcServer(server, workers, health);
     }
@@ -142,7 +142,7 @@ final class GrpcServer {
      * server's executor) for every other method.
      */
     static java.util.concurrent.Executor executorOf(String method) {
-        return method.equals(dev.kith.api.grpc.v1.PermissionsServiceGrpc.getCheckPermissionMethod()
+        return method.equals(dev.kith.proto.v1.PermissionsServiceGrpc.getCheckPermissionMethod()
                                 .getFullMethodName())
                         || method.equals(
                                 io.grpc.health.v1.HealthGrpc.getCheckMethod().getFullMethodName())

@@ -1,11 +1,11 @@
 package dev.kith.api.server;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kith.api.grpc.v1.WatchResponse;
 import dev.kith.engine.Engine;
 import dev.kith.engine.KithException;
 import dev.kith.engine.Results;
 import dev.kith.engine.Revision;
+import dev.kith.proto.v1.WatchResponse;
 import io.grpc.stub.ServerCallStreamObserver;
 import java.util.concurrent.atomic.AtomicBoolean;
 

@@ -1,6 +1,6 @@
 package dev.kith.api.server;
 
-import dev.kith.api.grpc.v1.ErrorReason;
+import dev.kith.proto.v1.ErrorReason;
 
 /**
  * A failure the API layer itself detects (authentication, size and count limits, deadlines, overload, unknown

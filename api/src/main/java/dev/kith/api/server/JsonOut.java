@@ -149,7 +149,7 @@ final class JsonOut {
     byte[] checkJson(Results.Check c, SubjectRef subject) throws JsonProcessingException {
         if (!c.missingContext().isEmpty() || c.trace() != null) {
             return mapper.writeValueAsBytes(GatewayFields.complete(
-                    check(c, subject), dev.kith.api.grpc.v1.CheckPermissionResponse.getDescriptor()));
+                    check(c, subject), dev.kith.proto.v1.CheckPermissionResponse.getDescriptor()));
         }
         String token = tokens.encode(c.checkedAt());
         byte[] tail = CHECK_TAILS[c.permissionship().ordinal()];

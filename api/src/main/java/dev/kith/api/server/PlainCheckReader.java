@@ -88,7 +88,7 @@ final class PlainCheckReader {
      * none, no context, no tracing), else null: then the request goes through the general reader, which gives
      * the error or handles the rarer fields.
      */
-    Requests.Check read(dev.kith.api.grpc.v1.CheckPermissionRequest r) {
+    Requests.Check read(dev.kith.proto.v1.CheckPermissionRequest r) {
         if (r.hasContext()
                 || r.getWithTracing()
                 || r.getContextualRelationshipsCount() > 0
@@ -99,10 +99,10 @@ final class PlainCheckReader {
         Consistency consistency = Consistency.MINIMIZE_LATENCY;
         if (r.hasConsistency()) {
             var c = r.getConsistency();
-            if (c.getRequirementCase() == dev.kith.api.grpc.v1.Consistency.RequirementCase.MINIMIZE_LATENCY
+            if (c.getRequirementCase() == dev.kith.proto.v1.Consistency.RequirementCase.MINIMIZE_LATENCY
                     && c.getMinimizeLatency()) {
                 consistency = Consistency.MINIMIZE_LATENCY;
-            } else if (c.getRequirementCase() == dev.kith.api.grpc.v1.Consistency.RequirementCase.FULLY_CONSISTENT
+            } else if (c.getRequirementCase() == dev.kith.proto.v1.Consistency.RequirementCase.FULLY_CONSISTENT
                     && c.getFullyConsistent()) {
                 consistency = Consistency.FULLY_CONSISTENT;
             } else {

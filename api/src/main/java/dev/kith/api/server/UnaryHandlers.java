@@ -183,11 +183,11 @@ final class UnaryHandlers {
     }
 
     /**
-     * The plan of a gRPC check of the plain shape ({@link PlainCheckReader#read(dev.kith.api.grpc.v1.
+     * The plan of a gRPC check of the plain shape ({@link PlainCheckReader#read(dev.kith.proto.v1.
      * CheckPermissionRequest)}), or null for any other: bound straight from the message, as the HTTP side binds a
      * plain body without a JSON tree; the answer is the engine's result, rendered by the caller.
      */
-    Requests.Check plainCheck(dev.kith.api.grpc.v1.CheckPermissionRequest request) {
+    Requests.Check plainCheck(dev.kith.proto.v1.CheckPermissionRequest request) {
         return plainCheck.read(request);
     }
 
@@ -246,7 +246,7 @@ final class UnaryHandlers {
                             "items",
                             "items: " + items.size() + " items; at most " + x.limits.maxCheckBulkItems()
                                     + " are allowed per bulk check",
-                            dev.kith.api.grpc.v1.ErrorReason.ERROR_REASON_UNSPECIFIED)
+                            dev.kith.proto.v1.ErrorReason.ERROR_REASON_UNSPECIFIED)
                     .with("check_count", String.valueOf(items.size()))
                     .with("maximum_checks_allowed", String.valueOf(x.limits.maxCheckBulkItems()));
         }

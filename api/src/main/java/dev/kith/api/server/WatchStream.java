@@ -132,8 +132,8 @@ final class WatchStream implements Engine.WatchListener {
     /** Writes {@code result} for {@code revision}; {@code changeSet}: counted as a change set (not a checkpoint). */
     private void send(ObjectNode result, Revision revision, boolean changeSet) {
         if (behind || ended.get()) return;
-        byte[] line = x.out.line(
-                "result", GatewayFields.complete(result, dev.kith.api.grpc.v1.WatchResponse.getDescriptor()));
+        byte[] line =
+                x.out.line("result", GatewayFields.complete(result, dev.kith.proto.v1.WatchResponse.getDescriptor()));
         pending.addAndGet(line.length);
         context.runOnContext(v -> write(line, revision, changeSet));
     }
@@ -228,7 +228,7 @@ final class WatchStream implements Engine.WatchListener {
                         why + "; watch again with optionalStartCursor.token set to the error's metadata"
                                 + " changes_through_token to resume after the last change set received",
                         null,
-                        dev.kith.api.grpc.v1.ErrorReason.ERROR_REASON_UNSPECIFIED)
+                        dev.kith.proto.v1.ErrorReason.ERROR_REASON_UNSPECIFIED)
                 .with(WATCH_RESUME_KEY, x.out.token(last).path("token").asText());
         end();
         response.end(Buffer.buffer(x.out.line("error", error.body())));

@@ -18,7 +18,7 @@ class CheckJsonTest {
     /** The answer as the HTTP gateway writes it: every field of CheckPermissionResponse. */
     private static com.fasterxml.jackson.databind.node.ObjectNode gateway(
             com.fasterxml.jackson.databind.node.ObjectNode n) {
-        return GatewayFields.complete(n, dev.kith.api.grpc.v1.CheckPermissionResponse.getDescriptor());
+        return GatewayFields.complete(n, dev.kith.proto.v1.CheckPermissionResponse.getDescriptor());
     }
 
     @Test

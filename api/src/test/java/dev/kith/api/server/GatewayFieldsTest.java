@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kith.api.grpc.v1.CheckPermissionResponse;
-import dev.kith.api.grpc.v1.LookupSubjectsResponse;
-import dev.kith.api.grpc.v1.WatchResponse;
-import dev.kith.api.grpc.v1.WriteRelationshipsRequest;
+import dev.kith.proto.v1.CheckPermissionResponse;
+import dev.kith.proto.v1.LookupSubjectsResponse;
+import dev.kith.proto.v1.WatchResponse;
+import dev.kith.proto.v1.WriteRelationshipsRequest;
 import org.junit.jupiter.api.Test;
 
 /** Unset fields written as SpiceDB's gateway writes them, in the message's order. */
@@ -59,7 +59,7 @@ class GatewayFieldsTest {
     void anUnsetOneofMemberStaysAbsent() throws Exception {
         // RelationshipUpdate has no oneof; Consistency's requirement is one: a request-side message, used here as
         // a message with a oneof whose members must not be invented
-        String out = complete("{}", dev.kith.api.grpc.v1.Consistency.getDescriptor());
+        String out = complete("{}", dev.kith.proto.v1.Consistency.getDescriptor());
         assertThat(out).isEqualTo("{}");
         assertThat(complete("{}", WriteRelationshipsRequest.getDescriptor()))
                 .contains("\"updates\":[]")

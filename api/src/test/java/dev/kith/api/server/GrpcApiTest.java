@@ -6,46 +6,46 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import com.google.rpc.ErrorInfo;
-import dev.kith.api.grpc.v1.CheckBulkPermissionsPair;
-import dev.kith.api.grpc.v1.CheckBulkPermissionsRequest;
-import dev.kith.api.grpc.v1.CheckBulkPermissionsRequestItem;
-import dev.kith.api.grpc.v1.CheckBulkPermissionsResponse;
-import dev.kith.api.grpc.v1.CheckPermissionRequest;
-import dev.kith.api.grpc.v1.CheckPermissionResponse;
-import dev.kith.api.grpc.v1.Consistency;
-import dev.kith.api.grpc.v1.ContextualizedCaveat;
-import dev.kith.api.grpc.v1.Cursor;
-import dev.kith.api.grpc.v1.DeleteRelationshipsRequest;
-import dev.kith.api.grpc.v1.DeleteRelationshipsResponse;
-import dev.kith.api.grpc.v1.ExpandPermissionTreeRequest;
-import dev.kith.api.grpc.v1.ExpandPermissionTreeResponse;
-import dev.kith.api.grpc.v1.ExportBulkRelationshipsRequest;
-import dev.kith.api.grpc.v1.ExportBulkRelationshipsResponse;
-import dev.kith.api.grpc.v1.ImportBulkRelationshipsRequest;
-import dev.kith.api.grpc.v1.ImportBulkRelationshipsResponse;
-import dev.kith.api.grpc.v1.LookupPermissionship;
-import dev.kith.api.grpc.v1.LookupResourcesRequest;
-import dev.kith.api.grpc.v1.LookupResourcesResponse;
-import dev.kith.api.grpc.v1.LookupSubjectsRequest;
-import dev.kith.api.grpc.v1.LookupSubjectsResponse;
-import dev.kith.api.grpc.v1.ObjectReference;
-import dev.kith.api.grpc.v1.PermissionsServiceGrpc;
-import dev.kith.api.grpc.v1.Precondition;
-import dev.kith.api.grpc.v1.ReadRelationshipsRequest;
-import dev.kith.api.grpc.v1.ReadRelationshipsResponse;
-import dev.kith.api.grpc.v1.ReadSchemaRequest;
-import dev.kith.api.grpc.v1.Relationship;
-import dev.kith.api.grpc.v1.RelationshipFilter;
-import dev.kith.api.grpc.v1.RelationshipUpdate;
-import dev.kith.api.grpc.v1.SchemaServiceGrpc;
-import dev.kith.api.grpc.v1.SubjectReference;
-import dev.kith.api.grpc.v1.WatchRequest;
-import dev.kith.api.grpc.v1.WatchResponse;
-import dev.kith.api.grpc.v1.WatchServiceGrpc;
-import dev.kith.api.grpc.v1.WriteRelationshipsRequest;
-import dev.kith.api.grpc.v1.WriteRelationshipsResponse;
-import dev.kith.api.grpc.v1.WriteSchemaRequest;
-import dev.kith.api.grpc.v1.ZedToken;
+import dev.kith.proto.v1.CheckBulkPermissionsPair;
+import dev.kith.proto.v1.CheckBulkPermissionsRequest;
+import dev.kith.proto.v1.CheckBulkPermissionsRequestItem;
+import dev.kith.proto.v1.CheckBulkPermissionsResponse;
+import dev.kith.proto.v1.CheckPermissionRequest;
+import dev.kith.proto.v1.CheckPermissionResponse;
+import dev.kith.proto.v1.Consistency;
+import dev.kith.proto.v1.ContextualizedCaveat;
+import dev.kith.proto.v1.Cursor;
+import dev.kith.proto.v1.DeleteRelationshipsRequest;
+import dev.kith.proto.v1.DeleteRelationshipsResponse;
+import dev.kith.proto.v1.ExpandPermissionTreeRequest;
+import dev.kith.proto.v1.ExpandPermissionTreeResponse;
+import dev.kith.proto.v1.ExportBulkRelationshipsRequest;
+import dev.kith.proto.v1.ExportBulkRelationshipsResponse;
+import dev.kith.proto.v1.ImportBulkRelationshipsRequest;
+import dev.kith.proto.v1.ImportBulkRelationshipsResponse;
+import dev.kith.proto.v1.LookupPermissionship;
+import dev.kith.proto.v1.LookupResourcesRequest;
+import dev.kith.proto.v1.LookupResourcesResponse;
+import dev.kith.proto.v1.LookupSubjectsRequest;
+import dev.kith.proto.v1.LookupSubjectsResponse;
+import dev.kith.proto.v1.ObjectReference;
+import dev.kith.proto.v1.PermissionsServiceGrpc;
+import dev.kith.proto.v1.Precondition;
+import dev.kith.proto.v1.ReadRelationshipsRequest;
+import dev.kith.proto.v1.ReadRelationshipsResponse;
+import dev.kith.proto.v1.ReadSchemaRequest;
+import dev.kith.proto.v1.Relationship;
+import dev.kith.proto.v1.RelationshipFilter;
+import dev.kith.proto.v1.RelationshipUpdate;
+import dev.kith.proto.v1.SchemaServiceGrpc;
+import dev.kith.proto.v1.SubjectReference;
+import dev.kith.proto.v1.WatchRequest;
+import dev.kith.proto.v1.WatchResponse;
+import dev.kith.proto.v1.WatchServiceGrpc;
+import dev.kith.proto.v1.WriteRelationshipsRequest;
+import dev.kith.proto.v1.WriteRelationshipsResponse;
+import dev.kith.proto.v1.WriteSchemaRequest;
+import dev.kith.proto.v1.ZedToken;
 import io.grpc.Context;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
@@ -343,10 +343,10 @@ class GrpcApiTest {
 
     @Test
     void methodsNotServedYetAnswerUnimplemented() {
-        StatusRuntimeException e = failure(() -> dev.kith.api.grpc.v1.ExperimentalServiceGrpc.newBlockingStub(channel)
+        StatusRuntimeException e = failure(() -> dev.kith.proto.v1.ExperimentalServiceGrpc.newBlockingStub(channel)
                 .withInterceptors(key(ServerFixture.KEY))
                 .experimentalRegisterRelationshipCounter(
-                        dev.kith.api.grpc.v1.ExperimentalRegisterRelationshipCounterRequest.newBuilder()
+                        dev.kith.proto.v1.ExperimentalRegisterRelationshipCounterRequest.newBuilder()
                                 .setName("docs")
                                 .build()));
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
