@@ -177,14 +177,17 @@ final class GrpcCalls {
     }
 
     /**
-     * Answers a unary call bound without JSON: {@code work} runs under the call's deadline (noting on its audit
-     * entry), {@code render} builds the message from what it returned.
+     * Answers a unary call bound without JSON: {@code work} runs (noting on its audit entry) and {@code render}
+     * builds the message from what it returned. {@code bounded}: the work is bounded by itself (a plain check that
+     * need not wait, bounded by the depth limit, answered on the network thread as the HTTP route answers it on
+     * its event loop) and binds no deadline; otherwise it runs under the call's deadline ({@link #run}).
      */
     <T, R extends Message> void unary(
             String method,
             String kind,
             FieldPaths paths,
             boolean write,
+            boolean bounded,
             java.util.function.Function<AuditLog.Entry, T> work,
             Function<T, R> render,
             StreamObserver<R> response) {
@@ -197,7 +200,8 @@ final class GrpcCalls {
         }
         R answer;
         try {
-            answer = render.apply(run(() -> work.apply(call.entry), x.limits.requestTimeout()));
+            T result = bounded ? work.apply(call.entry) : run(() -> work.apply(call.entry), x.limits.requestTimeout());
+            answer = render.apply(result);
         } catch (Exception | Error e) {
             response.onError(call.finish(e));
             return;

@@ -137,14 +137,18 @@ final class GrpcServices {
             // (a caveat context, contextual relationships, a consistency that may wait) goes to a worker
             Requests.Check plain = unary.plainCheck(request);
             if (plain != null && !calls.x.mayWait(plain.consistency())) {
-                check(request, plain, out);
+                check(request, plain, true, out);
                 return;
             }
-            workers.execute(io.grpc.Context.current().wrap(() -> check(request, plain, out)));
+            workers.execute(io.grpc.Context.current().wrap(() -> check(request, plain, false, out)));
         }
 
+        /** {@code inline}: a plain check on the network thread, bounded by the depth limit (no deadline bound). */
         private void check(
-                CheckPermissionRequest request, Requests.Check plain, StreamObserver<CheckPermissionResponse> out) {
+                CheckPermissionRequest request,
+                Requests.Check plain,
+                boolean inline,
+                StreamObserver<CheckPermissionResponse> out) {
             if (plain != null) {
                 // the hot path: bound and answered without the JSON round trip, as the HTTP route's plain check
                 calls.unary(
@@ -152,6 +156,7 @@ final class GrpcServices {
                         "check",
                         FieldPaths.CHECK,
                         false,
+                        inline,
                         entry -> unary.check(plain, entry),
                         result -> checkAnswer(result),
                         out);
@@ -191,18 +196,54 @@ final class GrpcServices {
             if (!result.missingContext().isEmpty() || result.trace() != null) {
                 return calls.message(withoutTrace(calls.x.out.check(result)), CheckPermissionResponse.newBuilder());
             }
-            return CheckPermissionResponse.newBuilder()
-                    .setCheckedAt(ZedToken.newBuilder().setToken(calls.x.out.tokenText(result.checkedAt())))
-                    .setPermissionship(
-                            switch (result.permissionship()) {
-                                case HAS_PERMISSION ->
-                                    CheckPermissionResponse.Permissionship.PERMISSIONSHIP_HAS_PERMISSION;
-                                case NO_PERMISSION ->
-                                    CheckPermissionResponse.Permissionship.PERMISSIONSHIP_NO_PERMISSION;
-                                case CONDITIONAL_PERMISSION ->
-                                    CheckPermissionResponse.Permissionship.PERMISSIONSHIP_CONDITIONAL_PERMISSION;
-                            })
-                    .build();
+            CheckAnswers answers = lastAnswers;
+            if (answers == null || answers.revision != result.checkedAt().value()) {
+                answers = new CheckAnswers(
+                        result.checkedAt().value(),
+                        ZedToken.newBuilder()
+                                .setToken(calls.x.out.tokenText(result.checkedAt()))
+                                .build());
+                lastAnswers = answers;
+            }
+            return answers.of(result.permissionship());
+        }
+
+        /**
+         * The three plain check answers at the revision checks were last answered at: immutable messages, built once
+         * per revision instead of once per call (checks at one revision are the common case between writes). Racing
+         * threads may each build a set; any of them is correct.
+         */
+        private volatile CheckAnswers lastAnswers;
+
+        private static final class CheckAnswers {
+            final long revision;
+            private final CheckPermissionResponse has;
+            private final CheckPermissionResponse no;
+            private final CheckPermissionResponse conditional;
+
+            CheckAnswers(long revision, ZedToken token) {
+                this.revision = revision;
+                this.has = answer(token, CheckPermissionResponse.Permissionship.PERMISSIONSHIP_HAS_PERMISSION);
+                this.no = answer(token, CheckPermissionResponse.Permissionship.PERMISSIONSHIP_NO_PERMISSION);
+                this.conditional =
+                        answer(token, CheckPermissionResponse.Permissionship.PERMISSIONSHIP_CONDITIONAL_PERMISSION);
+            }
+
+            private static CheckPermissionResponse answer(
+                    ZedToken token, CheckPermissionResponse.Permissionship permissionship) {
+                return CheckPermissionResponse.newBuilder()
+                        .setCheckedAt(token)
+                        .setPermissionship(permissionship)
+                        .build();
+            }
+
+            CheckPermissionResponse of(dev.kith.engine.Permissionship permissionship) {
+                return switch (permissionship) {
+                    case HAS_PERMISSION -> has;
+                    case NO_PERMISSION -> no;
+                    case CONDITIONAL_PERMISSION -> conditional;
+                };
+            }
         }
 
         @Override

@@ -115,6 +115,58 @@ class GrpcOpsTest {
     }
 
     @Test
+    void theRequestIdComesBackWhenTheCallerSentOneOrTheCallFailed() throws Exception {
+        Metadata.Key<String> requestId = Metadata.Key.of("x-request-id", Metadata.ASCII_STRING_MARSHALLER);
+        try (ServerFixture f = new ServerFixture(
+                ServerConfig.loopback(List.of(ServerFixture.KEY)).withGrpcPort(0))) {
+            f.engine.writeSchema(ServerFixture.SCHEMA);
+            f.engine.importBulk(
+                    List.of(Relationship.parse("document:doc1#viewer@user:ann")).iterator());
+            ManagedChannel channel = channel(f, InsecureChannelCredentials.create());
+            try {
+                // a caller's own id is handed back in the response headers
+                Metadata sent = new Metadata();
+                sent.put(requestId, "caller-id-7");
+                var headers = new java.util.concurrent.atomic.AtomicReference<Metadata>();
+                var trailers = new java.util.concurrent.atomic.AtomicReference<Metadata>();
+                var withId = PermissionsServiceGrpc.newBlockingStub(channel)
+                        .withInterceptors(
+                                key(),
+                                MetadataUtils.newAttachHeadersInterceptor(sent),
+                                MetadataUtils.newCaptureMetadataInterceptor(headers, trailers));
+                assertThat(withId.checkPermission(check("doc1", "ann")).getPermissionship())
+                        .isEqualTo(CheckPermissionResponse.Permissionship.PERMISSIONSHIP_HAS_PERMISSION);
+                assertThat(headers.get().get(requestId)).isEqualTo("caller-id-7");
+
+                // a successful call without one gets none (an id per answer would churn HPACK's table)
+                var plain = PermissionsServiceGrpc.newBlockingStub(channel)
+                        .withInterceptors(key(), MetadataUtils.newCaptureMetadataInterceptor(headers, trailers));
+                assertThat(plain.checkPermission(check("doc1", "ann")).getPermissionship())
+                        .isEqualTo(CheckPermissionResponse.Permissionship.PERMISSIONSHIP_HAS_PERMISSION);
+                assertThat(headers.get().get(requestId)).isNull();
+                assertThat(trailers.get().get(requestId)).isNull();
+
+                // a failed call without one gets the server's id in its trailers, to find it in the audit log
+                assertThatThrownBy(() -> plain.checkPermission(check("doc1", "ann").toBuilder()
+                                .setPermission("no_such_permission")
+                                .build()))
+                        .isInstanceOf(StatusRuntimeException.class);
+                assertThat(trailers.get().get(requestId)).isNotBlank();
+                String refused = trailers.get().get(requestId);
+
+                // so does a call refused for its key
+                var anonymous = PermissionsServiceGrpc.newBlockingStub(channel)
+                        .withInterceptors(MetadataUtils.newCaptureMetadataInterceptor(headers, trailers));
+                assertThatThrownBy(() -> anonymous.checkPermission(check("doc1", "ann")))
+                        .isInstanceOf(StatusRuntimeException.class);
+                assertThat(trailers.get().get(requestId)).isNotBlank().isNotEqualTo(refused);
+            } finally {
+                close(channel);
+            }
+        }
+    }
+
+    @Test
     void callsAreAuditedAndMeteredLikeHttpRequests() throws Exception {
         Path log = tmp.resolve("audit.log");
         try (ServerFixture f = new ServerFixture(ServerConfig.loopback(List.of(ServerFixture.KEY))
