@@ -52,6 +52,11 @@ final class GrpcCalls {
         this.inFlight = inFlight;
     }
 
+    /** Whether calls are written to an audit log (and so need to know who made them). */
+    boolean audited() {
+        return audit != null;
+    }
+
     /** One admitted call: its timers, audit entry and the field paths of its errors. */
     final class Call {
         private final Metrics.Endpoint endpoint;

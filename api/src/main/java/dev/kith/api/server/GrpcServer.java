@@ -182,7 +182,8 @@ final class GrpcServer {
     /**
      * Checks every call's {@code authorization: Bearer <key>} metadata against the preshared keys: none is
      * UNAUTHENTICATED, an unknown key PERMISSION_DENIED (as SpiceDB answers). Sets the caller, its address and
-     * the request id (its {@code x-request-id} header, sent back in the response headers) on the call's context.
+     * the request id (its {@code x-request-id} header, see {@link RequestIdCall}) on the call's context when there is an
+     * audit log to write them.
      */
     private static final class Authenticate implements ServerInterceptor {
         private final Authenticator auth;
@@ -225,6 +226,9 @@ final class GrpcServer {
                     return new ServerCall.Listener<>() {};
                 }
             }
+            // only the audit log reads who called: without one, the call keeps gRPC's own context, and its
+            // listener is not wrapped to attach another around each of its callbacks
+            if (!calls.audited()) return next.startCall(withId, headers);
             Context context = Context.current()
                     .withValues(GrpcCalls.CALLER, caller, GrpcCalls.CLIENT, remote, GrpcCalls.REQUEST_ID, requestId);
             return Contexts.interceptCall(context, withId, headers, next);
