@@ -27,6 +27,10 @@ public final class Datasets {
             case CAVEATS -> new GithubGenerator(scale, random, true);
             case DRIVE -> new DriveGenerator(scale, random);
             case DEEP -> new DeepGenerator(scale);
+            case GROUPS -> new GroupsGenerator(scale, random);
+            case DRIVE_DEEP -> new DriveDeepGenerator(scale, random);
+            case WIDE -> new WideGenerator(scale, random);
+            case DOCS -> new DocsGenerator(scale, random);
         };
         try (DatasetWriter out = DatasetWriter.create(files, generator.schema())) {
             generator.write(out);
