@@ -25,13 +25,18 @@ public final class HandEvaluators {
         if (dataset.isEmpty()) return Optional.empty();
         try (RelationshipLines lines = RelationshipLines.open(relationships)) {
             Iterable<Tuple> tuples = () -> new Parsed(lines);
-            return Optional.of(
-                    switch (dataset.get()) {
-                        case GITHUB, CAVEATS -> new GithubEvaluator(tuples);
-                        case DRIVE, DRIVE_DEEP, DOCS, GROUPS -> new DriveEvaluator(tuples);
-                        case DEEP -> new DeepEvaluator(tuples);
-                        case WIDE -> new WideEvaluator(tuples);
-                    });
+            try {
+                return Optional.of(
+                        switch (dataset.get()) {
+                            case GITHUB, CAVEATS -> new GithubEvaluator(tuples);
+                            case DRIVE, DRIVE_DEEP, DOCS, GROUPS -> new DriveEvaluator(tuples);
+                            case DEEP -> new DeepEvaluator(tuples);
+                            case WIDE -> new WideEvaluator(tuples);
+                        });
+            } catch (IllegalArgumentException e) {
+                // the evaluators take each line as it is read, so the line read last is the one refused
+                throw lines.failure(e.getMessage());
+            }
         }
     }
 
