@@ -1,11 +1,23 @@
 package dev.kith.bench;
 
+import dev.kith.bench.data.DataFormatException;
+import dev.kith.bench.data.DatasetReader;
+import dev.kith.bench.data.RelationshipLines;
+import dev.kith.bench.handwritten.HandEvaluator;
+import dev.kith.bench.handwritten.HandEvaluators;
 import dev.kith.bench.inprocess.LoadedDataset;
+import dev.kith.engine.KithException;
+import dev.kith.engine.Relationship;
 import java.io.IOException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Optional;
 import picocli.CommandLine.Option;
 
-/** The {@code --schema} and {@code --relationships} options of the in-process commands, and loading them. */
+/**
+ * The {@code --schema} and {@code --relationships} options of the in-process commands, and loading them into kith
+ * and into the hand-written evaluator.
+ */
 final class DatasetFiles {
     @Option(names = "--schema", required = true, description = "schema file (schema.zed)")
     private Path schema;
@@ -16,5 +28,32 @@ final class DatasetFiles {
     /** A new in-memory engine holding the dataset. */
     LoadedDataset load() throws IOException {
         return CommandInputs.load(schema, relationships);
+    }
+
+    /**
+     * The hand-written evaluator of the dataset, built from the relationships file, when the schema is one of the
+     * generated datasets'; empty for any other schema.
+     */
+    Optional<HandEvaluator> handwritten() throws IOException {
+        try {
+            return HandEvaluators.load(DatasetReader.readSchema(schema), relationships);
+        } catch (DataFormatException e) {
+            throw new BenchMain.UsageException(e.getMessage());
+        }
+    }
+
+    /** The first relationship of the file, as the engine parses it: the template of the relationships written. */
+    Relationship firstRelationship() throws IOException {
+        try (RelationshipLines lines = RelationshipLines.open(relationships)) {
+            if (!lines.hasNext()) throw new BenchMain.UsageException(relationships + ": no relationships");
+            String line = lines.next();
+            try {
+                return Relationship.parse(line);
+            } catch (KithException e) {
+                throw new BenchMain.UsageException(lines.failure(e.getMessage()).getMessage());
+            }
+        } catch (NoSuchFileException e) {
+            throw new BenchMain.UsageException("no such relationships file: " + relationships);
+        }
     }
 }

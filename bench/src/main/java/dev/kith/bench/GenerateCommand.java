@@ -21,7 +21,10 @@ final class GenerateCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--dataset", required = true, description = "github, drive, deep or caveats")
+    @Option(
+            names = "--dataset",
+            required = true,
+            description = "github, drive, deep, caveats, groups, drive-deep, wide or docs")
     private String dataset;
 
     @Option(names = "--out", required = true, description = "directory to write the files into")

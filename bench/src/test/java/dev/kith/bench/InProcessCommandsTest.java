@@ -73,7 +73,11 @@ class InProcessCommandsTest {
                 "--lookups",
                 files.lookups().toString(),
                 "--warmup-passes",
-                "1");
+                "1",
+                "--after-write",
+                "3",
+                "--write-seconds",
+                "0.2");
     }
 
     @ParameterizedTest
@@ -109,6 +113,48 @@ class InProcessCommandsTest {
         }
         assertThat(json.get("p50_us").asDouble())
                 .isLessThanOrEqualTo(json.get("p999_us").asDouble());
+        assertThat(json.get("handwritten_mismatches").asLong()).isZero();
+        assertThat(json.get("handwritten_checks").asLong()).isPositive();
+        for (String key : List.of(
+                "handwritten_load_seconds",
+                "handwritten_heap_bytes_per_relationship",
+                "handwritten_checks_per_second",
+                "handwritten_p50_us",
+                "handwritten_p99_us",
+                "ratio")) {
+            assertThat(json.get(key)).as(key).isNotNull();
+            assertThat(json.get(key).isNumber()).as(key).isTrue();
+        }
+        assertThat(json.get("ratio").asDouble()).isPositive();
+    }
+
+    @Test
+    void aSchemaOfNoGeneratedDatasetIsCheckedWithoutTheHandWrittenEvaluator() throws IOException {
+        DatasetFiles files = generate(Dataset.WIDE, 0.01);
+        Files.writeString(files.schema(), Files.readString(files.schema()) + "\ndefinition other {}\n");
+
+        Result result = check(files);
+
+        assertThat(result.status()).as(result.err()).isZero();
+        assertThat(result.out()).contains("no hand-written evaluator for this schema");
+        assertThat(result.json().has("handwritten_checks_per_second")).isFalse();
+        assertThat(result.json().has("ratio")).isFalse();
+    }
+
+    @Test
+    void aWrongExpectationFailsTheHandWrittenEvaluatorToo() throws IOException {
+        DatasetFiles files = generate(Dataset.WIDE, 0.01);
+        String queries = Files.readString(files.queries());
+        String first =
+                queries.lines().filter(l -> l.endsWith(" false")).findFirst().orElseThrow();
+        String wrong = first.replace(" false", " true");
+        Files.writeString(files.queries(), wrong + "\n");
+
+        Result result = check(files);
+
+        assertThat(result.status()).isEqualTo(1);
+        assertThat(result.json().get("handwritten_mismatches").asLong()).isEqualTo(1);
+        assertThat(result.err()).contains("hand-written mismatch: " + wrong + " -> false");
     }
 
     @Test
@@ -163,9 +209,22 @@ class InProcessCommandsTest {
         assertThat(json.get("lookups").asLong()).isEqualTo(lookups);
         assertThat(json.get("mismatches").asLong()).isZero();
         assertThat(json.get("avg_results").asDouble()).isPositive();
-        for (String key : List.of("avg_ms", "p50_ms", "max_ms")) {
+        for (String key : List.of(
+                "avg_ms",
+                "p50_ms",
+                "max_ms",
+                "handwritten_avg_ms",
+                "handwritten_p50_ms",
+                "ratio",
+                "first_lookup_after_write_ms",
+                "steady_lookup_ms")) {
             assertThat(json.get(key).isNumber()).as(key).isTrue();
         }
+        assertThat(json.get("handwritten_mismatches").asLong()).isZero();
+        assertThat(json.get("after_write_lookups").asInt()).isEqualTo(3);
+        assertThat(json.get("first_lookup_after_write_failures").asInt()).isZero();
+        assertThat(json.get("writes").asLong()).isPositive();
+        assertThat(json.get("writes_per_second").asLong()).isPositive();
     }
 
     @Test

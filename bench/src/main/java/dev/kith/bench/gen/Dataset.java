@@ -12,7 +12,15 @@ public enum Dataset {
     /** Delegation chains of subject sets 10, 25, 45 and 60 levels deep, and cycles of groups. */
     DEEP("deep"),
     /** The github shape with a tenth of the grants under an IP-range or a time-window caveat. */
-    CAVEATS("caveats");
+    CAVEATS("caveats"),
+    /** An enterprise directory: 50k users in groups nested up to 20 deep, documents shared with groups and users. */
+    GROUPS("groups"),
+    /** Drive's schema over 300k folders in trees 10 to 30 deep (about 1.1M relationships). */
+    DRIVE_DEEP("drive-deep"),
+    /** A few resources with 100k direct viewers each, public resources ({@code user:*}) and ban lists. */
+    WIDE("wide"),
+    /** Drive's schema, object-heavy: 1M documents with an owner and a folder, 20k folders with viewers. */
+    DOCS("docs");
 
     private final String cliName;
 

@@ -73,32 +73,7 @@ final class DriveGenerator implements Generator {
                 Generator.scaled(2_000, scale, 8),
                 Generator.scaled(50_000, scale, 10),
                 Generator.scaled(240_000, scale, 20));
-        int[] levelStart = {
-            0,
-            Math.max(1, world.groups * 4 / 10),
-            Math.max(2, world.groups * 7 / 10),
-            Math.max(3, world.groups * 9 / 10)
-        };
-        for (int group = 0; group < world.groups; group++) {
-            int members = 3 + random.nextInt(12);
-            for (int i = 0; i < members; i++) {
-                int user = random.nextInt(world.users);
-                if (!world.groupUsers[group].contains(user)) {
-                    world.addGroupUser(group, user);
-                }
-            }
-            int level = group >= levelStart[3] ? 3 : group >= levelStart[2] ? 2 : group >= levelStart[1] ? 1 : 0;
-            if (level > 0) {
-                int parents = random.nextInt(10) < 3 ? 2 : 1;
-                for (int i = 0; i < parents; i++) {
-                    int from = levelStart[level - 1];
-                    int parent = from + random.nextInt(levelStart[level] - from);
-                    if (!world.groupParents[group].contains(parent)) {
-                        world.nestGroup(parent, group);
-                    }
-                }
-            }
-        }
+        buildGroups(world, random);
         int roots = Math.max(1, world.folders / 100);
         for (int folder = 0; folder < world.folders; folder++) {
             if (folder >= roots) {
@@ -137,8 +112,46 @@ final class DriveGenerator implements Generator {
         return world;
     }
 
-    /** Grants a user (with probability {@code userTenths}/10) or a group. */
+    /**
+     * Fills drive's groups: 3–14 users each, in four nesting levels (40, 30, 20 and 10 % of the groups), each group
+     * below the first level nested in one (three times in ten two) groups of the level above.
+     */
+    static void buildGroups(DriveWorld world, Random random) {
+        int[] levelStart = {
+            0,
+            Math.max(1, world.groups * 4 / 10),
+            Math.max(2, world.groups * 7 / 10),
+            Math.max(3, world.groups * 9 / 10)
+        };
+        for (int group = 0; group < world.groups; group++) {
+            int members = 3 + random.nextInt(12);
+            for (int i = 0; i < members; i++) {
+                int user = random.nextInt(world.users);
+                if (!world.groupUsers[group].contains(user)) {
+                    world.addGroupUser(group, user);
+                }
+            }
+            int level = group >= levelStart[3] ? 3 : group >= levelStart[2] ? 2 : group >= levelStart[1] ? 1 : 0;
+            if (level > 0) {
+                int parents = random.nextInt(10) < 3 ? 2 : 1;
+                for (int i = 0; i < parents; i++) {
+                    int from = levelStart[level - 1];
+                    int parent = from + random.nextInt(levelStart[level] - from);
+                    if (!world.groupParents[group].contains(parent)) {
+                        world.nestGroup(parent, group);
+                    }
+                }
+            }
+        }
+    }
+
     private void grantUserOrGroup(DriveWorld world, int target, boolean folder, int relation, int userTenths) {
+        grantUserOrGroup(world, random, target, folder, relation, userTenths);
+    }
+
+    /** Grants a user (with probability {@code userTenths}/10) or a group. */
+    static void grantUserOrGroup(
+            DriveWorld world, Random random, int target, boolean folder, int relation, int userTenths) {
         boolean user = random.nextInt(10) < userTenths;
         int id = random.nextInt(user ? world.users : world.groups);
         int kind = user ? DriveWorld.USER : DriveWorld.GROUP;
@@ -165,7 +178,8 @@ final class DriveGenerator implements Generator {
         grantUserOrGroup(world, document, false, DriveWorld.BANNED, 7);
     }
 
-    private static void writeRelationships(DriveWorld world, DatasetWriter out) {
+    /** Writes the world's groups, folders and documents, in that order (shared by the drive-shaped datasets). */
+    static void writeRelationships(DriveWorld world, DatasetWriter out) {
         StringBuilder line = new StringBuilder(96);
         NestedGroups.write("group", world.groupUsers, world.groupParents, line, out);
         for (int folder = 0; folder < world.folders; folder++) {

@@ -1,5 +1,6 @@
 package dev.kith.bench.inprocess;
 
+import dev.kith.bench.handwritten.HandEvaluator;
 import dev.kith.engine.Engine;
 import dev.kith.engine.KithException;
 import dev.kith.engine.Requests;
@@ -43,6 +44,91 @@ public record CheckThroughput(long checks, double seconds, int threads, Histogra
         if (!(seconds > 0)) throw new IllegalArgumentException("--seconds must be greater than 0, got " + seconds);
         if (warmupSeconds > 0) run(engine, checks, threads, warmupSeconds);
         return run(engine, checks, threads, seconds);
+    }
+
+    /**
+     * The same loop over a hand-written evaluator's prepared checks: warms up for {@code warmupSeconds}, then
+     * measures for {@code seconds}. The answers are summed into a field so the JIT cannot drop the work.
+     */
+    public static CheckThroughput measureHandwritten(
+            List<HandEvaluator.Prepared> checks, int threads, double seconds, double warmupSeconds)
+            throws InterruptedException {
+        if (checks.isEmpty()) throw new IllegalArgumentException("there are no queries to check");
+        if (threads < 1) throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
+        if (!(seconds > 0)) throw new IllegalArgumentException("--seconds must be greater than 0, got " + seconds);
+        HandEvaluator.Prepared[] all = checks.toArray(new HandEvaluator.Prepared[0]);
+        if (warmupSeconds > 0) runHandwritten(all, threads, warmupSeconds);
+        return runHandwritten(all, threads, seconds);
+    }
+
+    private static CheckThroughput runHandwritten(HandEvaluator.Prepared[] all, int threads, double seconds)
+            throws InterruptedException {
+        long durationNanos = Math.round(seconds * 1e9);
+        List<HandWorker> workers = new ArrayList<>(threads);
+        List<Thread> running = new ArrayList<>(threads);
+        for (int t = 0; t < threads; t++) {
+            HandWorker w = new HandWorker(all, (int) ((long) t * all.length / threads), durationNanos);
+            workers.add(w);
+            running.add(Thread.ofPlatform().name("handwritten-" + t).start(w));
+        }
+        for (Thread t : running) t.join();
+        Histogram merged = new Histogram(HIGHEST_NANOS, 3);
+        long count = 0;
+        long elapsed = 0;
+        for (HandWorker w : workers) {
+            if (w.failure != null) throw w.failure;
+            merged.add(w.histogram);
+            count += w.count;
+            elapsed = Math.max(elapsed, w.elapsedNanos);
+        }
+        return new CheckThroughput(count, elapsed / 1e9, threads, merged);
+    }
+
+    /** One thread's closed loop over hand-written checks, timed exactly as {@link Worker} times the engine's. */
+    private static final class HandWorker implements Runnable {
+        private final HandEvaluator.Prepared[] checks;
+        private final long durationNanos;
+        private final Histogram histogram = new Histogram(HIGHEST_NANOS, 3);
+        private final int next;
+        private long count;
+        private long elapsedNanos;
+        private RuntimeException failure;
+        /** The sum of the answers: read by nobody, written so that the answers count. */
+        @SuppressWarnings("unused")
+        private long sink;
+
+        HandWorker(HandEvaluator.Prepared[] checks, int start, long durationNanos) {
+            this.checks = checks;
+            this.next = start;
+            this.durationNanos = durationNanos;
+        }
+
+        @Override
+        public void run() {
+            try {
+                final HandEvaluator.Prepared[] all = checks;
+                final Histogram h = histogram;
+                final long start = System.nanoTime();
+                final long deadline = start + durationNanos;
+                int i = next;
+                long n = 0;
+                long answers = 0;
+                long now = start;
+                while (now < deadline) {
+                    long before = now;
+                    answers += all[i].answer();
+                    now = System.nanoTime();
+                    h.recordValue(Math.min(now - before, HIGHEST_NANOS));
+                    n++;
+                    if (++i == all.length) i = 0;
+                }
+                sink = answers;
+                count = n;
+                elapsedNanos = now - start;
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+        }
     }
 
     private static CheckThroughput run(Engine engine, List<Requests.Check> checks, int threads, double seconds)

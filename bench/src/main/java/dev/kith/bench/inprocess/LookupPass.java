@@ -1,6 +1,7 @@
 package dev.kith.bench.inprocess;
 
 import dev.kith.bench.data.Lookup;
+import dev.kith.bench.handwritten.HandEvaluator;
 import dev.kith.engine.Engine;
 import dev.kith.engine.KithException;
 import dev.kith.engine.Requests;
@@ -8,6 +9,7 @@ import dev.kith.engine.Results;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.ToLongFunction;
 
 /**
  * One pass over a lookups file: each line's lookup-resources call, every page followed to the end, timed as a
@@ -28,6 +30,15 @@ public record LookupPass(long lookups, long mismatches, long[] nanos, long[] res
 
     /** Runs every lookup once, in order, with pages of {@code pageSize} (0: the engine returns all in one). */
     public static LookupPass run(Engine engine, List<Lookup> lookups, int pageSize) {
+        return run(lookups, lookup -> countAll(engine, EngineRequests.lookup(lookup, pageSize)));
+    }
+
+    /** Runs every lookup once, in order, on a hand-written evaluator. */
+    public static LookupPass runHandwritten(HandEvaluator evaluator, List<Lookup> lookups) {
+        return run(lookups, evaluator::lookupCount);
+    }
+
+    private static LookupPass run(List<Lookup> lookups, ToLongFunction<Lookup> counter) {
         int n = lookups.size();
         long[] nanos = new long[n];
         long[] results = new long[n];
@@ -39,7 +50,7 @@ public record LookupPass(long lookups, long mismatches, long[] nanos, long[] res
             String failure = null;
             long count;
             try {
-                count = countAll(engine, EngineRequests.lookup(lookup, pageSize));
+                count = counter.applyAsLong(lookup);
             } catch (KithException e) {
                 count = -1;
                 failure = e.getMessage();
@@ -59,7 +70,8 @@ public record LookupPass(long lookups, long mismatches, long[] nanos, long[] res
         return new LookupPass(n, mismatches, nanos, results, examples);
     }
 
-    private static long countAll(Engine engine, Requests.LookupResources first) {
+    /** Every page of a lookup, counted. */
+    static long countAll(Engine engine, Requests.LookupResources first) {
         long count = 0;
         Requests.LookupResources request = first;
         while (true) {

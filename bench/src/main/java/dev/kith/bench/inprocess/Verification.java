@@ -2,12 +2,14 @@ package dev.kith.bench.inprocess;
 
 import dev.kith.bench.data.Expectation;
 import dev.kith.bench.data.Query;
+import dev.kith.bench.handwritten.HandEvaluator;
 import dev.kith.engine.Engine;
 import dev.kith.engine.KithException;
 import dev.kith.engine.Permissionship;
 import dev.kith.engine.Requests;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The outcome of checking every query that states an expectation: {@code true} must be HAS_PERMISSION, {@code
@@ -27,13 +29,22 @@ public record Verification(long verified, long mismatches, List<String> examples
 
     /** Checks {@code queries} against {@code engine}, one at a time on this thread. */
     public static Verification run(Engine engine, List<Query> queries) {
+        return run(queries, query -> answer(engine, EngineRequests.check(query)));
+    }
+
+    /** Checks {@code queries} against a hand-written evaluator, by the same rules. */
+    public static Verification runHandwritten(HandEvaluator evaluator, List<Query> queries) {
+        return run(queries, query -> HandEvaluator.word(evaluator.prepare(query).answer()));
+    }
+
+    private static Verification run(List<Query> queries, Function<Query, String> answers) {
         long verified = 0;
         long mismatches = 0;
         List<String> examples = new ArrayList<>();
         for (Query query : queries) {
             if (query.expected() == Expectation.NONE) continue;
             verified++;
-            String answer = answer(engine, EngineRequests.check(query));
+            String answer = answers.apply(query);
             if (!answer.equals(query.expected().word())) {
                 mismatches++;
                 if (examples.size() < MAX_EXAMPLES) {

@@ -69,7 +69,8 @@ class DatasetsTest {
         assertThatThrownBy(() -> Datasets.generate(Dataset.GITHUB, new DatasetFiles(dir.resolve("x")), 0, 1))
                 .hasMessageContaining("scale must be greater than 0");
         assertThatThrownBy(() -> Dataset.named("gitlab"))
-                .hasMessage("unknown dataset 'gitlab'; expected one of github, drive, deep, caveats");
+                .hasMessage(
+                        "unknown dataset 'gitlab'; expected one of github, drive, deep, caveats, groups, drive-deep, wide, docs");
     }
 
     @Test
@@ -106,6 +107,96 @@ class DatasetsTest {
         assertQueriesAgree(
                 files,
                 (q, context) -> driveCheck(oracle, q.resourceType(), q.resourceId(), q.permission(), q.subjectId()));
+        for (Lookup lookup : DatasetReader.readLookups(files.lookups())) {
+            long count = oracle.objects(lookup.resourceType()).stream()
+                    .filter(id ->
+                            driveCheck(oracle, lookup.resourceType(), id, lookup.permission(), lookup.subjectId()))
+                    .count();
+            assertThat(lookup.expectedCount()).as(lookup.toLine()).hasValue(count);
+        }
+    }
+
+    @Test
+    void groupsExpectationsAgreeWithTheNaiveOracleAndNestUpToTwentyDeep() throws IOException {
+        DatasetFiles files = generate(Dataset.GROUPS, "groups", 0.01, 6);
+        NaiveOracle oracle = NaiveOracle.load(files.relationships());
+        assertDriveShapedAgrees(files, oracle);
+        // a group of the last level reaches 20 groups up the nesting, one per level
+        String last = Integer.toString(oracle.objects("group").stream()
+                .mapToInt(Integer::parseInt)
+                .max()
+                .orElseThrow());
+        assertThat(nestingDepth(oracle, last)).isEqualTo(GroupsGenerator.LEVELS);
+    }
+
+    @Test
+    void driveDeepExpectationsAgreeWithTheNaiveOracleAndTreesAreTenToThirtyDeep() throws IOException {
+        DatasetFiles files = generate(Dataset.DRIVE_DEEP, "drive-deep", 0.01, 7);
+        NaiveOracle oracle = NaiveOracle.load(files.relationships());
+        assertDriveShapedAgrees(files, oracle);
+        int deepest = 0;
+        for (String folder : oracle.objects("folder")) {
+            int depth = 1;
+            for (String f = folder; !oracle.stored("folder:" + f, "parent").isEmpty(); depth++) {
+                f = oracle.stored("folder:" + f, "parent").getFirst().id();
+            }
+            deepest = Math.max(deepest, depth);
+        }
+        assertThat(deepest).isBetween(DriveDeepGenerator.MIN_DEPTH, DriveDeepGenerator.MAX_DEPTH);
+    }
+
+    @Test
+    void docsExpectationsAgreeWithTheNaiveOracle() throws IOException {
+        DatasetFiles files = generate(Dataset.DOCS, "docs", 0.01, 8);
+        NaiveOracle oracle = NaiveOracle.load(files.relationships());
+        assertThat(oracle.objects("document")).hasSize(10_000);
+        assertDriveShapedAgrees(files, oracle);
+    }
+
+    @Test
+    void wideExpectationsAgreeWithTheNaiveOracle() throws IOException {
+        DatasetFiles files = generate(Dataset.WIDE, "wide", 0.01, 9);
+        NaiveOracle oracle = NaiveOracle.load(files.relationships());
+        assertThat(oracle.stored("resource:0", "viewer")).hasSize(1_000);
+        assertThat(oracle.stored("resource:1", "viewer")).anyMatch(s -> s.id().equals("*"));
+        assertQueriesAgree(files, (q, context) -> wideCheck(oracle, q.resourceId(), q.subjectId()));
+        for (Lookup lookup : DatasetReader.readLookups(files.lookups())) {
+            long count = oracle.objects("resource").stream()
+                    .filter(id -> wideCheck(oracle, id, lookup.subjectId()))
+                    .count();
+            assertThat(lookup.expectedCount()).as(lookup.toLine()).hasValue(count);
+        }
+    }
+
+    /** {@code view = viewer - banned}. */
+    private static boolean wideCheck(NaiveOracle o, String resource, String user) {
+        String object = "resource:" + resource;
+        return o.member(object, "viewer", "user", user, "", null)
+                && !o.member(object, "banned", "user", user, "", null);
+    }
+
+    /** The most groups a chain of nestings from {@code group} upwards holds, {@code group} included. */
+    private static int nestingDepth(NaiveOracle o, String group) {
+        int best = 1;
+        for (String parent : o.objects("group")) {
+            for (NaiveOracle.Stored s : o.stored("group:" + parent, "member")) {
+                if (s.type().equals("group") && s.id().equals(group)) {
+                    best = Math.max(best, 1 + nestingDepth(o, parent));
+                }
+            }
+        }
+        return best;
+    }
+
+    private static void assertDriveShapedAgrees(DatasetFiles files, NaiveOracle oracle) throws IOException {
+        long[] outcomes = new long[2];
+        DatasetReader.forEachQuery(files.queries(), q -> {
+            boolean allowed = driveCheck(oracle, q.resourceType(), q.resourceId(), q.permission(), q.subjectId());
+            assertThat(q.expected()).as(q.toLine()).isEqualTo(Expectation.of(allowed));
+            outcomes[allowed ? 1 : 0]++;
+        });
+        // half allowed, half denied by construction (a query keeps its last candidate after 32 misses)
+        assertThat(outcomes[1]).isBetween(outcomes[0] * 9 / 10, outcomes[0] * 11 / 10);
         for (Lookup lookup : DatasetReader.readLookups(files.lookups())) {
             long count = oracle.objects(lookup.resourceType()).stream()
                     .filter(id ->
