@@ -119,6 +119,7 @@ final class EmbeddedWatch implements Iterator<WatchResponse>, Engine.WatchListen
     // ---- the caller's side
 
     @Override
+    @SuppressWarnings("ReferenceEquality") // END is one instance, put in the queue only as the end marker
     public boolean hasNext() {
         if (next != null) return true;
         if (ended) return false;

@@ -114,6 +114,7 @@ final class Protos {
         return new Relationship(object(r.getResource()), r.getRelation(), subject(r.getSubject()), caveat, expires);
     }
 
+    @SuppressWarnings("JavaInstantGetSecondsGetNano") // a Timestamp is the epoch second and the nanos within it
     static dev.kith.proto.v1.Relationship relationship(Relationship r) {
         dev.kith.proto.v1.Relationship.Builder b = dev.kith.proto.v1.Relationship.newBuilder()
                 .setResource(object(r.resource()))
