@@ -82,7 +82,8 @@ public interface Kith extends AutoCloseable {
             }
             if (kith == null) {
                 throw new IllegalArgumentException("kith target `" + config.target() + "`: no client for `" + scheme
-                        + ":` (grpc:// and grpcs:// are built in; embedded: needs the kith-embedded module)");
+                        + ":`: expected grpc://host:port, grpcs://host:port, or embedded: (with the kith-embedded"
+                        + " module)");
             }
         }
         return config.consistencyTokens() == null ? kith : kith.withConsistencyTokens(config.consistencyTokens());
