@@ -32,9 +32,10 @@ final class Rooms {
                 .definedBy(root + ".api..")
                 .layer("client")
                 .definedBy(root + ".client..")
-                .layer("embedded")
+                // optional: the embedded engine and the test extension are not on this module's class path
+                .optionalLayer("embedded")
                 .definedBy(root + ".embedded..")
-                .layer("junit")
+                .optionalLayer("junit")
                 .definedBy(root + ".junit..")
                 .layer("validation")
                 .definedBy(root + ".validation..")

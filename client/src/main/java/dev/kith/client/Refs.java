@@ -1,9 +1,15 @@
 package dev.kith.client;
 
+import com.google.protobuf.ListValue;
+import com.google.protobuf.NullValue;
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
 import dev.kith.proto.v1.ObjectReference;
 import dev.kith.proto.v1.Relationship;
 import dev.kith.proto.v1.RelationshipUpdate;
 import dev.kith.proto.v1.SubjectReference;
+import java.util.List;
+import java.util.Map;
 
 /**
  * SpiceDB's reference messages from their short text forms, as {@code zed} writes them: an object {@code
@@ -77,6 +83,34 @@ public final class Refs {
                 .setOperation(op)
                 .setRelationship(r)
                 .build();
+    }
+
+    /**
+     * A caveat context (or transaction metadata) from JSON-shaped Java values: String, Boolean, Number, List, Map
+     * with String keys, null; anything else by its {@code toString()}.
+     */
+    public static Struct context(Map<String, ?> values) {
+        Struct.Builder b = Struct.newBuilder();
+        values.forEach((k, v) -> b.putFields(k, value(v)));
+        return b.build();
+    }
+
+    private static Value value(Object o) {
+        Value.Builder b = Value.newBuilder();
+        if (o == null) return b.setNullValue(NullValue.NULL_VALUE).build();
+        if (o instanceof Boolean x) return b.setBoolValue(x).build();
+        if (o instanceof Number x) return b.setNumberValue(x.doubleValue()).build();
+        if (o instanceof Map<?, ?> x) {
+            Struct.Builder s = Struct.newBuilder();
+            x.forEach((k, v) -> s.putFields(String.valueOf(k), value(v)));
+            return b.setStructValue(s).build();
+        }
+        if (o instanceof List<?> x) {
+            ListValue.Builder l = ListValue.newBuilder();
+            for (Object e : x) l.addValues(value(e));
+            return b.setListValue(l).build();
+        }
+        return b.setStringValue(o.toString()).build();
     }
 
     /** The text form of an object. */

@@ -1,7 +1,5 @@
 package dev.kith.embedded;
 
-import com.google.protobuf.ListValue;
-import com.google.protobuf.NullValue;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.Value;
@@ -250,25 +248,7 @@ final class Protos {
     }
 
     static Struct struct(Map<String, Object> m) {
-        Struct.Builder b = Struct.newBuilder();
-        m.forEach((k, v) -> b.putFields(k, value(v)));
-        return b.build();
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Value value(Object o) {
-        Value.Builder b = Value.newBuilder();
-        if (o == null) return b.setNullValue(NullValue.NULL_VALUE).build();
-        if (o instanceof Boolean x) return b.setBoolValue(x).build();
-        if (o instanceof Number x) return b.setNumberValue(x.doubleValue()).build();
-        if (o instanceof Map<?, ?> x)
-            return b.setStructValue(struct((Map<String, Object>) x)).build();
-        if (o instanceof List<?> x) {
-            ListValue.Builder l = ListValue.newBuilder();
-            for (Object e : x) l.addValues(value(e));
-            return b.setListValue(l).build();
-        }
-        return b.setStringValue(o.toString()).build();
+        return dev.kith.client.Refs.context(m);
     }
 
     static Instant instant(Timestamp t) {

@@ -1,7 +1,6 @@
 package dev.kith.junit;
 
 import com.google.protobuf.Struct;
-import com.google.protobuf.Value;
 import dev.kith.client.CheckResult;
 import dev.kith.client.Kith;
 import dev.kith.client.Refs;
@@ -50,9 +49,7 @@ public final class KithAssertions {
          * Number, List, Map with String keys).
          */
         public KithAssert withContext(Map<String, ?> values) {
-            Struct.Builder b = Struct.newBuilder();
-            values.forEach((k, v) -> b.putFields(k, value(v)));
-            return new KithAssert(kith, b.build());
+            return new KithAssert(kith, Refs.context(values));
         }
 
         /** Asserts that {@code subject} has {@code permission} on {@code resource} without condition. */
@@ -97,26 +94,6 @@ public final class KithAssertions {
                         actual);
             }
             return this;
-        }
-
-        @SuppressWarnings("unchecked")
-        private static Value value(Object o) {
-            Value.Builder b = Value.newBuilder();
-            if (o == null)
-                return b.setNullValue(com.google.protobuf.NullValue.NULL_VALUE).build();
-            if (o instanceof Boolean x) return b.setBoolValue(x).build();
-            if (o instanceof Number x) return b.setNumberValue(x.doubleValue()).build();
-            if (o instanceof Map<?, ?> x) {
-                Struct.Builder s = Struct.newBuilder();
-                ((Map<String, ?>) x).forEach((k, v) -> s.putFields(k, value(v)));
-                return b.setStructValue(s).build();
-            }
-            if (o instanceof List<?> x) {
-                com.google.protobuf.ListValue.Builder l = com.google.protobuf.ListValue.newBuilder();
-                for (Object e : x) l.addValues(value(e));
-                return b.setListValue(l).build();
-            }
-            return b.setStringValue(o.toString()).build();
         }
     }
 }
