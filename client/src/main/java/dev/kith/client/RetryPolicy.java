@@ -35,7 +35,7 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration max
     /** The pause before retry number {@code retry} (1 for the first), in nanoseconds, with jitter. */
     long pauseNanos(int retry) {
         double bound = (double) initialBackoff.toNanos() * Math.pow(multiplier, Math.max(0, retry - 1));
-        long cap = (long) Math.min(maxBackoff.toNanos(), bound);
+        long cap = (long) Math.min((double) maxBackoff.toNanos(), bound);
         return cap <= 0 ? 0 : ThreadLocalRandom.current().nextLong(cap + 1);
     }
 }
