@@ -10,7 +10,7 @@ import java.util.List;
 /**
  * The rooms of kith and the arrows between them, as ArchUnit rules over the packages under {@code root}: each
  * module owns one package tree ({@code schema}, {@code engine}, {@code proto}, {@code storage}, {@code api}, {@code client},
- * {@code validation}, {@code cli}), so a dependency between packages is a dependency between modules. The
+ * {@code embedded}, {@code junit}, {@code validation}, {@code cli}), so a dependency between packages is a dependency between modules. The
  * rules take the root as a parameter so that {@link ArchitectureTest} can show each one failing on a fixture.
  */
 final class Rooms {
@@ -32,6 +32,11 @@ final class Rooms {
                 .definedBy(root + ".api..")
                 .layer("client")
                 .definedBy(root + ".client..")
+                // optional: the embedded engine and the test extension are not on this module's class path
+                .optionalLayer("embedded")
+                .definedBy(root + ".embedded..")
+                .optionalLayer("junit")
+                .definedBy(root + ".junit..")
                 .layer("validation")
                 .definedBy(root + ".validation..")
                 .layer("cli")
@@ -42,16 +47,21 @@ final class Rooms {
                 .mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("storage-postgres")
                 .mayOnlyBeAccessedByLayers("cli")
+                .whereLayer("junit")
+                .mayNotBeAccessedByAnyLayer()
+                .whereLayer("embedded")
+                .mayOnlyBeAccessedByLayers("junit")
                 .whereLayer("client")
-                .mayOnlyBeAccessedByLayers("cli")
+                .mayOnlyBeAccessedByLayers("embedded", "junit", "cli")
                 .whereLayer("proto")
-                .mayOnlyBeAccessedByLayers("api", "client", "cli")
+                .mayOnlyBeAccessedByLayers("api", "client", "embedded", "junit", "cli")
                 .whereLayer("validation")
-                .mayOnlyBeAccessedByLayers("cli")
+                .mayOnlyBeAccessedByLayers("junit", "cli")
                 .whereLayer("engine")
-                .mayOnlyBeAccessedByLayers("storage-postgres", "api", "validation", "cli")
+                .mayOnlyBeAccessedByLayers("storage-postgres", "api", "validation", "embedded", "junit", "cli")
                 .whereLayer("schema-dsl")
-                .mayOnlyBeAccessedByLayers("engine", "storage-postgres", "api", "validation", "cli");
+                .mayOnlyBeAccessedByLayers(
+                        "engine", "storage-postgres", "api", "validation", "embedded", "junit", "cli");
     }
 
     /** No package of any module is part of a dependency cycle with another package. */
