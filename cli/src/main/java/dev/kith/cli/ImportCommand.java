@@ -1,74 +1,158 @@
 package dev.kith.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kith.client.KithClient;
 import dev.kith.engine.KithException;
-import dev.kith.engine.Relationship;
 import dev.kith.engine.RelationshipParser;
+import dev.kith.schema.SchemaException;
+import dev.kith.schema.Schemas;
 import dev.kith.validation.ValidationFile;
 import dev.kith.validation.ValidationFileException;
 import dev.kith.validation.ValidationFiles;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code kith import FILE}: loads the relationships of FILE into a running server in one transaction. FILE is a
- * validation file ({@code .yaml}/{@code .yml}, its {@code relationships}) or one compact relationship per line.
+ * {@code kith import FILE}: loads FILE into a running server. A validation file ({@code .yaml}/{@code .yml})
+ * has its schema written first, then its relationships imported; any other file is one compact relationship per
+ * line, read and sent as it is read, in batches of {@code --batch-size} (each one transaction). A problem is
+ * reported at FILE's line, as {@link Diagnostics} prints it: a line that does not parse before anything of its
+ * batch is sent, a relationship the server refuses (an unknown relation, a caveat the schema does not allow)
+ * when its batch is refused; the batches before it stay imported. A progress bar is drawn on standard error
+ * when it is a terminal; the last line says how many relationships were imported.
  */
 @Command(
         name = "import",
         mixinStandardHelpOptions = true,
-        description = "Import relationships (a validation YAML file, or one relationship per line) in one batch.")
+        description = {
+            "Import a validation YAML file (its schema, then its relationships) or a file of relationships (one"
+                    + " per line, // comments) into a running kith server.",
+            "Relationships are sent in batches as the file is read; errors name the file's line."
+        })
 final class ImportCommand extends ClientCommand {
     @Parameters(paramLabel = "FILE", description = "A .yaml validation file or a text file of relationships.")
     Path file;
 
+    @Option(
+            names = "--batch-size",
+            defaultValue = "1000",
+            description = "Relationships per request, each imported in one transaction (default ${DEFAULT-VALUE}).")
+    int batchSize;
+
     @Override
     int run(KithClient client, PrintWriter out) {
-        List<Relationship> relationships = read(file);
-        JsonNode answer =
-                client.post("/v1/relationships/importbulk", Wire.ndjson(client, relationships), "application/x-ndjson");
-        out.println("imported " + answer.path("numLoaded").asText() + " relationships at "
-                + answer.path("writtenAt").path("token").asText());
-        return 0;
-    }
-
-    static List<Relationship> read(Path file) {
+        PrintWriter err = spec.commandLine().getErr();
+        if (batchSize < 1) {
+            err.println("kith: --batch-size must be at least 1, not " + batchSize);
+            return 1;
+        }
+        Diagnostics diagnostics = new Diagnostics(err);
+        Importer importer = new Importer(client, batchSize, Importer.Progress.onTerminal(err));
         try {
             String name = file.getFileName().toString();
-            if (name.endsWith(".yaml") || name.endsWith(".yml"))
-                return ValidationFiles.load(file).relationships().stream()
-                        .map(ValidationFile.RelationshipLine::relationship)
-                        .toList();
-            return lines(Files.readString(file), file.toString());
+            boolean yaml = name.endsWith(".yaml") || name.endsWith(".yml");
+            String schemaNote =
+                    yaml ? importYaml(client, importer, diagnostics) : importLines(client, importer, diagnostics);
+            if (schemaNote == null) return 1;
+            long count = importer.finish();
+            out.println("imported " + count + " relationships from " + file + schemaNote
+                    + (importer.token().isEmpty() ? "" : " at " + importer.token()));
+            return 0;
+        } catch (Importer.Refused e) {
+            diagnostics.error(file, e.line(), e.getMessage());
+            return 1;
+        }
+    }
+
+    /**
+     * Writes the schema of a validation file, then sends its relationships; a note on the schema, or null when
+     * the file could not be loaded (its problems printed).
+     */
+    private String importYaml(KithClient client, Importer importer, Diagnostics diagnostics) {
+        ValidationFile loaded;
+        try {
+            loaded = ValidationFiles.load(file);
         } catch (ValidationFileException e) {
-            throw new KithException.InvalidArgument("FILE", e.getMessage());
+            diagnostics.error(file, e.line(), (e.key() == null ? "" : e.key() + ": ") + e.reason());
+            return null;
+        }
+        String note = "";
+        ValidationFile.Schema schema = loaded.schema();
+        if (schema != null) {
+            try {
+                Schemas.compile(schema.name(), schema.text());
+            } catch (SchemaException e) {
+                e.diagnostics().forEach(d -> diagnostics.error(schema.inFile(file, d)));
+                return null;
+            }
+            try {
+                client.post(
+                        "/v1/schema/write", client.mapper().createObjectNode().put("schema", schema.text()));
+            } catch (KithClient.ApiException e) {
+                diagnostics.error(file, schema.line(), "schema: " + e.code() + ": " + e.getMessage());
+                return null;
+            }
+            note = " (schema written first)";
+        }
+        int total = loaded.relationships().size();
+        int done = 0;
+        for (ValidationFile.RelationshipLine r : loaded.relationships()) {
+            done++;
+            JsonNode relationship = Wire.relationship(client.mapper(), r.relationship());
+            importer.add(json(client, relationship), r.line(), 1, (double) done / total);
+        }
+        return note;
+    }
+
+    /** Reads and sends one relationship per line; "" when done, or null when a line does not parse. */
+    private String importLines(KithClient client, Importer importer, Diagnostics diagnostics) {
+        long size = Math.max(1, sizeOf(file));
+        long read = 0;
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            int lineNo = 0;
+            String line;
+            while ((line = in.readLine()) != null) {
+                lineNo++;
+                read += line.length() + 1;
+                String l = line.strip();
+                if (l.isEmpty() || l.startsWith("//")) continue;
+                JsonNode relationship;
+                try {
+                    relationship = Wire.relationship(client.mapper(), RelationshipParser.parse(l));
+                } catch (KithException.InvalidArgument e) {
+                    diagnostics.error(file, lineNo, e.getMessage());
+                    return null;
+                }
+                importer.add(json(client, relationship), lineNo, 1, (double) read / size);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        return "";
+    }
+
+    private static long sizeOf(Path file) {
+        try {
+            return Files.size(file);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         }
     }
 
-    /** One compact relationship per line; blank lines and {@code //} comments skipped; errors name file:line. */
-    private static List<Relationship> lines(String text, String file) {
-        List<Relationship> out = new ArrayList<>();
-        int lineNo = 0;
-        for (String line : text.split("\n", -1)) {
-            lineNo++;
-            String l = line.strip();
-            if (l.isEmpty() || l.startsWith("//")) continue;
-            try {
-                out.add(RelationshipParser.parse(l));
-            } catch (KithException.InvalidArgument e) {
-                throw new KithException.InvalidArgument(file + ":" + lineNo, e.getMessage());
-            }
+    static String json(KithClient client, JsonNode node) {
+        try {
+            return client.mapper().writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
         }
-        return out;
     }
 }

@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
             RelationshipsCommand.class,
             ImportCommand.class,
             ExportCommand.class,
+            BackupCommand.class,
             MigrateCommand.class
         })
 public final class Main implements Runnable {

@@ -14,7 +14,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code kith schema check FILE…}: compiles each file and prints a one-line summary for a valid one,
- * or every diagnostic (on stderr) for an invalid one. Exits 1 if any file failed.
+ * or every diagnostic (on stderr, as {@link Diagnostics} prints them) for an invalid one. Exits 1 if any file
+ * failed.
  */
 @Command(
         name = "check",
@@ -54,9 +55,8 @@ final class SchemaCheckCommand implements Callable<Integer> {
                 }
             } catch (SchemaException e) {
                 failed = true;
-                err.println(e.getMessage());
-                int problems = e.diagnostics().size();
-                err.println(file + ": " + count(problems, "error"));
+                new Diagnostics(err).errors(e);
+                err.println(file + ": " + SchemaFiles.errors(e.diagnostics().size()));
             } catch (SchemaFiles.Unreadable e) {
                 failed = true;
                 err.println(e.getMessage());

@@ -1,5 +1,6 @@
 package dev.kith.cli;
 
+import dev.kith.schema.Schemas;
 import dev.kith.schema.openfga.OpenFga;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -12,8 +13,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code kith schema convert --from openfga FILE}: prints the kith schema of a model written in another
- * authorization language. Only OpenFGA's modelling language (schema 1.1) is supported; a model with errors gets
- * its diagnostics (at the model's line and column) on stderr and exit status 1.
+ * authorization language, in the canonical form {@code kith schema format} prints. Only OpenFGA's modelling
+ * language (schema 1.1) is supported, and only towards kith; a model with errors gets its diagnostics (at the
+ * model's line and column, as {@link Diagnostics} prints them) on stderr and exit status 1.
  */
 @Command(
         name = "convert",
@@ -53,11 +55,12 @@ final class SchemaConvertCommand implements Callable<Integer> {
                     file,
                     err,
                     "not converted",
-                    text -> out.print(
+                    text -> out.print(Schemas.format(
+                            file.toString(),
                             switch (from) {
                                 case openfga ->
                                     OpenFga.translate(file.toString(), text).kithSchema();
-                            }));
+                            })));
         } finally {
             out.flush();
             err.flush();

@@ -33,14 +33,18 @@ final class SchemaFiles {
             work.apply(read(file));
             return 0;
         } catch (SchemaException e) {
-            err.println(e.getMessage());
-            int n = e.diagnostics().size();
-            err.println(file + ": " + notDone + ", " + n + " error" + (n == 1 ? "" : "s"));
+            new Diagnostics(err).errors(e);
+            err.println(file + ": " + notDone + ", " + errors(e.diagnostics().size()));
             return 1;
         } catch (Unreadable e) {
             err.println(e.getMessage());
             return 1;
         }
+    }
+
+    /** {@code 1 error}, {@code 3 errors}. */
+    static String errors(int n) {
+        return n + " error" + (n == 1 ? "" : "s");
     }
 
     /** What a schema command does with a file's text. */

@@ -45,9 +45,9 @@ class MainTest {
         assertThat(run.status()).isEqualTo(1);
         assertThat(run.out()).startsWith(good + ": ok");
         assertThat(run.err())
-                .contains(bad + ":2:20: unknown type `nobody`")
+                .contains(bad + ":2:20: error: unknown type `nobody`")
                 .contains("  relation viewer: nobody\n                   ^")
-                .contains(bad + ":3:21: unknown relation or permission `viewr`")
+                .contains(bad + ":3:21: error: unknown relation or permission `viewr`")
                 .contains(bad + ": 2 errors")
                 .doesNotContain("Exception")
                 .doesNotContain("\tat ");
@@ -83,10 +83,11 @@ class MainTest {
         assertThat(run).isNotNull();
         assertThat(run.status()).isEqualTo(1);
         assertThat(run.err())
-                .contains(longChain + ":503:2: definition `doc` has more than 500 relations and permissions"
+                .contains(longChain + ":503:2: error: definition `doc` has more than 500 relations and permissions"
                         + " (schema limit max-relations = 500)")
                 .contains(
-                        deep + ":4:70: parentheses nested more than 50 deep (schema limit max-expression-nesting = 50)")
+                        deep
+                                + ":4:70: error: parentheses nested more than 50 deep (schema limit max-expression-nesting = 50)")
                 .doesNotContain("Exception")
                 .doesNotContain("\tat ");
     }
@@ -145,7 +146,7 @@ class MainTest {
         KithCli.Run run = run("schema", "format", bad.toString());
         assertThat(run.status()).isEqualTo(1);
         assertThat(run.out()).isEmpty();
-        assertThat(run.err()).contains(bad + ":1:12: expected a definition name after `definition`, found '{'");
+        assertThat(run.err()).contains(bad + ":1:12: error: expected a definition name after `definition`, found '{'");
     }
 
     @Test

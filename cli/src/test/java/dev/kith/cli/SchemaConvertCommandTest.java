@@ -29,8 +29,8 @@ class SchemaConvertCommandTest {
         assertThat(run.err()).isEmpty();
         assertThat(run.status()).isZero();
         assertThat(run.out()).isEqualTo("""
-                definition user {
-                }
+                definition user {}
+
                 definition document {
                     relation owner: user
                     relation viewer_direct: user | user:*
@@ -52,7 +52,8 @@ class SchemaConvertCommandTest {
         assertThat(run.status()).isEqualTo(1);
         assertThat(run.out()).isEmpty();
         assertThat(run.err())
-                .contains(model + ":5:21: `person` is not a valid type")
+                .contains(model + ":5:21: error: `person` is not a valid type\n    define viewer: [person]\n"
+                        + " ".repeat(20) + "^")
                 .contains(model + ": not converted, 1 error")
                 .doesNotContain("Exception");
     }

@@ -7,6 +7,7 @@ import dev.kith.schema.Syntax.Comments;
 import dev.kith.schema.Syntax.Declaration;
 import dev.kith.schema.Syntax.DefinitionNode;
 import dev.kith.schema.Syntax.Expr;
+import dev.kith.schema.Syntax.Group;
 import dev.kith.schema.Syntax.MemberNode;
 import dev.kith.schema.Syntax.Name;
 import dev.kith.schema.Syntax.NilExpr;
@@ -340,7 +341,10 @@ final class Parser {
         while (!nodes.isEmpty()) {
             Expr node = nodes.pop();
             int depth = depths.pop();
-            if (node instanceof Binary binary) {
+            if (node instanceof Group group) {
+                nodes.push(group.inner());
+                depths.push(depth);
+            } else if (node instanceof Binary binary) {
                 if (depth + 1 > limits.maxExpressionNesting()) {
                     diagnostics.add(source.diagnostic(
                             binary.position(),
@@ -411,7 +415,7 @@ final class Parser {
             Expr inner = parseExpression(0);
             expect(TokenType.RIGHT_PAREN, "')' to close '('");
             nesting--;
-            return inner;
+            return new Group(inner, position(open));
         }
         countNode(current);
         if (current.isWord("nil")) {

@@ -1,78 +1,79 @@
 package dev.kith.schema;
 
+import dev.kith.schema.Syntax.CaveatNode;
 import dev.kith.schema.Syntax.Comments;
+import dev.kith.schema.Syntax.Declaration;
+import dev.kith.schema.Syntax.DefinitionNode;
+import dev.kith.schema.Syntax.Expr;
+import dev.kith.schema.Syntax.MemberNode;
+import dev.kith.schema.Syntax.ParameterNode;
+import dev.kith.schema.Syntax.PermissionNode;
+import dev.kith.schema.Syntax.RelationNode;
+import dev.kith.schema.Syntax.SchemaFile;
+import dev.kith.schema.Syntax.TypeExpr;
+import dev.kith.schema.Syntax.TypeRefNode;
+import dev.kith.schema.Syntax.UseFlag;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Prints a schema in canonical form: declarations in source order, one blank line between them,
- * 4-space indentation, and the fewest parentheses that keep each permission's tree. Every comment is
- * kept: one on lines of its own before an item stays before it (doc comment last, so that it stays the
- * doc comment), one at the end of an item's line stays there, one inside an item (in an expression)
- * goes on a line of its own before the item, and those before a definition's '}' or at the end of the
- * file stay there. Printing, parsing and printing again gives the same text.
+ * Prints a parsed schema in canonical form: declarations in source order, one blank line between them,
+ * 4-space indentation, {@code a + b} spacing, and exactly the parentheses the author wrote. It prints the
+ * syntax tree, not the compiled model, so a schema whose names do not resolve (or that breaks any other rule
+ * the compiler or validator checks) is formatted too; only a syntax error stops it.
+ *
+ * <p>Every comment is kept: one on lines of its own before an item stays before it (doc comment last, so that
+ * it stays the doc comment), one at the end of an item's line stays there, one inside an item (in an
+ * expression) goes on a line of its own before the item, and those before a definition's '}' or at the end of
+ * the file stay there. Printing, parsing and printing again gives the same text.
  */
 final class Printer {
     private static final String INDENT = "    ";
-
-    /** Binding strength of each rewrite when printed; higher binds tighter. */
-    private static int strength(Rewrite rewrite) {
-        return switch (rewrite) {
-            case Rewrite.Exclusion exclusion -> 1;
-            case Rewrite.Intersection intersection -> 2;
-            case Rewrite.Union union -> 3;
-            case Rewrite.ComputedUserset computed -> 4;
-            case Rewrite.TupleToUserset arrow -> 4;
-            case Rewrite.Nil nil -> 4;
-            case Rewrite.Self self -> 4;
-            case Rewrite.Direct direct -> 4;
-        };
-    }
 
     private final StringBuilder out = new StringBuilder();
 
     private Printer() {}
 
-    static String print(ValidatedSchema schema) {
+    static String print(SchemaFile file) {
         Printer printer = new Printer();
-        printer.schema(schema);
+        printer.schema(file);
         return printer.out.toString();
     }
 
-    private void schema(ValidatedSchema schema) {
-        for (String flag : schema.useFlags()) {
-            Comments comments = schema.comments("use " + flag);
-            comments(comments.before(), "");
-            out.append("use ").append(flag);
-            trailing(comments.trailing());
+    private void schema(SchemaFile file) {
+        Map<String, Comments> uses = new LinkedHashMap<>();
+        for (UseFlag use : file.uses()) {
+            uses.merge(use.name(), use.comments(), Comments::plus);
         }
-        boolean first = schema.useFlags().isEmpty();
-        for (String declaration : schema.declarationOrder()) {
+        for (var use : uses.entrySet()) {
+            comments(use.getValue().before(), "");
+            out.append("use ").append(use.getKey());
+            trailing(use.getValue().trailing());
+        }
+        boolean first = uses.isEmpty();
+        for (Declaration declaration : file.declarations()) {
             if (!first) {
                 out.append('\n');
             }
             first = false;
-            int space = declaration.indexOf(' ');
-            String name = declaration.substring(space + 1);
-            if (declaration.startsWith("definition ")) {
-                definition(schema.definition(name), schema);
-            } else {
-                caveat(schema.caveat(name), schema.comments(declaration));
+            switch (declaration) {
+                case DefinitionNode definition -> definition(definition);
+                case CaveatNode caveat -> caveat(caveat);
             }
         }
-        List<String> end = schema.comments("").closing();
-        if (!end.isEmpty() && !out.isEmpty()) {
+        if (!file.endComments().isEmpty() && !out.isEmpty()) {
             out.append('\n');
         }
-        comments(end, "");
+        comments(file.endComments(), "");
     }
 
-    private void definition(Definition definition, ValidatedSchema schema) {
-        String key = "definition " + definition.name();
-        Comments comments = schema.comments(key);
+    private void definition(DefinitionNode definition) {
+        Comments comments = definition.comments();
         comments(comments.before(), "");
         docComment(definition.docComment(), "");
-        out.append("definition ").append(definition.name()).append(" {");
-        if (definition.relations().isEmpty()
+        out.append("definition ").append(definition.name().text()).append(" {");
+        if (definition.members().isEmpty()
                 && comments.opening().isEmpty()
                 && comments.closing().isEmpty()) {
             out.append('}');
@@ -81,25 +82,28 @@ final class Printer {
         }
         trailing(comments.opening());
         boolean first = true;
-        for (RelationDef relation : definition.relations().values()) {
-            Comments own = schema.comments(key + "#" + relation.name());
-            if ((relation.docComment() != null || !own.before().isEmpty()) && !first) {
+        for (MemberNode member : definition.members()) {
+            Comments own = member.comments();
+            String doc = docComment(member);
+            if ((doc != null || !own.before().isEmpty()) && !first) {
                 out.append('\n');
             }
             first = false;
             comments(own.before(), INDENT);
-            docComment(relation.docComment(), INDENT);
+            docComment(doc, INDENT);
             out.append(INDENT);
-            if (relation.isPermission()) {
-                out.append("permission ").append(relation.name()).append(" = ").append(expression(relation.rewrite()));
-            } else {
-                out.append("relation ").append(relation.name()).append(": ");
-                List<AllowedSubject> subjects = relation.allowedSubjects();
-                for (int i = 0; i < subjects.size(); i++) {
-                    if (i > 0) {
-                        out.append(" | ");
+            switch (member) {
+                case RelationNode relation -> {
+                    out.append("relation ").append(relation.name().text()).append(": ");
+                    subjects(relation.types());
+                }
+                case PermissionNode permission -> {
+                    out.append("permission ").append(permission.name().text());
+                    if (!permission.annotation().isEmpty()) {
+                        out.append(": ");
+                        subjects(permission.annotation());
                     }
-                    out.append(subject(subjects.get(i)));
+                    out.append(" = ").append(expression(permission.expression()));
                 }
             }
             trailing(own.trailing());
@@ -109,24 +113,57 @@ final class Printer {
         trailing(comments.trailing());
     }
 
-    private void caveat(CaveatDef caveat, Comments comments) {
-        comments(comments.before(), "");
+    private static String docComment(MemberNode member) {
+        return switch (member) {
+            case RelationNode relation -> relation.docComment();
+            case PermissionNode permission -> permission.docComment();
+        };
+    }
+
+    private void subjects(List<TypeRefNode> subjects) {
+        for (int i = 0; i < subjects.size(); i++) {
+            if (i > 0) {
+                out.append(" | ");
+            }
+            out.append(subject(subjects.get(i)));
+        }
+    }
+
+    private void caveat(CaveatNode caveat) {
+        comments(caveat.comments().before(), "");
         docComment(caveat.docComment(), "");
-        out.append("caveat ").append(caveat.name()).append('(');
+        out.append("caveat ").append(caveat.name().text()).append('(');
         boolean first = true;
-        for (var parameter : caveat.parameters().entrySet()) {
+        for (ParameterNode parameter : caveat.parameters()) {
             if (!first) {
                 out.append(", ");
             }
             first = false;
-            out.append(parameter.getKey()).append(' ').append(CaveatTypes.write(parameter.getValue()));
+            out.append(parameter.name().text()).append(' ');
+            type(parameter.type());
         }
         out.append(") {\n");
         for (String line : caveat.expression().split("\n", -1)) {
             out.append(line.isEmpty() ? "" : INDENT + line).append('\n');
         }
         out.append('}');
-        trailing(comments.trailing());
+        trailing(caveat.comments().trailing());
+    }
+
+    /** A caveat parameter type as written: {@code int}, {@code list<string>}, {@code map<list<int>>}. */
+    private void type(TypeExpr type) {
+        out.append(type.name().text());
+        if (type.arguments().isEmpty()) {
+            return;
+        }
+        out.append('<');
+        for (int i = 0; i < type.arguments().size(); i++) {
+            if (i > 0) {
+                out.append(", ");
+            }
+            type(type.arguments().get(i));
+        }
+        out.append('>');
     }
 
     /**
@@ -168,62 +205,68 @@ final class Printer {
 
     /** How an allowed subject is written: {@code user}, {@code group#member}, {@code user:* with c}. */
     static String subject(AllowedSubject subject) {
-        StringBuilder text = new StringBuilder(subject.type());
-        if (subject.wildcard()) {
+        return subject(subject.type(), subject.wildcard(), subject.relation(), subject.caveat(), subject.expiration());
+    }
+
+    private static String subject(TypeRefNode node) {
+        return subject(
+                node.type().text(),
+                node.wildcard(),
+                node.relation() == null ? null : node.relation().text(),
+                node.caveat() == null ? null : node.caveat().text(),
+                node.expiration() != null);
+    }
+
+    private static String subject(String type, boolean wildcard, String relation, String caveat, boolean expiration) {
+        StringBuilder text = new StringBuilder(type);
+        if (wildcard) {
             text.append(":*");
-        } else if (subject.relation() != null) {
-            text.append('#').append(subject.relation());
+        } else if (relation != null) {
+            text.append('#').append(relation);
         }
-        if (subject.caveat() != null) {
-            text.append(" with ").append(subject.caveat());
-            if (subject.expiration()) {
+        if (caveat != null) {
+            text.append(" with ").append(caveat);
+            if (expiration) {
                 text.append(" and expiration");
             }
-        } else if (subject.expiration()) {
+        } else if (expiration) {
             text.append(" with expiration");
         }
         return text.toString();
     }
 
-    /** A permission expression with the fewest parentheses that keep its tree. */
-    static String expression(Rewrite rewrite) {
+    /**
+     * A permission expression as its tree was written: the author's parentheses ({@link Syntax.Group}) kept,
+     * none added. The parser built the tree from the text by the precedence table, so the same tokens without
+     * any other parentheses parse back into the same tree.
+     */
+    static String expression(Expr expr) {
         StringBuilder text = new StringBuilder();
-        expression(rewrite, 0, text);
+        expression(expr, text);
         return text.toString();
     }
 
-    private static void expression(Rewrite rewrite, int minimum, StringBuilder text) {
-        boolean parenthesise = strength(rewrite) < minimum;
-        if (parenthesise) {
-            text.append('(');
-        }
-        switch (rewrite) {
-            case Rewrite.ComputedUserset computed -> text.append(computed.relation());
-            case Rewrite.TupleToUserset arrow ->
-                text.append(arrow.tupleset())
-                        .append(arrow.all() ? ".all(" + arrow.computed() + ")" : "->" + arrow.computed());
-            case Rewrite.Nil nil -> text.append("nil");
-            case Rewrite.Self self -> text.append("self");
-            case Rewrite.Direct direct -> throw new IllegalStateException("a permission expression has no Direct");
-            case Rewrite.Union union -> join(union.children(), " + ", 4, text);
-            case Rewrite.Intersection intersection -> join(intersection.children(), " & ", 3, text);
-            case Rewrite.Exclusion exclusion -> {
-                expression(exclusion.base(), 1, text);
-                text.append(" - ");
-                expression(exclusion.subtracted(), 2, text);
+    private static void expression(Expr expr, StringBuilder text) {
+        switch (expr) {
+            case Syntax.Ref ref -> text.append(ref.name());
+            case Syntax.Arrow arrow -> {
+                expression(arrow.left(), text);
+                // `.any(x)` is the same arrow as `->x`, written the short way.
+                String name = arrow.right().name();
+                text.append(arrow.all() ? ".all(" + name + ")" : "->" + name);
             }
-        }
-        if (parenthesise) {
-            text.append(')');
-        }
-    }
-
-    private static void join(List<Rewrite> children, String operator, int minimum, StringBuilder text) {
-        for (int i = 0; i < children.size(); i++) {
-            if (i > 0) {
-                text.append(operator);
+            case Syntax.NilExpr nil -> text.append("nil");
+            case Syntax.SelfExpr self -> text.append("self");
+            case Syntax.Group group -> {
+                text.append('(');
+                expression(group.inner(), text);
+                text.append(')');
             }
-            expression(children.get(i), minimum, text);
+            case Syntax.Binary binary -> {
+                expression(binary.left(), text);
+                text.append(' ').append(binary.operator().symbol).append(' ');
+                expression(binary.right(), text);
+            }
         }
     }
 }

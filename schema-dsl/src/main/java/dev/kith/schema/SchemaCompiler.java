@@ -33,11 +33,7 @@ import java.util.Map;
 final class SchemaCompiler {
 
     /** What the compiler produced: the model, in declaration order. */
-    record Compiled(
-            Map<String, Definition> definitions,
-            Map<String, CaveatDef> caveats,
-            List<String> declarationOrder,
-            List<String> useFlags) {
+    record Compiled(Map<String, Definition> definitions, Map<String, CaveatDef> caveats, List<String> useFlags) {
 
         boolean usesExpiration() {
             return useFlags.contains("expiration");
@@ -68,7 +64,6 @@ final class SchemaCompiler {
     private Compiled compile(SchemaFile file) {
         Map<String, Definition> definitions = new LinkedHashMap<>();
         Map<String, CaveatDef> caveats = new LinkedHashMap<>();
-        List<String> order = new ArrayList<>();
         Map<String, SourcePosition> declared = new HashMap<>();
         for (Declaration declaration : file.declarations()) {
             String what = declaration instanceof DefinitionNode ? "definition" : "caveat";
@@ -79,7 +74,6 @@ final class SchemaCompiler {
                 continue;
             }
             checkTypeName(name, what);
-            order.add(what + " " + name.text());
             switch (declaration) {
                 case DefinitionNode node -> definitions.put(name.text(), definition(node));
                 case CaveatNode node -> caveats.put(name.text(), caveat(node));
@@ -87,7 +81,7 @@ final class SchemaCompiler {
         }
         List<String> flags =
                 file.uses().stream().map(Syntax.UseFlag::name).distinct().toList();
-        return new Compiled(definitions, caveats, List.copyOf(order), flags);
+        return new Compiled(definitions, caveats, flags);
     }
 
     private Definition definition(DefinitionNode node) {
@@ -174,8 +168,9 @@ final class SchemaCompiler {
             case Ref ref -> new Rewrite.ComputedUserset(ref.name());
             case NilExpr nil -> new Rewrite.Nil();
             case SelfExpr self -> new Rewrite.Self();
+            case Syntax.Group group -> rewrite(group.inner());
             case Arrow arrow -> {
-                if (!(arrow.left() instanceof Ref tupleset)) {
+                if (!(Syntax.ungrouped(arrow.left()) instanceof Ref tupleset)) {
                     report(
                             arrow.position(),
                             "an arrow must start from a relation name: chained or"

@@ -329,11 +329,12 @@ final class SchemaValidator {
             }
             case NilExpr nil -> {}
             case SelfExpr self -> {}
+            case Syntax.Group group -> checkExpression(definition, permission, group.inner());
         }
     }
 
     private void checkArrow(Definition definition, PermissionNode permission, Arrow arrow) {
-        if (!(arrow.left() instanceof Ref left)) {
+        if (!(Syntax.ungrouped(arrow.left()) instanceof Ref left)) {
             return;
         }
         RelationDef tupleset = definition.relation(left.name());

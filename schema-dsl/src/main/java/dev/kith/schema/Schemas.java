@@ -49,7 +49,7 @@ public final class Schemas {
         SchemaException.throwIfAny(diagnostics);
         var caveatAsts = SchemaValidator.validate(source, file, compiled, limits, diagnostics);
         SchemaException.throwIfAny(diagnostics);
-        return new ValidatedSchema(text, compiled, caveatAsts, file.commentsByItem());
+        return new ValidatedSchema(text, compiled, caveatAsts);
     }
 
     /** Refuses a text over {@link SchemaLimits#maxSchemaBytes} before any of it is read. */
@@ -83,14 +83,31 @@ public final class Schemas {
         SchemaException.throwIfAny(diagnostics);
     }
 
-    /** Compiles {@code text} and prints it in canonical form. */
+    /**
+     * Parses {@code text} and prints it in canonical form (see {@link Printer}). Formatting is syntax-level: a
+     * schema that parses is formatted even when it does not compile (a name that does not resolve, a cycle, a
+     * caveat that does not type-check); only a syntax error (or a limit the parser enforces) stops it. The output
+     * parses into the same tree, comments and parentheses included, and formatting it again changes nothing.
+     *
+     * @throws SchemaException with every syntax problem found, in source order
+     */
     public static String format(String fileName, String text) throws SchemaException {
-        return format(compile(fileName, text));
+        Objects.requireNonNull(text, "text");
+        SourceText source = new SourceText(fileName, text);
+        List<Diagnostic> diagnostics = new ArrayList<>();
+        checkSize(source, text, SchemaLimits.DEFAULTS, diagnostics);
+        Syntax.SchemaFile file = Parser.parse(source, diagnostics, SchemaLimits.DEFAULTS);
+        SchemaException.throwIfAny(diagnostics);
+        return Printer.print(file);
     }
 
     /** A schema in canonical form: compiling it gives the same model, formatting it the same text. */
     public static String format(ValidatedSchema schema) {
-        return Printer.print(schema);
+        try {
+            return format("", schema.source());
+        } catch (SchemaException e) {
+            throw new IllegalStateException("a validated schema no longer parses: " + e.getMessage(), e);
+        }
     }
 
     /**

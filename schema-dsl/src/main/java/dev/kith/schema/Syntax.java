@@ -1,9 +1,7 @@
 package dev.kith.schema;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The syntax tree the {@link Parser} builds: what was written, with positions, before names are
@@ -16,36 +14,7 @@ final class Syntax {
      * A whole schema file: its {@code use} flags, its definitions and caveats in source order, and the
      * comments on lines of their own after the last of them.
      */
-    record SchemaFile(List<UseFlag> uses, List<Declaration> declarations, List<String> endComments) {
-
-        /**
-         * The comments of every item, for the printer, by {@code "use flag"}, {@code "definition name"},
-         * {@code "definition name#member"} or {@code "caveat name"}; the end of the file is {@code ""}
-         * (its {@code closing} comments). An item written twice (a repeated {@code use}) has the comments
-         * of both.
-         */
-        Map<String, Comments> commentsByItem() {
-            Map<String, Comments> comments = new HashMap<>();
-            for (UseFlag use : uses) {
-                comments.merge("use " + use.name(), use.comments(), Comments::plus);
-            }
-            for (Declaration declaration : declarations) {
-                switch (declaration) {
-                    case DefinitionNode definition -> {
-                        String key = "definition " + definition.name().text();
-                        comments.merge(key, definition.comments(), Comments::plus);
-                        for (MemberNode member : definition.members()) {
-                            comments.merge(key + "#" + member.name().text(), member.comments(), Comments::plus);
-                        }
-                    }
-                    case CaveatNode caveat ->
-                        comments.merge("caveat " + caveat.name().text(), caveat.comments(), Comments::plus);
-                }
-            }
-            comments.put("", new Comments(List.of(), List.of(), List.of(), endComments));
-            return Map.copyOf(comments);
-        }
-    }
+    record SchemaFile(List<UseFlag> uses, List<Declaration> declarations, List<String> endComments) {}
 
     /**
      * The comments of one item (a {@code use} flag, a declaration, a relation or permission) other than
@@ -191,7 +160,7 @@ final class Syntax {
     }
 
     /** A permission expression. */
-    sealed interface Expr permits Ref, Arrow, Binary, NilExpr, SelfExpr {
+    sealed interface Expr permits Ref, Arrow, Binary, NilExpr, SelfExpr, Group {
         SourcePosition position();
     }
 
@@ -209,4 +178,19 @@ final class Syntax {
 
     /** {@code self}. */
     record SelfExpr(SourcePosition position) implements Expr {}
+
+    /**
+     * {@code ( inner )}: parentheses as the author wrote them, kept so that the formatter prints them back; they
+     * mean nothing else (the tree already says how the expression groups).
+     */
+    record Group(Expr inner, SourcePosition position) implements Expr {}
+
+    /** {@code expr} without the parentheses around it. */
+    static Expr ungrouped(Expr expr) {
+        Expr inner = expr;
+        while (inner instanceof Group group) {
+            inner = group.inner();
+        }
+        return inner;
+    }
 }

@@ -16,22 +16,14 @@ public final class ValidatedSchema {
     private final Map<String, Definition> definitions;
     private final Map<String, CaveatDef> caveats;
     private final Map<String, CelAbstractSyntaxTree> caveatAsts;
-    private final List<String> declarationOrder;
     private final List<String> useFlags;
-    private final Map<String, Syntax.Comments> comments;
 
-    ValidatedSchema(
-            String source,
-            SchemaCompiler.Compiled compiled,
-            Map<String, CelAbstractSyntaxTree> caveatAsts,
-            Map<String, Syntax.Comments> comments) {
+    ValidatedSchema(String source, SchemaCompiler.Compiled compiled, Map<String, CelAbstractSyntaxTree> caveatAsts) {
         this.source = source;
         this.definitions = Collections.unmodifiableMap(new LinkedHashMap<>(compiled.definitions()));
         this.caveats = Collections.unmodifiableMap(new LinkedHashMap<>(compiled.caveats()));
         this.caveatAsts = Map.copyOf(caveatAsts);
-        this.declarationOrder = compiled.declarationOrder();
         this.useFlags = compiled.useFlags();
-        this.comments = Map.copyOf(comments);
     }
 
     /** The object types by name, in declaration order. */
@@ -78,24 +70,5 @@ public final class ValidatedSchema {
     /** Whether the schema declares {@code use self}. */
     public boolean usesSelf() {
         return useFlags.contains("self");
-    }
-
-    /** The {@code use} flags, once each, in declaration order. */
-    List<String> useFlags() {
-        return useFlags;
-    }
-
-    /** Definitions and caveats as {@code "definition name"} / {@code "caveat name"}, in source order. */
-    List<String> declarationOrder() {
-        return declarationOrder;
-    }
-
-    /**
-     * The plain comments written around {@code item} ({@code "use flag"}, {@code "definition name"},
-     * {@code "definition name#member"}, {@code "caveat name"}, or {@code ""} for the end of the file), for
-     * the printer.
-     */
-    Syntax.Comments comments(String item) {
-        return comments.getOrDefault(item, Syntax.Comments.NONE);
     }
 }

@@ -4,6 +4,8 @@ import dev.kith.engine.ObjectRef;
 import dev.kith.engine.Permissionship;
 import dev.kith.engine.Relationship;
 import dev.kith.engine.SubjectRef;
+import dev.kith.schema.Diagnostic;
+import dev.kith.schema.SourcePosition;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +49,19 @@ public record ValidationFile(
         public Schema {
             Objects.requireNonNull(text, "text");
             Objects.requireNonNull(name, "name");
+        }
+
+        /**
+         * {@code diagnostic}, found in {@link #text}, at its line and column in the YAML file {@code path} (with
+         * that file's line) when the text is a literal block; unchanged otherwise.
+         */
+        public Diagnostic inFile(Path path, Diagnostic diagnostic) {
+            if (textLine == 0) return diagnostic;
+            SourcePosition at = new SourcePosition(
+                    path.toString(),
+                    textLine + diagnostic.position().line() - 1,
+                    indent + diagnostic.position().column());
+            return new Diagnostic(at, diagnostic.message(), " ".repeat(indent) + diagnostic.sourceLine());
         }
     }
 

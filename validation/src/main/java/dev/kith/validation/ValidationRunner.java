@@ -8,7 +8,6 @@ import dev.kith.engine.Results;
 import dev.kith.schema.Diagnostic;
 import dev.kith.schema.SchemaException;
 import dev.kith.schema.Schemas;
-import dev.kith.schema.SourcePosition;
 import dev.kith.validation.FileReport.Failure;
 import dev.kith.validation.ValidationFile.Assertion;
 import dev.kith.validation.ValidationFile.ExpectedRelations;
@@ -144,16 +143,10 @@ public final class ValidationRunner {
 
     /** The schema's diagnostics, at the YAML file's lines and columns when the text is a literal block. */
     private static String diagnostics(Path path, ValidationFile.Schema schema, SchemaException e) {
-        if (schema.textLine() == 0) return e.getMessage();
         StringBuilder b = new StringBuilder();
-        String indent = " ".repeat(schema.indent());
         for (Diagnostic d : e.diagnostics()) {
-            SourcePosition at = new SourcePosition(
-                    path.toString(),
-                    schema.textLine() + d.position().line() - 1,
-                    schema.indent() + d.position().column());
             if (!b.isEmpty()) b.append('\n');
-            b.append(new Diagnostic(at, d.message(), indent + d.sourceLine()).render());
+            b.append(schema.inFile(path, d).render());
         }
         return b.toString();
     }
