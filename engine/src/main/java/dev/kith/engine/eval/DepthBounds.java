@@ -1,5 +1,6 @@
 package dev.kith.engine.eval;
 
+import dev.kith.engine.index.ClosureState;
 import dev.kith.engine.index.ContextualSnapshot;
 import dev.kith.engine.index.Postings;
 import dev.kith.engine.index.Snapshot;
@@ -33,6 +34,10 @@ import java.util.List;
  *
  * <p>Links are counted whatever their caveat or expiration (a bound, not a check), so the bounds depend only
  * on the snapshot and the schema. One instance serves any number of lookups on that snapshot.
+ *
+ * <p>A self-recursive relation whose closure the snapshot keeps ({@link Snapshot#closure}) with no conditional
+ * link is bounded by the closure's highest height, kept up to date by the index batch by batch: no component is
+ * read from the data for it.
  */
 final class DepthBounds {
     /** Bounds saturate here: far above any depth limit, far from overflow. */
@@ -88,18 +93,43 @@ final class DepthBounds {
         };
     }
 
-    /** At least the hops any check from {@code pair} can try; pairs without a rule are 0. */
-    synchronized int bound(int pair) {
-        if (schema.rule(pair) == null) return 0;
-        if (bounds[pair] < 0) {
-            if (cyclic[component[pair]]) {
-                dataBounds(component[pair]);
-            } else {
-                int b = 0;
-                for (Edge e : schemaEdges(pair)) b = Math.max(b, add(e.weight(), bound(e.pair())));
-                bounds[pair] = b;
-            }
+    /**
+     * At least the hops any check from {@code pair} can try; pairs without a rule are 0. Lock-free where the bound
+     * is known, from the schema, or from the closure index; a cyclic component read from the data is computed
+     * under this instance's lock, once.
+     */
+    int bound(int pair) {
+        CompiledSchema.Rule rule = schema.rule(pair);
+        if (rule == null) return 0;
+        int known = bounds[pair];
+        if (known >= 0) return known;
+        int b;
+        if (rule.closable() && closedBound(pair) >= 0) {
+            b = closedBound(pair);
+        } else if (cyclic[component[pair]]) {
+            return dataBoundsOnce(pair);
+        } else {
+            b = 0;
+            for (Edge e : schemaEdges(pair)) b = Math.max(b, add(e.weight(), bound(e.pair())));
         }
+        // an int written whole, and every thread that computes it computes the same value
+        bounds[pair] = b;
+        return b;
+    }
+
+    /**
+     * The bound of a self-recursive relation (its only out-edge in the schema is to itself) from the closure index:
+     * the highest height of its objects, when the closure is kept and no link of it is conditional (the heights
+     * count unconditional links only); else -1.
+     */
+    private int closedBound(int pair) {
+        ClosureState state = snapshot.closure(pair);
+        if (state == null || !state.kept() || state.conditionalSources() != null) return -1;
+        return state.maxHeight();
+    }
+
+    private synchronized int dataBoundsOnce(int pair) {
+        if (bounds[pair] < 0) dataBounds(component[pair]);
         return bounds[pair];
     }
 

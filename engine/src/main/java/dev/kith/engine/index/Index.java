@@ -66,6 +66,8 @@ public final class Index implements IdNames {
 
     private volatile long internedObjects;
     private final Scanner scanner = new Scanner(this);
+    /** The transitive-closure index of self-recursive relations, or null while it is off (the default). */
+    private volatile Closures closures;
 
     /** Forward and reverse slots of one resource pair. */
     static final class Table {
@@ -306,6 +308,53 @@ public final class Index implements IdNames {
         return type + "#" + relation;
     }
 
+    // ---- the closure index
+
+    /**
+     * Turns the transitive-closure index on ({@link Closures}): from now on every batch keeps it, and the closures
+     * of what the index holds are built at the applied revision (older revisions read none). Writer only.
+     */
+    public void maintainClosures() {
+        if (closures != null) return;
+        Closures c = new Closures(this);
+        c.buildAll(applied);
+        closures = c;
+    }
+
+    /** Whether the closure index is on. */
+    public boolean maintainsClosures() {
+        return closures != null;
+    }
+
+    /** The state of {@code pair}'s closure at {@code rev}, or null when none is kept for it there. */
+    public ClosureState closureState(int pair, long rev) {
+        Closures c = closures;
+        return c == null || pair < 0 ? null : c.state(pair, rev);
+    }
+
+    /** The closure entry of (pair, object) at {@code rev}, or null when the object reaches only itself. */
+    public ClosureEntry closureEntry(int pair, int object, long rev) {
+        Closures c = closures;
+        return c == null || object < 0 ? null : c.entry(pair, object, rev);
+    }
+
+    /** The heap the closure index holds at the applied revision; 0 when it is off. O(1). */
+    public long closureBytes() {
+        Closures c = closures;
+        return c == null ? 0 : c.bytes();
+    }
+
+    /** What the closure index holds per self-recursive relation at the applied revision; empty when it is off. */
+    public List<dev.kith.engine.EngineStats.Closure> closureStats() {
+        Closures c = closures;
+        return c == null ? List.of() : c.stats();
+    }
+
+    /** Records that {@code slots}' chain at {@code id} got a version over an older one (for garbage collection). */
+    void touched(Slots slots, int id, long revision) {
+        touched.add(new Touched(slots, id, revision));
+    }
+
     // ---- revisions
 
     /** The newest revision whose batch is fully visible. */
@@ -454,6 +503,8 @@ public final class Index implements IdNames {
             i = j;
         }
         relationshipCount = count;
+        Closures c = closures;
+        if (c != null) c.apply(revision, applied, sorted);
         applied = revision;
     }
 
@@ -553,5 +604,7 @@ public final class Index implements IdNames {
             keep.previous = null;
             if (keep == head && keep.isEmpty()) t.slots.set(t.id, null);
         }
+        Closures c = closures;
+        if (c != null) c.collectGarbage(oldestReadable);
     }
 }
