@@ -52,7 +52,8 @@ class DepthAgreementTest {
         List<Arguments> out = new ArrayList<>();
         for (int hops : new int[] {49, 50, 51}) {
             for (String shape : new String[] {"groups", "bare", "folders", "banned"}) {
-                out.add(Arguments.of(shape, hops));
+                out.add(Arguments.of(shape, hops, true));
+                out.add(Arguments.of(shape, hops, false));
             }
         }
         return out.stream();
@@ -87,11 +88,13 @@ class DepthAgreementTest {
         return rels.stream().map(Relationship::parse).toList();
     }
 
-    @ParameterizedTest(name = "{0}, {1} hops")
+    @ParameterizedTest(name = "{0}, {1} hops, closure index {2}")
     @MethodSource("chains")
-    void lookupsRaiseTheDepthErrorExactlyWhenCheckDoes(String shape, int hops) throws Exception {
+    void lookupsRaiseTheDepthErrorExactlyWhenCheckDoes(String shape, int hops, boolean closureIndex) throws Exception {
         List<Relationship> rels = chain(shape, hops);
-        Engine engine = Engines.inMemory(EngineOptions.defaults().withClock(Clock.fixed(NOW, ZoneOffset.UTC)));
+        Engine engine = Engines.inMemory(EngineOptions.defaults()
+                .withClock(Clock.fixed(NOW, ZoneOffset.UTC))
+                .withClosureIndex(closureIndex));
         engine.writeSchema(SCHEMA);
         engine.write(
                 new Requests.Write(rels.stream().map(RelationshipUpdate::touch).toList(), List.of()));
