@@ -8,6 +8,7 @@ import dev.kith.schema.AllowedSubject;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.IntToLongFunction;
 
 /**
  * Upper bounds on the hops a check can spend, per pair, on one {@link Snapshot}: {@link #bound(int)} is at least
@@ -57,6 +58,58 @@ final class DepthBounds {
         this.bounds = new int[pairs];
         Arrays.fill(bounds, -1);
         this.cyclic = schemaComponents(pairs);
+    }
+
+    /**
+     * Bounds on {@code snapshot} that take over from {@code previous} (bounds of the same schema at another
+     * revision) every cyclic component whose bounds it computed and whose data did not change in between: no
+     * relation it reads links of (a subject-set relation or an arrow's tupleset of one of its pairs) changed after
+     * the older of the two revisions ({@code changedAt}: the last revision that changed a relation), and every pair
+     * it leads out to has the same bound here as there. Such a component's nodes, links and exits are those it was
+     * computed from, so its bounds are too. Components are taken over sinks first (Tarjan numbers them so), each
+     * seeing the bounds of those it leads to; the others are computed when asked, as without {@code previous}. No
+     * reference to {@code previous} is kept.
+     */
+    DepthBounds(Snapshot snapshot, CompiledSchema schema, DepthBounds previous, IntToLongFunction changedAt) {
+        this(snapshot, schema);
+        if (previous == null || previous.schema != schema || previous.bounds.length != bounds.length) return;
+        long since = Math.min(previous.snapshot.revision(), snapshot.revision());
+        for (int c = 0; c < cyclic.length; c++) {
+            if (cyclic[c]) carry(c, previous, since, changedAt);
+        }
+    }
+
+    private void carry(int c, DepthBounds previous, long since, IntToLongFunction changedAt) {
+        List<Integer> members = new ArrayList<>();
+        for (int p = 0; p < component.length; p++) {
+            if (component[p] != c || schema.rule(p) == null) continue;
+            if (previous.bounds[p] < 0 || (schema.rule(p).closable() && closedBound(p) >= 0)) return;
+            if (readsChangedLinks(schema.rule(p).node(), since, changedAt)) return;
+            members.add(p);
+        }
+        for (int p : members) {
+            for (Edge e : schemaEdges(p)) {
+                int t = e.pair();
+                if (component[t] == c) continue;
+                if (previous.bounds[t] < 0 || bound(t) != previous.bounds[t]) return;
+            }
+        }
+        for (int p : members) bounds[p] = previous.bounds[p];
+    }
+
+    private static boolean readsChangedLinks(Node node, long since, IntToLongFunction changedAt) {
+        return switch (node) {
+            case Node.Direct d -> d.setPairs().length > 0 && changedAt.applyAsLong(d.pair()) > since;
+            case Node.Computed c -> false;
+            case Node.Arrow a -> changedAt.applyAsLong(a.tupleset()) > since;
+            case Node.Union u -> Arrays.stream(u.children()).anyMatch(n -> readsChangedLinks(n, since, changedAt));
+            case Node.Intersection i ->
+                Arrays.stream(i.children()).anyMatch(n -> readsChangedLinks(n, since, changedAt));
+            case Node.Exclusion e ->
+                readsChangedLinks(e.base(), since, changedAt) || readsChangedLinks(e.subtracted(), since, changedAt);
+            case Node.Nil n -> false;
+            case Node.Self x -> false;
+        };
     }
 
     /** Whether these bounds were computed for this schema and a snapshot equal to {@code s}. */

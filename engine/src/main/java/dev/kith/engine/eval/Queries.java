@@ -380,7 +380,10 @@ public final class Queries {
             return plain.readsLinksOfAny(contextual) ? new DepthBounds(snapshot, schema) : plain;
         }
         DepthBounds b = depthBounds;
-        if (b == null || !b.isFor(schema, snapshot)) depthBounds = b = new DepthBounds(snapshot, schema);
+        if (b == null || !b.isFor(schema, snapshot)) {
+            // the bounds of the last revision carry over where the writes since changed none of their links
+            depthBounds = b = new DepthBounds(snapshot, schema, b, index::pairChangedAt);
+        }
         return b;
     }
 

@@ -66,6 +66,9 @@ public final class Index implements IdNames {
 
     private volatile long internedObjects;
     private final Scanner scanner = new Scanner(this);
+    /** Per pair id, the last revision whose batch changed a relationship of it (0: none); grown by copying. */
+    private volatile long[] pairChangedAt = new long[0];
+
     /** The transitive-closure index of self-recursive relations, or null while it is off (the default). */
     private volatile Closures closures;
 
@@ -367,6 +370,15 @@ public final class Index implements IdNames {
         return oldest;
     }
 
+    /**
+     * The last revision whose batch changed a relationship of {@code pair} (0 when none has): a reader at revision
+     * R knows that no batch after {@code min(R, this)} changed it, as of the revision applied when it asks.
+     */
+    public long pairChangedAt(int pair) {
+        long[] a = pairChangedAt;
+        return pair >= 0 && pair < a.length ? a[pair] : 0;
+    }
+
     /** Publishes a revision that changed no relationship (e.g. a schema write). Writer only. */
     public void publish(long revision) {
         if (revision <= applied) throw new IllegalStateException("revision " + revision + " is not after " + applied);
@@ -503,6 +515,12 @@ public final class Index implements IdNames {
             i = j;
         }
         relationshipCount = count;
+        long[] changed = pairChangedAt;
+        for (Op op : sorted) {
+            if (op.pair >= changed.length) changed = Arrays.copyOf(changed, Math.max(op.pair + 1, changed.length * 2));
+            changed[op.pair] = revision;
+        }
+        pairChangedAt = changed;
         Closures c = closures;
         if (c != null) c.apply(revision, applied, sorted);
         applied = revision;
