@@ -78,8 +78,15 @@ final class Closures {
         }
     }
 
-    Closures(Index index) {
+    /** This index's budget: {@link #ENTRIES_FLOOR} and {@link #ENTRIES_PER_LINK} unless a test sets others. */
+    private final long entriesFloor;
+
+    private final long entriesPerLink;
+
+    Closures(Index index, long entriesFloor, long entriesPerLink) {
         this.index = index;
+        this.entriesFloor = entriesFloor;
+        this.entriesPerLink = entriesPerLink;
     }
 
     // ---- reads
@@ -206,11 +213,11 @@ final class Closures {
         RoaringBitmap affected = ancestors(pair, sources, Long.MAX_VALUE);
         if (previous >= 0) affected.or(ancestors(pair, sources, previous));
         recompute(r, affected, revision);
-        if (r.entryCount > ENTRIES_FLOOR + ENTRIES_PER_LINK * r.links) {
+        if (r.entryCount > entriesFloor + entriesPerLink * r.links) {
             r.kept = false;
             r.droppedAt = revision;
             r.reason = "dropped at revision " + revision + ": " + r.entryCount + " reach entries for " + r.links
-                    + " links, over the budget of " + ENTRIES_FLOOR + " + " + ENTRIES_PER_LINK + " per link";
+                    + " links, over the budget of " + entriesFloor + " + " + entriesPerLink + " per link";
             publish(r, revision, false);
             return;
         }

@@ -318,8 +318,13 @@ public final class Index implements IdNames {
      * of what the index holds are built at the applied revision (older revisions read none). Writer only.
      */
     public void maintainClosures() {
+        maintainClosures(Closures.ENTRIES_FLOOR, Closures.ENTRIES_PER_LINK);
+    }
+
+    /** {@link #maintainClosures()} with another budget of reach entries per relation (tests). */
+    void maintainClosures(long entriesFloor, long entriesPerLink) {
         if (closures != null) return;
-        Closures c = new Closures(this);
+        Closures c = new Closures(this, entriesFloor, entriesPerLink);
         c.buildAll(applied);
         closures = c;
     }
