@@ -37,8 +37,8 @@ final class CommandInputs {
         }
     }
 
-    /** A new in-memory engine with the schema and relationships of the two files. */
-    static LoadedDataset load(Path schema, Path relationships) throws IOException {
+    /** A new in-memory engine with {@code options} and the schema and relationships of the two files. */
+    static LoadedDataset load(Path schema, Path relationships, EngineOptions options) throws IOException {
         String text;
         try {
             text = DatasetReader.readSchema(schema);
@@ -46,7 +46,7 @@ final class CommandInputs {
             throw new BenchMain.UsageException("no such schema file: " + schema);
         }
         try {
-            return DatasetLoader.load(text, relationships, EngineOptions.defaults());
+            return DatasetLoader.load(text, relationships, options);
         } catch (NoSuchFileException e) {
             throw new BenchMain.UsageException("no such relationships file: " + relationships);
         } catch (DataFormatException e) {

@@ -25,9 +25,15 @@ final class DatasetFiles {
     @Option(names = "--relationships", required = true, description = "relationships file (relationships.txt)")
     private Path relationships;
 
+    @Option(
+            names = "--no-closure",
+            description = "turn the engine's closure index off, to compare with it on (the default)")
+    private boolean noClosure;
+
     /** A new in-memory engine holding the dataset. */
     LoadedDataset load() throws IOException {
-        return CommandInputs.load(schema, relationships);
+        return CommandInputs.load(
+                schema, relationships, dev.kith.engine.EngineOptions.defaults().withClosureIndex(!noClosure));
     }
 
     /**

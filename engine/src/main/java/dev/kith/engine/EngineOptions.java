@@ -17,6 +17,8 @@ import java.util.Objects;
  *     CaveatLimits#defaults()})
  * @param schemaLimits the bounds a written schema must keep to (default {@link SchemaLimits#DEFAULTS}); a schema
  *     already stored is loaded again whatever its size
+ * @param closureIndex whether the engine keeps the transitive-closure index of self-recursive relations (nested
+ *     groups) and answers checks and lookups from it (see the engine's README, "Closure index")
  */
 public record EngineOptions(
         int depthLimit,
@@ -25,8 +27,12 @@ public record EngineOptions(
         int maxUpdatesPerWrite,
         Duration freshnessTimeout,
         CaveatLimits caveatLimits,
-        SchemaLimits schemaLimits) {
+        SchemaLimits schemaLimits,
+        boolean closureIndex) {
     public static final int DEFAULT_DEPTH_LIMIT = 50;
+
+    /** Whether the closure index is on by default. */
+    public static final boolean DEFAULT_CLOSURE_INDEX = true;
 
     public EngineOptions {
         if (depthLimit < 1) throw new IllegalArgumentException("depthLimit must be at least 1");
@@ -46,36 +52,54 @@ public record EngineOptions(
                 1000,
                 Duration.ofSeconds(5),
                 CaveatLimits.defaults(),
-                SchemaLimits.DEFAULTS);
+                SchemaLimits.DEFAULTS,
+                DEFAULT_CLOSURE_INDEX);
     }
 
     public EngineOptions withDepthLimit(int v) {
-        return new EngineOptions(v, gcWindow, clock, maxUpdatesPerWrite, freshnessTimeout, caveatLimits, schemaLimits);
+        return new EngineOptions(
+                v, gcWindow, clock, maxUpdatesPerWrite, freshnessTimeout, caveatLimits, schemaLimits, closureIndex);
     }
 
     public EngineOptions withGcWindow(Duration v) {
         return new EngineOptions(
-                depthLimit, v, clock, maxUpdatesPerWrite, freshnessTimeout, caveatLimits, schemaLimits);
+                depthLimit, v, clock, maxUpdatesPerWrite, freshnessTimeout, caveatLimits, schemaLimits, closureIndex);
     }
 
     public EngineOptions withClock(Clock v) {
         return new EngineOptions(
-                depthLimit, gcWindow, v, maxUpdatesPerWrite, freshnessTimeout, caveatLimits, schemaLimits);
+                depthLimit,
+                gcWindow,
+                v,
+                maxUpdatesPerWrite,
+                freshnessTimeout,
+                caveatLimits,
+                schemaLimits,
+                closureIndex);
     }
 
     public EngineOptions withMaxUpdatesPerWrite(int v) {
-        return new EngineOptions(depthLimit, gcWindow, clock, v, freshnessTimeout, caveatLimits, schemaLimits);
+        return new EngineOptions(
+                depthLimit, gcWindow, clock, v, freshnessTimeout, caveatLimits, schemaLimits, closureIndex);
     }
 
     public EngineOptions withFreshnessTimeout(Duration v) {
-        return new EngineOptions(depthLimit, gcWindow, clock, maxUpdatesPerWrite, v, caveatLimits, schemaLimits);
+        return new EngineOptions(
+                depthLimit, gcWindow, clock, maxUpdatesPerWrite, v, caveatLimits, schemaLimits, closureIndex);
     }
 
     public EngineOptions withCaveatLimits(CaveatLimits v) {
-        return new EngineOptions(depthLimit, gcWindow, clock, maxUpdatesPerWrite, freshnessTimeout, v, schemaLimits);
+        return new EngineOptions(
+                depthLimit, gcWindow, clock, maxUpdatesPerWrite, freshnessTimeout, v, schemaLimits, closureIndex);
     }
 
     public EngineOptions withSchemaLimits(SchemaLimits v) {
-        return new EngineOptions(depthLimit, gcWindow, clock, maxUpdatesPerWrite, freshnessTimeout, caveatLimits, v);
+        return new EngineOptions(
+                depthLimit, gcWindow, clock, maxUpdatesPerWrite, freshnessTimeout, caveatLimits, v, closureIndex);
+    }
+
+    public EngineOptions withClosureIndex(boolean v) {
+        return new EngineOptions(
+                depthLimit, gcWindow, clock, maxUpdatesPerWrite, freshnessTimeout, caveatLimits, schemaLimits, v);
     }
 }

@@ -52,7 +52,8 @@ class DepthAgreementTest {
         List<Arguments> out = new ArrayList<>();
         for (int hops : new int[] {49, 50, 51}) {
             for (String shape : new String[] {"groups", "bare", "folders", "banned"}) {
-                out.add(Arguments.of(shape, hops));
+                out.add(Arguments.of(shape, hops, true));
+                out.add(Arguments.of(shape, hops, false));
             }
         }
         return out.stream();
@@ -87,11 +88,13 @@ class DepthAgreementTest {
         return rels.stream().map(Relationship::parse).toList();
     }
 
-    @ParameterizedTest(name = "{0}, {1} hops")
+    @ParameterizedTest(name = "{0}, {1} hops, closure index {2}")
     @MethodSource("chains")
-    void lookupsRaiseTheDepthErrorExactlyWhenCheckDoes(String shape, int hops) throws Exception {
+    void lookupsRaiseTheDepthErrorExactlyWhenCheckDoes(String shape, int hops, boolean closureIndex) throws Exception {
         List<Relationship> rels = chain(shape, hops);
-        Engine engine = Engines.inMemory(EngineOptions.defaults().withClock(Clock.fixed(NOW, ZoneOffset.UTC)));
+        Engine engine = Engines.inMemory(EngineOptions.defaults()
+                .withClock(Clock.fixed(NOW, ZoneOffset.UTC))
+                .withClosureIndex(closureIndex));
         engine.writeSchema(SCHEMA);
         engine.write(
                 new Requests.Write(rels.stream().map(RelationshipUpdate::touch).toList(), List.of()));
@@ -211,6 +214,56 @@ class DepthAgreementTest {
     }
 
     /** Every object of a chain's type (lookup-resources answers for all of them) and one never written. */
+    /**
+     * Depth bounds carried from one revision to the next (and the closure's, kept per write) follow the writes: a
+     * folder chain and a group chain grow one link per write from 48 to 52 hops, with a write elsewhere in between
+     * (which carries the bounds over), and after each write lookup-resources answers exactly as check of every
+     * object does, the depth error from the revision that makes a chain too long on. Deleting the last links makes
+     * the lookups answer again.
+     */
+    @ParameterizedTest(name = "closure index {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    void boundsFollowWritesThatGrowAChainPastTheLimit(boolean closureIndex) throws Exception {
+        Engine engine = Engines.inMemory(EngineOptions.defaults()
+                .withClock(Clock.fixed(NOW, ZoneOffset.UTC))
+                .withClosureIndex(closureIndex));
+        engine.writeSchema(SCHEMA);
+        List<Relationship> rels = new ArrayList<>(chain("folders", 48));
+        rels.addAll(chain("groups", 48));
+        engine.write(new Requests.Write(
+                rels.stream().distinct().map(RelationshipUpdate::touch).toList(), List.of()));
+        for (int hops = 48; hops <= 52; hops++) {
+            if (hops > 48) {
+                Fixture.touch(
+                        engine,
+                        "folder:f" + (hops - 1) + "#parent@folder:f" + hops,
+                        "group:g" + (hops - 1) + "#member@group:g" + hops + "#member");
+            }
+            for (int round = 0; round < 2; round++) {
+                // the second round reads a revision written elsewhere: the bounds are carried over
+                if (round == 1) Fixture.touch(engine, "doc:other" + hops + "#viewer@user:near");
+                for (String[] tp :
+                        new String[][] {{"folder", "view", "f"}, {"group", "member", "g"}, {"doc", "view", ""}}) {
+                    List<String> ids = tp[0].equals("doc") ? List.of("d", "e", "other" + hops) : universe(tp[2], hops);
+                    for (String u : List.of("far", "mid", "nobody")) {
+                        Map<String, String> outcomes = new TreeMap<>();
+                        for (String id : ids) {
+                            outcomes.put(
+                                    id, check(engine, new ObjectRef(tp[0], id), tp[1], SubjectRef.object("user", u)));
+                        }
+                        assertThat(lookupResources(engine, tp[0], tp[1], u))
+                                .as(tp[0] + "#" + tp[1] + "@user:" + u + " at " + hops + " hops, round " + round)
+                                .isEqualTo(expected(outcomes));
+                    }
+                }
+            }
+        }
+        Fixture.delete(engine, "folder:f51#parent@folder:f52", "group:g51#member@group:g52#member");
+        Fixture.delete(engine, "folder:f50#parent@folder:f51", "group:g50#member@group:g51#member");
+        assertThat(lookupResources(engine, "folder", "view", "nobody")).isEqualTo("{}");
+        assertThat(lookupResources(engine, "group", "member", "nobody")).isEqualTo("{}");
+    }
+
     private static List<String> universe(String prefix, int hops) {
         List<String> ids = new ArrayList<>();
         for (int i = 1; i <= hops; i++) ids.add(prefix + i);

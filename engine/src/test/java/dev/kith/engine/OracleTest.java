@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Property test: random schemas and relationships (seeded) through the engine and through {@link
  * NaiveEvaluator}; check, lookup-resources and lookup-subjects must agree with the oracle on every (resource,
- * permission, subject), with and without request context.
+ * permission, subject), with and without request context, and with the closure index on and off.
  */
 class OracleTest {
     static final Instant NOW = Instant.parse("2030-01-01T00:00:00Z");
@@ -32,13 +32,16 @@ class OracleTest {
     static final String[] IDS = {"x1", "x2", "x3"};
     static final String[] USERS = {"u1", "u2", "u3"};
 
-    static java.util.stream.LongStream seeds() {
-        return java.util.stream.LongStream.rangeClosed(1, 80);
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> seeds() {
+        return java.util.stream.LongStream.rangeClosed(1, 80)
+                .boxed()
+                .flatMap(seed -> java.util.stream.Stream.of(true, false)
+                        .map(closure -> org.junit.jupiter.params.provider.Arguments.of(seed, closure)));
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "seed {0}, closure index {1}")
     @MethodSource("seeds")
-    void engineAgreesWithOracle(long seed) throws Exception {
+    void engineAgreesWithOracle(long seed, boolean closureIndex) throws Exception {
         Random rnd = new Random(seed);
         Map<String, List<String>> allowed = new HashMap<>();
         String schemaText = randomSchema(rnd, allowed);
@@ -46,7 +49,8 @@ class OracleTest {
         List<Relationship> rels = randomRelationships(rnd, allowed);
         Engine engine = Engines.inMemory(EngineOptions.defaults()
                 .withClock(Clock.fixed(NOW, ZoneOffset.UTC))
-                .withDepthLimit(1000));
+                .withDepthLimit(1000)
+                .withClosureIndex(closureIndex));
         engine.writeSchema(schemaText);
         engine.write(
                 new Requests.Write(rels.stream().map(RelationshipUpdate::touch).toList(), List.of()));

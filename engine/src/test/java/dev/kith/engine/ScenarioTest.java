@@ -19,14 +19,22 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** One test per construct of SEMANTICS.md and per known trap. */
+/**
+ * One test per construct of SEMANTICS.md and per known trap, with the closure index on ({@link
+ * ScenarioWithoutClosureTest} runs them all with it off).
+ */
 class ScenarioTest {
-    static Engine engine(String schema) {
+    /** Whether the engines of these tests keep the closure index. */
+    boolean closureIndex() {
+        return true;
+    }
+
+    Engine engine(String schema) {
         return engine(schema, EngineOptions.defaults());
     }
 
-    static Engine engine(String schema, EngineOptions options) {
-        Engine e = Engines.inMemory(options);
+    Engine engine(String schema, EngineOptions options) {
+        Engine e = Engines.inMemory(options.withClosureIndex(closureIndex()));
         e.writeSchema(schema);
         return e;
     }

@@ -4,8 +4,11 @@ import dev.kith.engine.Deadline;
 import dev.kith.engine.KithException;
 import dev.kith.engine.Results;
 import dev.kith.engine.caveat.CaveatOutcome;
+import dev.kith.engine.index.ClosureEntry;
+import dev.kith.engine.index.ClosureState;
 import dev.kith.engine.index.Condition;
 import dev.kith.engine.index.Postings;
+import dev.kith.engine.index.ReverseVersion;
 import dev.kith.engine.index.Snapshot;
 import java.time.Clock;
 import java.time.Instant;
@@ -15,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.roaringbitmap.RoaringBitmap;
 
 /**
  * Check: does subject S have relation or permission P on object O at one revision (SEMANTICS.md)?
@@ -49,6 +53,12 @@ import java.util.TreeSet;
  * ancestor that it went through changes nothing: that ancestor is on the path only because its own answer was
  * not kept (CONDITIONAL, or computed with less depth than this one spent), and cutting it there replaces an
  * unknown or repeats a walk the memo's answer was decided without (Kleene's logic is monotone).
+ *
+ * <p>Closures: with the closure index on, a self-recursive relation ({@link CompiledSchema.Rule#closable()}) whose
+ * {@link Snapshot#closure} is kept answers a (relation, object) not on the path with a few bitmap reads instead of
+ * a walk ({@link #closed}), where that gives the walk's answer: no conditional link is reachable, the subject's
+ * entries there are unconditional (for HAS) or absent (for NO), and the object's height is within the depth left,
+ * so the walk could neither run out of depth nor spend more hops than the height. Otherwise it walks.
  *
  * <p>Deadline: every (relation, object) visited is a step of the thread's {@link Deadline.Ticker}, which looks
  * at the caller's deadline every {@link Deadline.Ticker#EVERY} steps (counted across checks, so a short check
@@ -104,9 +114,18 @@ final class CheckEvaluator {
     /** The index reads (forward postings) of the checks since this evaluator was made: for tests. */
     long indexReads;
 
+    /** Whether self-recursive relations are answered from the snapshot's closures where they are kept. */
+    private final boolean closures;
+
     /** An evaluator that reads {@code clock} when a check meets its first expiration or caveat. */
     CheckEvaluator(Clock clock) {
+        this(clock, false);
+    }
+
+    /** {@link #CheckEvaluator(Clock)}, answering from the closure index when {@code closures}. */
+    CheckEvaluator(Clock clock, boolean closures) {
         this.clock = clock;
+        this.closures = closures;
     }
 
     /** Prepares one check; {@code now} null means "read the clock when a condition needs it". */
@@ -234,12 +253,62 @@ final class CheckEvaluator {
                 return Tri.NO;
             }
         }
+        if (closures && rule.closable() && tracer == null) {
+            int closed = closed(pair, object, depth);
+            if (closed >= 0) return closed;
+        }
         if (memoizing) return remembered(rule, here, object, depth);
         if (++visits > MEMO_AFTER && tracer == null) {
             memoizing = true;
             return remembered(rule, here, object, depth);
         }
         return walk(rule, here, object, depth);
+    }
+
+    /**
+     * The answer of a self-recursive (pair, object) from the closure index, or -1 to walk. The closure answers
+     * when the object's height fits in {@code depth} (then the walk can try no hop past the limit, and any object
+     * it reaches is at most that many hops away) and no object it reaches has a conditional link (then the walk
+     * follows only the links the closure holds): HAS when an object reached stores the subject (or the wildcard
+     * matching it) without a condition, NO when none stores it at all. A conditional entry of the subject there
+     * (and nothing certain) is walked, so its caveat is evaluated as the walk does.
+     */
+    private int closed(int pair, int object, int depth) {
+        ClosureState state = snapshot.closure(pair);
+        if (state == null || !state.kept()) return -1;
+        ClosureEntry e = snapshot.closure(pair, object);
+        RoaringBitmap reach = e == null ? null : e.reach();
+        int height = e == null ? 0 : e.height();
+        if (height > depth) return -1;
+        RoaringBitmap conditional = state.conditionalSources();
+        if (conditional != null
+                && (reach == null ? conditional.contains(object) : RoaringBitmap.intersects(reach, conditional))) {
+            return -1;
+        }
+        int r = stores(snapshot.reverse(pair, subjectPair, subjectId), reach, object);
+        if (r != Tri.HAS && wildcardKey != -1) {
+            int w = stores(snapshot.reverse(pair, Snapshot.keyPair(wildcardKey), Snapshot.WILDCARD_ID), reach, object);
+            if (w == Tri.HAS || w < 0) r = w;
+        }
+        if (r >= 0 && depth - height < lowest) lowest = depth - height;
+        return r;
+    }
+
+    /**
+     * Whether one of the objects of {@code reach} (null: just {@code object}) is in {@code v}: HAS when one is
+     * without a condition, NO when none is, -1 when only conditional ones are.
+     */
+    private static int stores(ReverseVersion v, RoaringBitmap reach, int object) {
+        if (v == null) return Tri.NO;
+        RoaringBitmap objects = v.objects();
+        RoaringBitmap conditional = v.conditional();
+        if (reach == null) {
+            if (!objects.contains(object)) return Tri.NO;
+            return conditional != null && conditional.contains(object) ? -1 : Tri.HAS;
+        }
+        if (!RoaringBitmap.intersects(reach, objects)) return Tri.NO;
+        if (conditional == null) return Tri.HAS;
+        return RoaringBitmap.andNotCardinality(RoaringBitmap.and(reach, objects), conditional) > 0 ? Tri.HAS : -1;
     }
 
     /** The rule of a pair not on the path, walked with (pair, object) pushed on the path. */

@@ -20,8 +20,20 @@ import java.util.Map;
  * caller holds the index writer's role).
  */
 public final class CompiledSchema {
-    /** What a pair is in this schema. */
-    record Rule(int pair, int type, RelationDef def, Node node) {}
+    /**
+     * What a pair is in this schema. {@code closable}: a relation whose only subject-set kind is itself ({@code
+     * relation member: user | group#member}), which the closure index answers ({@code index.Closures}).
+     */
+    record Rule(int pair, int type, RelationDef def, Node node, boolean closable) {
+        Rule(int pair, int type, RelationDef def, Node node) {
+            this(
+                    pair,
+                    type,
+                    def,
+                    node,
+                    node instanceof Node.Direct d && d.setPairs().length == 1 && d.setPairs()[0] == pair);
+        }
+    }
 
     /** A type's interned id, its plain-object pair, and the pair of each relation or permission by name. */
     record TypeIds(int type, int selfPair, Map<String, Integer> pairs) {}

@@ -1,5 +1,6 @@
 package dev.kith.engine.eval;
 
+import dev.kith.engine.index.ClosureState;
 import dev.kith.engine.index.ContextualSnapshot;
 import dev.kith.engine.index.Postings;
 import dev.kith.engine.index.Snapshot;
@@ -7,6 +8,7 @@ import dev.kith.schema.AllowedSubject;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.IntToLongFunction;
 
 /**
  * Upper bounds on the hops a check can spend, per pair, on one {@link Snapshot}: {@link #bound(int)} is at least
@@ -33,6 +35,10 @@ import java.util.List;
  *
  * <p>Links are counted whatever their caveat or expiration (a bound, not a check), so the bounds depend only
  * on the snapshot and the schema. One instance serves any number of lookups on that snapshot.
+ *
+ * <p>A self-recursive relation whose closure the snapshot keeps ({@link Snapshot#closure}) with no conditional
+ * link is bounded by the closure's highest height, kept up to date by the index batch by batch: no component is
+ * read from the data for it.
  */
 final class DepthBounds {
     /** Bounds saturate here: far above any depth limit, far from overflow. */
@@ -52,6 +58,58 @@ final class DepthBounds {
         this.bounds = new int[pairs];
         Arrays.fill(bounds, -1);
         this.cyclic = schemaComponents(pairs);
+    }
+
+    /**
+     * Bounds on {@code snapshot} that take over from {@code previous} (bounds of the same schema at another
+     * revision) every cyclic component whose bounds it computed and whose data did not change in between: no
+     * relation it reads links of (a subject-set relation or an arrow's tupleset of one of its pairs) changed after
+     * the older of the two revisions ({@code changedAt}: the last revision that changed a relation), and every pair
+     * it leads out to has the same bound here as there. Such a component's nodes, links and exits are those it was
+     * computed from, so its bounds are too. Components are taken over sinks first (Tarjan numbers them so), each
+     * seeing the bounds of those it leads to; the others are computed when asked, as without {@code previous}. No
+     * reference to {@code previous} is kept.
+     */
+    DepthBounds(Snapshot snapshot, CompiledSchema schema, DepthBounds previous, IntToLongFunction changedAt) {
+        this(snapshot, schema);
+        if (previous == null || previous.schema != schema || previous.bounds.length != bounds.length) return;
+        long since = Math.min(previous.snapshot.revision(), snapshot.revision());
+        for (int c = 0; c < cyclic.length; c++) {
+            if (cyclic[c]) carry(c, previous, since, changedAt);
+        }
+    }
+
+    private void carry(int c, DepthBounds previous, long since, IntToLongFunction changedAt) {
+        List<Integer> members = new ArrayList<>();
+        for (int p = 0; p < component.length; p++) {
+            if (component[p] != c || schema.rule(p) == null) continue;
+            if (previous.bounds[p] < 0 || (schema.rule(p).closable() && closedBound(p) >= 0)) return;
+            if (readsChangedLinks(schema.rule(p).node(), since, changedAt)) return;
+            members.add(p);
+        }
+        for (int p : members) {
+            for (Edge e : schemaEdges(p)) {
+                int t = e.pair();
+                if (component[t] == c) continue;
+                if (previous.bounds[t] < 0 || bound(t) != previous.bounds[t]) return;
+            }
+        }
+        for (int p : members) bounds[p] = previous.bounds[p];
+    }
+
+    private static boolean readsChangedLinks(Node node, long since, IntToLongFunction changedAt) {
+        return switch (node) {
+            case Node.Direct d -> d.setPairs().length > 0 && changedAt.applyAsLong(d.pair()) > since;
+            case Node.Computed c -> false;
+            case Node.Arrow a -> changedAt.applyAsLong(a.tupleset()) > since;
+            case Node.Union u -> Arrays.stream(u.children()).anyMatch(n -> readsChangedLinks(n, since, changedAt));
+            case Node.Intersection i ->
+                Arrays.stream(i.children()).anyMatch(n -> readsChangedLinks(n, since, changedAt));
+            case Node.Exclusion e ->
+                readsChangedLinks(e.base(), since, changedAt) || readsChangedLinks(e.subtracted(), since, changedAt);
+            case Node.Nil n -> false;
+            case Node.Self x -> false;
+        };
     }
 
     /** Whether these bounds were computed for this schema and a snapshot equal to {@code s}. */
@@ -88,18 +146,43 @@ final class DepthBounds {
         };
     }
 
-    /** At least the hops any check from {@code pair} can try; pairs without a rule are 0. */
-    synchronized int bound(int pair) {
-        if (schema.rule(pair) == null) return 0;
-        if (bounds[pair] < 0) {
-            if (cyclic[component[pair]]) {
-                dataBounds(component[pair]);
-            } else {
-                int b = 0;
-                for (Edge e : schemaEdges(pair)) b = Math.max(b, add(e.weight(), bound(e.pair())));
-                bounds[pair] = b;
-            }
+    /**
+     * At least the hops any check from {@code pair} can try; pairs without a rule are 0. Lock-free where the bound
+     * is known, from the schema, or from the closure index; a cyclic component read from the data is computed
+     * under this instance's lock, once.
+     */
+    int bound(int pair) {
+        CompiledSchema.Rule rule = schema.rule(pair);
+        if (rule == null) return 0;
+        int known = bounds[pair];
+        if (known >= 0) return known;
+        int b;
+        if (rule.closable() && closedBound(pair) >= 0) {
+            b = closedBound(pair);
+        } else if (cyclic[component[pair]]) {
+            return dataBoundsOnce(pair);
+        } else {
+            b = 0;
+            for (Edge e : schemaEdges(pair)) b = Math.max(b, add(e.weight(), bound(e.pair())));
         }
+        // an int written whole, and every thread that computes it computes the same value
+        bounds[pair] = b;
+        return b;
+    }
+
+    /**
+     * The bound of a self-recursive relation (its only out-edge in the schema is to itself) from the closure index:
+     * the highest height of its objects, when the closure is kept and no link of it is conditional (the heights
+     * count unconditional links only); else -1.
+     */
+    private int closedBound(int pair) {
+        ClosureState state = snapshot.closure(pair);
+        if (state == null || !state.kept() || state.conditionalSources() != null) return -1;
+        return state.maxHeight();
+    }
+
+    private synchronized int dataBoundsOnce(int pair) {
+        if (bounds[pair] < 0) dataBounds(component[pair]);
         return bounds[pair];
     }
 

@@ -71,6 +71,8 @@ final class LookupResourcesEvaluator {
     private final Hops hops;
     private final CheckEvaluator checker;
     private final DepthBounds bounds;
+    /** Whether self-recursive relations are computed in one reachability pass ({@link #closedSets}). */
+    private final boolean closures;
     /** Polls the caller's deadline: a step per candidate object and per subject set a bitmap is collected for. */
     private final Deadline.Ticker ticker = new Deadline.Ticker("lookup-resources");
 
@@ -99,6 +101,19 @@ final class LookupResourcesEvaluator {
             Hops hops,
             CheckEvaluator checker,
             DepthBounds bounds) {
+        this(snapshot, schema, now, hops, checker, bounds, false);
+    }
+
+    /** A lookup that, when {@code closures}, computes self-recursive relations with {@link #closedSets}. */
+    LookupResourcesEvaluator(
+            Snapshot snapshot,
+            CompiledSchema schema,
+            Instant now,
+            Hops hops,
+            CheckEvaluator checker,
+            DepthBounds bounds,
+            boolean closures) {
+        this.closures = closures;
         this.snapshot = snapshot;
         this.schema = schema;
         this.now = now;
@@ -211,6 +226,12 @@ final class LookupResourcesEvaluator {
         }
         CompiledSchema.Rule rule = schema.rule(pair);
         if (rule == null) return EMPTY;
+        if (closures && rule.closable()) {
+            Sets r = closedSets(pair);
+            if (!same(memo.put(pair, r), r)) changes++;
+            settled.add(pair);
+            return r;
+        }
         Set<Integer> outerHits = hits;
         inProgress.add(pair);
         Sets r;
@@ -237,6 +258,50 @@ final class LookupResourcesEvaluator {
         }
         for (int h : own) if (h != pair) hits.add(h);
         return r;
+    }
+
+    /**
+     * The bitmaps of a self-recursive relation (its only subject-set kind is itself) in one pass instead of a
+     * fixpoint: the objects storing the subject or its wildcard are the seeds (S as a subject set of the relation is
+     * one too), {@code d} is every object reaching a certain seed over unconditional links, {@code m} every other
+     * object reaching any seed over any links. This is the least fixpoint {@link #pairSets} iterates to: a link
+     * from a certain object adds to {@code d} exactly when it is unconditional, and everything else reached is
+     * possible.
+     */
+    private Sets closedSets(int pair) {
+        RoaringBitmap d = new RoaringBitmap();
+        RoaringBitmap m = new RoaringBitmap();
+        add(snapshot.reverse(pair, subjectPair, subjectId), true, d, m);
+        if (wildcardPair >= 0) add(snapshot.reverse(pair, wildcardPair, Snapshot.WILDCARD_ID), true, d, m);
+        if (pair == subjectPair && subjectId > 0) d.add(subjectId);
+        m.andNot(d);
+        ancestors(pair, d, true);
+        RoaringBitmap any = RoaringBitmap.or(d, m);
+        ancestors(pair, any, false);
+        any.andNot(d);
+        return new Sets(d, any);
+    }
+
+    /** Adds to {@code set} every object reaching one of it over the relation's links (unconditional ones only). */
+    private void ancestors(int pair, RoaringBitmap set, boolean unconditionalOnly) {
+        RoaringBitmap frontier = set.clone();
+        while (!frontier.isEmpty()) {
+            RoaringBitmap next = new RoaringBitmap();
+            IntIterator it = frontier.getIntIterator();
+            while (it.hasNext()) {
+                ticker.tick();
+                ReverseVersion v = snapshot.reverse(pair, pair, it.next());
+                if (v == null) continue;
+                if (unconditionalOnly && v.conditional() != null) {
+                    next.or(RoaringBitmap.andNot(v.objects(), v.conditional()));
+                } else {
+                    next.or(v.objects());
+                }
+            }
+            next.andNot(set);
+            set.or(next);
+            frontier = next;
+        }
     }
 
     /** S as a subject set trivially has itself. */

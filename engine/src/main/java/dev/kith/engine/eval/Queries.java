@@ -60,8 +60,19 @@ public final class Queries {
     private record Contextual(
             CompiledSchema schema, Snapshot base, List<Relationship> relationships, ContextualSnapshot snapshot) {}
 
+    /** Whether the evaluators answer self-recursive relations from the index's closures where it keeps them. */
+    private final boolean closures;
+
     public Queries(Index index, int depthLimit, Clock clock) {
-        this(index, depthLimit, clock, null);
+        this(index, depthLimit, clock, false);
+    }
+
+    /**
+     * Queries whose checks answer self-recursive relations from the index's closures and whose lookups compute
+     * them in one pass, when {@code closures} (the index must keep them: {@link Index#maintainClosures()}).
+     */
+    public Queries(Index index, int depthLimit, Clock clock, boolean closures) {
+        this(index, depthLimit, clock, null, closures);
     }
 
     /**
@@ -69,12 +80,17 @@ public final class Queries {
      * (a snapshot that adds relationships to the index's, say) instead of that snapshot itself.
      */
     Queries(Index index, int depthLimit, Clock clock, UnaryOperator<Snapshot> decorator) {
+        this(index, depthLimit, clock, decorator, false);
+    }
+
+    private Queries(Index index, int depthLimit, Clock clock, UnaryOperator<Snapshot> decorator, boolean closures) {
+        this.closures = closures;
         this.index = index;
         this.hops = new Hops(depthLimit);
         this.clock = clock;
         this.decorator = decorator;
         this.lastSnapshot = Snapshot.of(index, -1);
-        this.checkers = ThreadLocal.withInitial(() -> new CheckEvaluator(clock));
+        this.checkers = ThreadLocal.withInitial(() -> new CheckEvaluator(clock, closures));
     }
 
     /** Matches every relationship: the index scans all types, in name order. */
@@ -162,7 +178,7 @@ public final class Queries {
                     Where.request(Part.SUBJECT_ID), "cannot perform lookup resources on wildcard");
         }
         LookupResourcesEvaluator lr = new LookupResourcesEvaluator(
-                snapshot, schema, now(), hops, checkers.get(), depthBounds(schema, snapshot));
+                snapshot, schema, now(), hops, checkers.get(), depthBounds(schema, snapshot), closures);
         String unstoredSelf = s.id() < 0 && lookup.subject().type().equals(lookup.resourceType())
                 ? lookup.subject().id()
                 : null;
@@ -364,7 +380,10 @@ public final class Queries {
             return plain.readsLinksOfAny(contextual) ? new DepthBounds(snapshot, schema) : plain;
         }
         DepthBounds b = depthBounds;
-        if (b == null || !b.isFor(schema, snapshot)) depthBounds = b = new DepthBounds(snapshot, schema);
+        if (b == null || !b.isFor(schema, snapshot)) {
+            // the bounds of the last revision carry over where the writes since changed none of their links
+            depthBounds = b = new DepthBounds(snapshot, schema, b, index::pairChangedAt);
+        }
         return b;
     }
 

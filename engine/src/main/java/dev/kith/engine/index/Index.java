@@ -66,6 +66,11 @@ public final class Index implements IdNames {
 
     private volatile long internedObjects;
     private final Scanner scanner = new Scanner(this);
+    /** Per pair id, the last revision whose batch changed a relationship of it (0: none); grown by copying. */
+    private volatile long[] pairChangedAt = new long[0];
+
+    /** The transitive-closure index of self-recursive relations, or null while it is off (the default). */
+    private volatile Closures closures;
 
     /** Forward and reverse slots of one resource pair. */
     static final class Table {
@@ -306,6 +311,58 @@ public final class Index implements IdNames {
         return type + "#" + relation;
     }
 
+    // ---- the closure index
+
+    /**
+     * Turns the transitive-closure index on ({@link Closures}): from now on every batch keeps it, and the closures
+     * of what the index holds are built at the applied revision (older revisions read none). Writer only.
+     */
+    public void maintainClosures() {
+        maintainClosures(Closures.ENTRIES_FLOOR, Closures.ENTRIES_PER_LINK);
+    }
+
+    /** {@link #maintainClosures()} with another budget of reach entries per relation (tests). */
+    void maintainClosures(long entriesFloor, long entriesPerLink) {
+        if (closures != null) return;
+        Closures c = new Closures(this, entriesFloor, entriesPerLink);
+        c.buildAll(applied);
+        closures = c;
+    }
+
+    /** Whether the closure index is on. */
+    public boolean maintainsClosures() {
+        return closures != null;
+    }
+
+    /** The state of {@code pair}'s closure at {@code rev}, or null when none is kept for it there. */
+    public ClosureState closureState(int pair, long rev) {
+        Closures c = closures;
+        return c == null || pair < 0 ? null : c.state(pair, rev);
+    }
+
+    /** The closure entry of (pair, object) at {@code rev}, or null when the object reaches only itself. */
+    public ClosureEntry closureEntry(int pair, int object, long rev) {
+        Closures c = closures;
+        return c == null || object < 0 ? null : c.entry(pair, object, rev);
+    }
+
+    /** The heap the closure index holds at the applied revision; 0 when it is off. O(1). */
+    public long closureBytes() {
+        Closures c = closures;
+        return c == null ? 0 : c.bytes();
+    }
+
+    /** What the closure index holds per self-recursive relation at the applied revision; empty when it is off. */
+    public List<dev.kith.engine.EngineStats.Closure> closureStats() {
+        Closures c = closures;
+        return c == null ? List.of() : c.stats();
+    }
+
+    /** Records that {@code slots}' chain at {@code id} got a version over an older one (for garbage collection). */
+    void touched(Slots slots, int id, long revision) {
+        touched.add(new Touched(slots, id, revision));
+    }
+
     // ---- revisions
 
     /** The newest revision whose batch is fully visible. */
@@ -316,6 +373,15 @@ public final class Index implements IdNames {
     /** The oldest revision still readable exactly. */
     public long oldestRevision() {
         return oldest;
+    }
+
+    /**
+     * The last revision whose batch changed a relationship of {@code pair} (0 when none has): a reader at revision
+     * R knows that no batch after {@code min(R, this)} changed it, as of the revision applied when it asks.
+     */
+    public long pairChangedAt(int pair) {
+        long[] a = pairChangedAt;
+        return pair >= 0 && pair < a.length ? a[pair] : 0;
     }
 
     /** Publishes a revision that changed no relationship (e.g. a schema write). Writer only. */
@@ -454,6 +520,14 @@ public final class Index implements IdNames {
             i = j;
         }
         relationshipCount = count;
+        long[] changed = pairChangedAt;
+        for (Op op : sorted) {
+            if (op.pair >= changed.length) changed = Arrays.copyOf(changed, Math.max(op.pair + 1, changed.length * 2));
+            changed[op.pair] = revision;
+        }
+        pairChangedAt = changed;
+        Closures c = closures;
+        if (c != null) c.apply(revision, applied, sorted);
         applied = revision;
     }
 
@@ -553,5 +627,7 @@ public final class Index implements IdNames {
             keep.previous = null;
             if (keep == head && keep.isEmpty()) t.slots.set(t.id, null);
         }
+        Closures c = closures;
+        if (c != null) c.collectGarbage(oldestReadable);
     }
 }

@@ -28,6 +28,16 @@ record IndexSnapshot(Index index, long revision) implements Snapshot {
     }
 
     @Override
+    public ClosureState closure(int pair) {
+        return index.closureState(pair, revision);
+    }
+
+    @Override
+    public ClosureEntry closure(int pair, int object) {
+        return index.closureEntry(pair, object, revision);
+    }
+
+    @Override
     public int[] reverseSubjectPairs(int pair) {
         return index.reverseSubjectPairs(pair);
     }

@@ -92,6 +92,26 @@ public interface Snapshot extends IdNames {
      */
     int[] reverseSubjectPairs(int pair);
 
+    // ---- the transitive-closure index
+
+    /**
+     * The state of the closure of {@code pair}'s links to subject sets of itself at this revision ({@link
+     * ClosureState}), or null when no closure is kept for it here: the evaluators then walk the links. A snapshot
+     * that keeps none (the default) returns null; one that changes the relationships the index holds must too,
+     * unless it keeps closures of its own.
+     */
+    default ClosureState closure(int pair) {
+        return null;
+    }
+
+    /**
+     * The closure entry of (pair, object) at this revision, read only where {@link #closure(int)} is kept: null
+     * when the object reaches no other object over unconditional links (it reaches itself, with height 0).
+     */
+    default ClosureEntry closure(int pair, int object) {
+        return null;
+    }
+
     // ---- ids of names, and counts (names of ids: IdNames)
 
     /** The id of a type, or -1 when none was handed out. */

@@ -6,7 +6,7 @@ package dev.kith.engine.index;
  * collector changes {@code previous} (to cut history older than the window); readers at revisions inside the
  * window never walk that far.
  */
-public abstract sealed class Version permits Postings, ReverseVersion {
+public abstract sealed class Version permits Postings, ReverseVersion, ClosureEntry, ClosureState {
     final long revision;
     Version previous;
 

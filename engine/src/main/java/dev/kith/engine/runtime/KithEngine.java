@@ -86,7 +86,7 @@ public final class KithEngine implements Engine {
                 options.maxUpdatesPerWrite(),
                 options.schemaLimits());
         this.watches = new WatchHub(store, background);
-        this.queries = new Queries(index, options.depthLimit(), options.clock());
+        this.queries = new Queries(index, options.depthLimit(), options.clock(), options.closureIndex());
     }
 
     /** What the index feed shares with the rest of one engine. */
@@ -117,6 +117,11 @@ public final class KithEngine implements Engine {
      */
     public static KithEngine over(Datastore store, EngineOptions options) {
         Shared s = new Shared(store instanceof MemoryDatastore memory ? memory.index() : new Index(), options);
+        if (options.closureIndex()) {
+            synchronized (s.writeLock) {
+                s.index.maintainClosures();
+            }
+        }
         IndexFeed feed = switch (store) {
             case MemoryDatastore memory ->
                 new EmbeddedFeed(
@@ -289,7 +294,12 @@ public final class KithEngine implements Engine {
     @Override
     public EngineStats stats() {
         long rev = index.appliedRevision();
-        return new EngineStats(index.relationshipCount(), index.internedObjects(), new Revision(rev));
+        return new EngineStats(
+                index.relationshipCount(),
+                index.internedObjects(),
+                new Revision(rev),
+                index.closureBytes(),
+                index.closureStats());
     }
 
     @Override

@@ -1,0 +1,225 @@
+package dev.kith.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kith.engine.runtime.Engines;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The closure index against the walk: two engines, one with the closure index and one without, take the same
+ * random writes (nested-group links added and deleted, some caveated, some expiring, members and viewers) and
+ * answer the same checks, lookup-resources and lookup-subjects, at the revision just written and at older ones;
+ * every answer (or error) must be the same. Small depth limits make the depth rule decide some of them.
+ */
+class ClosureDifferentialTest {
+    static final Instant NOW = Instant.parse("2030-01-01T00:00:00Z");
+    static final String SCHEMA = """
+            use expiration
+            caveat cv_flag(flag bool) {
+                flag
+            }
+            definition user {}
+            definition group {
+                relation member: user | user with cv_flag | group#member | group#member with cv_flag | group#member with expiration
+                relation admin: user | group#member
+                permission manage = admin + member
+            }
+            definition doc {
+                relation owner: group
+                relation viewer: user | group#member
+                relation banned: user | group#member
+                permission view = (viewer + owner->manage) - banned
+            }
+            """;
+    static final int GROUPS = 9;
+    static final int USERS = 4;
+
+    static Stream<Arguments> runs() {
+        List<Arguments> out = new ArrayList<>();
+        for (long seed = 1; seed <= 12; seed++) {
+            for (int depth : new int[] {2, 4, 50}) out.add(Arguments.of(seed, depth));
+        }
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "seed {0}, depth limit {1}")
+    @MethodSource("runs")
+    void closureAnswersAsTheWalk(long seed, int depthLimit) {
+        EngineOptions options = EngineOptions.defaults()
+                .withClock(Clock.fixed(NOW, ZoneOffset.UTC))
+                .withDepthLimit(depthLimit);
+        Engine on = Engines.inMemory(options.withClosureIndex(true));
+        Engine off = Engines.inMemory(options.withClosureIndex(false));
+        on.writeSchema(SCHEMA);
+        off.writeSchema(SCHEMA);
+        Random rnd = new Random(seed);
+        List<Revision[]> revisions = new ArrayList<>();
+        for (int step = 0; step < 60; step++) {
+            List<RelationshipUpdate> updates = randomUpdates(rnd);
+            Revision a = on.write(new Requests.Write(updates, List.of()));
+            Revision b = off.write(new Requests.Write(updates, List.of()));
+            revisions.add(new Revision[] {a, b});
+            String where = "seed " + seed + ", depth limit " + depthLimit + ", step " + step;
+            for (int q = 0; q < 12; q++) {
+                Revision[] at =
+                        rnd.nextInt(3) == 0 ? revisions.get(rnd.nextInt(revisions.size())) : revisions.getLast();
+                compare(on, off, at, rnd, where);
+            }
+        }
+        assertThat(on.stats().closures())
+                .as("the closure of group#member is kept")
+                .anySatisfy(c -> assertThat(c.relation()).isEqualTo("group#member"));
+        assertThat(off.stats().closures()).isEmpty();
+        assertThat(off.stats().closureBytes()).isZero();
+    }
+
+    @Test
+    void statsReportTheClosure() {
+        Engine e = Engines.inMemory(EngineOptions.defaults().withClosureIndex(true));
+        e.writeSchema(SCHEMA);
+        Fixture.touch(
+                e, "group:g1#member@group:g2#member", "group:g2#member@group:g3#member", "group:g3#member@user:u1");
+        EngineStats.Closure c = e.stats().closures().getFirst();
+        assertThat(c.relation()).isEqualTo("group#member");
+        assertThat(c.kept()).isTrue();
+        assertThat(c.links()).isEqualTo(2);
+        assertThat(c.entries()).isEqualTo(3 + 2); // g1 reaches g1..g3, g2 reaches g2 and g3
+        assertThat(c.maxHeight()).isEqualTo(2);
+        assertThat(e.stats().closureBytes()).isPositive();
+        assertThat(Fixture.can(e, "group:g1#member", "user:u1")).isEqualTo(Permissionship.HAS_PERMISSION);
+        Fixture.delete(e, "group:g2#member@group:g3#member");
+        c = e.stats().closures().getFirst();
+        assertThat(c.links()).isEqualTo(1);
+        assertThat(c.entries()).isEqualTo(2);
+        assertThat(c.maxHeight()).isEqualTo(1);
+        assertThat(Fixture.can(e, "group:g1#member", "user:u1")).isEqualTo(Permissionship.NO_PERMISSION);
+    }
+
+    private static List<RelationshipUpdate> randomUpdates(Random rnd) {
+        List<RelationshipUpdate> out = new ArrayList<>();
+        Map<String, Relationship> byIdentity = new TreeMap<>();
+        int n = 1 + rnd.nextInt(4);
+        for (int i = 0; i < n; i++) {
+            Relationship r = randomRelationship(rnd);
+            byIdentity.put(r.key().toString(), r);
+        }
+        for (Relationship r : byIdentity.values()) {
+            // links are deleted as often as added, so the graph keeps changing shape
+            out.add(rnd.nextInt(5) < 2 ? RelationshipUpdate.delete(r) : RelationshipUpdate.touch(r));
+        }
+        return out;
+    }
+
+    private static Relationship randomRelationship(Random rnd) {
+        String g = "group:g" + rnd.nextInt(GROUPS);
+        String h = "group:g" + rnd.nextInt(GROUPS) + "#member";
+        String u = "user:u" + rnd.nextInt(USERS);
+        String d = "doc:d" + rnd.nextInt(3);
+        String text = switch (rnd.nextInt(14)) {
+            case 0, 1, 2, 3 -> g + "#member@" + h;
+            case 4 -> g + "#member@" + h + "[cv_flag:{\"flag\":" + rnd.nextBoolean() + "}]";
+            case 5 -> g + "#member@" + h + "[cv_flag]";
+            case 6 -> g + "#member@" + h + "[expiration:2031-01-01T00:00:00Z]";
+            case 7, 8 -> g + "#member@" + u;
+            case 9 -> g + "#member@" + u + "[cv_flag]";
+            case 10 -> g + "#admin@" + h;
+            case 11 -> d + "#viewer@" + h;
+            case 12 -> d + "#banned@" + (rnd.nextBoolean() ? h : u);
+            default -> d + "#owner@" + g;
+        };
+        return Relationship.parse(text);
+    }
+
+    private static void compare(Engine on, Engine off, Revision[] at, Random rnd, String where) {
+        Map<String, Object> context = switch (rnd.nextInt(3)) {
+            case 0 -> Map.of();
+            case 1 -> Map.of("flag", true);
+            default -> Map.of("flag", false);
+        };
+        SubjectRef subject = rnd.nextInt(4) == 0
+                ? SubjectRef.set("group", "g" + rnd.nextInt(GROUPS), "member")
+                : SubjectRef.object("user", "u" + rnd.nextInt(USERS + 1));
+        String[] target = switch (rnd.nextInt(3)) {
+            case 0 -> new String[] {"group", "g" + rnd.nextInt(GROUPS), "member"};
+            case 1 -> new String[] {"group", "g" + rnd.nextInt(GROUPS), "manage"};
+            default -> new String[] {"doc", "d" + rnd.nextInt(3), "view"};
+        };
+        ObjectRef resource = new ObjectRef(target[0], target[1]);
+        String what =
+                where + ": " + resource + "#" + target[2] + "@" + subject + " ctx " + context + " at " + at[1].value();
+        assertThat(answer(() -> on.check(new Requests.Check(
+                        resource, target[2], subject, context, new Consistency.AtExactSnapshot(at[0]), false))))
+                .as("check " + what)
+                .isEqualTo(answer(() -> off.check(new Requests.Check(
+                        resource, target[2], subject, context, new Consistency.AtExactSnapshot(at[1]), false))));
+        assertThat(answer(() -> resources(on, target, subject, context, at[0])))
+                .as("lookup-resources " + what)
+                .isEqualTo(answer(() -> resources(off, target, subject, context, at[1])));
+        assertThat(answer(() -> subjects(on, resource, target[2], context, at[0])))
+                .as("lookup-subjects " + what)
+                .isEqualTo(answer(() -> subjects(off, resource, target[2], context, at[1])));
+    }
+
+    private static String resources(
+            Engine e, String[] target, SubjectRef subject, Map<String, Object> context, Revision at) {
+        StringBuilder out = new StringBuilder();
+        for (Results.LookupResource r : e.lookupResources(new Requests.LookupResources(
+                        target[0], target[2], subject, context, new Consistency.AtExactSnapshot(at), null, 0))
+                .items()) {
+            out.append(r.resourceId())
+                    .append(':')
+                    .append(r.permissionship())
+                    .append(r.missingContext())
+                    .append(' ');
+        }
+        return out.toString();
+    }
+
+    private static String subjects(
+            Engine e, ObjectRef resource, String permission, Map<String, Object> context, Revision at) {
+        StringBuilder out = new StringBuilder();
+        for (Results.LookupSubject s : e.lookupSubjects(new Requests.LookupSubjects(
+                        resource,
+                        permission,
+                        "user",
+                        null,
+                        context,
+                        new Consistency.AtExactSnapshot(at),
+                        null,
+                        0,
+                        false,
+                        List.of()))
+                .items()) {
+            out.append(s.subjectId())
+                    .append(':')
+                    .append(s.permissionship())
+                    .append(s.missingContext())
+                    .append(s.excludedSubjects())
+                    .append(' ');
+        }
+        return out.toString();
+    }
+
+    /** The answer's text, or the error's class and message: equal answers and equal errors compare equal. */
+    private static String answer(java.util.function.Supplier<Object> call) {
+        try {
+            Object r = call.get();
+            if (r instanceof Results.Check c) return c.permissionship() + " " + c.missingContext();
+            return String.valueOf(r);
+        } catch (KithException e) {
+            return e.getClass().getSimpleName() + ": " + e.getMessage();
+        }
+    }
+}
