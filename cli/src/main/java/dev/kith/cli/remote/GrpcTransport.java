@@ -33,9 +33,13 @@ final class GrpcTransport implements Transport {
     GrpcTransport(Connection connection) {
         this.connection = connection;
         Endpoint e = connection.endpoint();
-        this.channel = Grpc.newChannelBuilderForAddress(e.host(), e.port(), credentials(connection))
-                .userAgent("kith-cli")
-                .build();
+        try {
+            this.channel = Grpc.newChannelBuilderForAddress(e.host(), e.port(), credentials(connection))
+                    .userAgent("kith-cli")
+                    .build();
+        } catch (io.grpc.ManagedChannelRegistry.ProviderNotFoundException x) {
+            throw new IllegalArgumentException("cannot open a gRPC channel to " + e.text() + ": " + x.getMessage(), x);
+        }
         if (connection.token() != null) {
             Metadata headers = new Metadata();
             headers.put(AUTHORIZATION, "Bearer " + connection.token());
@@ -49,6 +53,8 @@ final class GrpcTransport implements Transport {
     private static ChannelCredentials credentials(Connection c) {
         if (c.insecure()) return InsecureChannelCredentials.create();
         if (c.certificatePath() == null) return TlsChannelCredentials.create();
+        // Read it as the HTTP transport does first: a file that is not PEM is named in one line, not left to Netty.
+        HttpTransport.trusting(c);
         try {
             return TlsChannelCredentials.newBuilder()
                     .trustManager(c.certificatePath().toFile())

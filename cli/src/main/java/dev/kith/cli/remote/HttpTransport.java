@@ -46,7 +46,7 @@ final class HttpTransport implements Transport {
     }
 
     /** An SSL context that trusts the certificates of the PEM file (a private CA, or a server's own certificate). */
-    private static SSLContext trusting(Connection c) {
+    static SSLContext trusting(Connection c) {
         try (InputStream in = java.nio.file.Files.newInputStream(c.certificatePath())) {
             KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
             store.load(null, null);
