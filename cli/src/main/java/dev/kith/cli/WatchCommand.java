@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -123,12 +122,10 @@ final class WatchCommand extends RemoteCommand {
             String at = t.dim(" (at " + r.getChangesThrough().getToken() + ")");
             for (RelationshipUpdate u : r.getUpdatesList()) {
                 String op = u.getOperation().name().replace("OPERATION_", "");
-                String coloured = u.getOperation() == RelationshipUpdate.Operation.OPERATION_DELETE
-                        ? t.red(op)
-                        : t.green(op.toUpperCase(Locale.ROOT));
+                String coloured =
+                        u.getOperation() == RelationshipUpdate.Operation.OPERATION_DELETE ? t.red(op) : t.green(op);
                 t.out.println(coloured + " " + Protos.compact(u.getRelationship()) + at);
             }
-            if (r.getSchemaUpdated()) t.out.println("SCHEMA updated" + at);
         }
         t.out.flush();
     }
