@@ -87,7 +87,11 @@ final class WatchCommand extends RemoteCommand {
                 if (maxChanges > 0 && printed[0] >= maxChanges) return Main.OK;
                 // The server ended the stream (it is shutting down): reconnect as after any disconnect.
             } catch (RemoteException e) {
-                if (!e.unavailable() && !e.code().equals("RESOURCE_EXHAUSTED")) throw e;
+                // A server shutting down cancels its streams; one that fell behind ends the watch with a token.
+                boolean disconnected = e.unavailable()
+                        || e.code().equals("CANCELLED")
+                        || e.code().equals("RESOURCE_EXHAUSTED");
+                if (!disconnected) throw e;
                 String resume = e.metadata().get("changes_through_token");
                 if (resume != null && !resume.isEmpty()) token[0] = resume;
                 Instant now = Instant.now();

@@ -216,6 +216,59 @@ class ConnectionsTest {
     }
 
     @Test
+    void watchResumesFromItsLastTokenAfterTheServerRestarts() throws Exception {
+        try (Engine engine = engine()) {
+            ServerConfig config = ServerConfig.builder()
+                    .presharedKeys(List.of(KEY))
+                    .port(ServeProcess.freePort())
+                    .grpcPort(ServeProcess.freePort())
+                    .build();
+            KithServer first = KithServer.start(engine, config).await(30, TimeUnit.SECONDS);
+            String start = first.token(
+                    engine.importBulk(List.of(dev.kith.engine.Relationship.parse("document:w0#viewer@user:ann"))
+                            .iterator()));
+            java.io.StringWriter out = new java.io.StringWriter();
+            java.io.StringWriter err = new java.io.StringWriter();
+            picocli.CommandLine line = Main.commandLine();
+            line.setOut(new java.io.PrintWriter(out, true));
+            line.setErr(new java.io.PrintWriter(err, true));
+            java.util.concurrent.CompletableFuture<Integer> watch =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> line.execute(
+                            "watch",
+                            "--endpoint",
+                            "127.0.0.1:" + config.grpcPort(),
+                            "--insecure",
+                            "--token",
+                            KEY,
+                            "--revision",
+                            start,
+                            "--max-changes",
+                            "2"));
+            engine.importBulk(List.of(dev.kith.engine.Relationship.parse("document:w1#viewer@user:ann"))
+                    .iterator());
+            dev.kith.engine.Await.until(
+                    "the first change to be printed",
+                    () -> out.toString().contains("document:w1"),
+                    java.time.Duration.ofSeconds(20));
+            first.close();
+            // written while the server is down: the watch must print it after reconnecting, from its last token
+            engine.importBulk(List.of(dev.kith.engine.Relationship.parse("document:w2#viewer@user:ann"))
+                    .iterator());
+            KithServer second = KithServer.start(engine, config).await(30, TimeUnit.SECONDS);
+            try {
+                assertThat(watch.get(30, TimeUnit.SECONDS)).as(err.toString()).isZero();
+                assertThat(out.toString().lines())
+                        .hasSize(2)
+                        .anyMatch(l -> l.contains("document:w1#viewer@user:ann"))
+                        .anyMatch(l -> l.contains("document:w2#viewer@user:ann"));
+                assertThat(err.toString()).contains("reconnecting from ");
+            } finally {
+                second.close();
+            }
+        }
+    }
+
+    @Test
     void usageErrorsAreExitStatusOne() {
         assertThat(KithCli.run("permission", "check", "document:readme").status())
                 .isEqualTo(1);
