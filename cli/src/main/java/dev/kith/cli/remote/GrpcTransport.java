@@ -108,6 +108,8 @@ final class GrpcTransport implements Transport {
             message = e.getStatus().getCause() == null
                     ? code
                     : e.getStatus().getCause().toString();
+        // An error is one line: Netty's descriptions may go on with the channel's pipeline on the next.
+        message = message.lines().findFirst().orElse(code);
         if (code.equals("UNAVAILABLE")
                 && e.getStatus().getDescription() != null
                 && e.getStatus().getDescription().startsWith("io exception")) {
