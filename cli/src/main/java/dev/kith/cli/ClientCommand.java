@@ -4,14 +4,17 @@ import dev.kith.client.KithClient;
 import dev.kith.engine.KithException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.http.HttpTimeoutException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * The shape of every client command: run against the server, print the answer; a server error, bad input or
- * an unreachable server is one line on stderr and exit status 1.
+ * The shape of the client commands that speak kith's HTTP API through {@link KithClient}: run against the server,
+ * print the answer; a server error or bad input is one line on stderr and exit status 1, a server that cannot be
+ * reached or does not answer in time exit status 4 ({@link Main#UNAVAILABLE}).
  */
 abstract class ClientCommand implements Callable<Integer> {
     @Spec
@@ -25,16 +28,20 @@ abstract class ClientCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try {
-            return run(connection.client(), out);
+            return run(connection.client(spec.qualifiedName(" ").replaceFirst("^kith ", "")), out);
         } catch (KithClient.ApiException e) {
             err.println("kith: " + e.code() + " (HTTP " + e.status() + "): " + e.getMessage());
-            return 1;
+            return e.grpcCode() == 14 || e.grpcCode() == 4 ? Main.UNAVAILABLE : Main.INPUT_ERROR;
         } catch (KithException e) {
             err.println("kith: " + e.getMessage());
-            return 1;
+            return Main.INPUT_ERROR;
         } catch (UncheckedIOException e) {
             err.println("kith: " + e.getMessage());
-            return 1;
+            Throwable cause = e.getCause();
+            boolean network = cause instanceof ConnectException
+                    || cause instanceof HttpTimeoutException
+                    || String.valueOf(e.getMessage()).startsWith("cannot reach kith at");
+            return network ? Main.UNAVAILABLE : Main.INPUT_ERROR;
         } finally {
             out.flush();
             err.flush();

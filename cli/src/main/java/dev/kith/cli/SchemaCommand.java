@@ -9,8 +9,15 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "schema",
         mixinStandardHelpOptions = true,
-        description = "Check, format and convert schema files.",
-        subcommands = {SchemaCheckCommand.class, SchemaFormatCommand.class, SchemaConvertCommand.class})
+        description = "Check, format and convert schema files; read, write and diff the schema of a running server.",
+        subcommands = {
+            SchemaCheckCommand.class,
+            SchemaFormatCommand.class,
+            SchemaConvertCommand.class,
+            SchemaRemoteCommands.Read.class,
+            SchemaRemoteCommands.Write.class,
+            SchemaDiffCommand.class
+        })
 final class SchemaCommand implements Runnable {
 
     @Spec
@@ -20,6 +27,6 @@ final class SchemaCommand implements Runnable {
     public void run() {
         throw new ParameterException(
                 spec.commandLine(),
-                "missing a command: `kith schema check`, `kith schema format` or `kith schema convert`");
+                "missing a command: `kith schema check`, `format`, `convert`, `read`, `write` or `diff`");
     }
 }

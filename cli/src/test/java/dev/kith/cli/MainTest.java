@@ -150,11 +150,11 @@ class MainTest {
     }
 
     @Test
-    void usageErrorsExitWithTwo() {
-        assertThat(run().status()).isEqualTo(2);
-        assertThat(run("schema").status()).isEqualTo(2);
-        assertThat(run("schema", "check").status()).isEqualTo(2);
-        assertThat(run("nonsense").status()).isEqualTo(2);
+    void usageErrorsExitWithOne() {
+        assertThat(run().status()).isEqualTo(1);
+        assertThat(run("schema").status()).isEqualTo(1);
+        assertThat(run("schema", "check").status()).isEqualTo(1);
+        assertThat(run("nonsense").status()).isEqualTo(1);
     }
 
     @Test

@@ -187,7 +187,7 @@ class ValidateCommandTest {
     @Test
     void validateNeedsAFile() {
         KithCli.Run run = run("validate");
-        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.status()).isEqualTo(1);
         assertThat(run.err()).contains("Missing required parameter");
     }
 }
