@@ -10,7 +10,8 @@ import java.util.List;
 /**
  * The rooms of kith and the arrows between them, as ArchUnit rules over the packages under {@code root}: each
  * module owns one package tree ({@code schema}, {@code engine}, {@code proto}, {@code storage}, {@code api}, {@code client},
- * {@code validation}, {@code cli}), so a dependency between packages is a dependency between modules. The
+ * {@code validation}, {@code cli}, and the optional {@code vertx}, {@code spring} and example {@code examples}, not
+ * on {@code cli}'s class path), so a dependency between packages is a dependency between modules. The
  * rules take the root as a parameter so that {@link ArchitectureTest} can show each one failing on a fixture.
  */
 final class Rooms {
@@ -36,20 +37,32 @@ final class Rooms {
                 .definedBy(root + ".validation..")
                 .layer("cli")
                 .definedBy(root + ".cli..")
+                .optionalLayer("vertx-web")
+                .definedBy(root + ".vertx..")
+                .optionalLayer("spring-security")
+                .definedBy(root + ".spring..")
+                .optionalLayer("examples")
+                .definedBy(root + ".examples..")
                 .whereLayer("cli")
                 .mayNotBeAccessedByAnyLayer()
+                .whereLayer("examples")
+                .mayNotBeAccessedByAnyLayer()
+                .whereLayer("vertx-web")
+                .mayOnlyBeAccessedByLayers("examples")
+                .whereLayer("spring-security")
+                .mayOnlyBeAccessedByLayers("examples")
                 .whereLayer("api")
-                .mayOnlyBeAccessedByLayers("cli")
+                .mayOnlyBeAccessedByLayers("cli", "examples")
                 .whereLayer("storage-postgres")
                 .mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("client")
-                .mayOnlyBeAccessedByLayers("cli")
+                .mayOnlyBeAccessedByLayers("cli", "vertx-web", "spring-security", "examples")
                 .whereLayer("proto")
-                .mayOnlyBeAccessedByLayers("api", "client", "cli")
+                .mayOnlyBeAccessedByLayers("api", "client", "cli", "vertx-web", "spring-security", "examples")
                 .whereLayer("validation")
                 .mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("engine")
-                .mayOnlyBeAccessedByLayers("storage-postgres", "api", "validation", "cli")
+                .mayOnlyBeAccessedByLayers("storage-postgres", "api", "validation", "cli", "examples")
                 .whereLayer("schema-dsl")
                 .mayOnlyBeAccessedByLayers("engine", "storage-postgres", "api", "validation", "cli");
     }
