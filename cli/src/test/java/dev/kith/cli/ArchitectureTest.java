@@ -39,6 +39,10 @@ class ArchitectureTest {
             "dev.kith.storage.postgres",
             "dev.kith.api.server",
             "dev.kith.client",
+            "dev.kith.embedded",
+            "dev.kith.junit",
+            "dev.kith.vertx",
+            "dev.kith.spring",
             "dev.kith.validation",
             "dev.kith.cli"
         }) {

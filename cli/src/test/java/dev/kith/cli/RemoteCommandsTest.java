@@ -382,7 +382,7 @@ class RemoteCommandsTest {
                 .contains("definition folder_" + via.name().toLowerCase(java.util.Locale.ROOT));
         assertThat(ok(via, "schema", "diff", added.toString()).out()).startsWith("no changes");
 
-        Path broken = KithCli.file(tmp, "broken.zed", "definition doc { relation x: nobody }");
+        Path broken = KithCli.file(tmp, "broken.zed", "definition doc { relation owner: nobody }");
         KithCli.Run invalid = kith(via, "schema", "write", broken.toString());
         assertThat(invalid.status()).isEqualTo(1);
         assertThat(invalid.err()).contains("nobody").doesNotContain("\tat ");

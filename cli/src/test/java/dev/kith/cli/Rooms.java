@@ -10,7 +10,9 @@ import java.util.List;
 /**
  * The rooms of kith and the arrows between them, as ArchUnit rules over the packages under {@code root}: each
  * module owns one package tree ({@code schema}, {@code engine}, {@code proto}, {@code storage}, {@code api}, {@code client},
- * {@code embedded}, {@code junit}, {@code validation}, {@code cli}), so a dependency between packages is a dependency between modules. The
+ * {@code embedded}, {@code junit}, {@code validation}, {@code cli}, {@code vertx}, {@code spring} and the example
+ * applications' {@code examples}; those five are on {@code cli}'s test class path for these rules), so a dependency between packages is a dependency between
+ * modules. The
  * rules take the root as a parameter so that {@link ArchitectureTest} can show each one failing on a fixture.
  */
 final class Rooms {
@@ -32,36 +34,49 @@ final class Rooms {
                 .definedBy(root + ".api..")
                 .layer("client")
                 .definedBy(root + ".client..")
-                // optional: the embedded engine and the test extension are not on this module's class path
-                .optionalLayer("embedded")
+                .layer("embedded")
                 .definedBy(root + ".embedded..")
-                .optionalLayer("junit")
+                .layer("junit")
                 .definedBy(root + ".junit..")
                 .layer("validation")
                 .definedBy(root + ".validation..")
                 .layer("cli")
                 .definedBy(root + ".cli..")
+                .layer("vertx-web")
+                .definedBy(root + ".vertx..")
+                .layer("spring-security")
+                .definedBy(root + ".spring..")
+                .layer("examples")
+                .definedBy(root + ".examples..")
                 .whereLayer("cli")
                 .mayNotBeAccessedByAnyLayer()
+                .whereLayer("examples")
+                .mayNotBeAccessedByAnyLayer()
+                .whereLayer("vertx-web")
+                .mayOnlyBeAccessedByLayers("examples")
+                .whereLayer("spring-security")
+                .mayOnlyBeAccessedByLayers("examples")
                 .whereLayer("api")
-                .mayOnlyBeAccessedByLayers("cli")
+                .mayOnlyBeAccessedByLayers("cli", "examples")
                 .whereLayer("storage-postgres")
                 .mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("junit")
-                .mayNotBeAccessedByAnyLayer()
+                .mayOnlyBeAccessedByLayers("examples")
                 .whereLayer("embedded")
-                .mayOnlyBeAccessedByLayers("junit")
+                .mayOnlyBeAccessedByLayers("junit", "examples")
                 .whereLayer("client")
-                .mayOnlyBeAccessedByLayers("embedded", "junit", "cli")
+                .mayOnlyBeAccessedByLayers("embedded", "junit", "cli", "vertx-web", "spring-security", "examples")
                 .whereLayer("proto")
-                .mayOnlyBeAccessedByLayers("api", "client", "embedded", "junit", "cli")
+                .mayOnlyBeAccessedByLayers(
+                        "api", "client", "embedded", "junit", "cli", "vertx-web", "spring-security", "examples")
                 .whereLayer("validation")
-                .mayOnlyBeAccessedByLayers("junit", "cli")
+                .mayOnlyBeAccessedByLayers("junit", "cli", "examples")
                 .whereLayer("engine")
-                .mayOnlyBeAccessedByLayers("storage-postgres", "api", "validation", "embedded", "junit", "cli")
+                .mayOnlyBeAccessedByLayers(
+                        "storage-postgres", "api", "validation", "embedded", "junit", "cli", "examples")
                 .whereLayer("schema-dsl")
                 .mayOnlyBeAccessedByLayers(
-                        "engine", "storage-postgres", "api", "validation", "embedded", "junit", "cli");
+                        "engine", "storage-postgres", "api", "validation", "embedded", "junit", "cli", "examples");
     }
 
     /** No package of any module is part of a dependency cycle with another package. */

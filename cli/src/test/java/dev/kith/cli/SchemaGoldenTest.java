@@ -116,7 +116,7 @@ class SchemaGoldenTest {
         assertThat(Files.readString(unformatted)).startsWith("definition user {}\ndefinition doc");
         assertThat(run("schema", "format", "--check", "--write", formatted.toString())
                         .status())
-                .isEqualTo(2);
+                .isEqualTo(1);
     }
 
     @Test

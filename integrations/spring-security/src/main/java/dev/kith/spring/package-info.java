@@ -1,0 +1,2 @@
+/** Spring Security authorization by kith: a request {@code AuthorizationManager} and a bean for method security. */
+package dev.kith.spring;
