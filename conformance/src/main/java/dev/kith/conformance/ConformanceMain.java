@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
 /**
  * {@code kith-conformance}: runs the public SpiceDB and OpenFGA suites against kith. A harness, not part of the
  * product: it is built into its own jar ({@code conformance/target/kith-conformance.jar}) and never into
- * {@code kith.jar}. Exit codes are the {@code kith} command's: 0 when every case passed, 1 when one failed or the
+ * {@code kith.jar}. Exit codes: 0 when every case passed, 1 when one failed or the
  * input was wrong, 2 for a usage error, 70 for a bug.
  */
 @Command(
