@@ -183,7 +183,7 @@ final class GrpcServer {
      * Checks every call's {@code authorization: Bearer <key>} metadata against the preshared keys: none is
      * UNAUTHENTICATED, an unknown key PERMISSION_DENIED (as SpiceDB answers). Sets the caller, its address and
      * the request id (its {@code x-request-id} header, see {@link RequestIdCall}) on the call's context when there is an
-     * audit log to write them.
+     * audit log to write them. A successful call with neither a caller's id nor an audit log makes no id at all.
      */
     private static final class Authenticate implements ServerInterceptor {
         private final Authenticator auth;
@@ -201,9 +201,8 @@ final class GrpcServer {
                 ServerCall<Q, A> call, Metadata headers, ServerCallHandler<Q, A> next) {
             String given = headers.get(REQUEST_ID);
             boolean echo = given != null && KithServer.validRequestId(given);
-            String requestId = echo ? given : requestIds.get();
             SocketAddress remote = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
-            ServerCall<Q, A> withId = new RequestIdCall<>(call, requestId, echo);
+            RequestIdCall<Q, A> withId = new RequestIdCall<>(call, echo ? given : null, requestIds);
             String caller = "anonymous";
             if (auth.enabled()) {
                 String authorization = headers.get(AUTHORIZATION);
@@ -212,7 +211,7 @@ final class GrpcServer {
                 } catch (HttpFailure e) {
                     calls.authenticationFailed(
                             call.getMethodDescriptor().getFullMethodName(),
-                            requestId,
+                            withId.requestId(),
                             GrpcCalls.client(remote),
                             authorization == null || authorization.isBlank()
                                     ? "no key"
@@ -230,7 +229,13 @@ final class GrpcServer {
             // listener is not wrapped to attach another around each of its callbacks
             if (!calls.audited()) return next.startCall(withId, headers);
             Context context = Context.current()
-                    .withValues(GrpcCalls.CALLER, caller, GrpcCalls.CLIENT, remote, GrpcCalls.REQUEST_ID, requestId);
+                    .withValues(
+                            GrpcCalls.CALLER,
+                            caller,
+                            GrpcCalls.CLIENT,
+                            remote,
+                            GrpcCalls.REQUEST_ID,
+                            withId.requestId());
             return Contexts.interceptCall(context, withId, headers, next);
         }
     }
@@ -243,13 +248,23 @@ final class GrpcServer {
      * of the server's time per check in a profile).
      */
     private static final class RequestIdCall<Q, A> extends ForwardingServerCall.SimpleForwardingServerCall<Q, A> {
-        private final String requestId;
         private final boolean echo;
+        private final Supplier<String> ids;
+        /** The caller's id, or the server's once something needed one (a failure, an audit line); else null. */
+        private String requestId;
 
-        RequestIdCall(ServerCall<Q, A> call, String requestId, boolean echo) {
+        /** {@code given}: the caller's valid id, or null for one made by {@code ids} only when needed. */
+        RequestIdCall(ServerCall<Q, A> call, String given, Supplier<String> ids) {
             super(call);
-            this.requestId = requestId;
-            this.echo = echo;
+            this.echo = given != null;
+            this.requestId = given;
+            this.ids = ids;
+        }
+
+        /** The call's request id, made on first need (gRPC calls a call's methods one at a time). */
+        String requestId() {
+            if (requestId == null) requestId = ids.get();
+            return requestId;
         }
 
         @Override
@@ -260,7 +275,7 @@ final class GrpcServer {
 
         @Override
         public void close(io.grpc.Status status, Metadata trailers) {
-            if (!echo && !status.isOk()) trailers.put(REQUEST_ID, requestId);
+            if (!echo && !status.isOk()) trailers.put(REQUEST_ID, requestId());
             super.close(status, trailers);
         }
     }
