@@ -91,12 +91,14 @@ final class GrpcServer {
         var experimental = new GrpcServices.Experimental(calls, unary, streams, reflection);
         var watch = new GrpcServices.Watch(calls, streams);
         Server server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port), credentials)
-                .executor(workers)
+                // the server's own executor runs each call's method lookup before the call's executor is chosen:
+                // a direct one keeps that on the network thread (as a worker, it cost every check two thread hops)
+                .directExecutor()
                 .callExecutor(new io.grpc.ServerCallExecutorSupplier() {
                     @Override
                     public <ReqT, RespT> java.util.concurrent.Executor getExecutor(
                             io.grpc.ServerCall<ReqT, RespT> call, io.grpc.Metadata headers) {
-                        return executorOf(call.getMethodDescriptor().getFullMethodName());
+                        return executorOf(call.getMethodDescriptor().getFullMethodName(), workers);
                     }
                 })
                 .maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE, calls.x.limits.maxBodyBytes()))
@@ -138,16 +140,16 @@ final class GrpcServer {
     /**
      * The executor a call of {@code method} runs on: the network thread itself (a direct executor) for
      * CheckPermission, which hands to the workers only the checks that may wait or evaluate a caller's context
-     * ({@link GrpcServices.Permissions#checkPermission}), and for the health check; the workers (null: the
-     * server's executor) for every other method.
+     * ({@link GrpcServices.Permissions#checkPermission}), and for the health check; {@code workers} (the
+     * kith-grpc pool) for every other method.
      */
-    static java.util.concurrent.Executor executorOf(String method) {
+    static java.util.concurrent.Executor executorOf(String method, java.util.concurrent.Executor workers) {
         return method.equals(dev.kith.proto.v1.PermissionsServiceGrpc.getCheckPermissionMethod()
                                 .getFullMethodName())
                         || method.equals(
                                 io.grpc.health.v1.HealthGrpc.getCheckMethod().getFullMethodName())
                 ? com.google.common.util.concurrent.MoreExecutors.directExecutor()
-                : null;
+                : workers;
     }
 
     /** The reflection service older tools (grpcurl before v1, zed) ask for, {@code grpc.reflection.v1alpha}. */
