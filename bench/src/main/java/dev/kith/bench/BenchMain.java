@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
             WritesCommand.class,
             CheckCommand.class,
             LookupCommand.class,
+            WriteCostsCommand.class,
             PostgresCommand.class,
             JmhCommand.class
         })

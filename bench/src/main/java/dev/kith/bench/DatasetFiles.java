@@ -62,4 +62,32 @@ final class DatasetFiles {
             throw new BenchMain.UsageException("no such relationships file: " + relationships);
         }
     }
+
+    /**
+     * The relationships of the file that link an object to another of its type through the same relation as a
+     * subject set ({@code group:a#member@group:b#member}): the links of nested groups, which are few beside the
+     * rest and the only ones {@code write-costs} moves.
+     */
+    java.util.List<Relationship> selfRecursiveLinks() throws IOException {
+        java.util.List<Relationship> links = new java.util.ArrayList<>();
+        try (RelationshipLines lines = RelationshipLines.open(relationships)) {
+            while (lines.hasNext()) {
+                String line = lines.next();
+                Relationship r;
+                try {
+                    r = Relationship.parse(line);
+                } catch (KithException e) {
+                    throw new BenchMain.UsageException(
+                            lines.failure(e.getMessage()).getMessage());
+                }
+                if (r.resource().type().equals(r.subject().type())
+                        && r.relation().equals(r.subject().relation())) {
+                    links.add(r);
+                }
+            }
+        } catch (NoSuchFileException e) {
+            throw new BenchMain.UsageException("no such relationships file: " + relationships);
+        }
+        return links;
+    }
 }

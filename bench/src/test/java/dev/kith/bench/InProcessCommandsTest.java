@@ -228,6 +228,55 @@ class InProcessCommandsTest {
     }
 
     @Test
+    void writeCostsReportsWritesMovesChecksBesideWritesAndTheRevisionLog() throws IOException {
+        DatasetFiles files = generate(Dataset.GROUPS, 0.01);
+
+        Result result = run(
+                "write-costs",
+                "--schema",
+                files.schema().toString(),
+                "--relationships",
+                files.relationships().toString(),
+                "--queries",
+                files.queries().toString(),
+                "--seconds",
+                "0.2",
+                "--warmup",
+                "0",
+                "--moves",
+                "4",
+                "--log-writes",
+                "200");
+
+        assertThat(result.status()).as(result.err()).isZero();
+        JsonNode json = result.json();
+        assertThat(json.get("move_relation").asText()).isEqualTo("group#member");
+        assertThat(json.get("moves").asInt()).isEqualTo(4);
+        assertThat(json.get("move_objects_below").asInt()).isPositive();
+        assertThat(json.get("log_writes").asInt()).isEqualTo(200);
+        for (String key : List.of(
+                "writes_per_second",
+                "checks_alone_per_second",
+                "checks_beside_writes_per_second",
+                "writes_beside_checks",
+                "move_p99_us",
+                "bytes_per_written_relationship",
+                "closure_bytes")) {
+            assertThat(json.get(key).asDouble()).as(key).isPositive();
+        }
+        Result bad = run(
+                "write-costs",
+                "--schema",
+                files.schema().toString(),
+                "--relationships",
+                files.relationships().toString(),
+                "--moves",
+                "-1");
+        assertThat(bad.status()).isEqualTo(2);
+        assertThat(bad.err()).contains("--moves must not be negative, got -1");
+    }
+
+    @Test
     void aWrongCountFailsTheLookupRun() throws IOException {
         DatasetFiles files = generate(Dataset.GITHUB, 0.01);
         String first = Files.readAllLines(files.lookups()).getFirst();
