@@ -44,8 +44,8 @@ public final class MemoryDatastore implements Datastore {
     private final Clock clock;
     private final Object writeLock = new Object();
     private final ConcurrentSkipListMap<Long, String> schemas = new ConcurrentSkipListMap<>();
-    private final ConcurrentSkipListMap<Long, Instant> commitTimes = new ConcurrentSkipListMap<>();
-    private final ConcurrentSkipListMap<Long, long[]> log = new ConcurrentSkipListMap<>();
+    /** Each revision's commit time and the slots its write changed ({@code long[]}; none for revision 0). */
+    private final RevisionTimes log = new RevisionTimes();
     /** The transaction metadata of the revisions in the log that have any. */
     private final ConcurrentSkipListMap<Long, Map<String, Object>> metadata = new ConcurrentSkipListMap<>();
 
@@ -54,7 +54,7 @@ public final class MemoryDatastore implements Datastore {
     /** A store whose expiration and revision times come from {@code clock}. */
     public MemoryDatastore(Clock clock) {
         this.clock = clock;
-        commitTimes.put(0L, clock.instant());
+        log.add(0L, clock.instant(), null);
     }
 
     /** The index holding this store's relationships; the engine evaluates on it directly. */
@@ -102,13 +102,9 @@ public final class MemoryDatastore implements Datastore {
 
     @Override
     public Revision revisionAt(Instant instant) {
-        Map.Entry<Long, Instant> inForce = null;
-        for (Map.Entry<Long, Instant> e : commitTimes.entrySet()) {
-            if (e.getValue().isAfter(instant)) break;
-            inForce = e;
-        }
+        long inForce = log.lastNotAfter(instant);
         long oldest = index.oldestRevision();
-        return new Revision(inForce == null ? oldest : Math.max(oldest, inForce.getKey()));
+        return new Revision(inForce < 0 ? oldest : Math.max(oldest, inForce));
     }
 
     @Override
@@ -117,11 +113,11 @@ public final class MemoryDatastore implements Datastore {
             throw new KithException.RevisionExpired(from, new Revision(index.oldestRevision()));
         }
         List<CommittedRevision> out = new ArrayList<>();
-        for (Map.Entry<Long, Instant> e :
-                commitTimes.tailMap(from.value(), true).entrySet()) {
-            if (out.size() >= max) break;
-            out.add(new CommittedRevision(new Revision(e.getKey()), e.getValue()));
-        }
+        log.forEachFrom(from.value(), true, (rev, at, slots) -> {
+            if (out.size() >= max) return false;
+            out.add(new CommittedRevision(new Revision(rev), at));
+            return true;
+        });
         return out;
     }
 
@@ -255,10 +251,11 @@ public final class MemoryDatastore implements Datastore {
             throw new KithException.RevisionExpired(after, new Revision(oldest));
         }
         List<Results.ChangeSet> out = new ArrayList<>();
-        for (Map.Entry<Long, long[]> e : log.tailMap(after.value(), false).entrySet()) {
-            if (out.size() >= max) break;
-            out.add(changeSet(e.getKey(), e.getValue()));
-        }
+        log.forEachFrom(after.value(), false, (rev, at, slots) -> {
+            if (out.size() >= max) return false;
+            if (slots != null) out.add(changeSet(rev, (long[]) slots));
+            return true;
+        });
         return out;
     }
 
@@ -321,17 +318,11 @@ public final class MemoryDatastore implements Datastore {
     @Override
     public void collectGarbage(Instant horizon) {
         synchronized (writeLock) {
-            Map.Entry<Long, Instant> keep = null;
-            for (Map.Entry<Long, Instant> e : commitTimes.entrySet()) {
-                if (e.getValue().isAfter(horizon)) break;
-                keep = e;
-            }
-            if (keep == null) return;
-            long oldest = keep.getKey();
+            long oldest = log.lastNotAfter(horizon);
+            if (oldest < 0) return;
             index.collectGarbage(oldest);
-            log.headMap(oldest, true).clear();
             metadata.headMap(oldest, true).clear();
-            commitTimes.headMap(oldest, false).clear();
+            log.forgetBefore(oldest);
             Long schemaFloor = schemas.floorKey(oldest);
             if (schemaFloor != null) schemas.headMap(schemaFloor, false).clear();
         }
@@ -449,8 +440,7 @@ public final class MemoryDatastore implements Datastore {
     }
 
     private void committed(long rev, long[] slots) {
-        commitTimes.put(rev, clock.instant());
-        log.put(rev, slots);
+        log.add(rev, clock.instant(), slots);
         for (Runnable l : listeners) l.run();
     }
 }

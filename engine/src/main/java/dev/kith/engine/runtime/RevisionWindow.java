@@ -3,11 +3,10 @@ package dev.kith.engine.runtime;
 import dev.kith.engine.KithException;
 import dev.kith.engine.Revision;
 import dev.kith.engine.index.Index;
+import dev.kith.engine.index.RevisionTimes;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
-import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * Which revisions can still be read exactly: when each revision inside the GC window became visible on this node,
@@ -16,14 +15,15 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * window); the index's oldest revision and its applied one bound the readable range too.
  *
  * <p>Threading: {@link #visible} and {@link #forgetBefore} run under the engine's write lock; {@link
- * #checkReadable} runs on any thread without a lock (the map is concurrent, the index's revisions volatile).
+ * #checkReadable} runs on any thread without a lock ({@link RevisionTimes} publishes each change whole, the
+ * index's revisions are volatile).
  */
 final class RevisionWindow {
     private final Index index;
     private final Duration gcWindow;
     private final Clock clock;
     /** When each revision inside the GC window became visible here. */
-    private final ConcurrentSkipListMap<Long, Instant> visibleSince = new ConcurrentSkipListMap<>();
+    private final RevisionTimes visibleSince = new RevisionTimes();
 
     /** The window over {@code index}'s revisions: they stay readable {@code gcWindow} by {@code clock}. */
     RevisionWindow(Index index, Duration gcWindow, Clock clock) {
@@ -39,7 +39,7 @@ final class RevisionWindow {
 
     /** Records that {@code rev} became visible here at {@code at}. Under the write lock. */
     void visible(long rev, Instant at) {
-        visibleSince.put(rev, at);
+        visibleSince.add(rev, at, null);
     }
 
     /** Records that {@code rev} became visible here now. Under the write lock. */
@@ -57,17 +57,12 @@ final class RevisionWindow {
      * before it (the ones before it were superseded before the horizon); -1 when none did.
      */
     long oldestToKeep(Instant horizon) {
-        long keep = -1;
-        for (Map.Entry<Long, Instant> e : visibleSince.entrySet()) {
-            if (e.getValue().isAfter(horizon)) break;
-            keep = e.getKey();
-        }
-        return keep;
+        return visibleSince.lastNotAfter(horizon);
     }
 
     /** Forgets the times of the revisions before {@code keep} (none when it is negative). Under the write lock. */
     void forgetBefore(long keep) {
-        if (keep >= 0) visibleSince.headMap(keep, false).clear();
+        if (keep >= 0) visibleSince.forgetBefore(keep);
     }
 
     /**
@@ -85,9 +80,9 @@ final class RevisionWindow {
                     "revision " + rev + " has not been applied here; the newest is " + applied);
         }
         if (rev < applied) {
-            Map.Entry<Long, Instant> next = visibleSince.higherEntry(rev);
+            Instant next = visibleSince.timeAfter(rev);
             Instant horizon = horizon(now());
-            if (next != null && !next.getValue().isAfter(horizon)) {
+            if (next != null && !next.isAfter(horizon)) {
                 long readable = oldestToKeep(horizon);
                 throw new KithException.RevisionExpired(
                         new Revision(rev), new Revision(readable < 0 ? applied : readable));
