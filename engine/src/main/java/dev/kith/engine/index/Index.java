@@ -221,6 +221,11 @@ public final class Index implements IdNames {
         return objects[type].name(id);
     }
 
+    /** Orders two objects of {@code type} by their ids' strings, as comparing {@link #objectName}s would. */
+    public int compareObjectNames(int type, int a, int b) {
+        return objects[type].compare(a, b);
+    }
+
     /** How many ids {@code type} has handed out (including the wildcard id 0). */
     public int objectCount(int type) {
         Interner[] o = objects;

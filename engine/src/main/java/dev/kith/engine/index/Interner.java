@@ -31,7 +31,15 @@ final class Interner {
     private long[] packed = new long[64];
 
     private int packedCount;
+    /**
+     * The string of each id that does not pack into a {@code long}; null for one that does, whose string is
+     * {@link #unpack unpacked} from {@link #packedNames} when asked for. Short ids are the common case (the
+     * datasets' numeric ids all are): a stored {@code String} costs about 48 bytes, the {@code long} 8.
+     */
     private String[] names = new String[16];
+    /** Parallel to {@link #names}: the packed string of each id that packs, 0 for the others. */
+    private long[] packedNames = new long[16];
+
     private int size;
 
     /** The id of {@code name}, or -1 when it was never interned. */
@@ -104,12 +112,16 @@ final class Interner {
             if (id >= 0) return id;
             id = size;
             String[] current = names;
+            long[] currentPacked = packedNames;
             if (id == current.length) {
                 current = Arrays.copyOf(current, current.length * 2);
+                currentPacked = Arrays.copyOf(currentPacked, current.length);
             }
-            current[id] = name;
-            names = current;
             long key = pack(name);
+            if (key == 0) current[id] = name;
+            else currentPacked[id] = key;
+            names = current;
+            packedNames = currentPacked;
             if (key == 0) {
                 ids.put(name, id);
             } else {
@@ -135,14 +147,57 @@ final class Interner {
     /** The string of an id this interner handed out. */
     String name(int id) {
         long stamp = lock.tryOptimisticRead();
-        String[] current = names;
-        if (stamp != 0 && lock.validate(stamp)) return current[id];
+        if (stamp != 0) {
+            String[] current = names;
+            long[] currentPacked = packedNames;
+            if (lock.validate(stamp)) return nameIn(current, currentPacked, id);
+        }
         stamp = lock.readLock();
         try {
-            return names[id];
+            return nameIn(names, packedNames, id);
         } finally {
             lock.unlockRead(stamp);
         }
+    }
+
+    private static String nameIn(String[] names, long[] packedNames, int id) {
+        String name = names[id];
+        return name != null ? name : unpack(packedNames[id]);
+    }
+
+    /** The string {@link #pack} made {@code key} of. */
+    private static String unpack(long key) {
+        int n = (71 - Long.numberOfLeadingZeros(key)) / 8;
+        byte[] chars = new byte[n];
+        for (int i = 0; i < n; i++) chars[i] = (byte) (key >>> (8 * i));
+        return new String(chars, java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * Orders two ids by their strings, as {@code name(a).compareTo(name(b))} does, without making strings when
+     * both pack: a packed string read from its first character on is a big-endian number whose unused high
+     * bytes are 0, below every character, so unsigned order of the byte-reversed keys is string order.
+     */
+    int compare(int a, int b) {
+        long stamp = lock.tryOptimisticRead();
+        if (stamp != 0) {
+            String[] current = names;
+            long[] currentPacked = packedNames;
+            if (lock.validate(stamp)) return compareIn(current, currentPacked, a, b);
+        }
+        stamp = lock.readLock();
+        try {
+            return compareIn(names, packedNames, a, b);
+        } finally {
+            lock.unlockRead(stamp);
+        }
+    }
+
+    private static int compareIn(String[] names, long[] packedNames, int a, int b) {
+        long ka = packedNames[a];
+        long kb = packedNames[b];
+        if (ka != 0 && kb != 0) return Long.compareUnsigned(Long.reverseBytes(ka), Long.reverseBytes(kb));
+        return nameIn(names, packedNames, a).compareTo(nameIn(names, packedNames, b));
     }
 
     /** How many strings have been interned; ids are below this. */

@@ -116,7 +116,7 @@ final class Scanner {
         Integer[] boxed = new Integer[objects.getCardinality()];
         int n = 0;
         for (int id : objects) boxed[n++] = id;
-        Arrays.sort(boxed, Comparator.comparing(id -> index.objectName(type, id)));
+        Arrays.sort(boxed, (a, b) -> index.compareObjectNames(type, a, b));
         int[] out = new int[n];
         for (int i = 0; i < n; i++) out[i] = boxed[i];
         return out;
@@ -183,15 +183,13 @@ final class Scanner {
         int[] old = have == null ? new int[0] : have.ids;
         Integer[] added = new Integer[count - oldCount];
         for (int i = 0; i < added.length; i++) added[i] = oldCount + i;
-        Arrays.sort(added, Comparator.comparing(id -> index.objectName(type, id)));
+        Arrays.sort(added, (a, b) -> index.compareObjectNames(type, a, b));
         int[] merged = new int[old.length + added.length];
         int a = 0;
         int b = 0;
         int n = 0;
         while (a < old.length || b < added.length) {
-            if (b >= added.length
-                    || (a < old.length
-                            && index.objectName(type, old[a]).compareTo(index.objectName(type, added[b])) < 0)) {
+            if (b >= added.length || (a < old.length && index.compareObjectNames(type, old[a], added[b]) < 0)) {
                 merged[n++] = old[a++];
             } else {
                 merged[n++] = added[b++];

@@ -37,6 +37,31 @@ class InternerTest {
     }
 
     @Test
+    void comparesIdsAsTheirStringsCompare() {
+        Interner interner = new Interner();
+        Random random = new Random(11);
+        String alphabet = "\u007f019AZaz_-|é";
+        java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of(
+                "", "a", "ab", "abc", "12345678", "123456789", "b", "\u007f", "\u007f\u007f", "é", "aé"));
+        for (int i = 0; i < 2_000; i++) {
+            StringBuilder b = new StringBuilder();
+            int n = random.nextInt(11);
+            for (int k = 0; k < n; k++) b.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            all.add(b.toString());
+        }
+        int[] ids = all.stream().mapToInt(interner::intern).toArray();
+        for (int i = 0; i < ids.length; i++) {
+            for (int j = 0; j < ids.length; j += 7) {
+                String a = interner.name(ids[i]);
+                String b = interner.name(ids[j]);
+                assertThat(Integer.signum(interner.compare(ids[i], ids[j])))
+                        .as("%s against %s", a, b)
+                        .isEqualTo(Integer.signum(a.compareTo(b)));
+            }
+        }
+    }
+
+    @Test
     void readersOnOtherThreadsFindEveryPublishedName() throws InterruptedException {
         Interner interner = new Interner();
         int n = 50_000;
