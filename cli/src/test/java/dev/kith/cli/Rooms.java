@@ -57,7 +57,7 @@ final class Rooms {
                 .whereLayer("spring-security")
                 .mayOnlyBeAccessedByLayers("examples")
                 .whereLayer("api")
-                .mayOnlyBeAccessedByLayers("cli", "examples")
+                .mayOnlyBeAccessedByLayers("junit", "cli", "examples")
                 .whereLayer("storage-postgres")
                 .mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("junit")

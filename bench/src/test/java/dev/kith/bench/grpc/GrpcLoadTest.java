@@ -183,4 +183,72 @@ class GrpcLoadTest {
         assertThat(bad).isEqualTo(2);
         assertThat(err2.toString()).startsWith("kith-bench: ");
     }
+
+    @Test
+    void theClientModeJudgesTheSameAnswersThroughTheJavaClient() throws Exception {
+        List<Query> queries = List.of(
+                query("1", null, Expectation.TRUE),
+                query("3", null, Expectation.FALSE),
+                query("2", "{\"day\": 2}", Expectation.TRUE),
+                query("2", "{\"day\": 7}", Expectation.FALSE),
+                new Query("nope", "1", "x", "user", "ann", "", null, Expectation.ERROR));
+
+        LoadReport report = GrpcLoad.runClient(options(KEY, queries, false));
+
+        assertThat(report.requests()).isGreaterThan(queries.size());
+        assertThat(report.errors()).isZero();
+        assertThat(report.mismatches()).isZero();
+
+        LoadReport wrong = GrpcLoad.runClient(options(KEY, List.of(query("1", null, Expectation.FALSE)), false));
+        assertThat(wrong.mismatches()).isPositive().isEqualTo(wrong.requests());
+        LoadReport unauthorised =
+                GrpcLoad.runClient(options("not-the-key", List.of(query("1", null, Expectation.TRUE)), false));
+        assertThat(unauthorised.errors()).isPositive().isEqualTo(unauthorised.requests());
+        assertThatThrownBy(() -> GrpcLoad.runClient(options(KEY, queries, true)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--baseline is not available in client mode");
+    }
+
+    @Test
+    void theClientCommandPrintsTheSameFigures(@TempDir Path dir) throws Exception {
+        Path queries = Files.writeString(dir.resolve("queries.txt"), "repo:1#can_read@user:ann true\n");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int status = BenchMain.run(
+                new String[] {
+                    "client",
+                    "--endpoint",
+                    endpoint().toString(),
+                    "--key",
+                    KEY,
+                    "--queries",
+                    queries.toString(),
+                    "--connections",
+                    "2",
+                    "--seconds",
+                    "0.5",
+                    "--warmup",
+                    "0"
+                },
+                new PrintWriter(out, true),
+                new PrintWriter(err, true));
+
+        assertThat(status).as(err.toString()).isZero();
+        String[] lines = out.toString().strip().split("\n");
+        assertThat(lines[lines.length - 1])
+                .contains("\"requests_per_second\":")
+                .contains("\"errors\":0")
+                .contains("\"mismatches\":0")
+                .contains("\"driver\":\"client\"");
+
+        StringWriter err2 = new StringWriter();
+        int bad = BenchMain.run(
+                new String[] {
+                    "client", "--endpoint", endpoint().toString(), "--queries", queries.toString(), "--channels", "2"
+                },
+                new PrintWriter(new StringWriter(), true),
+                new PrintWriter(err2, true));
+        assertThat(bad).isEqualTo(2);
+        assertThat(err2.toString()).contains("--channels must be 1 in client mode");
+    }
 }
