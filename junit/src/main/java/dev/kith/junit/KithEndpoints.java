@@ -9,12 +9,20 @@ package dev.kith.junit;
  * @param presharedKey the key the server requires, sent as {@code authorization: Bearer KEY}
  */
 public record KithEndpoints(String grpcTarget, String httpUrl, String presharedKey) {
-    /** The gRPC port. */
+    /**
+     * The gRPC port.
+     *
+     * @return the gRPC port
+     */
     public int grpcPort() {
         return Integer.parseInt(grpcTarget.substring(grpcTarget.lastIndexOf(':') + 1));
     }
 
-    /** The HTTP port. */
+    /**
+     * The HTTP port.
+     *
+     * @return the HTTP port
+     */
     public int httpPort() {
         return Integer.parseInt(httpUrl.substring(httpUrl.lastIndexOf(':') + 1));
     }

@@ -36,6 +36,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Target(ElementType.TYPE)
 @ExtendWith(KithServerExtension.class)
 public @interface KithServer {
-    /** The validation file, a resource of the test class path (as {@code authz.yaml}). */
+    /**
+     * The validation file, a resource of the test class path (as {@code authz.yaml}).
+     *
+     * @return the validation file, a resource of the test class path (as {@code authz.yaml})
+     */
     String value();
 }
