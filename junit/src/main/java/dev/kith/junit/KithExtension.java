@@ -103,9 +103,14 @@ public final class KithExtension
 
     /** The kith of this test, or of its class, or of an enclosing class. */
     private static Running running(ExtensionContext context) {
+        return nearest(context, NS, KEY, Running.class);
+    }
+
+    /** The value stored under {@code key} for this test, or its class, or an enclosing class; null if none. */
+    static <T> T nearest(ExtensionContext context, ExtensionContext.Namespace ns, String key, Class<T> type) {
         for (ExtensionContext c = context; c != null; c = c.getParent().orElse(null)) {
-            Running k = c.getStore(NS).get(KEY, Running.class);
-            if (k != null) return k;
+            T value = c.getStore(ns).get(key, type);
+            if (value != null) return value;
         }
         return null;
     }

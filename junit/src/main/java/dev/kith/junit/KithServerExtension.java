@@ -77,11 +77,7 @@ public final class KithServerExtension
     }
 
     private static Running running(ExtensionContext context) {
-        for (ExtensionContext c = context; c != null; c = c.getParent().orElse(null)) {
-            Running r = c.getStore(NS).get(KEY, Running.class);
-            if (r != null) return r;
-        }
-        return null;
+        return KithExtension.nearest(context, NS, KEY, Running.class);
     }
 
     /** Loads the file, starts the server on random loopback ports and connects a client to its gRPC port. */
