@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
             GenerateCommand.class,
             HttpCommand.class,
             GrpcCommand.class,
+            ClientCommand.class,
             WritesCommand.class,
             CheckCommand.class,
             LookupCommand.class,

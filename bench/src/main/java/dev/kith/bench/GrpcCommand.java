@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
         name = "grpc",
         description = "Load a local kith server's gRPC authzed.api.v1.PermissionsService/CheckPermission with a"
                 + " queries file")
-final class GrpcCommand implements Callable<Integer> {
+class GrpcCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
@@ -51,6 +51,16 @@ final class GrpcCommand implements Callable<Integer> {
     @Option(names = "--baseline", description = "also load grpc.health.v1.Health/Check and report the ratio")
     private boolean baseline;
 
+    /** Runs the load: raw grpc-java calls here, the typed client in {@link ClientCommand}. */
+    LoadReport load(LoadOptions options, int channels) throws IOException {
+        return GrpcLoad.run(options, channels);
+    }
+
+    /** What made the calls, as the report names it. */
+    String driver() {
+        return "grpc";
+    }
+
     @Override
     public Integer call() throws IOException {
         LoadReport report;
@@ -63,12 +73,13 @@ final class GrpcCommand implements Callable<Integer> {
                     Duration.ofMillis(Math.round(seconds * 1000)),
                     Duration.ofMillis(Math.round(warmup * 1000)),
                     baseline);
-            report = GrpcLoad.run(options, channels);
+            report = load(options, channels);
         } catch (IllegalArgumentException e) {
             throw new BenchMain.UsageException(e.getMessage());
         }
         Map<String, Object> json = HttpCommand.figures(report, connections);
         json.put("channels", channels);
+        json.put("driver", driver());
         HttpCommand.baseline(json, report);
         spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(json));
         return 0;

@@ -7,11 +7,20 @@ import dev.kith.proto.v1.CheckPermissionResponse;
  * context the check was not given; the response's {@code partial_caveat_info} names it).
  */
 public enum CheckResult {
+    /** The subject has the permission. */
     ALLOWED,
+    /** The subject does not have the permission. */
     DENIED,
+    /** The subject has the permission if a caveat's missing context allows it. */
     CONDITIONAL;
 
-    /** The result for SpiceDB's permissionship; an unset one (never answered by kith) is refused. */
+    /**
+     * The result for SpiceDB's permissionship; an unset one (never answered by kith) is refused.
+     *
+     * @param permissionship the permissionship of a check's answer
+     * @return the matching result
+     * @throws IllegalArgumentException if the permissionship is unspecified or unknown
+     */
     public static CheckResult of(CheckPermissionResponse.Permissionship permissionship) {
         return switch (permissionship) {
             case PERMISSIONSHIP_HAS_PERMISSION -> ALLOWED;

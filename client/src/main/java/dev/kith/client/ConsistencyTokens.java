@@ -36,7 +36,11 @@ public final class ConsistencyTokens {
         this(100_000);
     }
 
-    /** Tokens for up to {@code capacity} resources and types. */
+    /**
+     * Tokens for up to {@code capacity} resources and types, the least recently used forgotten first.
+     *
+     * @param capacity how many keys to keep, at least 1
+     */
     public ConsistencyTokens(int capacity) {
         if (capacity < 1) throw new IllegalArgumentException("capacity must be at least 1: " + capacity);
         this.tokens = new LinkedHashMap<>(16, 0.75f, true) {
@@ -49,34 +53,62 @@ public final class ConsistencyTokens {
         };
     }
 
-    /** Records that {@code key} (a resource {@code type:id}, a type, or any key of the caller's) was written at. */
+    /**
+     * Records that {@code key} (a resource {@code type:id}, a type, or any key of the caller's) was written at
+     * {@code token}; it also becomes the newest token.
+     *
+     * @param key the key
+     * @param token the write's token; null or empty records nothing
+     */
     public synchronized void record(String key, ZedToken token) {
         if (token == null || token.getToken().isEmpty()) return;
         tokens.put(key, token);
         newest = token;
     }
 
-    /** Records {@code token} as the newest, under no key. */
+    /**
+     * Records {@code token} as the newest, under no key.
+     *
+     * @param token the write's token; null or empty records nothing
+     */
     public synchronized void recordNewest(ZedToken token) {
         if (token != null && !token.getToken().isEmpty()) newest = token;
     }
 
-    /** The token recorded for {@code key}, or null. */
+    /**
+     * The token recorded for {@code key}.
+     *
+     * @param key the key
+     * @return the token, or null when none is known
+     */
     public synchronized ZedToken token(String key) {
         return tokens.get(key);
     }
 
-    /** The newest token recorded under any key, or null. */
+    /**
+     * The newest token recorded.
+     *
+     * @return the token, or null when none is known
+     */
     public synchronized ZedToken newest() {
         return newest;
     }
 
-    /** {@code at_least_as_fresh} of {@code key}'s token; {@code minimize_latency} when it has none. */
+    /**
+     * The consistency of a read of {@code key}.
+     *
+     * @param key the key
+     * @return {@code at_least_as_fresh} of the key's token; {@code minimize_latency} when it has none
+     */
     public Consistency consistencyFor(String key) {
         return of(token(key));
     }
 
-    /** {@code at_least_as_fresh} of the newest token; {@code minimize_latency} when there is none. */
+    /**
+     * The consistency of a read of everything.
+     *
+     * @return {@code at_least_as_fresh} of the newest token; {@code minimize_latency} when there is none
+     */
     public Consistency consistencyForAll() {
         return of(newest());
     }

@@ -67,7 +67,13 @@ import java.util.stream.Stream;
  */
 public interface Kith extends AutoCloseable {
 
-    /** A client for {@code config}: gRPC for {@code grpc://} and {@code grpcs://}, else a {@link KithProvider}. */
+    /**
+     * A client for {@code config}: gRPC for {@code grpc://} and {@code grpcs://}, else a {@link KithProvider}.
+     *
+     * @param config the target and settings
+     * @return the client; close it when done
+     * @throws IllegalArgumentException if the target is malformed or no provider serves its scheme
+     */
     static Kith connect(KithConfig config) {
         String scheme = config.scheme();
         Kith kith = null;
@@ -89,7 +95,13 @@ public interface Kith extends AutoCloseable {
         return config.consistencyTokens() == null ? kith : kith.withConsistencyTokens(config.consistencyTokens());
     }
 
-    /** A client for the target URL with the default configuration: {@code KithConfig.builder(target).build()}. */
+    /**
+     * A client for the target URL with the default configuration: {@code KithConfig.builder(target).build()}.
+     *
+     * @param target {@code grpc://host:port}, {@code grpcs://host:port} or {@code embedded:}
+     * @return the client; close it when done
+     * @throws IllegalArgumentException if the target is malformed or no provider serves its scheme
+     */
     static Kith connect(String target) {
         return connect(KithConfig.builder(target).build());
     }
@@ -97,6 +109,10 @@ public interface Kith extends AutoCloseable {
     /**
      * A client over a channel the caller built and keeps (closing the client does not shut it down), with {@code
      * config}'s key, deadlines, retries, bound and tokens (its target and CA are not used).
+     *
+     * @param channel the channel to call over, left open by {@link #close()}
+     * @param config the settings
+     * @return the client
      */
     static Kith over(ManagedChannel channel, KithConfig config) {
         Kith kith = new GrpcKith(channel, false, config);
@@ -105,32 +121,95 @@ public interface Kith extends AutoCloseable {
 
     // ---- PermissionsService
 
+    /**
+     * PermissionsService/CheckPermission: whether the subject has the permission on the resource.
+     *
+     * @param request the resource, permission, subject, and optionally consistency and caveat context
+     * @return the permissionship, with the missing caveat context of a conditional answer
+     * @throws KithCallException if the call fails
+     */
     CheckPermissionResponse checkPermission(CheckPermissionRequest request);
 
+    /**
+     * PermissionsService/CheckBulkPermissions: many checks in one call, each answered (or failed) on its own.
+     *
+     * @param request the checks
+     * @return one pair per item, in the request's order
+     * @throws KithCallException if the call as a whole fails
+     */
     CheckBulkPermissionsResponse checkBulkPermissions(CheckBulkPermissionsRequest request);
 
+    /**
+     * PermissionsService/ExpandPermissionTree: the userset tree of a permission on a resource.
+     *
+     * @param request the resource and permission
+     * @return the tree
+     * @throws KithCallException if the call fails
+     */
     ExpandPermissionTreeResponse expandPermissionTree(ExpandPermissionTreeRequest request);
 
-    /** The resources found, pulled from the server as they are taken; resumed by cursor if the stream is cut. */
+    /**
+     * PermissionsService/LookupResources: the resources found, pulled from the server as they are taken; resumed by
+     * cursor if the stream is cut.
+     *
+     * @param request the resource type, permission and subject, optionally a limit and a cursor
+     * @return the stream of answers; close it if not read to the end
+     */
     Stream<LookupResourcesResponse> lookupResources(LookupResourcesRequest request);
 
-    /** The subjects found, pulled from the server as they are taken; resumed by cursor if the stream is cut. */
+    /**
+     * PermissionsService/LookupSubjects: the subjects found, pulled from the server as they are taken; resumed by
+     * cursor if the stream is cut.
+     *
+     * @param request the resource, permission and subject type, optionally a limit and a cursor
+     * @return the stream of answers; close it if not read to the end
+     */
     Stream<LookupSubjectsResponse> lookupSubjects(LookupSubjectsRequest request);
 
-    /** The relationships matching the filter; resumed by cursor if the stream is cut. */
+    /**
+     * PermissionsService/ReadRelationships: the relationships matching the filter; resumed by cursor if the stream
+     * is cut.
+     *
+     * @param request the filter, optionally a limit and a cursor
+     * @return the stream of relationships; close it if not read to the end
+     */
     Stream<ReadRelationshipsResponse> readRelationships(ReadRelationshipsRequest request);
 
+    /**
+     * PermissionsService/WriteRelationships: applies the updates atomically if the preconditions hold.
+     *
+     * @param request the updates (CREATE, TOUCH, DELETE) and preconditions
+     * @return the token of the write
+     * @throws KithCallException if the write fails (nothing is written then)
+     */
     WriteRelationshipsResponse writeRelationships(WriteRelationshipsRequest request);
 
+    /**
+     * PermissionsService/DeleteRelationships: deletes every relationship matching the filter if the preconditions
+     * hold.
+     *
+     * @param request the filter, preconditions and optional limit
+     * @return the token of the deletion and whether it deleted them all (with a limit)
+     * @throws KithCallException if the deletion fails
+     */
     DeleteRelationshipsResponse deleteRelationships(DeleteRelationshipsRequest request);
 
     /**
      * Loads {@code relationships} in one atomic batch (CREATE semantics: one that exists fails the whole import),
      * sent in messages of up to 1,000 as fast as the server takes them. Never retried.
+     *
+     * @param relationships the relationships to create
+     * @return how many were loaded
+     * @throws KithCallException if the import fails (nothing is loaded then)
      */
     ImportBulkRelationshipsResponse importBulkRelationships(Iterable<Relationship> relationships);
 
-    /** Every relationship (or those of the request's filter) in batches; resumed by cursor if the stream is cut. */
+    /**
+     * Every relationship (or those of the request's filter) in batches; resumed by cursor if the stream is cut.
+     *
+     * @param request the optional filter and cursor
+     * @return the stream of batches; close it if not read to the end
+     */
     Stream<ExportBulkRelationshipsResponse> exportBulkRelationships(ExportBulkRelationshipsRequest request);
 
     // ---- WatchService
@@ -139,31 +218,67 @@ public interface Kith extends AutoCloseable {
      * The changes after the request's start token (or from now), without end until closed. A stream cut with
      * {@code UNAVAILABLE} is opened again from the last {@code changes_through} token taken, so each change is
      * delivered once, in order. No deadline applies.
+     *
+     * @param request the start token and the object types or filters to watch
+     * @return the endless stream of changes; close it to stop watching
      */
     Stream<WatchResponse> watch(WatchRequest request);
 
     // ---- SchemaService
 
+    /**
+     * SchemaService/ReadSchema: the current schema.
+     *
+     * @param request the (empty) request
+     * @return the schema text and the revision it was read at
+     * @throws KithCallException if the call fails (NOT_FOUND when no schema was written)
+     */
     ReadSchemaResponse readSchema(ReadSchemaRequest request);
 
+    /**
+     * SchemaService/WriteSchema: replaces the schema.
+     *
+     * @param request the schema text
+     * @return the token of the write
+     * @throws KithCallException if kith refuses the schema (nothing changes then)
+     */
     WriteSchemaResponse writeSchema(WriteSchemaRequest request);
 
+    /**
+     * SchemaService/DiffSchema: what would change between the current schema and another.
+     *
+     * @param request the other schema
+     * @return the differences
+     * @throws KithCallException if the call fails
+     */
     DiffSchemaResponse diffSchema(DiffSchemaRequest request);
 
     // ---- the client
 
-    /** This client with another deadline for each call (for a stream: the whole stream). */
+    /**
+     * This client with another deadline for each call (for a stream: the whole stream).
+     *
+     * @param deadline the deadline, positive
+     * @return a client sharing this one's connection
+     */
     Kith withDeadline(Duration deadline);
 
     /**
      * This client with {@code tokens} filling in the consistency of reads that name none, and recording the tokens
      * of its writes (one {@code ConsistencyTokens} per user session, say); replaces the configuration's.
+     *
+     * @param tokens the tokens to read and record
+     * @return a client sharing this one's connection
      */
     default Kith withConsistencyTokens(ConsistencyTokens tokens) {
         return new TokenTrackingKith(this, tokens);
     }
 
-    /** The same calls, each answered by a {@link java.util.concurrent.CompletionStage}. */
+    /**
+     * The same calls, each answered by a {@link java.util.concurrent.CompletionStage}.
+     *
+     * @return the asynchronous view of this client
+     */
     default AsyncKith async() {
         return new ExecutorAsyncKith(this);
     }
@@ -174,12 +289,31 @@ public interface Kith extends AutoCloseable {
 
     // ---- conveniences
 
-    /** May {@code subject} (as {@code user:ann}) do {@code permission} on {@code resource} (as {@code doc:1})? */
+    /**
+     * May {@code subject} (as {@code user:ann}) do {@code permission} on {@code resource} (as {@code doc:1})?
+     *
+     * @param subject the subject, {@code type:id} or {@code type:id#relation}
+     * @param permission the permission or relation
+     * @param resource the resource, {@code type:id}
+     * @return ALLOWED, DENIED, or CONDITIONAL when a caveat lacks context
+     * @throws KithCallException if the check fails
+     * @throws IllegalArgumentException if a reference is malformed
+     */
     default CheckResult check(String subject, String permission, String resource) {
         return check(subject, permission, resource, Struct.getDefaultInstance());
     }
 
-    /** {@link #check(String, String, String)} with a caveat context. */
+    /**
+     * {@link #check(String, String, String)} with a caveat context.
+     *
+     * @param subject the subject, {@code type:id} or {@code type:id#relation}
+     * @param permission the permission or relation
+     * @param resource the resource, {@code type:id}
+     * @param context the caveat context (empty: none)
+     * @return ALLOWED, DENIED, or CONDITIONAL when a caveat still lacks context
+     * @throws KithCallException if the check fails
+     * @throws IllegalArgumentException if a reference is malformed
+     */
     default CheckResult check(String subject, String permission, String resource, Struct context) {
         CheckPermissionRequest.Builder b = CheckPermissionRequest.newBuilder()
                 .setSubject(Refs.subject(subject))
@@ -189,7 +323,15 @@ public interface Kith extends AutoCloseable {
         return CheckResult.of(checkPermission(b.build()).getPermissionship());
     }
 
-    /** The ids of the resources of {@code resourceType} on which {@code subject} has {@code permission}. */
+    /**
+     * The ids of the resources of {@code resourceType} on which {@code subject} has {@code permission}.
+     *
+     * @param subject the subject, {@code type:id} or {@code type:id#relation}
+     * @param permission the permission or relation
+     * @param resourceType the type of the resources
+     * @return every id found
+     * @throws KithCallException if the lookup fails
+     */
     default List<String> lookupResourceIds(String subject, String permission, String resourceType) {
         try (Stream<LookupResourcesResponse> s = lookupResources(LookupResourcesRequest.newBuilder()
                 .setSubject(Refs.subject(subject))
@@ -200,17 +342,35 @@ public interface Kith extends AutoCloseable {
         }
     }
 
-    /** TOUCHes each relationship (as {@code doc:1#viewer@user:ann}) in one write; returns its token. */
+    /**
+     * TOUCHes each relationship (as {@code doc:1#viewer@user:ann}) in one write.
+     *
+     * @param relationships the relationships, in {@code zed}'s text form
+     * @return the token of the write
+     * @throws KithCallException if the write fails
+     */
     default ZedToken touch(String... relationships) {
         return write(Arrays.stream(relationships).map(Refs::touch).toList());
     }
 
-    /** DELETEs each relationship (as {@code doc:1#viewer@user:ann}) in one write; returns its token. */
+    /**
+     * DELETEs each relationship (as {@code doc:1#viewer@user:ann}) in one write.
+     *
+     * @param relationships the relationships, in {@code zed}'s text form
+     * @return the token of the write
+     * @throws KithCallException if the write fails
+     */
     default ZedToken delete(String... relationships) {
         return write(Arrays.stream(relationships).map(Refs::delete).toList());
     }
 
-    /** Writes {@code updates} in one atomic write; returns its token. */
+    /**
+     * Writes {@code updates} in one atomic write.
+     *
+     * @param updates the updates
+     * @return the token of the write
+     * @throws KithCallException if the write fails
+     */
     default ZedToken write(List<RelationshipUpdate> updates) {
         return writeRelationships(WriteRelationshipsRequest.newBuilder()
                         .addAllUpdates(updates)
@@ -218,7 +378,13 @@ public interface Kith extends AutoCloseable {
                 .getWrittenAt();
     }
 
-    /** Replaces the schema with {@code schema} (SpiceDB's schema language); returns its token. */
+    /**
+     * Replaces the schema with {@code schema} (SpiceDB's schema language).
+     *
+     * @param schema the schema text
+     * @return the token of the write
+     * @throws KithCallException if kith refuses the schema
+     */
     default ZedToken writeSchema(String schema) {
         return writeSchema(WriteSchemaRequest.newBuilder().setSchema(schema).build())
                 .getWrittenAt();

@@ -16,14 +16,22 @@ import java.util.Objects;
 public final class KithCallException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** The gRPC status code. */
     private final Status.Code code;
+
+    /** SpiceDB's reason, or null. */
     private final String reason;
+
+    /** kith's error code. */
     private final String errorCode;
+
+    /** The request field the error is about, or null. */
     private final String field;
 
     /**
      * An error of {@code method}.
      *
+     * @param method the name of the call that failed, such as {@code CheckPermission}
      * @param code the gRPC status code
      * @param reason SpiceDB's {@code ERROR_REASON_…}, or null
      * @param errorCode kith's error code, or null (then the code's name)
@@ -66,22 +74,38 @@ public final class KithCallException extends RuntimeException {
         return new KithCallException(method, s.getCode(), reason, metadata.get("code"), metadata.get("field"), message);
     }
 
-    /** The gRPC status code, such as {@code INVALID_ARGUMENT}. */
+    /**
+     * The gRPC status code, such as {@code INVALID_ARGUMENT}.
+     *
+     * @return the gRPC status code, such as {@code INVALID_ARGUMENT}
+     */
     public Status.Code code() {
         return code;
     }
 
-    /** SpiceDB's {@code ERROR_REASON_…} of the error, or null when it carries none. */
+    /**
+     * SpiceDB's {@code ERROR_REASON_…} of the error.
+     *
+     * @return the reason, or null when the error carries none
+     */
     public String reason() {
         return reason;
     }
 
-    /** kith's error code, such as {@code UNKNOWN_NAME}; the gRPC code's name when the server sent none. */
+    /**
+     * kith's error code, such as {@code UNKNOWN_NAME}.
+     *
+     * @return the error code; the gRPC code's name when the server sent none
+     */
     public String errorCode() {
         return errorCode;
     }
 
-    /** The field of the request the error is about (such as {@code optionalCursor}), or null. */
+    /**
+     * The field of the request the error is about (such as {@code optionalCursor}), or null.
+     *
+     * @return the field of the request the error is about (such as {@code optionalCursor}), or null
+     */
     public String field() {
         return field;
     }

@@ -26,7 +26,12 @@ public final class KithClient {
     private final HttpClient http;
     private final ObjectMapper mapper = new ObjectMapper().enable(DeserializationFeature.USE_LONG_FOR_INTS);
 
-    /** A client of the server at {@code endpoint} (e.g. {@code http://127.0.0.1:8443}); {@code key} may be null. */
+    /**
+     * A client of the server at {@code endpoint}.
+     *
+     * @param endpoint the server's base URL, such as {@code http://127.0.0.1:8443}
+     * @param key the preshared key sent as {@code Authorization: Bearer KEY}, or null for none
+     */
     public KithClient(String endpoint, String key) {
         String e = endpoint.endsWith("/") ? endpoint.substring(0, endpoint.length() - 1) : endpoint;
         this.endpoint = URI.create(e);
@@ -41,9 +46,16 @@ public final class KithClient {
      */
     public static final class ApiException extends RuntimeException {
         private static final long serialVersionUID = 1L;
+        /** The HTTP status of the answer. */
         private final int status;
+
+        /** The gRPC status code number, or -1. */
         private final int grpcCode;
+
+        /** kith's error code. */
         private final String code;
+
+        /** SpiceDB's reason, or null. */
         private final String reason;
 
         ApiException(int status, int grpcCode, String code, String reason, String message) {
@@ -54,12 +66,20 @@ public final class KithClient {
             this.reason = reason;
         }
 
-        /** The HTTP status of the answer (200 for an error line that ended a stream). */
+        /**
+         * The HTTP status of the answer (200 for an error line that ended a stream).
+         *
+         * @return the HTTP status of the answer (200 for an error line that ended a stream)
+         */
         public int status() {
             return status;
         }
 
-        /** The gRPC status code number of the error (-1 when the answer was not a Status). */
+        /**
+         * The gRPC status code number of the error (-1 when the answer was not a Status).
+         *
+         * @return the gRPC status code number of the error (-1 when the answer was not a Status)
+         */
         public int grpcCode() {
             return grpcCode;
         }
@@ -67,6 +87,8 @@ public final class KithClient {
         /**
          * kith's error code, such as {@code UNKNOWN_NAME}; without one (an unknown path, say) the gRPC code's name,
          * or {@code HTTP_<status>} when the answer was not a Status at all.
+         *
+         * @return the error code
          */
         public String code() {
             return code;
@@ -75,12 +97,18 @@ public final class KithClient {
         /**
          * The name of the error's gRPC status code, such as {@code INVALID_ARGUMENT}; {@link #code()} when the answer
          * was not a Status.
+         *
+         * @return the code's name
          */
         public String grpcCodeName() {
             return grpcCode >= 0 && grpcCode < GRPC_CODES.length ? GRPC_CODES[grpcCode] : code;
         }
 
-        /** SpiceDB's {@code ERROR_REASON_…} of the error, or null when it carries none. */
+        /**
+         * SpiceDB's {@code ERROR_REASON_…} of the error.
+         *
+         * @return the reason, or null when the error carries none
+         */
         public String reason() {
             return reason;
         }
@@ -107,16 +135,36 @@ public final class KithClient {
         "UNAUTHENTICATED"
     };
 
+    /**
+     * The JSON mapper the client reads and writes with, to build request bodies.
+     *
+     * @return the mapper
+     */
     public ObjectMapper mapper() {
         return mapper;
     }
 
-    /** POSTs a JSON body and returns the JSON answer. */
+    /**
+     * POSTs a JSON body and returns the JSON answer.
+     *
+     * @param path the path, such as {@code /v1/permissions/check}
+     * @param body the request body
+     * @return the answer
+     * @throws ApiException if the server answers an error
+     */
     public JsonNode post(String path, JsonNode body) {
         return post(path, bytes(body), "application/json");
     }
 
-    /** POSTs raw bytes of the given content type and returns the JSON answer. */
+    /**
+     * POSTs raw bytes of the given content type and returns the JSON answer.
+     *
+     * @param path the path
+     * @param body the request body
+     * @param contentType the body's content type
+     * @return the answer
+     * @throws ApiException if the server answers an error
+     */
     public JsonNode post(String path, byte[] body, String contentType) {
         HttpResponse<byte[]> r = send(request(path, body, contentType), HttpResponse.BodyHandlers.ofByteArray());
         JsonNode n = parse(r.body());
@@ -124,7 +172,14 @@ public final class KithClient {
         return n;
     }
 
-    /** POSTs a JSON body and hands each {@code result} of the NDJSON answer to {@code sink}. */
+    /**
+     * POSTs a JSON body and hands each {@code result} of the NDJSON answer to {@code sink}.
+     *
+     * @param path the path, such as {@code /v1/relationships/read}
+     * @param body the request body
+     * @param sink takes each result, in order
+     * @throws ApiException if the server answers an error, at once or on a line of the stream
+     */
     public void stream(String path, JsonNode body, Consumer<JsonNode> sink) {
         HttpResponse<java.io.InputStream> r =
                 send(request(path, bytes(body), "application/json"), HttpResponse.BodyHandlers.ofInputStream());

@@ -45,6 +45,13 @@ public record KithConfig(
         ConsistencyTokens consistencyTokens,
         List<ClientInterceptor> interceptors) {
 
+    /**
+     * A configuration; see the record's parameters.
+     *
+     * @throws IllegalArgumentException if the target has no scheme, a deadline is not positive, or {@code
+     *     maxInFlight} is below 1
+     * @throws NullPointerException if the target, a deadline or the retry policy is null
+     */
     public KithConfig {
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(deadline, "deadline");
@@ -59,12 +66,21 @@ public record KithConfig(
         scheme(target);
     }
 
-    /** A configuration for {@code target} to fill in; everything else has its default. */
+    /**
+     * A configuration for {@code target} to fill in; everything else has its default.
+     *
+     * @param target {@code grpc://host:port}, {@code grpcs://host:port} or {@code embedded:}
+     * @return a configuration for {@code target} to fill in
+     */
     public static Builder builder(String target) {
         return new Builder(target);
     }
 
-    /** The target's scheme, without the colon. */
+    /**
+     * The target's scheme, without the colon.
+     *
+     * @return the target's scheme, without the colon
+     */
     public String scheme() {
         return scheme(target);
     }
@@ -109,66 +125,122 @@ public record KithConfig(
             this.target = target;
         }
 
-        /** The target URL. */
+        /**
+         * The target URL.
+         *
+         * @param v {@code grpc://host:port}, {@code grpcs://host:port} or {@code embedded:}
+         * @return this builder
+         */
         public Builder target(String v) {
             target = v;
             return this;
         }
 
-        /** A fixed preshared key (null: none). */
+        /**
+         * A fixed preshared key (null: none).
+         *
+         * @param v the key, or null for none
+         * @return this builder
+         */
         public Builder presharedKey(String v) {
             presharedKey = v == null ? null : () -> v;
             return this;
         }
 
-        /** A preshared key asked for on every call (from a secret store, say). */
+        /**
+         * A preshared key asked for on every call (from a secret store, say).
+         *
+         * @param v gives the key for each call; null for none
+         * @return this builder
+         */
         public Builder presharedKey(Supplier<String> v) {
             presharedKey = v;
             return this;
         }
 
-        /** A PEM file of the CA certificates that sign the server's certificate (default: the JDK's trusted CAs). */
+        /**
+         * A PEM file of the CA certificates that sign the server's certificate (default: the JDK's trusted CAs).
+         *
+         * @param v the PEM file, or null for the JDK's trusted CAs
+         * @return this builder
+         */
         public Builder caCertificate(Path v) {
             caCertificate = v;
             return this;
         }
 
-        /** The deadline of each unary call (default 10 s). */
+        /**
+         * The deadline of each unary call (default 10 s).
+         *
+         * @param v the deadline, positive
+         * @return this builder
+         */
         public Builder deadline(Duration v) {
             deadline = v;
             return this;
         }
 
-        /** The deadline of each stream as a whole (default 5 min). */
+        /**
+         * The deadline of each stream as a whole (default 5 min).
+         *
+         * @param v the deadline, positive
+         * @return this builder
+         */
         public Builder streamDeadline(Duration v) {
             streamDeadline = v;
             return this;
         }
 
-        /** The retry policy (default {@link RetryPolicy#DEFAULT}). */
+        /**
+         * The retry policy (default {@link RetryPolicy#DEFAULT}).
+         *
+         * @param v the policy; {@link RetryPolicy#NONE} turns retries off
+         * @return this builder
+         */
         public Builder retry(RetryPolicy v) {
             retry = v;
             return this;
         }
 
-        /** The bound on calls in flight (default 256). */
+        /**
+         * The bound on calls in flight (default 256).
+         *
+         * @param v the bound, at least 1
+         * @return this builder
+         */
         public Builder maxInFlight(int v) {
             maxInFlight = v;
             return this;
         }
 
-        /** The consistency tokens (default: a new {@link ConsistencyTokens}); null turns them off. */
+        /**
+         * The consistency tokens (default: a new {@link ConsistencyTokens}); null turns them off.
+         *
+         * @param v the tokens, or null for none
+         * @return this builder
+         */
         public Builder consistencyTokens(ConsistencyTokens v) {
             consistencyTokens = v;
             return this;
         }
 
-        /** Adds an interceptor that every gRPC call goes through. */
+        /**
+         * Adds an interceptor that every gRPC call goes through; the first added is the outermost.
+         *
+         * @param v the interceptor
+         * @return this builder
+         */
         public Builder interceptor(ClientInterceptor v) {
             interceptors.add(Objects.requireNonNull(v, "interceptor"));
             return this;
         }
 
+        /**
+         * The configuration.
+         *
+         * @return the configuration
+         * @throws IllegalArgumentException if a setting is out of range (see {@link KithConfig})
+         */
         public KithConfig build() {
             return new KithConfig(
                     target,

@@ -6,9 +6,18 @@ package dev.kith.client;
  * module provides {@code embedded:}.
  */
 public interface KithProvider {
-    /** The scheme served, without the colon (as {@code embedded}). */
+    /**
+     * The scheme served, without the colon (as {@code embedded}).
+     *
+     * @return the scheme served, without the colon (as {@code embedded})
+     */
     String scheme();
 
-    /** A client for {@code config}, whose target has this provider's scheme. */
+    /**
+     * A client for {@code config}, whose target has this provider's scheme.
+     *
+     * @param config the target and settings
+     * @return a client for {@code config}, whose target has this provider's scheme
+     */
     Kith open(KithConfig config);
 }

@@ -20,7 +20,13 @@ import java.util.Map;
 public final class Refs {
     private Refs() {}
 
-    /** The object {@code type:id}. */
+    /**
+     * The object {@code type:id}.
+     *
+     * @param text the object, as {@code document:readme}
+     * @throws IllegalArgumentException if the text is not {@code type:id}
+     * @return the object {@code type:id}
+     */
     public static ObjectReference object(String text) {
         int colon = text.indexOf(':');
         if (colon <= 0 || colon == text.length() - 1) {
@@ -29,12 +35,24 @@ public final class Refs {
         return object(text.substring(0, colon), text.substring(colon + 1));
     }
 
-    /** The object with this type and id. */
+    /**
+     * The object with this type and id.
+     *
+     * @param type the object type
+     * @param id the object id
+     * @return the object with this type and id
+     */
     public static ObjectReference object(String type, String id) {
         return ObjectReference.newBuilder().setObjectType(type).setObjectId(id).build();
     }
 
-    /** The subject {@code type:id} or {@code type:id#relation}. */
+    /**
+     * The subject {@code type:id} or {@code type:id#relation}.
+     *
+     * @param text the subject, as {@code user:ann} or {@code group:eng#member}
+     * @throws IllegalArgumentException if the text is not a subject
+     * @return the subject {@code type:id} or {@code type:id#relation}
+     */
     public static SubjectReference subject(String text) {
         int hash = text.indexOf('#');
         SubjectReference.Builder b = SubjectReference.newBuilder();
@@ -47,7 +65,13 @@ public final class Refs {
                 .build();
     }
 
-    /** The relationship {@code type:id#relation@subject}. */
+    /**
+     * The relationship {@code type:id#relation@subject}.
+     *
+     * @param text the relationship, as {@code document:readme#viewer@user:ann}
+     * @throws IllegalArgumentException if the text is not a relationship
+     * @return the relationship {@code type:id#relation@subject}
+     */
     public static Relationship relationship(String text) {
         int at = text.indexOf('@');
         int hash = at < 0 ? -1 : text.lastIndexOf('#', at);
@@ -63,17 +87,32 @@ public final class Refs {
                 .build();
     }
 
-    /** A TOUCH of the relationship {@code text}: creates it, or replaces it if it exists. */
+    /**
+     * A TOUCH of the relationship {@code text}: creates it, or replaces it if it exists.
+     *
+     * @param text the relationship, as {@code document:readme#viewer@user:ann}
+     * @return a TOUCH of the relationship {@code text}: creates it, or replaces it if it exists
+     */
     public static RelationshipUpdate touch(String text) {
         return update(RelationshipUpdate.Operation.OPERATION_TOUCH, relationship(text));
     }
 
-    /** A DELETE of the relationship {@code text} (nothing happens if it does not exist). */
+    /**
+     * A DELETE of the relationship {@code text} (nothing happens if it does not exist).
+     *
+     * @param text the relationship, as {@code document:readme#viewer@user:ann}
+     * @return a DELETE of the relationship {@code text} (nothing happens if it does not exist)
+     */
     public static RelationshipUpdate delete(String text) {
         return update(RelationshipUpdate.Operation.OPERATION_DELETE, relationship(text));
     }
 
-    /** A CREATE of the relationship {@code text}: the write fails if it exists. */
+    /**
+     * A CREATE of the relationship {@code text}: the write fails if it exists.
+     *
+     * @param text the relationship, as {@code document:readme#viewer@user:ann}
+     * @return a CREATE of the relationship {@code text}: the write fails if it exists
+     */
     public static RelationshipUpdate create(String text) {
         return update(RelationshipUpdate.Operation.OPERATION_CREATE, relationship(text));
     }
@@ -88,6 +127,9 @@ public final class Refs {
     /**
      * A caveat context (or transaction metadata) from JSON-shaped Java values: String, Boolean, Number, List, Map
      * with String keys, null; anything else by its {@code toString()}.
+     *
+     * @param values the fields, by name
+     * @return the context
      */
     public static Struct context(Map<String, ?> values) {
         Struct.Builder b = Struct.newBuilder();
@@ -113,19 +155,34 @@ public final class Refs {
         return b.setStringValue(o.toString()).build();
     }
 
-    /** The text form of an object. */
+    /**
+     * The text form of an object.
+     *
+     * @param o the object
+     * @return the text form of an object
+     */
     public static String text(ObjectReference o) {
         return o.getObjectType() + ":" + o.getObjectId();
     }
 
-    /** The text form of a subject. */
+    /**
+     * The text form of a subject.
+     *
+     * @param s the subject
+     * @return the text form of a subject
+     */
     public static String text(SubjectReference s) {
         return s.getOptionalRelation().isEmpty()
                 ? text(s.getObject())
                 : text(s.getObject()) + "#" + s.getOptionalRelation();
     }
 
-    /** The text form of a relationship (its caveat and expiration left out). */
+    /**
+     * The text form of a relationship (its caveat and expiration left out).
+     *
+     * @param r the relationship
+     * @return the text form of a relationship (its caveat and expiration left out)
+     */
     public static String text(Relationship r) {
         return text(r.getResource()) + "#" + r.getRelation() + "@" + text(r.getSubject());
     }

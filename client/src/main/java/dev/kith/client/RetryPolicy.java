@@ -22,6 +22,12 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration max
     /** One attempt: no retry. */
     public static final RetryPolicy NONE = new RetryPolicy(1, Duration.ZERO, Duration.ZERO, 1.0);
 
+    /**
+     * A policy; see the record's parameters.
+     *
+     * @throws IllegalArgumentException if {@code maxAttempts} is below 1, a backoff is negative, or the multiplier
+     *     is below 1
+     */
     public RetryPolicy {
         Objects.requireNonNull(initialBackoff, "initialBackoff");
         Objects.requireNonNull(maxBackoff, "maxBackoff");

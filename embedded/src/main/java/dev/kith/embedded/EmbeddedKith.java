@@ -75,17 +75,33 @@ public final class EmbeddedKith implements Kith {
         this.streamDeadline = streamDeadline;
     }
 
-    /** A new in-memory engine with the default options, closed by {@link #close()}; deadlines 10 s and 5 min. */
+    /**
+     * A new in-memory engine with the default options, closed by {@link #close()}; deadlines 10 s and 5 min.
+     *
+     * @return a new in-memory engine with the default options, closed by {@link #close()}
+     */
     public static EmbeddedKith start() {
         return start(EngineOptions.defaults(), Duration.ofSeconds(10), Duration.ofMinutes(5));
     }
 
-    /** A new in-memory engine with {@code options}, closed by {@link #close()}. */
+    /**
+     * A new in-memory engine with {@code options}, closed by {@link #close()}.
+     *
+     * @param options the engine's options
+     * @param deadline the deadline of each unary call
+     * @param streamDeadline the deadline of each stream as a whole
+     * @return a new in-memory engine with {@code options}, closed by {@link #close()}
+     */
     public static EmbeddedKith start(EngineOptions options, Duration deadline, Duration streamDeadline) {
         return new EmbeddedKith(Engines.inMemory(options), true, deadline, streamDeadline);
     }
 
-    /** A client of an engine the caller keeps ({@link #close()} leaves it open). */
+    /**
+     * A client of an engine the caller keeps ({@link #close()} leaves it open).
+     *
+     * @param engine the engine to answer from
+     * @return a client of an engine the caller keeps ({@link #close()} leaves it open)
+     */
     public static EmbeddedKith over(Engine engine) {
         return new EmbeddedKith(engine, false, Duration.ofSeconds(10), Duration.ofMinutes(5));
     }

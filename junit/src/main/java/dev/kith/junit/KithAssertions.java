@@ -29,7 +29,12 @@ import org.opentest4j.AssertionFailedError;
 public final class KithAssertions {
     private KithAssertions() {}
 
-    /** Assertions on the answers of {@code kith}. */
+    /**
+     * Assertions on the answers of {@code kith}.
+     *
+     * @param kith the kith to ask
+     * @return the assertions, with no caveat context
+     */
     public static KithAssert assertThat(Kith kith) {
         return new KithAssert(Objects.requireNonNull(kith, "kith"), Struct.getDefaultInstance());
     }
@@ -47,17 +52,36 @@ public final class KithAssertions {
         /**
          * These assertions with a caveat context sent with every check: JSON-shaped values (String, Boolean,
          * Number, List, Map with String keys).
+         *
+         * @param values the context's fields, by name
+         * @return new assertions on the same kith with that context
          */
         public KithAssert withContext(Map<String, ?> values) {
             return new KithAssert(kith, Refs.context(values));
         }
 
-        /** Asserts that {@code subject} has {@code permission} on {@code resource} without condition. */
+        /**
+         * Asserts that {@code subject} has {@code permission} on {@code resource} without condition.
+         *
+         * @param subject the subject, as {@code user:alice} or {@code team:eng#member}
+         * @param permission the permission or relation
+         * @param resource the resource, as {@code document:plan}
+         * @return these assertions, to chain another
+         * @throws AssertionFailedError if kith answers otherwise
+         */
         public KithAssert allows(String subject, String permission, String resource) {
             return expect(CheckResult.ALLOWED, "allow", subject, permission, resource);
         }
 
-        /** Asserts that {@code subject} does not have {@code permission} on {@code resource}. */
+        /**
+         * Asserts that {@code subject} does not have {@code permission} on {@code resource}.
+         *
+         * @param subject the subject, as {@code user:alice} or {@code team:eng#member}
+         * @param permission the permission or relation
+         * @param resource the resource, as {@code document:plan}
+         * @return these assertions, to chain another
+         * @throws AssertionFailedError if kith answers otherwise
+         */
         public KithAssert denies(String subject, String permission, String resource) {
             return expect(CheckResult.DENIED, "deny", subject, permission, resource);
         }
@@ -65,6 +89,12 @@ public final class KithAssertions {
         /**
          * Asserts that {@code subject} has {@code permission} on {@code resource} only if caveats whose context was
          * not given turn out true (CONDITIONAL).
+         *
+         * @param subject the subject, as {@code user:alice} or {@code team:eng#member}
+         * @param permission the permission or relation
+         * @param resource the resource, as {@code document:plan}
+         * @return these assertions, to chain another
+         * @throws AssertionFailedError if kith answers otherwise
          */
         public KithAssert allowsConditionally(String subject, String permission, String resource) {
             return expect(CheckResult.CONDITIONAL, "allow conditionally", subject, permission, resource);

@@ -103,25 +103,37 @@ public final class KithExtension
 
     /** The kith of this test, or of its class, or of an enclosing class. */
     private static Running running(ExtensionContext context) {
+        return nearest(context, NS, KEY, Running.class);
+    }
+
+    /** The value stored under {@code key} for this test, or its class, or an enclosing class; null if none. */
+    static <T> T nearest(ExtensionContext context, ExtensionContext.Namespace ns, String key, Class<T> type) {
         for (ExtensionContext c = context; c != null; c = c.getParent().orElse(null)) {
-            Running k = c.getStore(NS).get(KEY, Running.class);
-            if (k != null) return k;
+            T value = c.getStore(ns).get(key, type);
+            if (value != null) return value;
         }
         return null;
     }
 
     private static void inject(Class<?> type, Object instance, Kith kith, boolean statics) {
+        inject(type, instance, Kith.class, kith, statics);
+    }
+
+    /** Sets every non-final field of type {@code kind} (static ones when {@code statics}) to {@code value}. */
+    static void inject(Class<?> type, Object instance, Class<?> kind, Object value, boolean statics) {
         for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
             for (Field f : c.getDeclaredFields()) {
                 int mod = f.getModifiers();
-                if (f.getType() != Kith.class || Modifier.isFinal(mod) || Modifier.isStatic(mod) != statics) continue;
+                if (f.getType() != kind || Modifier.isFinal(mod) || Modifier.isStatic(mod) != statics) continue;
                 if (!statics && instance == null) continue;
                 try {
                     f.setAccessible(true);
-                    f.set(statics ? null : instance, kith);
+                    f.set(statics ? null : instance, value);
                 } catch (ReflectiveOperationException | RuntimeException e) {
                     throw new ExtensionConfigurationException(
-                            "cannot set the field " + c.getSimpleName() + "." + f.getName() + " to the kith client", e);
+                            "cannot set the field " + c.getSimpleName() + "." + f.getName() + " to the kith "
+                                    + kind.getSimpleName(),
+                            e);
                 }
             }
         }
@@ -129,10 +141,19 @@ public final class KithExtension
 
     /** A new embedded kith loaded from the validation file {@code resource} of {@code testClass}'s class path. */
     static Running start(Class<?> testClass, String resource) {
-        ValidationFile file = load(testClass, resource);
+        Engine engine = engine(testClass, resource, "@KithSchema");
+        return new Running(engine, EmbeddedKith.over(engine));
+    }
+
+    /**
+     * A new in-memory engine loaded from the validation file {@code resource} of {@code testClass}'s class path;
+     * errors name {@code annotation} and the file.
+     */
+    static Engine engine(Class<?> testClass, String resource, String annotation) {
+        ValidationFile file = load(testClass, resource, annotation);
         if (file.schema() == null) {
             throw new ExtensionConfigurationException(
-                    "@KithSchema(\"" + resource + "\"): the file has no schema (a `schema` or `schemaFile` key)");
+                    annotation + "(\"" + resource + "\"): the file has no schema (a `schema` or `schemaFile` key)");
         }
         Engine engine = Engines.inMemory(EngineOptions.defaults());
         try {
@@ -149,18 +170,18 @@ public final class KithExtension
         } catch (KithException e) {
             engine.close();
             throw new ExtensionConfigurationException(
-                    "@KithSchema(\"" + resource + "\"): kith refused the file: " + e.getMessage(), e);
+                    annotation + "(\"" + resource + "\"): kith refused the file: " + e.getMessage(), e);
         }
-        return new Running(engine, EmbeddedKith.over(engine));
+        return engine;
     }
 
     /** Reads the validation file: next to {@code testClass} first, then at the root of its class path. */
-    static ValidationFile load(Class<?> testClass, String resource) {
+    static ValidationFile load(Class<?> testClass, String resource, String annotation) {
         URL url = testClass.getResource(resource);
         if (url == null && !resource.startsWith("/"))
             url = testClass.getClassLoader().getResource(resource);
         if (url == null) {
-            throw new ExtensionConfigurationException("@KithSchema(\"" + resource
+            throw new ExtensionConfigurationException(annotation + "(\"" + resource
                     + "\"): no such resource on the test class path (looked next to " + testClass.getName()
                     + " and at the root)");
         }
@@ -172,10 +193,10 @@ public final class KithExtension
                         new String(in.readAllBytes(), StandardCharsets.UTF_8));
             }
         } catch (ValidationFileException e) {
-            throw new ExtensionConfigurationException("@KithSchema(\"" + resource + "\"): " + e.getMessage(), e);
+            throw new ExtensionConfigurationException(annotation + "(\"" + resource + "\"): " + e.getMessage(), e);
         } catch (IOException | URISyntaxException e) {
             throw new ExtensionConfigurationException(
-                    "@KithSchema(\"" + resource + "\"): cannot read " + url + ": " + e.getMessage(), e);
+                    annotation + "(\"" + resource + "\"): cannot read " + url + ": " + e.getMessage(), e);
         }
     }
 

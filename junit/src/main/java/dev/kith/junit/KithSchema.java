@@ -35,10 +35,18 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Target({ElementType.TYPE, ElementType.METHOD})
 @ExtendWith(KithExtension.class)
 public @interface KithSchema {
-    /** The validation file, a resource of the test class path (as {@code authz.yaml}). */
+    /**
+     * The validation file, a resource of the test class path (as {@code authz.yaml}).
+     *
+     * @return the validation file, a resource of the test class path (as {@code authz.yaml})
+     */
     String value();
 
-    /** Whether the tests of a class share one kith ({@link Lifecycle#PER_CLASS}, the default) or each gets one. */
+    /**
+     * Whether the tests of a class share one kith ({@link Lifecycle#PER_CLASS}, the default) or each gets one.
+     *
+     * @return whether the tests of a class share one kith ({@link Lifecycle#PER_CLASS}, the default) or each gets one
+     */
     Lifecycle lifecycle() default Lifecycle.PER_CLASS;
 
     /** How long one embedded kith lives. */

@@ -87,7 +87,7 @@ class KithExtensionTest {
     @Test
     @Order(6)
     void aMissingOrBadFileIsRefusedNamingIt() {
-        assertThatThrownBy(() -> KithExtension.load(KithExtensionTest.class, "nope.yaml"))
+        assertThatThrownBy(() -> KithExtension.load(KithExtensionTest.class, "nope.yaml", "@KithSchema"))
                 .isInstanceOf(ExtensionConfigurationException.class)
                 .hasMessageContaining("@KithSchema(\"nope.yaml\"): no such resource on the test class path");
         assertThatThrownBy(() -> KithExtension.start(KithExtensionTest.class, "no-schema.yaml"))

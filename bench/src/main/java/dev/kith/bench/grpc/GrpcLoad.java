@@ -7,6 +7,10 @@ import dev.kith.bench.data.Expectation;
 import dev.kith.bench.data.Query;
 import dev.kith.bench.http.LoadOptions;
 import dev.kith.bench.http.LoadReport;
+import dev.kith.client.AsyncKith;
+import dev.kith.client.Kith;
+import dev.kith.client.KithCallException;
+import dev.kith.client.KithConfig;
 import dev.kith.proto.v1.CheckPermissionRequest;
 import dev.kith.proto.v1.CheckPermissionResponse;
 import dev.kith.proto.v1.Consistency;
@@ -31,12 +35,15 @@ import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import org.HdrHistogram.Histogram;
 
@@ -84,9 +91,6 @@ public final class GrpcLoad {
             throw new IllegalArgumentException("channels must be between 1 and the number of concurrent calls ("
                     + options.connections() + "), got " + channels);
         }
-        List<CheckPermissionRequest> requests = encode(options.queries());
-        List<Expectation> expected =
-                options.queries().stream().map(Query::expected).toList();
         EventLoopGroup loop = new NioEventLoopGroup(1);
         List<ManagedChannel> open = new ArrayList<>();
         try {
@@ -105,25 +109,17 @@ public final class GrpcLoad {
                 }
                 open.add(builder.build());
             }
-            Traffic<CheckPermissionRequest, CheckPermissionResponse> check = new Traffic<>(
-                    PermissionsServiceGrpc.getCheckPermissionMethod(),
-                    sequence -> requests.get((int) (sequence % requests.size())),
-                    (sequence, response, status) -> {
-                        Expectation wanted = expected.get((int) (sequence % expected.size()));
-                        if (status != null) return wanted == Expectation.ERROR ? Outcome.OK : Outcome.ERROR;
-                        Expectation answer = answer(response);
-                        if (answer == null) return Outcome.ERROR;
-                        return wanted != Expectation.NONE && answer != wanted ? Outcome.MISMATCH : Outcome.OK;
-                    });
-            Traffic<HealthCheckRequest, HealthCheckResponse> health = new Traffic<>(
-                    HealthGrpc.getCheckMethod(),
-                    sequence -> HealthCheckRequest.getDefaultInstance(),
+            Traffic<CheckPermissionResponse> check = checks(
+                    options.queries(),
+                    request -> raw(open, PermissionsServiceGrpc.getCheckPermissionMethod(), request));
+            Traffic<HealthCheckResponse> health = new Traffic<>(
+                    raw(open, HealthGrpc.getCheckMethod(), sequence -> HealthCheckRequest.getDefaultInstance()),
                     (sequence, response, status) ->
                             status == null && response.getStatus() == HealthCheckResponse.ServingStatus.SERVING
                                     ? Outcome.OK
                                     : Outcome.ERROR);
-            LoadReport report = measure(loop, open, check, options);
-            return options.baseline() ? report.withBaseline(measure(loop, open, health, options)) : report;
+            LoadReport report = measure(loop, check, options);
+            return options.baseline() ? report.withBaseline(measure(loop, health, options)) : report;
         } finally {
             for (ManagedChannel channel : open) channel.shutdownNow();
             for (ManagedChannel channel : open) {
@@ -135,6 +131,51 @@ public final class GrpcLoad {
             }
             loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         }
+    }
+
+    /**
+     * Runs the check load through the typed client ({@code dev.kith.client.Kith}, its {@link AsyncKith} API): one
+     * {@code grpc://} connection made by {@link Kith#connect(KithConfig)} with the client's defaults (retries,
+     * in-flight bound, consistency tokens) and a 10 s deadline, {@code options.connections()} calls in flight. Each
+     * answer is handed back to the load's event loop, so the figures compare with {@link #run}'s line by line. No
+     * baseline: the client has no health call.
+     *
+     * @throws IllegalArgumentException if the endpoint is not a local {@code grpc://host:port}, or a baseline is asked
+     * @throws IOException if the run could not complete
+     */
+    public static LoadReport runClient(LoadOptions options) throws IOException {
+        URI endpoint = options.endpoint();
+        requireLocal(endpoint);
+        if (options.baseline()) {
+            throw new IllegalArgumentException(
+                    "--baseline is not available in client mode: run grpc --baseline for" + " the transport's ceiling");
+        }
+        EventLoopGroup loop = new NioEventLoopGroup(1);
+        KithConfig config = KithConfig.builder("grpc://" + endpoint.getHost() + ":" + endpoint.getPort())
+                .presharedKey(options.bearerKey())
+                .deadline(Duration.ofMillis(CALL_DEADLINE_MS))
+                .maxInFlight(Math.max(256, options.connections()))
+                .build();
+        try (Kith kith = Kith.connect(config)) {
+            AsyncKith async = kith.async();
+            Traffic<CheckPermissionResponse> check = checks(
+                    options.queries(),
+                    request -> (lane, sequence, done) -> async.checkPermission(request.apply(sequence))
+                            .whenCompleteAsync((response, failure) -> done.accept(response, status(failure)), loop));
+            return measure(loop, check, options);
+        } finally {
+            loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The status of a client call's failure ({@code null}: none). */
+    private static Status status(Throwable failure) {
+        if (failure == null) return null;
+        Throwable cause =
+                failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        return cause instanceof KithCallException k
+                ? Status.fromCode(k.code()).withDescription(k.getMessage())
+                : Status.fromThrowable(cause);
     }
 
     /** The decision in a check answer, or {@code null} for an unknown permissionship. */
@@ -183,29 +224,71 @@ public final class GrpcLoad {
         Outcome judge(long sequence, R response, Status status);
     }
 
-    /** What the loops call: the method, the request of call number {@code sequence}, and how to judge its answer. */
-    private record Traffic<Q, R>(MethodDescriptor<Q, R> method, Function<Long, Q> request, Judge<R> judge) {}
+    /**
+     * Sends call number {@code sequence} of loop {@code lane} and hands its answer (or its failure's status) to {@code
+     * done} on the load's event loop.
+     */
+    private interface Sender<R> {
+        void send(int lane, long sequence, BiConsumer<R, Status> done);
+    }
 
-    private static LoadReport measure(
-            EventLoopGroup loop, List<ManagedChannel> channels, Traffic<?, ?> traffic, LoadOptions options)
-            throws IOException {
+    /** What the loops call: how to send call number {@code sequence}, and how to judge its answer. */
+    private record Traffic<R>(Sender<R> sender, Judge<R> judge) {}
+
+    /** Raw grpc-java calls of {@code method} on the channels, the loops spread over them in turn. */
+    private static <Q, R> Sender<R> raw(
+            List<ManagedChannel> channels, MethodDescriptor<Q, R> method, Function<Long, Q> request) {
+        return (lane, sequence, done) -> {
+            ClientCall<Q, R> call = channels.get(lane % channels.size())
+                    .newCall(method, CallOptions.DEFAULT.withDeadlineAfter(CALL_DEADLINE_MS, TimeUnit.MILLISECONDS));
+            ClientCalls.asyncUnaryCall(call, request.apply(sequence), new StreamObserver<R>() {
+                private R response;
+
+                @Override
+                public void onNext(R value) {
+                    response = value;
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                    done.accept(null, Status.fromThrowable(t));
+                }
+
+                @Override
+                public void onCompleted() {
+                    done.accept(response, null);
+                }
+            });
+        };
+    }
+
+    /** The check traffic of the queries: their requests, judged against their expectations. */
+    private static Traffic<CheckPermissionResponse> checks(
+            List<Query> queries,
+            Function<Function<Long, CheckPermissionRequest>, Sender<CheckPermissionResponse>> via) {
+        List<CheckPermissionRequest> requests = encode(queries);
+        List<Expectation> expected = queries.stream().map(Query::expected).toList();
+        return new Traffic<>(
+                via.apply(sequence -> requests.get((int) (sequence % requests.size()))),
+                (sequence, response, status) -> {
+                    Expectation wanted = expected.get((int) (sequence % expected.size()));
+                    if (status != null) return wanted == Expectation.ERROR ? Outcome.OK : Outcome.ERROR;
+                    Expectation answer = answer(response);
+                    if (answer == null) return Outcome.ERROR;
+                    return wanted != Expectation.NONE && answer != wanted ? Outcome.MISMATCH : Outcome.OK;
+                });
+    }
+
+    private static LoadReport measure(EventLoopGroup loop, Traffic<?> traffic, LoadOptions options) throws IOException {
         long timeout = options.warmup().toSeconds() + options.duration().toSeconds() + 60;
         if (!options.warmup().isZero()) {
-            Phase<?, ?> warmup = new Phase<>(
-                    loop,
-                    channels,
-                    traffic,
-                    options.connections(),
-                    options.warmup().toNanos());
+            Phase<?> warmup = new Phase<>(
+                    loop, traffic, options.connections(), options.warmup().toNanos());
             loop.execute(warmup::start);
             await(warmup.done, timeout);
         }
-        Phase<?, ?> run = new Phase<>(
-                loop,
-                channels,
-                traffic,
-                options.connections(),
-                options.duration().toNanos());
+        Phase<?> run = new Phase<>(
+                loop, traffic, options.connections(), options.duration().toNanos());
         loop.execute(run::start);
         await(run.done, timeout);
         return LoadReport.of(run.histogram, run.requests, run.seconds(), run.errors, run.mismatches);
@@ -225,10 +308,9 @@ public final class GrpcLoad {
     }
 
     /** One timed phase: {@code loops} closed loops until the deadline, all on the event loop. */
-    private static final class Phase<Q, R> {
+    private static final class Phase<R> {
         final EventLoopGroup loop;
-        final List<ManagedChannel> channels;
-        final Traffic<Q, R> traffic;
+        final Traffic<R> traffic;
         final int loops;
         final long durationNanos;
         final Histogram histogram = new Histogram(HIGHEST_MICROS, 3);
@@ -243,10 +325,9 @@ public final class GrpcLoad {
         long mismatches;
 
         @SuppressWarnings("unchecked")
-        Phase(EventLoopGroup loop, List<ManagedChannel> channels, Traffic<?, ?> traffic, int loops, long nanos) {
+        Phase(EventLoopGroup loop, Traffic<?> traffic, int loops, long nanos) {
             this.loop = loop;
-            this.channels = channels;
-            this.traffic = (Traffic<Q, R>) traffic;
+            this.traffic = (Traffic<R>) traffic;
             this.loops = loops;
             this.durationNanos = nanos;
         }
@@ -256,39 +337,21 @@ public final class GrpcLoad {
             deadlineNanos = startNanos + durationNanos;
             lastCompletionNanos = startNanos;
             running = loops;
-            for (int i = 0; i < loops; i++) next(channels.get(i % channels.size()));
+            for (int i = 0; i < loops; i++) next(i);
         }
 
-        private void next(ManagedChannel channel) {
+        private void next(int lane) {
             if (System.nanoTime() - deadlineNanos >= 0) {
                 if (--running == 0) done.complete(null);
                 return;
             }
             long sequence = sent++;
             long sentNanos = System.nanoTime();
-            ClientCall<Q, R> call = channel.newCall(
-                    traffic.method(), CallOptions.DEFAULT.withDeadlineAfter(CALL_DEADLINE_MS, TimeUnit.MILLISECONDS));
-            ClientCalls.asyncUnaryCall(call, traffic.request().apply(sequence), new StreamObserver<R>() {
-                private R response;
-
-                @Override
-                public void onNext(R value) {
-                    response = value;
-                }
-
-                @Override
-                public void onError(Throwable t) {
-                    completed(channel, sequence, sentNanos, null, Status.fromThrowable(t));
-                }
-
-                @Override
-                public void onCompleted() {
-                    completed(channel, sequence, sentNanos, response, null);
-                }
-            });
+            traffic.sender()
+                    .send(lane, sequence, (response, status) -> completed(lane, sequence, sentNanos, response, status));
         }
 
-        private void completed(ManagedChannel channel, long sequence, long sentNanos, R response, Status status) {
+        private void completed(int lane, long sequence, long sentNanos, R response, Status status) {
             long now = System.nanoTime();
             lastCompletionNanos = now;
             requests++;
@@ -302,8 +365,8 @@ public final class GrpcLoad {
                 case ERROR -> errors++;
                 case MISMATCH -> mismatches++;
             }
-            if (transport) loop.schedule(() -> next(channel), FAILURE_PAUSE_MS, TimeUnit.MILLISECONDS);
-            else loop.execute(() -> next(channel));
+            if (transport) loop.schedule(() -> next(lane), FAILURE_PAUSE_MS, TimeUnit.MILLISECONDS);
+            else loop.execute(() -> next(lane));
         }
 
         double seconds() {

@@ -144,43 +144,94 @@ class GrpcLoadTest {
     void theCommandPrintsTheFiguresAsItsLastLine(@TempDir Path dir) throws Exception {
         Path queries = Files.writeString(
                 dir.resolve("queries.txt"), "repo:1#can_read@user:ann true\n" + "repo:9#can_read@user:ann false\n");
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int status = BenchMain.run(
-                new String[] {
-                    "grpc",
-                    "--endpoint",
-                    endpoint().toString(),
-                    "--key",
-                    KEY,
-                    "--queries",
-                    queries.toString(),
-                    "--connections",
-                    "2",
-                    "--seconds",
-                    "0.5",
-                    "--warmup",
-                    "0",
-                    "--baseline"
-                },
-                new PrintWriter(out, true),
-                new PrintWriter(err, true));
-
-        assertThat(status).as(err.toString()).isZero();
-        String[] lines = out.toString().strip().split("\n");
-        assertThat(lines[lines.length - 1])
+        assertThat(figures("grpc", queries, "--baseline"))
                 .contains("\"requests_per_second\":")
                 .contains("\"errors\":0")
                 .contains("\"mismatches\":0")
                 .contains("\"channels\":1")
+                .contains("\"driver\":\"grpc\"")
                 .contains("\"baseline_requests_per_second\":");
+        assertThat(refused("grpc", "--endpoint", "grpc://example.com:50051", "--queries", queries.toString()))
+                .startsWith("kith-bench: ");
+    }
 
-        StringWriter err2 = new StringWriter();
-        int bad = BenchMain.run(
-                new String[] {"grpc", "--endpoint", "grpc://example.com:50051", "--queries", queries.toString()},
-                new PrintWriter(new StringWriter(), true),
-                new PrintWriter(err2, true));
-        assertThat(bad).isEqualTo(2);
-        assertThat(err2.toString()).startsWith("kith-bench: ");
+    /** Runs {@code mode} against the test server, two calls in flight for half a second: its last line. */
+    private static String figures(String mode, Path queries, String... more) {
+        List<String> args = new java.util.ArrayList<>(List.of(
+                mode,
+                "--endpoint",
+                endpoint().toString(),
+                "--key",
+                KEY,
+                "--queries",
+                queries.toString(),
+                "--connections",
+                "2",
+                "--seconds",
+                "0.5",
+                "--warmup",
+                "0"));
+        args.addAll(List.of(more));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int status = BenchMain.run(args.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
+        assertThat(status).as(err.toString()).isZero();
+        String[] lines = out.toString().strip().split("\n");
+        return lines[lines.length - 1];
+    }
+
+    /** Runs a command that must be refused as a usage error (status 2): what it printed on stderr. */
+    private static String refused(String... args) {
+        StringWriter err = new StringWriter();
+        int status = BenchMain.run(args, new PrintWriter(new StringWriter(), true), new PrintWriter(err, true));
+        assertThat(status).isEqualTo(2);
+        return err.toString();
+    }
+
+    @Test
+    void theClientModeJudgesTheSameAnswersThroughTheJavaClient() throws Exception {
+        List<Query> queries = List.of(
+                query("1", null, Expectation.TRUE),
+                query("3", null, Expectation.FALSE),
+                query("2", "{\"day\": 2}", Expectation.TRUE),
+                query("2", "{\"day\": 7}", Expectation.FALSE),
+                new Query("nope", "1", "x", "user", "ann", "", null, Expectation.ERROR));
+
+        LoadReport report = GrpcLoad.runClient(options(KEY, queries, false));
+
+        assertThat(report.requests()).isGreaterThan(queries.size());
+        assertThat(report.errors()).isZero();
+        assertThat(report.mismatches()).isZero();
+
+        LoadReport wrong = GrpcLoad.runClient(options(KEY, List.of(query("1", null, Expectation.FALSE)), false));
+        assertThat(wrong.mismatches()).isPositive().isEqualTo(wrong.requests());
+        LoadReport unauthorised =
+                GrpcLoad.runClient(options("not-the-key", List.of(query("1", null, Expectation.TRUE)), false));
+        assertThat(unauthorised.errors()).isPositive().isEqualTo(unauthorised.requests());
+        assertThatThrownBy(() -> GrpcLoad.runClient(options(KEY, queries, true)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--baseline is not available in client mode");
+    }
+
+    @Test
+    void theClientCommandPrintsTheSameFigures(@TempDir Path dir) throws Exception {
+        Path queries = Files.writeString(dir.resolve("queries.txt"), "repo:1#can_read@user:ann true\n");
+        assertThat(figures("client", queries))
+                .contains("\"requests_per_second\":")
+                .contains("\"errors\":0")
+                .contains("\"mismatches\":0")
+                .contains("\"driver\":\"client\"");
+        assertThat(refused(
+                        "client",
+                        "--endpoint",
+                        endpoint().toString(),
+                        "--queries",
+                        queries.toString(),
+                        "--channels",
+                        "2"))
+                .contains("--channels must be 1 in client mode");
+        assertThat(refused(
+                        "client", "--endpoint", endpoint().toString(), "--queries", queries.toString(), "--baseline"))
+                .contains("--baseline is not available in client mode");
     }
 }
