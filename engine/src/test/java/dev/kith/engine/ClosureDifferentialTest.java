@@ -46,6 +46,33 @@ class ClosureDifferentialTest {
     static final int GROUPS = 9;
     static final int USERS = 4;
 
+    /** Folder forests: parent links (some caveated, some expiring, some expired) make trees, chains and cycles. */
+    static final String FOLDER_SCHEMA = """
+            use expiration
+            caveat cv_flag(flag bool) {
+                flag
+            }
+            definition user {}
+            definition group {
+                relation member: user | group#member
+            }
+            definition folder {
+                relation parent: folder | folder with cv_flag | folder with expiration
+                relation owner: user
+                relation viewer: user | user with cv_flag | group#member
+                permission edit = owner + parent->edit
+                permission view = viewer + edit + parent->view
+            }
+            definition doc {
+                relation parent: folder
+                relation viewer: user
+                relation banned: user
+                permission view = (viewer + parent->view) - banned
+            }
+            """;
+
+    static final int FOLDERS = 12;
+
     static Stream<Arguments> runs() {
         List<Arguments> out = new ArrayList<>();
         for (long seed = 1; seed <= 12; seed++) {
@@ -85,6 +112,71 @@ class ClosureDifferentialTest {
         assertThat(off.stats().closureBytes()).isZero();
     }
 
+    static Stream<Arguments> folderRuns() {
+        return runs().limit(24);
+    }
+
+    @ParameterizedTest(name = "seed {0}, depth limit {1}")
+    @MethodSource("folderRuns")
+    void folderTreesAnswerAsTheWalk(long seed, int depthLimit) {
+        EngineOptions options = EngineOptions.defaults()
+                .withClock(Clock.fixed(NOW, ZoneOffset.UTC))
+                .withDepthLimit(depthLimit);
+        Engine on = Engines.inMemory(options.withClosureIndex(true));
+        Engine off = Engines.inMemory(options.withClosureIndex(false));
+        on.writeSchema(FOLDER_SCHEMA);
+        off.writeSchema(FOLDER_SCHEMA);
+        Random rnd = new Random(seed);
+        List<Revision[]> revisions = new ArrayList<>();
+        for (int step = 0; step < 60; step++) {
+            List<RelationshipUpdate> updates = randomUpdates(rnd, ClosureDifferentialTest::randomFolderRelationship);
+            Revision a = on.write(new Requests.Write(updates, List.of()));
+            Revision b = off.write(new Requests.Write(updates, List.of()));
+            revisions.add(new Revision[] {a, b});
+            String where = "seed " + seed + ", depth limit " + depthLimit + ", step " + step;
+            for (int q = 0; q < 12; q++) {
+                Revision[] at =
+                        rnd.nextInt(3) == 0 ? revisions.get(rnd.nextInt(revisions.size())) : revisions.getLast();
+                SubjectRef subject = rnd.nextInt(5) == 0
+                        ? SubjectRef.set("folder", "f" + rnd.nextInt(FOLDERS), "view")
+                        : SubjectRef.object("user", "u" + rnd.nextInt(USERS + 1));
+                String[] target = switch (rnd.nextInt(3)) {
+                    case 0 -> new String[] {"folder", "f" + rnd.nextInt(FOLDERS), "view"};
+                    case 1 -> new String[] {"folder", "f" + rnd.nextInt(FOLDERS), "edit"};
+                    default -> new String[] {"doc", "d" + rnd.nextInt(3), "view"};
+                };
+                compare(on, off, at, rnd, where, target, subject);
+            }
+        }
+    }
+
+    private static Relationship randomFolderRelationship(Random rnd) {
+        String f = "folder:f" + rnd.nextInt(FOLDERS);
+        String p = "folder:f" + rnd.nextInt(FOLDERS);
+        String u = "user:u" + rnd.nextInt(USERS);
+        String text = switch (rnd.nextInt(16)) {
+            case 0, 1, 2, 3, 4 -> f + "#parent@" + p;
+            case 5 -> f + "#parent@" + p + "[cv_flag:{\"flag\":" + rnd.nextBoolean() + "}]";
+            case 6 -> f + "#parent@" + p + "[cv_flag]";
+            case 7 ->
+                f + "#parent@" + p
+                        + (rnd.nextBoolean()
+                                ? "[expiration:2031-01-01T00:00:00Z]"
+                                : "[expiration:2029-01-01T00:00:00Z]");
+            case 8 -> f + "#viewer@" + u;
+            case 9 -> f + "#viewer@" + u + "[cv_flag]";
+            case 10 -> f + "#viewer@group:g" + rnd.nextInt(3) + "#member";
+            case 11 -> f + "#owner@" + u;
+            case 12 ->
+                "group:g" + rnd.nextInt(3) + "#member@"
+                        + (rnd.nextBoolean() ? u : "group:g" + rnd.nextInt(3) + "#member");
+            case 13 -> "doc:d" + rnd.nextInt(3) + "#parent@" + f;
+            case 14 -> "doc:d" + rnd.nextInt(3) + "#banned@" + u;
+            default -> "doc:d" + rnd.nextInt(3) + "#viewer@" + u;
+        };
+        return Relationship.parse(text);
+    }
+
     @Test
     void statsReportTheClosure() {
         Engine e = Engines.inMemory(EngineOptions.defaults().withClosureIndex(true));
@@ -108,11 +200,16 @@ class ClosureDifferentialTest {
     }
 
     private static List<RelationshipUpdate> randomUpdates(Random rnd) {
+        return randomUpdates(rnd, ClosureDifferentialTest::randomRelationship);
+    }
+
+    private static List<RelationshipUpdate> randomUpdates(
+            Random rnd, java.util.function.Function<Random, Relationship> relationships) {
         List<RelationshipUpdate> out = new ArrayList<>();
         Map<String, Relationship> byIdentity = new TreeMap<>();
         int n = 1 + rnd.nextInt(4);
         for (int i = 0; i < n; i++) {
-            Relationship r = randomRelationship(rnd);
+            Relationship r = relationships.apply(rnd);
             byIdentity.put(r.key().toString(), r);
         }
         for (Relationship r : byIdentity.values()) {
@@ -143,11 +240,6 @@ class ClosureDifferentialTest {
     }
 
     private static void compare(Engine on, Engine off, Revision[] at, Random rnd, String where) {
-        Map<String, Object> context = switch (rnd.nextInt(3)) {
-            case 0 -> Map.of();
-            case 1 -> Map.of("flag", true);
-            default -> Map.of("flag", false);
-        };
         SubjectRef subject = rnd.nextInt(4) == 0
                 ? SubjectRef.set("group", "g" + rnd.nextInt(GROUPS), "member")
                 : SubjectRef.object("user", "u" + rnd.nextInt(USERS + 1));
@@ -155,6 +247,16 @@ class ClosureDifferentialTest {
             case 0 -> new String[] {"group", "g" + rnd.nextInt(GROUPS), "member"};
             case 1 -> new String[] {"group", "g" + rnd.nextInt(GROUPS), "manage"};
             default -> new String[] {"doc", "d" + rnd.nextInt(3), "view"};
+        };
+        compare(on, off, at, rnd, where, target, subject);
+    }
+
+    private static void compare(
+            Engine on, Engine off, Revision[] at, Random rnd, String where, String[] target, SubjectRef subject) {
+        Map<String, Object> context = switch (rnd.nextInt(3)) {
+            case 0 -> Map.of();
+            case 1 -> Map.of("flag", true);
+            default -> Map.of("flag", false);
         };
         ObjectRef resource = new ObjectRef(target[0], target[1]);
         String what =

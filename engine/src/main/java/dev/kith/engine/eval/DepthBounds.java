@@ -49,6 +49,13 @@ final class DepthBounds {
     private final int[] component;
     private final boolean[] cyclic;
     private final int[] bounds;
+    /**
+     * Per pair of a cyclic component read from the data, the bound of each of its objects (the pair's bound is
+     * their maximum), or null. A link leaving a component adds its target object's bound, not its pair's: a folder
+     * 30 deep spends 30 hops up its own chain, whatever the deepest folder elsewhere spends. Written whole under
+     * this instance's lock, shared (never changed) with the bounds that carry them over.
+     */
+    private final int[][] objectBounds;
 
     DepthBounds(Snapshot snapshot, CompiledSchema schema) {
         this.snapshot = snapshot;
@@ -56,6 +63,7 @@ final class DepthBounds {
         int pairs = snapshot.pairCount();
         this.component = new int[pairs];
         this.bounds = new int[pairs];
+        this.objectBounds = new int[pairs][];
         Arrays.fill(bounds, -1);
         this.cyclic = schemaComponents(pairs);
     }
@@ -94,7 +102,10 @@ final class DepthBounds {
                 if (previous.bounds[t] < 0 || bound(t) != previous.bounds[t]) return;
             }
         }
-        for (int p : members) bounds[p] = previous.bounds[p];
+        for (int p : members) {
+            objectBounds[p] = previous.objectBounds[p];
+            bounds[p] = previous.bounds[p];
+        }
     }
 
     private static boolean readsChangedLinks(Node node, long since, IntToLongFunction changedAt) {
@@ -306,6 +317,7 @@ final class DepthBounds {
         for (int p : members) {
             int b = 0;
             for (int o = 0; o < count[p]; o++) b = Math.max(b, heights[offset[p] + o]);
+            objectBounds[p] = Arrays.copyOfRange(heights, offset[p], offset[p] + count[p]);
             bounds[p] = b;
         }
     }
@@ -353,8 +365,18 @@ final class DepthBounds {
         if (component[pair] == inside) {
             g.edge(offset[pair] + object, weight);
         } else {
-            g.exit(from, add(weight, bound(pair)));
+            g.exit(from, add(weight, objectBound(pair, object)));
         }
+    }
+
+    /**
+     * At least the hops any check from (pair, object) can try: the object's own bound where its pair's component
+     * was read from the data, else the pair's.
+     */
+    private int objectBound(int pair, int object) {
+        int b = bound(pair);
+        int[] perObject = objectBounds[pair];
+        return perObject != null && object >= 0 && object < perObject.length ? perObject[object] : b;
     }
 
     private static int add(int a, int b) {
