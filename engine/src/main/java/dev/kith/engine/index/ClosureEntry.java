@@ -28,7 +28,10 @@ public final class ClosureEntry extends Version {
         return cyclic;
     }
 
-    /** The objects reachable over unconditional links, the object itself included; shared: do not change. */
+    /**
+     * The objects reachable over unconditional links, the object itself included; shared: do not change. Null in
+     * the closure of a recursive arrow, which keeps heights only.
+     */
     public RoaringBitmap reach() {
         return reach;
     }
@@ -49,6 +52,6 @@ public final class ClosureEntry extends Version {
 
     @Override
     boolean isEmpty() {
-        return reach == null;
+        return reach == null && height == 0;
     }
 }

@@ -361,7 +361,7 @@ public final class Index implements IdNames {
         return a == null || pair < 0 ? null : a.state(pair, rev);
     }
 
-    /** The arrow closure entry of (pair, object) at {@code rev} (its ancestors), or null when it has no link. */
+    /** The arrow closure entry of (pair, object) at {@code rev} (its height), or null when it has no link. */
     public ClosureEntry arrowClosureEntry(int pair, int object, long rev) {
         Closures a = arrowClosures;
         return a == null || object < 0 ? null : a.entry(pair, object, rev);

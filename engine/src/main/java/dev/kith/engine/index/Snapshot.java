@@ -123,7 +123,8 @@ public interface Snapshot extends IdNames {
 
     /**
      * The arrow closure entry of (pair, object) at this revision, read only where {@link #arrowClosure(int)} is
-     * kept: its ancestors over unconditional links and its height; null when it has no such link.
+     * kept: its height over unconditional links and whether it lies on a cycle (no reach bitmap); null when it
+     * has no such link.
      */
     default ClosureEntry arrowClosure(int pair, int object) {
         return null;
