@@ -60,8 +60,9 @@ class ClosureDifferentialTest {
                 relation parent: folder | folder with cv_flag | folder with expiration
                 relation owner: user
                 relation viewer: user | user with cv_flag | group#member
+                relation lister: user
                 permission edit = owner + parent->edit
-                permission view = viewer + edit + parent->view
+                permission view = viewer + edit + parent->view + parent->lister
             }
             definition doc {
                 relation parent: folder
@@ -84,32 +85,17 @@ class ClosureDifferentialTest {
     @ParameterizedTest(name = "seed {0}, depth limit {1}")
     @MethodSource("runs")
     void closureAnswersAsTheWalk(long seed, int depthLimit) {
-        EngineOptions options = EngineOptions.defaults()
-                .withClock(Clock.fixed(NOW, ZoneOffset.UTC))
-                .withDepthLimit(depthLimit);
-        Engine on = Engines.inMemory(options.withClosureIndex(true));
-        Engine off = Engines.inMemory(options.withClosureIndex(false));
-        on.writeSchema(SCHEMA);
-        off.writeSchema(SCHEMA);
-        Random rnd = new Random(seed);
-        List<Revision[]> revisions = new ArrayList<>();
-        for (int step = 0; step < 60; step++) {
-            List<RelationshipUpdate> updates = randomUpdates(rnd);
-            Revision a = on.write(new Requests.Write(updates, List.of()));
-            Revision b = off.write(new Requests.Write(updates, List.of()));
-            revisions.add(new Revision[] {a, b});
-            String where = "seed " + seed + ", depth limit " + depthLimit + ", step " + step;
-            for (int q = 0; q < 12; q++) {
-                Revision[] at =
-                        rnd.nextInt(3) == 0 ? revisions.get(rnd.nextInt(revisions.size())) : revisions.getLast();
-                compare(on, off, at, rnd, where);
-            }
-        }
-        assertThat(on.stats().closures())
+        Engine[] engines = differential(
+                seed,
+                depthLimit,
+                SCHEMA,
+                ClosureDifferentialTest::randomRelationship,
+                ClosureDifferentialTest::compare);
+        assertThat(engines[0].stats().closures())
                 .as("the closure of group#member is kept")
                 .anySatisfy(c -> assertThat(c.relation()).isEqualTo("group#member"));
-        assertThat(off.stats().closures()).isEmpty();
-        assertThat(off.stats().closureBytes()).isZero();
+        assertThat(engines[1].stats().closures()).isEmpty();
+        assertThat(engines[1].stats().closureBytes()).isZero();
     }
 
     static Stream<Arguments> folderRuns() {
@@ -119,17 +105,43 @@ class ClosureDifferentialTest {
     @ParameterizedTest(name = "seed {0}, depth limit {1}")
     @MethodSource("folderRuns")
     void folderTreesAnswerAsTheWalk(long seed, int depthLimit) {
+        Engine[] engines = differential(
+                seed,
+                depthLimit,
+                FOLDER_SCHEMA,
+                ClosureDifferentialTest::randomFolderRelationship,
+                ClosureDifferentialTest::compareFolders);
+        assertThat(engines[0].stats().closures())
+                .as("the closure of folder#parent is kept")
+                .anySatisfy(c -> assertThat(c.relation()).isEqualTo("folder#parent"));
+    }
+
+    /** One query of both engines at one pair of revisions (the closure index's, the walk's). */
+    private interface Comparison {
+        void compare(Engine on, Engine off, Revision[] at, Random rnd, String where);
+    }
+
+    /**
+     * Two engines, the closure index on and off, take the same 60 random write batches; after each, 12 queries at
+     * the revision just written or an older one. Returns the engines, on first.
+     */
+    private static Engine[] differential(
+            long seed,
+            int depthLimit,
+            String schema,
+            java.util.function.Function<Random, Relationship> relationships,
+            Comparison comparison) {
         EngineOptions options = EngineOptions.defaults()
                 .withClock(Clock.fixed(NOW, ZoneOffset.UTC))
                 .withDepthLimit(depthLimit);
         Engine on = Engines.inMemory(options.withClosureIndex(true));
         Engine off = Engines.inMemory(options.withClosureIndex(false));
-        on.writeSchema(FOLDER_SCHEMA);
-        off.writeSchema(FOLDER_SCHEMA);
+        on.writeSchema(schema);
+        off.writeSchema(schema);
         Random rnd = new Random(seed);
         List<Revision[]> revisions = new ArrayList<>();
         for (int step = 0; step < 60; step++) {
-            List<RelationshipUpdate> updates = randomUpdates(rnd, ClosureDifferentialTest::randomFolderRelationship);
+            List<RelationshipUpdate> updates = randomUpdates(rnd, relationships);
             Revision a = on.write(new Requests.Write(updates, List.of()));
             Revision b = off.write(new Requests.Write(updates, List.of()));
             revisions.add(new Revision[] {a, b});
@@ -137,17 +149,22 @@ class ClosureDifferentialTest {
             for (int q = 0; q < 12; q++) {
                 Revision[] at =
                         rnd.nextInt(3) == 0 ? revisions.get(rnd.nextInt(revisions.size())) : revisions.getLast();
-                SubjectRef subject = rnd.nextInt(5) == 0
-                        ? SubjectRef.set("folder", "f" + rnd.nextInt(FOLDERS), "view")
-                        : SubjectRef.object("user", "u" + rnd.nextInt(USERS + 1));
-                String[] target = switch (rnd.nextInt(3)) {
-                    case 0 -> new String[] {"folder", "f" + rnd.nextInt(FOLDERS), "view"};
-                    case 1 -> new String[] {"folder", "f" + rnd.nextInt(FOLDERS), "edit"};
-                    default -> new String[] {"doc", "d" + rnd.nextInt(3), "view"};
-                };
-                compare(on, off, at, rnd, where, target, subject);
+                comparison.compare(on, off, at, rnd, where);
             }
         }
+        return new Engine[] {on, off};
+    }
+
+    private static void compareFolders(Engine on, Engine off, Revision[] at, Random rnd, String where) {
+        SubjectRef subject = rnd.nextInt(5) == 0
+                ? SubjectRef.set("folder", "f" + rnd.nextInt(FOLDERS), "view")
+                : SubjectRef.object("user", "u" + rnd.nextInt(USERS + 1));
+        String[] target = switch (rnd.nextInt(3)) {
+            case 0 -> new String[] {"folder", "f" + rnd.nextInt(FOLDERS), "view"};
+            case 1 -> new String[] {"folder", "f" + rnd.nextInt(FOLDERS), "edit"};
+            default -> new String[] {"doc", "d" + rnd.nextInt(3), "view"};
+        };
+        compare(on, off, at, rnd, where, target, subject);
     }
 
     private static Relationship randomFolderRelationship(Random rnd) {
@@ -166,7 +183,7 @@ class ClosureDifferentialTest {
             case 8 -> f + "#viewer@" + u;
             case 9 -> f + "#viewer@" + u + "[cv_flag]";
             case 10 -> f + "#viewer@group:g" + rnd.nextInt(3) + "#member";
-            case 11 -> f + "#owner@" + u;
+            case 11 -> f + (rnd.nextBoolean() ? "#owner@" : "#lister@") + u;
             case 12 ->
                 "group:g" + rnd.nextInt(3) + "#member@"
                         + (rnd.nextBoolean() ? u : "group:g" + rnd.nextInt(3) + "#member");
@@ -222,10 +239,6 @@ class ClosureDifferentialTest {
         assertThat(c.links()).isEqualTo(1);
         assertThat(c.maxHeight()).isEqualTo(1);
         assertThat(Fixture.can(e, "doc:d1#view", "user:u1")).isEqualTo(Permissionship.NO_PERMISSION);
-    }
-
-    private static List<RelationshipUpdate> randomUpdates(Random rnd) {
-        return randomUpdates(rnd, ClosureDifferentialTest::randomRelationship);
     }
 
     private static List<RelationshipUpdate> randomUpdates(

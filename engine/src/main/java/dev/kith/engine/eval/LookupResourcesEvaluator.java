@@ -302,7 +302,10 @@ final class LookupResourcesEvaluator {
         int type = snapshot.pairType(pair);
         int own = snapshot.findPair(type, Snapshot.NO_RELATION);
         for (Node child : node.children()) {
-            if (child instanceof Node.Arrow a && a.tupleset() == tupleset && !a.all()) {
+            if (child instanceof Node.Arrow a
+                    && a.tupleset() == tupleset
+                    && !a.all()
+                    && snapshot.findPair(type, a.computed()) == pair) {
                 // the other types it links to are parts like any other; its own type is the recursion
                 for (int kind : snapshot.reverseSubjectPairs(tupleset)) {
                     if (kind == own) continue;
