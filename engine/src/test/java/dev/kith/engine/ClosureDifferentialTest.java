@@ -46,6 +46,34 @@ class ClosureDifferentialTest {
     static final int GROUPS = 9;
     static final int USERS = 4;
 
+    /** Folder forests: parent links (some caveated, some expiring, some expired) make trees, chains and cycles. */
+    static final String FOLDER_SCHEMA = """
+            use expiration
+            caveat cv_flag(flag bool) {
+                flag
+            }
+            definition user {}
+            definition group {
+                relation member: user | group#member
+            }
+            definition folder {
+                relation parent: folder | folder with cv_flag | folder with expiration
+                relation owner: user
+                relation viewer: user | user with cv_flag | group#member
+                relation lister: user
+                permission edit = owner + parent->edit
+                permission view = viewer + edit + parent->view + parent->lister
+            }
+            definition doc {
+                relation parent: folder
+                relation viewer: user
+                relation banned: user
+                permission view = (viewer + parent->view) - banned
+            }
+            """;
+
+    static final int FOLDERS = 12;
+
     static Stream<Arguments> runs() {
         List<Arguments> out = new ArrayList<>();
         for (long seed = 1; seed <= 12; seed++) {
@@ -57,17 +85,63 @@ class ClosureDifferentialTest {
     @ParameterizedTest(name = "seed {0}, depth limit {1}")
     @MethodSource("runs")
     void closureAnswersAsTheWalk(long seed, int depthLimit) {
+        Engine[] engines = differential(
+                seed,
+                depthLimit,
+                SCHEMA,
+                ClosureDifferentialTest::randomRelationship,
+                ClosureDifferentialTest::compare);
+        assertThat(engines[0].stats().closures())
+                .as("the closure of group#member is kept")
+                .anySatisfy(c -> assertThat(c.relation()).isEqualTo("group#member"));
+        assertThat(engines[1].stats().closures()).isEmpty();
+        assertThat(engines[1].stats().closureBytes()).isZero();
+    }
+
+    static Stream<Arguments> folderRuns() {
+        return runs().limit(12);
+    }
+
+    @ParameterizedTest(name = "seed {0}, depth limit {1}")
+    @MethodSource("folderRuns")
+    void folderTreesAnswerAsTheWalk(long seed, int depthLimit) {
+        Engine[] engines = differential(
+                seed,
+                depthLimit,
+                FOLDER_SCHEMA,
+                ClosureDifferentialTest::randomFolderRelationship,
+                ClosureDifferentialTest::compareFolders);
+        assertThat(engines[0].stats().closures())
+                .as("the closure of folder#parent is kept")
+                .anySatisfy(c -> assertThat(c.relation()).isEqualTo("folder#parent"));
+    }
+
+    /** One query of both engines at one pair of revisions (the closure index's, the walk's). */
+    private interface Comparison {
+        void compare(Engine on, Engine off, Revision[] at, Random rnd, String where);
+    }
+
+    /**
+     * Two engines, the closure index on and off, take the same 60 random write batches; after each, 12 queries at
+     * the revision just written or an older one. Returns the engines, on first.
+     */
+    private static Engine[] differential(
+            long seed,
+            int depthLimit,
+            String schema,
+            java.util.function.Function<Random, Relationship> relationships,
+            Comparison comparison) {
         EngineOptions options = EngineOptions.defaults()
                 .withClock(Clock.fixed(NOW, ZoneOffset.UTC))
                 .withDepthLimit(depthLimit);
         Engine on = Engines.inMemory(options.withClosureIndex(true));
         Engine off = Engines.inMemory(options.withClosureIndex(false));
-        on.writeSchema(SCHEMA);
-        off.writeSchema(SCHEMA);
+        on.writeSchema(schema);
+        off.writeSchema(schema);
         Random rnd = new Random(seed);
         List<Revision[]> revisions = new ArrayList<>();
         for (int step = 0; step < 60; step++) {
-            List<RelationshipUpdate> updates = randomUpdates(rnd);
+            List<RelationshipUpdate> updates = randomUpdates(rnd, relationships);
             Revision a = on.write(new Requests.Write(updates, List.of()));
             Revision b = off.write(new Requests.Write(updates, List.of()));
             revisions.add(new Revision[] {a, b});
@@ -75,14 +149,49 @@ class ClosureDifferentialTest {
             for (int q = 0; q < 12; q++) {
                 Revision[] at =
                         rnd.nextInt(3) == 0 ? revisions.get(rnd.nextInt(revisions.size())) : revisions.getLast();
-                compare(on, off, at, rnd, where);
+                comparison.compare(on, off, at, rnd, where);
             }
         }
-        assertThat(on.stats().closures())
-                .as("the closure of group#member is kept")
-                .anySatisfy(c -> assertThat(c.relation()).isEqualTo("group#member"));
-        assertThat(off.stats().closures()).isEmpty();
-        assertThat(off.stats().closureBytes()).isZero();
+        return new Engine[] {on, off};
+    }
+
+    private static void compareFolders(Engine on, Engine off, Revision[] at, Random rnd, String where) {
+        SubjectRef subject = rnd.nextInt(5) == 0
+                ? SubjectRef.set("folder", "f" + rnd.nextInt(FOLDERS), "view")
+                : SubjectRef.object("user", "u" + rnd.nextInt(USERS + 1));
+        String[] target = switch (rnd.nextInt(3)) {
+            case 0 -> new String[] {"folder", "f" + rnd.nextInt(FOLDERS), "view"};
+            case 1 -> new String[] {"folder", "f" + rnd.nextInt(FOLDERS), "edit"};
+            default -> new String[] {"doc", "d" + rnd.nextInt(3), "view"};
+        };
+        compare(on, off, at, rnd, where, target, subject);
+    }
+
+    private static Relationship randomFolderRelationship(Random rnd) {
+        String f = "folder:f" + rnd.nextInt(FOLDERS);
+        String p = "folder:f" + rnd.nextInt(FOLDERS);
+        String u = "user:u" + rnd.nextInt(USERS);
+        String text = switch (rnd.nextInt(16)) {
+            case 0, 1, 2, 3, 4 -> f + "#parent@" + p;
+            case 5 -> f + "#parent@" + p + "[cv_flag:{\"flag\":" + rnd.nextBoolean() + "}]";
+            case 6 -> f + "#parent@" + p + "[cv_flag]";
+            case 7 ->
+                f + "#parent@" + p
+                        + (rnd.nextBoolean()
+                                ? "[expiration:2031-01-01T00:00:00Z]"
+                                : "[expiration:2029-01-01T00:00:00Z]");
+            case 8 -> f + "#viewer@" + u;
+            case 9 -> f + "#viewer@" + u + "[cv_flag]";
+            case 10 -> f + "#viewer@group:g" + rnd.nextInt(3) + "#member";
+            case 11 -> f + (rnd.nextBoolean() ? "#owner@" : "#lister@") + u;
+            case 12 ->
+                "group:g" + rnd.nextInt(3) + "#member@"
+                        + (rnd.nextBoolean() ? u : "group:g" + rnd.nextInt(3) + "#member");
+            case 13 -> "doc:d" + rnd.nextInt(3) + "#parent@" + f;
+            case 14 -> "doc:d" + rnd.nextInt(3) + "#banned@" + u;
+            default -> "doc:d" + rnd.nextInt(3) + "#viewer@" + u;
+        };
+        return Relationship.parse(text);
     }
 
     @Test
@@ -107,12 +216,38 @@ class ClosureDifferentialTest {
         assertThat(Fixture.can(e, "group:g1#member", "user:u1")).isEqualTo(Permissionship.NO_PERMISSION);
     }
 
-    private static List<RelationshipUpdate> randomUpdates(Random rnd) {
+    @Test
+    void statsReportTheArrowClosure() {
+        Engine e = Engines.inMemory(EngineOptions.defaults().withClosureIndex(true));
+        e.writeSchema(FOLDER_SCHEMA);
+        Fixture.touch(
+                e,
+                "folder:f1#parent@folder:f2",
+                "folder:f2#parent@folder:f3",
+                "folder:f3#viewer@user:u1",
+                "doc:d1#parent@folder:f1");
+        EngineStats.Closure c = e.stats().closures().getFirst();
+        assertThat(c.relation()).isEqualTo("folder#parent");
+        assertThat(c.kept()).isTrue();
+        assertThat(c.links()).isEqualTo(2);
+        assertThat(c.entries()).as("heights only").isZero();
+        assertThat(c.maxHeight()).isEqualTo(2);
+        assertThat(c.bytes()).isPositive();
+        assertThat(Fixture.can(e, "doc:d1#view", "user:u1")).isEqualTo(Permissionship.HAS_PERMISSION);
+        Fixture.delete(e, "folder:f2#parent@folder:f3");
+        c = e.stats().closures().getFirst();
+        assertThat(c.links()).isEqualTo(1);
+        assertThat(c.maxHeight()).isEqualTo(1);
+        assertThat(Fixture.can(e, "doc:d1#view", "user:u1")).isEqualTo(Permissionship.NO_PERMISSION);
+    }
+
+    private static List<RelationshipUpdate> randomUpdates(
+            Random rnd, java.util.function.Function<Random, Relationship> relationships) {
         List<RelationshipUpdate> out = new ArrayList<>();
         Map<String, Relationship> byIdentity = new TreeMap<>();
         int n = 1 + rnd.nextInt(4);
         for (int i = 0; i < n; i++) {
-            Relationship r = randomRelationship(rnd);
+            Relationship r = relationships.apply(rnd);
             byIdentity.put(r.key().toString(), r);
         }
         for (Relationship r : byIdentity.values()) {
@@ -143,11 +278,6 @@ class ClosureDifferentialTest {
     }
 
     private static void compare(Engine on, Engine off, Revision[] at, Random rnd, String where) {
-        Map<String, Object> context = switch (rnd.nextInt(3)) {
-            case 0 -> Map.of();
-            case 1 -> Map.of("flag", true);
-            default -> Map.of("flag", false);
-        };
         SubjectRef subject = rnd.nextInt(4) == 0
                 ? SubjectRef.set("group", "g" + rnd.nextInt(GROUPS), "member")
                 : SubjectRef.object("user", "u" + rnd.nextInt(USERS + 1));
@@ -155,6 +285,16 @@ class ClosureDifferentialTest {
             case 0 -> new String[] {"group", "g" + rnd.nextInt(GROUPS), "member"};
             case 1 -> new String[] {"group", "g" + rnd.nextInt(GROUPS), "manage"};
             default -> new String[] {"doc", "d" + rnd.nextInt(3), "view"};
+        };
+        compare(on, off, at, rnd, where, target, subject);
+    }
+
+    private static void compare(
+            Engine on, Engine off, Revision[] at, Random rnd, String where, String[] target, SubjectRef subject) {
+        Map<String, Object> context = switch (rnd.nextInt(3)) {
+            case 0 -> Map.of();
+            case 1 -> Map.of("flag", true);
+            default -> Map.of("flag", false);
         };
         ObjectRef resource = new ObjectRef(target[0], target[1]);
         String what =

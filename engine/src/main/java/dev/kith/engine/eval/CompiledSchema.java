@@ -42,12 +42,20 @@ public final class CompiledSchema {
     final CaveatEvaluator caveats;
     private final Rule[] rules;
     private final Map<String, TypeIds> types;
+    /** Per pair, the tupleset of its recursive arrow ({@link #recursiveArrow}), or -1. */
+    private final int[] recursiveArrows;
 
-    private CompiledSchema(ValidatedSchema schema, CaveatEvaluator caveats, Rule[] rules, Map<String, TypeIds> types) {
+    private CompiledSchema(
+            ValidatedSchema schema,
+            CaveatEvaluator caveats,
+            Rule[] rules,
+            Map<String, TypeIds> types,
+            int[] recursiveArrows) {
         this.schema = schema;
         this.caveats = caveats;
         this.rules = rules;
         this.types = types;
+        this.recursiveArrows = recursiveArrows;
     }
 
     public static CompiledSchema compile(ValidatedSchema schema, Index index) {
@@ -82,7 +90,101 @@ public final class CompiledSchema {
             }
             types.put(d.name(), new TypeIds(type, index.findPair(type, Index.NO_RELATION), Map.copyOf(pairs)));
         }
-        return new CompiledSchema(schema, new CaveatEvaluator(schema, caveatLimits), rules, Map.copyOf(types));
+        int[] recursiveArrows = new int[rules.length];
+        for (int p = 0; p < rules.length; p++) recursiveArrows[p] = findRecursiveArrow(p, rules, index);
+        return new CompiledSchema(
+                schema, new CaveatEvaluator(schema, caveatLimits), rules, Map.copyOf(types), recursiveArrows);
+    }
+
+    /**
+     * The tupleset T when {@code pair}'s rewrite is a union of one arrow {@code T->relation} back to the pair itself
+     * (not an all-arrow) and of parts that never lead back to the pair, and T allows its own type only as plain
+     * objects ({@code relation parent: folder}, {@code permission view = viewer + edit + parent->view}): the pair is
+     * then its parts on the object or on any object it reaches over T's links. Else -1.
+     */
+    private static int findRecursiveArrow(int pair, Rule[] rules, Index index) {
+        Rule rule = rules[pair];
+        if (rule == null || !(rule.node() instanceof Node.Union u)) return -1;
+        Node.Arrow recursive = null;
+        for (Node child : u.children()) {
+            if (child instanceof Node.Arrow a
+                    && !a.all()
+                    && a.computed() == index.pairRelation(pair)
+                    && a.tupleset() >= 0
+                    && a.tupleset() < rules.length
+                    && rules[a.tupleset()] != null
+                    && rules[a.tupleset()].node() instanceof Node.Direct) {
+                if (recursive != null) return -1;
+                recursive = a;
+            }
+        }
+        if (recursive == null) return -1;
+        String typeName = index.typeName(rule.type());
+        boolean linksOwnType = false;
+        List<Integer> starts = new ArrayList<>();
+        for (AllowedSubject s : rules[recursive.tupleset()].def().allowedSubjects()) {
+            if (s.type().equals(typeName)) {
+                if (s.relation() != null) return -1;
+                linksOwnType = true;
+            } else {
+                int target = index.findPair(index.findType(s.type()), recursive.computed());
+                if (target >= 0 && target < rules.length && rules[target] != null) starts.add(target);
+            }
+        }
+        if (!linksOwnType) return -1;
+        for (Node child : u.children()) {
+            if (child != recursive) edges(child, rules, index, starts);
+        }
+        // the pair must not be reachable from any other part
+        boolean[] seen = new boolean[rules.length];
+        List<Integer> stack = new ArrayList<>(starts);
+        while (!stack.isEmpty()) {
+            int p = stack.removeLast();
+            if (p == pair) return -1;
+            if (p < 0 || p >= rules.length || seen[p] || rules[p] == null) continue;
+            seen[p] = true;
+            edges(rules[p].node(), rules, index, stack);
+        }
+        return recursive.tupleset();
+    }
+
+    /** The pairs {@code node} leads to: subject-set kinds, computed relations, arrow targets. */
+    private static void edges(Node node, Rule[] rules, Index index, List<Integer> out) {
+        switch (node) {
+            case Node.Direct d -> {
+                for (int p : d.setPairs()) out.add(p);
+            }
+            case Node.Computed c -> out.add(c.pair());
+            case Node.Arrow a -> {
+                Rule tupleset = a.tupleset() >= 0 && a.tupleset() < rules.length ? rules[a.tupleset()] : null;
+                if (tupleset == null) return;
+                for (AllowedSubject s : tupleset.def().allowedSubjects()) {
+                    out.add(index.findPair(index.findType(s.type()), a.computed()));
+                }
+            }
+            case Node.Union u -> {
+                for (Node child : u.children()) edges(child, rules, index, out);
+            }
+            case Node.Intersection i -> {
+                for (Node child : i.children()) edges(child, rules, index, out);
+            }
+            case Node.Exclusion e -> {
+                edges(e.base(), rules, index, out);
+                edges(e.subtracted(), rules, index, out);
+            }
+            case Node.Nil n -> {}
+            case Node.Self x -> {}
+        }
+    }
+
+    /**
+     * The tupleset of {@code pair}'s recursive arrow, or -1: {@code pair} is a union of parts that never lead back
+     * to it and of one arrow over that tupleset, which links objects of the pair's type to objects of the same
+     * type, back to the pair ({@code permission view = viewer + edit + parent->view}). Such a pair holds on an
+     * object exactly when its other parts hold on the object or on an object it reaches over the tupleset's links.
+     */
+    int recursiveArrow(int pair) {
+        return pair >= 0 && pair < recursiveArrows.length ? recursiveArrows[pair] : -1;
     }
 
     private static Node compile(Rewrite rw, int type, int pair, RelationDef def, Index index) {

@@ -49,6 +49,13 @@ final class DepthBounds {
     private final int[] component;
     private final boolean[] cyclic;
     private final int[] bounds;
+    /**
+     * Per pair of a cyclic component read from the data, the bound of each of its objects (the pair's bound is
+     * their maximum), or null. A link leaving a component adds its target object's bound, not its pair's: a folder
+     * 30 deep spends 30 hops up its own chain, whatever the deepest folder elsewhere spends. Written whole under
+     * this instance's lock, shared (never changed) with the bounds that carry them over.
+     */
+    private final int[][] objectBounds;
 
     DepthBounds(Snapshot snapshot, CompiledSchema schema) {
         this.snapshot = snapshot;
@@ -56,6 +63,7 @@ final class DepthBounds {
         int pairs = snapshot.pairCount();
         this.component = new int[pairs];
         this.bounds = new int[pairs];
+        this.objectBounds = new int[pairs][];
         Arrays.fill(bounds, -1);
         this.cyclic = schemaComponents(pairs);
     }
@@ -94,7 +102,10 @@ final class DepthBounds {
                 if (previous.bounds[t] < 0 || bound(t) != previous.bounds[t]) return;
             }
         }
-        for (int p : members) bounds[p] = previous.bounds[p];
+        for (int p : members) {
+            objectBounds[p] = previous.objectBounds[p];
+            bounds[p] = previous.bounds[p];
+        }
     }
 
     private static boolean readsChangedLinks(Node node, long since, IntToLongFunction changedAt) {
@@ -148,7 +159,7 @@ final class DepthBounds {
 
     /**
      * At least the hops any check from {@code pair} can try; pairs without a rule are 0. Lock-free where the bound
-     * is known, from the schema, or from the closure index; a cyclic component read from the data is computed
+     * is known, from the schema, or from the closure index (self-recursive relations, recursive arrows); a cyclic component read from the data is computed
      * under this instance's lock, once.
      */
     int bound(int pair) {
@@ -156,12 +167,10 @@ final class DepthBounds {
         if (rule == null) return 0;
         int known = bounds[pair];
         if (known >= 0) return known;
-        int b;
-        if (rule.closable() && closedBound(pair) >= 0) {
-            b = closedBound(pair);
-        } else if (cyclic[component[pair]]) {
-            return dataBoundsOnce(pair);
-        } else {
+        int b = rule.closable() ? closedBound(pair) : -1;
+        if (b < 0 && schema.recursiveArrow(pair) >= 0) b = arrowBound(pair);
+        if (b < 0) {
+            if (cyclic[component[pair]]) return dataBoundsOnce(pair);
             b = 0;
             for (Edge e : schemaEdges(pair)) b = Math.max(b, add(e.weight(), bound(e.pair())));
         }
@@ -179,6 +188,40 @@ final class DepthBounds {
         ClosureState state = snapshot.closure(pair);
         if (state == null || !state.kept() || state.conditionalSources() != null) return -1;
         return state.maxHeight();
+    }
+
+    /**
+     * The bound of a pair with a recursive arrow ({@link CompiledSchema#recursiveArrow}: {@code view = viewer + edit
+     * + parent->view}) from the closure of its tupleset, when the closure is kept, holds every link (none
+     * conditional) and has no cycle; else -1. Its family is the pair and every pair of its type it reaches by
+     * computed relations that has a recursive arrow over the same tupleset ({@code edit = owner + parent->edit}).
+     * Inside the family a check moves only up the tupleset's links (each arrow hop goes from an object to one it
+     * links to) or stays on its object (computed relations, no hop), so without a cycle it takes at most the
+     * longest chain of links, the closure's highest height, in hops; anything else it does leaves the family
+     * through another edge, bounded by that edge's target. The bound is the highest height plus the heaviest such
+     * exit of any member; no component is read from the data, so a write to the tupleset costs the next lookup
+     * nothing here.
+     */
+    private int arrowBound(int pair) {
+        int tupleset = schema.recursiveArrow(pair);
+        ClosureState state = snapshot.arrowClosure(tupleset);
+        if (state == null || !state.kept() || state.cyclic() || state.conditionalSources() != null) return -1;
+        int type = snapshot.pairType(pair);
+        List<Integer> family = new ArrayList<>(List.of(pair));
+        int exits = 0;
+        for (int i = 0; i < family.size(); i++) {
+            int q = family.get(i);
+            for (Edge e : schemaEdges(q)) {
+                int t = e.pair();
+                if (t == q && e.weight() == 1) continue; // its own arrow: one link up
+                if (e.weight() == 0 && snapshot.pairType(t) == type && schema.recursiveArrow(t) == tupleset) {
+                    if (!family.contains(t)) family.add(t);
+                    continue;
+                }
+                exits = Math.max(exits, add(e.weight(), bound(t)));
+            }
+        }
+        return add(state.maxHeight(), exits);
     }
 
     private synchronized int dataBoundsOnce(int pair) {
@@ -306,6 +349,7 @@ final class DepthBounds {
         for (int p : members) {
             int b = 0;
             for (int o = 0; o < count[p]; o++) b = Math.max(b, heights[offset[p] + o]);
+            objectBounds[p] = Arrays.copyOfRange(heights, offset[p], offset[p] + count[p]);
             bounds[p] = b;
         }
     }
@@ -353,8 +397,18 @@ final class DepthBounds {
         if (component[pair] == inside) {
             g.edge(offset[pair] + object, weight);
         } else {
-            g.exit(from, add(weight, bound(pair)));
+            g.exit(from, add(weight, objectBound(pair, object)));
         }
+    }
+
+    /**
+     * At least the hops any check from (pair, object) can try: the object's own bound where its pair's component
+     * was read from the data, else the pair's.
+     */
+    private int objectBound(int pair, int object) {
+        int b = bound(pair);
+        int[] perObject = objectBounds[pair];
+        return perObject != null && object >= 0 && object < perObject.length ? perObject[object] : b;
     }
 
     private static int add(int a, int b) {

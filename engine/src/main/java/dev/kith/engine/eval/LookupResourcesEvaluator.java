@@ -232,6 +232,12 @@ final class LookupResourcesEvaluator {
             settled.add(pair);
             return r;
         }
+        if (closures && schema.recursiveArrow(pair) >= 0) {
+            Sets r = arrowClosedSets((Node.Union) rule.node(), schema.recursiveArrow(pair), pair);
+            if (!same(memo.put(pair, r), r)) changes++;
+            settled.add(pair);
+            return r;
+        }
         Set<Integer> outerHits = hits;
         inProgress.add(pair);
         Sets r;
@@ -282,15 +288,63 @@ final class LookupResourcesEvaluator {
         return new Sets(d, any);
     }
 
+    /**
+     * The bitmaps of a pair with a recursive arrow ({@link CompiledSchema#recursiveArrow}: {@code view = viewer +
+     * edit + parent->view}) in one pass down the tupleset's links instead of a fixpoint: its other parts (which
+     * never lead back to it, so they settle on their own) give the seeds, then {@code d} grows by every object
+     * reaching a certain seed over unconditional links of the tupleset and {@code m} is every other object reaching
+     * any seed. This is the least fixpoint {@link #pairSets} iterates to, found in time about the size of the
+     * answer: each step reads the reverse entry (the children) of an object already in it.
+     */
+    private Sets arrowClosedSets(Node.Union node, int tupleset, int pair) {
+        RoaringBitmap d = new RoaringBitmap();
+        RoaringBitmap m = new RoaringBitmap();
+        int type = snapshot.pairType(pair);
+        int own = snapshot.findPair(type, Snapshot.NO_RELATION);
+        for (Node child : node.children()) {
+            if (child instanceof Node.Arrow a
+                    && a.tupleset() == tupleset
+                    && !a.all()
+                    && snapshot.findPair(type, a.computed()) == pair) {
+                // the other types it links to are parts like any other; its own type is the recursion
+                for (int kind : snapshot.reverseSubjectPairs(tupleset)) {
+                    if (kind == own) continue;
+                    int target = snapshot.findPair(snapshot.pairType(kind), a.computed());
+                    if (schema.rule(target) == null) continue;
+                    collect(tupleset, kind, pairSets(target), d, m);
+                }
+                continue;
+            }
+            Sets s = eval(child);
+            d.or(s.d());
+            m.or(s.m());
+        }
+        if (pair == subjectPair && subjectId > 0) d.add(subjectId);
+        m.andNot(d);
+        reachBack(tupleset, own, d, true);
+        RoaringBitmap any = RoaringBitmap.or(d, m);
+        reachBack(tupleset, own, any, false);
+        any.andNot(d);
+        return new Sets(d, any);
+    }
+
     /** Adds to {@code set} every object reaching one of it over the relation's links (unconditional ones only). */
     private void ancestors(int pair, RoaringBitmap set, boolean unconditionalOnly) {
+        reachBack(pair, pair, set, unconditionalOnly);
+    }
+
+    /**
+     * Adds to {@code set} every object reaching one of it over links of {@code pair} to subjects of kind {@code
+     * kind} (unconditional ones only), one reverse read per object added.
+     */
+    private void reachBack(int pair, int kind, RoaringBitmap set, boolean unconditionalOnly) {
         RoaringBitmap frontier = set.clone();
         while (!frontier.isEmpty()) {
             RoaringBitmap next = new RoaringBitmap();
             IntIterator it = frontier.getIntIterator();
             while (it.hasNext()) {
                 ticker.tick();
-                ReverseVersion v = snapshot.reverse(pair, pair, it.next());
+                ReverseVersion v = snapshot.reverse(pair, kind, it.next());
                 if (v == null) continue;
                 if (unconditionalOnly && v.conditional() != null) {
                     next.or(RoaringBitmap.andNot(v.objects(), v.conditional()));

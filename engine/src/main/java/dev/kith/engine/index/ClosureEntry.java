@@ -13,15 +13,25 @@ public final class ClosureEntry extends Version {
     private final RoaringBitmap reach;
     private final int height;
     private final int bytes;
+    private final boolean cyclic;
 
-    ClosureEntry(long revision, RoaringBitmap reach, int height, int bytes, Version previous) {
+    ClosureEntry(long revision, RoaringBitmap reach, int height, boolean cyclic, int bytes, Version previous) {
         super(revision, previous);
         this.reach = reach;
         this.height = height;
+        this.cyclic = cyclic;
         this.bytes = bytes;
     }
 
-    /** The objects reachable over unconditional links, the object itself included; shared: do not change. */
+    /** Whether the object lies on a cycle of unconditional links (its strongly connected component has one). */
+    public boolean cyclic() {
+        return cyclic;
+    }
+
+    /**
+     * The objects reachable over unconditional links, the object itself included; shared: do not change. Null in
+     * the closure of a recursive arrow, which keeps heights only.
+     */
     public RoaringBitmap reach() {
         return reach;
     }
@@ -42,6 +52,6 @@ public final class ClosureEntry extends Version {
 
     @Override
     boolean isEmpty() {
-        return reach == null;
+        return reach == null && height == 0;
     }
 }

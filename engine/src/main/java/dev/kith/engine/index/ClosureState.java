@@ -11,12 +11,28 @@ public final class ClosureState extends Version {
     private final boolean kept;
     private final RoaringBitmap conditionalSources;
     private final int maxHeight;
+    private final boolean cyclic;
 
-    ClosureState(long revision, boolean kept, RoaringBitmap conditionalSources, int maxHeight, Version previous) {
+    ClosureState(
+            long revision,
+            boolean kept,
+            RoaringBitmap conditionalSources,
+            int maxHeight,
+            boolean cyclic,
+            Version previous) {
         super(revision, previous);
         this.kept = kept;
         this.conditionalSources = conditionalSources;
         this.maxHeight = maxHeight;
+        this.cyclic = cyclic;
+    }
+
+    /**
+     * Whether some object lies on a cycle of the relation's unconditional links. When none does, {@link
+     * #maxHeight()} is the longest chain of links, and a walk that only ever moves along them takes no more.
+     */
+    public boolean cyclic() {
+        return cyclic;
     }
 
     /** Whether the closure answers at this revision; when false, evaluators walk the relation's links. */

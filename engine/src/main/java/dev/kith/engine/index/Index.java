@@ -72,6 +72,9 @@ public final class Index implements IdNames {
     /** The transitive-closure index of self-recursive relations, or null while it is off (the default). */
     private volatile Closures closures;
 
+    /** The closure index of recursive arrows (links to plain objects of the relation's own type), with it. */
+    private volatile Closures arrowClosures;
+
     /** Forward and reverse slots of one resource pair. */
     static final class Table {
         final Slots forward = new Slots();
@@ -329,8 +332,11 @@ public final class Index implements IdNames {
     /** {@link #maintainClosures()} with another budget of reach entries per relation (tests). */
     void maintainClosures(long entriesFloor, long entriesPerLink) {
         if (closures != null) return;
-        Closures c = new Closures(this, entriesFloor, entriesPerLink);
+        Closures c = new Closures(this, entriesFloor, entriesPerLink, false);
         c.buildAll(applied);
+        Closures a = new Closures(this, entriesFloor, entriesPerLink, true);
+        a.buildAll(applied);
+        arrowClosures = a;
         closures = c;
     }
 
@@ -351,16 +357,41 @@ public final class Index implements IdNames {
         return c == null || object < 0 ? null : c.entry(pair, object, rev);
     }
 
+    /**
+     * The state of the closure of {@code pair}'s links to plain objects of its own type (a recursive arrow's
+     * tupleset, {@code folder#parent}) at {@code rev}, or null when none is kept for it there.
+     */
+    public ClosureState arrowClosureState(int pair, long rev) {
+        Closures a = arrowClosures;
+        return a == null || pair < 0 ? null : a.state(pair, rev);
+    }
+
+    /** The arrow closure entry of (pair, object) at {@code rev} (its height), or null when it has no link. */
+    public ClosureEntry arrowClosureEntry(int pair, int object, long rev) {
+        Closures a = arrowClosures;
+        return a == null || object < 0 ? null : a.entry(pair, object, rev);
+    }
+
     /** The heap the closure index holds at the applied revision; 0 when it is off. O(1). */
     public long closureBytes() {
         Closures c = closures;
-        return c == null ? 0 : c.bytes();
+        Closures a = arrowClosures;
+        return (c == null ? 0 : c.bytes()) + (a == null ? 0 : a.bytes());
     }
 
-    /** What the closure index holds per self-recursive relation at the applied revision; empty when it is off. */
+    /**
+     * What the closure index holds per self-recursive relation and per recursive arrow's relation at the applied
+     * revision; empty when it is off.
+     */
     public List<dev.kith.engine.EngineStats.Closure> closureStats() {
         Closures c = closures;
-        return c == null ? List.of() : c.stats();
+        Closures a = arrowClosures;
+        if (c == null) return List.of();
+        if (a == null || a.stats().isEmpty()) return c.stats();
+        List<dev.kith.engine.EngineStats.Closure> all = new java.util.ArrayList<>(c.stats());
+        all.addAll(a.stats());
+        all.sort(java.util.Comparator.comparing(dev.kith.engine.EngineStats.Closure::relation));
+        return List.copyOf(all);
     }
 
     /** Records that {@code slots}' chain at {@code id} got a version over an older one (for garbage collection). */
@@ -533,6 +564,8 @@ public final class Index implements IdNames {
         pairChangedAt = changed;
         Closures c = closures;
         if (c != null) c.apply(revision, applied, sorted);
+        Closures a = arrowClosures;
+        if (a != null) a.apply(revision, applied, sorted);
         applied = revision;
     }
 
@@ -634,5 +667,7 @@ public final class Index implements IdNames {
         }
         Closures c = closures;
         if (c != null) c.collectGarbage(oldestReadable);
+        Closures a = arrowClosures;
+        if (a != null) a.collectGarbage(oldestReadable);
     }
 }

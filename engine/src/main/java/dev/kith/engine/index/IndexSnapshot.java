@@ -38,6 +38,16 @@ record IndexSnapshot(Index index, long revision) implements Snapshot {
     }
 
     @Override
+    public ClosureState arrowClosure(int pair) {
+        return index.arrowClosureState(pair, revision);
+    }
+
+    @Override
+    public ClosureEntry arrowClosure(int pair, int object) {
+        return index.arrowClosureEntry(pair, object, revision);
+    }
+
+    @Override
     public int[] reverseSubjectPairs(int pair) {
         return index.reverseSubjectPairs(pair);
     }

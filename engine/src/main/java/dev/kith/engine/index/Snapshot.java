@@ -112,6 +112,24 @@ public interface Snapshot extends IdNames {
         return null;
     }
 
+    /**
+     * The state of the closure of {@code pair}'s links to plain objects of its own type ({@code folder#parent}, the
+     * tupleset of {@code parent->view}) at this revision, or null when none is kept for it here; the same contract
+     * as {@link #closure(int)}.
+     */
+    default ClosureState arrowClosure(int pair) {
+        return null;
+    }
+
+    /**
+     * The arrow closure entry of (pair, object) at this revision, read only where {@link #arrowClosure(int)} is
+     * kept: its height over unconditional links and whether it lies on a cycle (no reach bitmap); null when it
+     * has no such link.
+     */
+    default ClosureEntry arrowClosure(int pair, int object) {
+        return null;
+    }
+
     // ---- ids of names, and counts (names of ids: IdNames)
 
     /** The id of a type, or -1 when none was handed out. */
