@@ -30,6 +30,11 @@ class DeepChainLookupTest {
                 relation banned: group#member
                 permission view = viewer - banned
             }
+            definition folder {
+                relation parent: folder
+                relation viewer: user
+                permission view = viewer + parent->view
+            }
             """;
 
     static final int CHAIN = 60;
@@ -52,6 +57,11 @@ class DeepChainLookupTest {
         rels.add("doc:guarded#banned@group:c0#member");
         rels.add("doc:fine#viewer@user:ok");
         rels.add("doc:fine#banned@group:s0#member");
+        // folders f1 … f59 each in the one before, f0 the root: f59 is 59 parent hops below f0
+        for (int i = 1; i < CHAIN; i++) rels.add("folder:f" + i + "#parent@folder:f" + (i - 1));
+        rels.add("folder:f0#viewer@user:top");
+        rels.add("folder:f30#viewer@user:mid");
+        rels.add("folder:f55#viewer@user:low");
         Fixture.touch(engine, rels.toArray(String[]::new));
         return engine;
     }
@@ -123,11 +133,32 @@ class DeepChainLookupTest {
                 .isInstanceOf(KithException.MaxDepthExceeded.class);
     }
 
+    /** Recursion through an arrow: the walk up from the subject runs out on a tree deeper than the limit. */
+    @ParameterizedTest(name = "closure index {0}")
+    @ValueSource(booleans = {true, false})
+    void lookupResourcesThroughAnArrowAnswersWithinTheLimitAndFailsPastIt(boolean closureIndex) {
+        Engine engine = engine(closureIndex);
+        assertThat(resources(engine, "folder", "view", "low")).isEqualTo(range("f", 55, CHAIN - 1));
+        assertThat(resources(engine, "folder", "view", "mid")).isEqualTo(range("f", 30, CHAIN - 1));
+        assertThat(resources(engine, "folder", "view", "nobody")).isEmpty();
+        // f59 is 59 hops below top's folder: its check fails, and so does the walk up from top
+        assertThatThrownBy(() -> engine.check(
+                        Requests.Check.of(new ObjectRef("folder", "f59"), "view", SubjectRef.object("user", "top"))))
+                .isInstanceOf(KithException.MaxDepthExceeded.class);
+        assertThatThrownBy(() -> resources(engine, "folder", "view", "top"))
+                .isInstanceOf(KithException.MaxDepthExceeded.class)
+                .hasMessageContaining("max depth 50 exceeded")
+                .hasMessageContaining("walking up from the subject");
+    }
+
     @ParameterizedTest(name = "closure index {0}")
     @ValueSource(booleans = {true, false})
     void lookupSubjectsFailsOnlyWhereTheWalkDownRunsOut(boolean closureIndex) {
         Engine engine = engine(closureIndex);
         assertThat(subjects(engine, "group", "s0", "member")).containsExactly("s0", "s1", "s2");
+        assertThat(subjects(engine, "folder", "f30", "view")).containsExactly("mid", "top");
+        assertThatThrownBy(() -> subjects(engine, "folder", "f59", "view"))
+                .isInstanceOf(KithException.MaxDepthExceeded.class);
         assertThat(subjects(engine, "doc", "short", "view")).containsExactly("s0", "s1", "s2");
         // 49 hops from c10 to c59
         assertThat(subjects(engine, "group", "c10", "member")).isEqualTo(range("c", 10, CHAIN - 1));

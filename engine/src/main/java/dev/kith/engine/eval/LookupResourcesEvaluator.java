@@ -2,6 +2,7 @@ package dev.kith.engine.eval;
 
 import dev.kith.engine.BugException;
 import dev.kith.engine.Deadline;
+import dev.kith.engine.KithException;
 import dev.kith.engine.Results;
 import dev.kith.engine.Revision;
 import dev.kith.engine.index.ClosureEntry;
@@ -215,7 +216,9 @@ final class LookupResourcesEvaluator {
      * for one. Every candidate is decided by check, and so answers, or raises the depth error, exactly as its check
      * does (an intersection's other branch or an exclusion's subtracted side is then evaluated by that check);
      * except a certain object of a self-recursive relation whose closure proves the check cannot run out ({@link
-     * #withinLimit}), which is HAS without one.
+     * #withinLimit}), which is HAS without one. Self-recursive relations are computed in one reachability pass
+     * ({@link #closedSets}) whether or not closures are on; other recursion through data raises the depth error once
+     * its rounds find objects past the limit ({@link #walkedPastTheLimit}), instead of iterating on up a long chain.
      */
     private Sets deepCandidates(int pair) {
         reach = true;
@@ -279,7 +282,7 @@ final class LookupResourcesEvaluator {
         }
         CompiledSchema.Rule rule = schema.rule(pair);
         if (rule == null) return EMPTY;
-        if (closures && rule.closable()) {
+        if ((closures || reach) && rule.closable()) {
             Sets r = closedSets(pair);
             if (!same(memo.put(pair, r), r)) changes++;
             settled.add(pair);
@@ -290,12 +293,17 @@ final class LookupResourcesEvaluator {
         Sets r;
         Set<Integer> own;
         try {
+            int rounds = 0;
             while (true) {
                 hits = new HashSet<>();
                 long before = changes;
                 r = withSelf(pair, eval(rule.node()));
                 Sets old = memo.put(pair, r);
                 if (!same(old, r)) changes++;
+                // a round that changed anything found objects one more hop up
+                if (reach && changes != before && ++rounds > hops.limit() + 1) {
+                    throw walkedPastTheLimit(pair, old, r);
+                }
                 own = hits;
                 if (nonMonotone) break;
                 boolean onlyItself = own.isEmpty() || (own.size() == 1 && own.contains(pair));
@@ -355,6 +363,20 @@ final class LookupResourcesEvaluator {
             set.or(next);
             frontier = next;
         }
+    }
+
+    /**
+     * The depth error of a walk from the subject up that still finds objects after more rounds than the depth limit
+     * has hops: each round of a recursion through data is at least one hop further from the subject (a stored
+     * subject set or an arrow), so every path to an object a round finds is longer than the limit, and the walk
+     * runs out before it (as SpiceDB's does). Names one such object.
+     */
+    private KithException.MaxDepthExceeded walkedPastTheLimit(int pair, Sets before, Sets after) {
+        RoaringBitmap found = RoaringBitmap.or(after.d(), after.m());
+        if (before != null) found.andNot(RoaringBitmap.or(before.d(), before.m()));
+        int object = found.isEmpty() ? 0 : found.first();
+        return new KithException.MaxDepthExceeded(
+                hops.limit(), snapshot.describe(pair, object) + " (lookup-resources, walking up from the subject)");
     }
 
     /** S as a subject set trivially has itself. */
