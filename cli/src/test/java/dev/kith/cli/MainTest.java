@@ -37,6 +37,46 @@ class MainTest {
     }
 
     @Test
+    void checkExplainSaysHowEachRelationRecurses() throws IOException {
+        Path schema = KithCli.file(dir, "rec.zed", """
+                definition user {}
+                definition group {
+                    relation member: user | group#member
+                }
+                definition team {
+                    relation member: user | group#member | team#member
+                }
+                definition folder {
+                    relation parent: folder
+                    relation viewer: user | group#member
+                    permission view = viewer + parent->view
+                }
+                definition org {
+                    relation admin: user | unit#admin
+                }
+                definition unit {
+                    relation admin: user | org#admin
+                }
+                """);
+        KithCli.Run run = run("schema", "check", "--explain", schema.toString());
+        assertThat(run.status()).isZero();
+        String n = System.lineSeparator();
+        assertThat(run.out())
+                .isEqualTo(schema + ": ok, 6 definitions, 6 relations, 1 permission, 0 caveats" + n
+                        + "  relation group#member: self-recursive: closed by the closure index (checks and lookups"
+                        + " read each object's reach instead of walking)" + n
+                        + "  relation team#member: recursive through subject sets: walked" + n
+                        + "  relation folder#parent: not recursive" + n
+                        + "  relation folder#viewer: not recursive" + n
+                        + "  permission folder#view: recursive through an arrow: walked" + n
+                        + "  relation org#admin: recursive through subject sets (with unit#admin): walked" + n
+                        + "  relation unit#admin: recursive through subject sets (with org#admin): walked" + n);
+        assertThat(run.err()).isEmpty();
+        // without the option, the summary alone
+        assertThat(run("schema", "check", schema.toString()).out()).doesNotContain("recursive");
+    }
+
+    @Test
     void checkPrintsEveryDiagnosticOfAnInvalidFileOnStderr() throws IOException {
         Path good = KithCli.file(dir, "ok.zed", VALID);
         Path bad = KithCli.file(

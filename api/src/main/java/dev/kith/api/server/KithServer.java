@@ -284,7 +284,11 @@ public final class KithServer implements AutoCloseable {
                         }
                     });
         });
-        Handler<RoutingContext> scrape = PrometheusScrapingHandler.create(registry);
+        Handler<RoutingContext> prometheus = PrometheusScrapingHandler.create(registry);
+        Handler<RoutingContext> scrape = ctx -> {
+            metrics.closures();
+            prometheus.handle(ctx);
+        };
         readable(router, "/metrics")
                 .handler(
                         metricsRequireKey

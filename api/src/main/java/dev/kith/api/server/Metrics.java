@@ -2,6 +2,7 @@ package dev.kith.api.server;
 
 import dev.kith.engine.ConnectionPool;
 import dev.kith.engine.Engine;
+import dev.kith.engine.EngineStats;
 import dev.kith.engine.Permissionship;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -21,7 +22,7 @@ import java.util.function.IntSupplier;
 /**
  * kith's own meters, next to the Vert.x ones in the same Prometheus registry: request count and latency per
  * endpoint and status, check outcomes, authentication failures, cancelled requests, the applied revision, the
- * index size, open connections and requests in flight, open watches and the memory guards (writes refused, the
+ * index size, the closure index's size and decisions per relation, open connections and requests in flight, open watches and the memory guards (writes refused, the
  * live heap), dropped audit lines, and the datastore's connection pool when the program that starts the server
  * hands it one ({@link #connectionPool}).
  */
@@ -45,6 +46,12 @@ final class Metrics {
     };
 
     private final PrometheusMeterRegistry registry;
+    private final Engine engine;
+    /** The closure index's decisions per relation as last read ({@link #closures}), by {@code type#relation}. */
+    private volatile Map<String, EngineStats.Closure> closureRows = Map.of();
+    /** The relations whose closure gauges are registered. */
+    private final Set<String> closureGauges = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     private final Map<Permissionship, Counter> checks = new EnumMap<>(Permissionship.class);
     private final Counter authFailures;
     private final Counter auditDropped;
@@ -88,6 +95,7 @@ final class Metrics {
 
     Metrics(PrometheusMeterRegistry registry, Engine engine) {
         this.registry = registry;
+        this.engine = engine;
         for (Permissionship p : Permissionship.values()) {
             checks.put(
                     p,
@@ -114,6 +122,9 @@ final class Metrics {
                 .register(registry);
         Gauge.builder("kith.index.objects", engine, e -> e.stats().objects())
                 .description("object ids interned in this node's in-memory index")
+                .register(registry);
+        Gauge.builder("kith.closure.bytes", engine, e -> e.stats().closureBytes())
+                .description("heap held by the transitive-closure index at the applied revision")
                 .register(registry);
         Map<String, Counter> closed = new java.util.HashMap<>();
         for (String reason : List.of(REFUSED, IDLE, HEADERS, BODY, MALFORMED)) {
@@ -154,6 +165,60 @@ final class Metrics {
         this.watchesClosed = Map.copyOf(watches);
         Gauge.builder("kith.watches.open", watchesOpen, AtomicInteger::get)
                 .description("open watch streams")
+                .register(registry);
+    }
+
+    /**
+     * Reads the closure index's decision per self-recursive relation ({@code Engine.stats().closures()}) once, for
+     * the gauges of this scrape, and registers the gauges of a relation seen for the first time. Called before each
+     * scrape: relations appear as their data does. A relation no longer reported (its schema replaced) reads NaN.
+     */
+    void closures() {
+        Map<String, EngineStats.Closure> rows = new java.util.HashMap<>();
+        for (EngineStats.Closure c : engine.stats().closures()) rows.put(c.relation(), c);
+        closureRows = rows;
+        for (String relation : rows.keySet()) {
+            if (!closureGauges.add(relation)) continue;
+            closureGauge(
+                    "kith.closure.kept",
+                    relation,
+                    c -> c.kept() ? 1 : 0,
+                    "1 while checks and lookups answer this self-recursive relation from the closure index, 0 once"
+                            + " it outgrew the cost model and is walked");
+            closureGauge(
+                    "kith.closure.relation.bytes",
+                    relation,
+                    EngineStats.Closure::bytes,
+                    "heap held by this relation's closure (0 when not kept)");
+            closureGauge(
+                    "kith.closure.links",
+                    relation,
+                    EngineStats.Closure::links,
+                    "unconditional links of this relation to itself");
+            closureGauge(
+                    "kith.closure.entries",
+                    relation,
+                    EngineStats.Closure::entries,
+                    "sum over objects of the objects each reaches (0 when not kept)");
+            closureGauge(
+                    "kith.closure.max.height",
+                    relation,
+                    EngineStats.Closure::maxHeight,
+                    "the most hops a walk of this relation's unconditional links can try from any object");
+        }
+    }
+
+    private void closureGauge(
+            String name,
+            String relation,
+            java.util.function.ToDoubleFunction<EngineStats.Closure> value,
+            String description) {
+        Gauge.builder(name, this, m -> {
+                    EngineStats.Closure c = m.closureRows.get(relation);
+                    return c == null ? Double.NaN : value.applyAsDouble(c);
+                })
+                .tag("relation", relation)
+                .description(description)
                 .register(registry);
     }
 

@@ -80,6 +80,33 @@ class OpsTest {
     }
 
     @Test
+    void metricsShowTheClosureIndexSizeAndItsDecisionPerRelation() {
+        try (ServerFixture f = ServerFixture.withKey()) {
+            f.writeSchema();
+            String before = f.get("/metrics").text;
+            assertThat(before).contains("kith_closure_bytes 0.0").doesNotContain("kith_closure_kept{");
+            // three nested groups: eng contains ops, ops contains db
+            f.touch("group:eng#member@group:ops#member");
+            f.touch("group:ops#member@group:db#member");
+            f.touch("group:db#member@user:ann");
+            String metrics = f.get("/metrics").text;
+            assertThat(metrics)
+                    .contains("kith_closure_kept{relation=\"group#member\"} 1.0")
+                    .contains("kith_closure_links{relation=\"group#member\"} 2.0")
+                    .contains("kith_closure_max_height{relation=\"group#member\"} 2.0")
+                    .doesNotContain("kith_closure_bytes 0.0");
+            var stats = f.engine.stats().closures().getFirst();
+            // eng reaches 3 objects, ops 2 and db none but itself (no entry)
+            assertThat(metrics)
+                    .contains("kith_closure_entries{relation=\"group#member\"} " + (double) stats.entries())
+                    .contains("kith_closure_relation_bytes{relation=\"group#member\"} " + (double) stats.bytes());
+            assertThat(stats.entries()).isPositive();
+            assertThat(stats.bytes()).isPositive();
+            assertThat(f.engine.stats().closureBytes()).isPositive();
+        }
+    }
+
+    @Test
     void twoServersInOneProcessEachKeepTheirOwnVertxAndJvmMeters() {
         try (ServerFixture first = ServerFixture.withKey();
                 ServerFixture second = ServerFixture.withKey()) {

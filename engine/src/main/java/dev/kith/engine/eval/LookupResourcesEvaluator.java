@@ -2,8 +2,11 @@ package dev.kith.engine.eval;
 
 import dev.kith.engine.BugException;
 import dev.kith.engine.Deadline;
+import dev.kith.engine.KithException;
 import dev.kith.engine.Results;
 import dev.kith.engine.Revision;
+import dev.kith.engine.index.ClosureEntry;
+import dev.kith.engine.index.ClosureState;
 import dev.kith.engine.index.ReverseVersion;
 import dev.kith.engine.index.Snapshot;
 import java.time.Instant;
@@ -44,11 +47,14 @@ import org.roaringbitmap.RoaringBitmap;
  * everything in {@code m}, so the candidates are the objects the base sides reach. Finally each object of
  * {@code m} is decided by check (which also yields its missing context); objects of {@code d} are HAS.
  *
- * <p>Depth: the algebra never runs out of depth, check does. So the algebra runs only when {@link DepthBounds}
- * proves that no check on the pair, for any object and subject, can spend more hops than the depth limit
- * ({@link Hops#mayRunOut});
- * otherwise every object of the type is decided by check, and the lookup raises the depth error of the first
- * object whose check raises it. Lookup-resources and check thus agree on depth errors too. Results
+ * <p>Depth: the algebra never runs out of depth, check does. So the algebra answers alone only when {@link
+ * DepthBounds} proves that no check on the pair, for any object and subject, can spend more hops than the depth
+ * limit ({@link Hops#mayRunOut}); otherwise its candidates ({@code d ∪ m}: the objects the walk from the subject up
+ * reaches) are each decided by check, but for certain objects whose closure proves their check within the limit,
+ * and the lookup raises the depth error of the first candidate whose check raises it. An object that is no
+ * candidate has no path to the subject and is not returned, even where its check would run out of depth searching
+ * for one: one deep chain in a type fails only the lookups whose subject it leads up from. Lookup-resources and
+ * check thus agree on every object returned and on every depth error raised. Results
  * come in interned-id order, which is stable at one revision, so a cursor is the revision plus the last id.
  * One object the snapshot cannot enumerate is added last, decided by check: the subject's own object when it is
  * of the resource type and was never stored (it may still match itself: {@code self}, or a subject set
@@ -90,6 +96,11 @@ final class LookupResourcesEvaluator {
     private int negation;
     private boolean nonMonotone;
     private boolean upperBound;
+    /**
+     * Whether intersections are computed as unions: with {@link #upperBound}, the objects the walk from the subject
+     * up reaches ({@link #deepCandidates}).
+     */
+    private boolean reach;
 
     /** Certain and possible object ids; disjoint. */
     record Sets(RoaringBitmap d, RoaringBitmap m) {}
@@ -173,10 +184,10 @@ final class LookupResourcesEvaluator {
     }
 
     /**
-     * The d/m bitmaps of (pair, subject). Every object of the type as m when a check on the pair might run out
-     * of depth ({@link DepthBounds}): then each object is decided by check, which raises the depth error
-     * exactly where check does. Only an upper bound, all m, when recursion passes under the subtracted side of
-     * an exclusion.
+     * The d/m bitmaps of (pair, subject). When a check on the pair might run out of depth ({@link DepthBounds}),
+     * the algebra's candidates with only the certain objects it can vouch for left in d ({@link #deepCandidates}):
+     * the others are decided by check, which raises the depth error exactly where check does. Only an upper bound,
+     * all m, when recursion passes under the subtracted side of an exclusion.
      */
     Sets candidates(int pair, Queries.Subject subject) {
         subjectPair = subject.pair();
@@ -184,11 +195,7 @@ final class LookupResourcesEvaluator {
         subjectIsObject = subject.isObject();
         wildcardPair = Queries.Subject.wildcardPair(snapshot, subjectPair, subjectId, subjectIsObject);
         int bound = bounds.bound(pair);
-        if (hops.mayRunOut(bound) || bound > ALGEBRA_HOPS) {
-            RoaringBitmap every = new RoaringBitmap();
-            every.add(1L, snapshot.objectCount(snapshot.pairType(pair)));
-            return new Sets(new RoaringBitmap(), every);
-        }
+        if (hops.mayRunOut(bound) || bound > ALGEBRA_HOPS) return deepCandidates(pair);
         Sets r = settle(pair);
         if (nonMonotone) {
             memo.clear();
@@ -199,6 +206,55 @@ final class LookupResourcesEvaluator {
             return new Sets(new RoaringBitmap(), RoaringBitmap.or(r.d(), r.m()));
         }
         return r;
+    }
+
+    /**
+     * The candidates of a pair on which some check may run out of depth: the objects the walk from the subject up
+     * reaches, over stored subjects, subject sets and arrows, through every branch of a union or an intersection
+     * and the base side of an exclusion ({@link #reach}; the algebra never runs out of depth). An object outside
+     * them has no path to the subject at all: it is not a candidate, whatever a check of it would spend searching
+     * for one. Every candidate is decided by check, and so answers, or raises the depth error, exactly as its check
+     * does (an intersection's other branch or an exclusion's subtracted side is then evaluated by that check);
+     * except a certain object of a self-recursive relation whose closure proves the check cannot run out ({@link
+     * #withinLimit}), which is HAS without one. Self-recursive relations are computed in one reachability pass
+     * ({@link #closedSets}) whether or not closures are on; other recursion through data raises the depth error once
+     * its rounds find objects past the limit ({@link #walkedPastTheLimit}), instead of iterating on up a long chain.
+     */
+    private Sets deepCandidates(int pair) {
+        reach = true;
+        upperBound = true;
+        Sets r = settle(pair);
+        RoaringBitmap d = withinLimit(pair, r.d());
+        RoaringBitmap m = RoaringBitmap.or(r.d(), r.m());
+        m.andNot(d);
+        return new Sets(d, m);
+    }
+
+    /**
+     * The objects of {@code certain} whose check the closure index answers at the full depth limit: the pair is a
+     * kept closure, the object's height is within the limit (no walk from it can try a hop past it) and nothing
+     * it reaches has a conditional link. Empty when the pair has no kept closure.
+     */
+    private RoaringBitmap withinLimit(int pair, RoaringBitmap certain) {
+        RoaringBitmap out = new RoaringBitmap();
+        CompiledSchema.Rule rule = schema.rule(pair);
+        ClosureState state = snapshot.closure(pair);
+        if (rule == null || !rule.closable() || state == null || !state.kept()) return out;
+        RoaringBitmap conditional = state.conditionalSources();
+        int limit = Math.min(hops.limit(), ALGEBRA_HOPS);
+        IntIterator it = certain.getIntIterator();
+        while (it.hasNext()) {
+            ticker.tick();
+            int object = it.next();
+            ClosureEntry e = snapshot.closure(pair, object);
+            if (e != null && e.height() > limit) continue;
+            if (conditional != null
+                    && (e == null ? conditional.contains(object) : RoaringBitmap.intersects(e.reach(), conditional))) {
+                continue;
+            }
+            out.add(object);
+        }
+        return out;
     }
 
     private Sets settle(int pair) {
@@ -226,7 +282,7 @@ final class LookupResourcesEvaluator {
         }
         CompiledSchema.Rule rule = schema.rule(pair);
         if (rule == null) return EMPTY;
-        if (closures && rule.closable()) {
+        if ((closures || reach) && rule.closable()) {
             Sets r = closedSets(pair);
             if (!same(memo.put(pair, r), r)) changes++;
             settled.add(pair);
@@ -243,12 +299,17 @@ final class LookupResourcesEvaluator {
         Sets r;
         Set<Integer> own;
         try {
+            int rounds = 0;
             while (true) {
                 hits = new HashSet<>();
                 long before = changes;
                 r = withSelf(pair, eval(rule.node()));
                 Sets old = memo.put(pair, r);
                 if (!same(old, r)) changes++;
+                // a round that changed anything found objects one more hop up
+                if (reach && changes != before && ++rounds > hops.limit() + 1) {
+                    throw walkedPastTheLimit(pair, old, r);
+                }
                 own = hits;
                 if (nonMonotone) break;
                 boolean onlyItself = own.isEmpty() || (own.size() == 1 && own.contains(pair));
@@ -358,6 +419,20 @@ final class LookupResourcesEvaluator {
         }
     }
 
+    /**
+     * The depth error of a walk from the subject up that still finds objects after more rounds than the depth limit
+     * has hops: each round of a recursion through data is at least one hop further from the subject (a stored
+     * subject set or an arrow), so every path to an object a round finds is longer than the limit, and the walk
+     * runs out before it (as SpiceDB's does). Names one such object.
+     */
+    private KithException.MaxDepthExceeded walkedPastTheLimit(int pair, Sets before, Sets after) {
+        RoaringBitmap found = RoaringBitmap.or(after.d(), after.m());
+        if (before != null) found.andNot(RoaringBitmap.or(before.d(), before.m()));
+        int object = found.isEmpty() ? 0 : found.first();
+        return new KithException.MaxDepthExceeded(
+                hops.limit(), snapshot.describe(pair, object) + " (lookup-resources, walking up from the subject)");
+    }
+
     /** S as a subject set trivially has itself. */
     private Sets withSelf(int pair, Sets r) {
         if (pair != subjectPair || subjectId <= 0) return r;
@@ -388,6 +463,16 @@ final class LookupResourcesEvaluator {
                 }
                 m.andNot(d);
                 yield new Sets(d, m);
+            }
+            case Node.Intersection i
+            when reach -> {
+                RoaringBitmap any = new RoaringBitmap();
+                for (Node child : i.children()) {
+                    Sets s = eval(child);
+                    any.or(s.d());
+                    any.or(s.m());
+                }
+                yield new Sets(new RoaringBitmap(), any);
             }
             case Node.Intersection i -> {
                 RoaringBitmap d = null;
