@@ -304,9 +304,9 @@ class ClosureDifferentialTest {
                 .as("check " + what)
                 .isEqualTo(answer(() -> off.check(new Requests.Check(
                         resource, target[2], subject, context, new Consistency.AtExactSnapshot(at[1]), false))));
-        assertThat(answer(() -> resources(on, target, subject, context, at[0])))
+        assertThat(lookupAnswer(() -> resources(on, target, subject, context, at[0])))
                 .as("lookup-resources " + what)
-                .isEqualTo(answer(() -> resources(off, target, subject, context, at[1])));
+                .isEqualTo(lookupAnswer(() -> resources(off, target, subject, context, at[1])));
         assertThat(answer(() -> subjects(on, resource, target[2], context, at[0])))
                 .as("lookup-subjects " + what)
                 .isEqualTo(answer(() -> subjects(off, resource, target[2], context, at[1])));
@@ -350,6 +350,23 @@ class ClosureDifferentialTest {
                     .append(' ');
         }
         return out.toString();
+    }
+
+    /**
+     * As {@link #answer}, but a depth error without the place it names: a lookup may meet the limit on another
+     * object or step with the index than without it (the closure computes a recursive permission in one pass, the
+     * walk object by object), and what must agree is whether it fails, not where it noticed.
+     */
+    private static String lookupAnswer(java.util.function.Supplier<Object> call) {
+        try {
+            return String.valueOf(call.get());
+        } catch (KithException.MaxDepthExceeded e) {
+            String message = String.valueOf(e.getMessage());
+            int cut = message.indexOf(" while ");
+            return e.getClass().getSimpleName() + ": " + (cut < 0 ? message : message.substring(0, cut));
+        } catch (KithException e) {
+            return e.getClass().getSimpleName() + ": " + e.getMessage();
+        }
     }
 
     /** The answer's text, or the error's class and message: equal answers and equal errors compare equal. */

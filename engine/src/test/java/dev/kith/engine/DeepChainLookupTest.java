@@ -145,10 +145,10 @@ class DeepChainLookupTest {
         assertThatThrownBy(() -> engine.check(
                         Requests.Check.of(new ObjectRef("folder", "f59"), "view", SubjectRef.object("user", "top"))))
                 .isInstanceOf(KithException.MaxDepthExceeded.class);
+        // where the limit is met differs (the closure computes the tree in one pass, the walk climbs from the user)
         assertThatThrownBy(() -> resources(engine, "folder", "view", "top"))
                 .isInstanceOf(KithException.MaxDepthExceeded.class)
-                .hasMessageContaining("max depth 50 exceeded")
-                .hasMessageContaining("walking up from the subject");
+                .hasMessageContaining("max depth 50 exceeded");
     }
 
     @ParameterizedTest(name = "closure index {0}")

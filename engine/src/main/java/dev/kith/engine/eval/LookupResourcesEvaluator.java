@@ -288,7 +288,9 @@ final class LookupResourcesEvaluator {
             settled.add(pair);
             return r;
         }
-        if (closures && schema.recursiveArrow(pair) >= 0) {
+        // the one pass needs no closure (it reads the children through the reverse index): a lookup that decides
+        // its candidates by check ({@code reach}) takes it with the index on or off, so both answer alike
+        if ((closures || reach) && schema.recursiveArrow(pair) >= 0) {
             Sets r = arrowClosedSets((Node.Union) rule.node(), schema.recursiveArrow(pair), pair);
             if (!same(memo.put(pair, r), r)) changes++;
             settled.add(pair);
