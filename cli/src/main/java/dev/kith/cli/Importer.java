@@ -152,19 +152,7 @@ final class Importer {
 
         /** Progress on the terminal when there is one. */
         static Progress onTerminal(PrintWriter err) {
-            return new Progress(err, System.console() != null && isTerminal(System.console()));
-        }
-
-        /**
-         * Whether the console is a terminal: from Java 22 a console may exist while its streams are redirected,
-         * and {@code Console.isTerminal} (absent from Java 21) says which; on Java 21 a console is a terminal.
-         */
-        private static boolean isTerminal(java.io.Console console) {
-            try {
-                return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
-            } catch (ReflectiveOperationException e) {
-                return true;
-            }
+            return new Progress(err, Terminal.stdinIsTerminal());
         }
 
         void show(double done, long count) {
