@@ -159,8 +159,10 @@ final class GrpcTransport implements Transport {
                 && e.getStatus().getDescription().startsWith("io exception")) {
             message = "cannot reach " + describe() + " (" + message + ")"
                     + (connection.insecure() ? "" : "; if the server speaks plaintext gRPC, add --insecure");
-        } else if (code.equals("DEADLINE_EXCEEDED") && message.startsWith("deadline exceeded after")
-                || code.equals("DEADLINE_EXCEEDED") && message.startsWith("ClientCall started after")) {
+        } else if (code.equals("DEADLINE_EXCEEDED")
+                && (message.toLowerCase(java.util.Locale.ROOT).contains("deadline exceeded after")
+                        || message.startsWith("ClientCall started after"))) {
+            // gRPC's own deadline (also "CallOptions deadline exceeded after …" while still connecting)
             message = "no answer from " + describe() + " within the request timeout (" + connection.timeout() + ")";
         }
         com.google.rpc.Status status = StatusProto.fromThrowable(e);
