@@ -1,11 +1,18 @@
 package dev.kith.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kith.client.KithClient;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kith.cli.remote.RemoteException;
+import dev.kith.cli.remote.Rpc;
+import dev.kith.cli.remote.Transport;
+import dev.kith.proto.v1.Consistency;
+import dev.kith.proto.v1.Cursor;
+import dev.kith.proto.v1.ExportBulkRelationshipsRequest;
+import dev.kith.proto.v1.ExportBulkRelationshipsResponse;
+import dev.kith.proto.v1.ReadSchemaRequest;
+import dev.kith.proto.v1.ReadSchemaResponse;
+import dev.kith.proto.v1.ZedToken;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,48 +22,55 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code kith backup create FILE}: reads the server's schema (and the revision it was read at), then streams
- * every relationship at exactly that revision into FILE (the format is {@link BackupFile}'s). The file is
- * written under a temporary name and moved into place only once complete, so FILE never holds half a backup; an
- * existing FILE is not overwritten.
+ * {@code kith backup create FILE}: reads the server's schema (and the revision it was read at), then streams every
+ * relationship at exactly that revision into FILE (the format is {@link BackupFile}'s), over gRPC
+ * ({@code ExportBulkRelationships}) or HTTP ({@code /v1/relationships/exportbulk}). A stream that breaks off is
+ * resumed from the cursor of the last page written. The file is written under a temporary name and moved into place
+ * only once complete, so FILE never holds half a backup; an existing FILE is not overwritten.
  */
 @Command(
         name = "create",
         mixinStandardHelpOptions = true,
         description = "Write the server's schema and every relationship, read at one revision, to FILE (with a"
-                + " checksum).")
-final class BackupCreateCommand extends ClientCommand {
+                + " checksum), over gRPC or HTTP.",
+        footer = {
+            "%nExamples:",
+            "  kith backup create kith.backup --endpoint localhost:50051 --insecure",
+            "  kith backup create kith.backup --endpoint https://kith.example.com --token \"$KEY\""
+        })
+final class BackupCreateCommand extends RemoteCommand {
     /** Relationships per line of the file (and per page of the export). */
     static final int PAGE = 1000;
+
+    /** How many times an export that breaks off is resumed from its last cursor before the backup fails. */
+    static final int RESUMES = 3;
 
     @Parameters(paramLabel = "FILE", description = "The backup file to write (must not exist).")
     Path file;
 
     @Override
-    int run(KithClient client, PrintWriter out) {
-        PrintWriter err = spec.commandLine().getErr();
+    int run(Transport transport, Terminal t) {
         if (Files.exists(file)) {
-            err.println("kith: " + file + " already exists: a backup is never written over a file");
-            return 1;
+            t.err.println("kith: " + file + " already exists: a backup is never written over a file");
+            return Main.INPUT_ERROR;
         }
-        JsonNode schema;
+        ReadSchemaResponse schema;
         try {
-            schema = client.post("/v1/schema/read", client.mapper().createObjectNode());
-        } catch (KithClient.ApiException e) {
-            if (!"NO_SCHEMA".equals(e.code())) throw e;
-            err.println("kith: the server has no schema, so there is nothing to back up");
-            return 1;
+            schema = transport.call(Rpc.READ_SCHEMA, ReadSchemaRequest.getDefaultInstance());
+        } catch (RemoteException e) {
+            if (!BackupRestoreCommand.noSchema(e)) throw e;
+            t.err.println("kith: the server has no schema, so there is nothing to back up");
+            return Main.INPUT_ERROR;
         }
-        String readAt = schema.path("readAt").path("token").asText();
+        String readAt = schema.getReadAt().getToken();
         Path partial = file.resolveSibling(file.getFileName() + ".partial");
         boolean done = false;
         try {
-            long count =
-                    write(client, partial, readAt, schema.path("schemaText").asText());
+            long count = write(transport, partial, readAt, schema.getSchemaText());
             Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
             done = true;
-            out.println("backed up the schema and " + count + " relationships at " + readAt + " to " + file);
-            return 0;
+            t.out.println("backed up the schema and " + count + " relationships at " + readAt + " to " + file);
+            return Main.OK;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
         } finally {
@@ -65,22 +79,42 @@ final class BackupCreateCommand extends ClientCommand {
     }
 
     /** Streams the schema and every relationship at {@code readAt} into {@code partial}; returns the count. */
-    private static long write(KithClient client, Path partial, String readAt, String schema) throws IOException {
+    private static long write(Transport transport, Path partial, String readAt, String schema) throws IOException {
         try (BackupFile.Writer writer = new BackupFile.Writer(
-                client.mapper(),
+                new ObjectMapper(),
                 new BufferedOutputStream(Files.newOutputStream(partial)),
                 readAt,
                 Instant.now().toString(),
                 schema)) {
-            ObjectNode body = client.mapper().createObjectNode().put("optionalLimit", PAGE);
-            body.putObject("consistency").putObject("atExactSnapshot").put("token", readAt);
-            client.stream("/v1/relationships/exportbulk", body, page -> {
+            Cursor[] after = {null};
+            int resumes = 0;
+            while (true) {
+                ExportBulkRelationshipsRequest.Builder request = ExportBulkRelationshipsRequest.newBuilder()
+                        .setOptionalLimit(PAGE)
+                        .setConsistency(Consistency.newBuilder()
+                                .setAtExactSnapshot(ZedToken.newBuilder().setToken(readAt)));
+                if (after[0] != null) request.setOptionalCursor(after[0]);
                 try {
-                    writer.relationships(page.path("relationships"));
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot write " + partial + ": " + e.getMessage(), e);
+                    transport.stream(
+                            Rpc.EXPORT_BULK,
+                            request.build(),
+                            (ExportBulkRelationshipsResponse page) -> {
+                                try {
+                                    writer.relationships(page.getRelationshipsList());
+                                } catch (IOException e) {
+                                    throw new UncheckedIOException(
+                                            "cannot write " + partial + ": " + e.getMessage(), e);
+                                }
+                                if (page.hasAfterResultCursor()) after[0] = page.getAfterResultCursor();
+                                return true;
+                            },
+                            true);
+                    break;
+                } catch (RemoteException e) {
+                    // Only a stream that broke off after a page is resumed; any other failure is the answer.
+                    if (!e.unavailable() || after[0] == null || ++resumes > RESUMES) throw e;
                 }
-            });
+            }
             writer.end();
             return writer.count();
         }

@@ -80,13 +80,15 @@ final class BackupFile {
             line(mapper.createObjectNode().put("schema", schema));
         }
 
-        /** One line of relationships (the {@code relationships} array of an export page). */
-        void relationships(JsonNode array) throws IOException {
-            if (array.isEmpty()) return;
-            ObjectNode n = mapper.createObjectNode();
-            n.set("relationships", array);
-            line(n);
-            relationships += array.size();
+        /** One line of relationships (a page of an export), as the import message that takes them back. */
+        void relationships(java.util.List<dev.kith.proto.v1.Relationship> page) throws IOException {
+            if (page.isEmpty()) return;
+            byte[] b = Protos.json(dev.kith.proto.v1.ImportBulkRelationshipsRequest.newBuilder()
+                            .addAllRelationships(page)
+                            .build())
+                    .getBytes(StandardCharsets.UTF_8);
+            write(b);
+            relationships += page.size();
         }
 
         long count() {
@@ -105,6 +107,10 @@ final class BackupFile {
 
         private void line(JsonNode n) throws IOException {
             byte[] b = bytes(n);
+            write(b);
+        }
+
+        private void write(byte[] b) throws IOException {
             sha256.update(b);
             sha256.update((byte) '\n');
             out.write(b);

@@ -96,7 +96,7 @@ final class ClientOptions {
 
     /**
      * The HTTP client of the commands that speak kith's HTTP API only ({@code check}, {@code write}, {@code
-     * relationships read}, {@code import}, {@code export}): they keep their default, {@code http://127.0.0.1:8443}.
+     * relationships read}, {@code export}): they keep their default, {@code http://127.0.0.1:8443}.
      */
     KithClient client(String command) {
         Connection c = resolve(LEGACY_HTTP_DEFAULT);

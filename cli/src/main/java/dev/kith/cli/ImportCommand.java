@@ -1,10 +1,11 @@
 package dev.kith.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.kith.client.KithClient;
+import dev.kith.cli.remote.RemoteException;
+import dev.kith.cli.remote.Rpc;
+import dev.kith.cli.remote.Transport;
 import dev.kith.engine.KithException;
 import dev.kith.engine.RelationshipParser;
+import dev.kith.proto.v1.WriteSchemaRequest;
 import dev.kith.schema.SchemaException;
 import dev.kith.schema.Schemas;
 import dev.kith.validation.ValidationFile;
@@ -12,7 +13,6 @@ import dev.kith.validation.ValidationFileException;
 import dev.kith.validation.ValidationFiles;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code kith import FILE}: loads FILE into a running server. A validation file ({@code .yaml}/{@code .yml})
+ * {@code kith import FILE}: loads FILE into a running server, over gRPC or HTTP. A validation file ({@code .yaml}/{@code .yml})
  * has its schema written first, then its relationships imported; any other file is one compact relationship per
  * line, read and sent as it is read, in batches of {@code --batch-size} (each one transaction). A problem is
  * reported at FILE's line, as {@link Diagnostics} prints it: a line that does not parse before anything of its
@@ -35,10 +35,16 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         description = {
             "Import a validation YAML file (its schema, then its relationships) or a file of relationships (one"
-                    + " per line, // comments) into a running kith server.",
-            "Relationships are sent in batches as the file is read; errors name the file's line."
+                    + " per line, // comments) into a running kith server, over gRPC or HTTP.",
+            "Relationships are sent in batches as the file is read (over gRPC with ImportBulkRelationships); errors"
+                    + " name the file's line."
+        },
+        footer = {
+            "%nExamples:",
+            "  kith import data.yaml --endpoint localhost:50051 --insecure",
+            "  kith import relationships.txt --endpoint http://127.0.0.1:8443 --batch-size 500"
         })
-final class ImportCommand extends ClientCommand {
+final class ImportCommand extends RemoteCommand {
     @Parameters(paramLabel = "FILE", description = "A .yaml validation file or a text file of relationships.")
     Path file;
 
@@ -49,27 +55,25 @@ final class ImportCommand extends ClientCommand {
     int batchSize;
 
     @Override
-    int run(KithClient client, PrintWriter out) {
-        PrintWriter err = spec.commandLine().getErr();
+    int run(Transport transport, Terminal t) {
         if (batchSize < 1) {
-            err.println("kith: --batch-size must be at least 1, not " + batchSize);
-            return 1;
+            t.err.println("kith: --batch-size must be at least 1, not " + batchSize);
+            return Main.INPUT_ERROR;
         }
-        Diagnostics diagnostics = new Diagnostics(err);
-        Importer importer = new Importer(client, batchSize, Importer.Progress.onTerminal(err));
+        Diagnostics diagnostics = new Diagnostics(t.err);
+        Importer importer = new Importer(transport, batchSize, Importer.Progress.onTerminal(t.err));
         try {
             String name = file.getFileName().toString();
             boolean yaml = name.endsWith(".yaml") || name.endsWith(".yml");
             String schemaNote =
-                    yaml ? importYaml(client, importer, diagnostics) : importLines(client, importer, diagnostics);
-            if (schemaNote == null) return 1;
+                    yaml ? importYaml(transport, importer, diagnostics) : importLines(importer, diagnostics);
+            if (schemaNote == null) return Main.INPUT_ERROR;
             long count = importer.finish();
-            out.println("imported " + count + " relationships from " + file + schemaNote
-                    + (importer.token().isEmpty() ? "" : " at " + importer.token()));
-            return 0;
+            t.out.println("imported " + count + " relationships from " + file + schemaNote);
+            return Main.OK;
         } catch (Importer.Refused e) {
             diagnostics.error(file, e.line(), e.getMessage());
-            return 1;
+            return Main.INPUT_ERROR;
         }
     }
 
@@ -77,7 +81,7 @@ final class ImportCommand extends ClientCommand {
      * Writes the schema of a validation file, then sends its relationships; a note on the schema, or null when
      * the file could not be loaded (its problems printed).
      */
-    private String importYaml(KithClient client, Importer importer, Diagnostics diagnostics) {
+    private String importYaml(Transport transport, Importer importer, Diagnostics diagnostics) {
         ValidationFile loaded;
         try {
             loaded = ValidationFiles.load(file);
@@ -95,10 +99,12 @@ final class ImportCommand extends ClientCommand {
                 return null;
             }
             try {
-                client.post(
-                        "/v1/schema/write", client.mapper().createObjectNode().put("schema", schema.text()));
-            } catch (KithClient.ApiException e) {
-                diagnostics.error(file, schema.line(), "schema: " + e.code() + ": " + e.getMessage());
+                transport.call(
+                        Rpc.WRITE_SCHEMA,
+                        WriteSchemaRequest.newBuilder().setSchema(schema.text()).build());
+            } catch (RemoteException e) {
+                if (e.unavailable()) throw e;
+                diagnostics.error(file, schema.line(), "schema: " + RemoteCommand.describe(e));
                 return null;
             }
             note = " (schema written first)";
@@ -107,14 +113,13 @@ final class ImportCommand extends ClientCommand {
         int done = 0;
         for (ValidationFile.RelationshipLine r : loaded.relationships()) {
             done++;
-            JsonNode relationship = Wire.relationship(client.mapper(), r.relationship());
-            importer.add(json(client, relationship), r.line(), 1, (double) done / total);
+            importer.add(Protos.relationship(r.relationship()), r.line(), (double) done / total);
         }
         return note;
     }
 
     /** Reads and sends one relationship per line; "" when done, or null when a line does not parse. */
-    private String importLines(KithClient client, Importer importer, Diagnostics diagnostics) {
+    private String importLines(Importer importer, Diagnostics diagnostics) {
         long size = Math.max(1, sizeOf(file));
         long read = 0;
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
@@ -125,14 +130,14 @@ final class ImportCommand extends ClientCommand {
                 read += line.length() + 1;
                 String l = line.strip();
                 if (l.isEmpty() || l.startsWith("//")) continue;
-                JsonNode relationship;
+                dev.kith.proto.v1.Relationship relationship;
                 try {
-                    relationship = Wire.relationship(client.mapper(), RelationshipParser.parse(l));
+                    relationship = Protos.relationship(RelationshipParser.parse(l));
                 } catch (KithException.InvalidArgument e) {
                     diagnostics.error(file, lineNo, e.getMessage());
                     return null;
                 }
-                importer.add(json(client, relationship), lineNo, 1, (double) read / size);
+                importer.add(relationship, lineNo, (double) read / size);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
@@ -145,14 +150,6 @@ final class ImportCommand extends ClientCommand {
             return Files.size(file);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    static String json(KithClient client, JsonNode node) {
-        try {
-            return client.mapper().writeValueAsString(node);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

@@ -1,32 +1,40 @@
 package dev.kith.cli;
 
-import dev.kith.client.KithClient;
-import java.io.ByteArrayOutputStream;
+import dev.kith.cli.remote.RemoteException;
+import dev.kith.cli.remote.Rpc;
+import dev.kith.cli.remote.Transport;
+import dev.kith.proto.v1.ImportBulkRelationshipsRequest;
+import dev.kith.proto.v1.Relationship;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Sends relationships read from a file to {@code /v1/relationships/importbulk} in batches, as they are read
- * (each batch one transaction, as {@code zed import} does), remembering for each line of a batch's body the
- * line of the file it came from: when the server refuses a relationship (its error names {@code line N} of the
- * body), the error is reported at the file's line. Shows progress on the terminal.
+ * Sends relationships read from a file to the server's bulk import in batches, as they are read (each batch one
+ * transaction, as {@code zed import} does): over gRPC one {@code ImportBulkRelationships} client stream per batch,
+ * over HTTP one {@code /v1/relationships/importbulk} body per batch. It remembers for each relationship of a batch
+ * the line of the file it came from, so that when the server refuses one (its error names {@code message 2
+ * .relationships[5]} over gRPC, {@code line 2.relationships[5]} over HTTP) the error is reported at the file's line.
+ * Shows progress on the terminal.
  */
 final class Importer {
-    /** How the server names a line of an import body in its errors. */
-    private static final Pattern BODY_LINE = Pattern.compile("\\bline (\\d+)");
+    /** Relationships per message of a batch. */
+    static final int MESSAGE = 1000;
 
-    private final KithClient client;
+    /** How the server names a relationship of an import in its errors, over gRPC and over HTTP. */
+    private static final Pattern WHERE = Pattern.compile("\\b(?:message|line) (\\d+)(?:\\.relationships\\[(\\d+)])?");
+
+    private final Transport transport;
     private final int batchSize;
     private final Progress progress;
-    private final ByteArrayOutputStream body = new ByteArrayOutputStream();
-    private final List<Integer> sourceLines = new ArrayList<>();
+    private final List<ImportBulkRelationshipsRequest> messages = new ArrayList<>();
+    private final List<int[]> sourceLines = new ArrayList<>();
+    private ImportBulkRelationshipsRequest.Builder current = ImportBulkRelationshipsRequest.newBuilder();
+    private final List<Integer> currentLines = new ArrayList<>();
     private int pending;
     private long imported;
-    private String lastToken = "";
 
     /** A relationship the server refused, at the line of the file it came from. */
     static final class Refused extends RuntimeException {
@@ -48,27 +56,47 @@ final class Importer {
      * @param batchSize relationships per request (one transaction each)
      * @param progress where progress goes (nothing when standard error is not a terminal)
      */
-    Importer(KithClient client, int batchSize, Progress progress) {
-        this.client = client;
+    Importer(Transport transport, int batchSize, Progress progress) {
+        this.transport = transport;
         this.batchSize = batchSize;
         this.progress = progress;
     }
 
     /**
-     * Adds one line of an import body: a relationship or {@code {"relationships": […]}} in the API's JSON, holding
-     * {@code count} relationships, from {@code sourceLine} of the file; sends the batch when it is full.
+     * Adds one relationship, from {@code sourceLine} of the file; sends the batch when it is full.
      *
      * @param done how far through the file this line is, 0 to 1, for the progress bar
      */
-    void add(String json, int sourceLine, int count, double done) {
-        body.writeBytes(json.getBytes(StandardCharsets.UTF_8));
-        body.write('\n');
-        sourceLines.add(sourceLine);
-        pending += count;
-        if (pending >= batchSize) {
-            send();
-            progress.show(done, imported);
-        }
+    void add(Relationship relationship, int sourceLine, double done) {
+        current.addRelationships(relationship);
+        currentLines.add(sourceLine);
+        pending++;
+        if (current.getRelationshipsCount() >= MESSAGE) closeMessage();
+        if (pending >= batchSize) flush(done);
+    }
+
+    /** Adds a whole message of relationships read from {@code sourceLine} (a line of a backup file). */
+    void add(ImportBulkRelationshipsRequest message, int sourceLine, double done) {
+        closeMessage();
+        int[] lines = new int[message.getRelationshipsCount()];
+        java.util.Arrays.fill(lines, sourceLine);
+        messages.add(message);
+        sourceLines.add(lines);
+        pending += lines.length;
+        if (pending >= batchSize) flush(done);
+    }
+
+    private void closeMessage() {
+        if (currentLines.isEmpty()) return;
+        messages.add(current.build());
+        sourceLines.add(currentLines.stream().mapToInt(Integer::intValue).toArray());
+        current = ImportBulkRelationshipsRequest.newBuilder();
+        currentLines.clear();
+    }
+
+    private void flush(double done) {
+        send();
+        progress.show(done, imported);
     }
 
     /** Sends what is left, clears the progress bar, and returns how many relationships were imported. */
@@ -78,36 +106,34 @@ final class Importer {
         return imported;
     }
 
-    /** The revision token of the last batch written, or "" when nothing was sent. */
-    String token() {
-        return lastToken;
-    }
-
     private void send() {
-        if (sourceLines.isEmpty()) return;
+        closeMessage();
+        if (messages.isEmpty()) return;
         try {
-            var answer = client.post("/v1/relationships/importbulk", body.toByteArray(), "application/x-ndjson");
-            imported += answer.path("numLoaded").asLong();
-            lastToken = answer.path("writtenAt").path("token").asText();
-        } catch (KithClient.ApiException e) {
+            imported += transport.upload(Rpc.IMPORT_BULK, messages).getNumLoaded();
+        } catch (RemoteException e) {
             progress.clear();
+            if (e.unavailable()) throw e;
             String message = e.getMessage() == null ? "" : e.getMessage();
-            // the server names the line of the request body; the file's line is the one reported
+            String code = e.metadata().getOrDefault("code", e.code());
+            // the server names the message (or body line) of the batch; the file's line is the one reported
             throw new Refused(
-                    fileLine(message),
-                    e.code() + ": " + BODY_LINE.matcher(message).replaceFirst("relationship"));
+                    fileLine(message), code + ": " + WHERE.matcher(message).replaceFirst("relationship"));
         }
-        body.reset();
+        messages.clear();
         sourceLines.clear();
         pending = 0;
     }
 
-    /** The file line of the body line an error names, or 0. */
+    /** The file line of the relationship an error names, or 0. */
     private int fileLine(String message) {
-        Matcher m = BODY_LINE.matcher(message == null ? "" : message);
+        Matcher m = WHERE.matcher(message);
         if (!m.find()) return 0;
-        int bodyLine = Integer.parseInt(m.group(1));
-        return bodyLine >= 1 && bodyLine <= sourceLines.size() ? sourceLines.get(bodyLine - 1) : 0;
+        int index = Integer.parseInt(m.group(1));
+        if (index < 1 || index > sourceLines.size()) return 0;
+        int[] lines = sourceLines.get(index - 1);
+        int within = m.group(2) == null ? 0 : Integer.parseInt(m.group(2));
+        return within < lines.length ? lines[within] : 0;
     }
 
     /**
@@ -126,19 +152,7 @@ final class Importer {
 
         /** Progress on the terminal when there is one. */
         static Progress onTerminal(PrintWriter err) {
-            return new Progress(err, System.console() != null && isTerminal(System.console()));
-        }
-
-        /**
-         * Whether the console is a terminal: from Java 22 a console may exist while its streams are redirected,
-         * and {@code Console.isTerminal} (absent from Java 21) says which; on Java 21 a console is a terminal.
-         */
-        private static boolean isTerminal(java.io.Console console) {
-            try {
-                return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
-            } catch (ReflectiveOperationException e) {
-                return true;
-            }
+            return new Progress(err, Terminal.stdinIsTerminal());
         }
 
         void show(double done, long count) {

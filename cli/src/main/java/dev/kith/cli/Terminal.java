@@ -25,6 +25,14 @@ final class Terminal {
     static boolean colourWanted() {
         String noColor = System.getenv("NO_COLOR");
         if (noColor != null && !noColor.isEmpty()) return false;
+        return stdinIsTerminal();
+    }
+
+    /**
+     * Whether this process runs on a terminal (a person typing and reading), as far as Java can tell: a console that
+     * is a terminal (from Java 22 the console says so; then standard input and output are both terminals).
+     */
+    static boolean stdinIsTerminal() {
         Console console = System.console();
         if (console == null) return false;
         try {

@@ -5,6 +5,7 @@ import dev.kith.cli.remote.Rpc;
 import dev.kith.cli.remote.Transport;
 import dev.kith.engine.KithException;
 import dev.kith.proto.v1.RelationshipUpdate;
+import dev.kith.proto.v1.WatchKind;
 import dev.kith.proto.v1.WatchRequest;
 import dev.kith.proto.v1.WatchResponse;
 import dev.kith.proto.v1.ZedToken;
@@ -25,11 +26,17 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
             "Print relationship changes as they are written: one line per change, `TOUCH|DELETE relationship`"
-                    + " followed by the token of its write, or one JSON object per write with --json.",
+                    + " followed by the token of its write, or one JSON object per write with --json; a schema"
+                    + " write as `SCHEMA updated`.",
             "After a disconnect it reconnects, resuming after the last change it printed; it gives up (exit status"
                     + " 4) when the server stays unreachable for --reconnect-for."
         },
-        footer = {"%nExamples:", "  kith watch", "  kith watch --object-types document,folder --revision TOKEN --json"})
+        footer = {
+            "%nExamples:",
+            "  kith watch",
+            "  kith watch --object-types document,folder --revision TOKEN --json",
+            "  kith watch --no-schema-updates --checkpoints"
+        })
 final class WatchCommand extends RemoteCommand {
     @Option(
             names = "--object-types",
@@ -46,6 +53,21 @@ final class WatchCommand extends RemoteCommand {
 
     @Option(names = "--json", description = "One JSON object per write (WatchResponse).")
     boolean json;
+
+    @Option(
+            names = "--schema-updates",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
+            description = "Ask for schema writes too, each printed as `SCHEMA updated (at TOKEN)` (default; "
+                    + "--no-schema-updates: relationship changes only).")
+    boolean schemaUpdates;
+
+    @Option(
+            names = "--checkpoints",
+            description = "Also print the server's checkpoints, `CHECKPOINT (at TOKEN)`: everything up to TOKEN has"
+                    + " been sent (they do not count towards --max-changes), e.g. kith watch --checkpoints.")
+    boolean checkpoints;
 
     @Option(
             names = "--max-changes",
@@ -70,6 +92,11 @@ final class WatchCommand extends RemoteCommand {
         long backoffMillis = 100;
         while (true) {
             WatchRequest.Builder request = WatchRequest.newBuilder().addAllOptionalObjectTypes(objectTypes);
+            if (schemaUpdates || checkpoints) {
+                request.addOptionalUpdateKinds(WatchKind.WATCH_KIND_INCLUDE_RELATIONSHIP_UPDATES);
+                if (schemaUpdates) request.addOptionalUpdateKinds(WatchKind.WATCH_KIND_INCLUDE_SCHEMA_UPDATES);
+                if (checkpoints) request.addOptionalUpdateKinds(WatchKind.WATCH_KIND_INCLUDE_CHECKPOINTS);
+            }
             if (token[0] != null)
                 request.setOptionalStartCursor(ZedToken.newBuilder().setToken(token[0]));
             long before = printed[0];
@@ -80,7 +107,7 @@ final class WatchCommand extends RemoteCommand {
                         (WatchResponse r) -> {
                             print(r, t);
                             token[0] = r.getChangesThrough().getToken();
-                            printed[0]++;
+                            if (!isCheckpointOnly(r)) printed[0]++;
                             return maxChanges == 0 || printed[0] < maxChanges;
                         },
                         false);
@@ -119,11 +146,19 @@ final class WatchCommand extends RemoteCommand {
         }
     }
 
+    /** A checkpoint with nothing else: it says how far the watch has read, and is not a change. */
+    private static boolean isCheckpointOnly(WatchResponse r) {
+        return r.getIsCheckpoint() && !r.getSchemaUpdated() && r.getUpdatesCount() == 0;
+    }
+
     private void print(WatchResponse r, Terminal t) {
+        if (isCheckpointOnly(r) && !checkpoints) return;
         if (json) {
             t.out.println(Protos.json(r));
         } else {
             String at = t.dim(" (at " + r.getChangesThrough().getToken() + ")");
+            if (r.getSchemaUpdated()) t.out.println(t.yellow("SCHEMA") + " updated" + at);
+            if (isCheckpointOnly(r)) t.out.println(t.dim("CHECKPOINT") + at);
             for (RelationshipUpdate u : r.getUpdatesList()) {
                 String op = u.getOperation().name().replace("OPERATION_", "");
                 String coloured =

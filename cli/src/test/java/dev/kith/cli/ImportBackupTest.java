@@ -20,12 +20,13 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * {@code kith import} and {@code kith backup create/restore} against real servers on random ports: a source
- * server and an empty target, fresh for each test.
+ * {@code kith import} and {@code kith backup create/restore} against real servers on random ports, each over gRPC
+ * and over HTTP: a source server and an empty target, fresh for each test.
  */
 class ImportBackupTest {
     static final String KEY = "import-backup-key";
@@ -57,8 +58,14 @@ class ImportBackupTest {
     private final List<AutoCloseable> open = new ArrayList<>();
     private Engine sourceEngine;
     private Engine targetEngine;
-    private int source;
-    private int target;
+    private KithServer source;
+    private KithServer target;
+
+    /** How the commands reach the servers. */
+    enum Via {
+        GRPC,
+        HTTP
+    }
 
     @BeforeEach
     void start() throws Exception {
@@ -68,12 +75,13 @@ class ImportBackupTest {
         target = serve(targetEngine);
     }
 
-    private int serve(Engine engine) throws Exception {
-        KithServer server =
-                KithServer.start(engine, ServerConfig.loopback(List.of(KEY))).await(30, TimeUnit.SECONDS);
+    private KithServer serve(Engine engine) throws Exception {
+        KithServer server = KithServer.start(
+                        engine, ServerConfig.loopback(List.of(KEY)).withGrpcPort(0))
+                .await(30, TimeUnit.SECONDS);
         open.add(server);
         open.add(engine);
-        return server.port();
+        return server;
     }
 
     @AfterEach
@@ -81,36 +89,51 @@ class ImportBackupTest {
         for (AutoCloseable c : open) c.close();
     }
 
-    /** Runs {@code kith command… args} against the server on {@code port}. */
-    private static KithCli.Run kith(int port, List<String> command, String... args) {
+    /** Runs {@code kith command… args} against {@code server}, over {@code via}. */
+    private static KithCli.Run kith(Via via, KithServer server, List<String> command, String... args) {
         List<String> all = new ArrayList<>(command);
-        all.addAll(List.of("--endpoint", "http://127.0.0.1:" + port, "--key", KEY));
+        all.addAll(
+                via == Via.GRPC
+                        ? List.of("--endpoint", "127.0.0.1:" + server.grpcPort(), "--insecure", "--key", KEY)
+                        : List.of("--endpoint", "http://127.0.0.1:" + server.port(), "--key", KEY));
         all.addAll(List.of(args));
         return KithCli.run(all.toArray(String[]::new));
     }
 
-    @Test
-    void importWritesTheYamlSchemaFirstThenItsRelationships() throws Exception {
-        Path file = KithCli.file(tmp, "data.yaml", YAML);
-        KithCli.Run run = kith(source, List.of("import"), file.toString());
+    /** The relationships of {@code server}, as {@code kith export} prints them (over HTTP: it knows no other way). */
+    private static String export(KithServer server) {
+        KithCli.Run run = kith(Via.HTTP, server, List.of("export"));
         assertThat(run.status()).as(run.err()).isZero();
-        assertThat(run.out()).startsWith("imported 5 relationships from " + file + " (schema written first) at ");
+        return run.out();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Via.class)
+    void importWritesTheYamlSchemaFirstThenItsRelationships(Via via) throws Exception {
+        Path file = KithCli.file(tmp, "data.yaml", YAML);
+        KithCli.Run run = kith(via, source, List.of("import"), file.toString());
+        assertThat(run.status()).as(run.err()).isZero();
+        assertThat(run.out())
+                .startsWith(
+                        "imported 5 relationships from " + file + " (schema written first)" + System.lineSeparator());
         assertThat(run.err()).isEmpty();
         assertThat(check(sourceEngine, "doc", "1", "view", "cat")).isEqualTo(Permissionship.HAS_PERMISSION);
         assertThat(check(sourceEngine, "doc", "3", "view", "eve")).isEqualTo(Permissionship.CONDITIONAL_PERMISSION);
     }
 
-    @Test
-    void aRelationshipTheServerRefusesIsReportedAtItsFileLine() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Via.class)
+    void aRelationshipTheServerRefusesIsReportedAtItsFileLine(Via via) throws Exception {
         Path file = KithCli.file(tmp, "data.yaml", YAML);
-        assertThat(kith(source, List.of("import"), file.toString()).status()).isZero();
+        assertThat(kith(via, source, List.of("import"), file.toString()).status())
+                .isZero();
         Path lines = KithCli.file(tmp, "more.txt", """
                 // more viewers
                 doc:4#viewer@user:ann
 
                 doc:5#nope@user:ann
                 """);
-        KithCli.Run run = kith(source, List.of("import"), lines.toString(), "--batch-size", "1");
+        KithCli.Run run = kith(via, source, List.of("import"), lines.toString(), "--batch-size", "1");
         assertThat(run.status()).isEqualTo(1);
         assertThat(run.err())
                 .startsWith(lines + ":4:1: error: UNKNOWN_NAME: relationship.relation: 'nope' is not a relation or"
@@ -121,49 +144,63 @@ class ImportBackupTest {
                 .isEqualTo(Permissionship.HAS_PERMISSION);
     }
 
-    @Test
-    void aLineThatDoesNotParseIsReportedAtItsFileLineBeforeItsBatchIsSent() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Via.class)
+    void aLineThatDoesNotParseIsReportedAtItsFileLineBeforeItsBatchIsSent(Via via) throws Exception {
         Path file = KithCli.file(tmp, "data.yaml", YAML);
-        assertThat(kith(source, List.of("import"), file.toString()).status()).isZero();
+        assertThat(kith(via, source, List.of("import"), file.toString()).status())
+                .isZero();
         Path lines = KithCli.file(tmp, "bad.txt", "doc:6#viewer@user:ann\ndoc:7 viewer\n");
-        KithCli.Run run = kith(source, List.of("import"), lines.toString());
+        KithCli.Run run = kith(via, source, List.of("import"), lines.toString());
         assertThat(run.status()).isEqualTo(1);
         assertThat(run.err()).startsWith(lines + ":2:1: error: relationship: has no '@'");
         assertThat(check(sourceEngine, "doc", "6", "view", "ann")).isEqualTo(Permissionship.NO_PERMISSION);
     }
 
-    @Test
-    void aSchemaErrorInTheYamlIsReportedAtItsLineAndNothingIsWritten() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Via.class)
+    void aSchemaErrorInTheYamlIsReportedAtItsLineAndNothingIsWritten(Via via) throws Exception {
         Path file = KithCli.file(tmp, "bad.yaml", YAML.replace("relation member: user", "relation member: usr"));
-        KithCli.Run run = kith(target, List.of("import"), file.toString());
+        KithCli.Run run = kith(via, target, List.of("import"), file.toString());
         assertThat(run.status()).isEqualTo(1);
         assertThat(run.err()).startsWith(file + ":7:22: error: unknown type `usr`");
-        assertThat(kith(target, List.of("export")).out()).isEmpty();
+        assertThat(export(target)).isEmpty();
     }
 
-    @Test
-    void backupThenRestoreIntoAnEmptyServerGivesTheSameExportAndAnswers() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Via.class)
+    void backupThenRestoreIntoAnEmptyServerGivesTheSameExportAndAnswers(Via via) throws Exception {
         assertThat(kith(
+                                via,
                                 source,
                                 List.of("import"),
                                 KithCli.file(tmp, "data.yaml", YAML).toString())
                         .status())
                 .isZero();
         Path backup = tmp.resolve("kith.backup");
-        KithCli.Run create = kith(source, List.of("backup", "create"), backup.toString());
+        KithCli.Run create = kith(via, source, List.of("backup", "create"), backup.toString());
         assertThat(create.status()).as(create.err()).isZero();
         assertThat(create.out()).startsWith("backed up the schema and 5 relationships at ");
         List<String> lines = Files.readAllLines(backup);
         assertThat(lines.getFirst()).startsWith("{\"kithBackup\":1,\"readAt\":");
         assertThat(lines.getLast()).startsWith("{\"end\":{\"relationships\":5,\"sha256\":\"");
+        Path other = tmp.resolve("other.backup");
+        Via otherVia = via == Via.GRPC ? Via.HTTP : Via.GRPC;
+        assertThat(kith(otherVia, source, List.of("backup", "create"), other.toString())
+                        .status())
+                .isZero();
+        List<String> otherLines = Files.readAllLines(other);
+        assertThat(otherLines.subList(1, otherLines.size() - 1))
+                .as("the schema and relationship lines are the same whichever transport wrote them")
+                .isEqualTo(lines.subList(1, lines.size() - 1));
 
-        KithCli.Run restore = kith(target, List.of("backup", "restore"), backup.toString());
+        KithCli.Run restore = kith(via, target, List.of("backup", "restore"), backup.toString());
         assertThat(restore.status()).as(restore.err()).isZero();
         assertThat(restore.out()).startsWith("restored the schema and 5 relationships");
 
-        String sourceExport = kith(source, List.of("export")).out();
+        String sourceExport = export(source);
         assertThat(sourceExport.lines()).hasSize(5);
-        assertThat(kith(target, List.of("export")).out().lines().sorted().toList())
+        assertThat(export(target).lines().sorted().toList())
                 .isEqualTo(sourceExport.lines().sorted().toList());
         for (String doc : List.of("1", "2", "3", "4")) {
             for (String user : List.of("ann", "cat", "dan", "eve", "zed")) {
@@ -175,20 +212,23 @@ class ImportBackupTest {
         assertThat(check(targetEngine, "doc", "2", "view", "dan")).isEqualTo(Permissionship.HAS_PERMISSION);
     }
 
-    @Test
-    void aTruncatedBackupIsRefusedAndNothingIsWritten() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Via.class)
+    void aTruncatedBackupIsRefusedAndNothingIsWritten(Via via) throws Exception {
         assertThat(kith(
+                                via,
                                 source,
                                 List.of("import"),
                                 KithCli.file(tmp, "data.yaml", YAML).toString())
                         .status())
                 .isZero();
         Path backup = tmp.resolve("kith.backup");
-        assertThat(kith(source, List.of("backup", "create"), backup.toString()).status())
+        assertThat(kith(via, source, List.of("backup", "create"), backup.toString())
+                        .status())
                 .isZero();
         String whole = Files.readString(backup);
         Path truncated = KithCli.file(tmp, "truncated.backup", whole.substring(0, whole.lastIndexOf("{\"end\"")));
-        KithCli.Run run = kith(target, List.of("backup", "restore"), truncated.toString());
+        KithCli.Run run = kith(via, target, List.of("backup", "restore"), truncated.toString());
         assertThat(run.status()).isEqualTo(1);
         assertThat(run.err())
                 .startsWith(truncated + ": error: the file is truncated: it ends without its end line (after line 3);"
@@ -196,49 +236,53 @@ class ImportBackupTest {
         assertNothingWritten();
 
         Path corrupted = KithCli.file(tmp, "corrupted.backup", whole.replace("\"ann\"", "\"amy\""));
-        KithCli.Run corrupt = kith(target, List.of("backup", "restore"), corrupted.toString());
+        KithCli.Run corrupt = kith(via, target, List.of("backup", "restore"), corrupted.toString());
         assertThat(corrupt.status()).isEqualTo(1);
         assertThat(corrupt.err()).contains("error: the file is corrupted: its checksum does not match");
         assertNothingWritten();
     }
 
-    @Test
-    void restoreIntoAServerThatIsNotEmptyIsRefused() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Via.class)
+    void restoreIntoAServerThatIsNotEmptyIsRefused(Via via) throws Exception {
         assertThat(kith(
+                                via,
                                 source,
                                 List.of("import"),
                                 KithCli.file(tmp, "data.yaml", YAML).toString())
                         .status())
                 .isZero();
         Path backup = tmp.resolve("kith.backup");
-        assertThat(kith(source, List.of("backup", "create"), backup.toString()).status())
+        assertThat(kith(via, source, List.of("backup", "create"), backup.toString())
+                        .status())
                 .isZero();
-        KithCli.Run run = kith(source, List.of("backup", "restore"), backup.toString());
+        KithCli.Run run = kith(via, source, List.of("backup", "restore"), backup.toString());
         assertThat(run.status()).isEqualTo(1);
         assertThat(run.err())
                 .isEqualTo("kith: the server is not empty (it has a schema): a backup is restored only into an empty"
                         + " kith; nothing was restored" + System.lineSeparator());
-        assertThat(kith(source, List.of("export")).out().lines()).hasSize(5);
+        assertThat(export(source).lines()).hasSize(5);
     }
 
-    @Test
-    void createNeverWritesOverAFile() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Via.class)
+    void createNeverWritesOverAFile(Via via) throws Exception {
         assertThat(kith(
+                                via,
                                 source,
                                 List.of("import"),
                                 KithCli.file(tmp, "data.yaml", YAML).toString())
                         .status())
                 .isZero();
         Path existing = KithCli.file(tmp, "existing.backup", "keep me");
-        KithCli.Run run = kith(source, List.of("backup", "create"), existing.toString());
+        KithCli.Run run = kith(via, source, List.of("backup", "create"), existing.toString());
         assertThat(run.status()).isEqualTo(1);
         assertThat(run.err()).contains("already exists");
         assertThat(Files.readString(existing)).isEqualTo("keep me");
     }
 
     private void assertNothingWritten() {
-        KithCli.Run schema = kith(target, List.of("export"));
-        assertThat(schema.out()).isEmpty();
+        assertThat(export(target)).isEmpty();
         assertThat(tryCheck(targetEngine)).as("the target still has no schema").isFalse();
     }
 

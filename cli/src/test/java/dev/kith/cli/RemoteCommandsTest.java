@@ -246,7 +246,17 @@ class RemoteCommandsTest {
                 "--precondition-must-not-match",
                 "document:" + via.id("nothing"));
 
-        KithCli.Run deleted = ok(via, "relationship", "bulk-delete", "document:" + via.id("r0"));
+        KithCli.Run unasked = kith(via, "relationship", "bulk-delete", "document:" + via.id("r0"));
+        assertThat(unasked.status()).as("off a terminal nobody can confirm").isEqualTo(1);
+        assertThat(unasked.err())
+                .startsWith("kith: bulk-delete asks before deleting, and standard input is not a terminal: add"
+                        + " --force")
+                .contains("nothing was deleted");
+        assertThat(ok(via, "relationship", "read", "document:" + via.id("r0"))
+                        .out()
+                        .lines())
+                .hasSize(2);
+        KithCli.Run deleted = ok(via, "relationship", "bulk-delete", "document:" + via.id("r0"), "--force");
         assertThat(deleted.out()).startsWith("deleted 2 relationships at ");
         assertThat(ok(via, "relationship", "read", "document:" + via.id("r0")).out())
                 .isEmpty();
@@ -390,6 +400,186 @@ class RemoteCommandsTest {
                 kith(via, "schema", "write", tmp.resolve("missing.zed").toString());
         assertThat(missing.status()).isEqualTo(1);
         assertThat(missing.err()).contains("no such file");
+    }
+
+    /** {@code kith args… CONNECTION} with {@code input} as standard input. */
+    static KithCli.Run withStdin(String input, Via via, String... args) {
+        java.io.InputStream before = System.in;
+        System.setIn(new java.io.ByteArrayInputStream(input.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        try {
+            return kith(via, args);
+        } finally {
+            System.setIn(before);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Via.class)
+    void createTouchAndDeleteReadStandardInputInBatches(Via via) {
+        String a = "document:" + via.id("in-a");
+        String b = "document:" + via.id("in-b");
+        String c = "document:" + via.id("in-c");
+        String lines =
+                "// viewers\n" + a + "#viewer@user:ann\n\n" + b + "#viewer@user:bob[on_weekday:{\"day\":\"monday\"}]\n"
+                        + c + "#temp@user:cy[expiration:2099-01-01T00:00:00Z]\n";
+        KithCli.Run created = withStdin(lines, via, "relationship", "create", "--stdin", "--batch-size", "2");
+        assertThat(created.status()).as(created.err()).isZero();
+        assertThat(created.out().strip()).isNotEmpty().doesNotContain(" ");
+        assertThat(ok(via, "relationship", "read", "document:" + via.id("in-") + "%")
+                        .out()
+                        .lines())
+                .containsExactlyInAnyOrder(
+                        a + "#viewer@user:ann",
+                        b + "#viewer@user:bob[on_weekday:{\"day\":\"monday\"}]",
+                        c + "#temp@user:cy[expiration:2099-01-01T00:00:00Z]");
+
+        // no arguments and standard input not a terminal: standard input, as with --stdin
+        KithCli.Run touched = withStdin(a + "#owner@user:ann\n", via, "relationship", "touch");
+        assertThat(touched.status()).as(touched.err()).isZero();
+        assertThat(kith(via, "permission", "check", a, "edit", "user:ann", "--consistency-full")
+                        .status())
+                .isZero();
+
+        KithCli.Run bad = withStdin(a + "#viewer@user:dan\n" + a + " viewer\n", via, "relationship", "create");
+        assertThat(bad.status()).isEqualTo(1);
+        assertThat(bad.err())
+                .startsWith("<stdin>:2:1: error: relationship: has no '@'")
+                .contains("\n" + a + " viewer\n^");
+        assertThat(kith(via, "permission", "check", a, "view", "user:dan", "--consistency-full")
+                        .status())
+                .as("nothing of a batch with a line that does not parse is sent")
+                .isEqualTo(2);
+
+        KithCli.Run refused = withStdin(
+                a + "#viewer@user:eve\n" + b + "#viewer@user:eve\n  " + c + "#nope@user:eve\n",
+                via,
+                "relationship",
+                "create",
+                "--batch-size",
+                "2");
+        assertThat(refused.status()).isEqualTo(1);
+        assertThat(refused.err())
+                .startsWith("<stdin>:3:3: error: ")
+                .contains("relationship.relation: 'nope' is not a relation or permission")
+                .contains("\n  " + c + "#nope@user:eve\n  ^");
+        assertThat(kith(via, "permission", "check", b, "view", "user:eve", "--consistency-full")
+                        .status())
+                .as("the batch before the refused one is written")
+                .isZero();
+
+        KithCli.Run deleted = withStdin(
+                a + "#viewer@user:ann\n" + b + "#viewer@user:eve\n", via, "relationship", "delete", "--stdin");
+        assertThat(deleted.status()).as(deleted.err()).isZero();
+        assertThat(kith(via, "permission", "check", b, "view", "user:eve", "--consistency-full")
+                        .status())
+                .isEqualTo(2);
+        assertThat(ok(via, "relationship", "read", a, "viewer").out()).doesNotContain("user:ann");
+
+        KithCli.Run both =
+                withStdin(a + "#viewer@user:ann\n", via, "relationship", "create", "--stdin", a, "viewer", "user:ann");
+        assertThat(both.status()).isEqualTo(1);
+        assertThat(both.err()).contains("--stdin").contains("not both");
+        KithCli.Run empty = withStdin("// nothing\n", via, "relationship", "create");
+        assertThat(empty.status()).isEqualTo(1);
+        assertThat(empty.err()).contains("no relationships on standard input");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Via.class)
+    void schemaWriteErrorsArePlacedInTheFile(Via via) throws Exception {
+        Path broken = KithCli.file(
+                tmp,
+                "broken-" + via.name() + ".zed",
+                "definition user {}\n\ndefinition doc {\n    relation owner: nobody\n}\n");
+        KithCli.Run run = kith(via, "schema", "write", broken.toString());
+        assertThat(run.status()).isEqualTo(1);
+        assertThat(run.err())
+                .startsWith(broken + ":4:21: error: ")
+                .contains("nobody")
+                .contains("\n    relation owner: nobody\n                    ^\n")
+                .contains(broken + ": 1 error; the server's schema is unchanged")
+                .doesNotContain("\tat ");
+        assertThat(ok(via, "schema", "read").out()).doesNotContain("nobody");
+
+        KithCli.Run fromStdin =
+                withStdin("definition doc {\n  relation owner: nobody\n}\n", via, "schema", "write", "-");
+        assertThat(fromStdin.status()).isEqualTo(1);
+        assertThat(fromStdin.err()).startsWith("<stdin>:2:19: error: ");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Via.class)
+    void watchShowsSchemaWrites(Via via) throws Exception {
+        String from = ok(via, "relationship", "create", "document:" + via.id("ws1"), "viewer", "user:wes")
+                .out()
+                .strip();
+        String schema = ok(via, "schema", "read").out();
+        Path more = KithCli.file(
+                tmp,
+                "watched.zed",
+                schema + "\ndefinition watched_" + via.name().toLowerCase(java.util.Locale.ROOT) + " {}\n");
+        ok(via, "schema", "write", more.toString());
+        ok(via, "relationship", "create", "document:" + via.id("ws2"), "viewer", "user:wes");
+
+        KithCli.Run watch = ok(via, "watch", "--revision", from, "--max-changes", "2");
+        List<String> lines = watch.out().lines().toList();
+        assertThat(lines).hasSize(2);
+        assertThat(lines.get(0)).matches("SCHEMA updated \\(at .+\\)");
+        assertThat(lines.get(1)).matches("(CREATE|TOUCH) document:" + via.id("ws2") + "#viewer@user:wes \\(at .+\\)");
+
+        KithCli.Run json = ok(via, "watch", "--revision", from, "--max-changes", "1", "--json");
+        JsonNode change = JSON.readTree(json.out());
+        assertThat(change.path("schemaUpdated").asBoolean()).isTrue();
+        assertThat(change.path("changesThrough").path("token").asText()).isNotEmpty();
+
+        KithCli.Run relationshipsOnly =
+                ok(via, "watch", "--revision", from, "--max-changes", "1", "--no-schema-updates");
+        assertThat(relationshipsOnly.out().lines().toList())
+                .singleElement()
+                .asString()
+                .contains("document:" + via.id("ws2"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Via.class)
+    void aCallThatIsNotAnsweredInTimeExits4(Via via) throws Exception {
+        // A server that takes the connection and never says a word.
+        try (java.net.ServerSocket silent =
+                new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            List<java.net.Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Thread acceptor = Thread.ofVirtual().start(() -> {
+                try {
+                    while (true) held.add(silent.accept());
+                } catch (java.io.IOException closed) {
+                    // the test is over
+                }
+            });
+            String endpoint = via == Via.GRPC
+                    ? "127.0.0.1:" + silent.getLocalPort()
+                    : "http://127.0.0.1:" + silent.getLocalPort();
+            long start = System.nanoTime();
+            KithCli.Run run = KithCli.run(
+                    "permission",
+                    "check",
+                    "document:x",
+                    "view",
+                    "user:y",
+                    "--endpoint",
+                    endpoint,
+                    "--insecure",
+                    "--request-timeout",
+                    "300ms");
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertThat(run.status()).as(run.err()).isEqualTo(Main.UNAVAILABLE);
+            assertThat(run.err())
+                    .startsWith("kith: DEADLINE_EXCEEDED: no answer from " + endpoint)
+                    .contains("within the request timeout (PT0.3S)")
+                    .doesNotContain("\tat ");
+            assertThat(millis).as("it gave up at the timeout, not later").isLessThan(10_000);
+            silent.close();
+            acceptor.join(5_000);
+            for (java.net.Socket s : held) s.close();
+        }
     }
 
     @ParameterizedTest

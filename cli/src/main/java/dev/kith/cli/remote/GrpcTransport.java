@@ -10,14 +10,19 @@ import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.TlsChannelCredentials;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
+import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -101,6 +106,45 @@ final class GrpcTransport implements Transport {
         }
     }
 
+    @Override
+    public <Q extends Message, R extends Message> R upload(Rpc<Q, R> rpc, List<Q> requests) {
+        CompletableFuture<R> answer = new CompletableFuture<>();
+        StreamObserver<Q> sender = ClientCalls.asyncClientStreamingCall(
+                calls.newCall(rpc.method(), options(true)), new StreamObserver<R>() {
+                    @Override
+                    public void onNext(R value) {
+                        answer.complete(value);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        answer.completeExceptionally(t);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        answer.completeExceptionally(Status.INTERNAL
+                                .withDescription("the server sent no answer")
+                                .asRuntimeException());
+                    }
+                });
+        for (Q request : requests) {
+            // The server answers a refused message at once: what is left of the batch is not sent.
+            if (answer.isDone()) break;
+            sender.onNext(request);
+        }
+        sender.onCompleted();
+        try {
+            return answer.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof StatusRuntimeException s) throw error(s);
+            throw error(Status.fromThrowable(e.getCause()).asRuntimeException());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw RemoteException.local("CANCELLED", "interrupted");
+        }
+    }
+
     private RemoteException error(StatusRuntimeException e) {
         String code = e.getStatus().getCode().name();
         String message = e.getStatus().getDescription();
@@ -115,8 +159,10 @@ final class GrpcTransport implements Transport {
                 && e.getStatus().getDescription().startsWith("io exception")) {
             message = "cannot reach " + describe() + " (" + message + ")"
                     + (connection.insecure() ? "" : "; if the server speaks plaintext gRPC, add --insecure");
-        } else if (code.equals("DEADLINE_EXCEEDED") && message.startsWith("deadline exceeded after")
-                || code.equals("DEADLINE_EXCEEDED") && message.startsWith("ClientCall started after")) {
+        } else if (code.equals("DEADLINE_EXCEEDED")
+                && (message.toLowerCase(java.util.Locale.ROOT).contains("deadline exceeded after")
+                        || message.startsWith("ClientCall started after"))) {
+            // gRPC's own deadline (also "CallOptions deadline exceeded after …" while still connecting)
             message = "no answer from " + describe() + " within the request timeout (" + connection.timeout() + ")";
         }
         com.google.rpc.Status status = StatusProto.fromThrowable(e);

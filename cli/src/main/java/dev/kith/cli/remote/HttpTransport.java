@@ -20,6 +20,7 @@ import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import javax.net.ssl.SSLContext;
@@ -68,16 +69,22 @@ final class HttpTransport implements Transport {
         }
     }
 
-    private HttpRequest request(String path, Message body, boolean bounded) {
-        String json;
+    private static String json(Message body) {
         try {
-            json = PRINTER.print(body);
+            return PRINTER.print(body);
         } catch (InvalidProtocolBufferException e) {
             throw new IllegalStateException(
                     "cannot write " + body.getDescriptorForType().getName() + " as JSON", e);
         }
+    }
+
+    private HttpRequest request(String path, Message body, boolean bounded) {
+        return request(path, json(body), "application/json", bounded);
+    }
+
+    private HttpRequest request(String path, String json, String contentType, boolean bounded) {
         HttpRequest.Builder b = HttpRequest.newBuilder(connection.endpoint().resolve(path))
-                .header("Content-Type", "application/json")
+                .header("Content-Type", contentType)
                 .header("User-Agent", "kith-cli")
                 .POST(HttpRequest.BodyPublishers.ofString(json));
         if (connection.token() != null) b.header("Authorization", "Bearer " + connection.token());
@@ -88,6 +95,17 @@ final class HttpTransport implements Transport {
     @Override
     public <Q extends Message, R extends Message> R call(Rpc<Q, R> rpc, Q request) {
         HttpResponse<String> r = send(request(rpc.httpPath(), request, true), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) throw error(r.statusCode(), r.body());
+        return read(rpc, r.body());
+    }
+
+    @Override
+    public <Q extends Message, R extends Message> R upload(Rpc<Q, R> rpc, List<Q> requests) {
+        StringBuilder body = new StringBuilder();
+        for (Q request : requests) body.append(json(request)).append('\n');
+        HttpResponse<String> r = send(
+                request(rpc.httpPath(), body.toString(), "application/x-ndjson", true),
+                HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) throw error(r.statusCode(), r.body());
         return read(rpc, r.body());
     }

@@ -9,6 +9,10 @@ import dev.kith.proto.v1.DiffSchemaRequest;
 import dev.kith.proto.v1.DiffSchemaResponse;
 import dev.kith.proto.v1.ExpandPermissionTreeRequest;
 import dev.kith.proto.v1.ExpandPermissionTreeResponse;
+import dev.kith.proto.v1.ExportBulkRelationshipsRequest;
+import dev.kith.proto.v1.ExportBulkRelationshipsResponse;
+import dev.kith.proto.v1.ImportBulkRelationshipsRequest;
+import dev.kith.proto.v1.ImportBulkRelationshipsResponse;
 import dev.kith.proto.v1.LookupResourcesRequest;
 import dev.kith.proto.v1.LookupResourcesResponse;
 import dev.kith.proto.v1.LookupSubjectsRequest;
@@ -71,6 +75,14 @@ public record Rpc<Q extends Message, R extends Message>(String httpPath, MethodD
             "/v1/permissions/subjects",
             PermissionsServiceGrpc.getLookupSubjectsMethod(),
             LookupSubjectsResponse.getDefaultInstance());
+    public static final Rpc<ImportBulkRelationshipsRequest, ImportBulkRelationshipsResponse> IMPORT_BULK = new Rpc<>(
+            "/v1/relationships/importbulk",
+            PermissionsServiceGrpc.getImportBulkRelationshipsMethod(),
+            ImportBulkRelationshipsResponse.getDefaultInstance());
+    public static final Rpc<ExportBulkRelationshipsRequest, ExportBulkRelationshipsResponse> EXPORT_BULK = new Rpc<>(
+            "/v1/relationships/exportbulk",
+            PermissionsServiceGrpc.getExportBulkRelationshipsMethod(),
+            ExportBulkRelationshipsResponse.getDefaultInstance());
     public static final Rpc<WatchRequest, WatchResponse> WATCH =
             new Rpc<>("/v1/watch", WatchServiceGrpc.getWatchMethod(), WatchResponse.getDefaultInstance());
 }

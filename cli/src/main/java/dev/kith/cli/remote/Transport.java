@@ -19,6 +19,12 @@ public interface Transport extends AutoCloseable {
      */
     <Q extends Message, R extends Message> void stream(Rpc<Q, R> rpc, Q request, Predicate<R> sink, boolean bounded);
 
+    /**
+     * Sends {@code requests} on one client stream (over HTTP: one NDJSON body, a message a line) and returns the one
+     * answer, within the request timeout.
+     */
+    <Q extends Message, R extends Message> R upload(Rpc<Q, R> rpc, java.util.List<Q> requests);
+
     /** The endpoint, as the user would write it (for messages). */
     String describe();
 
