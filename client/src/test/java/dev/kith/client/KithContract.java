@@ -137,6 +137,58 @@ public abstract class KithContract {
     }
 
     @Test
+    void withTracingACheckAnswersWithSpiceDbsDebugTrace() {
+        kith.touch("document:1#viewer@group:eng#member", "group:eng#member@user:bob");
+        kith.write(List.of(RelationshipUpdate.newBuilder()
+                .setOperation(RelationshipUpdate.Operation.OPERATION_TOUCH)
+                .setRelationship(Refs.relationship("document:1#viewer@user:cat").toBuilder()
+                        .setOptionalCaveat(dev.kith.proto.v1.ContextualizedCaveat.newBuilder()
+                                .setCaveatName("on_day")))
+                .build()));
+
+        CheckPermissionResponse bob = kith.checkPermission(CheckPermissionRequest.newBuilder()
+                .setConsistency(Consistency.newBuilder().setFullyConsistent(true))
+                .setResource(Refs.object("document:1"))
+                .setPermission("view")
+                .setSubject(Refs.subject("user:bob"))
+                .setWithTracing(true)
+                .build());
+        dev.kith.proto.v1.CheckDebugTrace root = bob.getDebugTrace().getCheck();
+        assertThat(root.getResource()).isEqualTo(Refs.object("document:1"));
+        assertThat(root.getPermission()).isEqualTo("view");
+        assertThat(root.getPermissionType())
+                .isEqualTo(dev.kith.proto.v1.CheckDebugTrace.PermissionType.PERMISSION_TYPE_PERMISSION);
+        assertThat(root.getSubject()).isEqualTo(Refs.subject("user:bob"));
+        assertThat(root.getResult())
+                .isEqualTo(dev.kith.proto.v1.CheckDebugTrace.Permissionship.PERMISSIONSHIP_HAS_PERMISSION);
+        assertThat(root.getSubProblems().getTracesList())
+                .extracting(dev.kith.proto.v1.CheckDebugTrace::getPermission)
+                .contains("viewer");
+        assertThat(bob.getDebugTrace().getSchemaUsed()).contains("definition document");
+
+        CheckPermissionResponse cat = kith.checkPermission(CheckPermissionRequest.newBuilder()
+                .setConsistency(Consistency.newBuilder().setFullyConsistent(true))
+                .setResource(Refs.object("document:1"))
+                .setPermission("view")
+                .setSubject(Refs.subject("user:cat"))
+                .setWithTracing(true)
+                .build());
+        dev.kith.proto.v1.CaveatEvalInfo caveat = cat.getDebugTrace().getCheck().getCaveatEvaluationInfo();
+        assertThat(caveat.getCaveatName()).isEqualTo("on_day");
+        assertThat(caveat.getResult()).isEqualTo(dev.kith.proto.v1.CaveatEvalInfo.Result.RESULT_MISSING_SOME_CONTEXT);
+        assertThat(caveat.getPartialCaveatInfo().getMissingRequiredContextList())
+                .containsExactly("day");
+
+        CheckPermissionResponse plain = kith.checkPermission(CheckPermissionRequest.newBuilder()
+                .setConsistency(Consistency.newBuilder().setFullyConsistent(true))
+                .setResource(Refs.object("document:1"))
+                .setPermission("view")
+                .setSubject(Refs.subject("user:bob"))
+                .build());
+        assertThat(plain.hasDebugTrace()).isFalse();
+    }
+
+    @Test
     void unknownNamesAreFailedPreconditionsNamingThem() {
         assertThatThrownBy(() -> kith.check("user:ann", "view", "folder:1"))
                 .isInstanceOfSatisfying(KithCallException.class, e -> {

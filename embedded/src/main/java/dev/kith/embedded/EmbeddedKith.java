@@ -164,12 +164,13 @@ public final class EmbeddedKith implements Kith {
                     Protos.subject(q.getSubject()),
                     Protos.map(q.getContext()),
                     Protos.consistency(q.getConsistency()),
-                    false,
+                    q.getWithTracing(),
                     Protos.relationships(q.getContextualRelationshipsList())));
             CheckPermissionResponse.Builder b = CheckPermissionResponse.newBuilder()
                     .setCheckedAt(Protos.token(r.checkedAt()))
                     .setPermissionship(Protos.permissionship(r.permissionship()));
             if (!r.missingContext().isEmpty()) b.setPartialCaveatInfo(Protos.partial(r.missingContext()));
+            if (r.trace() != null) b.setDebugTrace(Traces.debugInformation(r.trace(), Protos.subject(q.getSubject())));
             return b.build();
         });
     }
@@ -187,7 +188,7 @@ public final class EmbeddedKith implements Kith {
                         Protos.subject(i.getSubject()),
                         Protos.map(i.getContext()),
                         consistency,
-                        false,
+                        q.getWithTracing(),
                         contextual));
             }
             List<Results.CheckBulkItem> items = engine.checkBulk(checks);
@@ -208,6 +209,10 @@ public final class EmbeddedKith implements Kith {
                     CheckBulkPermissionsResponseItem.Builder ri = CheckBulkPermissionsResponseItem.newBuilder()
                             .setPermissionship(Protos.permissionship(r.permissionship()));
                     if (!r.missingContext().isEmpty()) ri.setPartialCaveatInfo(Protos.partial(r.missingContext()));
+                    if (r.trace() != null) {
+                        ri.setDebugTrace(Traces.debugInformation(
+                                r.trace(), Protos.subject(q.getItems(i).getSubject())));
+                    }
                     pair.setItem(ri);
                 }
                 b.addPairs(pair);
