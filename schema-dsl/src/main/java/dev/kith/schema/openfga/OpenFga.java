@@ -57,4 +57,21 @@ public final class OpenFga {
         }
         return new OpenFgaModel(output.kithSchema(), schema, output.names());
     }
+
+    /**
+     * Translates a kith schema into an OpenFGA model (schema 1.1), the reverse of {@link #translate}.
+     *
+     * @param fileName the name diagnostics show (may be empty)
+     * @param text the kith schema
+     * @return the model in OpenFGA's DSL
+     * @throws SchemaException with the schema's own errors, or with every construct OpenFGA cannot express (an
+     *     expiring relation, {@code nil}, {@code self}, an {@code .all()} arrow, an arrow over a relation that
+     *     allows subject sets or wildcards, a {@code bytes} caveat parameter, a name that is an OpenFGA keyword),
+     *     each at its kith line
+     */
+    public static String fromKith(String fileName, String text) throws SchemaException {
+        Objects.requireNonNull(text, "text");
+        ValidatedSchema schema = Schemas.compile(fileName, text);
+        return KithToOpenFga.translate(schema, new SourceText(fileName, text));
+    }
 }
