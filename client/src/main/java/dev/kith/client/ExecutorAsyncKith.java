@@ -39,9 +39,20 @@ final class ExecutorAsyncKith implements AsyncKith {
             r -> Thread.ofVirtual().name("kith-async").start(r);
 
     private final Kith kith;
+    /** How a check is answered: the blocking call on a virtual thread, or the client's own non-blocking call. */
+    private final java.util.function.Function<CheckPermissionRequest, CompletionStage<CheckPermissionResponse>> checks;
 
     ExecutorAsyncKith(Kith kith) {
         this.kith = kith;
+        this.checks = request -> run(() -> kith.checkPermission(request));
+    }
+
+    /** As {@link #ExecutorAsyncKith(Kith)}, with checks answered by {@code checks} (the hot call, made without a thread). */
+    ExecutorAsyncKith(
+            Kith kith,
+            java.util.function.Function<CheckPermissionRequest, CompletionStage<CheckPermissionResponse>> checks) {
+        this.kith = kith;
+        this.checks = checks;
     }
 
     private static <T> CompletionStage<T> run(Supplier<T> call) {
@@ -58,7 +69,7 @@ final class ExecutorAsyncKith implements AsyncKith {
 
     @Override
     public CompletionStage<CheckPermissionResponse> checkPermission(CheckPermissionRequest request) {
-        return run(() -> kith.checkPermission(request));
+        return checks.apply(request);
     }
 
     @Override

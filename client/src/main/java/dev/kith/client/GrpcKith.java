@@ -156,6 +156,108 @@ final class GrpcKith implements Kith {
         }
     }
 
+    /**
+     * The same calls answered asynchronously; a check is made without a thread of its own (grpc-java's
+     * asynchronous call, with the same deadline, retries and in-flight bound as the blocking one), the other calls
+     * run the blocking call on a virtual thread.
+     */
+    @Override
+    public AsyncKith async() {
+        return new ExecutorAsyncKith(this, this::checkPermissionAsync);
+    }
+
+    /**
+     * {@link #checkPermission} without blocking: a slot of the in-flight bound taken at once (when none is free,
+     * the blocking call on a virtual thread waits for one, as a blocking caller would), each attempt an
+     * asynchronous call, a retry after UNAVAILABLE scheduled after the policy's pause. A failure completes the
+     * stage with a {@link java.util.concurrent.CompletionException} whose cause is the {@link KithCallException}.
+     * The stage completes on the network thread that read the answer: dependent stages that block belong on an
+     * executor of their own ({@code thenApplyAsync(f, executor)}).
+     */
+    private java.util.concurrent.CompletionStage<CheckPermissionResponse> checkPermissionAsync(
+            CheckPermissionRequest request) {
+        if (!inFlight.tryAcquire()) {
+            return java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> checkPermission(request),
+                    r -> Thread.ofVirtual().name("kith-async").start(r));
+        }
+        java.util.concurrent.CompletableFuture<CheckPermissionResponse> answer =
+                new java.util.concurrent.CompletableFuture<>();
+        answer.whenComplete((r, e) -> inFlight.release());
+        attempt(
+                PermissionsServiceGrpc.getCheckPermissionMethod(),
+                request,
+                1,
+                System.nanoTime() + deadline.toNanos(),
+                answer);
+        return answer;
+    }
+
+    /** One asynchronous attempt of an idempotent call, completing {@code answer} or scheduling the next attempt. */
+    private <Q, R> void attempt(
+            MethodDescriptor<Q, R> method,
+            Q request,
+            int attempt,
+            long end,
+            java.util.concurrent.CompletableFuture<R> answer) {
+        String name = method.getBareMethodName();
+        long left = end - System.nanoTime();
+        if (left <= 0) {
+            answer.completeExceptionally(
+                    new java.util.concurrent.CompletionException(deadlineExceeded(name, deadline)));
+            return;
+        }
+        // the answer is taken on the network thread that read it: handing each one to a pool thread cost more than
+        // the call (JFR of kith-bench client); a caller with blocking work to do after it uses the *Async stages
+        ClientCalls.asyncUnaryCall(
+                channel.newCall(
+                        method,
+                        CallOptions.DEFAULT
+                                .withDeadlineAfter(left, TimeUnit.NANOSECONDS)
+                                .withExecutor(Runnable::run)),
+                request,
+                new io.grpc.stub.StreamObserver<R>() {
+                    private R value;
+
+                    @Override
+                    public void onNext(R v) {
+                        value = v;
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        answer.complete(value);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        StatusRuntimeException e = t instanceof StatusRuntimeException s
+                                ? s
+                                : Status.fromThrowable(t).asRuntimeException();
+                        KithCallException failure;
+                        if (e.getStatus().getCode() != Status.Code.UNAVAILABLE
+                                || attempt >= config.retry().maxAttempts()) {
+                            failure = KithCallException.of(name, e);
+                        } else {
+                            long pause = config.retry().pauseNanos(attempt);
+                            if (System.nanoTime() + pause < end) {
+                                java.util.concurrent.CompletableFuture.delayedExecutor(pause, TimeUnit.NANOSECONDS)
+                                        .execute(() -> attempt(method, request, attempt + 1, end, answer));
+                                return;
+                            }
+                            failure = new KithCallException(
+                                    name,
+                                    Status.Code.DEADLINE_EXCEEDED,
+                                    null,
+                                    null,
+                                    null,
+                                    "the server was unavailable and the deadline passed before another attempt");
+                        }
+                        answer.completeExceptionally(new java.util.concurrent.CompletionException(failure));
+                    }
+                });
+    }
+
     /** Takes a slot of the in-flight bound, waiting for one until {@code end}. */
     void acquire(String name, long end) {
         try {

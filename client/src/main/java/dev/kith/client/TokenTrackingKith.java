@@ -47,10 +47,21 @@ final class TokenTrackingKith implements Kith {
 
     @Override
     public CheckPermissionResponse checkPermission(CheckPermissionRequest request) {
-        if (request.hasConsistency()) return delegate.checkPermission(request);
-        return delegate.checkPermission(request.toBuilder()
+        return delegate.checkPermission(withTokens(request));
+    }
+
+    private CheckPermissionRequest withTokens(CheckPermissionRequest request) {
+        if (request.hasConsistency()) return request;
+        return request.toBuilder()
                 .setConsistency(tokens.consistencyFor(Refs.text(request.getResource())))
-                .build());
+                .build();
+    }
+
+    /** The same calls answered asynchronously; a check goes to the wrapped client's own asynchronous check. */
+    @Override
+    public AsyncKith async() {
+        AsyncKith inner = delegate.async();
+        return new ExecutorAsyncKith(this, request -> inner.checkPermission(withTokens(request)));
     }
 
     @Override

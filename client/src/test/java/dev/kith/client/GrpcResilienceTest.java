@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kith.api.server.ServerConfig;
 import dev.kith.proto.v1.CheckPermissionRequest;
+import dev.kith.proto.v1.CheckPermissionResponse;
 import dev.kith.proto.v1.ExportBulkRelationshipsRequest;
 import dev.kith.proto.v1.ExportBulkRelationshipsResponse;
 import dev.kith.proto.v1.LookupResourcesRequest;
@@ -73,6 +74,42 @@ class GrpcResilienceTest {
                         assertThat(e.code()).isEqualTo(Status.Code.UNAVAILABLE);
                         assertThat(e.getMessage()).isEqualTo("CheckPermission: refused by the test");
                     });
+        }
+        assertThat(fault.calls).hasValue(QUICK.maxAttempts());
+    }
+
+    private static CheckPermissionRequest annViewsDocument1() {
+        return CheckPermissionRequest.newBuilder()
+                .setResource(Refs.object("document:1"))
+                .setPermission("view")
+                .setSubject(Refs.subject("user:ann"))
+                .build();
+    }
+
+    @Test
+    void anAsyncCheckIsRetriedOnUnavailableToo() throws Exception {
+        Faults.Fault fault = Faults.failFirst("CheckPermission", 3);
+        try (Kith k = connect(fault)) {
+            CheckPermissionResponse r = k.async()
+                    .checkPermission(annViewsDocument1())
+                    .toCompletableFuture()
+                    .get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(r.getPermissionship())
+                    .isEqualTo(CheckPermissionResponse.Permissionship.PERMISSIONSHIP_NO_PERMISSION);
+        }
+        assertThat(fault.calls).hasValue(4);
+    }
+
+    @Test
+    void anAsyncCheckPastItsRetriesFailsWithTheServersError() {
+        Faults.Fault fault = Faults.failFirst("CheckPermission", 100);
+        try (Kith k = connect(fault)) {
+            java.util.concurrent.CompletableFuture<CheckPermissionResponse> f =
+                    k.async().checkPermission(annViewsDocument1()).toCompletableFuture();
+            assertThatThrownBy(() -> f.get(10, java.util.concurrent.TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(KithCallException.class)
+                    .cause()
+                    .satisfies(e -> assertThat(((KithCallException) e).code()).isEqualTo(Status.Code.UNAVAILABLE));
         }
         assertThat(fault.calls).hasValue(QUICK.maxAttempts());
     }
