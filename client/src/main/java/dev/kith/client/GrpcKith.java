@@ -245,13 +245,7 @@ final class GrpcKith implements Kith {
                                         .execute(() -> attempt(method, request, attempt + 1, end, answer));
                                 return;
                             }
-                            failure = new KithCallException(
-                                    name,
-                                    Status.Code.DEADLINE_EXCEEDED,
-                                    null,
-                                    null,
-                                    null,
-                                    "the server was unavailable and the deadline passed before another attempt");
+                            failure = unavailablePastDeadline(name);
                         }
                         answer.completeExceptionally(new java.util.concurrent.CompletionException(failure));
                     }
@@ -281,17 +275,20 @@ final class GrpcKith implements Kith {
         inFlight.release();
     }
 
+    /** The failure of a call whose retry after UNAVAILABLE would start past its deadline (blocking or not). */
+    static KithCallException unavailablePastDeadline(String name) {
+        return new KithCallException(
+                name,
+                Status.Code.DEADLINE_EXCEEDED,
+                null,
+                null,
+                null,
+                "the server was unavailable and the deadline passed before another attempt");
+    }
+
     /** Sleeps {@code nanos} before a retry, or fails with DEADLINE_EXCEEDED if that would pass {@code end}. */
     static void pause(String name, long nanos, long end) {
-        if (System.nanoTime() + nanos >= end) {
-            throw new KithCallException(
-                    name,
-                    Status.Code.DEADLINE_EXCEEDED,
-                    null,
-                    null,
-                    null,
-                    "the server was unavailable and the deadline passed before another attempt");
-        }
+        if (System.nanoTime() + nanos >= end) throw unavailablePastDeadline(name);
         try {
             TimeUnit.NANOSECONDS.sleep(nanos);
         } catch (InterruptedException e) {
